@@ -1,0 +1,110 @@
+"""Level rules: the seed, and admin changes that keep outcomes in order."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from trainhub.accreditation.models import AccreditationLevel, LevelOutcome
+from trainhub.courses.catalogue_data import COURSES, LEVELS, CourseData, LevelData
+from trainhub.courses.models import Course
+from trainhub.errors import PermissionDenied, ValidationFailed
+from trainhub.extensions import db
+
+if TYPE_CHECKING:
+    from trainhub.auth.models import User
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LevelInput:
+    number: int
+    title: str
+    outcomes: list[str]
+    description: str = ""
+    accrediting_body: str = ""
+    credit_value: Decimal | None = None
+    is_active: bool = True
+    course_ids: set[int] = field(default_factory=set)
+
+
+def save_level(
+    actor: User, level: AccreditationLevel | None, data: LevelInput
+) -> AccreditationLevel:
+    """Create (``level`` None) or change a level. Unchanged outcomes keep their identity."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only an administrator can change accreditation levels"))
+    query = select(AccreditationLevel.id).where(AccreditationLevel.number == data.number)
+    if level is not None:
+        query = query.where(AccreditationLevel.id != level.id)
+    if db.session.execute(query).first() is not None:
+        raise ValidationFailed("number", _("There is already a level with this number"))
+    outcomes = [" ".join(text.split()) for text in data.outcomes if text.strip()]
+    if not outcomes:
+        raise ValidationFailed("outcomes", _("Enter at least one learning outcome"))
+    if len(set(outcomes)) != len(outcomes):
+        raise ValidationFailed("outcomes", _("Each learning outcome must be different"))
+    if level is None:
+        level = AccreditationLevel(number=data.number)
+        db.session.add(level)
+    level.number = data.number
+    level.title = data.title.strip()
+    level.description = data.description.strip()
+    level.accrediting_body = data.accrediting_body.strip()
+    level.credit_value = data.credit_value
+    level.is_active = data.is_active
+    by_text = {o.text: o for o in level.outcomes}
+    new_outcomes = []
+    for position, text in enumerate(outcomes, start=1):
+        outcome = by_text.get(text) or LevelOutcome(text=text)
+        outcome.position = position
+        new_outcomes.append(outcome)
+    level.outcomes = new_outcomes
+    level.courses = (
+        list(db.session.execute(select(Course).where(Course.id.in_(data.course_ids))).scalars())
+        if data.course_ids
+        else []
+    )
+    db.session.flush()
+    log.info("Level %s saved by %s", level.number, actor.id)
+    return level
+
+
+def seed_levels(
+    levels: Iterable[LevelData] = LEVELS, courses: Iterable[CourseData] = COURSES
+) -> list[AccreditationLevel]:
+    """Add the framework's levels that are missing, linked to the courses that teach them.
+
+    Existing levels are left as they are. Run after the courses are seeded.
+    """
+    existing = {lvl.number: lvl for lvl in db.session.execute(select(AccreditationLevel)).scalars()}
+    by_code = {c.code: c for c in db.session.execute(select(Course)).scalars()}
+    added = []
+    for entry in levels:
+        if entry["number"] in existing:
+            continue
+        level = AccreditationLevel(
+            number=entry["number"],
+            title=entry["title"],
+            accrediting_body=entry["accrediting_body"],
+            outcomes=[
+                LevelOutcome(position=i, text=text)
+                for i, text in enumerate(entry["outcomes"], start=1)
+            ],
+            courses=[
+                by_code[c["code"]]
+                for c in courses
+                if entry["number"] in c["level_numbers"] and c["code"] in by_code
+            ],
+        )
+        db.session.add(level)
+        added.append(level)
+    db.session.flush()
+    return added

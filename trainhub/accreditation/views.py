@@ -1,0 +1,65 @@
+"""Accreditation levels: the public list and their administration."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainhub.accreditation import queries, services
+from trainhub.accreditation.forms import LevelForm
+from trainhub.accreditation.models import AccreditationLevel
+from trainhub.auth.permissions import role_required
+from trainhub.courses.queries import prerequisite_choices
+from trainhub.errors import ValidationFailed
+from trainhub.extensions import db
+from trainhub.forms import add_field_error, form_page
+
+bp = Blueprint("accreditation", __name__)
+
+
+@bp.get("/accreditation")
+def levels() -> ResponseReturnValue:
+    shown = [level for level in queries.levels() if level.is_active]
+    return render_template("accreditation/levels.html", levels=shown)
+
+
+@bp.get("/admin/levels")
+@role_required("admin")
+def admin_levels() -> ResponseReturnValue:
+    return render_template("accreditation/admin_levels.html", levels=queries.levels())
+
+
+@bp.route("/admin/levels/new", methods=["GET", "POST"], defaults={"level_id": None})
+@bp.route("/admin/levels/<int:level_id>", methods=["GET", "POST"])
+@role_required("admin")
+def admin_level_edit(level_id: int | None) -> ResponseReturnValue:
+    level = db.get_or_404(AccreditationLevel, level_id) if level_id else None
+    form = LevelForm()
+    form.course_ids.choices = prerequisite_choices()
+    if request.method == "GET" and level is not None:
+        form.process(obj=level)
+        form.outcomes.data = "\n".join(o.text for o in level.outcomes)
+        form.course_ids.data = [c.id for c in level.courses]
+    if form.validate_on_submit():
+        data = services.LevelInput(
+            number=form.number.data,
+            title=form.title.data,
+            outcomes=(form.outcomes.data or "").splitlines(),
+            description=form.description.data or "",
+            accrediting_body=form.accrediting_body.data or "",
+            credit_value=form.credit_value.data,
+            is_active=form.is_active.data,
+            course_ids=set(form.course_ids.data or []),
+        )
+        try:
+            services.save_level(current_user, level, data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Level %(n)d saved.", n=data.number), "success")
+            return redirect(url_for("accreditation.admin_levels"))
+    return form_page("accreditation/admin_level_form.html", form, level=level)

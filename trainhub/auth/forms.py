@@ -1,0 +1,235 @@
+"""Forms for signing in, accounts and organisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms.validators import Email as EmailValidator
+from wtforms.validators import EqualTo
+
+from trainhub import widgets
+from trainhub.auth import choices
+from trainhub.forms import (
+    NOT_SET,
+    Checkbox,
+    Checkboxes,
+    Email,
+    Length,
+    Optional,
+    Password,
+    Radios,
+    Select,
+    Submit,
+    Text,
+    choice_list,
+    required,
+)
+
+
+def _email_field(label: Any = None) -> Email:
+    return Email(
+        label or _l("Email address"),
+        validators=[
+            required(_l("Enter your email address")),
+            EmailValidator(
+                message=_l("Enter an email address in the right format, like name@example.org")
+            ),
+            Length(max=254),
+        ],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = Password(_l("Password"), validators=[required(_l("Enter your password"))])
+    submit = Submit(_l("Sign in"))
+
+
+class ProfileFieldsMixin:
+    full_name = Text(
+        _l("Full name"),
+        validators=[required(_l("Enter your full name")), Length(max=200)],
+        render_kw={"autocomplete": "name", "spellcheck": "false"},
+    )
+    organisation_id = Select(_l("Organisation"), coerce=str, validators=[Optional()])
+    sector = Select(
+        _l("Sector"), choices=choice_list(choices.SECTORS, NOT_SET), validators=[Optional()]
+    )
+    local_authority = Select(
+        _l("Local authority area"),
+        choices=choice_list(choices.LOCAL_AUTHORITIES, NOT_SET),
+        validators=[Optional()],
+    )
+    professional_background = Select(
+        _l("Professional background"),
+        choices=choice_list(choices.PROFESSIONAL_BACKGROUNDS, NOT_SET),
+        validators=[Optional()],
+    )
+    job_title = Text(_l("Job title"), validators=[Optional(), Length(max=200)])
+    ifst_member = Checkbox(_l("I am a member of an Integrated Family Support Team (IFST)"))
+    supplies_family_support = Checkbox(
+        _l("I supply family support functions (for example, in children's or adult services)")
+    )
+    preferred_language = Radios(
+        _l("Preferred language"),
+        choices=list(choices.LANGUAGES.items()),
+        default="en",
+        validators=[required(_l("Choose a language"))],
+    )
+
+    def set_organisations(self, organisations: list[tuple[int, str]]) -> None:
+        field = self.organisation_id
+        field.choices = [("", NOT_SET)] + [(str(i), name) for i, name in organisations]
+
+
+class RegisterForm(ProfileFieldsMixin, FlaskForm):
+    email = _email_field()
+    password = Password(
+        _l("Create a password"),
+        description=_l("Use 10 characters or more. Three random words are a good way to do it."),
+        validators=[required(_l("Create a password"))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = Password(
+        _l("Confirm your password"),
+        validators=[
+            required(_l("Confirm your password")),
+            EqualTo("password", message=_l("The passwords do not match")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = Submit(_l("Create account"))
+
+
+class ProfileForm(ProfileFieldsMixin, FlaskForm):
+    submit = Submit(_l("Save changes"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = Password(
+        _l("Current password"),
+        validators=[required(_l("Enter your current password"))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = Password(
+        _l("New password"),
+        description=_l("Use 10 characters or more."),
+        validators=[required(_l("Enter a new password"))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = Password(
+        _l("Confirm new password"),
+        validators=[
+            required(_l("Confirm your new password")),
+            EqualTo("password", message=_l("The passwords do not match")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = Submit(_l("Change password"))
+
+
+class PasswordResetRequestForm(FlaskForm):
+    email = _email_field()
+    submit = Submit(_l("Send reset link"))
+
+
+class PasswordResetForm(FlaskForm):
+    password = Password(
+        _l("New password"),
+        description=_l("Use 10 characters or more."),
+        validators=[required(_l("Enter a new password"))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = Password(
+        _l("Confirm new password"),
+        validators=[
+            required(_l("Confirm your new password")),
+            EqualTo("password", message=_l("The passwords do not match")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = Submit(_l("Set password"))
+
+
+class UserForm(ProfileFieldsMixin, FlaskForm):
+    email = _email_field()
+    roles = Checkboxes(
+        _l("Roles"),
+        choices=list(choices.ROLES.items()),
+        validators=[required(_l("Choose at least one role"))],
+    )
+    supervisor_email = Email(
+        _l("Supervisor's email address (optional)"),
+        description=_l("They will see this person's training record, read-only."),
+        validators=[
+            Optional(),
+            EmailValidator(message=_l("Enter an email address in the right format")),
+        ],
+    )
+    submit = Submit(_l("Save account"))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare POST button (CSRF only), e.g. deactivate, send a reset link."""
+
+    submit = Submit(_l("Confirm"))
+
+
+class OrganisationForm(FlaskForm):
+    name = Text(
+        _l("Name"), validators=[required(_l("Enter the organisation's name")), Length(max=200)]
+    )
+    sector = Select(
+        _l("Sector"), choices=choice_list(choices.SECTORS, NOT_SET), validators=[Optional()]
+    )
+    is_active = Checkbox(_l("Offer this organisation when people choose theirs"), default=True)
+    submit = Submit(_l("Save organisation"))
+
+
+class UserImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        widget=widgets.GovFileInput(),
+        validators=[
+            FileRequired(message=_l("Choose a CSV file to import")),
+            FileAllowed(["csv"], message=_l("The file must be a CSV file")),
+        ],
+    )
+    submit = Submit(_l("Check and import"))
+
+
+def profile_data(form: Any) -> dict[str, Any]:
+    """The profile fields of a bound form, as keyword arguments for ``ProfileData``."""
+    organisation = form.organisation_id.data
+    return {
+        "full_name": form.full_name.data or "",
+        "organisation_id": int(organisation) if organisation else None,
+        "sector": form.sector.data or None,
+        "local_authority": form.local_authority.data or None,
+        "professional_background": form.professional_background.data or None,
+        "job_title": form.job_title.data or "",
+        "ifst_member": bool(form.ifst_member.data),
+        "supplies_family_support": bool(form.supplies_family_support.data),
+        "preferred_language": form.preferred_language.data or "en",
+    }
+
+
+def fill_profile(form: Any, user: Any) -> None:
+    """Pre-fill the profile fields of an unsubmitted form from an account."""
+    for name in (
+        "full_name",
+        "sector",
+        "local_authority",
+        "professional_background",
+        "job_title",
+        "ifst_member",
+        "supplies_family_support",
+        "preferred_language",
+    ):
+        getattr(form, name).data = getattr(user, name) or (
+            "" if name != "preferred_language" else "en"
+        )
+    form.organisation_id.data = str(user.organisation_id or "")

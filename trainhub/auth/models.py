@@ -1,0 +1,112 @@
+"""Accounts, roles and organisations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from trainhub.extensions import UTCDateTime, db, utcnow
+
+
+class Organisation(db.Model):  # type: ignore[name-defined]
+    """A partner organisation that learners belong to (DOMAIN.md §3.2)."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    #: The sector most of its people work in; a person's own sector may differ.
+    sector: Mapped[str | None] = mapped_column(String(40))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name!r}>"
+
+
+class UserRole(db.Model):  # type: ignore[name-defined]
+    """One role held by one user; a user may hold several."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Always stored lower-cased, so uniqueness is case-insensitive on every backend.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    #: None until the person sets a password (imported and admin-created accounts).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: Deactivated accounts cannot sign in; nothing about them is deleted.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    sector: Mapped[str | None] = mapped_column(String(40))
+    local_authority: Mapped[str | None] = mapped_column(String(40))
+    professional_background: Mapped[str | None] = mapped_column(String(40))
+    job_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: A member of an Integrated Family Support Team (recommended accreditation: Level 6).
+    ifst_member: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: Works in the wider workforce supplying "family support functions" (Level 3).
+    supplies_family_support: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="0"
+    )
+    preferred_language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    #: A line manager or supervisor who gets a read-only view of this person's training record.
+    supervisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="members")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    supervisor: Mapped[User | None] = relationship(remote_side=[id], back_populates="supervisees")
+    supervisees: Mapped[list[User]] = relationship(back_populates="supervisor")
+
+    def __repr__(self) -> str:
+        return f"<User {self.email!r}>"
+
+    # Flask-Login reads this.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def roles(self) -> set[str]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    def has_supervisees(self) -> bool:
+        """Whether anyone names this user as their supervisor (one indexed query)."""
+        query = select(User.id).where(User.supervisor_id == self.id).limit(1)
+        return db.session.execute(query).first() is not None
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)

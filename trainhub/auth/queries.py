@@ -1,0 +1,38 @@
+"""Read-side helpers for accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, or_, select
+
+from trainhub.auth.models import Organisation, User, UserRole
+from trainhub.extensions import db
+
+
+def organisation_choices(include_id: int | None = None) -> list[tuple[int, str]]:
+    """Active organisations (and the one already chosen), by name."""
+    query = select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    condition: ColumnElement[bool] = Organisation.is_active.is_(True)
+    if include_id is not None:
+        condition = or_(condition, Organisation.id == include_id)
+    return [(row.id, row.name) for row in db.session.execute(query.where(condition))]
+
+
+def users_query(search: str = "", role: str = "", active: str = "") -> Select[tuple[User]]:
+    query = select(User).order_by(User.full_name, User.id)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(User.email.like(pattern), User.full_name.ilike(pattern)))
+    if role:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    if active in ("yes", "no"):
+        query = query.where(User.active.is_(active == "yes"))
+    return query
+
+
+def supervisees_of(user: User) -> list[User]:
+    query = select(User).where(User.supervisor_id == user.id).order_by(User.full_name)
+    return list(db.session.execute(query).scalars())
+
+
+def organisations_query() -> Select[tuple[Organisation]]:
+    return select(Organisation).order_by(Organisation.name)

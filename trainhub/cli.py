@@ -1,0 +1,96 @@
+"""Command-line tasks: ``flask catalogue seed``, ``flask organisations seed``,
+``flask users import``, ``flask demo`` and ``flask mail …``. Each commits once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from trainhub.extensions import db
+
+catalogue_cli = AppGroup("catalogue", help="The IFSS Training Framework catalogue.")
+organisations_cli = AppGroup("organisations", help="The managed list of organisations.")
+users_cli = AppGroup("users", help="Accounts.")
+
+
+def _seed_catalogue() -> tuple[int, int]:
+    from trainhub.accreditation.services import seed_levels
+    from trainhub.courses.services import seed_courses
+
+    courses = seed_courses()
+    levels = seed_levels()
+    return len(courses), len(levels)
+
+
+@catalogue_cli.command("seed")
+def catalogue_seed() -> None:
+    """Load the framework programmes, local courses and accreditation levels (idempotent)."""
+    courses, levels = _seed_catalogue()
+    db.session.commit()
+    click.echo(f"Catalogue: {courses} course(s) and {levels} level(s) added; the rest were there.")
+
+
+@organisations_cli.command("seed")
+def organisations_seed() -> None:
+    """Add the partner organisations from the source documents (idempotent)."""
+    from trainhub.auth.services import seed_organisations
+
+    added = seed_organisations()
+    db.session.commit()
+    click.echo(f"Organisations: {len(added)} added.")
+
+
+@users_cli.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--by", "by_email", required=True, help="Email of the administrator doing the import."
+)
+def users_import(csv_file: Path, by_email: str) -> None:
+    """Create accounts from a CSV file: every row is checked first; any error imports nothing."""
+    from trainhub.auth.services import find_user_by_email, import_users
+
+    actor = find_user_by_email(by_email)
+    if actor is None or not actor.is_admin:
+        raise click.ClickException(f"{by_email} is not an administrator's account.")
+    try:
+        text = csv_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise click.ClickException("The file must be saved as UTF-8 CSV.") from error
+    rows = max(len(text.splitlines()) - 1, 0)
+    with click.progressbar(length=rows, label="Checking rows") as bar:
+        result = import_users(actor, text, progress=bar.update)
+    if not result.ok:
+        db.session.rollback()
+        for problem in result.errors:
+            click.echo(f"line {problem.line}: {problem.message}", err=True)
+        raise click.ClickException(f"{len(result.errors)} error(s): nothing was imported.")
+    db.session.commit()
+    click.echo(
+        f"Imported {len(result.created)} account(s); each was sent a link to set a password."
+    )
+
+
+@click.command("demo")
+def demo() -> None:
+    """Load the catalogue and fictional demo people, venues and organisations (idempotent)."""
+    from trainhub.demo import create_demo
+
+    _seed_catalogue()
+    people = create_demo()
+    db.session.commit()
+    click.echo("Demo ready. Sign in with any of these fictional accounts:")
+    for person in people:
+        click.echo(f"  {person.label:<11} {person.email:<26} password: {person.password}")
+
+
+def init_app(app: Flask) -> None:
+    from trainhub.mail.cli import init_app as init_mail_cli
+
+    app.cli.add_command(catalogue_cli)
+    app.cli.add_command(organisations_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo)
+    init_mail_cli(app)

@@ -1,0 +1,50 @@
+"""Configuration: defaults, then ``TRAINHUB_*`` environment variables, then the caller's mapping.
+
+Nothing secret lives in git: ``SECRET_KEY`` comes from the environment (or, in
+development only, a random key generated once into the instance folder).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Config:
+    #: "development" or "production"; production refuses to start without a real SECRET_KEY.
+    ENV = "development"
+    SECRET_KEY: str | None = None
+    #: Overrides the embedded SQLite database, e.g. postgresql+psycopg://user@host/trainhub
+    DATABASE_URL: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+
+    #: Largest request body accepted (workbook uploads included); larger ones get a 413 page.
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT: int | None = None  # the token lives as long as the session
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+    LANGUAGES = ("en", "cy")
+
+    #: Learners may create their own accounts.
+    SELF_REGISTRATION = True
+    #: How long a password-reset link stays valid, in seconds.
+    PASSWORD_RESET_MAX_AGE = 60 * 60
+    #: How long the link in a new account's invitation stays valid, in seconds.
+    INVITATION_MAX_AGE = 7 * 24 * 60 * 60
+    PAGE_SIZE = 25
+
+    #: Public address used in e-mailed links, e.g. https://training.example.gov.wales
+    BASE_URL = "http://127.0.0.1:5000"
+    MAIL_FROM = "trainhub <no-reply@trainhub.invalid>"
+    SMTP_HOST = "localhost"
+    SMTP_PORT = 25
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = False
+    SMTP_TIMEOUT = 30
+    #: Show message bodies on the admin outbox page (they hold password-reset links).
+    OUTBOX_SHOW_BODIES: bool | None = None

@@ -1,0 +1,205 @@
+"""Catalogue and venue forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms.validators import NumberRange
+
+from trainhub.courses.catalogue_data import DayData, UnitData
+from trainhub.courses.outline import format_agenda, format_units, parse_agenda, parse_units
+from trainhub.courses.services import CourseInput
+from trainhub.errors import ValidationFailed
+from trainhub.forms import (
+    Checkbox,
+    Checkboxes,
+    Decimal,
+    InputRequired,
+    Integer,
+    Length,
+    Optional,
+    Radios,
+    Submit,
+    Text,
+    TextArea,
+    required,
+)
+
+KIND_CHOICES = [
+    ("framework", _l("IFSS Training Framework programme")),
+    ("local", _l("Local course")),
+]
+AUDIENCE_CHOICES = [
+    ("ifst_only", _l("IFST members only")),
+    ("wider_workforce", _l("IFST members and the wider workforce")),
+    ("open", _l("Open to anyone")),
+]
+AGENDA_HINT = _l(
+    "Write “Day 1”, “Day 2” and so on on their own lines. Under each day, put one topic per "
+    "line, and the topic's items under it on lines starting with “- ”."
+)
+UNITS_HINT = _l(
+    "One unit title per line (for example “Unit 1: Principles”), with its learning outcomes "
+    "under it on lines starting with “- ”."
+)
+
+
+class CourseNotesForm(FlaskForm):
+    """What a trainer may change on a fidelity-controlled course."""
+
+    summary = TextArea(_l("Summary for the catalogue"), validators=[Optional(), Length(max=2000)])
+    cpd_hours = Decimal(
+        _l("CPD hours (optional)"), places=2, validators=[Optional(), NumberRange(min=0, max=1000)]
+    )
+    credit_value = Decimal(
+        _l("Credit value (optional)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=1000)],
+    )
+    cpel_alignment = Text(_l("CPEL alignment (optional)"), validators=[Optional(), Length(max=300)])
+    context_note = TextArea(
+        _l("Legislation or partner context (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+    delivery_notes = TextArea(
+        _l("Trainers' delivery notes (optional)"),
+        description=_l("Only trainers and administrators see these notes."),
+        validators=[Optional(), Length(max=5000)],
+    )
+    published = Checkbox(_l("Show this course in the catalogue"))
+    submit = Submit(_l("Save course"))
+
+    NOTE_FIELDS = (
+        "summary",
+        "cpd_hours",
+        "credit_value",
+        "cpel_alignment",
+        "context_note",
+        "delivery_notes",
+        "published",
+    )
+
+    def changes(self) -> dict[str, Any]:
+        values = {name: self[name].data for name in self.NOTE_FIELDS}
+        for name in ("summary", "cpel_alignment", "context_note", "delivery_notes"):
+            values[name] = (values[name] or "").strip()
+        values["published"] = bool(values["published"])
+        return values
+
+    def fill(self, data: CourseInput) -> None:
+        for name in self.NOTE_FIELDS:
+            self[name].data = getattr(data, name)
+
+
+class CourseForm(CourseNotesForm):
+    """Every field of a course (administrators, or trainers on local courses)."""
+
+    code = Text(
+        _l("Course code"),
+        description=_l("Short and unique, used in web addresses. For example, IFSS-CORE."),
+        validators=[required(_l("Enter a course code")), Length(max=40)],
+        render_kw={"spellcheck": "false"},
+    )
+    title = Text(_l("Title"), validators=[required(_l("Enter the course title")), Length(max=300)])
+    duration_days = Integer(
+        _l("Duration in days"),
+        validators=[
+            InputRequired(_l("Enter the number of days, like 3")),
+            NumberRange(min=1, max=30, message=_l("A course lasts between 1 and 30 days")),
+        ],
+    )
+    kind = Radios(_l("Kind of course"), choices=KIND_CHOICES, default="local")
+    audience = Radios(_l("Who is it for?"), choices=AUDIENCE_CHOICES, default="open")
+    audience_note = TextArea(_l("About the audience (optional)"), validators=[Optional()])
+    aims_intro = Text(
+        _l("Introduction to the aims (optional)"),
+        description=_l("For example: At the end of the course staff will be able to:"),
+        validators=[Optional(), Length(max=500)],
+    )
+    aims = TextArea(
+        _l("Aims (optional)"), description=_l("One aim per line."), validators=[Optional()]
+    )
+    description = TextArea(_l("Description (optional)"), validators=[Optional()])
+    themes = TextArea(
+        _l("Themes (optional)"), description=_l("One theme per line."), validators=[Optional()]
+    )
+    accrediting_body = Text(
+        _l("Accrediting body (optional)"), validators=[Optional(), Length(max=200)]
+    )
+    agenda = TextArea(
+        _l("Agenda, day by day (optional)"), description=AGENDA_HINT, validators=[Optional()]
+    )
+    units = TextArea(
+        _l("Units and learning outcomes (optional)"),
+        description=UNITS_HINT,
+        validators=[Optional()],
+    )
+    prerequisite_ids = Checkboxes(
+        _l("Courses to complete first (optional)"), coerce=int, validators=[Optional()]
+    )
+    fidelity_controlled = Checkbox(
+        _l("Fidelity-controlled: only an administrator can change the agenda and outcomes")
+    )
+
+    TEXT_FIELDS = (
+        "code",
+        "title",
+        "audience_note",
+        "aims_intro",
+        "aims",
+        "description",
+        "themes",
+        "accrediting_body",
+    )
+
+    def parsed_agenda(self) -> list[DayData]:
+        return parse_agenda(self.agenda.data or "", self.duration_days.data or 0)
+
+    def parsed_units(self) -> list[UnitData]:
+        return parse_units(self.units.data or "")
+
+    def changes(self) -> dict[str, Any]:
+        """Raises ``ValidationFailed`` when the agenda or units text cannot be read."""
+        values = super().changes()
+        for name in self.TEXT_FIELDS:
+            values[name] = (self[name].data or "").strip()
+        values["duration_days"] = self.duration_days.data
+        values["kind"] = self.kind.data
+        values["audience"] = self.audience.data
+        values["fidelity_controlled"] = bool(self.fidelity_controlled.data)
+        values["prerequisite_ids"] = set(self.prerequisite_ids.data or [])
+        values["agenda"] = self.parsed_agenda()
+        values["units"] = self.parsed_units()
+        return values
+
+    def fill(self, data: CourseInput) -> None:
+        super().fill(data)
+        for name in (*self.TEXT_FIELDS, "duration_days", "kind", "audience", "fidelity_controlled"):
+            self[name].data = getattr(data, name)
+        self.prerequisite_ids.data = sorted(data.prerequisite_ids)
+        self.agenda.data = format_agenda(data.agenda)
+        self.units.data = format_units(data.units)
+
+
+class VenueForm(FlaskForm):
+    name = Text(_l("Name"), validators=[required(_l("Enter the venue's name")), Length(max=200)])
+    address = TextArea(_l("Address"), validators=[required(_l("Enter the venue's address"))])
+    capacity = Integer(
+        _l("Capacity"),
+        description=_l("The most learners the training room holds."),
+        validators=[
+            InputRequired(_l("Enter the capacity, like 20")),
+            NumberRange(min=1, max=10000, message=_l("Capacity must be between 1 and 10,000")),
+        ],
+    )
+    accessibility_notes = TextArea(
+        _l("Accessibility (optional)"),
+        description=_l("Step-free access, hearing loop, parking, quiet room and so on."),
+        validators=[Optional()],
+    )
+    is_active = Checkbox(_l("Available for new cohorts"), default=True)
+    submit = Submit(_l("Save venue"))
+
+
+__all__ = ["CourseForm", "CourseNotesForm", "ValidationFailed", "VenueForm"]

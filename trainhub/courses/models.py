@@ -1,0 +1,171 @@
+"""Courses with their day-by-day agendas and learning outcomes, and venues."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainhub.extensions import UTCDateTime, db, utcnow
+
+course_prerequisites = Table(
+    "course_prerequisites",
+    db.metadata,
+    Column("course_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    Column("prerequisite_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+)
+
+KINDS = ("framework", "local")
+AUDIENCES = ("ifst_only", "wider_workforce", "open")
+
+
+class Course(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short stable code used in URLs, e.g. IFSS-CORE.
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    duration_days: Mapped[int] = mapped_column(Integer)
+    #: "framework" (IFSS Training Framework, Annex C) or "local".
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    #: "ifst_only", "wider_workforce" or "open".
+    audience: Mapped[str] = mapped_column(String(20), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    audience_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    aims_intro: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: One aim per line.
+    aims: Mapped[str] = mapped_column(Text, default="", server_default="")
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: One theme per line.
+    themes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    cpd_hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    credit_value: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    accrediting_body: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: Alignment to the Care Council for Wales CPEL framework, where agreed.
+    cpel_alignment: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: Legislation or partner context, e.g. "Supports the Social Care (Wales) Act 2016".
+    context_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Trainers' notes on delivery; never part of the canonical content.
+    delivery_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Agenda and outcomes of a fidelity-controlled course change only by an admin.
+    fidelity_controlled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: Shown in the public catalogue; withdrawn courses keep their history.
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    days: Mapped[list[CourseDay]] = relationship(
+        back_populates="course", cascade="all, delete-orphan", order_by="CourseDay.day_number"
+    )
+    units: Mapped[list[CourseUnit]] = relationship(
+        back_populates="course", cascade="all, delete-orphan", order_by="CourseUnit.position"
+    )
+    prerequisites: Mapped[list[Course]] = relationship(
+        secondary=course_prerequisites,
+        primaryjoin=lambda: Course.id == course_prerequisites.c.course_id,
+        secondaryjoin=lambda: Course.id == course_prerequisites.c.prerequisite_id,
+        back_populates="required_by",
+        order_by="Course.title",
+    )
+    required_by: Mapped[list[Course]] = relationship(
+        secondary=course_prerequisites,
+        primaryjoin=lambda: Course.id == course_prerequisites.c.prerequisite_id,
+        secondaryjoin=lambda: Course.id == course_prerequisites.c.course_id,
+        back_populates="prerequisites",
+        order_by="Course.title",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Course {self.code}>"
+
+    @property
+    def aim_list(self) -> list[str]:
+        return [line for line in self.aims.splitlines() if line.strip()]
+
+    @property
+    def theme_list(self) -> list[str]:
+        return [line for line in self.themes.splitlines() if line.strip()]
+
+
+class CourseDay(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "course_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    day_number: Mapped[int] = mapped_column(Integer)
+
+    course: Mapped[Course] = relationship(back_populates="days")
+    topics: Mapped[list[AgendaTopic]] = relationship(
+        back_populates="day", cascade="all, delete-orphan", order_by="AgendaTopic.position"
+    )
+
+
+class AgendaTopic(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "agenda_topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int] = mapped_column(
+        ForeignKey("course_days.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+
+    day: Mapped[CourseDay] = relationship(back_populates="topics")
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="topic", cascade="all, delete-orphan", order_by="AgendaItem.position"
+    )
+
+
+class AgendaItem(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_topics.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    topic: Mapped[AgendaTopic] = relationship(back_populates="items")
+
+
+class CourseUnit(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "course_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+
+    course: Mapped[Course] = relationship(back_populates="units")
+    outcomes: Mapped[list[CourseOutcome]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan", order_by="CourseOutcome.position"
+    )
+
+
+class CourseOutcome(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "course_outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("course_units.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    unit: Mapped[CourseUnit] = relationship(back_populates="outcomes")
+
+
+class Venue(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    address: Mapped[str] = mapped_column(Text)
+    capacity: Mapped[int] = mapped_column(Integer)
+    accessibility_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,335 @@
+"""Catalogue rules: creating and changing courses under fidelity control, venues, the seed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from trainhub.courses import permissions
+from trainhub.courses.catalogue_data import COURSES, CourseData, DayData, UnitData
+from trainhub.courses.models import (
+    AUDIENCES,
+    KINDS,
+    AgendaItem,
+    AgendaTopic,
+    Course,
+    CourseDay,
+    CourseOutcome,
+    CourseUnit,
+    Venue,
+)
+from trainhub.errors import PermissionDenied, ValidationFailed
+from trainhub.extensions import db
+
+if TYPE_CHECKING:
+    from trainhub.auth.models import User
+
+log = logging.getLogger(__name__)
+
+#: On a fidelity-controlled course only an admin may change these.
+CANONICAL_FIELDS = frozenset(
+    {
+        "code",
+        "title",
+        "duration_days",
+        "kind",
+        "audience",
+        "aims_intro",
+        "aims",
+        "accrediting_body",
+        "fidelity_controlled",
+        "agenda",
+        "units",
+        "prerequisite_ids",
+    }
+)
+
+
+@dataclass
+class CourseInput:
+    code: str
+    title: str
+    duration_days: int
+    kind: str = "local"
+    audience: str = "open"
+    summary: str = ""
+    audience_note: str = ""
+    aims_intro: str = ""
+    aims: str = ""
+    description: str = ""
+    themes: str = ""
+    cpd_hours: Decimal | None = None
+    credit_value: Decimal | None = None
+    accrediting_body: str = ""
+    cpel_alignment: str = ""
+    context_note: str = ""
+    delivery_notes: str = ""
+    fidelity_controlled: bool = False
+    published: bool = True
+    agenda: list[DayData] = field(default_factory=list)
+    units: list[UnitData] = field(default_factory=list)
+    prerequisite_ids: set[int] = field(default_factory=set)
+
+
+def course_input(course: Course) -> CourseInput:
+    """The course as it stands, in the shape the services and forms use."""
+    return CourseInput(
+        code=course.code,
+        title=course.title,
+        duration_days=course.duration_days,
+        kind=course.kind,
+        audience=course.audience,
+        summary=course.summary,
+        audience_note=course.audience_note,
+        aims_intro=course.aims_intro,
+        aims=course.aims,
+        description=course.description,
+        themes=course.themes,
+        cpd_hours=course.cpd_hours,
+        credit_value=course.credit_value,
+        accrediting_body=course.accrediting_body,
+        cpel_alignment=course.cpel_alignment,
+        context_note=course.context_note,
+        delivery_notes=course.delivery_notes,
+        fidelity_controlled=course.fidelity_controlled,
+        published=course.published,
+        agenda=[
+            {"topics": [{"title": t.title, "items": [i.text for i in t.items]} for t in day.topics]}
+            for day in course.days
+        ],
+        units=[{"title": u.title, "outcomes": [o.text for o in u.outcomes]} for u in course.units],
+        prerequisite_ids={p.id for p in course.prerequisites},
+    )
+
+
+def _normalise_text(value: str) -> str:
+    return "\n".join(line.strip() for line in value.strip().splitlines() if line.strip())
+
+
+def _check(data: CourseInput, course: Course | None) -> None:
+    data.code = data.code.strip().upper()
+    if not data.code or not all(c.isalnum() or c in "-_" for c in data.code):
+        raise ValidationFailed("code", _("Use letters, numbers and hyphens only, like IFSS-CORE"))
+    query = select(Course.id).where(func.upper(Course.code) == data.code)
+    if course is not None:
+        query = query.where(Course.id != course.id)
+    if db.session.execute(query).first() is not None:
+        raise ValidationFailed("code", _("Another course already uses this code"))
+    if not 1 <= data.duration_days <= 30:
+        raise ValidationFailed("duration_days", _("A course lasts between 1 and 30 days"))
+    if data.kind not in KINDS:
+        raise ValidationFailed("kind", _("Choose the kind of course"))
+    if data.audience not in AUDIENCES:
+        raise ValidationFailed("audience", _("Choose who the course is for"))
+    if data.agenda and len(data.agenda) != data.duration_days:
+        raise ValidationFailed(
+            "agenda",
+            _(
+                "The agenda has %(found)d days but the course lasts %(days)d",
+                found=len(data.agenda),
+                days=data.duration_days,
+            ),
+        )
+    if course is not None and course.id in data.prerequisite_ids:
+        raise ValidationFailed("prerequisite_ids", _("A course cannot be its own prerequisite"))
+    if course is not None and data.prerequisite_ids & _all_dependants(course.id):
+        raise ValidationFailed(
+            "prerequisite_ids",
+            _("That would make a circle: a chosen course already needs this one first"),
+        )
+    for name in ("aims", "themes"):
+        setattr(data, name, _normalise_text(getattr(data, name)))
+
+
+def _all_dependants(course_id: int) -> set[int]:
+    """Every course that needs ``course_id`` first, directly or through others."""
+    from trainhub.courses.models import course_prerequisites as link
+
+    found: set[int] = set()
+    frontier = {course_id}
+    while frontier:
+        rows = db.session.execute(
+            select(link.c.course_id).where(link.c.prerequisite_id.in_(frontier))
+        ).scalars()
+        frontier = set(rows) - found - {course_id}
+        found |= frontier
+    return found
+
+
+def _write(course: Course, data: CourseInput) -> None:
+    for name, value in asdict(data).items():
+        if name not in ("agenda", "units", "prerequisite_ids"):
+            setattr(course, name, value)
+    course.days = [
+        CourseDay(
+            day_number=number,
+            topics=[
+                AgendaTopic(
+                    position=t_pos,
+                    title=topic["title"],
+                    items=[
+                        AgendaItem(position=i_pos, text=item)
+                        for i_pos, item in enumerate(topic["items"], start=1)
+                    ],
+                )
+                for t_pos, topic in enumerate(day["topics"], start=1)
+            ],
+        )
+        for number, day in enumerate(data.agenda, start=1)
+    ]
+    course.units = [
+        CourseUnit(
+            position=u_pos,
+            title=unit["title"],
+            outcomes=[
+                CourseOutcome(position=o_pos, text=text)
+                for o_pos, text in enumerate(unit["outcomes"], start=1)
+            ],
+        )
+        for u_pos, unit in enumerate(data.units, start=1)
+    ]
+    course.prerequisites = (
+        list(
+            db.session.execute(select(Course).where(Course.id.in_(data.prerequisite_ids))).scalars()
+        )
+        if data.prerequisite_ids
+        else []
+    )
+
+
+def create_course(actor: User, data: CourseInput) -> Course:
+    if not permissions.can_edit_catalogue(actor):
+        raise PermissionDenied(_("Only trainers and administrators can add courses"))
+    if not actor.is_admin and (data.kind == "framework" or data.fidelity_controlled):
+        raise PermissionDenied(
+            _("Only an administrator can add a framework or fidelity-controlled course")
+        )
+    _check(data, None)
+    course = Course()
+    _write(course, data)
+    db.session.add(course)
+    db.session.flush()
+    log.info("Course %s created by %s", course.code, actor.id)
+    return course
+
+
+def update_course(actor: User, course: Course, changes: dict[str, Any]) -> None:
+    """Apply ``changes`` (field name → new value) to a course.
+
+    On a fidelity-controlled course, a non-admin who tries to change any
+    canonical field (agenda, outcomes, identity, prerequisites) is refused
+    and nothing is written.
+    """
+    if not permissions.can_edit_course(actor, course):
+        raise PermissionDenied(_("Only trainers and administrators can change courses"))
+    current = course_input(course)
+    unknown = set(changes) - set(asdict(current))
+    if unknown:
+        raise ValueError(f"unknown course fields: {sorted(unknown)}")
+    changed = {name for name, value in changes.items() if getattr(current, name) != value}
+    if not permissions.can_change_canonical_content(actor, course):
+        blocked = sorted(changed & CANONICAL_FIELDS)
+        if blocked:
+            raise PermissionDenied(
+                _(
+                    "This is a fidelity-controlled framework course: only an administrator "
+                    "can change its agenda, learning outcomes, title or prerequisites."
+                )
+            )
+    for name, value in changes.items():
+        setattr(current, name, value)
+    _check(current, course)
+    _write(course, current)
+    log.info("Course %s changed by %s: %s", course.code, actor.id, ", ".join(sorted(changed)))
+
+
+# Venues -----------------------------------------------------------------------
+
+
+@dataclass
+class VenueInput:
+    name: str
+    address: str
+    capacity: int
+    accessibility_notes: str = ""
+    is_active: bool = True
+
+
+def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
+    if not permissions.can_manage_venues(actor):
+        raise PermissionDenied(_("Only trainers and administrators can change venues"))
+    name = " ".join(data.name.split())
+    query = select(Venue.id).where(func.lower(Venue.name) == name.lower())
+    if venue is not None:
+        query = query.where(Venue.id != venue.id)
+    if db.session.execute(query).first() is not None:
+        raise ValidationFailed("name", _("There is already a venue with this name"))
+    if data.capacity < 1:
+        raise ValidationFailed("capacity", _("Capacity must be 1 or more"))
+    if venue is None:
+        venue = Venue(name=name)
+        db.session.add(venue)
+    venue.name = name
+    venue.address = data.address.strip()
+    venue.capacity = data.capacity
+    venue.accessibility_notes = data.accessibility_notes.strip()
+    venue.is_active = data.is_active
+    db.session.flush()
+    return venue
+
+
+# The seed ---------------------------------------------------------------------
+
+
+def _input_from_data(entry: CourseData) -> CourseInput:
+    return CourseInput(
+        code=entry["code"],
+        title=entry["title"],
+        duration_days=entry["duration_days"],
+        kind=entry["kind"],
+        audience=entry["audience"],
+        summary=entry["summary"],
+        audience_note=entry["audience_note"],
+        aims_intro=entry["aims_intro"],
+        aims="\n".join(entry["aims"]),
+        description=entry["description"],
+        themes="\n".join(entry["themes"]),
+        accrediting_body=entry["accrediting_body"],
+        context_note=entry["context_note"],
+        fidelity_controlled=entry["fidelity_controlled"],
+        agenda=entry["agenda"],
+        units=entry["units"],
+    )
+
+
+def seed_courses(entries: Iterable[CourseData] = COURSES) -> list[Course]:
+    """Add the catalogue's courses that are missing; existing ones are left as they are.
+
+    Returns the courses added. Safe to run any number of times.
+    """
+    entries = list(entries)
+    existing = {c.code: c for c in db.session.execute(select(Course)).scalars()}
+    added: list[Course] = []
+    for entry in entries:
+        if entry["code"] in existing:
+            continue
+        data = _input_from_data(entry)
+        _check(data, None)
+        course = Course()
+        _write(course, data)
+        db.session.add(course)
+        existing[entry["code"]] = course
+        added.append(course)
+    db.session.flush()
+    for entry in entries:
+        course = existing[entry["code"]]
+        if course in added and entry["prerequisite_codes"]:
+            course.prerequisites = [existing[code] for code in entry["prerequisite_codes"]]
+    db.session.flush()
+    return added

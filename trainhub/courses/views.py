@@ -1,0 +1,151 @@
+"""The public catalogue, course pages, course editing, and venues."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainhub.auth.permissions import role_required
+from trainhub.courses import permissions, queries, services
+from trainhub.courses.forms import (
+    AUDIENCE_CHOICES,
+    KIND_CHOICES,
+    CourseForm,
+    CourseNotesForm,
+    VenueForm,
+)
+from trainhub.courses.models import Venue
+from trainhub.courses.signals import course_detail_sections
+from trainhub.errors import PermissionDenied, ValidationFailed
+from trainhub.extensions import db
+from trainhub.forms import add_field_error, form_page
+
+bp = Blueprint("courses", __name__)
+
+
+def _is_editor() -> bool:
+    return current_user.is_authenticated and permissions.can_edit_catalogue(current_user)
+
+
+@bp.get("/courses")
+def catalogue() -> ResponseReturnValue:
+    audience = request.args.get("audience", "")
+    kind = request.args.get("kind", "")
+    if audience not in dict(AUDIENCE_CHOICES):
+        audience = ""
+    if kind not in dict(KIND_CHOICES):
+        kind = ""
+    courses = (
+        db.session.execute(
+            queries.catalogue_query(audience, kind, include_unpublished=_is_editor())
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "courses/catalogue.html",
+        courses=courses,
+        audience=audience,
+        kind=kind,
+        audiences=AUDIENCE_CHOICES,
+        kinds=KIND_CHOICES,
+        can_add=_is_editor(),
+    )
+
+
+@bp.get("/courses/<code>")
+def course_detail(code: str) -> ResponseReturnValue:
+    course = queries.course_by_code(code)
+    if course is None or (not course.published and not _is_editor()):
+        abort(404)
+    sections = [html for _receiver, html in course_detail_sections.send(course=course) if html]
+    return render_template(
+        "courses/course_detail.html",
+        course=course,
+        sections=sections,
+        can_edit=_is_editor(),
+    )
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@role_required("trainer", "admin")
+def course_new() -> ResponseReturnValue:
+    form = CourseForm()
+    form.prerequisite_ids.choices = queries.prerequisite_choices()
+    if request.method == "GET":
+        form.published.data = True
+    if form.validate_on_submit():
+        try:
+            data = services.CourseInput(**form.changes())
+            course = services.create_course(current_user, data)
+        except ValidationFailed as error:
+            add_field_error(form, error)
+        except PermissionDenied as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Course added to the catalogue."), "success")
+            return redirect(url_for("courses.course_detail", code=course.code))
+    return form_page("courses/course_form.html", form, course=None, full=True)
+
+
+@bp.route("/courses/<code>/edit", methods=["GET", "POST"])
+@role_required("trainer", "admin")
+def course_edit(code: str) -> ResponseReturnValue:
+    course = queries.course_by_code(code) or abort(404)
+    full = permissions.can_change_canonical_content(current_user, course)
+    form = CourseForm() if full else CourseNotesForm()
+    if isinstance(form, CourseForm):
+        form.prerequisite_ids.choices = queries.prerequisite_choices(exclude_id=course.id)
+    if request.method == "GET":
+        form.fill(services.course_input(course))
+    if form.validate_on_submit():
+        try:
+            services.update_course(current_user, course, form.changes())
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+        except PermissionDenied as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Course saved."), "success")
+            return redirect(url_for("courses.course_detail", code=course.code))
+    return form_page("courses/course_form.html", form, course=course, full=full)
+
+
+@bp.get("/venues")
+@role_required("trainer", "admin")
+def venues() -> ResponseReturnValue:
+    page = db.paginate(
+        queries.venues_query(), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
+    return render_template("courses/venues.html", page=page)
+
+
+@bp.route("/venues/new", methods=["GET", "POST"], defaults={"venue_id": None})
+@bp.route("/venues/<int:venue_id>", methods=["GET", "POST"])
+@role_required("trainer", "admin")
+def venue_edit(venue_id: int | None) -> ResponseReturnValue:
+    venue = db.get_or_404(Venue, venue_id) if venue_id else None
+    form = VenueForm(obj=venue)
+    if form.validate_on_submit():
+        data = services.VenueInput(
+            name=form.name.data,
+            address=form.address.data,
+            capacity=form.capacity.data,
+            accessibility_notes=form.accessibility_notes.data or "",
+            is_active=form.is_active.data,
+        )
+        try:
+            services.save_venue(current_user, venue, data)
+        except ValidationFailed as error:
+            add_field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Venue saved."), "success")
+            return redirect(url_for("courses.venues"))
+    return form_page("courses/venue_form.html", form, venue=venue)

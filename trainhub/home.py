@@ -1,0 +1,46 @@
+"""The start page, each person's home, the administration index and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from trainhub.auth.permissions import role_required
+from trainhub.extensions import db
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return render_template("home/dashboard.html")
+    return render_template("home/start.html")
+
+
+@bp.get("/admin")
+@role_required("admin", "manager")
+def admin() -> ResponseReturnValue:
+    return render_template("home/admin.html")
+
+
+@bp.get("/language/<code>")
+def language(code: str) -> ResponseReturnValue:
+    """Switch the interface language, then go back to the page the visitor was on."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or "\\" in target:
+        target = url_for("home.index")
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def health() -> ResponseReturnValue:
+    """For load balancers and monitoring: the app answers and the database responds."""
+    db.session.execute(db.select(1))
+    return {"status": "ok"}, 200

@@ -1,0 +1,99 @@
+"""The delivery job: the boundary that commits, one message at a time."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import select
+
+from trainhub.extensions import db, utcnow
+from trainhub.mail.models import OutboxMessage
+from trainhub.mail.services import backoff
+
+log = logging.getLogger(__name__)
+
+Transport = Callable[[EmailMessage], None]
+
+
+def smtp_transport(message: EmailMessage) -> None:
+    """Send one message with the TRAINHUB_SMTP_* settings."""
+    cfg = current_app.config
+    with smtplib.SMTP(cfg["SMTP_HOST"], int(cfg["SMTP_PORT"]), timeout=cfg["SMTP_TIMEOUT"]) as s:
+        if cfg["SMTP_STARTTLS"]:
+            s.starttls()
+        if cfg["SMTP_USERNAME"]:
+            s.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"] or "")
+        s.send_message(message)
+
+
+def build_email(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Message-ID"] = f"<outbox-{message.id}@trainhub>"
+    email.set_content(message.body)
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        subtype, _, params = subtype.partition(";")
+        email.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype.strip(),
+            filename=attachment.filename,
+            params=dict(p.strip().split("=", 1) for p in params.split(";") if "=" in p),
+        )
+    return email
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+
+
+def deliver_due(
+    transport: Transport | None = None, limit: int = 100, now: datetime | None = None
+) -> DeliveryReport:
+    """Send up to ``limit`` due messages, committing after each one.
+
+    Rows are claimed with ``FOR UPDATE SKIP LOCKED`` (ignored by SQLite), so
+    several workers can share one PostgreSQL outbox without sending a message
+    twice. A failed message stays pending with an exponential back-off; nothing
+    is ever dropped.
+    """
+    send = transport or smtp_transport
+    report = DeliveryReport()
+    for _ in range(limit):
+        moment = now or utcnow()
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= moment)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        message = db.session.execute(query).scalar_one_or_none()
+        if message is None:
+            break
+        message.attempts += 1
+        try:
+            send(build_email(message))
+        except Exception as error:  # any failure: keep the message and try again later
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            message.next_attempt_at = moment + backoff(message.attempts)
+            report.failed += 1
+            log.warning("Mail %s to %s failed: %s", message.id, message.to_address, error)
+        else:
+            message.status = "sent"
+            message.sent_at = utcnow()
+            message.last_error = None
+            report.sent += 1
+        db.session.commit()
+    return report

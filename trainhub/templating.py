@@ -1,0 +1,84 @@
+"""Jinja set-up: GOV.UK Frontend macros, the error summary, role navigation, date filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+
+def error_summary(form: FlaskForm) -> dict[str, Any]:
+    """Parameters for ``govukErrorSummary``, translated, linking date inputs to their day box."""
+    params = wtforms_errors(form, {"titleText": _("There is a problem")})
+    for item in params["errorList"]:
+        field = form._fields.get(item["href"].lstrip("#"))
+        if field is not None and field.type == "DateField":
+            item["href"] += "-day"
+    return params
+
+
+def navigation() -> list[dict[str, Any]]:
+    """The service navigation items for the signed-in user's roles."""
+    items: list[tuple[str, str, bool]] = [
+        (_("Courses"), url_for("courses.catalogue"), True),
+    ]
+    if current_user.is_authenticated:
+        items.insert(0, (_("Home"), url_for("home.index"), True))
+        items.append(
+            (_("Supervisees"), url_for("auth.supervisees"), current_user.has_supervisees())
+        )
+        items.append((_("Venues"), url_for("courses.venues"), current_user.has_role("trainer")))
+        items.append((_("Administration"), url_for("home.admin"), current_user.is_admin))
+        items.append((_("Your account"), url_for("auth.account"), True))
+    path = request.path
+    result = []
+    for text, href, shown in items:
+        if not shown:
+            continue
+        active = path == href or (href != "/" and path.startswith(href))
+        result.append({"text": text, "href": href, "active": active, "current": path == href})
+    return result
+
+
+def _date(value: date | datetime | None, fmt: str = "long") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "d MMMM yyyy, HH:mm" if fmt == "long" else fmt)
+    return format_date(value, fmt)
+
+
+def init_app(app: Flask) -> None:
+    assert app.jinja_loader is not None
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)
+    from trainhub.auth import choices
+
+    app.jinja_env.globals.update(
+        role_labels=choices.ROLES,
+        sector_labels=choices.SECTORS,
+        local_authority_labels=choices.LOCAL_AUTHORITIES,
+        background_labels=choices.PROFESSIONAL_BACKGROUNDS,
+        language_labels=choices.LANGUAGES,
+        error_summary=error_summary,
+        navigation=navigation,
+        get_locale=get_locale,
+    )
+    app.jinja_env.filters["date"] = _date
