@@ -65,9 +65,9 @@ def _configure_secrets_and_database(app: Flask) -> None:
                 "set TRAINHUB_SECRET_KEY to a long random value."
             )
         app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
-    if production:
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
-        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    if production:  # cookies travel only over HTTPS
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
     if app.config.get("OUTBOX_SHOW_BODIES") is None:
         app.config["OUTBOX_SHOW_BODIES"] = not production
 

@@ -101,9 +101,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
         return "admin" in self.roles
 
     def has_supervisees(self) -> bool:
-        """Whether anyone names this user as their supervisor (one indexed query)."""
-        query = select(User.id).where(User.supervisor_id == self.id).limit(1)
-        return db.session.execute(query).first() is not None
+        """Whether anyone names this user as their supervisor (one query, then remembered)."""
+        if "_has_supervisees" not in self.__dict__:
+            query = select(User.id).where(User.supervisor_id == self.id).limit(1)
+            self.__dict__["_has_supervisees"] = db.session.execute(query).first() is not None
+        return bool(self.__dict__["_has_supervisees"])
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

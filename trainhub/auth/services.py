@@ -390,6 +390,49 @@ def _flag(value: str, what: Any) -> bool:
     raise ValueError(_("%(what)s must be yes or no, not “%(value)s”", what=what, value=value))
 
 
+def _parse_row(
+    values: dict[str, str], email: str, organisations: dict[str, int], problems: list[str]
+) -> AccountData:
+    """One CSV row as account data; each problem found is appended to ``problems``."""
+    data = AccountData(full_name=values.get("full_name", ""), email=email)
+
+    def check(parse: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return parse(*args)
+        except ValueError as error:
+            problems.append(str(error))
+            return None
+
+    roles = {r.strip().lower() for r in values.get("roles", "").replace(",", ";").split(";")}
+    data.roles = (roles - {""}) or {"learner"}
+    bad_roles = data.roles - set(choices.ROLES)
+    if bad_roles:
+        problems.append(_("unknown role(s): %(roles)s", roles=", ".join(sorted(bad_roles))))
+    org_name = values.get("organisation", "")
+    if org_name and org_name.lower() not in organisations:
+        problems.append(_("unknown organisation “%(name)s”", name=org_name))
+    elif org_name:
+        data.organisation_id = organisations[org_name.lower()]
+    data.sector = check(_choice, values.get("sector", ""), choices.SECTORS, _l("sector"))
+    data.local_authority = check(
+        _choice, values.get("local_authority", ""), choices.LOCAL_AUTHORITIES, _l("local authority")
+    )
+    data.professional_background = check(
+        _choice,
+        values.get("professional_background", ""),
+        choices.PROFESSIONAL_BACKGROUNDS,
+        _l("professional background"),
+    )
+    for flag in ("ifst_member", "supplies_family_support"):
+        setattr(data, flag, bool(check(_flag, values.get(flag, ""), flag)))
+    data.preferred_language = values.get("preferred_language", "").lower() or "en"
+    if data.preferred_language not in choices.LANGUAGES:
+        problems.append(_("preferred_language must be en or cy"))
+    data.job_title = values.get("job_title", "")
+    data.supervisor_email = values.get("supervisor_email", "")
+    return data
+
+
 def import_users(
     actor: User,
     text: str,
@@ -448,43 +491,7 @@ def import_users(
         seen.setdefault(email, line)
         if not values.get("full_name"):
             problems.append(_("full_name is empty"))
-        data = AccountData(full_name=values.get("full_name", ""), email=email)
-        try:
-            roles = {
-                r.strip().lower() for r in values.get("roles", "").replace(",", ";").split(";")
-            }
-            roles.discard("")
-            data.roles = roles or {"learner"}
-            bad_roles = data.roles - set(choices.ROLES)
-            if bad_roles:
-                problems.append(_("unknown role(s): %(roles)s", roles=", ".join(sorted(bad_roles))))
-            org_name = values.get("organisation", "")
-            if org_name:
-                if org_name.lower() not in organisations:
-                    problems.append(_("unknown organisation “%(name)s”", name=org_name))
-                else:
-                    data.organisation_id = organisations[org_name.lower()]
-            data.sector = _choice(values.get("sector", ""), choices.SECTORS, _l("sector"))
-            data.local_authority = _choice(
-                values.get("local_authority", ""), choices.LOCAL_AUTHORITIES, _l("local authority")
-            )
-            data.professional_background = _choice(
-                values.get("professional_background", ""),
-                choices.PROFESSIONAL_BACKGROUNDS,
-                _l("professional background"),
-            )
-            data.ifst_member = _flag(values.get("ifst_member", ""), "ifst_member")
-            data.supplies_family_support = _flag(
-                values.get("supplies_family_support", ""), "supplies_family_support"
-            )
-            language = values.get("preferred_language", "").lower() or "en"
-            if language not in choices.LANGUAGES:
-                problems.append(_("preferred_language must be en or cy"))
-            data.preferred_language = language
-            data.job_title = values.get("job_title", "")
-            data.supervisor_email = values.get("supervisor_email", "")
-        except ValueError as error:
-            problems.append(str(error))
+        data = _parse_row(values, email, organisations, problems)
         if data.supervisor_email and normalise_email(data.supervisor_email) not in existing | set(
             seen
         ):

@@ -1,0 +1,70 @@
+# trainhub — the two commands in README.md:
+#   make serve   install everything, then serve the app on SQLite with demo data
+#   make test    install everything (Chromium and PostgreSQL too), then run every check and test
+#
+# Installs are cached by stamp files and redone when pyproject.toml or package-lock.json change.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := trainhub
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: serve test install install-test-system lint typecheck pytest translations-update bench clean
+
+serve: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo
+	@echo "trainhub is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install install-test-system lint typecheck pytest
+
+install: $(VENV)/.installed node_modules/.installed trainhub/translations/cy/LC_MESSAGES/messages.mo
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]' 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+	$(BIN)/python -c "import flask, playwright, pytest"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json scripts/build-assets.mjs trainhub/static/scss/app.scss
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	touch $@
+
+trainhub/translations/cy/LC_MESSAGES/messages.mo: trainhub/translations/cy/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d trainhub/translations --statistics
+
+# The browser tests drive Debian's Chromium (never a downloaded browser) and the
+# database tests start PostgreSQL from the server binaries: install them if missing.
+install-test-system:
+	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "Chromium or PostgreSQL is missing: run 'sudo apt-get install -y chromium postgresql' first." >&2; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium postgresql >/dev/null; \
+	fi
+	@command -v chromium >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/python -m pytest
+
+# Re-extract the strings to translate and merge them into the Welsh catalogue.
+translations-update: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project trainhub --copyright-holder "trainhub developers" \
+	  -o trainhub/translations/messages.pot .
+	$(BIN)/pybabel update -i trainhub/translations/messages.pot -d trainhub/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) node_modules trainhub/static/govuk trainhub/static/build

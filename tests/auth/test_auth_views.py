@@ -1,0 +1,279 @@
+"""Signing in and out, registration and password reset, as a person meets them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests.conftest import login, sign_in_with_form
+from tests.factories import PASSWORD, make_organisation, make_user
+from trainhub.auth.models import User
+from trainhub.auth.services import make_reset_token, user_for_reset_token
+from trainhub.extensions import db
+from trainhub.mail.models import OutboxMessage
+
+pytestmark = pytest.mark.usefixtures("app")
+
+
+def outbox_to(address: str) -> list[OutboxMessage]:
+    query = select(OutboxMessage).where(OutboxMessage.to_address == address)
+    return list(db.session.execute(query).scalars())
+
+
+def test_sign_in_with_any_case_of_email(client):
+    user = make_user(email="casey@example.org")
+    db.session.commit()
+    response = sign_in_with_form(client, "Casey@Example.ORG ")
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+    assert db.session.get(User, user.id).last_login_at is not None
+
+
+@pytest.mark.parametrize("email", ["casey@example.org", "nobody@example.org"])
+def test_bad_credentials_get_one_generic_message(client, email):
+    make_user(email="casey@example.org")
+    db.session.commit()
+    response = sign_in_with_form(client, email, "wrong-password-here")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Enter a correct email address and password" in page
+    assert "There is no account" not in page
+
+
+def test_deactivated_account_cannot_sign_in_and_is_signed_out(client):
+    user = make_user(email="gone@example.org")
+    db.session.commit()
+    login(client, user)
+    user.active = False
+    db.session.commit()
+    assert client.get("/account").status_code == 302
+    assert sign_in_with_form(client, "gone@example.org").status_code == 400
+
+
+def test_sign_in_follows_only_local_next(client):
+    make_user(email="casey@example.org")
+    db.session.commit()
+    response = client.post(
+        "/sign-in?next=https://evil.example.com/",
+        data={"email": "casey@example.org", "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/"
+    client.post("/sign-out")
+    response = client.post(
+        "/sign-in?next=/courses", data={"email": "casey@example.org", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/courses"
+
+
+def test_sign_out_needs_post_and_ends_the_session(client):
+    login(client, make_user())
+    db.session.commit()
+    assert client.get("/sign-out").status_code == 405
+    assert client.post("/sign-out").status_code == 302
+    assert client.get("/account").status_code == 302
+
+
+def test_register_creates_a_signed_in_learner(client):
+    organisation = make_organisation(name="Cardiff Council")
+    db.session.commit()
+    response = client.post(
+        "/register",
+        data={
+            "email": "New.Person@Example.org",
+            "full_name": "New Person",
+            "organisation_id": str(organisation.id),
+            "sector": "local_authority",
+            "local_authority": "cardiff",
+            "professional_background": "social_worker",
+            "job_title": "Social Worker",
+            "supplies_family_support": "y",
+            "preferred_language": "cy",
+            "password": "three random words",
+            "confirm": "three random words",
+        },
+    )
+    assert response.status_code == 302
+    user = db.session.execute(
+        select(User).where(User.email == "new.person@example.org")
+    ).scalar_one()
+    assert user.roles == {"learner"}
+    assert user.organisation_id == organisation.id
+    assert user.supplies_family_support and not user.ifst_member
+    assert user.preferred_language == "cy"
+    assert client.get("/account").status_code == 200
+
+
+def _registration(**overrides):
+    data = {
+        "email": "someone@example.org",
+        "full_name": "Some One",
+        "preferred_language": "en",
+        "password": "three random words",
+        "confirm": "three random words",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_register_refuses_a_taken_email_on_the_field(client):
+    make_user(email="taken@example.org")
+    db.session.commit()
+    response = client.post("/register", data=_registration(email="TAKEN@example.org"))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "An account with this email address already exists" in page
+    assert 'href="#email"' in page  # the error summary links to the field
+    assert db.session.scalar(select(db.func.count()).select_from(User)) == 1
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short", "Password must be 10 characters or more"),
+        ("password123", "Password is too easy to guess"),
+        ("aaaaaaaaaaaa", "Password is too easy to guess"),
+        ("someone-secret", "must not contain your email address"),
+    ],
+)
+def test_register_refuses_weak_passwords(client, password, message):
+    response = client.post("/register", data=_registration(password=password, confirm=password))
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count()).select_from(User)) == 0
+
+
+def test_register_needs_matching_passwords(client):
+    response = client.post("/register", data=_registration(confirm="something else entirely"))
+    assert response.status_code == 400
+    assert "The passwords do not match" in response.get_data(as_text=True)
+
+
+def test_register_with_an_unknown_organisation_is_refused(client):
+    response = client.post("/register", data=_registration(organisation_id="999"))
+    assert response.status_code == 400
+    assert db.session.scalar(select(db.func.count()).select_from(User)) == 0
+
+
+def test_self_registration_can_be_switched_off(app: Flask, client):
+    app.config["SELF_REGISTRATION"] = False
+    assert client.get("/register").status_code == 404
+    assert "create an account" not in client.get("/sign-in").get_data(as_text=True).lower()
+
+
+def test_password_reset_round_trip(client):
+    user = make_user(email="forgetful@example.org")
+    db.session.commit()
+    response = client.post("/password/forgotten", data={"email": "Forgetful@example.org"})
+    assert response.headers["Location"] == "/password/sent"
+    [message] = outbox_to("forgetful@example.org")
+    assert "https://trainhub.example.org/password/reset/" in message.body
+    link = next(w for w in message.body.split() if "/password/reset/" in w)
+    path = link.replace("https://trainhub.example.org", "")
+    assert client.get(path).status_code == 200
+    response = client.post(
+        path, data={"password": "a brand new secret", "confirm": "a brand new secret"}
+    )
+    assert response.headers["Location"] == "/sign-in"
+    assert (
+        sign_in_with_form(client, "forgetful@example.org", "a brand new secret").status_code == 302
+    )
+    # The link works once.
+    assert client.get(path).status_code == 404
+    assert db.session.get(User, user.id).check_password("a brand new secret")
+
+
+def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client):
+    response = client.post("/password/forgotten", data={"email": "nobody@example.org"})
+    assert response.headers["Location"] == "/password/sent"
+    assert db.session.scalar(select(db.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_reset_links_expire(app: Flask, monkeypatch):
+    user = make_user()
+    db.session.commit()
+    token = make_reset_token(user)
+    assert user_for_reset_token(token) == user
+    import trainhub.auth.services as services
+
+    later = services.utcnow() + timedelta(hours=2)
+    monkeypatch.setattr(services, "utcnow", lambda: later)
+    assert user_for_reset_token(token) is None
+    # An invitation lives for days, not an hour.
+    invite = make_reset_token(user, "invite")
+    assert user_for_reset_token(invite) == user
+
+
+@pytest.mark.parametrize("token", ["nonsense", "eyJ1IjoxfQ.bad.sig"])
+def test_forged_reset_links_show_the_expired_page(client, token):
+    response = client.get(f"/password/reset/{token}")
+    assert response.status_code == 404
+    assert "expired or was already used" in response.get_data(as_text=True)
+
+
+def test_reset_password_must_be_strong(client):
+    user = make_user(email="weak@example.org")
+    db.session.commit()
+    path = f"/password/reset/{make_reset_token(user)}"
+    response = client.post(path, data={"password": "short", "confirm": "short"})
+    assert response.status_code == 400
+    assert db.session.get(User, user.id).check_password(PASSWORD)
+
+
+def test_change_password_checks_the_current_one(client):
+    user = make_user()
+    db.session.commit()
+    login(client, user)
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": "not it at all",
+            "password": "brand new words",
+            "confirm": "brand new words",
+        },
+    )
+    assert response.status_code == 400
+    assert "Your current password is not right" in response.get_data(as_text=True)
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "password": "brand new words",
+            "confirm": "brand new words",
+        },
+    )
+    assert response.status_code == 302
+    assert db.session.get(User, user.id).check_password("brand new words")
+
+
+def test_edit_own_details(client):
+    user = make_user(full_name="Old Name")
+    db.session.commit()
+    login(client, user)
+    page = client.get("/account/edit").get_data(as_text=True)
+    assert 'value="Old Name"' in page
+    response = client.post(
+        "/account/edit",
+        data={
+            "full_name": "New Name",
+            "preferred_language": "en",
+            "ifst_member": "y",
+            "job_title": "IRO",
+        },
+    )
+    assert response.status_code == 302
+    user = db.session.get(User, user.id)
+    assert (user.full_name, user.ifst_member, user.job_title) == ("New Name", True, "IRO")
+    assert user.roles == {"learner"}  # nobody grants themselves a role here
+
+
+def test_empty_name_is_refused_with_the_field_linked(client):
+    login(client, make_user())
+    db.session.commit()
+    response = client.post("/account/edit", data={"full_name": "", "preferred_language": "en"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Enter your full name" in page
+    assert 'href="#full_name"' in page

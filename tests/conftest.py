@@ -1,0 +1,159 @@
+"""The harness every area's tests share.
+
+* Every database test runs twice: on SQLite and on a throwaway PostgreSQL
+  cluster started for the session (``tests/postgres.py``).
+* The schema comes from the migrations (``flask db upgrade``), once per backend.
+* Each test gets a fresh app inside an app context (for factories and services);
+  every request made by ``client`` runs in a fresh ``contextvars`` context, so
+  nothing in ``flask.g`` (the signed-in user, the locale, the SQLAlchemy
+  session) leaks between the test and its requests, or between two clients.
+* After each test every table is emptied.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from tests.factories import PASSWORD
+from tests.postgres import throwaway_cluster
+from trainhub import create_app
+from trainhub.auth.models import User
+from trainhub.extensions import db
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def base_config(database_url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "BASE_URL": "https://trainhub.example.org",
+        "SELF_REGISTRATION": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    with throwaway_cluster() as url:
+        yield url
+
+
+def _migrate(url: str) -> None:
+    app = create_app(base_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated, empty database of each backend, made once per session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    _migrate(url)
+    return url
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request starts from an empty context."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if not has_app_context():  # already isolated (e.g. following a redirect)
+            return super().open(*args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        # The test's own session may hold rows the request changed: read them again.
+        db.session.expire_all()
+        return response
+
+
+def empty_database() -> None:
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(base_config(database_url))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            empty_database()
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def catalogue(app: Flask) -> None:
+    """The framework catalogue and levels, as ``flask catalogue seed`` loads them."""
+    from trainhub.accreditation.services import seed_levels
+    from trainhub.courses.services import seed_courses
+
+    seed_courses()
+    seed_levels()
+    db.session.commit()
+
+
+def login(client: FlaskClient, user: User) -> FlaskClient:
+    """Sign ``user`` in on ``client`` (the session cookie Flask-Login reads)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
+
+
+def sign_in_with_form(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
+    return client.post("/sign-in", data={"email": email, "password": password})
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Iterator[QueryCounter]:
+    """Counts SQL statements sent by the app (for O(1)-queries assertions)."""
+    counter = QueryCounter()
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK)", statement):
+            counter.statements.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("FLASK_APP", "trainhub")

@@ -1,0 +1,148 @@
+"""The outbox: written with the change that causes it, delivered once, never lost."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email.message import EmailMessage
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import login
+from tests.factories import make_user
+from trainhub.extensions import db, utcnow
+from trainhub.mail.models import OutboxMessage
+from trainhub.mail.services import Attachment, backoff, queue_mail
+from trainhub.mail.worker import deliver_due
+
+pytestmark = pytest.mark.usefixtures("app")
+
+
+class FakeTransport:
+    def __init__(self, fail_times: int = 0) -> None:
+        self.sent: list[EmailMessage] = []
+        self.fail_times = fail_times
+
+    def __call__(self, message: EmailMessage) -> None:
+        if self.fail_times:
+            self.fail_times -= 1
+            raise ConnectionRefusedError("SMTP server down")
+        self.sent.append(message)
+
+
+def test_a_message_is_written_only_if_its_change_commits():
+    queue_mail("a@example.org", "Kept", "body")
+    db.session.commit()
+    queue_mail("b@example.org", "Rolled back", "body")
+    db.session.rollback()
+    subjects = set(db.session.execute(select(OutboxMessage.subject)).scalars())
+    assert subjects == {"Kept"}
+
+
+def test_delivery_sends_each_message_once_with_attachments(app):
+    queue_mail(
+        "a@example.org",
+        "Your booking",
+        "See you there",
+        [Attachment("course.ics", "text/calendar; method=REQUEST", b"BEGIN:VCALENDAR")],
+    )
+    db.session.commit()
+    transport = FakeTransport()
+    report = deliver_due(transport)
+    assert (report.sent, report.failed) == (1, 0)
+    [email] = transport.sent
+    assert email["To"] == "a@example.org"
+    assert email["From"] == app.config["MAIL_FROM"]
+    [part] = list(email.iter_attachments())
+    assert part.get_filename() == "course.ics"
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_param("method") == "REQUEST"
+    assert deliver_due(transport).sent == 0
+    message = db.session.execute(select(OutboxMessage)).scalar_one()
+    assert message.status == "sent" and message.sent_at is not None
+
+
+def test_a_failure_is_retried_later_and_never_lost():
+    queue_mail("a@example.org", "Hello", "body")
+    db.session.commit()
+    transport = FakeTransport(fail_times=2)
+    assert deliver_due(transport).failed == 1
+    message = db.session.execute(select(OutboxMessage)).scalar_one()
+    assert message.status == "pending" and message.attempts == 1
+    assert "SMTP server down" in message.last_error
+    # Not due again until the back-off has passed.
+    assert deliver_due(transport).failed == 0
+    later = utcnow() + timedelta(minutes=1, seconds=1)
+    assert deliver_due(transport, now=later).failed == 1
+    assert deliver_due(transport, now=later + timedelta(minutes=3)).sent == 1
+    db.session.refresh(message)
+    assert (message.status, message.attempts, message.last_error) == ("sent", 3, None)
+
+
+def test_backoff_grows_and_is_capped():
+    assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+    assert backoff(50) == timedelta(minutes=60)
+
+
+def test_mail_send_command_uses_smtp(app, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            sent.append(("connect", host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            sent.append(("starttls",))
+
+        def login(self, user, password):
+            sent.append(("login", user))
+
+        def send_message(self, message):
+            sent.append(("send", message["To"]))
+
+    monkeypatch.setattr("trainhub.mail.worker.smtplib.SMTP", FakeSMTP)
+    app.config.update(
+        SMTP_HOST="mail.example.org", SMTP_PORT=587, SMTP_STARTTLS=True, SMTP_USERNAME="u"
+    )
+    queue_mail("a@example.org", "Hello", "body")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert "Sent 1, failed 0" in result.output
+    assert sent == [
+        ("connect", "mail.example.org", 587),
+        ("starttls",),
+        ("login", "u"),
+        ("send", "a@example.org"),
+    ]
+
+
+def test_messages_are_written_in_the_recipients_language(client):
+    make_user(email="cy@example.org", preferred_language="cy")
+    db.session.commit()
+    client.post("/password/forgotten", data={"email": "cy@example.org"})
+    message = db.session.execute(select(OutboxMessage)).scalar_one()
+    assert "Hello" not in message.body
+    assert "trainhub" in message.subject
+
+
+def test_outbox_page_lists_messages_and_hides_bodies_in_production(app, client):
+    admin = make_user(roles=["admin"])
+    queue_mail("a@example.org", "Secret link", "https://example.org/password/reset/abc")
+    db.session.commit()
+    login(client, admin)
+    assert "Secret link" in client.get("/admin/outbox/").get_data(as_text=True)
+    message_id = db.session.execute(select(OutboxMessage.id)).scalar_one()
+    assert "/password/reset/abc" in client.get(f"/admin/outbox/{message_id}").get_data(as_text=True)
+    app.config["OUTBOX_SHOW_BODIES"] = False
+    page = client.get(f"/admin/outbox/{message_id}").get_data(as_text=True)
+    assert "/password/reset/abc" not in page
+    assert "hidden" in page
+    empty = client.get("/admin/outbox/?status=sent").get_data(as_text=True)
+    assert "No messages." in empty
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1

@@ -1,0 +1,149 @@
+"""Configuration, error pages, language and the schema's migrations."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from alembic import command
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+
+from tests.conftest import base_config, login
+from tests.factories import make_user
+from trainhub import create_app
+from trainhub.extensions import db
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("TRAINHUB_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(
+        {"ENV": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["OUTBOX_SHOW_BODIES"] is False
+
+
+def test_development_generates_a_secret_key_once(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("TRAINHUB_SECRET_KEY", raising=False)
+    import trainhub
+
+    monkeypatch.setattr(trainhub, "PROJECT_ROOT", tmp_path)
+    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    assert first == second and len(first) > 40
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_database_url_from_the_environment(monkeypatch):
+    monkeypatch.setenv("TRAINHUB_DATABASE_URL", "postgresql+psycopg://u@db.example.org/trainhub")
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example.org/trainhub"
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
+    monkeypatch.delenv("TRAINHUB_DATABASE_URL", raising=False)
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/trainhub.sqlite")
+
+
+def test_unknown_page_gets_the_404_page(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_a_form_without_its_csrf_token_gets_the_400_page(app: Flask, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/sign-in", data={"email": "a@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert "The form had expired" in response.get_data(as_text=True)
+
+
+def test_an_oversize_request_gets_the_413_page(app: Flask, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    admin = make_user(roles=["admin"])
+    db.session.commit()
+    login(client, admin)
+    response = client.post(
+        "/admin/users/import",
+        data={"file": (io.BytesIO(b"x" * 4096), "big.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_gets_the_500_page_and_rolls_back(app: Flask, client):
+    @app.get("/boom")
+    def boom():
+        db.session.add(make_user(email="half@example.org"))
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)
+
+
+def test_switching_to_welsh_and_back(client):
+    response = client.get("/language/cy?next=/courses", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert '<html lang="cy"' in page
+    assert "Cyrsiau" in page
+    page = client.get("/language/en?next=/", follow_redirects=True).get_data(as_text=True)
+    assert '<html lang="en"' in page
+
+
+def test_language_switch_never_leaves_the_site(client):
+    for target in ("https://evil.example.com/", "//evil.example.com/", "/\\evil.example.com"):
+        response = client.get(f"/language/cy?next={target}")
+        assert response.headers["Location"] == "/"
+
+
+def test_browser_language_and_account_preference(client):
+    page = client.get("/", headers={"Accept-Language": "cy-GB,cy;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="cy"' in page
+    login(client, make_user(preferred_language="cy"))
+    db.session.commit()
+    assert '<html lang="cy"' in client.get("/account").get_data(as_text=True)
+
+
+def test_welsh_dates(app: Flask):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("cy"):
+        assert app.jinja_env.filters["date"](date(2026, 3, 1)) == "1 Mawrth 2026"
+
+
+def test_health_check(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_migrations_match_the_models_and_go_down_and_up(app: Flask):
+    """`flask db check` on this backend, then a full downgrade and upgrade."""
+    config = app.extensions["migrate"].migrate.get_config()
+    command.check(config)
+    db.session.remove()
+    downgrade(revision="base")
+    upgrade()
+    command.check(config)
+
+
+def test_flask_db_check_command(app: Flask):
+    result = app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_create_app_never_touches_the_schema(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    app = create_app(base_config(url))
+    with app.app_context():
+        assert db.inspect(db.engine).get_table_names() == []
