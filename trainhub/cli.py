@@ -73,6 +73,23 @@ def users_import(csv_file: Path, by_email: str) -> None:
     )
 
 
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", "full_name", required=True, help="The administrator's full name.")
+@click.password_option(help="Asked for when not given.")
+def users_create_admin(email: str, full_name: str, password: str) -> None:
+    """Create an administrator account (for the first one on a new system)."""
+    from trainhub.auth.services import create_first_admin
+    from trainhub.errors import ValidationFailed
+
+    try:
+        create_first_admin(email, full_name, password)
+    except ValidationFailed as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Administrator {email} created. Sign in at /sign-in.")
+
+
 @click.command("demo")
 def demo() -> None:
     """Load the catalogue and fictional demo people, venues and organisations (idempotent)."""

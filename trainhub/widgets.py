@@ -25,7 +25,17 @@ class GovTextInput(_Translated, w.GovTextInput):
 
 
 class GovPasswordInput(_Translated, w.GovPasswordInput):
-    pass
+    """The password input's show/hide button speaks the page's language."""
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("showPasswordText", _("Show"))
+        params.setdefault("hidePasswordText", _("Hide"))
+        params.setdefault("showPasswordAriaLabelText", _("Show password"))
+        params.setdefault("hidePasswordAriaLabelText", _("Hide password"))
+        params.setdefault("passwordShownAnnouncementText", _("Your password is visible"))
+        params.setdefault("passwordHiddenAnnouncementText", _("Your password is hidden"))
+        return params
 
 
 class GovTextArea(_Translated, w.GovTextArea):

@@ -188,3 +188,30 @@ def test_cli_import_needs_an_admin(app, admin, tmp_path):
     )
     assert result.exit_code == 1
     assert "is not an administrator" in result.output
+
+
+def test_create_first_admin_command(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["users", "create-admin", "First@Example.org", "--name", "First Admin"],
+        input="a long admin secret\na long admin secret\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.execute(select(User).where(User.email == "first@example.org")).scalar_one()
+    assert user.roles == {"admin"} and user.check_password("a long admin secret")
+    again = runner.invoke(
+        args=[
+            "users",
+            "create-admin",
+            "first@example.org",
+            "--name",
+            "X",
+            "--password",
+            "another long one",
+        ]
+    )
+    assert again.exit_code == 1 and "already exists" in again.output
+    weak = runner.invoke(
+        args=["users", "create-admin", "b@example.org", "--name", "B", "--password", "short"]
+    )
+    assert weak.exit_code == 1 and "10 characters" in weak.output

@@ -149,18 +149,33 @@ def _resolve_supervisor(user: User, email: str) -> None:
     user.supervisor = supervisor
 
 
+def _new_account(
+    email: str,
+    full_name: str,
+    roles: Iterable[str],
+    password: str | None = None,
+    profile: ProfileData | None = None,
+) -> User:
+    """A new account with a unique email and, when given, a strong password."""
+    if _email_taken(email):
+        raise ValidationFailed("email", _("An account with this email address already exists"))
+    if password is not None:
+        check_password_strength(password, email, full_name)
+    user = User(email=normalise_email(email), full_name=full_name.strip())
+    if profile is not None:
+        _apply_profile(user, profile)
+    if password is not None:
+        user.set_password(password)
+    _set_roles(user, roles)
+    db.session.add(user)
+    return user
+
+
 def register_learner(email: str, password: str, profile: ProfileData) -> User:
     """Self-registration: a new learner account, signed in straight away by the caller."""
     if not current_app.config["SELF_REGISTRATION"]:
         raise PermissionDenied(_("Self-registration is switched off"))
-    if _email_taken(email):
-        raise ValidationFailed("email", _("An account with this email address already exists"))
-    check_password_strength(password, email, profile.full_name)
-    user = User(email=normalise_email(email), full_name=profile.full_name.strip())
-    _apply_profile(user, profile)
-    user.set_password(password)
-    _set_roles(user, {"learner"})
-    db.session.add(user)
+    user = _new_account(email, profile.full_name, {"learner"}, password, profile)
     db.session.flush()
     log.info("Learner %s registered", user.id)
     return user
@@ -255,16 +270,21 @@ def reset_password(user: User, password: str) -> None:
 # Administration -------------------------------------------------------------
 
 
+def create_first_admin(email: str, full_name: str, password: str) -> User:
+    """An administrator made from the command line (whoever runs it owns the server)."""
+    if "@" not in email or not full_name.strip():
+        raise ValidationFailed("email", _("Give an email address and a full name"))
+    user = _new_account(email, full_name, {"admin"}, password)
+    db.session.flush()
+    log.info("Administrator %s created from the command line", user.id)
+    return user
+
+
 def create_user(actor: User, data: AccountData) -> User:
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can create accounts"))
-    if _email_taken(data.email):
-        raise ValidationFailed("email", _("An account with this email address already exists"))
-    user = User(email=normalise_email(data.email), full_name=data.full_name.strip())
-    _apply_profile(user, data)
-    _set_roles(user, data.roles)
+    user = _new_account(data.email, data.full_name, data.roles, profile=data)
     _resolve_supervisor(user, data.supervisor_email)
-    db.session.add(user)
     db.session.flush()
     send_invitation(user)
     log.info("User %s created by %s", user.id, actor.id)
@@ -509,11 +529,7 @@ def import_users(
     # Every row is valid: create accounts first, then supervisors (they may be in the file).
     created: dict[str, User] = {}
     for _line, data in rows:
-        user = User(email=data.email, full_name=data.full_name)
-        _apply_profile(user, data)
-        _set_roles(user, data.roles)
-        db.session.add(user)
-        created[data.email] = user
+        created[data.email] = _new_account(data.email, data.full_name, data.roles, profile=data)
     db.session.flush()
     for _line, data in rows:
         if data.supervisor_email:
