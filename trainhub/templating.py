@@ -35,7 +35,9 @@ def navigation() -> list[dict[str, Any]]:
             (_("Supervisees"), url_for("auth.supervisees"), current_user.has_supervisees())
         )
         items.append((_("Venues"), url_for("courses.venues"), current_user.has_role("trainer")))
-        items.append((_("Administration"), url_for("home.admin"), current_user.is_admin))
+        items.append(
+            (_("Administration"), url_for("home.admin"), current_user.has_role("admin", "manager"))
+        )
         items.append((_("Your account"), url_for("auth.account"), True))
     path = request.path
     result = []

@@ -276,7 +276,7 @@ def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
         venue = Venue(name=name)
         db.session.add(venue)
     venue.name = name
-    venue.address = data.address.strip()
+    venue.address = _normalise_text(data.address)  # browsers send CRLF line breaks
     venue.capacity = data.capacity
     venue.accessibility_notes = data.accessibility_notes.strip()
     venue.is_active = data.is_active

@@ -1,0 +1,330 @@
+"""The browser harness: Debian's Chromium, driven by Playwright, against a live trainhub.
+
+* One Chromium per session (``/usr/bin/chromium``, never a downloaded browser), a fresh
+  browser context (cookies, storage) per test.
+* One live server per test module: a migrated SQLite *file* database in a tmp dir,
+  seeded with the catalogue, the accreditation levels and the demo people, served by
+  werkzeug in a daemon thread. CSRF stays on: the forms are the real ones.
+* Every page a journey loads is audited with axe-core (``node_modules/axe-core``):
+  ``Visitor`` checks the HTTP status and audits after each navigation and form submission.
+* On failure, a full-page screenshot goes to ``test-artifacts/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from playwright.sync_api import Browser, Locator, Page, Playwright, Response, sync_playwright
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from trainhub import create_app
+from trainhub.demo import DEMO_PEOPLE
+from trainhub.extensions import db
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+#: Ports above 1024 that Chromium refuses to load (net::ERR_UNSAFE_PORT).
+UNSAFE_PORTS = frozenset(
+    {1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6697, 10080}
+    | set(range(6665, 6670))
+)
+TIMEOUT_MS = 10_000
+
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+# Chromium and Playwright -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium. "
+            "Install it with `apt-get install -y chromium` (never `playwright install`).",
+            pytrace=False,
+        )
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test item, so fixtures can see a failure."""
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+def _failed(request: pytest.FixtureRequest) -> bool:
+    reports = request.node.stash.get(_REPORTS, {})
+    return any(report.failed for report in reports.values())
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A tab in a fresh browser context (no cookies), British English, desktop width."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        if _failed(request) and not page.is_closed():
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            except Exception as error:  # the test already failed: say why there is no picture
+                print(f"No screenshot for {request.node.nodeid}: {error}")
+        context.close()
+
+
+# The live server -------------------------------------------------------------------------------
+
+
+class _RequestHandler(WSGIRequestHandler):
+    """Logs only the requests that went wrong (the app logs its own exceptions)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if str(code).startswith("5"):
+            super().log_request(code, size)
+
+
+def _serve(app: Flask) -> BaseWSGIServer:
+    """A threaded werkzeug server on a free port Chromium accepts."""
+    for _attempt in range(20):
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_RequestHandler)
+        if server.server_port not in UNSAFE_PORTS:
+            return server
+        server.server_close()
+    raise RuntimeError("could not get a port Chromium accepts")
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """trainhub with the catalogue and demo data, on http://127.0.0.1:<port>; yields the URL."""
+    from trainhub.accreditation.services import seed_levels
+    from trainhub.courses.services import seed_courses
+    from trainhub.demo import create_demo
+
+    database = tmp_path_factory.mktemp("browser") / "trainhub.sqlite"
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-tests-secret-key-not-for-production",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "WTF_CSRF_ENABLED": True,
+            "SELF_REGISTRATION": True,
+            "OUTBOX_SHOW_BODIES": True,
+        }
+    )
+    with app.app_context():
+        upgrade()
+        seed_courses()
+        seed_levels()
+        create_demo()
+        db.session.commit()
+        db.session.remove()
+
+    server = _serve(app)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = base_url  # links in e-mails point at this server
+    thread = threading.Thread(target=server.serve_forever, name="trainhub-live", daemon=True)
+    thread.start()
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+# axe-core --------------------------------------------------------------------------------------
+
+_RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html})),
+  }));
+}"""
+
+
+def format_violations(url: str, violations: list[dict[str, Any]]) -> str:
+    lines = [f"axe-core found {len(violations)} accessibility violation(s) on {url}:"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+        for node in v["nodes"][:10]:
+            lines.append(f"    at {node['target']}: {node['html'][:200]}")
+        if len(v["nodes"]) > 10:
+            lines.append(f"    … and {len(v['nodes']) - 10} more element(s)")
+    return "\n".join(lines)
+
+
+def axe_path() -> Path:
+    if not AXE.exists():
+        pytest.fail(
+            f"{AXE} is missing: run `npm ci` in {PROJECT_ROOT} (axe-core is a devDependency).",
+            pytrace=False,
+        )
+    return AXE
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now (injecting axe if it is not there)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_path()))
+    violations: list[dict[str, Any]] = page.evaluate(_RUN_AXE)
+    return violations
+
+
+def audit(page: Page) -> None:
+    """Fail unless axe-core finds no violation on the page as it is now."""
+    violations = axe_violations(page)
+    assert not violations, format_violations(page.url, violations)
+
+
+# The visitor: a tab that checks and audits every page it loads ----------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    password: str
+    full_name: str
+
+
+DEMO = {p.label: Person(p.email, p.password, p.full_name) for p in DEMO_PEOPLE}
+
+
+class Visitor:
+    """A person at the browser. Every page they load is status-checked and audited."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.audited: list[str] = []
+        self.script_errors: list[str] = []
+        self.off_site: list[str] = []
+        # axe-core goes into every document as it starts: quicker than a script tag per page.
+        page.context.add_init_script(path=str(axe_path()))
+        page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+        page.on("request", self._check_host)
+
+    def _check_host(self, request: Any) -> None:
+        url = request.url
+        if not (url.startswith(self.base_url + "/") or url.startswith(("data:", "about:"))):
+            self.off_site.append(url)
+
+    # Getting around
+
+    def goto(self, path: str, status: int = 200) -> Response:
+        """Type an address (a path on the live server) into the address bar."""
+        response = self.page.goto(self.base_url + path)
+        return self._arrived(response, status)
+
+    def follow(self, target: Locator, status: int = 200) -> Response:
+        """Click a link or button that loads a new page."""
+        with self.page.expect_navigation() as navigation:
+            target.click()
+        return self._arrived(navigation.value, status)
+
+    def click_link(self, name: str, status: int = 200, *, exact: bool = True) -> Response:
+        return self.follow(self.main.get_by_role("link", name=name, exact=exact), status)
+
+    def nav(self, name: str, status: int = 200) -> Response:
+        """Follow an item of the service navigation in the header."""
+        return self.follow(self.header.get_by_role("link", name=name, exact=True), status)
+
+    def submit(self, button: str, status: int = 200) -> Response:
+        """Press a form's button: 200 after a redirect, 400 when the form comes back with errors."""
+        return self.follow(self.main.get_by_role("button", name=button, exact=True), status)
+
+    def _arrived(self, response: Response | None, status: int) -> Response:
+        assert response is not None, f"no response loading {self.page.url}"
+        self.page.wait_for_load_state("load")
+        assert response.status == status, (
+            f"{response.request.method} {response.url} answered HTTP {response.status}, "
+            f"expected {status}. The page says: {self.heading()!r}"
+        )
+        self.audit()
+        return response
+
+    def audit(self) -> None:
+        audit(self.page)
+        self.audited.append(self.page.url)
+
+    # What the person sees
+
+    @property
+    def main(self) -> Locator:
+        return self.page.get_by_role("main")
+
+    @property
+    def header(self) -> Locator:
+        """The page header: the service navigation, the language link and signing in or out."""
+        return self.page.get_by_role("banner")
+
+    def heading(self) -> str:
+        h1 = self.page.locator("h1")
+        return h1.first.inner_text() if h1.count() else ""
+
+    def error_summary(self) -> Locator:
+        return self.page.locator(".govuk-error-summary")
+
+    def success_banner(self) -> Locator:
+        return self.page.locator(".govuk-notification-banner--success")
+
+    # Signing in and out
+
+    def sign_in(self, person: Person) -> None:
+        self.goto("/sign-in")
+        self.page.get_by_label("Email address").fill(person.email)
+        self.page.get_by_label("Password", exact=True).fill(person.password)
+        self.submit("Sign in")
+
+    def sign_out(self) -> None:
+        self.follow(self.header.get_by_role("button", name="Sign out"))
+
+
+@pytest.fixture
+def visitor(page: Page, live_server: str, request: pytest.FixtureRequest) -> Iterator[Visitor]:
+    visitor = Visitor(page, live_server)
+    yield visitor
+    if _failed(request):
+        return
+    assert visitor.audited, "the journey audited no page"
+    assert not visitor.script_errors, f"JavaScript errors: {visitor.script_errors}"
+    assert not visitor.off_site, f"requests left the service: {visitor.off_site}"
