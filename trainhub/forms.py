@@ -93,6 +93,12 @@ class Integer(IntegerField):
         kwargs.setdefault("render_kw", {"inputmode": "numeric", "spellcheck": "false"})
         super().__init__(label, validators, **kwargs)
 
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a whole number, like 3")) from error
+
 
 class Decimal(DecimalField):
     widget = widgets.GovTextInput()
@@ -100,6 +106,12 @@ class Decimal(DecimalField):
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "spellcheck": "false"})
         super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a number, like 12.5")) from error
 
 
 class Submit(SubmitField):

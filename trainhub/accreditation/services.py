@@ -46,6 +46,11 @@ def save_level(
         query = query.where(AccreditationLevel.id != level.id)
     if db.session.execute(query).first() is not None:
         raise ValidationFailed("number", _("There is already a level with this number"))
+    title = " ".join(data.title.split())
+    if not title or len(title) > 300:
+        raise ValidationFailed("title", _("Enter a title of 300 characters or fewer"))
+    if not 1 <= data.number <= 12:
+        raise ValidationFailed("number", _("The level number must be between 1 and 12"))
     outcomes = [" ".join(text.split()) for text in data.outcomes if text.strip()]
     if not outcomes:
         raise ValidationFailed("outcomes", _("Enter at least one learning outcome"))
@@ -55,18 +60,12 @@ def save_level(
         level = AccreditationLevel(number=data.number)
         db.session.add(level)
     level.number = data.number
-    level.title = data.title.strip()
+    level.title = title
     level.description = data.description.strip()
     level.accrediting_body = data.accrediting_body.strip()
     level.credit_value = data.credit_value
     level.is_active = data.is_active
-    by_text = {o.text: o for o in level.outcomes}
-    new_outcomes = []
-    for position, text in enumerate(outcomes, start=1):
-        outcome = by_text.get(text) or LevelOutcome(text=text)
-        outcome.position = position
-        new_outcomes.append(outcome)
-    level.outcomes = new_outcomes
+    level.outcomes = _match_outcomes(level.outcomes, outcomes)
     level.courses = (
         list(db.session.execute(select(Course).where(Course.id.in_(data.course_ids))).scalars())
         if data.course_ids
@@ -75,6 +74,26 @@ def save_level(
     db.session.flush()
     log.info("Level %s saved by %s", level.number, actor.id)
     return level
+
+
+def _match_outcomes(old: list[LevelOutcome], texts: list[str]) -> list[LevelOutcome]:
+    """The new list of outcomes, keeping each existing outcome's identity where it can.
+
+    Sign-offs will point at outcome ids, so an outcome whose text is unchanged keeps its
+    row wherever it moves, and a reworded outcome (a typo fixed) keeps the row of the
+    outcome that stood at the same position. Only what is left is new or removed.
+    """
+    unmatched = {o.text: o for o in old}
+    kept: list[LevelOutcome | None] = [unmatched.pop(text, None) for text in texts]
+    by_position = {o.position: o for o in unmatched.values()}
+    result = []
+    for position, (text, outcome) in enumerate(zip(texts, kept, strict=True), start=1):
+        if outcome is None:
+            outcome = by_position.pop(position, None) or LevelOutcome()
+            outcome.text = text
+        outcome.position = position
+        result.append(outcome)
+    return result
 
 
 def seed_levels(

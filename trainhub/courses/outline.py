@@ -21,8 +21,9 @@ from flask_babel import gettext as _
 from trainhub.courses.catalogue_data import DayData, TopicData, UnitData
 from trainhub.errors import ValidationFailed
 
-_DAY = re.compile(r"^(day|diwrnod)\s+(\d+)\s*:?\s*$", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*[-*\u2022]\s+")
+#: "Day 2", "Diwrnod 2", or "Day 2: First topic" (the rest of the line is the day's first topic).
+_DAY = re.compile(r"^(day|diwrnod)\s+(\d+)\s*(?:[:.\-\u2013]\s*(.*))?$", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*[-*\u2022](\s+|$)")
 
 
 def parse_agenda(text: str, duration_days: int) -> list[DayData]:
@@ -43,6 +44,9 @@ def parse_agenda(text: str, duration_days: int) -> list[DayData]:
                 )
             days.append({"topics": []})
             topic = None
+            if day_match.group(3):
+                topic = {"title": day_match.group(3).strip(), "items": []}
+                days[-1]["topics"].append(topic)
         elif not days:
             raise ValidationFailed(
                 "agenda", _("Line %(line)d: start the agenda with “Day 1”", line=number)
@@ -53,7 +57,9 @@ def parse_agenda(text: str, duration_days: int) -> list[DayData]:
                     "agenda",
                     _("Line %(line)d: an item (“- …”) must come under a topic", line=number),
                 )
-            topic["items"].append(_BULLET.sub("", raw).strip())
+            item = _BULLET.sub("", raw).strip()
+            if item:  # an empty bullet is a slip of the keyboard, not an item
+                topic["items"].append(item)
         else:
             topic = {"title": line, "items": []}
             days[-1]["topics"].append(topic)
@@ -95,7 +101,9 @@ def parse_units(text: str) -> list[UnitData]:
                     "units",
                     _("Line %(line)d: an outcome (“- …”) must come under a unit", line=number),
                 )
-            units[-1]["outcomes"].append(_BULLET.sub("", raw).strip())
+            outcome = _BULLET.sub("", raw).strip()
+            if outcome:
+                units[-1]["outcomes"].append(outcome)
         else:
             units.append({"title": line, "outcomes": []})
     return units

@@ -121,6 +121,15 @@ def _check(data: CourseInput, course: Course | None) -> None:
         query = query.where(Course.id != course.id)
     if db.session.execute(query).first() is not None:
         raise ValidationFailed("code", _("Another course already uses this code"))
+    if len(data.code) > 40:
+        raise ValidationFailed("code", _("The course code must be 40 characters or fewer"))
+    data.title = " ".join(data.title.split())
+    if not data.title or len(data.title) > 300:
+        raise ValidationFailed("title", _("Enter a course title of 300 characters or fewer"))
+    for name in ("cpd_hours", "credit_value"):
+        value = getattr(data, name)
+        if value is not None and not 0 <= value <= 1000:
+            raise ValidationFailed(name, _("Enter a number between 0 and 1,000"))
     if not 1 <= data.duration_days <= 30:
         raise ValidationFailed("duration_days", _("A course lasts between 1 and 30 days"))
     if data.kind not in KINDS:
@@ -162,10 +171,33 @@ def _all_dependants(course_id: int) -> set[int]:
     return found
 
 
-def _write(course: Course, data: CourseInput) -> None:
+def _write(course: Course, data: CourseInput, changed: set[str] | None = None) -> None:
+    """Write ``data`` onto the course; with ``changed``, only those fields.
+
+    Agenda and unit rows are replaced only when they changed.
+    """
     for name, value in asdict(data).items():
-        if name not in ("agenda", "units", "prerequisite_ids"):
+        if name not in ("agenda", "units", "prerequisite_ids") and (
+            changed is None or name in changed
+        ):
             setattr(course, name, value)
+    if changed is None or "agenda" in changed:
+        _write_agenda(course, data.agenda)
+    if changed is None or "units" in changed:
+        _write_units(course, data.units)
+    if changed is None or "prerequisite_ids" in changed:
+        course.prerequisites = (
+            list(
+                db.session.execute(
+                    select(Course).where(Course.id.in_(data.prerequisite_ids))
+                ).scalars()
+            )
+            if data.prerequisite_ids
+            else []
+        )
+
+
+def _write_agenda(course: Course, agenda: list[DayData]) -> None:
     course.days = [
         CourseDay(
             day_number=number,
@@ -181,8 +213,11 @@ def _write(course: Course, data: CourseInput) -> None:
                 for t_pos, topic in enumerate(day["topics"], start=1)
             ],
         )
-        for number, day in enumerate(data.agenda, start=1)
+        for number, day in enumerate(agenda, start=1)
     ]
+
+
+def _write_units(course: Course, units: list[UnitData]) -> None:
     course.units = [
         CourseUnit(
             position=u_pos,
@@ -192,24 +227,22 @@ def _write(course: Course, data: CourseInput) -> None:
                 for o_pos, text in enumerate(unit["outcomes"], start=1)
             ],
         )
-        for u_pos, unit in enumerate(data.units, start=1)
+        for u_pos, unit in enumerate(units, start=1)
     ]
-    course.prerequisites = (
-        list(
-            db.session.execute(select(Course).where(Course.id.in_(data.prerequisite_ids))).scalars()
+
+
+def _check_admin_only_flags(actor: User, data: CourseInput) -> None:
+    if not actor.is_admin and (data.kind == "framework" or data.fidelity_controlled):
+        message = _(
+            "Only an administrator can make a course a framework programme or fidelity-controlled"
         )
-        if data.prerequisite_ids
-        else []
-    )
+        raise PermissionDenied(message)
 
 
 def create_course(actor: User, data: CourseInput) -> Course:
     if not permissions.can_edit_catalogue(actor):
         raise PermissionDenied(_("Only trainers and administrators can add courses"))
-    if not actor.is_admin and (data.kind == "framework" or data.fidelity_controlled):
-        raise PermissionDenied(
-            _("Only an administrator can add a framework or fidelity-controlled course")
-        )
+    _check_admin_only_flags(actor, data)
     _check(data, None)
     course = Course()
     _write(course, data)
@@ -244,8 +277,10 @@ def update_course(actor: User, course: Course, changes: dict[str, Any]) -> None:
             )
     for name, value in changes.items():
         setattr(current, name, value)
+    if changed & {"kind", "fidelity_controlled"}:
+        _check_admin_only_flags(actor, current)
     _check(current, course)
-    _write(course, current)
+    _write(course, current, changed)
     log.info("Course %s changed by %s: %s", course.code, actor.id, ", ".join(sorted(changed)))
 
 
