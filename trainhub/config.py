@@ -31,6 +31,9 @@ class Config:
 
     #: Learners may create their own accounts.
     SELF_REGISTRATION = True
+    #: Wrong passwords in a row before an account is locked, and for how long (seconds).
+    LOGIN_MAX_FAILURES = 10
+    LOGIN_LOCKOUT_SECONDS = 15 * 60
     #: How long a password-reset link stays valid, in seconds.
     PASSWORD_RESET_MAX_AGE = 60 * 60
     #: How long the link in a new account's invitation stays valid, in seconds.

@@ -277,3 +277,39 @@ def test_empty_name_is_refused_with_the_field_linked(client):
     page = response.get_data(as_text=True)
     assert "Enter your full name" in page
     assert 'href="#full_name"' in page
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(app, client, monkeypatch):
+    app.config.update(LOGIN_MAX_FAILURES=3, LOGIN_LOCKOUT_SECONDS=900)
+    user = make_user(email="target@example.org")
+    db.session.commit()
+    for _ in range(3):
+        assert (
+            sign_in_with_form(client, "target@example.org", "guess-guess-guess").status_code == 400
+        )
+    locked = db.session.get(User, user.id)
+    assert locked.locked_until is not None and locked.failed_logins == 0
+    [warning] = outbox_to("target@example.org")
+    assert "locked" in warning.subject and "/password/reset/" in warning.body
+    # Even the right password is refused while locked, with the same message.
+    response = sign_in_with_form(client, "target@example.org")
+    assert response.status_code == 400
+    assert "Enter a correct email address and password" in response.get_data(as_text=True)
+    # After the lock has passed, the right password works and the count starts again.
+    import trainhub.auth.services as services
+
+    later = services.utcnow() + timedelta(minutes=16)
+    monkeypatch.setattr(services, "utcnow", lambda: later)
+    assert sign_in_with_form(client, "target@example.org").status_code == 302
+    assert db.session.get(User, user.id).locked_until is None
+
+
+def test_a_right_password_resets_the_count(app, client):
+    app.config.update(LOGIN_MAX_FAILURES=3)
+    user = make_user(email="careful@example.org")
+    db.session.commit()
+    sign_in_with_form(client, "careful@example.org", "wrong-wrong-wrong")
+    sign_in_with_form(client, "careful@example.org", "wrong-wrong-wrong")
+    assert db.session.get(User, user.id).failed_logins == 2
+    assert sign_in_with_form(client, "careful@example.org").status_code == 302
+    assert db.session.get(User, user.id).failed_logins == 0

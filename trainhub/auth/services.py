@@ -8,6 +8,7 @@ import io
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -182,15 +183,45 @@ def register_learner(email: str, password: str, profile: ProfileData) -> User:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (the caller says nothing more)."""
+    """The active user with these credentials, or None (the caller says nothing more).
+
+    After ``LOGIN_MAX_FAILURES`` wrong passwords in a row the account is locked for
+    ``LOGIN_LOCKOUT_SECONDS`` and its owner is told by e-mail; the caller commits
+    either way, so that the count is kept.
+    """
     user = find_user_by_email(email)
-    if user is None or user.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)  # same work whether or not the account exists
+    now = utcnow()
+    if user is None or user.password_hash is None or (user.locked_until or now) > now:
+        check_password_hash(_DUMMY_HASH, password)  # same work whether or not it can succeed
         return None
-    if not user.check_password(password) or not user.active:
+    if not user.check_password(password):
+        user.failed_logins += 1
+        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+            _lock(user, now)
         return None
-    user.last_login_at = utcnow()
+    if not user.active:
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
     return user
+
+
+def _lock(user: User, now: datetime) -> None:
+    seconds = int(current_app.config["LOGIN_LOCKOUT_SECONDS"])
+    user.locked_until = now + timedelta(seconds=seconds)
+    user.failed_logins = 0
+    log.warning("Account %s locked after repeated wrong passwords", user.id)
+    if user.active:
+        queue_templated_mail(
+            user,
+            "account_locked",
+            lambda: _("Your trainhub account has been locked for a while"),
+            {
+                "minutes": seconds // 60,
+                "link": external_url("auth.password_reset", token=make_reset_token(user)),
+            },
+        )
 
 
 def update_profile(user: User, profile: ProfileData) -> None:

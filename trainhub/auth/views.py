@@ -73,8 +73,8 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        db.session.commit()  # a success, or one more wrong password counted
         if user is not None:
-            db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         form.email.errors = [_("Enter a correct email address and password")]
