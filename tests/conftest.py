@@ -120,7 +120,7 @@ def catalogue(app: Flask) -> None:
 def login(client: FlaskClient, user: User) -> FlaskClient:
     """Sign ``user`` in on ``client`` (the session cookie Flask-Login reads)."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
 

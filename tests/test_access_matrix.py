@@ -132,11 +132,13 @@ def world(app: Flask, catalogue: None) -> World:
     from trainhub.accreditation.models import AccreditationLevel
 
     supervisor = make_user(roles=["learner"], full_name="Supervisor Person")
+    organisation = make_organisation()
     users = {
-        "learner": make_user(roles=["learner"], supervisor=supervisor),
+        "learner": make_user(roles=["learner"], supervisor=supervisor, organisation=organisation),
         "trainer": make_user(roles=["trainer"]),
         "assessor": make_user(roles=["assessor"]),
-        "manager": make_user(roles=["manager"]),
+        # The learner's own organisation's manager (R49).
+        "manager": make_user(roles=["manager"], organisation=organisation),
         "admin": make_user(roles=["admin"]),
         "supervisor": supervisor,
     }
@@ -145,7 +147,7 @@ def world(app: Flask, catalogue: None) -> World:
     world = World(
         users=users,
         subject_id=users["learner"].id,
-        organisation_id=make_organisation().id,
+        organisation_id=organisation.id,
         venue_id=make_venue().id,
         level_id=level.id,
         message_id=0,

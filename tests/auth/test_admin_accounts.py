@@ -229,3 +229,62 @@ def test_seed_organisations_is_idempotent():
     first = services.seed_organisations()
     assert "Cardiff and Vale University Health Board" in {o.name for o in first}
     assert services.seed_organisations() == []
+
+
+def test_managers_see_records_of_their_own_organisation_only(client):
+    council = make_organisation(name="Council A")
+    board = make_organisation(name="Health Board B")
+    manager = make_user(roles=["manager"], organisation=council)
+    colleague = make_user(organisation=council)
+    stranger = make_user(organisation=board)
+    nowhere = make_user()
+    db.session.commit()
+    login(client, manager)
+    assert client.get(f"/people/{colleague.id}").status_code == 200
+    assert client.get(f"/people/{stranger.id}").status_code == 403
+    assert client.get(f"/people/{nowhere.id}").status_code == 403
+
+
+def test_send_link_is_a_reset_for_people_with_a_password(admin_client):
+    has_password = make_user(email="has@example.org")
+    never = make_user(email="never@example.org", password=None)
+    db.session.commit()
+    admin_client.post(f"/admin/users/{has_password.id}/send-reset")
+    admin_client.post(f"/admin/users/{never.id}/send-reset")
+    subjects = dict(
+        db.session.execute(select(OutboxMessage.to_address, OutboxMessage.subject)).all()
+    )
+    assert subjects == {
+        "has@example.org": "Reset your trainhub password",
+        "never@example.org": "Your trainhub account",
+    }
+
+
+def test_a_failed_edit_changes_nothing(admin_client):
+    person = make_user(email="person@example.org", full_name="Original Name")
+    db.session.commit()
+    response = admin_client.post(
+        f"/admin/users/{person.id}",
+        data=account(
+            email="person@example.org", full_name="Renamed", supervisor_email="ghost@example.org"
+        ),
+    )
+    assert response.status_code == 400
+    assert "Original Name" in response.get_data(as_text=True)
+    assert db.session.get(User, person.id).full_name == "Original Name"
+
+
+def test_services_refuse_values_outside_the_lists():
+    person = make_user()
+    with pytest.raises(ValidationFailed) as error:
+        services.update_profile(person, services.ProfileData(full_name="X", sector="space"))
+    assert error.value.field == "sector"
+
+
+def test_reactivating_lifts_a_lock(admin_client):
+    from trainhub.extensions import utcnow
+
+    person = make_user(locked_until=utcnow().replace(year=2100))
+    db.session.commit()
+    admin_client.post(f"/admin/users/{person.id}/active", data={"active": "yes"})
+    assert db.session.get(User, person.id).locked_until is None

@@ -313,3 +313,63 @@ def test_a_right_password_resets_the_count(app, client):
     assert db.session.get(User, user.id).failed_logins == 2
     assert sign_in_with_form(client, "careful@example.org").status_code == 302
     assert db.session.get(User, user.id).failed_logins == 0
+
+
+def test_a_password_reset_lifts_a_lock(app, client):
+    app.config.update(LOGIN_MAX_FAILURES=2)
+    user = make_user(email="locked@example.org")
+    db.session.commit()
+    for _ in range(2):
+        sign_in_with_form(client, "locked@example.org", "wrong-wrong-wrong")
+    assert db.session.get(User, user.id).locked_until is not None
+    path = f"/password/reset/{make_reset_token(db.session.get(User, user.id))}"
+    client.post(path, data={"password": "a fresh long secret", "confirm": "a fresh long secret"})
+    assert sign_in_with_form(client, "locked@example.org", "a fresh long secret").status_code == 302
+
+
+def test_a_lock_warns_the_owner_once_a_day(app, client):
+    app.config.update(LOGIN_MAX_FAILURES=1, LOGIN_LOCKOUT_SECONDS=0)
+    make_user(email="pestered@example.org")
+    db.session.commit()
+    for _ in range(5):
+        sign_in_with_form(client, "pestered@example.org", "wrong-wrong-wrong")
+    assert len(outbox_to("pestered@example.org")) == 1
+
+
+def test_changing_the_password_signs_out_other_sessions(app):
+    user = make_user()
+    db.session.commit()
+    here, elsewhere = app.test_client(), app.test_client()
+    login(here, user)
+    login(elsewhere, user)
+    response = here.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "password": "brand new words",
+            "confirm": "brand new words",
+        },
+    )
+    assert response.status_code == 302
+    assert here.get("/account").status_code == 200
+    assert elsewhere.get("/account").status_code == 302
+
+
+def test_a_new_email_address_voids_links_sent_to_the_old_one(app):
+    user = make_user(email="old@example.org")
+    db.session.commit()
+    token = make_reset_token(user)
+    user.email = "new@example.org"
+    db.session.commit()
+    assert user_for_reset_token(token) is None
+
+
+def test_reset_requests_are_not_repeated_within_two_minutes(client):
+    make_user(email="impatient@example.org")
+    db.session.commit()
+    for _ in range(3):
+        assert (
+            client.post("/password/forgotten", data={"email": "impatient@example.org"}).status_code
+            == 302
+        )
+    assert len(outbox_to("impatient@example.org")) == 1

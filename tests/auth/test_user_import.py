@@ -215,3 +215,49 @@ def test_create_first_admin_command(app):
         args=["users", "create-admin", "b@example.org", "--name", "B", "--password", "short"]
     )
     assert weak.exit_code == 1 and "10 characters" in weak.output
+
+
+def test_supervisor_may_be_any_row_and_not_oneself(admin):
+    later = f"""{HEADER}
+first@example.org,First,learner,,,,,,no,no,en,second@example.org
+second@example.org,Second,learner,,,,,,no,no,en,
+"""
+    result = import_users(admin, later)
+    assert result.ok, result.errors
+    db.session.commit()
+    first = db.session.execute(select(User).where(User.email == "first@example.org")).scalar_one()
+    assert first.supervisor.email == "second@example.org"
+    selfish = f"{HEADER}\nself@example.org,Self,learner,,,,,,no,no,en,self@example.org\n"
+    assert [(e.line, e.message) for e in import_users(admin, selfish).errors] == [
+        (2, "a person cannot supervise themselves")
+    ]
+
+
+def test_over_long_values_are_line_errors(admin):
+    text = f"{HEADER}\nlong@example.org,{'N' * 201},learner,,,,,,no,no,en,\n"
+    assert [e.message for e in import_users(admin, text).errors] == [
+        "full_name is longer than 200 characters"
+    ]
+
+
+def test_import_runs_a_fixed_number_of_queries(admin, count_queries):
+    import_users(
+        admin, f"{HEADER}\nwarm@example.org,Warm,learner,,,,,,no,no,en,\n"
+    )  # loads the actor
+    count_queries.statements.clear()
+    rows = "\n".join(f"p{n}@example.org,P {n},learner,,,,,,no,no,en," for n in range(40))
+    import_users(admin, f"{HEADER}\n{rows}\n")
+    few = len([s for s in count_queries.statements if s.lstrip().upper().startswith("SELECT")])
+    count_queries.statements.clear()
+    rows = "\n".join(f"q{n}@example.org,Q {n},learner,,,,,,no,no,en," for n in range(120))
+    import_users(admin, f"{HEADER}\n{rows}\n")
+    many = len([s for s in count_queries.statements if s.lstrip().upper().startswith("SELECT")])
+    assert many == few
+
+
+@pytest.mark.parametrize("email", ["a@", "no-at-sign", "two@@example.org"])
+def test_one_email_rule_everywhere(app, email):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create-admin", email, "--name", "A", "--password", "a long admin secret"]
+    )
+    assert result.exit_code == 1 and "right format" in result.output

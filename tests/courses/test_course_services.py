@@ -305,12 +305,9 @@ def test_trainer_refused_on_one_canonical_field_writes_no_note_either(catalogue:
 def test_trainer_can_change_the_notes_of_a_fidelity_course(catalogue: None) -> None:
     changes = {
         "summary": "Four days on the IFSS model.",
-        "cpd_hours": Decimal("24.50"),
-        "credit_value": Decimal("3"),
         "cpel_alignment": "CPEL: consolidation",
         "context_note": "Supports the Social Services and Well-being (Wales) Act 2014.",
         "delivery_notes": "Bring the role-play cards.",
-        "published": False,
     }
 
     update_course(trainer(), course("IFSS-CORE"), changes)
@@ -318,6 +315,38 @@ def test_trainer_can_change_the_notes_of_a_fidelity_course(catalogue: None) -> N
 
     core = course("IFSS-CORE")
     assert {name: getattr(core, name) for name in changes} == changes
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"published": False}, {"cpd_hours": Decimal("999")}, {"credit_value": Decimal("3")}],
+)
+def test_trainer_cannot_withdraw_or_revalue_a_fidelity_course(catalogue: None, changes) -> None:
+    """Whether a framework programme is offered, and what it is worth, are an admin's call."""
+    with pytest.raises(PermissionDenied):
+        update_course(trainer(), course("IFSS-CORE"), changes)
+    db.session.rollback()
+    assert course("IFSS-CORE").published
+
+
+def test_trainer_saving_an_admins_framework_course_keeps_its_kind(catalogue: None) -> None:
+    """The kind is not on a trainer's form: saving must not turn it back into 'local'."""
+    from tests.courses.helpers import full_form
+    from trainhub.courses.forms import CourseForm
+
+    framework = local_course(admin(), kind="framework", code="FW-OPEN")
+    db.session.commit()
+    from flask import current_app
+
+    with current_app.test_request_context(method="POST", data=full_form(framework, summary="New")):
+        form = CourseForm()
+        form.prerequisite_ids.choices = []
+        assert form.validate(), form.errors
+        changes = form.changes(admin=False)
+    assert "kind" not in changes and "fidelity_controlled" not in changes
+    update_course(trainer(), course("FW-OPEN"), changes)
+    db.session.commit()
+    assert course("FW-OPEN").kind == "framework"
 
 
 def test_trainer_notes_change_leaves_the_canonical_content_alone(catalogue: None) -> None:
@@ -411,7 +440,7 @@ def test_a_notes_only_edit_keeps_the_agenda_rows(catalogue: None) -> None:
     core = course("IFSS-CORE")
     before = [(t.id, t.title) for d in core.days for t in d.topics]
 
-    update_course(trainer(), core, {"cpd_hours": Decimal("28")})
+    update_course(trainer(), core, {"summary": "A new summary"})
     db.session.commit()
 
     assert [(t.id, t.title) for d in course("IFSS-CORE").days for t in d.topics] == before

@@ -7,6 +7,7 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from tests.conftest import QueryCounter, login
 from tests.courses.helpers import (
@@ -503,7 +504,7 @@ def test_trainer_saves_notes_on_a_fidelity_course(catalogue: None, client: Flask
 
     assert response.status_code == 302
     assert course("IFSS-CORE").delivery_notes == "Room 2, bring flipcharts"
-    assert course("IFSS-CORE").cpd_hours == 24
+    assert course("IFSS-CORE").cpd_hours is None  # not on a trainer's form here
 
 
 def test_trainer_posting_an_agenda_to_a_fidelity_course_does_not_change_it(
@@ -684,12 +685,11 @@ def test_trainer_cannot_add_a_framework_course_through_the_form(
 
     response = client.post("/courses/new", data=new_course_form(**overrides))
 
-    assert response.status_code == 400
-    assert (
-        "Only an administrator can make a course a framework programme or fidelity-controlled"
-        in page(response)
-    )
-    assert count(Course) == 8
+    # The choice is not on a trainer's form, and what is posted anyway is ignored.
+    assert response.status_code == 302
+    assert count(Course) == 9
+    added = db.session.execute(select(Course).order_by(Course.id.desc()).limit(1)).scalar_one()
+    assert (added.kind, added.fidelity_controlled) == ("local", False)
 
 
 def test_new_course_with_bad_agenda_names_the_line(catalogue: None, client: FlaskClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -110,6 +111,15 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
             query = select(User.id).where(User.supervisor_id == self.id).limit(1)
             self.__dict__["_has_supervisees"] = db.session.execute(query).first() is not None
         return bool(self.__dict__["_has_supervisees"])
+
+    def credentials_fingerprint(self) -> str:
+        """Changes when the password or email address does (sessions and links hold it)."""
+        material = f"{self.password_hash or 'unset'}|{self.email}"
+        return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: a new password signs out other sessions."""
+        return f"{self.id}:{self.credentials_fingerprint()}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

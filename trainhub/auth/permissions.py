@@ -32,11 +32,20 @@ def role_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 
 def can_view_training_record(actor: User, person: User) -> bool:
-    """The person, their supervisor, managers and admins see a training record."""
+    """The person, their supervisor, their own organisation's managers, and admins.
+
+    Learner data from an organisation is shared only with that organisation's
+    managers (DOMAIN.md R49).
+    """
     return (
         actor.id == person.id
         or (person.supervisor_id is not None and person.supervisor_id == actor.id)
-        or actor.has_role("manager", "admin")
+        or actor.is_admin
+        or (
+            actor.has_role("manager")
+            and person.organisation_id is not None
+            and person.organisation_id == actor.organisation_id
+        )
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import logging
 from collections.abc import Callable, Iterable
@@ -11,18 +10,19 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
-from werkzeug.security import check_password_hash
+from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainhub.auth import choices
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
-from trainhub.mail.services import external_url, queue_templated_mail
+from trainhub.mail.services import external_url, queue_templated_mail, recently_mailed
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +44,24 @@ COMMON_PASSWORDS = frozenset(
     }
 )
 #: Compared against when no account matches, so sign-in takes as long either way.
-_DUMMY_HASH = "scrypt:32768:8:1$dummysaltdummysa$" + "0" * 128
+_DUMMY_HASH = generate_password_hash("no account has this password")
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def check_email(email: str, field_name: str = "email") -> str:
+    """The address normalised, or ``ValidationFailed`` when it is not an email address."""
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ValidationFailed(
+            field_name, _("Enter an email address in the right format, like name@example.org")
+        ) from error
+    if len(email.strip()) > 254:
+        raise ValidationFailed(field_name, _("Email addresses are 254 characters or fewer"))
+    return normalise_email(email)
 
 
 def password_problem(password: str, email: str = "", full_name: str = "") -> str | None:
@@ -111,17 +124,39 @@ class AccountData(ProfileData):
     supervisor_email: str = ""
 
 
+_PROFILE_CHOICES = {
+    "sector": choices.SECTORS,
+    "local_authority": choices.LOCAL_AUTHORITIES,
+    "professional_background": choices.PROFESSIONAL_BACKGROUNDS,
+    "preferred_language": choices.LANGUAGES,
+}
+
+
+def _check_profile(data: ProfileData) -> None:
+    """Every rule about a profile, checked before anything is written."""
+    name = data.full_name.strip()
+    if not name:
+        raise ValidationFailed("full_name", _("Enter your full name"))
+    if len(name) > 200 or len(data.job_title.strip()) > 200:
+        field_name = "full_name" if len(name) > 200 else "job_title"
+        raise ValidationFailed(field_name, _("Use 200 characters or fewer"))
+    for field_name, options in _PROFILE_CHOICES.items():
+        value = getattr(data, field_name)
+        if value and value not in options:
+            raise ValidationFailed(field_name, _("Choose from the list"))
+    if data.organisation_id is not None:
+        organisation = db.session.get(Organisation, data.organisation_id)
+        if organisation is None:
+            raise ValidationFailed("organisation_id", _("Choose an organisation from the list"))
+
+
 def _apply_profile(user: User, data: ProfileData) -> None:
+    """Write a profile that ``_check_profile`` accepted."""
     for f in fields(ProfileData):
         value = getattr(data, f.name)
         if isinstance(value, str):
             value = value.strip()
         setattr(user, f.name, value if value != "" or f.name == "job_title" else None)
-    if (
-        user.organisation_id is not None
-        and db.session.get(Organisation, user.organisation_id) is None
-    ):
-        raise ValidationFailed("organisation_id", _("Choose an organisation from the list"))
 
 
 def _set_roles(user: User, roles: Iterable[str]) -> None:
@@ -138,16 +173,16 @@ def _set_roles(user: User, roles: Iterable[str]) -> None:
     ]
 
 
-def _resolve_supervisor(user: User, email: str) -> None:
+def _find_supervisor(email: str, own_email: str) -> User | None:
+    """The account named as supervisor (None for nobody), checked but not yet assigned."""
     if not email.strip():
-        user.supervisor = None
-        return
+        return None
+    if normalise_email(email) == normalise_email(own_email):
+        raise ValidationFailed("supervisor_email", _("A person cannot supervise themselves"))
     supervisor = find_user_by_email(email)
     if supervisor is None:
         raise ValidationFailed("supervisor_email", _("There is no account with that email address"))
-    if supervisor.id is not None and supervisor.id == user.id:
-        raise ValidationFailed("supervisor_email", _("A person cannot supervise themselves"))
-    user.supervisor = supervisor
+    return supervisor
 
 
 def _new_account(
@@ -156,13 +191,22 @@ def _new_account(
     roles: Iterable[str],
     password: str | None = None,
     profile: ProfileData | None = None,
+    check_unique: bool = True,
 ) -> User:
-    """A new account with a unique email and, when given, a strong password."""
-    if _email_taken(email):
+    """A new account with a unique email and, when given, a strong password.
+
+    Everything is checked before the account is added to the session.
+    """
+    email = check_email(email)
+    if check_unique and _email_taken(email):
         raise ValidationFailed("email", _("An account with this email address already exists"))
     if password is not None:
         check_password_strength(password, email, full_name)
-    user = User(email=normalise_email(email), full_name=full_name.strip())
+    if profile is not None:
+        _check_profile(profile)
+    elif not full_name.strip():
+        raise ValidationFailed("full_name", _("Enter your full name"))
+    user = User(email=email, full_name=full_name.strip())
     if profile is not None:
         _apply_profile(user, profile)
     if password is not None:
@@ -195,7 +239,11 @@ def authenticate(email: str, password: str) -> User | None:
         check_password_hash(_DUMMY_HASH, password)  # same work whether or not it can succeed
         return None
     if not user.check_password(password):
-        user.failed_logins += 1
+        # Counted in the database, so that guesses sent in parallel all count.
+        db.session.execute(
+            update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+        )
+        db.session.refresh(user, ["failed_logins"])
         if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
             _lock(user, now)
         return None
@@ -209,10 +257,11 @@ def authenticate(email: str, password: str) -> User | None:
 
 def _lock(user: User, now: datetime) -> None:
     seconds = int(current_app.config["LOGIN_LOCKOUT_SECONDS"])
+    locked_recently = user.locked_until is not None and user.locked_until > now - timedelta(days=1)
     user.locked_until = now + timedelta(seconds=seconds)
     user.failed_logins = 0
     log.warning("Account %s locked after repeated wrong passwords", user.id)
-    if user.active:
+    if user.active and not locked_recently:  # one warning a day, however long it goes on
         queue_templated_mail(
             user,
             "account_locked",
@@ -225,6 +274,7 @@ def _lock(user: User, now: datetime) -> None:
 
 
 def update_profile(user: User, profile: ProfileData) -> None:
+    _check_profile(profile)
     _apply_profile(user, profile)
 
 
@@ -243,8 +293,9 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _password_fingerprint(user: User) -> str:
-    # Changes whenever the password does, which makes every link single-use.
-    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+    # Changes whenever the password or the email address does: every link is single-use,
+    # and links sent to an old address stop working when an admin changes it.
+    return user.credentials_fingerprint()
 
 
 def make_reset_token(user: User, kind: str = "reset") -> str:
@@ -285,6 +336,9 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         log.info("Password reset asked for an unknown or inactive address")
         return
+    if recently_mailed(user.email, timedelta(minutes=2)):
+        log.info("Password reset for %s asked again within two minutes: not sent", user.id)
+        return
     _send_password_link(user, "reset", "password_reset", lambda: _("Reset your trainhub password"))
 
 
@@ -293,9 +347,24 @@ def send_invitation(user: User) -> None:
     _send_password_link(user, "invite", "invitation", lambda: _("Your trainhub account"))
 
 
+def send_password_link(actor: User, user: User) -> None:
+    """An admin sends a person a link: an invitation if they never set a password."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only an administrator can change accounts"))
+    if user.password_hash is None:
+        send_invitation(user)
+    else:
+        _send_password_link(
+            user, "reset", "password_reset", lambda: _("Reset your trainhub password")
+        )
+
+
 def reset_password(user: User, password: str) -> None:
+    """Set a new password from a link; it also lifts a sign-in lock."""
     check_password_strength(password, user.email, user.full_name)
     user.set_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
 
 
 # Administration -------------------------------------------------------------
@@ -303,8 +372,6 @@ def reset_password(user: User, password: str) -> None:
 
 def create_first_admin(email: str, full_name: str, password: str) -> User:
     """An administrator made from the command line (whoever runs it owns the server)."""
-    if "@" not in email or not full_name.strip():
-        raise ValidationFailed("email", _("Give an email address and a full name"))
     user = _new_account(email, full_name, {"admin"}, password)
     db.session.flush()
     log.info("Administrator %s created from the command line", user.id)
@@ -314,8 +381,9 @@ def create_first_admin(email: str, full_name: str, password: str) -> User:
 def create_user(actor: User, data: AccountData) -> User:
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can create accounts"))
+    supervisor = _find_supervisor(data.supervisor_email, data.email)
     user = _new_account(data.email, data.full_name, data.roles, profile=data)
-    _resolve_supervisor(user, data.supervisor_email)
+    user.supervisor = supervisor
     db.session.flush()
     send_invitation(user)
     log.info("User %s created by %s", user.id, actor.id)
@@ -325,14 +393,17 @@ def create_user(actor: User, data: AccountData) -> User:
 def update_user(actor: User, user: User, data: AccountData) -> None:
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can change accounts"))
-    if _email_taken(data.email, except_id=user.id):
+    email = check_email(data.email)
+    if _email_taken(email, except_id=user.id):
         raise ValidationFailed("email", _("An account with this email address already exists"))
     if actor.id == user.id and "admin" not in data.roles:
         raise ValidationFailed("roles", _("You cannot remove your own administrator role"))
-    user.email = normalise_email(data.email)
+    _check_profile(data)
+    supervisor = _find_supervisor(data.supervisor_email, email)
+    user.email = email
     _apply_profile(user, data)
     _set_roles(user, data.roles)
-    _resolve_supervisor(user, data.supervisor_email)
+    user.supervisor = supervisor
     log.info("User %s changed by %s", user.id, actor.id)
 
 
@@ -342,6 +413,9 @@ def set_user_active(actor: User, user: User, active: bool) -> None:
     if actor.id == user.id and not active:
         raise PermissionDenied(_("You cannot deactivate your own account"))
     user.active = active
+    if active:  # reactivating also lifts a sign-in lock
+        user.locked_until = None
+        user.failed_logins = 0
     log.info("User %s %s by %s", user.id, "activated" if active else "deactivated", actor.id)
 
 
@@ -518,10 +592,10 @@ def import_users(
     }
     existing = set(db.session.execute(select(User.email)).scalars())
     seen: dict[str, int] = {}
-    rows: list[tuple[int, AccountData]] = []
+    rows: list[tuple[int, AccountData, list[str]]] = []
     for row in reader:
         line = reader.line_num
-        if len(rows) + len(result.errors) >= MAX_IMPORT_ROWS:
+        if len(rows) >= MAX_IMPORT_ROWS:
             result.errors.append(
                 ImportError_(
                     line, _("too many rows: import at most %(n)d at a time", n=MAX_IMPORT_ROWS)
@@ -532,40 +606,61 @@ def import_users(
         if not any(values.values()):
             continue
         problems: list[str] = []
-        email = normalise_email(values.get("email", ""))
-        if not email or "@" not in email or " " in email or "." not in email.split("@")[-1]:
-            problems.append(_("“%(email)s” is not an email address", email=values.get("email", "")))
-        elif email in existing:
-            problems.append(_("an account with %(email)s already exists", email=email))
-        elif email in seen:
-            problems.append(_("%(email)s is also on line %(line)d", email=email, line=seen[email]))
+        raw_email = values.get("email", "")
+        try:
+            email = check_email(raw_email)
+        except ValidationFailed:
+            email = normalise_email(raw_email)
+            problems.append(_("“%(email)s” is not an email address", email=raw_email))
+        else:
+            if email in existing:
+                problems.append(_("an account with %(email)s already exists", email=email))
+            elif email in seen:
+                problems.append(
+                    _("%(email)s is also on line %(line)d", email=email, line=seen[email])
+                )
         seen.setdefault(email, line)
         if not values.get("full_name"):
             problems.append(_("full_name is empty"))
-        data = _parse_row(values, email, organisations, problems)
-        if data.supervisor_email and normalise_email(data.supervisor_email) not in existing | set(
-            seen
-        ):
-            problems.append(_("supervisor %(email)s has no account", email=data.supervisor_email))
-        for problem in problems:
-            result.errors.append(ImportError_(line, problem))
-        rows.append((line, data))
+        for column in ("full_name", "job_title"):
+            if len(values.get(column, "")) > 200:
+                problems.append(_("%(column)s is longer than 200 characters", column=column))
+        rows.append((line, _parse_row(values, email, organisations, problems), problems))
         if progress:
             progress(1)
+    # A supervisor may be an existing account or any row of the file, above or below.
+    for line, data, problems in rows:
+        supervisor = normalise_email(data.supervisor_email)
+        if supervisor and supervisor == data.email:
+            problems.append(_("a person cannot supervise themselves"))
+        elif supervisor and supervisor not in existing and supervisor not in seen:
+            problems.append(_("supervisor %(email)s has no account", email=data.supervisor_email))
+        result.errors.extend(ImportError_(line, problem) for problem in problems)
+    result.errors.sort(key=lambda error: error.line)
     if not rows and not result.errors:
         result.errors.append(ImportError_(1, _("the file has no rows to import")))
     if result.errors:
         return result
 
-    # Every row is valid: create accounts first, then supervisors (they may be in the file).
-    created: dict[str, User] = {}
-    for _line, data in rows:
-        created[data.email] = _new_account(data.email, data.full_name, data.roles, profile=data)
+    # Every row is valid: create the accounts, then link supervisors (they may be rows too).
+    with db.session.no_autoflush:
+        created = {
+            data.email: _new_account(
+                data.email, data.full_name, data.roles, profile=data, check_unique=False
+            )
+            for _line, data, _problems in rows
+        }
+        wanted = {normalise_email(d.supervisor_email) for _l, d, _p in rows} - set(created) - {""}
+        supervisors = dict(created)
+        if wanted:
+            query = select(User).where(User.email.in_(wanted))
+            supervisors.update((u.email, u) for u in db.session.execute(query).scalars())
+        for _line, data, _problems in rows:
+            if data.supervisor_email:
+                created[data.email].supervisor = supervisors[normalise_email(data.supervisor_email)]
     db.session.flush()
-    for _line, data in rows:
-        if data.supervisor_email:
-            _resolve_supervisor(created[data.email], data.supervisor_email)
-        send_invitation(created[data.email])
+    for user in created.values():
+        send_invitation(user)
     result.created = list(created.values())
     log.info("%d users imported by %s", len(result.created), actor.id)
     return result

@@ -49,9 +49,15 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
+    """The session's user, unless deactivated or their password or email has changed since."""
+    user_id, _sep, fingerprint = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or fingerprint != user.credentials_fingerprint():
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -189,6 +195,7 @@ def password_change() -> ResponseReturnValue:
             add_field_error(form, error)
         else:
             db.session.commit()
+            login_user(current_user._get_current_object())  # other sessions are now signed out
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return form_page("auth/password_change.html", form)
@@ -317,7 +324,7 @@ def admin_user_active(user_id: int) -> ResponseReturnValue:
 def admin_user_send_reset(user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
-        services.send_invitation(user)
+        services.send_password_link(current_user, user)
         db.session.commit()
         flash(
             _("A link to set a password has been sent to %(email)s.", email=user.email), "success"

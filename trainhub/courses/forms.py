@@ -50,14 +50,6 @@ class CourseNotesForm(FlaskForm):
     """What a trainer may change on a fidelity-controlled course."""
 
     summary = TextArea(_l("Summary for the catalogue"), validators=[Optional(), Length(max=2000)])
-    cpd_hours = Decimal(
-        _l("CPD hours (optional)"), places=2, validators=[Optional(), NumberRange(min=0, max=1000)]
-    )
-    credit_value = Decimal(
-        _l("Credit value (optional)"),
-        places=2,
-        validators=[Optional(), NumberRange(min=0, max=1000)],
-    )
     cpel_alignment = Text(_l("CPEL alignment (optional)"), validators=[Optional(), Length(max=300)])
     context_note = TextArea(
         _l("Legislation or partner context (optional)"), validators=[Optional(), Length(max=2000)]
@@ -67,25 +59,12 @@ class CourseNotesForm(FlaskForm):
         description=_l("Only trainers and administrators see these notes."),
         validators=[Optional(), Length(max=5000)],
     )
-    published = Checkbox(_l("Show this course in the catalogue"))
     submit = Submit(_l("Save course"))
 
-    NOTE_FIELDS = (
-        "summary",
-        "cpd_hours",
-        "credit_value",
-        "cpel_alignment",
-        "context_note",
-        "delivery_notes",
-        "published",
-    )
+    NOTE_FIELDS: tuple[str, ...] = ("summary", "cpel_alignment", "context_note", "delivery_notes")
 
-    def changes(self) -> dict[str, Any]:
-        values = {name: self[name].data for name in self.NOTE_FIELDS}
-        for name in ("summary", "cpel_alignment", "context_note", "delivery_notes"):
-            values[name] = (values[name] or "").strip()
-        values["published"] = bool(values["published"])
-        return values
+    def changes(self, admin: bool = False) -> dict[str, Any]:
+        return {name: (self[name].data or "").strip() for name in self.NOTE_FIELDS}
 
     def fill(self, data: CourseInput) -> None:
         for name in self.NOTE_FIELDS:
@@ -94,6 +73,16 @@ class CourseNotesForm(FlaskForm):
 
 class CourseForm(CourseNotesForm):
     """Every field of a course (administrators, or trainers on local courses)."""
+
+    cpd_hours = Decimal(
+        _l("CPD hours (optional)"), places=2, validators=[Optional(), NumberRange(min=0, max=1000)]
+    )
+    credit_value = Decimal(
+        _l("Credit value (optional)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=1000)],
+    )
+    published = Checkbox(_l("Show this course in the catalogue"))
 
     code = Text(
         _l("Course code"),
@@ -159,9 +148,16 @@ class CourseForm(CourseNotesForm):
     def parsed_units(self) -> list[UnitData]:
         return parse_units(self.units.data or "")
 
-    def changes(self) -> dict[str, Any]:
-        """Raises ``ValidationFailed`` when the agenda or units text cannot be read."""
+    def changes(self, admin: bool = False) -> dict[str, Any]:
+        """Raises ``ValidationFailed`` when the agenda or units text cannot be read.
+
+        The kind and fidelity control are shown to administrators only, so only
+        their forms say anything about them.
+        """
         values = super().changes()
+        values["cpd_hours"] = self.cpd_hours.data
+        values["credit_value"] = self.credit_value.data
+        values["published"] = bool(self.published.data)
         for name in self.TEXT_FIELDS:
             values[name] = (self[name].data or "").strip()
         values["duration_days"] = self.duration_days.data
@@ -171,11 +167,22 @@ class CourseForm(CourseNotesForm):
         values["prerequisite_ids"] = set(self.prerequisite_ids.data or [])
         values["agenda"] = self.parsed_agenda()
         values["units"] = self.parsed_units()
+        if not admin:
+            del values["kind"], values["fidelity_controlled"]
         return values
 
     def fill(self, data: CourseInput) -> None:
         super().fill(data)
-        for name in (*self.TEXT_FIELDS, "duration_days", "kind", "audience", "fidelity_controlled"):
+        for name in (
+            *self.TEXT_FIELDS,
+            "duration_days",
+            "kind",
+            "audience",
+            "fidelity_controlled",
+            "cpd_hours",
+            "credit_value",
+            "published",
+        ):
             self[name].data = getattr(data, name)
         self.prerequisite_ids.data = sorted(data.prerequisite_ids)
         self.agenda.data = format_agenda(data.agenda)

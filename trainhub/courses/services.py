@@ -47,6 +47,10 @@ CANONICAL_FIELDS = frozenset(
         "agenda",
         "units",
         "prerequisite_ids",
+        # Whether a framework programme is offered, and what it is worth, are not a trainer's call.
+        "published",
+        "cpd_hours",
+        "credit_value",
     }
 )
 

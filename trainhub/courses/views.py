@@ -78,7 +78,7 @@ def course_new() -> ResponseReturnValue:
         form.published.data = True
     if form.validate_on_submit():
         try:
-            data = services.CourseInput(**form.changes())
+            data = services.CourseInput(**form.changes(admin=current_user.is_admin))
             course = services.create_course(current_user, data)
         except ValidationFailed as error:
             add_field_error(form, error)
@@ -103,7 +103,7 @@ def course_edit(code: str) -> ResponseReturnValue:
         form.fill(services.course_input(course))
     if form.validate_on_submit():
         try:
-            services.update_course(current_user, course, form.changes())
+            services.update_course(current_user, course, form.changes(admin=current_user.is_admin))
         except ValidationFailed as error:
             db.session.rollback()
             add_field_error(form, error)

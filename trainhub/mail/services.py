@@ -10,8 +10,9 @@ from typing import Any, Protocol
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import select
 
-from trainhub.extensions import db
+from trainhub.extensions import db, utcnow
 from trainhub.mail.models import OutboxAttachment, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,14 @@ def queue_templated_mail(
         body = render_template(f"mail/{template}.txt", recipient=recipient, **(context or {}))
         title = subject()
     return queue_mail(recipient.email, title, body, attachments)
+
+
+def recently_mailed(address: str, within: timedelta) -> bool:
+    """Whether a message to ``address`` was written in the last ``within``."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.to_address == address, OutboxMessage.created_at > utcnow() - within
+    )
+    return db.session.execute(query.limit(1)).first() is not None
 
 
 def external_url(endpoint: str, **values: Any) -> str:
