@@ -10,6 +10,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := trainhub
+# `make serve` is for trying trainhub out; a real server leaves this unset (production).
+serve: export TRAINHUB_ENV := development
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: serve test install install-test-system lint typecheck pytest translations-update bench clean

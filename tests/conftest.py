@@ -36,6 +36,7 @@ BACKENDS = ["sqlite", "postgresql"]
 
 def base_config(database_url: str) -> dict[str, Any]:
     return {
+        "ENV": "development",
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": database_url,

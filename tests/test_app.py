@@ -19,7 +19,9 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("TRAINHUB_SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})  # production is the default
+    with pytest.raises(RuntimeError, match="32 characters"):
+        create_app({"SECRET_KEY": "short", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     app = create_app(
         {"ENV": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
     )
@@ -33,21 +35,22 @@ def test_development_generates_a_secret_key_once(tmp_path, monkeypatch):
     import trainhub
 
     monkeypatch.setattr(trainhub, "PROJECT_ROOT", tmp_path)
-    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
-    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    dev = {"ENV": "development", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    first = create_app(dev).config["SECRET_KEY"]
+    second = create_app(dev).config["SECRET_KEY"]
     assert first == second and len(first) > 40
     assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
 
 
 def test_database_url_from_the_environment(monkeypatch):
     monkeypatch.setenv("TRAINHUB_DATABASE_URL", "postgresql+psycopg://u@db.example.org/trainhub")
-    app = create_app({"SECRET_KEY": "x"})
+    app = create_app({"ENV": "development", "SECRET_KEY": "x"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example.org/trainhub"
 
 
 def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
     monkeypatch.delenv("TRAINHUB_DATABASE_URL", raising=False)
-    app = create_app({"SECRET_KEY": "x"})
+    app = create_app({"ENV": "development", "SECRET_KEY": "x"})
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/trainhub.sqlite")
 
@@ -147,3 +150,42 @@ def test_create_app_never_touches_the_schema(tmp_path):
     app = create_app(base_config(url))
     with app.app_context():
         assert db.inspect(db.engine).get_table_names() == []
+
+
+def test_every_response_carries_the_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.get_data(as_text=True)  # GOV.UK's inline script
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers  # development
+
+
+def test_production_asks_browsers_for_https():
+    app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    response = app.test_client().get("/static/js/init.mjs")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_demo_refuses_to_run_in_production(app):
+    app.config["ENV"] = "production"
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert "TRAINHUB_ENV=development" in result.output
+
+
+def test_demo_and_organisation_seed_commands(app):
+    from trainhub.auth.models import Organisation, User
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "learner@example.org" in result.output and "demo-learner-2026" in result.output
+    assert runner.invoke(args=["demo"]).exit_code == 0  # again: nothing doubled
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 6
+    result = runner.invoke(args=["organisations", "seed"])
+    assert "Organisations: 0 added." in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(Organisation)) >= 16

@@ -41,10 +41,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=i18n.select_locale)
 
-    from trainhub import errors, templating
+    from trainhub import errors, security, templating
 
     errors.register_error_handlers(app)
     templating.init_app(app)
+    security.init_app(app)
 
     _register_blueprints(app)
 
@@ -58,12 +59,12 @@ def _configure_secrets_and_database(app: Flask) -> None:
     production = app.config["ENV"] == "production"
     if not app.config.get("SECRET_KEY") and os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if production and len(app.config.get("SECRET_KEY") or "") < 32:
+        raise RuntimeError(
+            "trainhub refuses to start in production without a SECRET_KEY of 32 characters or "
+            "more: set TRAINHUB_SECRET_KEY to a long random value (or TRAINHUB_ENV=development)."
+        )
     if not app.config.get("SECRET_KEY"):
-        if production:
-            raise RuntimeError(
-                "trainhub refuses to start in production without a SECRET_KEY: "
-                "set TRAINHUB_SECRET_KEY to a long random value."
-            )
         app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
     if production:  # cookies travel only over HTTPS
         app.config["SESSION_COOKIE_SECURE"] = True

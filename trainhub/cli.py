@@ -93,8 +93,15 @@ def users_create_admin(email: str, full_name: str, password: str) -> None:
 @click.command("demo")
 def demo() -> None:
     """Load the catalogue and fictional demo people, venues and organisations (idempotent)."""
+    from flask import current_app
+
     from trainhub.demo import create_demo
 
+    if current_app.config["ENV"] == "production":
+        raise click.ClickException(
+            "flask demo adds accounts with published passwords: it runs only with "
+            "TRAINHUB_ENV=development."
+        )
     _seed_catalogue()
     people = create_demo()
     db.session.commit()

@@ -10,8 +10,9 @@ from typing import Any
 
 
 class Config:
-    #: "development" or "production"; production refuses to start without a real SECRET_KEY.
-    ENV = "development"
+    #: "production" (the default: secure cookies, a real SECRET_KEY required, outbox bodies
+    #: hidden) or "development" (what `make serve` sets).
+    ENV = "production"
     SECRET_KEY: str | None = None
     #: Overrides the embedded SQLite database, e.g. postgresql+psycopg://user@host/trainhub
     DATABASE_URL: str | None = None
@@ -48,6 +49,8 @@ class Config:
     SMTP_USERNAME: str | None = None
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS = False
+    #: Connect with TLS from the start (port 465) instead of upgrading with STARTTLS.
+    SMTP_SSL = False
     SMTP_TIMEOUT = 30
     #: Show message bodies on the admin outbox page (they hold password-reset links).
     OUTBOX_SHOW_BODIES: bool | None = None

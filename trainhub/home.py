@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from trainhub.auth.permissions import role_required
 from trainhub.extensions import db
+from trainhub.urls import safe_next
 
 bp = Blueprint("home", __name__)
 
@@ -32,11 +31,7 @@ def language(code: str) -> ResponseReturnValue:
     """Switch the interface language, then go back to the page the visitor was on."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or "\\" in target:
-        target = url_for("home.index")
-    return redirect(target)
+    return redirect(safe_next(request.args.get("next"), url_for("home.index")))
 
 
 @bp.get("/healthz")

@@ -288,3 +288,10 @@ def test_reactivating_lifts_a_lock(admin_client):
     db.session.commit()
     admin_client.post(f"/admin/users/{person.id}/active", data={"active": "yes"})
     assert db.session.get(User, person.id).locked_until is None
+
+
+def test_search_treats_wildcards_as_text(admin_client):
+    make_user(full_name="Anna Jones", email="anna@example.org")
+    db.session.commit()
+    assert "No accounts match" in admin_client.get("/admin/users?q=_").get_data(as_text=True)
+    assert "Anna Jones" in admin_client.get("/admin/users?q=ANNA").get_data(as_text=True)

@@ -141,6 +141,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database = tmp_path_factory.mktemp("browser") / "trainhub.sqlite"
     app = create_app(
         {
+            "ENV": "development",  # plain http on loopback: no Secure cookies
             "SECRET_KEY": "browser-tests-secret-key-not-for-production",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "WTF_CSRF_ENABLED": True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -97,7 +98,8 @@ def test_mail_send_command_uses_smtp(app, monkeypatch):
         def __exit__(self, *exc):
             return False
 
-        def starttls(self):
+        def starttls(self, context=None):
+            assert context is not None and context.verify_mode.name == "CERT_REQUIRED"
             sent.append(("starttls",))
 
         def login(self, user, password):
@@ -146,3 +148,37 @@ def test_outbox_page_lists_messages_and_hides_bodies_in_production(app, client):
     empty = client.get("/admin/outbox/?status=sent").get_data(as_text=True)
     assert "No messages." in empty
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_credentials_are_never_sent_without_tls(app, monkeypatch):
+    class PlainSMTP:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def login(self, user, password):  # pragma: no cover - must not be reached
+            raise AssertionError("credentials sent in the clear")
+
+    monkeypatch.setattr("trainhub.mail.worker.smtplib.SMTP", PlainSMTP)
+    app.config.update(SMTP_USERNAME="u", SMTP_PASSWORD="p", SMTP_STARTTLS=False, SMTP_SSL=False)
+    queue_mail("a@example.org", "Hello", "body")
+    db.session.commit()
+    assert deliver_due().failed == 1
+    message = db.session.execute(select(OutboxMessage)).scalar_one()
+    assert "without TLS" in message.last_error and message.status == "pending"
+
+
+def test_messages_carry_date_and_auto_submitted_headers():
+    queue_mail("a@example.org", "Hello", "body")
+    db.session.commit()
+    transport = FakeTransport()
+    deliver_due(transport)
+    [email] = transport.sent
+    assert email["Auto-Submitted"] == "auto-generated"
+    assert email["Date"]
+    assert re.search(r"\.outbox-\d+@trainhub\.example\.org>$", email["Message-ID"])

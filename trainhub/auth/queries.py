@@ -19,9 +19,14 @@ def organisation_choices(include_id: int | None = None) -> list[tuple[int, str]]
 
 def users_query(search: str = "", role: str = "", active: str = "") -> Select[tuple[User]]:
     query = select(User).order_by(User.full_name, User.id)
-    if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(or_(User.email.like(pattern), User.full_name.ilike(pattern)))
+    if search.strip():
+        term = search.strip()
+        query = query.where(
+            or_(
+                User.email.contains(term.lower(), autoescape=True),
+                User.full_name.icontains(term, autoescape=True),
+            )
+        )
     if role:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     if active in ("yes", "no"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     Response,
@@ -40,6 +38,7 @@ from trainhub.auth.permissions import can_view_training_record, role_required
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db, login_manager
 from trainhub.forms import add_field_error, form_page
+from trainhub.urls import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -60,15 +59,6 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow a same-site path after sign-in."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
-    return url_for("home.index")
-
-
 # Signing in and out ----------------------------------------------------------
 
 
@@ -82,7 +72,7 @@ def login() -> ResponseReturnValue:
         db.session.commit()  # a success, or one more wrong password counted
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
         form.email.errors = [_("Enter a correct email address and password")]
     return form_page("auth/login.html", form)
 

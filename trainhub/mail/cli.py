@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
+from trainhub.extensions import db
 from trainhub.mail.worker import deliver_due
+
+log = logging.getLogger(__name__)
 
 mail_cli = AppGroup("mail", help="Deliver the outbox over SMTP (TRAINHUB_SMTP_* settings).")
 
@@ -28,9 +33,14 @@ def worker_command(interval: int) -> None:
     click.echo(f"Delivering the outbox every {interval} s; Ctrl+C to stop.")
     try:
         while True:
-            report = deliver_due()
-            if report.sent or report.failed:
-                click.echo(f"Sent {report.sent}, failed {report.failed}.")
+            try:
+                report = deliver_due()
+            except SQLAlchemyError as error:  # the database went away: wait and go on
+                db.session.rollback()
+                log.warning("Outbox pass failed: %s", error)
+            else:
+                if report.sent or report.failed:
+                    click.echo(f"Sent {report.sent}, failed {report.failed}.")
             time.sleep(interval)
     except KeyboardInterrupt:
         click.echo("Stopped.")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from trainhub.auth.permissions import role_required
 from trainhub.extensions import db
 from trainhub.mail.models import OutboxMessage
+from trainhub.mail.queries import outbox_query
 
 bp = Blueprint("mail", __name__, url_prefix="/admin/outbox")
 
@@ -17,10 +17,9 @@ bp = Blueprint("mail", __name__, url_prefix="/admin/outbox")
 @role_required("admin")
 def outbox() -> ResponseReturnValue:
     status = request.args.get("status", "")
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status in ("pending", "sent"):
-        query = query.where(OutboxMessage.status == status)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(
+        outbox_query(status), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
     return render_template("mail/outbox.html", page=page, status=status)
 
 

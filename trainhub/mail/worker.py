@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
@@ -24,10 +27,19 @@ Transport = Callable[[EmailMessage], None]
 def smtp_transport(message: EmailMessage) -> None:
     """Send one message with the TRAINHUB_SMTP_* settings."""
     cfg = current_app.config
-    with smtplib.SMTP(cfg["SMTP_HOST"], int(cfg["SMTP_PORT"]), timeout=cfg["SMTP_TIMEOUT"]) as s:
-        if cfg["SMTP_STARTTLS"]:
-            s.starttls()
+    context = ssl.create_default_context()  # verifies the server's certificate and name
+    host, port, timeout = cfg["SMTP_HOST"], int(cfg["SMTP_PORT"]), cfg["SMTP_TIMEOUT"]
+    connection = (
+        smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+        if cfg["SMTP_SSL"]
+        else smtplib.SMTP(host, port, timeout=timeout)
+    )
+    with connection as s:
+        if cfg["SMTP_STARTTLS"] and not cfg["SMTP_SSL"]:
+            s.starttls(context=context)
         if cfg["SMTP_USERNAME"]:
+            if not (cfg["SMTP_SSL"] or cfg["SMTP_STARTTLS"]):
+                raise RuntimeError("refusing to send SMTP credentials without TLS")
             s.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"] or "")
         s.send_message(message)
 
@@ -37,7 +49,10 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = message.to_address
     email["Subject"] = message.subject
-    email["Message-ID"] = f"<outbox-{message.id}@trainhub>"
+    domain = urlsplit(str(current_app.config["BASE_URL"])).hostname or "trainhub.invalid"
+    email["Message-ID"] = make_msgid(f"outbox-{message.id}", domain=domain)
+    email["Date"] = format_datetime(message.created_at)
+    email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body)
     for attachment in message.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
