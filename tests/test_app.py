@@ -189,3 +189,21 @@ def test_demo_and_organisation_seed_commands(app):
     result = runner.invoke(args=["organisations", "seed"])
     assert "Organisations: 0 added." in result.output
     assert db.session.scalar(db.select(db.func.count()).select_from(Organisation)) >= 16
+
+
+def test_a_write_race_gets_the_409_page_not_a_500(app: Flask, client):
+    from trainhub.auth.models import User
+
+    make_user(email="taken@example.org")
+    db.session.commit()
+
+    @app.get("/race")
+    def race():
+        # As if another request had inserted the same address after our check.
+        db.session.add(User(email="taken@example.org", full_name="Late"))
+        db.session.flush()
+        return "unreachable"
+
+    response = client.get("/race")
+    assert response.status_code == 409
+    assert "Someone else changed this at the same moment" in response.get_data(as_text=True)

@@ -7,6 +7,7 @@ import logging
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from trainhub.extensions import db
@@ -47,6 +48,7 @@ _TITLES = {
     403: _l("You do not have permission to see this page"),
     404: _l("Page not found"),
     405: _l("Sorry, there is a problem with your request"),
+    409: _l("Someone else changed this at the same moment"),
     413: _l("The file or form you sent is too large"),
     500: _l("Sorry, there is a problem with the service"),
 }
@@ -73,6 +75,13 @@ def register_error_handlers(app: Flask) -> None:
         if code not in _TITLES:
             return error
         return render(code)
+
+    @app.errorhandler(IntegrityError)
+    def write_conflict(error: IntegrityError) -> tuple[str, int]:
+        # Two people saved the same unique thing at the same moment: the later one is told.
+        db.session.rollback()
+        log.warning("Write conflict: %s", error.orig)
+        return render(409)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:

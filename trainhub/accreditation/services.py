@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainhub.accreditation.models import AccreditationLevel, LevelOutcome
-from trainhub.courses.catalogue_data import COURSES, LEVELS, CourseData, LevelData
+from trainhub.accreditation.seed_data import LEVELS, LevelData
+from trainhub.courses.catalogue_data import COURSES, CourseData
 from trainhub.courses.models import Course
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db

@@ -1,4 +1,4 @@
-"""Course catalogue and accreditation levels for the IFSS Training Framework, as plain data.
+"""The course catalogue of the IFSS Training Framework, as plain data.
 
 Everything in quotes below is transcribed verbatim from the seed documents in
 ``shared/seeds/`` beside the repository (citations are ``NNN:start-end``, 1-based
@@ -10,8 +10,7 @@ stray empty bullets, whitespace).
 Sources:
 
 * Framework programmes: 004 Annex C, ``004:1758-2035``.
-* Accreditation level titles: SQW footnote 6, ``002:749-752``.
-* Accreditation level learning outcomes: ``004:1792-1814``.
+* Accreditation levels (and their outcomes): ``trainhub/accreditation/seed_data.py``.
 * Accrediting body: ``003:230``, ``004:518-520``.
 * Local courses: ``001:279-314`` (3-day Family Focused Interventions module, Core Group
   chairing), ``000:533-593`` (Safety Planning), ``000:1380-1395`` (1-day Enhancing
@@ -78,61 +77,6 @@ class CourseData(TypedDict):
     accrediting_body: str
     context_note: str
     source: str
-
-
-class LevelData(TypedDict):
-    """An accreditation level with its official title and learning outcomes."""
-
-    number: int
-    title: str
-    outcomes: list[str]
-    accrediting_body: str
-    source: str
-
-
-# Titles: SQW footnote 6 (002:749-752). Outcomes: 004:1794-1814, in seed order.
-LEVELS: Final[list[LevelData]] = [
-    {
-        "number": 2,
-        "title": "Underpinning Knowledge & Skills for IFSS",
-        "outcomes": [
-            "Understand the philosophy of integrated family support.",
-            "Recognise the communication skills needed in integrated family support.",
-            "Understand integrated family support processes.",
-        ],
-        "accrediting_body": CARE_COUNCIL_FOR_WALES,
-        "source": "002:750; 004:1794-1798",
-    },
-    {
-        "number": 3,
-        "title": "Implementing IFSS",
-        "outcomes": [
-            "Be able to recognise and use the communication skills needed in integrated "
-            "family support.",
-            "Understand and use strategies for working in integrated family support.",
-            "Understand and use integrated family support processes.",
-            "Understand and use safe working practice while delivering family focussed "
-            "interventions.",
-            "Be able to provide family focussed interventions.",
-            "Recognise personal practice in family focussed interventions.",
-        ],
-        "accrediting_body": CARE_COUNCIL_FOR_WALES,
-        "source": "002:751; 004:1800-1807",
-    },
-    {
-        "number": 6,
-        "title": "Managing the Delivery of Family Focussed Interventions",
-        "outcomes": [
-            "Manage a referral to the integrated family support service.",
-            # No full stop in the seed (004:1812); kept as printed.
-            "Implement family focussed interventions",
-            "Manage a structured family focussed intervention.",
-            "Understand family focussed intervention practice.",
-        ],
-        "accrediting_body": CARE_COUNCIL_FOR_WALES,
-        "source": "002:751-752; 004:1809-1814",
-    },
-]
 
 
 COURSES: Final[list[CourseData]] = [
