@@ -49,7 +49,7 @@ class Text(StringField):
 
 
 class Email(EmailField):
-    widget = widgets.GovTextInput()
+    widget = widgets.GovEmailInput()
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("render_kw", {"autocomplete": "email", "spellcheck": "false"})

@@ -24,11 +24,22 @@ class GovTextInput(_Translated, w.GovTextInput):
     pass
 
 
+class GovEmailInput(GovTextInput):
+    """``type="email"``: the right keyboard on phones; validation stays on the server."""
+
+    input_type = "email"
+
+
 class GovPasswordInput(_Translated, w.GovPasswordInput):
     """The password input's show/hide button speaks the page's language."""
 
     def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
         params = super().map_gov_params(field, **kwargs)
+        # The macro writes its own autocomplete (default "current-password"): hand it ours,
+        # so that password managers offer to generate a new password where they should.
+        autocomplete = params["attributes"].pop("autocomplete", None)
+        if autocomplete:
+            params.setdefault("autocomplete", autocomplete)
         params.setdefault("showPasswordText", _("Show"))
         params.setdefault("hidePasswordText", _("Hide"))
         params.setdefault("showPasswordAriaLabelText", _("Show password"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -373,3 +374,13 @@ def test_reset_requests_are_not_repeated_within_two_minutes(client):
             == 302
         )
     assert len(outbox_to("impatient@example.org")) == 1
+
+
+def test_password_fields_tell_password_managers_what_they_are(client):
+    page = client.get("/register").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="password"[^>]*autocomplete="new-password"', page)
+    assert re.search(
+        r'<input[^>]*id="email"[^>]*type="email"|<input[^>]*type="email"[^>]*id="email"', page
+    )
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="password"[^>]*autocomplete="current-password"', page)

@@ -388,3 +388,72 @@ def test_supervisor_reads_their_supervisees_record(visitor: Visitor) -> None:
     expect(visitor.main).to_contain_text(learner.email)
     expect(visitor.main.get_by_role("link", name="Change your details")).to_have_count(0)
     expect(visitor.main.get_by_role("button")).to_have_count(0)
+
+
+def test_invited_colleague_sets_then_changes_a_password_and_admin_edits_records(
+    visitor: Visitor,
+) -> None:
+    """The pages the other journeys pass by: a password link, change of password, the
+    edit pages of existing records, the 403 page and a Welsh page with errors."""
+    page = visitor.page
+    visitor.sign_in(DEMO["admin"])
+    visitor.goto("/admin/users/new")
+    page.get_by_label("Email address", exact=True).fill("ffion.invited@example.org")
+    page.get_by_label("Full name").fill("Ffion Invited")
+    visitor.submit("Save account")
+    visitor.goto("/admin/outbox/")
+    row = visitor.main.get_by_role("row", name=re.compile("ffion.invited@example.org"))
+    visitor.follow(row.get_by_role("link", name="Your trainhub account"))
+    link = re.search(r"http://\S+/password/reset/\S+", visitor.main.locator("pre").inner_text())
+    assert link is not None
+
+    # Existing records open for editing.
+    visitor.goto("/admin/levels")
+    visitor.click_link("Underpinning Knowledge & Skills for IFSS")
+    expect(page.get_by_label("Learning outcomes")).to_contain_text("Understand the philosophy")
+    visitor.goto("/admin/organisations")
+    visitor.click_link("Cardiff Council")
+    expect(page.get_by_label("Name")).to_have_value("Cardiff Council")
+    visitor.goto("/venues")
+    visitor.click_link("Barry learning room")
+    expect(page.get_by_label("Capacity")).to_have_value("16")
+    visitor.sign_out()
+
+    # The invitation link: mismatched passwords first, then a good one.
+    visitor.goto(link.group(0).replace(visitor.base_url, ""))
+    page.get_by_label("New password", exact=True).fill("three blue herons")
+    page.get_by_label("Confirm new password").fill("three blue heron")
+    visitor.submit("Set password", status=400)
+    expect(visitor.error_summary()).to_contain_text("The passwords do not match")
+    page.get_by_label("New password", exact=True).fill("three blue herons")
+    page.get_by_label("Confirm new password").fill("three blue herons")
+    visitor.submit("Set password")
+    expect(visitor.success_banner()).to_contain_text("Your password has been set")
+
+    # Signed in, the colleague changes it, and meets a page that is not theirs.
+    page.get_by_label("Email address").fill("ffion.invited@example.org")
+    page.get_by_label("Password", exact=True).fill("three blue herons")
+    visitor.submit("Sign in")
+    visitor.nav("Your account")
+    visitor.click_link("Change your password")
+    page.get_by_label("Current password").fill("not my password")
+    page.get_by_label("New password", exact=True).fill("four grey herons")
+    page.get_by_label("Confirm new password").fill("four grey herons")
+    visitor.submit("Change password", status=400)
+    expect(visitor.error_summary()).to_contain_text("Your current password is not right")
+    page.get_by_label("Current password").fill("three blue herons")
+    page.get_by_label("New password", exact=True).fill("four grey herons")
+    page.get_by_label("Confirm new password").fill("four grey herons")
+    visitor.submit("Change password")
+    expect(visitor.success_banner()).to_contain_text("Your password has been changed")
+    visitor.goto("/admin/users", status=403)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "You do not have permission to see this page"
+    )
+
+    # The same kind of error, in Welsh.
+    visitor.sign_out()
+    visitor.goto("/language/cy?next=/sign-in")
+    visitor.submit("Mewngofnodi", status=400)
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    expect(visitor.error_summary()).to_be_visible()
