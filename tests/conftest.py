@@ -13,10 +13,8 @@
 from __future__ import annotations
 
 import contextvars
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -154,7 +152,3 @@ def count_queries(app: Flask) -> Iterator[QueryCounter]:
         yield counter
     finally:
         sa.event.remove(engine, "before_cursor_execute", before)
-
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-os.environ.setdefault("FLASK_APP", "trainhub")

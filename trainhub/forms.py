@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -21,12 +22,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from trainhub import widgets
+from trainhub.errors import ValidationFailed
 
 __all__ = [
+    "NOT_SET",
     "Checkbox",
     "Checkboxes",
     "Decimal",
     "Email",
+    "InputRequired",
     "Integer",
     "Length",
     "Optional",
@@ -36,6 +40,9 @@ __all__ = [
     "Submit",
     "Text",
     "TextArea",
+    "add_field_error",
+    "choice_list",
+    "form_page",
     "required",
 ]
 
@@ -126,10 +133,9 @@ def choice_list(options: dict[str, Any], blank: Any = None) -> list[tuple[str, A
 
 
 NOT_SET = _l("Not set")
-__all__ += ["NOT_SET", "InputRequired", "choice_list"]
 
 
-def add_field_error(form: Any, error: Any) -> None:
+def add_field_error(form: Any, error: ValidationFailed) -> None:
     """Put a service's ``ValidationFailed`` back on the form field it is about."""
     field = form._fields.get(error.field)
     if field is None:
@@ -140,10 +146,5 @@ def add_field_error(form: Any, error: Any) -> None:
 
 def form_page(template: str, form: Any, **context: Any) -> tuple[str, int]:
     """Render a form page: 400 when a submitted form came back with errors, else 200."""
-    from flask import render_template
-
     status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render_template(template, form=form, **context), status
-
-
-__all__ += ["add_field_error", "form_page"]

@@ -47,7 +47,3 @@ def can_view_training_record(actor: User, person: User) -> bool:
             and person.organisation_id == actor.organisation_id
         )
     )
-
-
-def can_manage_users(actor: User) -> bool:
-    return actor.is_admin

@@ -11,7 +11,6 @@ from wtforms.validators import NumberRange
 from trainhub.courses.catalogue_data import DayData, UnitData
 from trainhub.courses.outline import format_agenda, format_units, parse_agenda, parse_units
 from trainhub.courses.services import CourseInput
-from trainhub.errors import ValidationFailed
 from trainhub.forms import (
     Checkbox,
     Checkboxes,
@@ -207,6 +206,3 @@ class VenueForm(FlaskForm):
     )
     is_active = Checkbox(_l("Available for new cohorts"), default=True)
     submit = Submit(_l("Save venue"))
-
-
-__all__ = ["CourseForm", "CourseNotesForm", "ValidationFailed", "VenueForm"]

@@ -37,13 +37,9 @@ def catalogue() -> ResponseReturnValue:
         audience = ""
     if kind not in dict(KIND_CHOICES):
         kind = ""
-    courses = (
-        db.session.execute(
-            queries.catalogue_query(audience, kind, include_unpublished=_is_editor())
-        )
-        .scalars()
-        .all()
-    )
+    editor = _is_editor()
+    query = queries.catalogue_query(audience, kind, include_unpublished=editor)
+    courses = db.session.execute(query).scalars().all()
     return render_template(
         "courses/catalogue.html",
         courses=courses,
@@ -51,21 +47,22 @@ def catalogue() -> ResponseReturnValue:
         kind=kind,
         audiences=AUDIENCE_CHOICES,
         kinds=KIND_CHOICES,
-        can_add=_is_editor(),
+        can_add=editor,
     )
 
 
 @bp.get("/courses/<code>")
 def course_detail(code: str) -> ResponseReturnValue:
     course = queries.course_by_code(code)
-    if course is None or (not course.published and not _is_editor()):
+    editor = _is_editor()
+    if course is None or (not course.published and not editor):
         abort(404)
     sections = [html for _receiver, html in course_detail_sections.send(course=course) if html]
     return render_template(
         "courses/course_detail.html",
         course=course,
         sections=sections,
-        can_edit=_is_editor(),
+        can_edit=editor,
     )
 
 
