@@ -109,7 +109,7 @@ def client(app: Flask) -> FlaskClient:
 def catalogue(app: Flask) -> None:
     """The framework catalogue and levels, as ``flask catalogue seed`` loads them."""
     from trainhub.accreditation.services import seed_levels
-    from trainhub.courses.services import seed_courses
+    from trainhub.courses.services.catalogue import seed_courses
 
     seed_courses()
     seed_levels()

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date, time, timedelta
 from typing import Any
 
 from werkzeug.security import generate_password_hash
 
 from trainhub.auth.models import Organisation, User, UserRole
-from trainhub.courses.models import Course, Venue
+from trainhub.courses.models import (
+    Booking,
+    Cohort,
+    CohortDay,
+    CohortFacilitator,
+    Course,
+    Venue,
+    local_today,
+)
 from trainhub.extensions import db
 
 PASSWORD = "correct-horse-battery"
@@ -67,3 +76,62 @@ def make_venue(**overrides: Any) -> Venue:
     db.session.add(venue)
     db.session.flush()
     return venue
+
+
+def make_cohort(
+    course: Course | None = None,
+    *,
+    days: int | None = None,
+    start: date | None = None,
+    gap_days: int = 1,
+    status: str = "published",
+    capacity: int = 20,
+    venue: Venue | None = None,
+    facilitators: list[User] | None = None,
+    **overrides: Any,
+) -> Cohort:
+    """A cohort of ``course`` (a new 1-day course by default), days ``gap_days`` apart from
+    ``start`` (30 days ahead by default), 09:30–16:30, published unless told otherwise.
+    Written directly, without the scheduling service's checks."""
+    course = course or make_course(duration_days=days or 1)
+    count = days or course.duration_days
+    start = start or local_today() + timedelta(days=30)
+    venue = venue or make_venue(capacity=max(capacity, 20))
+    if facilitators is None:
+        facilitators = [make_user(roles=("trainer",))]
+    cohort = Cohort(
+        course=course,
+        title=overrides.pop("title", f"{course.title} cohort {next(_counter)}"),
+        status=status,
+        capacity=capacity,
+        first_day=start,
+        last_day=start + timedelta(days=gap_days * (count - 1)),
+        **overrides,
+    )
+    cohort.days = [
+        CohortDay(
+            day_number=n + 1,
+            date=start + timedelta(days=gap_days * n),
+            start_time=time(9, 30),
+            end_time=time(16, 30),
+            venue_id=venue.id,
+        )
+        for n in range(count)
+    ]
+    cohort.facilitators = [
+        CohortFacilitator(user_id=u.id, role="lead" if i == 0 else "co", position=i)
+        for i, u in enumerate(facilitators)
+    ]
+    db.session.add(cohort)
+    db.session.flush()
+    return cohort
+
+
+def make_booking(
+    cohort: Cohort, user: User | None = None, status: str = "booked", **overrides: Any
+) -> Booking:
+    """A booking written directly (no rules, no mail)."""
+    booking = Booking(cohort=cohort, user=user or make_user(), status=status, **overrides)
+    db.session.add(booking)
+    db.session.flush()
+    return booking

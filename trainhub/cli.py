@@ -18,7 +18,7 @@ users_cli = AppGroup("users", help="Accounts.")
 
 def _seed_catalogue() -> tuple[int, int]:
     from trainhub.accreditation.services import seed_levels
-    from trainhub.courses.services import seed_courses
+    from trainhub.courses.services.catalogue import seed_courses
 
     courses = seed_courses()
     levels = seed_levels()

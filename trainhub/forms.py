@@ -8,8 +8,12 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     EmailField,
+    FieldList,
+    FileField,
+    FormField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -18,6 +22,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -28,8 +33,10 @@ __all__ = [
     "NOT_SET",
     "Checkbox",
     "Checkboxes",
+    "Date",
     "Decimal",
     "Email",
+    "File",
     "InputRequired",
     "Integer",
     "Length",
@@ -40,8 +47,10 @@ __all__ = [
     "Submit",
     "Text",
     "TextArea",
+    "Time",
     "add_field_error",
     "choice_list",
+    "find_field",
     "form_page",
     "required",
 ]
@@ -121,6 +130,49 @@ class Decimal(DecimalField):
             raise ValueError(_l("Enter a number, like 12.5")) from error
 
 
+class Date(DateField):
+    """Day, month and year boxes (the GOV.UK date input)."""
+
+    widget = widgets.GovDateInput()
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%d %m %Y")
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a real date, like 27 3 2027")) from error
+
+
+class Time(TimeField):
+    """A 24-hour time typed as HH:MM."""
+
+    widget = widgets.GovTextInput()
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("format", ["%H:%M", "%H.%M", "%H%M"])
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "spellcheck": "false"})
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata([v.strip() for v in valuelist])
+        except ValueError as error:
+            raise ValueError(_l("Enter a time on the 24-hour clock, like 09:30")) from error
+
+
+class File(FileField):
+    widget = widgets.GovFileInput()
+
+
 class Submit(SubmitField):
     widget = widgets.GovSubmitInput()
 
@@ -135,10 +187,26 @@ def choice_list(options: dict[str, Any], blank: Any = None) -> list[tuple[str, A
 NOT_SET = _l("Not set")
 
 
+def find_field(form: Any, name: str) -> Any:
+    """The field called ``name``, also inside lists of subforms (``days-0-date``)."""
+    field = form._fields.get(name)
+    if field is not None:
+        return field
+    for prefix, candidate in form._fields.items():
+        if isinstance(candidate, FieldList) and name.startswith(prefix + "-"):
+            index, _sep, rest = name[len(prefix) + 1 :].partition("-")
+            if index.isdigit() and int(index) < len(candidate.entries):
+                entry = candidate.entries[int(index)]
+                if isinstance(entry, FormField):
+                    return entry.form._fields.get(rest) if rest else None
+                return None if rest else entry
+    return None
+
+
 def add_field_error(form: Any, error: ValidationFailed) -> None:
     """Put a service's ``ValidationFailed`` back on the form field it is about."""
-    field = form._fields.get(error.field)
-    if field is None:
+    field = find_field(form, error.field)
+    if field is None or isinstance(field, FieldList | FormField):
         form.form_errors.append(error.message)
         return
     field.errors = [*list(field.errors or []), error.message]

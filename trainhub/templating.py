@@ -13,12 +13,14 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
+from trainhub.forms import find_field
+
 
 def error_summary(form: FlaskForm) -> dict[str, Any]:
     """Parameters for ``govukErrorSummary``, translated, linking date inputs to their day box."""
     params = wtforms_errors(form, {"titleText": _("There is a problem")})
     for item in params["errorList"]:
-        field = form._fields.get(item["href"].lstrip("#"))
+        field = find_field(form, item["href"].lstrip("#"))
         if field is not None and field.type == "DateField":
             item["href"] += "-day"
     return params
@@ -28,9 +30,18 @@ def navigation() -> list[dict[str, Any]]:
     """The service navigation items for the signed-in user's roles."""
     items: list[tuple[str, str, bool]] = [
         (_("Courses"), url_for("courses.catalogue"), True),
+        (_("Training calendar"), url_for("courses.calendar"), True),
     ]
     if current_user.is_authenticated:
         items.insert(0, (_("Home"), url_for("home.index"), True))
+        items.append((_("My bookings"), url_for("courses.my_bookings"), True))
+        items.append(
+            (
+                _("Cohorts"),
+                url_for("courses.cohorts"),
+                current_user.has_role("trainer", "manager", "admin"),
+            )
+        )
         items.append(
             (_("Supervisees"), url_for("auth.supervisees"), current_user.has_supervisees())
         )

@@ -135,7 +135,7 @@ def _serve(app: Flask) -> BaseWSGIServer:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """trainhub with the catalogue and demo data, on http://127.0.0.1:<port>; yields the URL."""
     from trainhub.accreditation.services import seed_levels
-    from trainhub.courses.services import seed_courses
+    from trainhub.courses.services.catalogue import seed_courses
     from trainhub.demo import create_demo
 
     database = tmp_path_factory.mktemp("browser") / "trainhub.sqlite"

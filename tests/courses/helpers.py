@@ -12,7 +12,7 @@ from trainhub.auth.models import User
 from trainhub.courses.catalogue_data import DayData, UnitData
 from trainhub.courses.models import AgendaItem, AgendaTopic, Course, CourseDay
 from trainhub.courses.outline import format_agenda, format_units
-from trainhub.courses.services import CourseInput, course_input, create_course
+from trainhub.courses.services.catalogue import CourseInput, course_input, create_course
 from trainhub.extensions import db
 
 #: The tables the catalogue seed writes to.

@@ -9,7 +9,7 @@ from tests.courses.helpers import admin, agenda_texts, count, course, snapshot
 from trainhub.accreditation.models import AccreditationLevel
 from trainhub.accreditation.services import seed_levels
 from trainhub.courses.models import Course
-from trainhub.courses.services import course_input, seed_courses, update_course
+from trainhub.courses.services.catalogue import course_input, seed_courses, update_course
 from trainhub.extensions import db
 
 CORE = "IFSS Family Focussed Intervention \u2013 Core training 4-day Training Programme"

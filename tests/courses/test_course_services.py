@@ -21,7 +21,12 @@ from tests.courses.helpers import (
     trainer,
 )
 from trainhub.courses.models import Course
-from trainhub.courses.services import CourseInput, course_input, create_course, update_course
+from trainhub.courses.services.catalogue import (
+    CourseInput,
+    course_input,
+    create_course,
+    update_course,
+)
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 
@@ -332,7 +337,7 @@ def test_trainer_cannot_withdraw_or_revalue_a_fidelity_course(catalogue: None, c
 def test_trainer_saving_an_admins_framework_course_keeps_its_kind(catalogue: None) -> None:
     """The kind is not on a trainer's form: saving must not turn it back into 'local'."""
     from tests.courses.helpers import full_form
-    from trainhub.courses.forms import CourseForm
+    from trainhub.courses.forms.catalogue import CourseForm
 
     framework = local_course(admin(), kind="framework", code="FW-OPEN")
     db.session.commit()

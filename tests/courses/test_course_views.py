@@ -25,7 +25,7 @@ from tests.courses.helpers import (
     trainer,
 )
 from trainhub.courses.models import Course
-from trainhub.courses.services import update_course
+from trainhub.courses.services.catalogue import update_course
 from trainhub.extensions import db
 
 CORE = "IFSS Family Focussed Intervention \u2013 Core training 4-day Training Programme"

@@ -11,7 +11,7 @@ from tests.conftest import login
 from tests.courses.helpers import admin, count, html, learner, trainer
 from tests.factories import make_user, make_venue
 from trainhub.courses.models import Venue
-from trainhub.courses.services import VenueInput, save_venue
+from trainhub.courses.services.catalogue import VenueInput, save_venue
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 

@@ -226,6 +226,16 @@ def register_learner(email: str, password: str, profile: ProfileData) -> User:
     return user
 
 
+def invite_learner(email: str, full_name: str, organisation_id: int | None) -> User:
+    """A learner account made for someone else (e.g. a partner's list), with an invitation."""
+    user = _new_account(email, full_name, {"learner"})
+    user.organisation_id = organisation_id
+    db.session.flush()
+    send_invitation(user)
+    log.info("Learner %s invited", user.id)
+    return user
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (the caller says nothing more).
 

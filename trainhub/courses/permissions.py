@@ -1,12 +1,12 @@
-"""Who may change the catalogue and venues."""
+"""Who may change the catalogue, venues and cohorts, and who may see what of them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from trainhub.auth.models import User
-    from trainhub.courses.models import Course
+    from trainhub.courses.models import Booking, Cohort, Course
 
 
 def can_edit_catalogue(user: User) -> bool:
@@ -24,3 +24,45 @@ def can_change_canonical_content(user: User, course: Course) -> bool:
 
 def can_manage_venues(user: User) -> bool:
     return user.has_role("trainer", "admin")
+
+
+def can_schedule_cohorts(user: User) -> bool:
+    return user.has_role("trainer", "manager", "admin")
+
+
+def can_see_all_cohorts(user: User) -> bool:
+    return user.has_role("manager", "admin")
+
+
+def can_manage_cohort(user: User, cohort: Cohort) -> bool:
+    """Managers and admins; trainers for cohorts they facilitate or scheduled."""
+    if user.has_role("manager", "admin"):
+        return True
+    return user.has_role("trainer") and (
+        cohort.created_by_id == user.id or any(f.user_id == user.id for f in cohort.facilitators)
+    )
+
+
+def can_view_cohort(user: Any, cohort: Cohort) -> bool:
+    """Published open cohorts are public; closed and draft ones are for staff (and learners
+    booked on a closed one)."""
+    signed_in = getattr(user, "is_authenticated", False)
+    if signed_in and (can_manage_cohort(user, cohort) or user.has_role("trainer")):
+        return True
+    if cohort.status == "draft":
+        return False
+    if not cohort.is_closed:
+        return True
+    return bool(signed_in) and user.organisation_id == cohort.partner_organisation_id
+
+
+def can_override_clashes(user: User) -> bool:
+    return user.has_role("manager", "admin")
+
+
+def can_decide_requests(user: User) -> bool:
+    return user.has_role("manager", "admin")
+
+
+def can_view_booking(user: User, booking: Booking) -> bool:
+    return booking.user_id == user.id or can_manage_cohort(user, booking.cohort)

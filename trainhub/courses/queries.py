@@ -1,11 +1,30 @@
-"""Read-side helpers for the catalogue and venues."""
+"""Read-side helpers for the catalogue, venues, cohorts and bookings."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from trainhub.courses.models import AgendaTopic, Course, CourseDay, CourseUnit, Venue
+from trainhub.auth.models import Organisation, User
+from trainhub.courses.models import (
+    PLACE_STATUSES,
+    AgendaTopic,
+    Booking,
+    BookingEvent,
+    ClashOverride,
+    Cohort,
+    CohortDay,
+    CohortFacilitator,
+    Course,
+    CourseDay,
+    CourseUnit,
+    Venue,
+    local_today,
+)
 from trainhub.extensions import db
 
 
@@ -47,3 +66,197 @@ def prerequisite_choices(exclude_id: int | None = None) -> list[tuple[int, str]]
 
 def venues_query() -> Select[tuple[Venue]]:
     return select(Venue).order_by(Venue.is_active.desc(), Venue.name)
+
+
+# -- Cohorts and bookings -------------------------------------------------------
+
+
+def _cohort_list_options() -> tuple[Any, ...]:
+    return (
+        selectinload(Cohort.course),
+        selectinload(Cohort.days).selectinload(CohortDay.venue),
+        selectinload(Cohort.facilitators).selectinload(CohortFacilitator.user),
+        selectinload(Cohort.partner_organisation),
+    )
+
+
+def cohort_for_page(cohort_id: int) -> Cohort | None:
+    """A cohort with everything its pages show, in a fixed number of queries."""
+    query = (
+        select(Cohort)
+        .where(Cohort.id == cohort_id)
+        .options(*_cohort_list_options(), selectinload(Cohort.presenters))
+    )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class PlaceCounts:
+    held: int = 0
+    waiting: int = 0
+    requested: int = 0
+
+
+def place_counts(cohort_ids: Iterable[int]) -> dict[int, PlaceCounts]:
+    """Places taken, people waiting and requests pending, per cohort, in one query."""
+    ids = list(cohort_ids)
+    if not ids:
+        return {}
+
+    def count_of(statuses: tuple[str, ...]) -> Any:
+        return func.sum(case((Booking.status.in_(statuses), 1), else_=0))
+
+    query = (
+        select(
+            Booking.cohort_id,
+            count_of(PLACE_STATUSES).label("held"),
+            count_of(("waitlisted",)).label("waiting"),
+            count_of(("requested",)).label("requested"),
+        )
+        .where(Booking.cohort_id.in_(ids))
+        .group_by(Booking.cohort_id)
+    )
+    return {
+        row.cohort_id: PlaceCounts(
+            int(row.held or 0), int(row.waiting or 0), int(row.requested or 0)
+        )
+        for row in db.session.execute(query)
+    }
+
+
+def cohorts_query(
+    trainer_id: int | None = None,
+    status: str = "",
+    course_id: int | None = None,
+    upcoming: bool = False,
+) -> Select[Cohort]:
+    query = (
+        select(Cohort).options(*_cohort_list_options()).order_by(Cohort.first_day.desc(), Cohort.id)
+    )
+    if trainer_id is not None:
+        facilitated = select(CohortFacilitator.cohort_id).where(
+            CohortFacilitator.user_id == trainer_id
+        )
+        query = query.where(or_(Cohort.id.in_(facilitated), Cohort.created_by_id == trainer_id))
+    if status:
+        query = query.where(Cohort.status == status)
+    if course_id is not None:
+        query = query.where(Cohort.course_id == course_id)
+    if upcoming:
+        query = (
+            query.where(Cohort.last_day >= local_today())
+            .order_by(None)
+            .order_by(Cohort.first_day, Cohort.id)
+        )
+    return query
+
+
+def open_cohorts_query(course_id: int | None = None) -> Select[Cohort]:
+    """Published cohorts anyone may book, from today on, soonest first."""
+    query = (
+        select(Cohort)
+        .where(
+            Cohort.status == "published",
+            Cohort.partner_organisation_id.is_(None),
+            Cohort.first_day >= local_today(),
+        )
+        .options(*_cohort_list_options())
+        .order_by(Cohort.first_day, Cohort.id)
+    )
+    if course_id is not None:
+        query = query.where(Cohort.course_id == course_id)
+    return query
+
+
+def bookings_of(user_id: int) -> Select[Booking]:
+    return (
+        select(Booking)
+        .join(Cohort)
+        .where(Booking.user_id == user_id)
+        .options(selectinload(Booking.cohort).options(*_cohort_list_options()))
+        .order_by(Cohort.first_day.desc(), Booking.id)
+    )
+
+
+def booking_of(cohort_id: int, user_id: int) -> Booking | None:
+    query = select(Booking).where(Booking.cohort_id == cohort_id, Booking.user_id == user_id)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def booking_for_page(booking_id: int) -> Booking | None:
+    query = (
+        select(Booking)
+        .where(Booking.id == booking_id)
+        .options(
+            selectinload(Booking.user),
+            selectinload(Booking.events).selectinload(BookingEvent.actor),
+            selectinload(Booking.cohort).options(*_cohort_list_options()),
+        )
+    )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def cohort_bookings(cohort_id: int) -> list[Booking]:
+    """Every booking on a cohort, waitlist in order, then by name."""
+    query = (
+        select(Booking)
+        .join(User, User.id == Booking.user_id)
+        .where(Booking.cohort_id == cohort_id)
+        .options(selectinload(Booking.user).selectinload(User.organisation))
+        .order_by(Booking.queue_rank.is_(None), Booking.queue_rank, User.full_name, Booking.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def pending_requests() -> Select[Booking]:
+    return (
+        select(Booking)
+        .join(Cohort)
+        .where(Booking.status == "requested")
+        .options(
+            selectinload(Booking.user).selectinload(User.organisation),
+            selectinload(Booking.cohort).options(*_cohort_list_options()),
+        )
+        .order_by(Booking.created_at, Booking.id)
+    )
+
+
+def clash_overrides_query() -> Select[ClashOverride]:
+    return (
+        select(ClashOverride)
+        .options(selectinload(ClashOverride.cohort), selectinload(ClashOverride.overridden_by))
+        .order_by(ClashOverride.created_at.desc(), ClashOverride.id.desc())
+    )
+
+
+def venue_choices() -> list[tuple[int, str]]:
+    query = (
+        select(Venue.id, Venue.name, Venue.capacity)
+        .where(Venue.is_active.is_(True))
+        .order_by(Venue.name)
+    )
+    return [(row.id, f"{row.name} ({row.capacity})") for row in db.session.execute(query)]
+
+
+def partner_choices() -> list[tuple[int, str]]:
+    query = (
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.is_active.is_(True))
+        .order_by(Organisation.name)
+    )
+    return [(row.id, row.name) for row in db.session.execute(query)]
+
+
+def sibling_closed_cohorts(cohort: Cohort) -> list[Cohort]:
+    """Published closed cohorts of the same course for the same partner."""
+    query = (
+        select(Cohort)
+        .where(
+            Cohort.course_id == cohort.course_id,
+            Cohort.partner_organisation_id == cohort.partner_organisation_id,
+            Cohort.status == "published",
+        )
+        .options(selectinload(Cohort.days))
+        .order_by(Cohort.first_day, Cohort.id)
+    )
+    return list(db.session.execute(query).scalars())

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainhub.auth.permissions import role_required
-from trainhub.courses import permissions, queries, services
-from trainhub.courses.forms import (
+from trainhub.courses import permissions, queries
+from trainhub.courses.forms.catalogue import (
     AUDIENCE_CHOICES,
     KIND_CHOICES,
     CourseForm,
@@ -17,12 +17,12 @@ from trainhub.courses.forms import (
     VenueForm,
 )
 from trainhub.courses.models import Venue
+from trainhub.courses.services import catalogue as services
 from trainhub.courses.signals import course_detail_sections
+from trainhub.courses.views import bp
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 from trainhub.forms import add_field_error, form_page
-
-bp = Blueprint("courses", __name__)
 
 
 def _is_editor() -> bool:
@@ -58,11 +58,16 @@ def course_detail(code: str) -> ResponseReturnValue:
     if course is None or (not course.published and not editor):
         abort(404)
     sections = [html for _receiver, html in course_detail_sections.send(course=course) if html]
+    upcoming = db.session.execute(queries.open_cohorts_query(course.id).limit(10)).scalars().all()
     return render_template(
         "courses/course_detail.html",
         course=course,
         sections=sections,
         can_edit=editor,
+        upcoming=upcoming,
+        counts=queries.place_counts(c.id for c in upcoming),
+        can_schedule=current_user.is_authenticated
+        and permissions.can_schedule_cohorts(current_user),
     )
 
 

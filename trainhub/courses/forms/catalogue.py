@@ -10,7 +10,7 @@ from wtforms.validators import NumberRange
 
 from trainhub.courses.catalogue_data import DayData, UnitData
 from trainhub.courses.outline import format_agenda, format_units, parse_agenda, parse_units
-from trainhub.courses.services import CourseInput
+from trainhub.courses.services.catalogue import CourseInput
 from trainhub.forms import (
     Checkbox,
     Checkboxes,
@@ -97,6 +97,14 @@ class CourseForm(CourseNotesForm):
             NumberRange(min=1, max=30, message=_l("A course lasts between 1 and 30 days")),
         ],
     )
+    completion_days = Integer(
+        _l("Days to attend to complete (optional)"),
+        description=_l("Leave blank when every day must be attended."),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=30, message=_l("Enter a number from 1 to 30")),
+        ],
+    )
     kind = Radios(_l("Kind of course"), choices=KIND_CHOICES, default="local")
     audience = Radios(_l("Who is it for?"), choices=AUDIENCE_CHOICES, default="open")
     audience_note = TextArea(_l("About the audience (optional)"), validators=[Optional()])
@@ -160,6 +168,7 @@ class CourseForm(CourseNotesForm):
         for name in self.TEXT_FIELDS:
             values[name] = (self[name].data or "").strip()
         values["duration_days"] = self.duration_days.data
+        values["completion_days"] = self.completion_days.data
         values["kind"] = self.kind.data
         values["audience"] = self.audience.data
         values["fidelity_controlled"] = bool(self.fidelity_controlled.data)
@@ -175,6 +184,7 @@ class CourseForm(CourseNotesForm):
         for name in (
             *self.TEXT_FIELDS,
             "duration_days",
+            "completion_days",
             "kind",
             "audience",
             "fidelity_controlled",

@@ -38,6 +38,7 @@ CANONICAL_FIELDS = frozenset(
         "code",
         "title",
         "duration_days",
+        "completion_days",
         "kind",
         "audience",
         "aims_intro",
@@ -60,6 +61,7 @@ class CourseInput:
     code: str
     title: str
     duration_days: int
+    completion_days: int | None = None
     kind: str = "local"
     audience: str = "open"
     summary: str = ""
@@ -87,6 +89,7 @@ def course_input(course: Course) -> CourseInput:
         code=course.code,
         title=course.title,
         duration_days=course.duration_days,
+        completion_days=course.completion_days,
         kind=course.kind,
         audience=course.audience,
         summary=course.summary,
@@ -136,6 +139,14 @@ def _check(data: CourseInput, course: Course | None) -> None:
             raise ValidationFailed(name, _("Enter a number between 0 and 1,000"))
     if not 1 <= data.duration_days <= 30:
         raise ValidationFailed("duration_days", _("A course lasts between 1 and 30 days"))
+    if data.completion_days is not None and not 1 <= data.completion_days <= data.duration_days:
+        raise ValidationFailed(
+            "completion_days",
+            _(
+                "Enter a number of days between 1 and the course's %(days)d",
+                days=data.duration_days,
+            ),
+        )
     if data.kind not in KINDS:
         raise ValidationFailed("kind", _("Choose the kind of course"))
     if data.audience not in AUDIENCES:

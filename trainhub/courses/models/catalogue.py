@@ -29,6 +29,8 @@ class Course(db.Model):  # type: ignore[name-defined]
     code: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     duration_days: Mapped[int] = mapped_column(Integer)
+    #: Days a learner must attend to complete the course; None means every day.
+    completion_days: Mapped[int | None] = mapped_column(Integer)
     #: "framework" (IFSS Training Framework, Annex C) or "local".
     kind: Mapped[str] = mapped_column(String(20), index=True)
     #: "ifst_only", "wider_workforce" or "open".

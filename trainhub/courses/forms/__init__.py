@@ -1,0 +1,1 @@
+"""The courses area's forms, one module per concern."""

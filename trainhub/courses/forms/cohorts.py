@@ -1,0 +1,305 @@
+"""Forms for scheduling cohorts, booking, the waitlist and registers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import FieldList, FormField
+from wtforms.validators import NumberRange
+
+from trainhub.courses.models import ATTENDANCE_STATUSES
+from trainhub.courses.services.attendance import Mark
+from trainhub.courses.services.scheduling import CohortInput, DayInput, FacilitatorInput
+from trainhub.forms import (
+    Checkboxes,
+    Date,
+    Email,
+    File,
+    InputRequired,
+    Integer,
+    Length,
+    Optional,
+    Radios,
+    Select,
+    Submit,
+    Text,
+    TextArea,
+    Time,
+    required,
+)
+
+LANGUAGE_CHOICES = [
+    ("en", _l("English")),
+    ("cy", _l("Welsh")),
+    ("bilingual", _l("Bilingual (Welsh and English)")),
+]
+POLICY_CHOICES = [
+    ("offer", _l("Offer it to the next person, who has a set time to accept")),
+    ("auto_book", _l("Book the next person straight away and tell them")),
+]
+ATTENDANCE_LABELS = {
+    "present": _l("Present"),
+    "late": _l("Late"),
+    "left_early": _l("Left early"),
+    "absent": _l("Absent"),
+}
+#: Rows offered for facilitators: a lead and up to this many co-facilitators minus one.
+FACILITATOR_ROWS = 4
+
+
+class CohortDayForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    date = Date(_l("Date"), validators=[Optional()])
+    start_time = Time(_l("Starts"), validators=[Optional()])
+    end_time = Time(_l("Ends"), validators=[Optional()])
+    venue_id = Select(_l("Venue"), coerce=int, validators=[Optional()])
+
+
+class FacilitatorForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    user_id = Select(_l("Trainer"), coerce=int, validators=[Optional()])
+    professional_title = Text(
+        _l("Professional title"),
+        description=_l("For example, Intervention Specialist or Consultant Social Worker."),
+        validators=[Optional(), Length(max=200)],
+    )
+
+
+class CohortForm(FlaskForm):
+    title = Text(_l("Title"), validators=[required(_l("Enter a title")), Length(max=300)])
+    capacity = Integer(
+        _l("Places"),
+        description=_l("No more than the smallest venue holds."),
+        validators=[
+            InputRequired(_l("Enter the number of places, like 20")),
+            NumberRange(min=1, max=10000, message=_l("Places must be between 1 and 10,000")),
+        ],
+    )
+    delivery_language = Radios(_l("Language of delivery"), choices=LANGUAGE_CHOICES, default="en")
+    partner_organisation_id = Select(
+        _l("Who can book"),
+        description=_l(
+            "A closed cohort is for one partner's learners: it is hidden from public booking "
+            "and the training team books its learners."
+        ),
+        coerce=int,
+    )
+    days = FieldList(FormField(CohortDayForm), min_entries=1)
+    facilitators = FieldList(FormField(FacilitatorForm), min_entries=FACILITATOR_ROWS)
+    bookings_open = Date(_l("Bookings open (optional)"), validators=[Optional()])
+    bookings_close = Date(
+        _l("Bookings close (optional)"),
+        description=_l("Leave blank to take bookings until the first day."),
+        validators=[Optional()],
+    )
+    waitlist_policy = Radios(_l("When a place is freed"), choices=POLICY_CHOICES, default="offer")
+    offer_hours = Integer(
+        _l("Hours to accept an offer"),
+        default=48,
+        validators=[
+            InputRequired(_l("Enter a number of hours, like 48")),
+            NumberRange(min=1, max=336, message=_l("Enter a number of hours from 1 to 336")),
+        ],
+    )
+    cutoff_days = Integer(
+        _l("Cut-off, in days before the first day"),
+        description=_l(
+            "From then on learners cannot cancel online and freed places are filled by hand."
+        ),
+        default=2,
+        validators=[
+            InputRequired(_l("Enter a number of days, like 2")),
+            NumberRange(min=0, max=60, message=_l("Enter a number of days from 0 to 60")),
+        ],
+    )
+    override_reason = TextArea(
+        _l("Reason for overriding a clash (managers only)"),
+        description=_l("Only needed when a trainer or venue is already booked at that time."),
+        validators=[Optional(), Length(max=2000)],
+    )
+    submit = Submit(_l("Save cohort"))
+
+    def setup(
+        self,
+        days: int,
+        venues: list[tuple[int, str]],
+        trainers: list[tuple[int, str]],
+        partners: list[tuple[int, str]],
+    ) -> None:
+        """Set the choices, and one row per day of the course."""
+        while len(self.days.entries) < days:
+            self.days.append_entry()
+        while len(self.days.entries) > days:
+            self.days.pop_entry()
+        for entry in self.days.entries:
+            entry.form.venue_id.choices = [(0, _l("Choose a venue")), *venues]
+        for index, entry in enumerate(self.facilitators.entries):
+            blank = _l("Choose the lead") if index == 0 else _l("No co-facilitator")
+            entry.form.user_id.choices = [(0, blank), *trainers]
+        self.partner_organisation_id.choices = [(0, _l("Open to everyone")), *partners]
+
+    def fill(self, data: CohortInput) -> None:
+        for name in (
+            "title",
+            "capacity",
+            "delivery_language",
+            "bookings_open",
+            "bookings_close",
+            "waitlist_policy",
+            "offer_hours",
+            "cutoff_days",
+        ):
+            self[name].data = getattr(data, name)
+        self.partner_organisation_id.data = data.partner_organisation_id or 0
+        for entry, day in zip(self.days.entries, data.days, strict=False):
+            entry.form.date.data = day.date
+            entry.form.start_time.data = day.start_time
+            entry.form.end_time.data = day.end_time
+            entry.form.venue_id.data = day.venue_id or 0
+        for entry, facilitator in zip(self.facilitators.entries, data.facilitators, strict=False):
+            entry.form.user_id.data = facilitator.user_id
+            entry.form.professional_title.data = facilitator.professional_title
+
+    def to_input(self) -> CohortInput:
+        return CohortInput(
+            title=self.title.data or "",
+            capacity=self.capacity.data or 0,
+            days=[
+                DayInput(
+                    e.form.date.data,
+                    e.form.start_time.data,
+                    e.form.end_time.data,
+                    e.form.venue_id.data or None,
+                )
+                for e in self.days.entries
+            ],
+            facilitators=[
+                FacilitatorInput(e.form.user_id.data, e.form.professional_title.data or "")
+                for e in self.facilitators.entries
+                if e.form.user_id.data
+            ],
+            delivery_language=self.delivery_language.data or "",
+            partner_organisation_id=self.partner_organisation_id.data or None,
+            bookings_open=self.bookings_open.data,
+            bookings_close=self.bookings_close.data,
+            waitlist_policy=self.waitlist_policy.data or "",
+            offer_hours=self.offer_hours.data or 0,
+            cutoff_days=self.cutoff_days.data if self.cutoff_days.data is not None else 2,
+            override_reason=self.override_reason.data or "",
+        )
+
+
+class CohortCancelForm(FlaskForm):
+    reason = TextArea(
+        _l("Why is it cancelled?"),
+        description=_l("Everyone booked is told, with this reason."),
+        validators=[required(_l("Say why the cohort is cancelled")), Length(max=2000)],
+    )
+    submit = Submit(_l("Cancel the cohort"))
+
+
+class ActionForm(FlaskForm):
+    """A button that posts (publish, complete, book, accept…): CSRF only."""
+
+    submit = Submit(_l("Continue"))
+
+
+class BookingCancelForm(FlaskForm):
+    reason = TextArea(_l("Reason (optional)"), validators=[Optional(), Length(max=2000)])
+    submit = Submit(_l("Cancel this booking"))
+
+
+class OfferForm(FlaskForm):
+    accept = Submit(_l("Accept the place"))
+    decline = Submit(_l("Decline"))
+
+
+class DecisionForm(FlaskForm):
+    reason = Text(_l("Reason (optional)"), validators=[Optional(), Length(max=2000)])
+    approve = Submit(_l("Approve"))
+    decline = Submit(_l("Decline"))
+
+
+class WaitlistMoveForm(FlaskForm):
+    reason = Text(
+        _l("Reason for the move"),
+        validators=[required(_l("Give a reason for the move: it is recorded")), Length(max=2000)],
+    )
+    up = Submit(_l("Move up"))
+    down = Submit(_l("Move down"))
+
+
+class AddLearnerForm(FlaskForm):
+    email = Email(
+        _l("Email address of the learner"),
+        validators=[required(_l("Enter the learner's email address")), Length(max=254)],
+    )
+    submit = Submit(_l("Book them"))
+
+
+class MakeupForm(FlaskForm):
+    email = Email(
+        _l("Email address of the learner"),
+        validators=[required(_l("Enter the learner's email address")), Length(max=254)],
+    )
+    submit = Submit(_l("Add to this register"))
+
+
+class PresenterForm(FlaskForm):
+    name = Text(
+        _l("Name"), validators=[required(_l("Enter the presenter's name")), Length(max=200)]
+    )
+    organisation = Text(_l("Organisation (optional)"), validators=[Optional(), Length(max=200)])
+    day_number = Select(_l("Day"), coerce=int)
+    module = Text(
+        _l("Module they deliver"),
+        description=_l(
+            "For example, Managing Conflict and Difficult Behaviour in Core Group meetings."
+        ),
+        validators=[required(_l("Enter the module they deliver")), Length(max=300)],
+    )
+    submit = Submit(_l("Add presenter"))
+
+
+class PartnerListForm(FlaskForm):
+    file = File(
+        _l("Upload the partner's learner list"),
+        description=_l("A CSV file with the columns email and full_name, one learner per line."),
+    )
+    cohort_ids = Checkboxes(
+        _l("Share the learners between these cohorts"),
+        coerce=int,
+        validators=[required(_l("Choose at least one cohort"))],
+    )
+    submit = Submit(_l("Book the learners"))
+
+
+def parse_register(
+    formdata: MultiDict[str, Any], user_ids: list[int]
+) -> tuple[dict[int, Mark], dict[int, str]]:
+    """The marks sent for each person on the register, and a message per bad row."""
+    marks: dict[int, Mark] = {}
+    errors: dict[int, str] = {}
+    for user_id in user_ids:
+        status = formdata.get(f"status-{user_id}", "")
+        if not status:
+            continue
+        if status not in ATTENDANCE_STATUSES:
+            errors[user_id] = str(_l("Choose present, late, left early or absent"))
+            continue
+        raw = (formdata.get(f"minutes-{user_id}") or "").strip()
+        minutes = None
+        if raw:
+            if not raw.isdigit():
+                errors[user_id] = str(_l("Enter the minutes as a whole number, like 15"))
+                continue
+            minutes = int(raw)
+        marks[user_id] = Mark(status, minutes)
+    return marks, errors

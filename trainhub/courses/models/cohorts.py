@@ -1,0 +1,310 @@
+"""Cohorts (one delivery of a course), their days and facilitators, bookings, attendance
+and completions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainhub.extensions import UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from trainhub.auth.models import Organisation, User
+    from trainhub.courses.models.catalogue import Course, Venue
+
+#: Cohort days are entered and shown in Welsh local time.
+LOCAL_TIME = ZoneInfo("Europe/London")
+
+
+def local_today() -> dt.date:
+    """Today's date in Wales."""
+    return dt.datetime.now(LOCAL_TIME).date()
+
+
+COHORT_STATUSES = ("draft", "published", "completed", "cancelled")
+DELIVERY_LANGUAGES = ("en", "cy", "bilingual")
+WAITLIST_POLICIES = ("offer", "auto_book")
+FACILITATOR_ROLES = ("lead", "co")
+
+BOOKING_STATUSES = (
+    "requested",
+    "declined",
+    "waitlisted",
+    "offered",
+    "booked",
+    "cancelled",
+    "no_show",
+    "partially_attended",
+    "attended",
+)
+#: A booking in one of these is still going somewhere (blocks a second booking).
+ACTIVE_STATUSES = ("requested", "waitlisted", "offered", "booked")
+#: A booking in one of these holds one of the cohort's places.
+PLACE_STATUSES = ("offered", "booked", "attended", "partially_attended", "no_show")
+#: A booking in one of these puts the learner on the register.
+REGISTER_STATUSES = ("booked", "attended", "partially_attended", "no_show")
+#: Who or what ended a booking.
+CANCEL_REASONS = ("learner", "cohort", "staff", "offer_declined", "offer_expired")
+
+ATTENDANCE_STATUSES = ("present", "late", "left_early", "absent")
+#: Marks that count as having attended the day.
+ATTENDED = ("present", "late", "left_early")
+
+
+class Cohort(db.Model):  # type: ignore[name-defined]
+    """One delivery of a course: its days, facilitators, capacity and bookings."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    #: draft → published → completed, or cancelled (with a reason).
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+    #: Learners may book from this date (None: as soon as it is published)…
+    bookings_open: Mapped[dt.date | None] = mapped_column(Date)
+    #: …until the end of this date (None: until the day before the first day).
+    bookings_close: Mapped[dt.date | None] = mapped_column(Date)
+    delivery_language: Mapped[str] = mapped_column(String(10), default="en")
+    #: A closed cohort belongs to one partner and is hidden from public booking.
+    partner_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), index=True
+    )
+    #: "offer" (the first on the waitlist gets an offer that expires) or "auto_book".
+    waitlist_policy: Mapped[str] = mapped_column(String(20), default="offer")
+    offer_hours: Mapped[int] = mapped_column(Integer, default=48)
+    #: No automatic promotion or learner cancellation this many days before the first day.
+    cutoff_days: Mapped[int] = mapped_column(Integer, default=2)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Bumped on every change to a published cohort; the iCalendar SEQUENCE of its days.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Dates of the first and last day, kept by the scheduling service for lists and sorting.
+    first_day: Mapped[dt.date] = mapped_column(Date, index=True)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    course: Mapped[Course] = relationship()
+    partner_organisation: Mapped[Organisation | None] = relationship()
+    days: Mapped[list[CohortDay]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan", order_by="CohortDay.day_number"
+    )
+    facilitators: Mapped[list[CohortFacilitator]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan", order_by="CohortFacilitator.position"
+    )
+    presenters: Mapped[list[CohortPresenter]] = relationship(
+        back_populates="cohort",
+        cascade="all, delete-orphan",
+        order_by="CohortPresenter.day_number",
+    )
+    bookings: Mapped[list[Booking]] = relationship(back_populates="cohort")
+    overrides: Mapped[list[ClashOverride]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan", order_by="ClashOverride.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Cohort {self.id} {self.title!r}>"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.partner_organisation_id is not None
+
+    @property
+    def lead(self) -> CohortFacilitator | None:
+        return next((f for f in self.facilitators if f.role == "lead"), None)
+
+    def starts_at(self) -> dt.datetime:
+        return self.days[0].starts_at
+
+
+class CohortDay(db.Model):  # type: ignore[name-defined]
+    """One day of a cohort; day numbers follow the course's agenda (day 1, day 2 …)."""
+
+    __tablename__ = "cohort_days"
+    __table_args__ = (UniqueConstraint("cohort_id", "day_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    day_number: Mapped[int] = mapped_column(Integer)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    #: Local (Europe/London) wall-clock times.
+    start_time: Mapped[dt.time] = mapped_column(Time)
+    end_time: Mapped[dt.time] = mapped_column(Time)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="days")
+    venue: Mapped[Venue] = relationship()
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.date, self.start_time, LOCAL_TIME)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.date, self.end_time, LOCAL_TIME)
+
+
+class CohortFacilitator(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "cohort_facilitators"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    #: "lead" (exactly one) or "co".
+    role: Mapped[str] = mapped_column(String(10))
+    #: As it should appear to learners, e.g. Intervention Specialist or Consultant Social Worker.
+    professional_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="facilitators")
+    user: Mapped[User] = relationship()
+
+
+class CohortPresenter(db.Model):  # type: ignore[name-defined]
+    """Someone without an account who delivers a named module on one day (R12)."""
+
+    __tablename__ = "cohort_presenters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    day_number: Mapped[int] = mapped_column(Integer)
+    module: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+    cohort: Mapped[Cohort] = relationship(back_populates="presenters")
+
+
+class ClashOverride(db.Model):  # type: ignore[name-defined]
+    """A manager's decision to schedule despite a trainer or venue clash (append-only)."""
+
+    __tablename__ = "clash_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    #: The clash as it was described to the manager.
+    description: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    overridden_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="overrides")
+    overridden_by: Mapped[User | None] = relationship()
+
+
+class Booking(db.Model):  # type: ignore[name-defined]
+    """One learner's place (or wish for one) on a cohort; one row per learner and cohort."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    #: Waitlist order, lowest first: arrival order unless staff move someone.
+    queue_rank: Mapped[int | None] = mapped_column(Integer)
+    offer_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Who or what ended it: one of CANCEL_REASONS.
+    cancel_reason: Mapped[str | None] = mapped_column(String(20))
+    #: Cancelled inside the cut-off before the first day.
+    late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: SEQUENCE of the last calendar invitation this learner was sent for the cohort.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="bookings")
+    user: Mapped[User] = relationship()
+    events: Mapped[list[BookingEvent]] = relationship(
+        back_populates="booking", cascade="all, delete-orphan", order_by="BookingEvent.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Booking {self.id} {self.status}>"
+
+
+class BookingEvent(db.Model):  # type: ignore[name-defined]
+    """Append-only history of a booking: every change of status and every waitlist move."""
+
+    __tablename__ = "booking_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )
+    #: None when the system acted (an offer expired, a place was filled automatically).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    booking: Mapped[Booking] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class Attendance(db.Model):  # type: ignore[name-defined]
+    """A learner's mark on one cohort day's register."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (UniqueConstraint("cohort_day_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_day_id: Mapped[int] = mapped_column(
+        ForeignKey("cohort_days.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: present, late, left_early or absent.
+    status: Mapped[str] = mapped_column(String(20))
+    #: Minutes late or minutes left early.
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    #: On the register to make up a day missed in an earlier cohort of the course.
+    makeup: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    day: Mapped[CohortDay] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Completion(db.Model):  # type: ignore[name-defined]
+    """A learner completed a course (possibly over several cohorts, with made-up days)."""
+
+    __tablename__ = "completions"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    #: The date of the last day that counted.
+    completed_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    #: The cohort whose register completed it.
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+
+
+class CalendarFeed(db.Model):  # type: ignore[name-defined]
+    """The secret in a person's private calendar address; a new one revokes the old."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

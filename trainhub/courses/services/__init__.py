@@ -1,0 +1,1 @@
+"""The rules of the courses area, one module per concern."""

@@ -1,0 +1,268 @@
+"""Registers, booking outcomes and course completion.
+
+Completion belongs to the learner and the course, not to one cohort: a day
+missed in one cohort can be made up by attending the same day number in a
+later cohort of the same course.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
+
+from trainhub.auth.models import User
+from trainhub.courses import permissions
+from trainhub.courses.models import (
+    ATTENDANCE_STATUSES,
+    ATTENDED,
+    REGISTER_STATUSES,
+    Attendance,
+    Booking,
+    Cohort,
+    CohortDay,
+    Completion,
+    Course,
+)
+from trainhub.courses.services.booking import record_change
+from trainhub.courses.signals import course_completed, course_completion_withdrawn
+from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
+from trainhub.extensions import db
+
+log = logging.getLogger(__name__)
+
+MAX_MINUTES = 8 * 60
+
+
+@dataclass
+class Mark:
+    status: str
+    minutes: int | None = None
+
+
+@dataclass
+class RegisterRow:
+    user: User
+    attendance: Attendance | None
+    #: On the register to make up a day missed in another cohort.
+    makeup: bool = False
+
+
+def register(day: CohortDay) -> list[RegisterRow]:
+    """Everyone on the day's register, by name, in two queries whatever its size."""
+    booked = db.session.execute(
+        select(User)
+        .join(Booking, Booking.user_id == User.id)
+        .where(Booking.cohort_id == day.cohort_id, Booking.status.in_(REGISTER_STATUSES))
+    ).scalars()
+    marks = db.session.execute(
+        select(Attendance)
+        .where(Attendance.cohort_day_id == day.id)
+        .options(joinedload(Attendance.user))
+    ).scalars()
+    by_user = {mark.user_id: mark for mark in marks}
+    rows = [RegisterRow(user, by_user.pop(user.id, None)) for user in booked]
+    rows += [RegisterRow(mark.user, mark, makeup=True) for mark in by_user.values()]
+    return sorted(rows, key=lambda row: (row.user.full_name.casefold(), row.user.id))
+
+
+def _check_marks(marks: Mapping[int, Mark], allowed: set[int]) -> None:
+    unknown = set(marks) - allowed
+    if unknown:
+        raise ValidationFailed("register", _("Someone in the form is not on this register"))
+    for user_id, mark in marks.items():
+        field = f"minutes-{user_id}"
+        if mark.status not in ATTENDANCE_STATUSES:
+            raise ValidationFailed(
+                f"status-{user_id}", _("Choose present, late, left early or absent")
+            )
+        if mark.status in ("late", "left_early"):
+            if mark.minutes is None:
+                raise ValidationFailed(field, _("Enter how many minutes, like 15"))
+            if not 1 <= mark.minutes <= MAX_MINUTES:
+                raise ValidationFailed(field, _("Enter a number of minutes from 1 to 480"))
+        else:
+            mark.minutes = None
+
+
+def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) -> int:
+    """Save the day's register (people left out keep their mark); returns how many changed."""
+    cohort = day.cohort
+    if not permissions.can_manage_cohort(actor, cohort):
+        raise PermissionDenied(_("You cannot take the register for this cohort"))
+    if cohort.status not in ("published", "completed"):
+        raise ConflictError(_("Publish the cohort before taking its register"))
+    rows = register(day)
+    _check_marks(marks, {row.user.id for row in rows})
+    changed = 0
+    for row in rows:
+        mark = marks.get(row.user.id)
+        if mark is None:
+            continue
+        attendance = row.attendance
+        if attendance is None:
+            attendance = Attendance(cohort_day_id=day.id, user_id=row.user.id)
+            db.session.add(attendance)
+        elif (attendance.status, attendance.minutes) == (mark.status, mark.minutes):
+            continue
+        attendance.status = mark.status
+        attendance.minutes = mark.minutes
+        attendance.recorded_by_id = actor.id
+        changed += 1
+    db.session.flush()
+    settle_bookings(cohort, actor)
+    update_completions(cohort.course, marks.keys(), actor, cohort)
+    log.info(
+        "Register of cohort %s day %s: %s marks by user %s",
+        cohort.id,
+        day.day_number,
+        changed,
+        actor.id,
+    )
+    return changed
+
+
+def mark_all_present(actor: User, day: CohortDay) -> int:
+    """Everyone without a mark yet is present; marks already taken stay."""
+    unmarked = {row.user.id: Mark("present") for row in register(day) if row.attendance is None}
+    return record_attendance(actor, day, unmarked)
+
+
+def add_makeup_attendee(actor: User, day: CohortDay, learner: User) -> None:
+    """Put someone on the register to make up this day number, missed in another cohort."""
+    cohort = day.cohort
+    if not permissions.can_manage_cohort(actor, cohort):
+        raise PermissionDenied(_("You cannot take the register for this cohort"))
+    other_booking = db.session.execute(
+        select(Booking.id)
+        .join(Cohort)
+        .where(
+            Booking.user_id == learner.id,
+            Cohort.course_id == cohort.course_id,
+            Cohort.id != cohort.id,
+            Booking.status.in_(REGISTER_STATUSES),
+        )
+        .limit(1)
+    ).first()
+    if other_booking is None:
+        raise ValidationFailed(
+            "email",
+            _(
+                "%(name)s has no place on another cohort of this course to make up",
+                name=learner.full_name,
+            ),
+        )
+    if any(row.user.id == learner.id for row in register(day)):
+        raise ValidationFailed(
+            "email", _("%(name)s is already on this register", name=learner.full_name)
+        )
+    db.session.add(
+        Attendance(
+            cohort_day_id=day.id,
+            user_id=learner.id,
+            status="present",
+            makeup=True,
+            recorded_by_id=actor.id,
+        )
+    )
+    db.session.flush()
+    update_completions(cohort.course, [learner.id], actor, cohort)
+
+
+def settle_bookings(cohort: Cohort, actor: User | None, final: bool = False) -> None:
+    """Attended, partially attended or no-show, once every day's mark is in (or at the end)."""
+    days = len(cohort.days)
+    attended = func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0))
+    counts = {
+        row.user_id: (row.marked, row.attended)
+        for row in db.session.execute(
+            select(
+                Attendance.user_id,
+                func.count(Attendance.id).label("marked"),
+                attended.label("attended"),
+            )
+            .join(CohortDay)
+            .where(CohortDay.cohort_id == cohort.id)
+            .group_by(Attendance.user_id)
+        )
+    }
+    bookings = db.session.execute(
+        select(Booking).where(Booking.cohort_id == cohort.id, Booking.status.in_(REGISTER_STATUSES))
+    ).scalars()
+    for booking in bookings:
+        marked, came = counts.get(booking.user_id, (0, 0))
+        came = int(came or 0)
+        if marked < days and not final:
+            outcome = "booked"
+        elif came >= days:
+            outcome = "attended"
+        elif came:
+            outcome = "partially_attended"
+        else:
+            outcome = "no_show"
+        if outcome != booking.status:
+            record_change(booking, actor, "register", outcome)
+    db.session.flush()
+
+
+def update_completions(
+    course: Course, user_ids: Iterable[int], actor: User | None, cohort: Cohort | None = None
+) -> list[Completion]:
+    """Record (or withdraw) completion of ``course`` for these learners; returns new ones."""
+    ids = set(user_ids)
+    if not ids:
+        return []
+    required = course.completion_days or course.duration_days
+    days_done = func.count(func.distinct(CohortDay.day_number))
+    progress = {
+        row.user_id: (row.days, row.last)
+        for row in db.session.execute(
+            select(
+                Attendance.user_id,
+                days_done.label("days"),
+                func.max(CohortDay.date).label("last"),
+            )
+            .join(CohortDay, CohortDay.id == Attendance.cohort_day_id)
+            .join(Cohort, Cohort.id == CohortDay.cohort_id)
+            .where(
+                Cohort.course_id == course.id,
+                Cohort.status != "cancelled",
+                Attendance.status.in_(ATTENDED),
+                Attendance.user_id.in_(ids),
+            )
+            .group_by(Attendance.user_id)
+        )
+    }
+    existing = {
+        c.user_id: c
+        for c in db.session.execute(
+            select(Completion).where(Completion.course_id == course.id, Completion.user_id.in_(ids))
+        ).scalars()
+    }
+    created = []
+    for user_id in sorted(ids):
+        days, last = progress.get(user_id, (0, None))
+        complete = days >= required
+        if complete and user_id not in existing:
+            completion = Completion(
+                user_id=user_id,
+                course_id=course.id,
+                completed_on=last,
+                cohort_id=cohort.id if cohort else None,
+            )
+            db.session.add(completion)
+            created.append(completion)
+        elif not complete and user_id in existing:
+            db.session.delete(existing[user_id])
+            db.session.flush()
+            course_completion_withdrawn.send(user_id=user_id, course_id=course.id, actor=actor)
+            log.info("Completion of %s withdrawn for user %s", course.code, user_id)
+    db.session.flush()
+    for completion in created:
+        log.info("User %s completed %s", completion.user_id, course.code)
+        course_completed.send(completion=completion, actor=actor)
+    return created

@@ -1,0 +1,426 @@
+"""Booking: places, approval, the waitlist and its offers, and cancellation.
+
+Every decision about a place is taken with the cohort's row locked
+(``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers), so the
+capacity holds however many people press "Book" at the same moment.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from trainhub.auth.models import User
+from trainhub.courses import permissions
+from trainhub.courses.models import (
+    ACTIVE_STATUSES,
+    LOCAL_TIME,
+    PLACE_STATUSES,
+    Booking,
+    BookingEvent,
+    Cohort,
+    Completion,
+    Course,
+    course_prerequisites,
+)
+from trainhub.courses.services import notices
+from trainhub.courses.services.scheduling import _lock_cohort, cohort_overlaps
+from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
+from trainhub.extensions import db, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class OfferExpired(ConflictError):
+    """The offer's time ran out before the learner answered."""
+
+
+@dataclass
+class BookingOutcome:
+    booking: Booking
+    #: False when the learner already had a live booking, which is returned unchanged.
+    created: bool
+    #: Place on the waitlist (1 is next), when waitlisted.
+    position: int | None = None
+
+
+def record_change(
+    booking: Booking, actor: User | None, action: str, to_status: str, reason: str = ""
+) -> None:
+    """Change the status and add the append-only history entry."""
+    booking.events.append(
+        BookingEvent(
+            actor_id=actor.id if actor else None,
+            action=action,
+            from_status=booking.status,
+            to_status=to_status,
+            reason=reason[:2000],
+        )
+    )
+    booking.status = to_status
+
+
+def cutoff_at(cohort: Cohort) -> datetime:
+    """From then on: no automatic promotion and no cancelling by learners."""
+    first = cohort.days[0]
+    return datetime.combine(first.date, first.start_time, LOCAL_TIME) - timedelta(
+        days=cohort.cutoff_days
+    )
+
+
+def inside_cutoff(cohort: Cohort, now: datetime | None = None) -> bool:
+    return (now or utcnow()) >= cutoff_at(cohort)
+
+
+def booking_closes_at(cohort: Cohort) -> datetime:
+    if cohort.bookings_close is not None:
+        return datetime.combine(cohort.bookings_close + timedelta(days=1), time(), LOCAL_TIME)
+    return cohort.starts_at()
+
+
+def places_held(cohort_id: int) -> int:
+    query = select(func.count(Booking.id)).where(
+        Booking.cohort_id == cohort_id, Booking.status.in_(PLACE_STATUSES)
+    )
+    return int(db.session.execute(query).scalar_one())
+
+
+def waitlist(cohort_id: int) -> list[Booking]:
+    query = (
+        select(Booking)
+        .where(Booking.cohort_id == cohort_id, Booking.status == "waitlisted")
+        .order_by(Booking.queue_rank, Booking.id)
+        .options(selectinload(Booking.user))
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def waitlist_position(booking: Booking) -> int | None:
+    if booking.status != "waitlisted" or booking.queue_rank is None:
+        return None
+    query = select(func.count(Booking.id)).where(
+        Booking.cohort_id == booking.cohort_id,
+        Booking.status == "waitlisted",
+        Booking.queue_rank < booking.queue_rank,
+    )
+    return int(db.session.execute(query).scalar_one()) + 1
+
+
+def missing_prerequisites(course: Course, learner: User) -> list[Course]:
+    done = select(Completion.course_id).where(Completion.user_id == learner.id)
+    query = (
+        select(Course)
+        .join(course_prerequisites, course_prerequisites.c.prerequisite_id == Course.id)
+        .where(course_prerequisites.c.course_id == course.id, Course.id.not_in(done))
+        .order_by(Course.title)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def booking_problems(cohort: Cohort, learner: User, now: datetime | None = None) -> list[str]:
+    """Why the learner cannot book this cohort themselves (empty when they can)."""
+    now = now or utcnow()
+    if cohort.status != "published":
+        return [_("This cohort is not open for booking.")]
+    partner = cohort.partner_organisation
+    if partner is not None and partner.id != learner.organisation_id:
+        return [_("This cohort is only for %(partner)s.", partner=partner.name)]
+    if cohort.is_closed:
+        return [_("Places on this cohort are arranged by your organisation and the training team.")]
+    if cohort.bookings_open is not None and now < datetime.combine(
+        cohort.bookings_open, time(), LOCAL_TIME
+    ):
+        return [_("Booking opens on %(date)s.", date=_format(cohort.bookings_open))]
+    if now >= booking_closes_at(cohort):
+        return [_("Booking for this cohort has closed.")]
+    problems = []
+    missing = missing_prerequisites(cohort.course, learner)
+    if missing:
+        problems.append(
+            _(
+                "Complete these courses first: %(courses)s.",
+                courses=", ".join(course.title for course in missing),
+            )
+        )
+    for other in cohort_overlaps(cohort.id, learner.id):
+        problems.append(
+            _(
+                "You are already booked on “%(title)s”, which overlaps this cohort.",
+                title=other.title,
+            )
+        )
+    return problems
+
+
+def _format(value: date) -> str:
+    from flask_babel import format_date
+
+    return format_date(value, "d MMMM yyyy")
+
+
+def _live_booking(cohort_id: int, learner_id: int) -> Booking | None:
+    query = select(Booking).where(Booking.cohort_id == cohort_id, Booking.user_id == learner_id)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def _seat_free(cohort: Cohort) -> bool:
+    return places_held(cohort.id) < cohort.capacity
+
+
+def _join_waitlist(booking: Booking, actor: User | None, action: str) -> int:
+    top = db.session.execute(
+        select(func.max(Booking.queue_rank)).where(Booking.cohort_id == booking.cohort_id)
+    ).scalar_one()
+    booking.queue_rank = (top or 0) + 1
+    record_change(booking, actor, action, "waitlisted")
+    db.session.flush()
+    position = waitlist_position(booking)
+    assert position is not None
+    return position
+
+
+def book_place(
+    actor: User,
+    cohort: Cohort,
+    learner: User | None = None,
+    now: datetime | None = None,
+) -> BookingOutcome:
+    """Book ``learner`` (by default the actor) onto ``cohort``, or waitlist them when full.
+
+    Learners booking themselves must meet every rule of :func:`booking_problems`;
+    on a course for IFST members their booking is a request for a manager.
+    Trainers and managers adding someone skip the window and the approval, never
+    the capacity.
+    """
+    learner = learner or actor
+    by_staff = learner.id != actor.id
+    if by_staff and not permissions.can_manage_cohort(actor, cohort):
+        raise PermissionDenied(_("You cannot book other people onto this cohort"))
+    now = now or utcnow()
+    _lock_cohort(cohort.id)
+    existing = _live_booking(cohort.id, learner.id)
+    if existing is not None and existing.status in ACTIVE_STATUSES + PLACE_STATUSES:
+        return BookingOutcome(existing, created=False, position=waitlist_position(existing))
+    if cohort.status != "published":
+        raise ConflictError(_("This cohort is not open for booking."))
+    if not by_staff:
+        problems = booking_problems(cohort, learner, now)
+        if problems:
+            raise ConflictError(" ".join(problems))
+    booking = existing or Booking(cohort=cohort, user=learner, status="new")
+    booking.cancel_reason = None
+    booking.late_cancellation = False
+    booking.offer_expires_at = None
+    db.session.add(booking)
+    if not by_staff and cohort.course.audience == "ifst_only":
+        record_change(booking, actor, "requested", "requested")
+        db.session.flush()
+        notices.request_received(booking)
+        log.info("Booking %s requested (approval needed)", booking.id)
+        return BookingOutcome(booking, created=True)
+    outcome = _place_or_queue(booking, actor, "booked")
+    if outcome.position is None:
+        notices.booking_confirmed(booking)
+    else:
+        notices.waitlisted(booking, outcome.position)
+    return outcome
+
+
+def _place_or_queue(booking: Booking, actor: User | None, action: str) -> BookingOutcome:
+    """A place when one is free and nobody is waiting for it; else the end of the waitlist."""
+    cohort = booking.cohort
+    nobody_waiting = not db.session.execute(
+        select(Booking.id)
+        .where(Booking.cohort_id == cohort.id, Booking.status == "waitlisted")
+        .limit(1)
+    ).first()
+    if _seat_free(cohort) and nobody_waiting:
+        booking.queue_rank = None
+        record_change(booking, actor, action, "booked")
+        db.session.flush()
+        log.info("Booking %s: place on cohort %s", booking.id, cohort.id)
+        return BookingOutcome(booking, created=True)
+    position = _join_waitlist(booking, actor, "waitlisted" if action == "booked" else action)
+    log.info("Booking %s: waitlisted at %s on cohort %s", booking.id, position, cohort.id)
+    return BookingOutcome(booking, created=True, position=position)
+
+
+def add_learner(actor: User, cohort: Cohort, learner: User) -> BookingOutcome:
+    """A trainer or manager books someone by hand (still never beyond capacity)."""
+    if cohort.status != "published":
+        raise ConflictError(_("Publish the cohort before booking people onto it"))
+    return book_place(actor, cohort, learner)
+
+
+def cancel_booking(
+    actor: User, booking: Booking, reason: str = "", now: datetime | None = None
+) -> None:
+    """The learner cancels before the cut-off; staff may cancel at any time (late is counted)."""
+    now = now or utcnow()
+    cohort = booking.cohort
+    own = actor.id == booking.user_id
+    if not own and not permissions.can_manage_cohort(actor, cohort):
+        raise PermissionDenied(_("You cannot cancel this booking"))
+    if booking.status not in ACTIVE_STATUSES:
+        raise ConflictError(_("This booking is not active, so there is nothing to cancel"))
+    if cohort.status != "published":
+        raise ConflictError(_("This cohort is no longer open, so its bookings cannot change"))
+    had_place = booking.status in PLACE_STATUSES
+    late = inside_cutoff(cohort, now)
+    if own and late and had_place and not permissions.can_manage_cohort(actor, cohort):
+        raise ConflictError(
+            _(
+                "It is too close to the start to cancel online: please tell the trainers, "
+                "who can release your place."
+            )
+        )
+    _lock_cohort(cohort.id)
+    record_change(booking, actor, "cancelled", "cancelled", reason=reason)
+    booking.cancel_reason = "learner" if own else "staff"
+    booking.late_cancellation = late and had_place
+    booking.queue_rank = None
+    booking.offer_expires_at = None
+    notices.booking_cancelled(booking, by_staff=not own, had_place=had_place, reason=reason)
+    db.session.flush()
+    if had_place:
+        fill_freed_places(cohort, actor=None, now=now)
+
+
+def fill_freed_places(cohort: Cohort, actor: User | None, now: datetime | None = None) -> int:
+    """Give free places to the waitlist in order, by the cohort's policy; returns how many.
+
+    Inside the cut-off nothing happens automatically: trainers fill places by hand.
+    """
+    now = now or utcnow()
+    if cohort.status != "published" or inside_cutoff(cohort, now):
+        return 0
+    _lock_cohort(cohort.id)
+    free = cohort.capacity - places_held(cohort.id)
+    moved = 0
+    for booking in waitlist(cohort.id)[: max(free, 0)]:
+        booking.queue_rank = None
+        if cohort.waitlist_policy == "auto_book":
+            record_change(booking, actor, "promoted", "booked")
+            notices.booking_confirmed(booking)
+        else:
+            booking.offer_expires_at = min(
+                now + timedelta(hours=cohort.offer_hours), cutoff_at(cohort)
+            )
+            record_change(booking, actor, "offered", "offered")
+            db.session.flush()
+            notices.offer_made(booking)
+        moved += 1
+    db.session.flush()
+    return moved
+
+
+def respond_to_offer(
+    actor: User, booking: Booking, accept: bool, now: datetime | None = None
+) -> None:
+    if actor.id != booking.user_id:
+        raise PermissionDenied(_("This offer is for someone else"))
+    now = now or utcnow()
+    if booking.status != "offered":
+        raise ConflictError(_("There is no open offer on this booking"))
+    if booking.offer_expires_at is not None and now >= booking.offer_expires_at:
+        _expire(booking, now)
+        raise OfferExpired(_("This offer has expired and the place has gone to the next person"))
+    _lock_cohort(booking.cohort_id)
+    booking.offer_expires_at = None
+    if accept:
+        record_change(booking, actor, "offer_accepted", "booked")
+        notices.booking_confirmed(booking)
+        return
+    record_change(booking, actor, "offer_declined", "cancelled")
+    booking.cancel_reason = "offer_declined"
+    db.session.flush()
+    fill_freed_places(booking.cohort, actor=None, now=now)
+
+
+def _expire(booking: Booking, now: datetime) -> None:
+    record_change(booking, None, "offer_expired", "cancelled")
+    booking.cancel_reason = "offer_expired"
+    booking.offer_expires_at = None
+    notices.offer_expired(booking)
+    db.session.flush()
+    fill_freed_places(booking.cohort, actor=None, now=now)
+
+
+def expire_offers(now: datetime | None = None) -> int:
+    """Pass expired offers to the next person; run every few minutes (`flask cohorts sweep`)."""
+    now = now or utcnow()
+    query = (
+        select(Booking)
+        .where(Booking.status == "offered", Booking.offer_expires_at <= now)
+        .order_by(Booking.offer_expires_at)
+        .options(selectinload(Booking.cohort), selectinload(Booking.user))
+    )
+    expired = list(db.session.execute(query).scalars())
+    for booking in expired:
+        _lock_cohort(booking.cohort_id)
+        if booking.status == "offered":
+            _expire(booking, now)
+    return len(expired)
+
+
+def move_in_waitlist(actor: User, booking: Booking, up: bool, reason: str) -> None:
+    """Swap with the neighbour above (or below); the reason is kept with the booking."""
+    if not permissions.can_manage_cohort(actor, booking.cohort):
+        raise PermissionDenied(_("You cannot change this waiting list"))
+    if booking.status != "waitlisted":
+        raise ConflictError(_("Only people on the waiting list can be moved"))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed("reason", _("Give a reason for the move: it is recorded"))
+    _lock_cohort(booking.cohort_id)
+    queue = waitlist(booking.cohort_id)
+    index = next(i for i, b in enumerate(queue) if b.id == booking.id)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(queue):
+        raise ConflictError(
+            _("Already first on the waiting list") if up else _("Already last on the waiting list")
+        )
+    other = queue[other_index]
+    booking.queue_rank, other.queue_rank = other.queue_rank, booking.queue_rank
+    action = "moved_up" if up else "moved_down"
+    record_change(booking, actor, action, "waitlisted", reason=reason)
+    db.session.flush()
+
+
+def book_from_waitlist(actor: User, booking: Booking, reason: str = "") -> None:
+    """A trainer gives a free place to someone on the waitlist (e.g. inside the cut-off)."""
+    if not permissions.can_manage_cohort(actor, booking.cohort):
+        raise PermissionDenied(_("You cannot change this waiting list"))
+    if booking.status != "waitlisted":
+        raise ConflictError(_("Only people on the waiting list can be given a place"))
+    _lock_cohort(booking.cohort_id)
+    if not _seat_free(booking.cohort):
+        raise ConflictError(_("There is no free place: the cohort is full"))
+    booking.queue_rank = None
+    record_change(booking, actor, "booked_by_hand", "booked", reason=reason)
+    notices.booking_confirmed(booking)
+    db.session.flush()
+
+
+def decide_request(actor: User, booking: Booking, approve: bool, reason: str = "") -> None:
+    """A manager approves (a place, or the waitlist when full) or declines a request."""
+    if not permissions.can_decide_requests(actor):
+        raise PermissionDenied(_("Only managers decide on requests for places"))
+    if booking.status != "requested":
+        raise ConflictError(_("This request has already been decided"))
+    if booking.user_id == actor.id:
+        raise PermissionDenied(_("You cannot decide on your own request"))
+    _lock_cohort(booking.cohort_id)
+    if not approve:
+        record_change(booking, actor, "declined", "declined", reason=reason)
+        notices.request_declined(booking, reason)
+        return
+    if booking.cohort.status != "published":
+        raise ConflictError(_("This cohort is no longer open for booking"))
+    outcome = _place_or_queue(booking, actor, "approved")
+    notices.request_approved(booking, outcome.position)

@@ -1,0 +1,166 @@
+"""The messages booking and scheduling send, each in the recipient's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from trainhub.auth.models import User, UserRole
+from trainhub.courses.models import PLACE_STATUSES, Booking, Cohort
+from trainhub.courses.services import calendars
+from trainhub.extensions import db
+from trainhub.mail.services import Attachment, external_url, queue_templated_mail
+
+
+def _context(cohort: Cohort, **extra: Any) -> dict[str, Any]:
+    return {
+        "cohort": cohort,
+        "link": external_url("courses.cohort_detail", cohort_id=cohort.id),
+        **extra,
+    }
+
+
+def _invitation(booking: Booking, cancel: bool = False) -> Attachment:
+    """The next calendar SEQUENCE for this person and cohort, never going backwards."""
+    booking.calendar_sequence = max(booking.calendar_sequence + 1, booking.cohort.sequence)
+    return calendars.invitation(booking.cohort, booking.user, booking.calendar_sequence, cancel)
+
+
+def booking_confirmed(booking: Booking) -> None:
+    queue_templated_mail(
+        booking.user,
+        "booking_confirmed",
+        lambda: _("Booked: %(title)s", title=booking.cohort.title),
+        _context(booking.cohort),
+        [_invitation(booking)],
+    )
+
+
+def waitlisted(booking: Booking, position: int) -> None:
+    queue_templated_mail(
+        booking.user,
+        "booking_waitlisted",
+        lambda: _("On the waiting list: %(title)s", title=booking.cohort.title),
+        _context(booking.cohort, position=position),
+    )
+
+
+def offer_made(booking: Booking) -> None:
+    queue_templated_mail(
+        booking.user,
+        "booking_offer",
+        lambda: _("A place for you: %(title)s", title=booking.cohort.title),
+        _context(
+            booking.cohort,
+            booking=booking,
+            offer_link=external_url("courses.offer_respond", booking_id=booking.id),
+        ),
+    )
+
+
+def offer_expired(booking: Booking) -> None:
+    queue_templated_mail(
+        booking.user,
+        "offer_expired",
+        lambda: _("Offer expired: %(title)s", title=booking.cohort.title),
+        _context(booking.cohort),
+    )
+
+
+def request_received(booking: Booking) -> None:
+    queue_templated_mail(
+        booking.user,
+        "booking_requested",
+        lambda: _("Request received: %(title)s", title=booking.cohort.title),
+        _context(booking.cohort),
+    )
+    for manager in approvers(booking.user):
+        queue_templated_mail(
+            manager,
+            "approval_needed",
+            lambda: _("A place to approve: %(title)s", title=booking.cohort.title),
+            _context(
+                booking.cohort,
+                booking=booking,
+                approvals_link=external_url("courses.approvals"),
+            ),
+        )
+
+
+def approvers(learner: User) -> list[User]:
+    """The learner's own organisation's managers; every manager when it has none."""
+    query = (
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role == "manager", User.active.is_(True))
+        .order_by(User.id)
+    )
+    managers = list(db.session.execute(query).scalars())
+    own = [
+        m
+        for m in managers
+        if learner.organisation_id and m.organisation_id == learner.organisation_id
+    ]
+    return own or managers
+
+
+def request_approved(booking: Booking, position: int | None) -> None:
+    attachments = [_invitation(booking)] if booking.status == "booked" else []
+    queue_templated_mail(
+        booking.user,
+        "booking_approved",
+        lambda: _("Request approved: %(title)s", title=booking.cohort.title),
+        _context(booking.cohort, booking=booking, position=position or 0),
+        attachments,
+    )
+
+
+def request_declined(booking: Booking, reason: str) -> None:
+    queue_templated_mail(
+        booking.user,
+        "request_declined",
+        lambda: _("Request declined: %(title)s", title=booking.cohort.title),
+        _context(booking.cohort, reason=reason),
+    )
+
+
+def booking_cancelled(booking: Booking, by_staff: bool, had_place: bool, reason: str = "") -> None:
+    attachments = [_invitation(booking, cancel=True)] if had_place else []
+    queue_templated_mail(
+        booking.user,
+        "booking_cancelled",
+        lambda: _("Cancelled: %(title)s", title=booking.cohort.title),
+        _context(booking.cohort, by_staff=by_staff, reason=reason, with_calendar=had_place),
+        attachments,
+    )
+
+
+def cohort_changed(cohort: Cohort) -> None:
+    """Everyone holding a place gets the cohort as it now stands, as a calendar update."""
+    bookings = db.session.execute(
+        select(Booking)
+        .where(Booking.cohort_id == cohort.id, Booking.status.in_(PLACE_STATUSES))
+        .options(selectinload(Booking.user))
+    ).scalars()
+    for booking in bookings:
+        queue_templated_mail(
+            booking.user,
+            "cohort_changed",
+            lambda: _("Changed: %(title)s", title=cohort.title),
+            _context(cohort),
+            [_invitation(booking)],
+        )
+
+
+def cohort_cancelled(booking: Booking, with_calendar: bool) -> None:
+    attachments = [_invitation(booking, cancel=True)] if with_calendar else []
+    queue_templated_mail(
+        booking.user,
+        "cohort_cancelled",
+        lambda: _("Cancelled: %(title)s", title=booking.cohort.title),
+        _context(booking.cohort, with_calendar=with_calendar),
+        attachments,
+    )

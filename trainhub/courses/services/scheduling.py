@@ -1,0 +1,568 @@
+"""Scheduling cohorts: days, facilitators, presenters, clashes, publishing and cancelling."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from trainhub.auth.models import Organisation, User, UserRole
+from trainhub.courses import permissions
+from trainhub.courses.models import (
+    ACTIVE_STATUSES,
+    DELIVERY_LANGUAGES,
+    PLACE_STATUSES,
+    WAITLIST_POLICIES,
+    Booking,
+    ClashOverride,
+    Cohort,
+    CohortDay,
+    CohortFacilitator,
+    CohortPresenter,
+    Course,
+    Venue,
+    local_today,
+)
+from trainhub.courses.services import notices
+from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
+from trainhub.extensions import db, utcnow
+
+log = logging.getLogger(__name__)
+
+#: A suggested capacity for a new cohort (DOMAIN.md R9).
+DEFAULT_CAPACITY = 20
+
+
+@dataclass
+class DayInput:
+    date: date | None
+    start_time: time | None
+    end_time: time | None
+    venue_id: int | None
+
+
+@dataclass
+class FacilitatorInput:
+    user_id: int
+    professional_title: str = ""
+
+
+@dataclass
+class CohortInput:
+    title: str
+    capacity: int
+    days: list[DayInput]
+    #: The first is the lead; the others co-facilitate.
+    facilitators: list[FacilitatorInput] = field(default_factory=list)
+    delivery_language: str = "en"
+    partner_organisation_id: int | None = None
+    bookings_open: date | None = None
+    bookings_close: date | None = None
+    waitlist_policy: str = "offer"
+    offer_hours: int = 48
+    cutoff_days: int = 2
+    #: A manager's reason for scheduling despite a trainer or venue clash.
+    override_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Clash:
+    kind: str  # "venue" or "trainer"
+    message: str
+
+
+def cohort_input(cohort: Cohort) -> CohortInput:
+    return CohortInput(
+        title=cohort.title,
+        capacity=cohort.capacity,
+        days=[DayInput(d.date, d.start_time, d.end_time, d.venue_id) for d in cohort.days],
+        facilitators=[
+            FacilitatorInput(f.user_id, f.professional_title) for f in cohort.facilitators
+        ],
+        delivery_language=cohort.delivery_language,
+        partner_organisation_id=cohort.partner_organisation_id,
+        bookings_open=cohort.bookings_open,
+        bookings_close=cohort.bookings_close,
+        waitlist_policy=cohort.waitlist_policy,
+        offer_hours=cohort.offer_hours,
+        cutoff_days=cohort.cutoff_days,
+    )
+
+
+def _day_label(number: int) -> str:
+    return _("Day %(number)d", number=number)
+
+
+def _check_days(course: Course, days: Sequence[DayInput]) -> dict[int, Venue]:
+    """Shape of the days; returns the venues used, by id."""
+    if len(days) != course.duration_days:
+        raise ValidationFailed(
+            "days",
+            _(
+                "This course lasts %(days)d days, so the cohort needs %(days)d days, not %(found)d",
+                days=course.duration_days,
+                found=len(days),
+            ),
+        )
+    for index, day in enumerate(days):
+        if day.date is None:
+            raise ValidationFailed(
+                f"days-{index}-date", _("Enter the date of day %(n)d", n=index + 1)
+            )
+        if day.start_time is None or day.end_time is None:
+            raise ValidationFailed(
+                f"days-{index}-start_time",
+                _("Enter the start and end times of day %(n)d, like 09:30", n=index + 1),
+            )
+        if day.end_time <= day.start_time:
+            raise ValidationFailed(
+                f"days-{index}-end_time",
+                _("Day %(n)d must end after it starts", n=index + 1),
+            )
+        if day.venue_id is None:
+            raise ValidationFailed(
+                f"days-{index}-venue_id", _("Choose a venue for day %(n)d", n=index + 1)
+            )
+        if index and days[index - 1].date is not None:
+            previous = days[index - 1].date
+            assert previous is not None
+            if day.date == previous:
+                raise ValidationFailed(
+                    f"days-{index}-date",
+                    _(
+                        "Day %(n)d is on the same date as day %(p)d: each day needs its own date",
+                        n=index + 1,
+                        p=index,
+                    ),
+                )
+            if day.date < previous:
+                raise ValidationFailed(
+                    f"days-{index}-date",
+                    _("Day %(n)d must be after day %(p)d", n=index + 1, p=index),
+                )
+    venue_ids = {d.venue_id for d in days}
+    venues = {
+        v.id: v for v in db.session.execute(select(Venue).where(Venue.id.in_(venue_ids))).scalars()
+    }
+    for index, day in enumerate(days):
+        if day.venue_id not in venues:
+            raise ValidationFailed(
+                f"days-{index}-venue_id", _("Choose a venue for day %(n)d", n=index + 1)
+            )
+    return venues
+
+
+def _check(
+    actor: User, course: Course, data: CohortInput, cohort: Cohort | None
+) -> dict[int, Venue]:
+    data.title = " ".join(data.title.split())
+    if not data.title or len(data.title) > 300:
+        raise ValidationFailed("title", _("Enter a title of 300 characters or fewer"))
+    if not 1 <= data.capacity <= 10000:
+        raise ValidationFailed("capacity", _("Capacity must be between 1 and 10,000"))
+    if data.delivery_language not in DELIVERY_LANGUAGES:
+        raise ValidationFailed("delivery_language", _("Choose the language of delivery"))
+    if data.waitlist_policy not in WAITLIST_POLICIES:
+        raise ValidationFailed("waitlist_policy", _("Choose what happens when a place is freed"))
+    if not 1 <= data.offer_hours <= 24 * 14:
+        raise ValidationFailed(
+            "offer_hours", _("An offer lasts between 1 hour and 14 days (336 hours)")
+        )
+    if not 0 <= data.cutoff_days <= 60:
+        raise ValidationFailed("cutoff_days", _("The cut-off is between 0 and 60 days"))
+    if (
+        data.partner_organisation_id is not None
+        and db.session.get(Organisation, data.partner_organisation_id) is None
+    ):
+        raise ValidationFailed("partner_organisation_id", _("Choose a partner organisation"))
+    venues = _check_days(course, data.days)
+    smallest = min(venues.values(), key=lambda v: v.capacity)
+    if data.capacity > smallest.capacity:
+        raise ValidationFailed(
+            "capacity",
+            _(
+                "Capacity cannot be more than %(venue)s holds (%(n)d)",
+                venue=smallest.name,
+                n=smallest.capacity,
+            ),
+        )
+    for venue in venues.values():
+        if not venue.is_active and (
+            cohort is None or venue.id not in {d.venue_id for d in cohort.days}
+        ):
+            raise ValidationFailed(
+                "days", _("%(venue)s is not available for new cohorts", venue=venue.name)
+            )
+    first = data.days[0].date
+    assert first is not None
+    if data.bookings_open and data.bookings_close and data.bookings_close < data.bookings_open:
+        raise ValidationFailed("bookings_close", _("Bookings must close after they open"))
+    if data.bookings_close and data.bookings_close >= first:
+        raise ValidationFailed("bookings_close", _("Bookings must close before the first day"))
+    if cohort is not None:
+        held = _places_held(cohort.id)
+        if data.capacity < held:
+            raise ValidationFailed(
+                "capacity",
+                _("Capacity cannot go below the %(n)d places already taken", n=held),
+            )
+    _check_facilitators(data.facilitators)
+    return venues
+
+
+def _check_facilitators(facilitators: list[FacilitatorInput]) -> None:
+    if not facilitators:
+        raise ValidationFailed("facilitators-0-user_id", _("Choose the lead facilitator"))
+    ids = [f.user_id for f in facilitators]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed("facilitators", _("Each facilitator can be listed once only"))
+    trainers = set(
+        db.session.execute(
+            select(UserRole.user_id).where(UserRole.user_id.in_(ids), UserRole.role == "trainer")
+        ).scalars()
+    )
+    if set(ids) - trainers:
+        raise ValidationFailed("facilitators", _("Facilitators must have trainer accounts"))
+    for f in facilitators:
+        f.professional_title = " ".join(f.professional_title.split())[:200]
+
+
+def _places_held(cohort_id: int) -> int:
+    return len(
+        db.session.execute(
+            select(Booking.id).where(
+                Booking.cohort_id == cohort_id, Booking.status.in_(PLACE_STATUSES)
+            )
+        ).all()
+    )
+
+
+def find_clashes(
+    days: Sequence[DayInput], trainer_ids: Sequence[int], exclude_cohort_id: int | None = None
+) -> list[Clash]:
+    """Other live cohorts that use the same venue or trainer at overlapping times."""
+    dates = {d.date for d in days if d.date}
+    if not dates:
+        return []
+    query = (
+        select(CohortDay)
+        .join(Cohort)
+        .where(CohortDay.date.in_(dates), Cohort.status.in_(("draft", "published")))
+        .options(
+            selectinload(CohortDay.cohort)
+            .selectinload(Cohort.facilitators)
+            .selectinload(CohortFacilitator.user),
+            selectinload(CohortDay.venue),
+        )
+        .order_by(CohortDay.date, CohortDay.start_time)
+    )
+    if exclude_cohort_id is not None:
+        query = query.where(CohortDay.cohort_id != exclude_cohort_id)
+    others = db.session.execute(query).scalars().all()
+    clashes: list[Clash] = []
+    for day in days:
+        if day.date is None or day.start_time is None or day.end_time is None:
+            continue
+        for other in others:
+            if other.date != day.date:
+                continue
+            if not (day.start_time < other.end_time and other.start_time < day.end_time):
+                continue
+            when = _(
+                "%(date)s, %(start)s to %(end)s",
+                date=format_date(other.date, "d MMMM yyyy"),
+                start=other.start_time.strftime("%H:%M"),
+                end=other.end_time.strftime("%H:%M"),
+            )
+            if other.venue_id == day.venue_id:
+                clashes.append(
+                    Clash(
+                        "venue",
+                        _(
+                            "%(venue)s is already booked for “%(cohort)s” on %(when)s",
+                            venue=other.venue.name,
+                            cohort=other.cohort.title,
+                            when=when,
+                        ),
+                    )
+                )
+            for facilitator in other.cohort.facilitators:
+                if facilitator.user_id in trainer_ids:
+                    clashes.append(
+                        Clash(
+                            "trainer",
+                            _(
+                                "%(trainer)s is already facilitating “%(cohort)s” on %(when)s",
+                                trainer=facilitator.user.full_name,
+                                cohort=other.cohort.title,
+                                when=when,
+                            ),
+                        )
+                    )
+    return clashes
+
+
+def _resolve_clashes(actor: User, cohort: Cohort, data: CohortInput) -> None:
+    clashes = find_clashes(
+        data.days, [f.user_id for f in data.facilitators], exclude_cohort_id=cohort.id
+    )
+    if not clashes:
+        return
+    reason = data.override_reason.strip()
+    if not reason or not permissions.can_override_clashes(actor):
+        message = " ".join(c.message for c in clashes)
+        if permissions.can_override_clashes(actor):
+            message += " " + _("To schedule it anyway, give a reason for overriding the clash.")
+        raise ValidationFailed("days", message)
+    for clash in clashes:
+        cohort.overrides.append(
+            ClashOverride(description=clash.message, reason=reason[:2000], overridden_by=actor)
+        )
+    log.info("Clash overridden on cohort %s by user %s", cohort.id, actor.id)
+
+
+def _apply(cohort: Cohort, data: CohortInput) -> bool:
+    """Write the input onto the cohort; whether anything a learner's calendar shows changed."""
+    before = _calendar_shape(cohort) if cohort.id else None
+    cohort.title = data.title
+    cohort.capacity = data.capacity
+    cohort.delivery_language = data.delivery_language
+    cohort.partner_organisation_id = data.partner_organisation_id
+    cohort.bookings_open = data.bookings_open
+    cohort.bookings_close = data.bookings_close
+    cohort.waitlist_policy = data.waitlist_policy
+    cohort.offer_hours = data.offer_hours
+    cohort.cutoff_days = data.cutoff_days
+    existing = {d.day_number: d for d in cohort.days}
+    for number, day in enumerate(data.days, start=1):
+        row = existing.get(number)
+        if row is None:
+            row = CohortDay(day_number=number)
+            cohort.days.append(row)
+        assert day.date and day.start_time and day.end_time and day.venue_id
+        row.date, row.start_time, row.end_time, row.venue_id = (
+            day.date,
+            day.start_time,
+            day.end_time,
+            day.venue_id,
+        )
+    cohort.first_day = data.days[0].date  # type: ignore[assignment]
+    cohort.last_day = data.days[-1].date  # type: ignore[assignment]
+    current = {f.user_id: f for f in cohort.facilitators}
+    wanted = []
+    for position, entry in enumerate(data.facilitators):
+        row = current.get(entry.user_id) or CohortFacilitator(user_id=entry.user_id)
+        row.role = "lead" if position == 0 else "co"
+        row.professional_title = entry.professional_title
+        row.position = position
+        wanted.append(row)
+    cohort.facilitators = wanted
+    db.session.flush()
+    return before is not None and before != _calendar_shape(cohort)
+
+
+def _calendar_shape(cohort: Cohort) -> tuple[object, ...]:
+    return (
+        cohort.title,
+        tuple((d.day_number, d.date, d.start_time, d.end_time, d.venue_id) for d in cohort.days),
+        tuple((f.user_id, f.role, f.professional_title) for f in cohort.facilitators),
+    )
+
+
+def schedule_cohort(actor: User, course: Course, data: CohortInput) -> Cohort:
+    """A new draft cohort of ``course``."""
+    if not permissions.can_schedule_cohorts(actor):
+        raise PermissionDenied(_("Only trainers, managers and administrators schedule cohorts"))
+    _check(actor, course, data, None)
+    cohort = Cohort(course=course, status="draft", created_by_id=actor.id)
+    _resolve_clashes(actor, cohort, data)
+    db.session.add(cohort)
+    _apply(cohort, data)
+    log.info("Cohort %s of %s scheduled by user %s", cohort.id, course.code, actor.id)
+    return cohort
+
+
+def update_cohort(actor: User, cohort: Cohort, data: CohortInput) -> Cohort:
+    """Change a cohort; everyone booked on a published one gets an updated invitation."""
+    if not permissions.can_manage_cohort(actor, cohort):
+        raise PermissionDenied(_("You cannot change this cohort"))
+    if cohort.status in ("cancelled", "completed"):
+        raise ConflictError(_("A cancelled or completed cohort cannot be changed"))
+    _check(actor, cohort.course, data, cohort)
+    _resolve_clashes(actor, cohort, data)
+    changed = _apply(cohort, data)
+    if cohort.status == "published":
+        if changed:
+            cohort.sequence += 1
+            notices.cohort_changed(cohort)
+        from trainhub.courses.services.booking import fill_freed_places
+
+        fill_freed_places(cohort, actor=None)
+    return cohort
+
+
+def publish_cohort(actor: User, cohort: Cohort) -> None:
+    if not permissions.can_manage_cohort(actor, cohort):
+        raise PermissionDenied(_("You cannot publish this cohort"))
+    if cohort.status != "draft":
+        raise ConflictError(_("Only a draft cohort can be published"))
+    if cohort.first_day < local_today():
+        raise ConflictError(_("This cohort starts in the past: change its dates first"))
+    cohort.status = "published"
+    log.info("Cohort %s published by user %s", cohort.id, actor.id)
+
+
+def cancel_cohort(actor: User, cohort: Cohort, reason: str) -> int:
+    """Cancel the cohort and every live booking on it; returns how many people were told."""
+    if not permissions.can_manage_cohort(actor, cohort):
+        raise PermissionDenied(_("You cannot cancel this cohort"))
+    if cohort.status in ("cancelled", "completed"):
+        raise ConflictError(
+            _("This cohort is already %(status)s", status=_status_word(cohort.status))
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed("reason", _("Say why the cohort is cancelled: learners are told"))
+    from trainhub.courses.services.booking import record_change
+
+    _lock_cohort(cohort.id)
+    cohort.status = "cancelled"
+    cohort.cancel_reason = reason[:2000]
+    cohort.cancelled_at = utcnow()
+    cohort.sequence += 1
+    bookings = (
+        db.session.execute(
+            select(Booking)
+            .where(Booking.cohort_id == cohort.id, Booking.status.in_(ACTIVE_STATUSES))
+            .options(selectinload(Booking.user))
+        )
+        .scalars()
+        .all()
+    )
+    for booking in bookings:
+        had_place = booking.status in PLACE_STATUSES
+        record_change(booking, actor, "cohort_cancelled", "cancelled", reason=reason)
+        booking.cancel_reason = "cohort"
+        booking.queue_rank = None
+        booking.offer_expires_at = None
+        notices.cohort_cancelled(booking, with_calendar=had_place)
+    log.info("Cohort %s cancelled by user %s", cohort.id, actor.id)
+    return len(bookings)
+
+
+def complete_cohort(actor: User, cohort: Cohort) -> None:
+    """Close the cohort after its last day; anyone not on a register yet is a no-show."""
+    if not permissions.can_manage_cohort(actor, cohort):
+        raise PermissionDenied(_("You cannot complete this cohort"))
+    if cohort.status != "published":
+        raise ConflictError(_("Only a published cohort can be marked as completed"))
+    if cohort.last_day > local_today():
+        raise ConflictError(_("A cohort can be completed after its last day"))
+    from trainhub.courses.services.attendance import settle_bookings
+    from trainhub.courses.services.booking import record_change
+
+    cohort.status = "completed"
+    settle_bookings(cohort, actor, final=True)
+    for booking in db.session.execute(
+        select(Booking).where(
+            Booking.cohort_id == cohort.id,
+            Booking.status.in_(("requested", "waitlisted", "offered")),
+        )
+    ).scalars():
+        record_change(booking, actor, "cohort_completed", "cancelled")
+        booking.cancel_reason = "cohort"
+        booking.queue_rank = None
+
+
+def _status_word(status: str) -> str:
+    return {"cancelled": _("cancelled"), "completed": _("completed")}.get(status, status)
+
+
+def _lock_cohort(cohort_id: int) -> Cohort:
+    """Lock the cohort row for the rest of the transaction (PostgreSQL; SQLite locks the file)."""
+    return db.session.execute(
+        select(Cohort).where(Cohort.id == cohort_id).with_for_update()
+    ).scalar_one()
+
+
+# -- External presenters (R12) -------------------------------------------------
+
+
+def add_presenter(
+    actor: User, cohort: Cohort, day_number: int, module: str, name: str, organisation: str
+) -> CohortPresenter:
+    if not permissions.can_manage_cohort(actor, cohort):
+        raise PermissionDenied(_("You cannot change this cohort"))
+    if not 1 <= day_number <= len(cohort.days):
+        raise ValidationFailed("day_number", _("Choose one of the cohort's days"))
+    name, module, organisation = (" ".join(v.split()) for v in (name, module, organisation))
+    if not name:
+        raise ValidationFailed("name", _("Enter the presenter's name"))
+    if not module:
+        raise ValidationFailed("module", _("Enter the module they deliver"))
+    presenter = CohortPresenter(
+        day_number=day_number, module=module[:300], name=name[:200], organisation=organisation[:200]
+    )
+    cohort.presenters.append(presenter)
+    db.session.flush()
+    return presenter
+
+
+def remove_presenter(actor: User, presenter: CohortPresenter) -> None:
+    if not permissions.can_manage_cohort(actor, presenter.cohort):
+        raise PermissionDenied(_("You cannot change this cohort"))
+    db.session.delete(presenter)
+
+
+# -- Closed cohorts for a partner (R10) ----------------------------------------
+
+
+def split_evenly(total: int, parts: int) -> list[int]:
+    """``total`` people over ``parts`` cohorts as evenly as possible: 50 over 3 → 17, 17, 16."""
+    if parts < 1:
+        raise ValueError("parts must be at least 1")
+    base, extra = divmod(total, parts)
+    return [base + 1 if index < extra else base for index in range(parts)]
+
+
+def trainers() -> list[User]:
+    query = (
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role == "trainer", User.active.is_(True))
+        .order_by(User.full_name)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def cohort_overlaps(cohort_id: int, user_id: int) -> list[Cohort]:
+    """Cohorts the user holds or seeks a place on whose days overlap ``cohort_id``'s days."""
+    mine = select(CohortDay).where(CohortDay.cohort_id == cohort_id).subquery()
+    other = CohortDay
+    query = (
+        select(Cohort)
+        .join(other, other.cohort_id == Cohort.id)
+        .join(Booking, Booking.cohort_id == Cohort.id)
+        .join(
+            mine,
+            and_(
+                mine.c.date == other.date,
+                mine.c.start_time < other.end_time,
+                other.start_time < mine.c.end_time,
+            ),
+        )
+        .where(
+            Booking.user_id == user_id,
+            Booking.status.in_(ACTIVE_STATUSES),
+            Cohort.id != cohort_id,
+            or_(Cohort.status == "published", Cohort.status == "draft"),
+        )
+        .distinct()
+    )
+    return list(db.session.execute(query).scalars())

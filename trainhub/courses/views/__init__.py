@@ -1,0 +1,15 @@
+"""The courses blueprint; its views live in one module per concern."""
+
+from flask import Blueprint
+
+bp = Blueprint("courses", __name__)
+
+from trainhub.courses.views import (  # noqa: E402, F401  (registers the routes)
+    booking,
+    calendars,
+    catalogue,
+    cohorts,
+    register,
+)
+
+__all__ = ["bp"]

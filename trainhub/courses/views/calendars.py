@@ -1,0 +1,126 @@
+"""The training calendar (page, iCalendar and CSV) and each person's private feed."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from trainhub.courses import queries
+from trainhub.courses.forms.cohorts import ActionForm
+from trainhub.courses.services import calendars
+from trainhub.courses.views import bp
+from trainhub.extensions import db
+
+ICS = "text/calendar; charset=utf-8"
+
+
+@bp.get("/calendar")
+def calendar() -> ResponseReturnValue:
+    """Upcoming cohorts anyone can book, with the places left."""
+    code = request.args.get("course", "")
+    course = queries.course_by_code(code) if code else None
+    page = db.paginate(
+        queries.open_cohorts_query(course.id if course else None),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "courses/calendar.html",
+        page=page,
+        counts=queries.place_counts(c.id for c in page.items),
+        course=course,
+        courses=db.session.execute(queries.catalogue_query()).scalars().all(),
+    )
+
+
+@bp.get("/calendar.ics")
+def calendar_ics() -> ResponseReturnValue:
+    body = calendars.feed(calendars.public_days(), _("IFSS training calendar"))
+    return (
+        body,
+        200,
+        {"Content-Type": ICS, "Content-Disposition": 'inline; filename="training.ics"'},
+    )
+
+
+@bp.get("/calendar.csv")
+def calendar_csv() -> ResponseReturnValue:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "cohort_id",
+            "course_code",
+            "course",
+            "cohort",
+            "day",
+            "date",
+            "start",
+            "end",
+            "venue",
+            "address",
+            "language",
+            "status",
+        ]
+    )
+    for day in calendars.public_days():
+        cohort = day.cohort
+        writer.writerow(
+            [
+                cohort.id,
+                cohort.course.code,
+                cohort.course.title,
+                cohort.title,
+                day.day_number,
+                day.date.isoformat(),
+                day.start_time.strftime("%H:%M"),
+                day.end_time.strftime("%H:%M"),
+                day.venue.name,
+                " ".join(day.venue.address.split()),
+                cohort.delivery_language,
+                cohort.status,
+            ]
+        )
+    return (
+        out.getvalue(),
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="training-calendar.csv"',
+        },
+    )
+
+
+@bp.get("/calendar/feed/<token>.ics")
+def calendar_feed(token: str) -> ResponseReturnValue:
+    """A private feed: the secret in the address is the only key, so a bad one is a 404."""
+    user = calendars.user_for_feed_token(token)
+    if user is None:
+        abort(404)
+    body = calendars.feed(calendars.personal_days(user), _("My IFSS training"))
+    return body, 200, {"Content-Type": ICS, "Cache-Control": "private, max-age=900"}
+
+
+@bp.route("/calendar/subscribe", methods=["GET", "POST"])
+@login_required
+def calendar_subscribe() -> ResponseReturnValue:
+    form = ActionForm()
+    if form.validate_on_submit():
+        calendars.reset_feed_token(current_user)
+        db.session.commit()
+        flash(_("New calendar address made. The old one no longer works."), "success")
+        return redirect(url_for("courses.calendar_subscribe"))
+    token = calendars.feed_token(current_user)
+    db.session.commit()
+    https = url_for("courses.calendar_feed", token=token, _external=True)
+    return render_template(
+        "courses/calendar_subscribe.html",
+        https=https,
+        webcal="webcal://" + https.split("://", 1)[1],
+        form=form,
+    )

@@ -1,0 +1,319 @@
+"""Scheduling cohorts: the overview, the schedule form, publishing, cancelling, presenters,
+partner lists and recorded clash overrides."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from trainhub.auth.permissions import role_required
+from trainhub.courses import permissions, queries
+from trainhub.courses.forms.cohorts import (
+    ActionForm,
+    AddLearnerForm,
+    CohortCancelForm,
+    CohortForm,
+    PartnerListForm,
+    PresenterForm,
+)
+from trainhub.courses.models import COHORT_STATUSES, Cohort, CohortPresenter, Course
+from trainhub.courses.services import booking as booking_services
+from trainhub.courses.services import partners, scheduling
+from trainhub.courses.views import bp
+from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
+from trainhub.extensions import db
+from trainhub.forms import add_field_error, form_page
+
+STAFF = ("trainer", "manager", "admin")
+
+
+def load_cohort(cohort_id: int) -> Cohort:
+    return queries.cohort_for_page(cohort_id) or abort(404)
+
+
+def _managed_cohort(cohort_id: int) -> Cohort:
+    cohort = load_cohort(cohort_id)
+    if not permissions.can_manage_cohort(current_user, cohort):
+        abort(403)
+    return cohort
+
+
+@bp.get("/cohorts")
+@role_required(*STAFF)
+def cohorts() -> ResponseReturnValue:
+    everyone = permissions.can_see_all_cohorts(current_user)
+    scope = request.args.get("scope", "all" if everyone else "mine")
+    status = request.args.get("status", "")
+    if status not in COHORT_STATUSES:
+        status = ""
+    query = queries.cohorts_query(
+        trainer_id=current_user.id if scope == "mine" else None,
+        status=status,
+        upcoming=request.args.get("when") == "upcoming",
+    )
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template(
+        "courses/cohorts.html",
+        page=page,
+        counts=queries.place_counts(c.id for c in page.items),
+        scope=scope,
+        status=status,
+        courses=db.session.execute(queries.catalogue_query()).scalars().all(),
+    )
+
+
+def _cohort_form(course: Course) -> CohortForm:
+    form = CohortForm()
+    form.setup(
+        course.duration_days,
+        queries.venue_choices(),
+        [(t.id, t.full_name) for t in scheduling.trainers()],
+        queries.partner_choices(),
+    )
+    return form
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def cohort_new() -> ResponseReturnValue:
+    """Choose a course (``?course=CODE``), then schedule a cohort of it."""
+    code = request.args.get("course", "")
+    course = queries.course_by_code(code) if code else None
+    if course is None:
+        courses = db.session.execute(queries.catalogue_query()).scalars().all()
+        return render_template(
+            "courses/cohort_choose_course.html", courses=courses, unknown=bool(code)
+        )
+    form = _cohort_form(course)
+    if request.method == "GET":
+        form.title.data = course.title
+        form.capacity.data = scheduling.DEFAULT_CAPACITY
+        if current_user.has_role("trainer"):
+            form.facilitators.entries[0].form.user_id.data = current_user.id
+            form.facilitators.entries[0].form.professional_title.data = current_user.job_title
+    if form.validate_on_submit():
+        try:
+            cohort = scheduling.schedule_cohort(current_user, course, form.to_input())
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Cohort saved as a draft. Publish it when it is ready for booking."), "success")
+            return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
+    return form_page("courses/cohort_form.html", form, course=course, cohort=None)
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def cohort_edit(cohort_id: int) -> ResponseReturnValue:
+    cohort = _managed_cohort(cohort_id)
+    if cohort.status in ("cancelled", "completed"):
+        flash(_("A cancelled or completed cohort cannot be changed."), "error")
+        return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
+    form = _cohort_form(cohort.course)
+    if request.method == "GET":
+        form.fill(scheduling.cohort_input(cohort))
+    if form.validate_on_submit():
+        try:
+            scheduling.update_cohort(current_user, cohort, form.to_input())
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Cohort saved."), "success")
+            return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
+    return form_page("courses/cohort_form.html", form, course=cohort.course, cohort=cohort)
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+def cohort_detail(cohort_id: int) -> ResponseReturnValue:
+    cohort = load_cohort(cohort_id)
+    if not permissions.can_view_cohort(current_user, cohort):
+        abort(404 if not current_user.is_authenticated or cohort.status == "draft" else 403)
+    manage = current_user.is_authenticated and permissions.can_manage_cohort(current_user, cohort)
+    booking = problems = None
+    if current_user.is_authenticated:
+        booking = queries.booking_of(cohort.id, current_user.id)
+        problems = booking_services.booking_problems(cohort, current_user)
+    return render_template(
+        "courses/cohort_detail.html",
+        cohort=cohort,
+        counts=queries.place_counts([cohort.id]).get(cohort.id, queries.PlaceCounts()),
+        manage=manage,
+        booking=booking,
+        position=booking_services.waitlist_position(booking) if booking else None,
+        problems=problems,
+        action_form=ActionForm(),
+        presenter_form=_presenter_form(cohort),
+    )
+
+
+def _presenter_form(cohort: Cohort) -> PresenterForm:
+    form = PresenterForm()
+    form.day_number.choices = [(d.day_number, _("Day %(n)d", n=d.day_number)) for d in cohort.days]
+    return form
+
+
+@bp.post("/cohorts/<int:cohort_id>/publish")
+@role_required(*STAFF)
+def cohort_publish(cohort_id: int) -> ResponseReturnValue:
+    cohort = _managed_cohort(cohort_id)
+    if ActionForm().validate_on_submit():
+        try:
+            scheduling.publish_cohort(current_user, cohort)
+        except ConflictError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Cohort published: learners can now book it."), "success")
+    return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/complete")
+@role_required(*STAFF)
+def cohort_complete(cohort_id: int) -> ResponseReturnValue:
+    cohort = _managed_cohort(cohort_id)
+    if ActionForm().validate_on_submit():
+        try:
+            scheduling.complete_cohort(current_user, cohort)
+        except ConflictError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Cohort marked as completed."), "success")
+    return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/cancel", methods=["GET", "POST"])
+@role_required(*STAFF)
+def cohort_cancel(cohort_id: int) -> ResponseReturnValue:
+    cohort = _managed_cohort(cohort_id)
+    form = CohortCancelForm()
+    if form.validate_on_submit():
+        try:
+            told = scheduling.cancel_cohort(current_user, cohort, form.reason.data or "")
+        except ValidationFailed as error:
+            add_field_error(form, error)
+        except ConflictError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "Cohort cancelled. %(num)d person has been told.",
+                    "Cohort cancelled. %(num)d people have been told.",
+                    told,
+                ),
+                "success",
+            )
+            return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
+    counts = queries.place_counts([cohort.id]).get(cohort.id, queries.PlaceCounts())
+    return form_page("courses/cohort_cancel.html", form, cohort=cohort, counts=counts)
+
+
+@bp.post("/cohorts/<int:cohort_id>/presenters")
+@role_required(*STAFF)
+def presenter_add(cohort_id: int) -> ResponseReturnValue:
+    cohort = _managed_cohort(cohort_id)
+    form = _presenter_form(cohort)
+    if form.validate_on_submit():
+        try:
+            scheduling.add_presenter(
+                current_user,
+                cohort,
+                form.day_number.data,
+                form.module.data or "",
+                form.name.data or "",
+                form.organisation.data or "",
+            )
+        except ValidationFailed as error:
+            add_field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Presenter added."), "success")
+            return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id) + "#presenters")
+    return form_page("courses/presenter_form.html", form, cohort=cohort)
+
+
+@bp.post("/cohorts/<int:cohort_id>/presenters/<int:presenter_id>/remove")
+@role_required(*STAFF)
+def presenter_remove(cohort_id: int, presenter_id: int) -> ResponseReturnValue:
+    cohort = _managed_cohort(cohort_id)
+    presenter = db.get_or_404(CohortPresenter, presenter_id)
+    if presenter.cohort_id != cohort.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        scheduling.remove_presenter(current_user, presenter)
+        db.session.commit()
+        flash(_("Presenter removed."), "success")
+    return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id) + "#presenters")
+
+
+@bp.route("/cohorts/<int:cohort_id>/partner-learners", methods=["GET", "POST"])
+@role_required(*STAFF)
+def partner_learners(cohort_id: int) -> ResponseReturnValue:
+    """Upload a partner's learner list and share it between its closed cohorts."""
+    cohort = _managed_cohort(cohort_id)
+    if not cohort.is_closed:
+        abort(404)
+    siblings = queries.sibling_closed_cohorts(cohort)
+    form = PartnerListForm()
+    form.cohort_ids.choices = [(c.id, c.title) for c in siblings]
+    if request.method == "GET":
+        form.cohort_ids.data = [c.id for c in siblings]
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        text = upload.read().decode("utf-8", errors="replace") if upload else ""
+        chosen = [c for c in siblings if c.id in set(form.cohort_ids.data or [])]
+        try:
+            result = partners.import_partner_learners(current_user, chosen, text)
+        except (ValidationFailed, PermissionDenied) as error:
+            db.session.rollback()
+            if isinstance(error, ValidationFailed):
+                add_field_error(form, error)
+            else:
+                form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            shares = ", ".join(str(len(people)) for people in result.placed.values())
+            flash(
+                _(
+                    "%(total)d learners booked (%(shares)s); %(created)d new accounts invited.",
+                    total=sum(len(p) for p in result.placed.values()),
+                    shares=shares,
+                    created=len(result.created),
+                ),
+                "success",
+            )
+            return redirect(url_for("courses.cohort_bookings", cohort_id=cohort.id))
+    return form_page("courses/partner_learners.html", form, cohort=cohort)
+
+
+@bp.get("/cohorts/overrides")
+@role_required("manager", "admin")
+def clash_overrides() -> ResponseReturnValue:
+    page = db.paginate(
+        queries.clash_overrides_query(), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
+    return render_template("courses/clash_overrides.html", page=page)
+
+
+@bp.get("/cohorts/<int:cohort_id>/bookings")
+@role_required(*STAFF)
+def cohort_bookings(cohort_id: int) -> ResponseReturnValue:
+    cohort = _managed_cohort(cohort_id)
+    bookings = queries.cohort_bookings(cohort.id)
+    return render_template(
+        "courses/cohort_bookings.html",
+        cohort=cohort,
+        bookings=bookings,
+        counts=queries.place_counts([cohort.id]).get(cohort.id, queries.PlaceCounts()),
+        add_form=AddLearnerForm(),
+        action_form=ActionForm(),
+        inside_cutoff=booking_services.inside_cutoff(cohort) if cohort.days else False,
+    )

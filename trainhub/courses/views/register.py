@@ -1,0 +1,146 @@
+"""Registers: one per cohort day, made for a phone, and the printable sign-in sheet."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from trainhub.auth.permissions import role_required
+from trainhub.auth.services import find_user_by_email
+from trainhub.courses.forms.cohorts import ATTENDANCE_LABELS, ActionForm, MakeupForm, parse_register
+from trainhub.courses.models import Cohort, CohortDay
+from trainhub.courses.services import attendance
+from trainhub.courses.views import bp
+from trainhub.courses.views.cohorts import STAFF, _managed_cohort
+from trainhub.errors import ConflictError, ValidationFailed
+from trainhub.extensions import db
+from trainhub.pdf import render_pdf
+
+
+def _day(cohort: Cohort, day_number: int) -> CohortDay:
+    day = next((d for d in cohort.days if d.day_number == day_number), None)
+    return day or abort(404)
+
+
+def _render(
+    cohort: Cohort,
+    day: CohortDay,
+    errors: dict[int, str],
+    makeup_form: MakeupForm,
+    form_errors: list[str],
+    status: int = 200,
+) -> ResponseReturnValue:
+    rows = attendance.register(day)
+    return (
+        render_template(
+            "courses/register.html",
+            cohort=cohort,
+            day=day,
+            rows=rows,
+            labels=ATTENDANCE_LABELS,
+            errors=errors,
+            sent=request.form if request.method == "POST" else {},
+            form=ActionForm(),
+            makeup_form=makeup_form,
+            form_errors=form_errors,
+        ),
+        status,
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/days/<int:day_number>/register", methods=["GET", "POST"])
+@role_required(*STAFF)
+def register(cohort_id: int, day_number: int) -> ResponseReturnValue:
+    cohort = _managed_cohort(cohort_id)
+    day = _day(cohort, day_number)
+    form = ActionForm()
+    errors: dict[int, str] = {}
+    problems: list[str] = []
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            if "mark_all" in request.form:
+                changed = attendance.mark_all_present(current_user, day)
+            else:
+                ids = [row.user.id for row in attendance.register(day)]
+                marks, errors = parse_register(request.form, ids)
+                if errors:
+                    raise ValidationFailed("register", _("Check the marks shown below"))
+                changed = attendance.record_attendance(current_user, day, marks)
+        except ValidationFailed as error:
+            db.session.rollback()
+            if error.field.startswith(("minutes-", "status-")):
+                errors[int(error.field.split("-")[1])] = error.message
+            problems.append(
+                error.message if error.field == "register" else _("Check the marks shown below")
+            )
+        except ConflictError as error:
+            db.session.rollback()
+            problems.append(error.message)
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "Register saved: %(num)d mark changed.",
+                    "Register saved: %(num)d marks changed.",
+                    changed,
+                ),
+                "success",
+            )
+            return redirect(
+                url_for("courses.register", cohort_id=cohort.id, day_number=day.day_number)
+            )
+    elif request.method == "POST":
+        abort(400)
+    return _render(
+        cohort, day, errors, MakeupForm(formdata=None), problems, 400 if problems else 200
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/days/<int:day_number>/register/makeup")
+@role_required(*STAFF)
+def register_makeup(cohort_id: int, day_number: int) -> ResponseReturnValue:
+    cohort = _managed_cohort(cohort_id)
+    day = _day(cohort, day_number)
+    form = MakeupForm()
+    if form.validate_on_submit():
+        learner = find_user_by_email(form.email.data or "")
+        if learner is None:
+            form.email.errors = [_("There is no account with this email address")]
+        else:
+            try:
+                attendance.add_makeup_attendee(current_user, day, learner)
+            except ValidationFailed as error:
+                db.session.rollback()
+                form.email.errors = [error.message]
+            else:
+                db.session.commit()
+                flash(
+                    _("%(name)s added to this register as present.", name=learner.full_name),
+                    "success",
+                )
+                return redirect(
+                    url_for("courses.register", cohort_id=cohort.id, day_number=day.day_number)
+                )
+    return _render(cohort, day, {}, form, [], 400)
+
+
+@bp.get("/cohorts/<int:cohort_id>/days/<int:day_number>/sign-in-sheet.pdf")
+@role_required(*STAFF)
+def sign_in_sheet(cohort_id: int, day_number: int) -> ResponseReturnValue:
+    cohort = _managed_cohort(cohort_id)
+    day = _day(cohort, day_number)
+    pdf = render_pdf(
+        "courses/sign_in_sheet.html", cohort=cohort, day=day, rows=attendance.register(day)
+    )
+    filename = f"sign-in-cohort-{cohort.id}-day-{day.day_number}.pdf"
+    return (
+        pdf,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'inline; filename="{filename}"',
+        },
+    )
