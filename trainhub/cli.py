@@ -1,5 +1,5 @@
 """Command-line tasks: ``flask catalogue seed``, ``flask organisations seed``,
-``flask users import``, ``flask demo`` and ``flask mail …``. Each commits once."""
+``flask users import``, ``flask demo``, ``flask mail …`` and ``flask cohorts sweep``. Each commits once."""
 
 from __future__ import annotations
 
@@ -111,6 +111,7 @@ def demo() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from trainhub.courses.cli import init_app as init_cohorts_cli
     from trainhub.mail.cli import init_app as init_mail_cli
 
     app.cli.add_command(catalogue_cli)
@@ -118,3 +119,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo)
     init_mail_cli(app)
+    init_cohorts_cli(app)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.auth.services import seed_organisations
-from trainhub.courses.models import Venue
+from trainhub.courses.models import Cohort, Course, Venue, local_today
 from trainhub.extensions import db
 
 
@@ -53,6 +54,20 @@ DEMO_PEOPLE = [
             **CARDIFF,
             "professional_background": "social_worker",
             "job_title": "Consultant Social Worker",
+            "ifst_member": True,
+        },
+    ),
+    DemoPerson(
+        "cotrainer",
+        "cotrainer@example.org",
+        "Nia Thomas",
+        frozenset({"trainer", "learner"}),
+        "Cardiff and Vale University Health Board",
+        {
+            "sector": "health",
+            "local_authority": "cardiff",
+            "professional_background": "nurse",
+            "job_title": "Intervention Specialist",
             "ifst_member": True,
         },
     ),
@@ -152,4 +167,109 @@ def create_demo() -> list[DemoPerson]:
                 Venue(name=name, address=address, capacity=capacity, accessibility_notes=notes)
             )
     db.session.flush()
+    if not db.session.execute(select(Cohort.id).limit(1)).first():
+        _demo_cohorts(users)
     return DEMO_PEOPLE
+
+
+def _demo_cohorts(users: dict[str, User]) -> None:
+    """A split core, a closed cohort, a course needing approval and a full one (with a
+    waiting list), dated from today so the demo always has something to book."""
+    from trainhub.courses.services.booking import book_place
+    from trainhub.courses.services.scheduling import (
+        CohortInput,
+        DayInput,
+        FacilitatorInput,
+        publish_cohort,
+        schedule_cohort,
+    )
+
+    courses = {c.code: c for c in db.session.execute(select(Course)).scalars()}
+    venues = {v.name: v for v in db.session.execute(select(Venue)).scalars()}
+    room, barry, suite = (venues[name] for name, *_rest in DEMO_VENUES)
+    today = local_today()
+    lead, co = users["trainer"], users["cotrainer"]
+    team = [
+        FacilitatorInput(lead.id, lead.job_title),
+        FacilitatorInput(co.id, co.job_title),
+    ]
+
+    def days(offsets: list[int], venue: Venue) -> list[DayInput]:
+        return [
+            DayInput(today + timedelta(days=n), time(9, 30), time(16, 30), venue.id)
+            for n in offsets
+        ]
+
+    university = db.session.execute(
+        select(Organisation).where(Organisation.name == "Cardiff University")
+    ).scalar_one_or_none()
+    plans = [
+        ("IFSS-CORE", "IFSS core training (2 + 2 days)", 16, days([21, 22, 35, 36], room), None),
+        ("IFSS-CONSULT", "Consultation skills", 12, days([28], room), None),
+        ("EM-LR-GS-1DAY", "Engaging men (small group)", 2, days([14], barry), None),
+        (
+            "FFI-3DAY",
+            "Family-focused module for health visitor students",
+            20,
+            days([42, 43, 44], suite),
+            university,
+        ),
+    ]
+    cohorts = []
+    for code, title, capacity, day_list, partner in plans:
+        if code not in courses:
+            continue
+        data = CohortInput(
+            title=title,
+            capacity=capacity,
+            days=day_list,
+            facilitators=list(team),
+            partner_organisation_id=partner.id if partner else None,
+        )
+        cohort = schedule_cohort(lead, courses[code], data)
+        publish_cohort(lead, cohort)
+        cohorts.append(cohort)
+    db.session.flush()
+    by_title = {c.title: c for c in cohorts}
+    small = by_title.get("Engaging men (small group)")
+    if small is not None:
+        book_place(users["assessor"], small)
+        book_place(users["supervisor"], small)
+    core = by_title.get("IFSS core training (2 + 2 days)")
+    if core is not None:
+        book_place(users["supervisor"], core)
+    if "IFSS-CORE" in courses:
+        _past_core(users, courses["IFSS-CORE"], room, team, today)
+
+
+def _past_core(
+    users: dict[str, User], course: Course, room: Venue, team: list[Any], today: date
+) -> None:
+    """Last term's core, registers taken: the demo learner completed it."""
+    from trainhub.courses.services.attendance import Mark, record_attendance
+    from trainhub.courses.services.booking import book_place
+    from trainhub.courses.services.scheduling import (
+        CohortInput,
+        DayInput,
+        complete_cohort,
+        schedule_cohort,
+    )
+
+    lead = users["trainer"]
+    data = CohortInput(
+        title="IFSS core training (autumn)",
+        capacity=16,
+        days=[
+            DayInput(today - timedelta(days=n), time(9, 30), time(16, 30), room.id)
+            for n in (70, 69, 49, 48)
+        ],
+        facilitators=list(team),
+    )
+    cohort = schedule_cohort(lead, course, data)
+    cohort.status = "published"  # published at the time; publishing now would refuse past dates
+    db.session.flush()
+    learner = users["learner"]
+    book_place(lead, cohort, learner)
+    for day in cohort.days:
+        record_attendance(lead, day, {learner.id: Mark("present")})
+    complete_cohort(lead, cohort)

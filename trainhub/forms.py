@@ -210,6 +210,10 @@ def add_field_error(form: Any, error: ValidationFailed) -> None:
         form.form_errors.append(error.message)
         return
     field.errors = [*list(field.errors or []), error.message]
+    # A list of subforms keeps its own copy of its entries' errors: bring it up to date.
+    for candidate in form._fields.values():
+        if isinstance(candidate, FieldList) and error.field.startswith(candidate.name + "-"):
+            candidate.errors = [entry.errors for entry in candidate.entries]
 
 
 def form_page(template: str, form: Any, **context: Any) -> tuple[str, int]:

@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from wtforms import DateField
 
 from trainhub.forms import find_field
 
@@ -21,7 +22,7 @@ def error_summary(form: FlaskForm) -> dict[str, Any]:
     params = wtforms_errors(form, {"titleText": _("There is a problem")})
     for item in params["errorList"]:
         field = find_field(form, item["href"].lstrip("#"))
-        if field is not None and field.type == "DateField":
+        if isinstance(field, DateField):
             item["href"] += "-day"
     return params
 

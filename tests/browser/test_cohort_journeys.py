@@ -1,0 +1,177 @@
+"""Cohorts in a real browser: booking, the waiting list, approval, scheduling and registers.
+
+The demo data (``trainhub/demo.py``) gives this module's live server four published
+cohorts dated from today, among them "Engaging men (small group)" with its two places
+taken, and "Consultation skills", a course for IFST members that needs approval.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DEMO, Visitor
+from trainhub.courses.models import local_today
+
+pytestmark = pytest.mark.browser
+
+CORE_TITLE = "IFSS Family Focussed Intervention – Core training 4-day Training Programme"
+
+
+def test_learner_joins_a_full_cohort_and_is_offered_a_place_after_a_cancellation(
+    visitor: Visitor,
+) -> None:
+    page = visitor.page
+    visitor.sign_in(DEMO["learner"])
+    visitor.nav("Training calendar")
+    row = visitor.main.get_by_role("row", name=re.compile("Engaging men"))
+    expect(row).to_contain_text("Full: waiting list")
+    visitor.follow(row.get_by_role("link"))
+    expect(visitor.main).to_contain_text("This cohort is full.")
+    visitor.submit("Join the waiting list")
+    expect(visitor.success_banner()).to_contain_text(
+        "The cohort is full, so you are on the waiting list, number 1."
+    )
+    expect(visitor.main).to_contain_text("You are number 1 on the waiting list.")
+    # Pressing the button again does not make a second booking.
+    visitor.nav("Training calendar")
+    visitor.follow(visitor.main.get_by_role("link", name=re.compile("Engaging men")))
+    expect(visitor.main.get_by_role("button", name="Join the waiting list")).to_have_count(0)
+    expect(visitor.main).to_contain_text("number 1 on the waiting list")
+    visitor.sign_out()
+
+    # Someone with a place cancels it; the waiting list's first person is offered it.
+    visitor.sign_in(DEMO["supervisor"])
+    visitor.nav("My bookings")
+    visitor.click_link("Engaging men (small group)")
+    visitor.click_link("Cancel this booking")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your booking?")
+    visitor.submit("Cancel this booking")
+    expect(visitor.success_banner()).to_contain_text("Booking cancelled.")
+    visitor.sign_out()
+
+    visitor.sign_in(DEMO["learner"])
+    visitor.nav("My bookings")
+    row = visitor.main.get_by_role("row", name=re.compile("Engaging men"))
+    expect(row).to_contain_text("Place offered")
+    visitor.follow(row.get_by_role("link"))
+    visitor.click_link("Accept or decline")
+    expect(page.get_by_role("heading", level=1)).to_have_text("A place is yours if you want it")
+    visitor.submit("Accept the place")
+    expect(visitor.success_banner()).to_contain_text("Place accepted.")
+    expect(visitor.main.locator(".govuk-tag").first).to_have_text("Booked")
+    expect(
+        visitor.main.get_by_role("listitem").filter(has_text="Accepted the offer")
+    ).to_be_visible()
+
+    # Their calendar: a private address to subscribe to.
+    visitor.nav("My bookings")
+    visitor.click_link("Add your bookings to your calendar")
+    feed = page.get_by_label("Or copy the address").input_value()
+    assert re.search(r"/calendar/feed/[\w-]+\.ics$", feed)
+    response = page.request.get(feed)
+    assert response.status == 200
+    assert "Engaging men (small group)" in response.text()
+    visitor.submit("Make a new address")
+    expect(visitor.success_banner()).to_contain_text("New calendar address made.")
+    assert page.request.get(feed).status == 404
+
+
+def test_manager_approves_a_place_on_a_course_for_ifst_members(visitor: Visitor) -> None:
+    visitor.sign_in(DEMO["learner"])
+    visitor.nav("Training calendar")
+    visitor.click_link("Consultation skills")
+    expect(visitor.main).to_contain_text("This course is for IFST members")
+    visitor.submit("Request a place")
+    expect(visitor.success_banner()).to_contain_text("Request sent.")
+    expect(visitor.main.locator(".govuk-tag").first).to_have_text("Awaiting approval")
+    visitor.sign_out()
+
+    visitor.sign_in(DEMO["manager"])
+    visitor.click_link("Requests for places")
+    card = visitor.main.locator(".govuk-summary-card").filter(has_text=DEMO["learner"].full_name)
+    expect(card).to_contain_text("Consultation skills")
+    visitor.follow(card.get_by_role("button", name=re.compile("^Approve")))
+    expect(visitor.success_banner()).to_contain_text(
+        f"Request from {DEMO['learner'].full_name} approved."
+    )
+    expect(visitor.main).to_contain_text("No requests are waiting for a decision.")
+
+
+def test_trainer_schedules_a_split_core_books_a_learner_and_takes_the_register(
+    visitor: Visitor,
+) -> None:
+    page = visitor.page
+    visitor.sign_in(DEMO["trainer"])
+    visitor.nav("Cohorts")
+    page.get_by_label("Schedule a cohort of").select_option(label=CORE_TITLE)
+    visitor.submit("Continue")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Schedule a cohort")
+
+    start = local_today() + timedelta(days=60)
+    dates = [start, start + timedelta(days=1), start + timedelta(days=21), start]
+    page.get_by_label("Title", exact=True).fill("Core for the Vale, spring")
+    page.get_by_label("Places").fill("12")
+
+    def fill_days(days: list) -> None:  # type: ignore[type-arg]
+        for number, day in enumerate(days, start=1):
+            group = page.get_by_role("group", name=f"Date of day {number}")
+            group.get_by_label("Day").fill(str(day.day))
+            group.get_by_label("Month").fill(str(day.month))
+            group.get_by_label("Year").fill(str(day.year))
+            page.get_by_label(f"Day {number} starts").fill("09:30")
+            page.get_by_label(f"Day {number} ends").fill("16:30")
+            page.get_by_label(f"Venue of day {number}").select_option(
+                label="Barry learning room (16)"
+            )
+
+    # Day 4 on day 1's date is refused, and nothing is saved.
+    fill_days(dates)
+    visitor.submit("Save cohort", status=400)
+    expect(visitor.error_summary()).to_contain_text("Day 4 must be after day 3")
+
+    fill_days(
+        [start, start + timedelta(days=1), start + timedelta(days=21), start + timedelta(days=22)]
+    )
+    page.get_by_label("Co-facilitator 1", exact=True).select_option(
+        label=DEMO["cotrainer"].full_name
+    )
+    visitor.submit("Save cohort")
+    expect(visitor.success_banner()).to_contain_text("Cohort saved as a draft.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Core for the Vale, spring")
+    days = visitor.main.get_by_role("table", name="Days")
+    expect(days.get_by_role("row")).to_have_count(5)
+
+    visitor.submit("Publish for booking")
+    expect(visitor.success_banner()).to_contain_text("Cohort published")
+
+    visitor.click_link("Bookings and waiting list")
+    page.get_by_label("Email address of the learner").fill(DEMO["learner"].email)
+    visitor.submit("Book them")
+    expect(visitor.success_banner()).to_contain_text(f"{DEMO['learner'].full_name} is booked.")
+
+    visitor.follow(page.get_by_role("link", name="Back to the cohort"))
+    visitor.click_link("Take the register for day 1")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Register: day 1")
+    learner = page.get_by_role("group", name=DEMO["learner"].full_name)
+    expect(learner.get_by_role("radio", name="Present")).not_to_be_checked()
+    visitor.submit("Mark everyone not yet marked as present")
+    expect(visitor.success_banner()).to_contain_text("Register saved: 1 mark changed.")
+    expect(learner.get_by_role("radio", name="Present")).to_be_checked()
+
+    # A late arrival needs the minutes.
+    learner.get_by_role("radio", name="Late").check()
+    visitor.submit("Save the register", status=400)
+    expect(visitor.error_summary()).to_contain_text("Enter how many minutes, like 15")
+    learner.get_by_label(re.compile("Minutes late or left early")).fill("20")
+    visitor.submit("Save the register")
+    expect(visitor.success_banner()).to_contain_text("Register saved: 1 mark changed.")
+
+    sheet = visitor.main.get_by_role("link", name="Printable sign-in sheet (PDF)")
+    response = page.request.get(visitor.base_url + sheet.get_attribute("href"))  # type: ignore[operator]
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")

@@ -1,0 +1,32 @@
+"""``flask cohorts sweep``: the time-driven part of booking (expired offers)."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from trainhub.extensions import db
+
+cohorts_cli = AppGroup("cohorts", help="Cohorts and their waiting lists.")
+
+
+@cohorts_cli.command("sweep")
+@click.option("--every", type=int, default=0, help="Repeat every N seconds (0: run once).")
+def sweep(every: int) -> None:
+    """Pass expired waitlist offers to the next person. Run from cron every few minutes."""
+    from trainhub.courses.services.booking import expire_offers
+
+    while True:
+        expired = expire_offers()
+        db.session.commit()
+        click.echo(f"{expired} expired offer(s) passed on.")
+        if not every:
+            return
+        time.sleep(every)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(cohorts_cli)
