@@ -179,13 +179,18 @@ def test_demo_refuses_to_run_in_production(app):
 
 def test_demo_and_organisation_seed_commands(app):
     from trainhub.auth.models import Organisation, User
+    from trainhub.courses.models import Cohort, Completion
+    from trainhub.demo import DEMO_PEOPLE
 
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "learner@example.org" in result.output and "demo-learner-2026" in result.output
     assert runner.invoke(args=["demo"]).exit_code == 0  # again: nothing doubled
-    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 6
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == len(DEMO_PEOPLE)
+    # Cohorts too, once: a split core, approval, full, closed and last term's completed core.
+    assert db.session.scalar(db.select(db.func.count()).select_from(Cohort)) == 5
+    assert db.session.scalar(db.select(db.func.count()).select_from(Completion)) == 1
     result = runner.invoke(args=["organisations", "seed"])
     assert "Organisations: 0 added." in result.output
     assert db.session.scalar(db.select(db.func.count()).select_from(Organisation)) >= 16

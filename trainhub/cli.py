@@ -1,5 +1,6 @@
 """Command-line tasks: ``flask catalogue seed``, ``flask organisations seed``,
-``flask users import``, ``flask demo``, ``flask mail …`` and ``flask cohorts sweep``. Each commits once."""
+``flask users import``, ``flask demo``, ``flask mail …`` and ``flask cohorts sweep``.
+Each commits once."""
 
 from __future__ import annotations
 
