@@ -68,7 +68,7 @@ class Cohort(db.Model):  # type: ignore[name-defined]
     capacity: Mapped[int] = mapped_column(Integer)
     #: Learners may book from this date (None: as soon as it is published)…
     bookings_open: Mapped[dt.date | None] = mapped_column(Date)
-    #: …until the end of this date (None: until the day before the first day).
+    #: …until the end of this date (None: until the first day starts).
     bookings_close: Mapped[dt.date | None] = mapped_column(Date)
     delivery_language: Mapped[str] = mapped_column(String(10), default="en")
     #: A closed cohort belongs to one partner and is hidden from public booking.

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import flag_modified
 
 from trainhub.auth.models import User
 from trainhub.courses import permissions
@@ -28,7 +29,7 @@ from trainhub.courses.models import (
     Completion,
     Course,
 )
-from trainhub.courses.services.booking import record_change
+from trainhub.courses.services.booking import record_changes
 from trainhub.courses.signals import course_completed, course_completion_withdrawn
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db
@@ -66,7 +67,8 @@ def register(day: CohortDay) -> list[RegisterRow]:
     ).scalars()
     by_user = {mark.user_id: mark for mark in marks}
     rows = [RegisterRow(user, by_user.pop(user.id, None)) for user in booked]
-    rows += [RegisterRow(mark.user, mark, makeup=True) for mark in by_user.values()]
+    # Made-up days, and marks of people whose place was cancelled after the register was taken.
+    rows += [RegisterRow(mark.user, mark, makeup=mark.makeup) for mark in by_user.values()]
     return sorted(rows, key=lambda row: (row.user.full_name.casefold(), row.user.id))
 
 
@@ -99,20 +101,35 @@ def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) ->
     rows = register(day)
     _check_marks(marks, {row.user.id for row in rows})
     changed = 0
+    new: list[dict[str, object]] = []
     for row in rows:
         mark = marks.get(row.user.id)
         if mark is None:
             continue
         attendance = row.attendance
         if attendance is None:
-            attendance = Attendance(cohort_day_id=day.id, user_id=row.user.id)
-            db.session.add(attendance)
+            new.append(
+                {
+                    "cohort_day_id": day.id,
+                    "user_id": row.user.id,
+                    "status": mark.status,
+                    "minutes": mark.minutes,
+                    "recorded_by_id": actor.id,
+                }
+            )
         elif (attendance.status, attendance.minutes) == (mark.status, mark.minutes):
             continue
-        attendance.status = mark.status
-        attendance.minutes = mark.minutes
-        attendance.recorded_by_id = actor.id
+        else:
+            attendance.status = mark.status
+            attendance.minutes = mark.minutes
+            attendance.recorded_by_id = actor.id
+            # The same columns in every UPDATE, so that the ORM sends them as one batch.
+            for column in ("status", "minutes", "recorded_by_id"):
+                flag_modified(attendance, column)
         changed += 1
+    if new:
+        # One INSERT for the whole register (the ORM sends one per row on SQLite).
+        db.session.execute(insert(Attendance).execution_options(render_nulls=True), new)
     db.session.flush()
     settle_bookings(cohort, actor)
     update_completions(cohort.course, marks.keys(), actor, cohort)
@@ -193,6 +210,7 @@ def settle_bookings(cohort: Cohort, actor: User | None, final: bool = False) -> 
     bookings = db.session.execute(
         select(Booking).where(Booking.cohort_id == cohort.id, Booking.status.in_(REGISTER_STATUSES))
     ).scalars()
+    changes = []
     for booking in bookings:
         marked, came = counts.get(booking.user_id, (0, 0))
         came = int(came or 0)
@@ -205,7 +223,8 @@ def settle_bookings(cohort: Cohort, actor: User | None, final: bool = False) -> 
         else:
             outcome = "no_show"
         if outcome != booking.status:
-            record_change(booking, actor, "register", outcome)
+            changes.append((booking, outcome))
+    record_changes(changes, actor, "register")
     db.session.flush()
 
 
@@ -243,25 +262,46 @@ def update_completions(
             select(Completion).where(Completion.course_id == course.id, Completion.user_id.in_(ids))
         ).scalars()
     }
-    created = []
+    new = []
+    withdrawn = []
     for user_id in sorted(ids):
         days, last = progress.get(user_id, (0, None))
         complete = days >= required
         if complete and user_id not in existing:
-            completion = Completion(
-                user_id=user_id,
-                course_id=course.id,
-                completed_on=last,
-                cohort_id=cohort.id if cohort else None,
+            new.append(
+                {
+                    "user_id": user_id,
+                    "course_id": course.id,
+                    "completed_on": last,
+                    "cohort_id": cohort.id if cohort else None,
+                }
             )
-            db.session.add(completion)
-            created.append(completion)
         elif not complete and user_id in existing:
-            db.session.delete(existing[user_id])
-            db.session.flush()
-            course_completion_withdrawn.send(user_id=user_id, course_id=course.id, actor=actor)
-            log.info("Completion of %s withdrawn for user %s", course.code, user_id)
+            withdrawn.append(user_id)
+    if withdrawn:
+        db.session.execute(
+            delete(Completion).where(
+                Completion.id.in_([existing[user_id].id for user_id in withdrawn])
+            )
+        )
+    for user_id in withdrawn:
+        course_completion_withdrawn.send(user_id=user_id, course_id=course.id, actor=actor)
+        log.info("Completion of %s withdrawn for user %s", course.code, user_id)
     db.session.flush()
+    created: list[Completion] = []
+    if new:
+        # One INSERT, read back once: a whole register may complete at the same moment.
+        db.session.execute(insert(Completion).execution_options(render_nulls=True), new)
+        created = list(
+            db.session.execute(
+                select(Completion)
+                .where(
+                    Completion.course_id == course.id,
+                    Completion.user_id.in_([row["user_id"] for row in new]),
+                )
+                .order_by(Completion.user_id)
+            ).scalars()
+        )
     for completion in created:
         log.info("User %s completed %s", completion.user_id, course.code)
         course_completed.send(completion=completion, actor=actor)

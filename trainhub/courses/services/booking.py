@@ -8,11 +8,12 @@ capacity holds however many people press "Book" at the same moment.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
 from trainhub.auth.models import User
@@ -53,8 +54,10 @@ def record_change(
     booking: Booking, actor: User | None, action: str, to_status: str, reason: str = ""
 ) -> None:
     """Change the status and add the append-only history entry."""
-    booking.events.append(
+    # Set from the event's side, so that the booking's history is not loaded to add one line.
+    db.session.add(
         BookingEvent(
+            booking=booking,
             actor_id=actor.id if actor else None,
             action=action,
             from_status=booking.status,
@@ -63,6 +66,30 @@ def record_change(
         )
     )
     booking.status = to_status
+
+
+def record_changes(changes: Sequence[tuple[Booking, str]], actor: User | None, action: str) -> None:
+    """:func:`record_change` for many saved bookings at once, in one INSERT (a register of
+    hundreds: the ORM would send one statement per row on SQLite)."""
+    if not changes:
+        return
+    db.session.execute(
+        insert(BookingEvent).execution_options(render_nulls=True),
+        [
+            {
+                "booking_id": booking.id,
+                "actor_id": actor.id if actor else None,
+                "action": action,
+                "from_status": booking.status,
+                "to_status": to_status,
+                "reason": "",
+            }
+            for booking, to_status in changes
+        ],
+    )
+    for booking, to_status in changes:
+        booking.status = to_status
+        db.session.expire(booking, ["events"])
 
 
 def cutoff_at(cohort: Cohort) -> datetime:
@@ -96,6 +123,7 @@ def waitlist(cohort_id: int) -> list[Booking]:
         .where(Booking.cohort_id == cohort_id, Booking.status == "waitlisted")
         .order_by(Booking.queue_rank, Booking.id)
         .options(selectinload(Booking.user))
+        .execution_options(populate_existing=True)
     )
     return list(db.session.execute(query).scalars())
 
@@ -165,7 +193,14 @@ def _format(value: date) -> str:
 
 def _live_booking(cohort_id: int, learner_id: int) -> Booking | None:
     query = select(Booking).where(Booking.cohort_id == cohort_id, Booking.user_id == learner_id)
-    return db.session.execute(query).scalar_one_or_none()
+    return db.session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def _lock(booking: Booking) -> None:
+    """Lock the booking's cohort, then read the booking again: while this transaction waited
+    for the lock another may have changed it (an offer passed on, a cancellation)."""
+    _lock_cohort(booking.cohort_id)
+    db.session.refresh(booking)
 
 
 def _seat_free(cohort: Cohort) -> bool:
@@ -266,6 +301,7 @@ def cancel_booking(
     own = actor.id == booking.user_id
     if not own and not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot cancel this booking"))
+    _lock(booking)
     if booking.status not in ACTIVE_STATUSES:
         raise ConflictError(_("This booking is not active, so there is nothing to cancel"))
     if cohort.status != "published":
@@ -279,7 +315,6 @@ def cancel_booking(
                 "who can release your place."
             )
         )
-    _lock_cohort(cohort.id)
     record_change(booking, actor, "cancelled", "cancelled", reason=reason)
     booking.cancel_reason = "learner" if own else "staff"
     booking.late_cancellation = late and had_place
@@ -325,12 +360,12 @@ def respond_to_offer(
     if actor.id != booking.user_id:
         raise PermissionDenied(_("This offer is for someone else"))
     now = now or utcnow()
+    _lock(booking)
     if booking.status != "offered":
         raise ConflictError(_("There is no open offer on this booking"))
     if booking.offer_expires_at is not None and now >= booking.offer_expires_at:
         _expire(booking, now)
         raise OfferExpired(_("This offer has expired and the place has gone to the next person"))
-    _lock_cohort(booking.cohort_id)
     booking.offer_expires_at = None
     if accept:
         record_change(booking, actor, "offer_accepted", "booked")
@@ -360,24 +395,27 @@ def expire_offers(now: datetime | None = None) -> int:
         .order_by(Booking.offer_expires_at)
         .options(selectinload(Booking.cohort), selectinload(Booking.user))
     )
-    expired = list(db.session.execute(query).scalars())
-    for booking in expired:
-        _lock_cohort(booking.cohort_id)
-        if booking.status == "offered":
+    passed = 0
+    for booking in list(db.session.execute(query).scalars()):
+        _lock(booking)
+        # Accepted or declined while this sweep waited for the lock: nothing to pass on.
+        expires = booking.offer_expires_at
+        if booking.status == "offered" and expires is not None and expires <= now:
             _expire(booking, now)
-    return len(expired)
+            passed += 1
+    return passed
 
 
 def move_in_waitlist(actor: User, booking: Booking, up: bool, reason: str) -> None:
     """Swap with the neighbour above (or below); the reason is kept with the booking."""
     if not permissions.can_manage_cohort(actor, booking.cohort):
         raise PermissionDenied(_("You cannot change this waiting list"))
+    _lock(booking)
     if booking.status != "waitlisted":
         raise ConflictError(_("Only people on the waiting list can be moved"))
     reason = reason.strip()
     if not reason:
         raise ValidationFailed("reason", _("Give a reason for the move: it is recorded"))
-    _lock_cohort(booking.cohort_id)
     queue = waitlist(booking.cohort_id)
     index = next(i for i, b in enumerate(queue) if b.id == booking.id)
     other_index = index - 1 if up else index + 1
@@ -396,9 +434,9 @@ def book_from_waitlist(actor: User, booking: Booking, reason: str = "") -> None:
     """A trainer gives a free place to someone on the waitlist (e.g. inside the cut-off)."""
     if not permissions.can_manage_cohort(actor, booking.cohort):
         raise PermissionDenied(_("You cannot change this waiting list"))
+    _lock(booking)
     if booking.status != "waitlisted":
         raise ConflictError(_("Only people on the waiting list can be given a place"))
-    _lock_cohort(booking.cohort_id)
     if not _seat_free(booking.cohort):
         raise ConflictError(_("There is no free place: the cohort is full"))
     booking.queue_rank = None
@@ -411,11 +449,11 @@ def decide_request(actor: User, booking: Booking, approve: bool, reason: str = "
     """A manager approves (a place, or the waitlist when full) or declines a request."""
     if not permissions.can_decide_requests(actor):
         raise PermissionDenied(_("Only managers decide on requests for places"))
-    if booking.status != "requested":
-        raise ConflictError(_("This request has already been decided"))
     if booking.user_id == actor.id:
         raise PermissionDenied(_("You cannot decide on your own request"))
-    _lock_cohort(booking.cohort_id)
+    _lock(booking)
+    if booking.status != "requested":
+        raise ConflictError(_("This request has already been decided"))
     if not approve:
         record_change(booking, actor, "declined", "declined", reason=reason)
         notices.request_declined(booking, reason)

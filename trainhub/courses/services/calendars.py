@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from trainhub.auth.models import User
 from trainhub.courses.models import (
@@ -147,12 +147,18 @@ def public_days(today: date | None = None) -> list[CohortDay]:
 def personal_days(user: User, today: date | None = None) -> list[CohortDay]:
     """Days the person is booked on, and days they facilitate; cancellations stay as such."""
     since = (today or local_today()) - FEED_HISTORY
-    booked = select(Booking.cohort_id).where(
-        Booking.user_id == user.id,
-        or_(
-            Booking.status.in_(REGISTER_STATUSES),
-            Booking.cancel_reason == "cohort",
-        ),
+    ended = aliased(Cohort)
+    booked = (
+        select(Booking.cohort_id)
+        .join(ended, ended.id == Booking.cohort_id)
+        .where(
+            Booking.user_id == user.id,
+            or_(
+                Booking.status.in_(REGISTER_STATUSES),
+                # Shown as cancelled; a cohort that ran is only for those who had a place.
+                and_(Booking.cancel_reason == "cohort", ended.status == "cancelled"),
+            ),
+        )
     )
     facilitated = select(CohortFacilitator.cohort_id).where(CohortFacilitator.user_id == user.id)
     query = (

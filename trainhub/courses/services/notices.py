@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainhub.auth.models import User, UserRole
-from trainhub.courses.models import PLACE_STATUSES, Booking, Cohort
+from trainhub.courses.models import REGISTER_STATUSES, Booking, Cohort
 from trainhub.courses.services import calendars
 from trainhub.extensions import db
 from trainhub.mail.services import Attachment, external_url, queue_templated_mail
@@ -139,10 +139,11 @@ def booking_cancelled(booking: Booking, by_staff: bool, had_place: bool, reason:
 
 
 def cohort_changed(cohort: Cohort) -> None:
-    """Everyone holding a place gets the cohort as it now stands, as a calendar update."""
+    """Everyone booked gets the cohort as it now stands, as a calendar update. Someone with
+    an open offer has nothing in their calendar yet: accepting sends the days as they are."""
     bookings = db.session.execute(
         select(Booking)
-        .where(Booking.cohort_id == cohort.id, Booking.status.in_(PLACE_STATUSES))
+        .where(Booking.cohort_id == cohort.id, Booking.status.in_(REGISTER_STATUSES))
         .options(selectinload(Booking.user))
     ).scalars()
     for booking in bookings:

@@ -312,6 +312,14 @@ def _resolve_clashes(actor: User, cohort: Cohort, data: CohortInput) -> None:
     clashes = find_clashes(
         data.days, [f.user_id for f in data.facilitators], exclude_cohort_id=cohort.id
     )
+    if clashes and cohort.id is not None:
+        # A clash the cohort already stands in was overridden (here or by the other cohort):
+        # only a change that makes a new one needs a manager's reason.
+        current = cohort_input(cohort)
+        standing = find_clashes(
+            current.days, [f.user_id for f in current.facilitators], exclude_cohort_id=cohort.id
+        )
+        clashes = [c for c in clashes if c not in standing]
     if not clashes:
         return
     reason = data.override_reason.strip()
@@ -485,9 +493,13 @@ def _status_word(status: str) -> str:
 
 
 def _lock_cohort(cohort_id: int) -> Cohort:
-    """Lock the cohort row for the rest of the transaction (PostgreSQL; SQLite locks the file)."""
+    """Lock the cohort row for the rest of the transaction (PostgreSQL; SQLite locks the file),
+    and read it again: another transaction may have changed it while this one waited."""
     return db.session.execute(
-        select(Cohort).where(Cohort.id == cohort_id).with_for_update()
+        select(Cohort)
+        .where(Cohort.id == cohort_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one()
 
 
