@@ -245,6 +245,33 @@ def test_staff_adding_someone_skips_approval_but_not_capacity() -> None:
         book_place(trainer(), cohort, learner())
 
 
+def test_staff_cannot_book_someone_onto_an_overlapping_cohort() -> None:
+    person = learner()
+    day = in_days(30)
+    book_place(person, make_cohort(start=day, title="Safety planning, Cardiff"))
+    clashing = make_cohort(start=day)
+
+    with pytest.raises(ConflictError, match=f"{person.full_name} is already booked on “Safety"):
+        add_learner(manager(), clashing, person)
+    assert booking_of_or_none(clashing, person) is None
+
+
+def test_approving_a_request_rechecks_the_learners_other_days() -> None:
+    person, boss = learner(), manager()
+    day = in_days(30)
+    request = book_place(person, make_cohort(make_course(audience="ifst_only"), start=day)).booking
+    # Booked by some other route since the request (e.g. an earlier import).
+    make_booking(make_cohort(start=day, title="Booked since"), person)
+
+    with pytest.raises(ConflictError, match="Booked since"):
+        decide_request(boss, request, approve=True)
+
+
+def booking_of_or_none(cohort: Cohort, person: User) -> Booking | None:
+    query = select(Booking).where(Booking.cohort_id == cohort.id, Booking.user_id == person.id)
+    return db.session.execute(query).scalar_one_or_none()
+
+
 # Who can book what, and when --------------------------------------------------------------
 
 

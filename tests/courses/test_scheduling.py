@@ -205,6 +205,16 @@ def test_facilitators_must_be_trainers() -> None:
     assert count(Cohort) == 0
 
 
+def test_a_deactivated_trainer_cannot_facilitate() -> None:
+    course = make_course(duration_days=1)
+    venue, lead = make_venue(), trainer()
+    gone = trainer(active=False)
+
+    with pytest.raises(ValidationFailed, match="active trainer accounts"):
+        schedule_cohort(lead, course, cohort_data(venue, [in_days(30)], [lead, gone]))
+    assert count(Cohort) == 0
+
+
 def test_a_lead_facilitator_is_required() -> None:
     course = make_course(duration_days=1)
     venue = make_venue()

@@ -175,14 +175,21 @@ def booking_problems(cohort: Cohort, learner: User, now: datetime | None = None)
                 courses=", ".join(course.title for course in missing),
             )
         )
-    for other in cohort_overlaps(cohort.id, learner.id):
-        problems.append(
-            _(
-                "You are already booked on “%(title)s”, which overlaps this cohort.",
-                title=other.title,
-            )
+    return problems + overlaps(cohort, learner, own=True)
+
+
+def overlaps(cohort: Cohort, learner: User, own: bool = False) -> list[str]:
+    """The learner's other live bookings whose days overlap this cohort's, as messages."""
+    return [
+        _("You are already booked on “%(title)s”, which overlaps this cohort.", title=other.title)
+        if own
+        else _(
+            "%(name)s is already booked on “%(title)s”, which overlaps this cohort.",
+            name=learner.full_name,
+            title=other.title,
         )
-    return problems
+        for other in cohort_overlaps(cohort.id, learner.id)
+    ]
 
 
 def _format(value: date) -> str:
@@ -229,8 +236,8 @@ def book_place(
 
     Learners booking themselves must meet every rule of :func:`booking_problems`;
     on a course for IFST members their booking is a request for a manager.
-    Trainers and managers adding someone skip the window and the approval, never
-    the capacity.
+    Trainers and managers adding someone skip the window, the prerequisites and the
+    approval, never the capacity or the learner's other bookings' days.
     """
     learner = learner or actor
     by_staff = learner.id != actor.id
@@ -243,10 +250,9 @@ def book_place(
         return BookingOutcome(existing, created=False, position=waitlist_position(existing))
     if cohort.status != "published":
         raise ConflictError(_("This cohort is not open for booking."))
-    if not by_staff:
-        problems = booking_problems(cohort, learner, now)
-        if problems:
-            raise ConflictError(" ".join(problems))
+    problems = booking_problems(cohort, learner, now) if not by_staff else overlaps(cohort, learner)
+    if problems:
+        raise ConflictError(" ".join(problems))
     booking = existing or Booking(cohort=cohort, user=learner, status="new")
     booking.cancel_reason = None
     booking.late_cancellation = False
@@ -460,5 +466,8 @@ def decide_request(actor: User, booking: Booking, approve: bool, reason: str = "
         return
     if booking.cohort.status != "published":
         raise ConflictError(_("This cohort is no longer open for booking"))
+    problems = overlaps(booking.cohort, booking.user)
+    if problems:
+        raise ConflictError(" ".join(problems))
     outcome = _place_or_queue(booking, actor, "approved")
     notices.request_approved(booking, outcome.position)

@@ -224,11 +224,13 @@ def _check_facilitators(facilitators: list[FacilitatorInput]) -> None:
         raise ValidationFailed("facilitators", _("Each facilitator can be listed once only"))
     trainers = set(
         db.session.execute(
-            select(UserRole.user_id).where(UserRole.user_id.in_(ids), UserRole.role == "trainer")
+            select(UserRole.user_id)
+            .join(User, User.id == UserRole.user_id)
+            .where(UserRole.user_id.in_(ids), UserRole.role == "trainer", User.active.is_(True))
         ).scalars()
     )
     if set(ids) - trainers:
-        raise ValidationFailed("facilitators", _("Facilitators must have trainer accounts"))
+        raise ValidationFailed("facilitators", _("Facilitators must have active trainer accounts"))
     for f in facilitators:
         f.professional_title = " ".join(f.professional_title.split())[:200]
 
