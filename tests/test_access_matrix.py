@@ -6,21 +6,35 @@ A new route that is not listed fails ``test_every_endpoint_is_in_the_matrix``.
 
 Outcomes: ``ok`` 200 · ``login`` 302 to the sign-in page · ``deny`` 403 ·
 ``away`` a 302 somewhere other than sign-in.
+
+The roles take their turns on one world, in the order of ``ROLES``; a route whose
+request uses its object up (removing a presenter) asks the world for a fresh one
+each turn, so every role meets the same situation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 
 from tests.conftest import login
-from tests.factories import make_organisation, make_user, make_venue
+from tests.factories import (
+    make_booking,
+    make_cohort,
+    make_course,
+    make_organisation,
+    make_user,
+    make_venue,
+)
 from trainhub.auth.services import make_reset_token
-from trainhub.extensions import db
+from trainhub.courses.models import Cohort, CohortPresenter, local_today
+from trainhub.courses.services.calendars import feed_token
+from trainhub.extensions import db, utcnow
 from trainhub.mail.services import queue_mail
 
 ROLES = ("anonymous", "learner", "trainer", "assessor", "manager", "admin", "supervisor")
@@ -37,6 +51,42 @@ class World:
     level_id: int
     message_id: int
     reset_token: str
+    #: A published open cohort the matrix's trainer facilitates.
+    cohort_id: int
+    #: A draft cohort the trainer facilitates.
+    draft_id: int
+    #: A published cohort closed to the learner's organisation, facilitated by the trainer.
+    closed_id: int
+    #: An earlier cohort of the open cohort's course (for make-up days).
+    earlier_id: int
+    #: The learner's booking on the open cohort.
+    booking_id: int
+    #: Someone else waiting for a place on the open cohort.
+    waitlisted_id: int
+    #: Someone else's request for a place, for a manager to decide.
+    requested_id: int
+    #: An open offer of a place to the learner, on another cohort.
+    offer_id: int
+    #: The learner's private calendar feed.
+    feed_token: str
+    #: A learner with no booking on the open cohort, for staff to book.
+    other_email: str
+
+    def fresh_presenter(self) -> int:
+        """A new external presenter on the open cohort."""
+        presenter = CohortPresenter(
+            cohort_id=self.cohort_id, day_number=1, module="Safety planning", name="Guest"
+        )
+        db.session.add(presenter)
+        db.session.commit()
+        return presenter.id
+
+    def fresh_makeup_email(self) -> str:
+        """Someone booked on the earlier cohort, so they may make up a day on the open one."""
+        person = make_user(roles=["learner"])
+        make_booking(db.session.get_one(Cohort, self.earlier_id), person)
+        db.session.commit()
+        return person.email
 
 
 def everyone(outcome: str) -> dict[str, str]:
@@ -53,6 +103,10 @@ def only(allowed: tuple[str, ...], outcome: str = "ok") -> dict[str, str]:
 
 SIGNED_IN = {**everyone("ok"), "anonymous": "login"}
 GUEST_ONLY = {**everyone("away"), "anonymous": "ok"}
+#: Trainers (for the cohorts they facilitate or scheduled), managers and admins.
+STAFF = ("trainer", "manager", "admin")
+#: A learner's booking: the learner, and the staff who run the cohort.
+BOOKING = only(("learner", *STAFF))
 
 
 @dataclass
@@ -60,7 +114,7 @@ class Route:
     url: Callable[[World], str]
     expect: dict[str, str]
     method: str = "GET"
-    data: dict[str, str] | None = None
+    data: dict[str, str] | Callable[[World], dict[str, str]] | None = None
 
 
 MATRIX: dict[str, Route] = {
@@ -124,6 +178,77 @@ MATRIX: dict[str, Route] = {
     # Outbox
     "mail.outbox": Route(lambda w: "/admin/outbox/", only(("admin",))),
     "mail.message_detail": Route(lambda w: f"/admin/outbox/{w.message_id}", only(("admin",))),
+    # The training calendar and feeds (the secret in a feed's address is its only key)
+    "courses.calendar": Route(lambda w: "/calendar", everyone("ok")),
+    "courses.calendar_ics": Route(lambda w: "/calendar.ics", everyone("ok")),
+    "courses.calendar_csv": Route(lambda w: "/calendar.csv", everyone("ok")),
+    "courses.calendar_feed": Route(lambda w: f"/calendar/feed/{w.feed_token}.ics", everyone("ok")),
+    "courses.calendar_subscribe": Route(lambda w: "/calendar/subscribe", SIGNED_IN),
+    # Booking, for anyone signed in
+    "courses.cohort_detail": Route(lambda w: f"/cohorts/{w.cohort_id}", everyone("ok")),
+    "courses.cohort_book": Route(
+        lambda w: f"/cohorts/{w.cohort_id}/book", {**everyone("away"), "anonymous": "login"}, "POST"
+    ),
+    "courses.my_bookings": Route(lambda w: "/bookings", SIGNED_IN),
+    "courses.booking_detail": Route(lambda w: f"/bookings/{w.booking_id}", BOOKING),
+    "courses.booking_cancel": Route(lambda w: f"/bookings/{w.booking_id}/cancel", BOOKING),
+    # An offer is its learner's alone.
+    "courses.offer_respond": Route(lambda w: f"/bookings/{w.offer_id}/offer", only(("learner",))),
+    # Running cohorts: staff; the matrix's trainer facilitates the cohorts used here.
+    "courses.cohorts": Route(lambda w: "/cohorts", only(STAFF)),
+    "courses.cohort_new": Route(lambda w: "/cohorts/new?course=IFSS-CORE", only(STAFF)),
+    "courses.cohort_edit": Route(lambda w: f"/cohorts/{w.cohort_id}/edit", only(STAFF)),
+    "courses.cohort_publish": Route(
+        lambda w: f"/cohorts/{w.draft_id}/publish", only(STAFF, "away"), "POST"
+    ),
+    "courses.cohort_complete": Route(
+        lambda w: f"/cohorts/{w.cohort_id}/complete", only(STAFF, "away"), "POST"
+    ),
+    "courses.cohort_cancel": Route(lambda w: f"/cohorts/{w.cohort_id}/cancel", only(STAFF)),
+    "courses.presenter_add": Route(
+        lambda w: f"/cohorts/{w.cohort_id}/presenters",
+        only(STAFF, "away"),
+        "POST",
+        {"name": "Guest", "day_number": "1", "module": "Core groups"},
+    ),
+    "courses.presenter_remove": Route(
+        lambda w: f"/cohorts/{w.cohort_id}/presenters/{w.fresh_presenter()}/remove",
+        only(STAFF, "away"),
+        "POST",
+    ),
+    "courses.partner_learners": Route(
+        lambda w: f"/cohorts/{w.closed_id}/partner-learners", only(STAFF)
+    ),
+    "courses.cohort_bookings": Route(lambda w: f"/cohorts/{w.cohort_id}/bookings", only(STAFF)),
+    "courses.cohort_add_learner": Route(
+        lambda w: f"/cohorts/{w.cohort_id}/bookings",
+        only(STAFF, "away"),
+        "POST",
+        lambda w: {"email": w.other_email},
+    ),
+    "courses.waitlist_move": Route(lambda w: f"/bookings/{w.waitlisted_id}/move", only(STAFF)),
+    "courses.waitlist_book": Route(
+        lambda w: f"/bookings/{w.waitlisted_id}/place", only(STAFF, "away"), "POST"
+    ),
+    "courses.register": Route(lambda w: f"/cohorts/{w.cohort_id}/days/1/register", only(STAFF)),
+    "courses.register_makeup": Route(
+        lambda w: f"/cohorts/{w.cohort_id}/days/1/register/makeup",
+        only(STAFF, "away"),
+        "POST",
+        lambda w: {"email": w.fresh_makeup_email()},
+    ),
+    "courses.sign_in_sheet": Route(
+        lambda w: f"/cohorts/{w.cohort_id}/days/1/sign-in-sheet.pdf", only(STAFF)
+    ),
+    # Managers' oversight
+    "courses.approvals": Route(lambda w: "/approvals", only(("manager", "admin"))),
+    "courses.approval_decide": Route(
+        lambda w: f"/bookings/{w.requested_id}/decide",
+        only(("manager", "admin"), "away"),
+        "POST",
+        {"approve": "y"},
+    ),
+    "courses.clash_overrides": Route(lambda w: "/cohorts/overrides", only(("manager", "admin"))),
 }
 
 
@@ -144,6 +269,18 @@ def world(app: Flask, catalogue: None) -> World:
     }
     level = db.session.execute(db.select(AccreditationLevel).limit(1)).scalar_one()
     message = queue_mail("someone@example.org", "Hello", "Body")
+    trainer = [users["trainer"]]
+    course = make_course(duration_days=1)
+    cohort = make_cohort(course, facilitators=trainer, created_by_id=users["trainer"].id)
+    earlier = make_cohort(course, start=local_today() - timedelta(days=30), status="completed")
+    draft = make_cohort(facilitators=trainer, status="draft")
+    closed = make_cohort(facilitators=trainer, partner_organisation_id=organisation.id)
+    offered = make_booking(
+        make_cohort(),
+        users["learner"],
+        "offered",
+        offer_expires_at=utcnow() + timedelta(hours=48),
+    )
     world = World(
         users=users,
         subject_id=users["learner"].id,
@@ -152,6 +289,16 @@ def world(app: Flask, catalogue: None) -> World:
         level_id=level.id,
         message_id=0,
         reset_token=make_reset_token(users["learner"]),
+        cohort_id=cohort.id,
+        draft_id=draft.id,
+        closed_id=closed.id,
+        earlier_id=earlier.id,
+        booking_id=make_booking(cohort, users["learner"]).id,
+        waitlisted_id=make_booking(cohort, status="waitlisted", queue_rank=1).id,
+        requested_id=make_booking(cohort, status="requested").id,
+        offer_id=offered.id,
+        feed_token=feed_token(users["learner"]),
+        other_email=make_user(roles=["learner"]).email,
     )
     db.session.flush()
     world.message_id = message.id
@@ -175,13 +322,14 @@ def test_every_role_is_covered() -> None:
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 def test_access(app: Flask, world: World, endpoint: str) -> None:
     route = MATRIX[endpoint]
-    url = route.url(world)
     results = {}
     for role in ROLES:
+        url = route.url(world)
+        data = route.data(world) if callable(route.data) else route.data
         client = app.test_client()
         if role != "anonymous":
             login(client, world.users[role])
-        response = client.open(url, method=route.method, data=route.data or {})
+        response = client.open(url, method=route.method, data=data or {})
         location = response.headers.get("Location", "")
         if response.status_code == 200:
             got = "ok"

@@ -20,6 +20,9 @@ from trainhub.forms import find_field
 def error_summary(form: FlaskForm) -> dict[str, Any]:
     """Parameters for ``govukErrorSummary``, translated, linking date inputs to their day box."""
     params = wtforms_errors(form, {"titleText": _("There is a problem")})
+    # Errors about the whole form come under an empty key (a link to "#"); the page lists
+    # ``form.form_errors`` itself, so leave them out here rather than show them twice.
+    params["errorList"] = [item for item in params["errorList"] if item["href"] != "#"]
     for item in params["errorList"]:
         field = find_field(form, item["href"].lstrip("#"))
         if isinstance(field, DateField):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import FieldList, FormField
 from wtforms.validators import NumberRange
 
@@ -145,6 +147,72 @@ class CohortForm(FlaskForm):
             entry.form.user_id.choices = [(0, blank), *trainers]
         self.partner_organisation_id.choices = [(0, _l("Open to everyone")), *partners]
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Each field's own checks, then the shape of the days and the facilitators, so every
+        problem is shown at once, next to its field (the service checks them again)."""
+        fields_valid = super().validate(extra_validators)
+        days_valid = self._check_days()
+        facilitators_valid = self._check_facilitators()
+        # A list of subforms keeps its own copy of its entries' errors: bring it up to date.
+        for rows in (self.days, self.facilitators):
+            errors = [entry.errors for entry in rows.entries]
+            rows.errors = errors if any(errors) else []
+        return fields_valid and days_valid and facilitators_valid
+
+    def _check_days(self) -> bool:
+        valid = True
+        previous = None
+        for n, entry in enumerate(self.days.entries, start=1):
+            day = entry.form
+            if day.date.data is None and not day.date.errors:
+                day.date.errors.append(_("Enter the date of day %(n)d", n=n))
+            if day.start_time.data is None and not day.start_time.errors:
+                day.start_time.errors.append(_("Enter the time day %(n)d starts, like 09:30", n=n))
+            start, end = day.start_time.data, day.end_time.data
+            if end is None and not day.end_time.errors:
+                day.end_time.errors.append(_("Enter the time day %(n)d ends, like 16:30", n=n))
+            elif start is not None and end is not None and end <= start:
+                day.end_time.errors.append(_("Day %(n)d must end after it starts", n=n))
+            if not day.venue_id.data and not day.venue_id.errors:
+                day.venue_id.errors.append(_("Choose a venue for day %(n)d", n=n))
+            if previous is not None and day.date.data is not None:
+                if day.date.data == previous:
+                    day.date.errors.append(
+                        _(
+                            "Day %(n)d is on the same date as day %(p)d: each day needs its own "
+                            "date",
+                            n=n,
+                            p=n - 1,
+                        )
+                    )
+                elif day.date.data < previous:
+                    day.date.errors.append(_("Day %(n)d must be after day %(p)d", n=n, p=n - 1))
+            previous = day.date.data
+            valid = valid and not any(field.errors for field in day)
+        first: date | None = self.days.entries[0].form.date.data if self.days.entries else None
+        opens: date | None = self.bookings_open.data
+        closes: date | None = self.bookings_close.data
+        if opens and closes and closes < opens:
+            self.bookings_close.errors.append(_("Bookings must close after they open"))
+            valid = False
+        elif closes and first and closes >= first:
+            self.bookings_close.errors.append(_("Bookings must close before the first day"))
+            valid = False
+        return valid
+
+    def _check_facilitators(self) -> bool:
+        entries = [entry.form for entry in self.facilitators.entries]
+        if entries and not entries[0].user_id.data and not entries[0].user_id.errors:
+            entries[0].user_id.errors.append(_("Choose the lead facilitator"))
+            return False
+        seen: set[int] = set()
+        for row in entries:
+            if row.user_id.data and row.user_id.data in seen:
+                row.user_id.errors.append(_("Each facilitator can be listed once only"))
+                return False
+            seen.add(row.user_id.data)
+        return True
+
     def fill(self, data: CohortInput) -> None:
         for name in (
             "title",
@@ -280,26 +348,40 @@ class PartnerListForm(FlaskForm):
     )
     submit = Submit(_l("Book the learners"))
 
+    def text(self) -> str | None:
+        """The uploaded file as text, or None with an error on the field."""
+        upload = self.file.data
+        if not isinstance(upload, FileStorage) or not upload.filename:
+            self.file.errors.append(_("Choose the partner's CSV file"))
+            return None
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.file.errors.append(
+                _("The file must be saved as CSV UTF-8 (in Excel: Save As, CSV UTF-8)")
+            )
+            return None
 
-def parse_register(
-    formdata: MultiDict[str, Any], user_ids: list[int]
-) -> tuple[dict[int, Mark], dict[int, str]]:
-    """The marks sent for each person on the register, and a message per bad row."""
+
+def parse_register(formdata: MultiDict[str, Any]) -> tuple[dict[int, Mark], dict[str, str]]:
+    """The marks sent (``status-<user id>``, ``minutes-<user id>``), and a message for each
+    field that cannot be read. Whether each person is on the register is the service's to
+    check."""
     marks: dict[int, Mark] = {}
-    errors: dict[int, str] = {}
-    for user_id in user_ids:
-        status = formdata.get(f"status-{user_id}", "")
+    errors: dict[str, str] = {}
+    for key in formdata:
+        prefix, _sep, user = key.partition("-")
+        if prefix != "status" or not user.isdigit():
+            continue
+        status = formdata.get(key, "")
         if not status:
             continue
         if status not in ATTENDANCE_STATUSES:
-            errors[user_id] = str(_l("Choose present, late, left early or absent"))
+            errors[key] = _("Choose present, late, left early or absent")
             continue
-        raw = (formdata.get(f"minutes-{user_id}") or "").strip()
-        minutes = None
-        if raw:
-            if not raw.isdigit():
-                errors[user_id] = str(_l("Enter the minutes as a whole number, like 15"))
-                continue
-            minutes = int(raw)
-        marks[user_id] = Mark(status, minutes)
+        raw = (formdata.get(f"minutes-{user}") or "").strip()
+        if raw and not raw.isdigit():
+            errors[f"minutes-{user}"] = _("Enter the minutes as a whole number, like 15")
+            continue
+        marks[int(user)] = Mark(status, int(raw) if raw else None)
     return marks, errors

@@ -22,7 +22,7 @@ from trainhub.courses.forms.cohorts import (
 from trainhub.courses.models import Booking
 from trainhub.courses.services import booking as services
 from trainhub.courses.views import bp
-from trainhub.courses.views.cohorts import STAFF, _managed_cohort, load_cohort
+from trainhub.courses.views.cohorts import STAFF, _managed_cohort, viewable_cohort
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 from trainhub.forms import add_field_error, form_page
@@ -56,9 +56,7 @@ def _flash_outcome(outcome: services.BookingOutcome) -> None:
 @bp.post("/cohorts/<int:cohort_id>/book")
 @login_required
 def cohort_book(cohort_id: int) -> ResponseReturnValue:
-    cohort = load_cohort(cohort_id)
-    if not permissions.can_view_cohort(current_user, cohort):
-        abort(404)
+    cohort = viewable_cohort(cohort_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -156,6 +154,8 @@ def offer_respond(booking_id: int) -> ResponseReturnValue:
             return redirect(url_for("courses.booking_detail", booking_id=booking.id))
     elif booking.status == "offered" and booking.offer_expires_at is not None:
         expired = booking.offer_expires_at <= utcnow()
+    else:  # the sweep may have passed the place on before the learner came back
+        expired = booking.status == "cancelled" and booking.cancel_reason == "offer_expired"
     gone = expired or booking.status != "offered"
     return (
         render_template(

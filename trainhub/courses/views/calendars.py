@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -12,11 +13,14 @@ from flask_login import current_user, login_required
 
 from trainhub.courses import queries
 from trainhub.courses.forms.cohorts import ActionForm
+from trainhub.courses.models import CohortDay
 from trainhub.courses.services import calendars
 from trainhub.courses.views import bp
 from trainhub.extensions import db
+from trainhub.mail.services import external_url
 
 ICS = "text/calendar; charset=utf-8"
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @bp.get("/calendar")
@@ -48,44 +52,54 @@ def calendar_ics() -> ResponseReturnValue:
     )
 
 
+CSV_COLUMNS = (
+    "cohort_id",
+    "course_code",
+    "course",
+    "cohort",
+    "day",
+    "date",
+    "start",
+    "end",
+    "venue",
+    "address",
+    "language",
+    "status",
+)
+
+
+def _cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
+
+
+def _csv_row(day: CohortDay) -> list[object]:
+    cohort = day.cohort
+    return [
+        cohort.id,
+        cohort.course.code,
+        cohort.course.title,
+        cohort.title,
+        day.day_number,
+        day.date.isoformat(),
+        day.start_time.strftime("%H:%M"),
+        day.end_time.strftime("%H:%M"),
+        day.venue.name,
+        " ".join(day.venue.address.split()),
+        cohort.delivery_language,
+        cohort.status,
+    ]
+
+
 @bp.get("/calendar.csv")
 def calendar_csv() -> ResponseReturnValue:
+    """The training calendar for spreadsheets: one row per cohort day (R16)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            "cohort_id",
-            "course_code",
-            "course",
-            "cohort",
-            "day",
-            "date",
-            "start",
-            "end",
-            "venue",
-            "address",
-            "language",
-            "status",
-        ]
-    )
-    for day in calendars.public_days():
-        cohort = day.cohort
-        writer.writerow(
-            [
-                cohort.id,
-                cohort.course.code,
-                cohort.course.title,
-                cohort.title,
-                day.day_number,
-                day.date.isoformat(),
-                day.start_time.strftime("%H:%M"),
-                day.end_time.strftime("%H:%M"),
-                day.venue.name,
-                " ".join(day.venue.address.split()),
-                cohort.delivery_language,
-                cohort.status,
-            ]
-        )
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows([_cell(v) for v in _csv_row(day)] for day in calendars.public_days())
     return (
         out.getvalue(),
         200,
@@ -99,7 +113,8 @@ def calendar_csv() -> ResponseReturnValue:
 @bp.get("/calendar/feed/<token>.ics")
 def calendar_feed(token: str) -> ResponseReturnValue:
     """A private feed: the secret in the address is the only key, so a bad one is a 404."""
-    user = calendars.user_for_feed_token(token)
+    # Secrets are URL-safe base64; anything else (a NUL byte breaks PostgreSQL) is no key.
+    user = calendars.user_for_feed_token(token) if FEED_TOKEN.fullmatch(token) else None
     if user is None:
         abort(404)
     body = calendars.feed(calendars.personal_days(user), _("My IFSS training"))
@@ -117,7 +132,8 @@ def calendar_subscribe() -> ResponseReturnValue:
         return redirect(url_for("courses.calendar_subscribe"))
     token = calendars.feed_token(current_user)
     db.session.commit()
-    https = url_for("courses.calendar_feed", token=token, _external=True)
+    # The address goes into calendar apps elsewhere: the public one, not this request's host.
+    https = external_url("courses.calendar_feed", token=token)
     return render_template(
         "courses/calendar_subscribe.html",
         https=https,

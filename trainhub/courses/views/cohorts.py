@@ -23,8 +23,8 @@ from trainhub.courses.models import COHORT_STATUSES, Cohort, CohortPresenter, Co
 from trainhub.courses.services import booking as booking_services
 from trainhub.courses.services import partners, scheduling
 from trainhub.courses.views import bp
-from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
-from trainhub.extensions import db
+from trainhub.errors import ConflictError, ValidationFailed
+from trainhub.extensions import db, login_manager
 from trainhub.forms import add_field_error, form_page
 
 STAFF = ("trainer", "manager", "admin")
@@ -32,6 +32,17 @@ STAFF = ("trainer", "manager", "admin")
 
 def load_cohort(cohort_id: int) -> Cohort:
     return queries.cohort_for_page(cohort_id) or abort(404)
+
+
+def viewable_cohort(cohort_id: int) -> Cohort:
+    """A cohort the user may see; anyone signed out is asked to sign in (a partner's
+    learner following a link to a closed cohort), anyone else without the right gets 403."""
+    cohort = load_cohort(cohort_id)
+    if not permissions.can_view_cohort(current_user, cohort):
+        if not current_user.is_authenticated:
+            abort(login_manager.unauthorized())
+        abort(403)
+    return cohort
 
 
 def _managed_cohort(cohort_id: int) -> Cohort:
@@ -132,9 +143,7 @@ def cohort_edit(cohort_id: int) -> ResponseReturnValue:
 
 @bp.get("/cohorts/<int:cohort_id>")
 def cohort_detail(cohort_id: int) -> ResponseReturnValue:
-    cohort = load_cohort(cohort_id)
-    if not permissions.can_view_cohort(current_user, cohort):
-        abort(404 if not current_user.is_authenticated or cohort.status == "draft" else 403)
+    cohort = viewable_cohort(cohort_id)
     manage = current_user.is_authenticated and permissions.can_manage_cohort(current_user, cohort)
     booking = problems = None
     if current_user.is_authenticated:
@@ -261,37 +270,42 @@ def partner_learners(cohort_id: int) -> ResponseReturnValue:
     cohort = _managed_cohort(cohort_id)
     if not cohort.is_closed:
         abort(404)
-    siblings = queries.sibling_closed_cohorts(cohort)
+    # Only the cohorts this person may book onto are offered.
+    siblings = [
+        c
+        for c in queries.sibling_closed_cohorts(cohort)
+        if permissions.can_manage_cohort(current_user, c)
+    ]
     form = PartnerListForm()
     form.cohort_ids.choices = [(c.id, c.title) for c in siblings]
     if request.method == "GET":
         form.cohort_ids.data = [c.id for c in siblings]
-    if form.validate_on_submit():
-        upload = request.files.get("file")
-        text = upload.read().decode("utf-8", errors="replace") if upload else ""
+    text = form.text() if form.validate_on_submit() else None
+    if text is not None:
         chosen = [c for c in siblings if c.id in set(form.cohort_ids.data or [])]
         try:
             result = partners.import_partner_learners(current_user, chosen, text)
-        except (ValidationFailed, PermissionDenied) as error:
+        except ValidationFailed as error:
             db.session.rollback()
-            if isinstance(error, ValidationFailed):
-                add_field_error(form, error)
-            else:
-                form.form_errors.append(error.message)
+            add_field_error(form, error)
         else:
             db.session.commit()
-            shares = ", ".join(str(len(people)) for people in result.placed.values())
-            flash(
-                _(
-                    "%(total)d learners booked (%(shares)s); %(created)d new accounts invited.",
-                    total=sum(len(p) for p in result.placed.values()),
-                    shares=shares,
-                    created=len(result.created),
-                ),
-                "success",
-            )
+            flash(_partner_summary(result), "success")
             return redirect(url_for("courses.cohort_bookings", cohort_id=cohort.id))
     return form_page("courses/partner_learners.html", form, cohort=cohort)
+
+
+def _partner_summary(result: partners.PartnerImport) -> str:
+    booked = ngettext(
+        "%(num)d learner booked (%(shares)s).",
+        "%(num)d learners booked (%(shares)s).",
+        sum(len(people) for people in result.placed.values()),
+        shares=", ".join(str(len(people)) for people in result.placed.values()),
+    )
+    invited = ngettext(
+        "%(num)d new account invited.", "%(num)d new accounts invited.", len(result.created)
+    )
+    return f"{booked} {invited}"
 
 
 @bp.get("/cohorts/overrides")

@@ -28,7 +28,7 @@ def _day(cohort: Cohort, day_number: int) -> CohortDay:
 def _render(
     cohort: Cohort,
     day: CohortDay,
-    errors: dict[int, str],
+    errors: dict[str, str],
     makeup_form: MakeupForm,
     form_errors: list[str],
     status: int = 200,
@@ -54,31 +54,33 @@ def _render(
 @bp.route("/cohorts/<int:cohort_id>/days/<int:day_number>/register", methods=["GET", "POST"])
 @role_required(*STAFF)
 def register(cohort_id: int, day_number: int) -> ResponseReturnValue:
+    """The day's register; ``errors`` maps a field (``status-<user id>``, ``minutes-<user
+    id>``) to its message, ``problems`` are about the whole register."""
     cohort = _managed_cohort(cohort_id)
     day = _day(cohort, day_number)
-    form = ActionForm()
-    errors: dict[int, str] = {}
+    if request.method == "GET":
+        return _render(cohort, day, {}, MakeupForm(formdata=None), [])
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    marks, errors = parse_register(request.form)
     problems: list[str] = []
-    if request.method == "POST" and form.validate_on_submit():
+    status = 400
+    if not errors:
         try:
+            # Marks chosen on the page count first: "mark all" only fills in the rest.
+            changed = attendance.record_attendance(current_user, day, marks)
             if "mark_all" in request.form:
-                changed = attendance.mark_all_present(current_user, day)
-            else:
-                ids = [row.user.id for row in attendance.register(day)]
-                marks, errors = parse_register(request.form, ids)
-                if errors:
-                    raise ValidationFailed("register", _("Check the marks shown below"))
-                changed = attendance.record_attendance(current_user, day, marks)
+                changed += attendance.mark_all_present(current_user, day)
         except ValidationFailed as error:
             db.session.rollback()
             if error.field.startswith(("minutes-", "status-")):
-                errors[int(error.field.split("-")[1])] = error.message
-            problems.append(
-                error.message if error.field == "register" else _("Check the marks shown below")
-            )
+                errors[error.field] = error.message
+            else:
+                problems.append(error.message)
         except ConflictError as error:
             db.session.rollback()
             problems.append(error.message)
+            status = 409
         else:
             db.session.commit()
             flash(
@@ -92,11 +94,7 @@ def register(cohort_id: int, day_number: int) -> ResponseReturnValue:
             return redirect(
                 url_for("courses.register", cohort_id=cohort.id, day_number=day.day_number)
             )
-    elif request.method == "POST":
-        abort(400)
-    return _render(
-        cohort, day, errors, MakeupForm(formdata=None), problems, 400 if problems else 200
-    )
+    return _render(cohort, day, errors, MakeupForm(formdata=None), problems, status)
 
 
 @bp.post("/cohorts/<int:cohort_id>/days/<int:day_number>/register/makeup")
