@@ -212,3 +212,17 @@ def test_a_write_race_gets_the_409_page_not_a_500(app: Flask, client):
     response = client.get("/race")
     assert response.status_code == 409
     assert "Someone else changed this at the same moment" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/courses/%00", "/calendar?course=%00", "/cohorts/new?course=a%00b", "/calendar/feed/%00.ics"],
+)
+def test_a_nul_character_is_a_bad_request_on_every_backend(client, url):
+    # PostgreSQL refuses NUL in text: it must never reach a query as a 500.
+    assert client.get(url).status_code == 400
+
+
+def test_a_nul_character_in_a_form_is_a_bad_request(client):
+    response = client.post("/sign-in", data={"email": "a\x00@example.org", "password": "x"})
+    assert response.status_code == 400

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, abort, g, request
 
 
 def csp_nonce() -> str:
@@ -17,6 +17,16 @@ def csp_nonce() -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     production = app.config["ENV"] == "production"
+
+    @app.before_request
+    def refuse_nul_bytes() -> None:
+        # No page takes a NUL character, and PostgreSQL refuses it in text: answer 400
+        # before it reaches a query, instead of a 500 from the database driver.
+        values = [request.path, *request.args.values()]
+        if request.method == "POST" and request.mimetype != "multipart/form-data":
+            values.extend(request.form.values())
+        if any("\x00" in value for value in values):
+            abort(400)
 
     @app.after_request
     def set_headers(response: Response) -> Response:

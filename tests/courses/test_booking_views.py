@@ -530,6 +530,51 @@ def test_a_manager_approves_a_request(
     assert [m.subject for m in mail_to(learner)] == ["Request approved: Spring cohort"]
 
 
+def test_requests_go_to_the_learners_own_organisations_managers(
+    client: FlaskClient, app: Flask
+) -> None:
+    """R49: a learner's request is shown to their own organisation's managers only, unless
+    that organisation has no manager; administrators see all."""
+    ours, theirs, unmanaged = make_organisation(), make_organisation(), make_organisation()
+    ifst = cohort(course=make_course(audience="ifst_only"))
+    mine = make_booking(
+        ifst, make_user(full_name="Ours Learner", organisation_id=ours.id), "requested"
+    )
+    other = make_booking(
+        ifst, make_user(full_name="Theirs Learner", organisation_id=theirs.id), "requested"
+    )
+    make_booking(
+        ifst, make_user(full_name="Unmanaged Learner", organisation_id=unmanaged.id), "requested"
+    )
+    make_user(roles=["manager"], organisation_id=theirs.id)
+    signed_in(client, make_user(roles=["manager"], organisation_id=ours.id))
+
+    listed = page(client.get("/approvals"))
+    assert "Ours Learner" in listed and "Unmanaged Learner" in listed
+    assert "Theirs Learner" not in listed
+    response = client.post(f"/bookings/{other.id}/decide", data={"approve": "y"})
+    assert banners(follow(client, response)) == [
+        ("important", "Requests from this organisation go to its own managers")
+    ]
+    assert booking(other.id).status == "requested"
+    assert booking(mine.id).status == "requested"
+
+    admin = app.test_client()
+    signed_in(admin, make_user(roles=["admin"]))
+    assert "Theirs Learner" in page(admin.get("/approvals"))
+
+
+def test_a_facilitator_cannot_book_their_own_cohort(client: FlaskClient) -> None:
+    lead = make_user(roles=["trainer"])
+    own = cohort(facilitators=[lead])
+    signed_in(client, lead)
+
+    response = client.post(f"/cohorts/{own.id}/book")
+
+    assert "You facilitate this cohort" in follow(client, response)
+    assert count(Booking) == 0
+
+
 def test_a_manager_declines_a_request_with_a_reason(
     client: FlaskClient, request_for_place: Booking, learner: User
 ) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from trainhub.auth.models import Organisation, User
+from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import (
     PLACE_STATUSES,
     AgendaTopic,
@@ -208,16 +208,34 @@ def cohort_bookings(cohort_id: int) -> list[Booking]:
     return list(db.session.execute(query).scalars())
 
 
-def pending_requests() -> Select[Booking]:
-    return (
+def pending_requests(decider: User) -> Select[Booking]:
+    """Requests this manager decides: their own organisation's learners, and learners whose
+    organisation has no manager (R49: learner data goes to their own organisation's
+    managers). Administrators see every request."""
+    query = (
         select(Booking)
         .join(Cohort)
+        .join(User, User.id == Booking.user_id)
         .where(Booking.status == "requested")
         .options(
             selectinload(Booking.user).selectinload(User.organisation),
             selectinload(Booking.cohort).options(*_cohort_list_options()),
         )
         .order_by(Booking.created_at, Booking.id)
+    )
+    if decider.is_admin:
+        return query
+    managed = (
+        select(User.organisation_id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "manager", User.active.is_(True), User.organisation_id.is_not(None))
+    )
+    return query.where(
+        or_(
+            User.organisation_id == decider.organisation_id,
+            User.organisation_id.is_(None),
+            User.organisation_id.not_in(managed),
+        )
     )
 
 

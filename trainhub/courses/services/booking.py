@@ -160,6 +160,8 @@ def booking_problems(cohort: Cohort, learner: User, now: datetime | None = None)
         return [_("This cohort is only for %(partner)s.", partner=partner.name)]
     if cohort.is_closed:
         return [_("Places on this cohort are arranged by your organisation and the training team.")]
+    if any(f.user_id == learner.id for f in cohort.facilitators):
+        return [_("You facilitate this cohort, so you cannot book a place on it.")]
     if cohort.bookings_open is not None and now < datetime.combine(
         cohort.bookings_open, time(), LOCAL_TIME
     ):
@@ -457,6 +459,8 @@ def decide_request(actor: User, booking: Booking, approve: bool, reason: str = "
         raise PermissionDenied(_("Only managers decide on requests for places"))
     if booking.user_id == actor.id:
         raise PermissionDenied(_("You cannot decide on your own request"))
+    if not actor.is_admin and actor.id not in {m.id for m in notices.approvers(booking.user)}:
+        raise PermissionDenied(_("Requests from this organisation go to its own managers"))
     _lock(booking)
     if booking.status != "requested":
         raise ConflictError(_("This request has already been decided"))

@@ -196,7 +196,7 @@ def reset_feed_token(user: User) -> str:
 
 
 def user_for_feed_token(token: str) -> User | None:
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or not all(c.isalnum() or c in "-_" for c in token):
         return None
     query = (
         select(User)

@@ -264,7 +264,9 @@ def waitlist_book(booking_id: int) -> ResponseReturnValue:
 @role_required("manager", "admin")
 def approvals() -> ResponseReturnValue:
     page = db.paginate(
-        queries.pending_requests(), per_page=current_app.config["PAGE_SIZE"], error_out=False
+        queries.pending_requests(current_user),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
     )
     return render_template("courses/approvals.html", page=page, form=DecisionForm())
 
