@@ -59,6 +59,8 @@ class World:
     closed_id: int
     #: An earlier cohort of the open cohort's course (for make-up days).
     earlier_id: int
+    #: A cohort of the same course running today, the trainer's (its register is open).
+    today_id: int
     #: The learner's booking on the open cohort.
     booking_id: int
     #: Someone else waiting for a place on the open cohort.
@@ -232,7 +234,7 @@ MATRIX: dict[str, Route] = {
     ),
     "courses.register": Route(lambda w: f"/cohorts/{w.cohort_id}/days/1/register", only(STAFF)),
     "courses.register_makeup": Route(
-        lambda w: f"/cohorts/{w.cohort_id}/days/1/register/makeup",
+        lambda w: f"/cohorts/{w.today_id}/days/1/register/makeup",
         only(STAFF, "away"),
         "POST",
         lambda w: {"email": w.fresh_makeup_email()},
@@ -293,6 +295,9 @@ def world(app: Flask, catalogue: None) -> World:
         draft_id=draft.id,
         closed_id=closed.id,
         earlier_id=earlier.id,
+        today_id=make_cohort(
+            course, facilitators=trainer, start=local_today(), created_by_id=users["trainer"].id
+        ).id,
         booking_id=make_booking(cohort, users["learner"]).id,
         waitlisted_id=make_booking(cohort, status="waitlisted", queue_rank=1).id,
         requested_id=make_booking(cohort, status="requested").id,

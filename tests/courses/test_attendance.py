@@ -55,8 +55,10 @@ def received(signal: Signal) -> Iterator[list[dict[str, Any]]]:
 def cohort_of(
     course: Course | None = None, days: int | None = None, **overrides: Any
 ) -> tuple[Cohort, User]:
-    """A published cohort and its lead trainer."""
+    """A published cohort and its lead trainer; it ran ten weeks ago unless told otherwise
+    (a register opens on its day)."""
     lead = trainer()
+    overrides.setdefault("start", in_days(-70))
     cohort = make_cohort(course, days=days, facilitators=[lead], **overrides)
     return cohort, lead
 
@@ -305,7 +307,7 @@ def test_every_day_attended_completes_the_course_once() -> None:
 def test_a_made_up_day_in_a_later_cohort_completes_the_course() -> None:
     course = make_course(duration_days=4)
     first, lead = cohort_of(course)
-    later, later_lead = cohort_of(course, start=in_days(60))
+    later, later_lead = cohort_of(course, start=in_days(-10))
     person = learner()
     book_directly(first, [person])
     attend(lead, first, person, "present", "present", "absent", "present")
@@ -330,8 +332,49 @@ def test_a_makeup_needs_a_place_on_another_cohort_of_the_course() -> None:
     person = learner()
     book_directly(unrelated, [person])
 
-    with pytest.raises(ValidationFailed, match="no place on another cohort"):
+    with pytest.raises(ValidationFailed, match="did not miss day 2 in an earlier cohort"):
         add_makeup_attendee(lead, cohort.days[1], person)
+
+
+def test_a_makeup_is_for_a_day_missed_earlier_and_taken_on_the_day() -> None:
+    course = make_course(duration_days=2)
+    first, lead = cohort_of(course)
+    person = learner()
+    book_directly(first, [person])
+    attend(lead, first, person, "present", "absent")
+    future, future_lead = cohort_of(course, start=in_days(30))
+    later, later_lead = cohort_of(course, start=in_days(-10))
+
+    with pytest.raises(ConflictError, match="opens on the day itself"):
+        add_makeup_attendee(future_lead, future.days[1], person)
+    with pytest.raises(ValidationFailed, match="did not miss day 1"):
+        add_makeup_attendee(later_lead, later.days[0], person)
+    assert completion(person, course) is None
+
+    add_makeup_attendee(later_lead, later.days[1], person)
+    assert completion(person, course) is not None
+
+
+def test_no_register_before_its_day() -> None:
+    cohort, lead = cohort_of(start=in_days(1))
+    person = learner()
+    book_directly(cohort, [person])
+
+    with pytest.raises(ConflictError, match="opens on the day itself"):
+        record_attendance(lead, cohort.days[0], {person.id: Mark("present")})
+
+
+def test_a_correction_after_completion_keeps_the_final_outcomes() -> None:
+    cohort, lead = cohort_of(days=2)
+    amy, bryn = learner(), learner()
+    book_directly(cohort, [amy, bryn])
+    attend(lead, cohort, amy, "present", "present")
+    complete_cohort(lead, cohort)
+    assert statuses(cohort) == {amy.id: "attended", bryn.id: "no_show"}
+
+    record_attendance(lead, cohort.days[1], {amy.id: Mark("absent")})
+
+    assert statuses(cohort) == {amy.id: "partially_attended", bryn.id: "no_show"}
 
 
 def test_a_day_in_a_cancelled_cohort_does_not_count() -> None:
@@ -340,7 +383,7 @@ def test_a_day_in_a_cancelled_cohort_does_not_count() -> None:
     person = learner()
     book_directly(first, [person])
     attend(lead, first, person, "present", "absent")
-    other, other_lead = cohort_of(course, start=in_days(60))
+    other, other_lead = cohort_of(course, start=in_days(-10))
     add_makeup_attendee(other_lead, other.days[1], person)
     assert completion(person, course) is not None
 

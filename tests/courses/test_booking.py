@@ -391,6 +391,7 @@ def test_staff_cancel_inside_the_cutoff_is_late_and_promotes_nobody() -> None:
     cancelled = booking_of(cohort, booked)
     assert (cancelled.status, cancelled.cancel_reason) == ("cancelled", "staff")
     assert cancelled.late_cancellation
+    assert actions(cancelled)[-1] == "cancelled_late"  # kept even if they book again
     assert booking_of(cohort, first).status == "waitlisted"
     assert fill_freed_places(cohort, actor=None, now=inside) == 0
     assert booking_of(cohort, first).status == "waitlisted"
@@ -531,6 +532,8 @@ def test_staff_move_people_up_and_down_with_a_reason() -> None:
         )
     ).scalars()
     assert (event.actor_id, event.reason) == (lead.id, "Priority referral")
+    # The person passed over has the move in their history too.
+    assert actions(booking_of(cohort, second))[-1] == "moved_down"
 
     move_in_waitlist(lead, booking_of(cohort, first), up=False, reason="Asked to wait")
 
@@ -667,3 +670,21 @@ def test_recording_a_change_does_not_read_the_bookings_history(
     reads = [s for s in count_queries.statements[before:] if "FROM booking_events" in s]
     assert reads == []
     assert actions(booking_of(cohort, booked))[-1] == "cancelled"
+
+
+def test_staff_cannot_book_a_facilitator_onto_their_own_cohort() -> None:
+    cohort = make_cohort()
+    with pytest.raises(ConflictError, match="facilitates this cohort"):
+        add_learner(manager(), cohort, lead_of(cohort))
+
+
+def test_the_calendar_invitation_is_in_the_learners_language() -> None:
+    from flask_babel import force_locale
+
+    person = learner(preferred_language="en")
+    cohort = make_cohort(days=2)
+    with force_locale("cy"):  # a Welsh-speaking trainer books them
+        add_learner(manager(), cohort, person)
+
+    [invite] = outbox(person)
+    assert "(day 1 of 2)" in str(events(calendar_of(invite))[0]["SUMMARY"])

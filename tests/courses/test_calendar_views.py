@@ -170,7 +170,7 @@ def test_a_trainers_feed_has_the_days_they_facilitate(
 
 def test_a_feed_follows_a_cancellation(client: FlaskClient, split_core: Cohort) -> None:
     learner = make_user()
-    make_booking(split_core, learner, "cancelled", cancel_reason="cohort")
+    make_booking(split_core, learner, "cancelled", cancel_reason="cohort", calendar_sequence=1)
     split_core.status = "cancelled"
     split_core.sequence = 2
     token = feed_token(learner)

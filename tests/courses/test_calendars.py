@@ -156,7 +156,16 @@ def test_a_learners_feed_has_their_places_and_cohorts_cancelled_under_them() -> 
     cancelled_cohort = make_cohort(title="Cohort cancelled", status="cancelled", start=in_days(50))
     make_booking(booked, person)
     make_booking(attended, person, status="attended")
-    make_booking(cancelled_cohort, person, status="cancelled", cancel_reason="cohort")
+    make_booking(
+        cancelled_cohort, person, status="cancelled", cancel_reason="cohort", calendar_sequence=1
+    )
+    # Only waiting when the cohort was cancelled: never sent an invitation, so not in the feed.
+    make_booking(
+        make_cohort(title="Cancelled while waiting", status="cancelled"),
+        person,
+        status="cancelled",
+        cancel_reason="cohort",
+    )
     make_booking(make_cohort(title="Waiting"), person, status="waitlisted")
     make_booking(make_cohort(title="Left"), person, status="cancelled", cancel_reason="learner")
     make_booking(make_cohort(title="Requested"), person, status="requested")

@@ -3,6 +3,7 @@ closed cohorts for a partner (R8–R12)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import time, timedelta
 
 import pytest
@@ -587,6 +588,55 @@ def test_a_bad_line_in_the_partner_list_writes_nothing() -> None:
     assert refused.value.field == "file"
     assert "Line 8" in refused.value.message
     assert (count(User) - 1, count(Booking), count(OutboxMessage)) == before
+
+
+def test_sending_a_partner_list_again_books_only_the_newcomers() -> None:
+    partner = make_organisation()
+    cohorts = _closed_cohorts(partner.id, n=2)
+    rows = [(f"p{i}@example.org", f"Person {i}") for i in range(4)]
+    import_partner_learners(manager(), cohorts, _csv(rows))
+    rows += [(f"p{i}@example.org", f"Person {i}") for i in range(4, 6)]
+
+    result = import_partner_learners(manager(), cohorts, _csv(rows))
+
+    assert len(result.skipped) == 4
+    assert [len(result.placed[c.id]) for c in cohorts] == [1, 1]
+    people = db.session.execute(
+        select(Booking.user_id).where(Booking.cohort_id.in_([c.id for c in cohorts]))
+    ).scalars()
+    assert sorted(Counter(people).values()) == [1] * 6  # nobody on two cohorts
+
+
+def test_a_partner_learner_booked_elsewhere_at_that_time_is_named_and_nothing_written() -> None:
+    partner = make_organisation()
+    [cohort] = _closed_cohorts(partner.id, n=1)
+    busy = make_user(email="busy@example.org")
+    make_booking(make_cohort(start=cohort.first_day, title="Elsewhere"), busy)
+    boss = manager()
+    before = (count(User), count(Booking))
+
+    with pytest.raises(ValidationFailed, match=r"Line 3: .*Elsewhere"):
+        import_partner_learners(
+            boss, [cohort], _csv([("new@example.org", "New"), ("busy@example.org", "")])
+        )
+    assert (count(User), count(Booking)) == before
+
+
+def test_a_published_cohort_cannot_move_onto_its_learners_other_bookings() -> None:
+    lead = trainer()
+    cohort = make_cohort(facilitators=[lead])
+    person = learner()
+    book_place(person, cohort)
+    make_booking(make_cohort(start=cohort.first_day + timedelta(days=7), title="Other"), person)
+    data = cohort_input(cohort)
+    data.days[0].date = cohort.first_day + timedelta(days=7)
+
+    with pytest.raises(ValidationFailed, match="already booked on “Other”"):
+        update_cohort(lead, cohort, data)
+
+    data.days[0].date = in_days(-1)
+    with pytest.raises(ValidationFailed, match="cannot move into the past"):
+        update_cohort(lead, cohort, data)
 
 
 def test_a_new_partner_learner_needs_a_name_and_the_list_must_fit() -> None:

@@ -43,15 +43,15 @@ def can_manage_cohort(user: User, cohort: Cohort) -> bool:
     )
 
 
-def can_view_cohort(user: Any, cohort: Cohort) -> bool:
-    """Published open cohorts are public; closed and draft ones are for staff (and learners
-    booked on a closed one)."""
+def can_view_cohort(user: Any, cohort: Cohort, booked: bool = False) -> bool:
+    """Published open cohorts are public; closed and draft ones are for staff, the partner's
+    learners, and anyone holding a booking on it (``booked``)."""
     signed_in = getattr(user, "is_authenticated", False)
     if signed_in and (can_manage_cohort(user, cohort) or user.has_role("trainer")):
         return True
     if cohort.status == "draft":
         return False
-    if not cohort.is_closed:
+    if not cohort.is_closed or (signed_in and booked):
         return True
     return bool(signed_in) and user.organisation_id == cohort.partner_organisation_id
 

@@ -28,6 +28,7 @@ from trainhub.courses.models import (
     CohortDay,
     Completion,
     Course,
+    local_today,
 )
 from trainhub.courses.services.booking import record_changes
 from trainhub.courses.signals import course_completed, course_completion_withdrawn
@@ -98,6 +99,7 @@ def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) ->
         raise PermissionDenied(_("You cannot take the register for this cohort"))
     if cohort.status not in ("published", "completed"):
         raise ConflictError(_("Publish the cohort before taking its register"))
+    _check_day_has_come(day)
     rows = register(day)
     _check_marks(marks, {row.user.id for row in rows})
     changed = 0
@@ -131,7 +133,7 @@ def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) ->
         # One INSERT for the whole register (the ORM sends one per row on SQLite).
         db.session.execute(insert(Attendance).execution_options(render_nulls=True), new)
     db.session.flush()
-    settle_bookings(cohort, actor)
+    settle_bookings(cohort, actor, final=cohort.status == "completed")
     update_completions(cohort.course, marks.keys(), actor, cohort)
     log.info(
         "Register of cohort %s day %s: %s marks by user %s",
@@ -149,28 +151,53 @@ def mark_all_present(actor: User, day: CohortDay) -> int:
     return record_attendance(actor, day, unmarked)
 
 
+def _check_day_has_come(day: CohortDay) -> None:
+    if day.date > local_today():
+        raise ConflictError(
+            _("The register of day %(n)d opens on the day itself", n=day.day_number)
+        )
+
+
 def add_makeup_attendee(actor: User, day: CohortDay, learner: User) -> None:
-    """Put someone on the register to make up this day number, missed in another cohort."""
+    """Put someone on the register who missed this day number in an earlier cohort of the
+    course, as present (the day has come, and they are there)."""
     cohort = day.cohort
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot take the register for this cohort"))
-    other_booking = db.session.execute(
+    if cohort.status not in ("published", "completed"):
+        raise ConflictError(_("Publish the cohort before taking its register"))
+    _check_day_has_come(day)
+    attended = (
+        select(Attendance.id)
+        .join(CohortDay, CohortDay.id == Attendance.cohort_day_id)
+        .where(
+            Attendance.user_id == learner.id,
+            Attendance.status.in_(ATTENDED),
+            CohortDay.cohort_id == Cohort.id,
+            CohortDay.day_number == day.day_number,
+        )
+        .exists()
+    )
+    missed = db.session.execute(
         select(Booking.id)
         .join(Cohort)
         .where(
             Booking.user_id == learner.id,
             Cohort.course_id == cohort.course_id,
             Cohort.id != cohort.id,
+            Cohort.first_day < cohort.first_day,
             Booking.status.in_(REGISTER_STATUSES),
+            ~attended,
         )
         .limit(1)
     ).first()
-    if other_booking is None:
+    if missed is None:
         raise ValidationFailed(
             "email",
             _(
-                "%(name)s has no place on another cohort of this course to make up",
+                "%(name)s did not miss day %(n)d in an earlier cohort of this course",
                 name=learner.full_name,
+                n=day.day_number,
             ),
         )
     if any(row.user.id == learner.id for row in register(day)):

@@ -30,7 +30,7 @@ from trainhub.courses.models import (
     course_prerequisites,
 )
 from trainhub.courses.services import notices
-from trainhub.courses.services.scheduling import _lock_cohort, cohort_overlaps
+from trainhub.courses.services.scheduling import cohort_overlaps, lock_cohort
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 
@@ -208,7 +208,7 @@ def _live_booking(cohort_id: int, learner_id: int) -> Booking | None:
 def _lock(booking: Booking) -> None:
     """Lock the booking's cohort, then read the booking again: while this transaction waited
     for the lock another may have changed it (an offer passed on, a cancellation)."""
-    _lock_cohort(booking.cohort_id)
+    lock_cohort(booking.cohort_id)
     db.session.refresh(booking)
 
 
@@ -246,13 +246,24 @@ def book_place(
     if by_staff and not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot book other people onto this cohort"))
     now = now or utcnow()
-    _lock_cohort(cohort.id)
+    lock_cohort(cohort.id)
     existing = _live_booking(cohort.id, learner.id)
     if existing is not None and existing.status in ACTIVE_STATUSES + PLACE_STATUSES:
         return BookingOutcome(existing, created=False, position=waitlist_position(existing))
     if cohort.status != "published":
         raise ConflictError(_("This cohort is not open for booking."))
-    problems = booking_problems(cohort, learner, now) if not by_staff else overlaps(cohort, learner)
+    if by_staff:
+        problems = overlaps(cohort, learner)
+        if any(f.user_id == learner.id for f in cohort.facilitators):
+            problems.insert(
+                0,
+                _(
+                    "%(name)s facilitates this cohort and cannot book a place on it.",
+                    name=learner.full_name,
+                ),
+            )
+    else:
+        problems = booking_problems(cohort, learner, now)
     if problems:
         raise ConflictError(" ".join(problems))
     booking = existing or Booking(cohort=cohort, user=learner, status="new")
@@ -323,12 +334,19 @@ def cancel_booking(
                 "who can release your place."
             )
         )
-    record_change(booking, actor, "cancelled", "cancelled", reason=reason)
+    # A late cancellation is kept in the history, which a later rebooking does not rewrite.
+    action = "cancelled_late" if late and had_place else "cancelled"
+    record_change(booking, actor, action, "cancelled", reason=reason)
     booking.cancel_reason = "learner" if own else "staff"
     booking.late_cancellation = late and had_place
     booking.queue_rank = None
     booking.offer_expires_at = None
-    notices.booking_cancelled(booking, by_staff=not own, had_place=had_place, reason=reason)
+    notices.booking_cancelled(
+        booking,
+        by_staff=not own,
+        had_place=had_place and booking.calendar_sequence > 0,
+        reason=reason,
+    )
     db.session.flush()
     if had_place:
         fill_freed_places(cohort, actor=None, now=now)
@@ -342,7 +360,7 @@ def fill_freed_places(cohort: Cohort, actor: User | None, now: datetime | None =
     now = now or utcnow()
     if cohort.status != "published" or inside_cutoff(cohort, now):
         return 0
-    _lock_cohort(cohort.id)
+    lock_cohort(cohort.id)
     free = cohort.capacity - places_held(cohort.id)
     moved = 0
     for booking in waitlist(cohort.id)[: max(free, 0)]:
@@ -433,8 +451,10 @@ def move_in_waitlist(actor: User, booking: Booking, up: bool, reason: str) -> No
         )
     other = queue[other_index]
     booking.queue_rank, other.queue_rank = other.queue_rank, booking.queue_rank
-    action = "moved_up" if up else "moved_down"
+    action, passive = ("moved_up", "moved_down") if up else ("moved_down", "moved_up")
     record_change(booking, actor, action, "waitlisted", reason=reason)
+    # The person swapped with moved too: their history says so, with the same reason.
+    record_change(other, actor, passive, "waitlisted", reason=reason)
     db.session.flush()
 
 

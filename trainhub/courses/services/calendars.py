@@ -155,8 +155,12 @@ def personal_days(user: User, today: date | None = None) -> list[CohortDay]:
             Booking.user_id == user.id,
             or_(
                 Booking.status.in_(REGISTER_STATUSES),
-                # Shown as cancelled; a cohort that ran is only for those who had a place.
-                and_(Booking.cancel_reason == "cohort", ended.status == "cancelled"),
+                # Shown as cancelled to those who were sent an invitation for it.
+                and_(
+                    Booking.cancel_reason == "cohort",
+                    ended.status == "cancelled",
+                    Booking.calendar_sequence > 0,
+                ),
             ),
         )
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -26,7 +27,8 @@ def _context(cohort: Cohort, **extra: Any) -> dict[str, Any]:
 def _invitation(booking: Booking, cancel: bool = False) -> Attachment:
     """The next calendar SEQUENCE for this person and cohort, never going backwards."""
     booking.calendar_sequence = max(booking.calendar_sequence + 1, booking.cohort.sequence)
-    return calendars.invitation(booking.cohort, booking.user, booking.calendar_sequence, cancel)
+    with force_locale(booking.user.preferred_language or "en"):  # the recipient's language
+        return calendars.invitation(booking.cohort, booking.user, booking.calendar_sequence, cancel)
 
 
 def booking_confirmed(booking: Booking) -> None:

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from trainhub.auth.models import User
 from trainhub.auth.services import check_email, invite_learner
 from trainhub.courses import permissions
-from trainhub.courses.models import Cohort
-from trainhub.courses.services.booking import book_place, places_held
-from trainhub.courses.services.scheduling import split_evenly
-from trainhub.errors import PermissionDenied, ValidationFailed
+from trainhub.courses.models import ACTIVE_STATUSES, Booking, Cohort
+from trainhub.courses.services.booking import book_place, overlaps, places_held
+from trainhub.courses.services.scheduling import lock_cohort, split_evenly
+from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,8 @@ class PartnerImport:
     placed: dict[int, list[User]] = field(default_factory=dict)
     created: list[User] = field(default_factory=list)
     matched: list[User] = field(default_factory=list)
+    #: Already booked (or waiting) on a cohort of the course: left where they are.
+    skipped: list[User] = field(default_factory=list)
 
 
 def _read(text: str) -> list[tuple[int, str, str]]:
@@ -99,8 +101,31 @@ def import_partner_learners(actor: User, cohorts: list[Cohort], text: str) -> Pa
                     email=email,
                 ),
             )
+    # Whoever already holds or seeks a place on a cohort of this course keeps it: sending
+    # the list again (with a few names added) books only the newcomers.
+    already = set(
+        db.session.execute(
+            select(Booking.user_id)
+            .join(Cohort)
+            .where(
+                Cohort.course_id == cohorts[0].course_id,
+                Booking.user_id.in_([u.id for u in existing.values()]),
+                Booking.status.in_(ACTIVE_STATUSES),
+            )
+        ).scalars()
+    )
+    result = PartnerImport()
+    to_place = []
+    for line, email, name in rows:
+        user = existing.get(email)
+        if user is not None and user.id in already:
+            result.skipped.append(user)
+        else:
+            to_place.append((line, email, name))
     cohorts = sorted(cohorts, key=lambda c: (c.first_day, c.id))
-    shares = split_evenly(len(rows), len(cohorts))
+    shares = split_evenly(len(to_place), len(cohorts))
+    for cohort in cohorts:
+        lock_cohort(cohort.id)
     for cohort, share in zip(cohorts, shares, strict=True):
         free = cohort.capacity - places_held(cohort.id)
         if share > free:
@@ -113,24 +138,36 @@ def import_partner_learners(actor: User, cohorts: list[Cohort], text: str) -> Pa
                     share=share,
                 ),
             )
-    result = PartnerImport()
+    plan: list[tuple[Cohort, int, str, str]] = []
+    start = 0
+    for cohort, share in zip(cohorts, shares, strict=True):
+        plan += [(cohort, *row) for row in to_place[start : start + share]]
+        start += share
+    for cohort, line, email, _name in plan:
+        user = existing.get(email)
+        problems = overlaps(cohort, user) if user is not None else []
+        if problems:
+            raise ValidationFailed(
+                "file", _("Line %(line)d: %(problem)s", line=line, problem=" ".join(problems))
+            )
     partner_id = cohorts[0].partner_organisation_id
-    people: list[User] = []
-    for _line, email, name in rows:
+    for cohort in cohorts:
+        result.placed[cohort.id] = []
+    for cohort, line, email, name in plan:
         user = existing.get(email)
         if user is None:
             user = invite_learner(email, name, partner_id)
             result.created.append(user)
         else:
             result.matched.append(user)
-        people.append(user)
-    start = 0
-    for cohort, share in zip(cohorts, shares, strict=True):
-        group = people[start : start + share]
-        start += share
-        result.placed[cohort.id] = group
-        for person in group:
-            book_place(actor, cohort, person)
+        try:
+            book_place(actor, cohort, user)
+        except ConflictError as error:  # changed since the check: the caller rolls back
+            raise ValidationFailed(
+                "file", _("Line %(line)d: %(problem)s", line=line, problem=error.message)
+            ) from error
+        result.placed[cohort.id].append(user)
+    people = [person for group in result.placed.values() for person in group]
     log.info(
         "Partner list of %d learners split over cohorts %s", len(people), [c.id for c in cohorts]
     )

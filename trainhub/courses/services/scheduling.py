@@ -6,11 +6,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Any
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses import permissions
@@ -402,11 +403,18 @@ def update_cohort(actor: User, cohort: Cohort, data: CohortInput) -> Cohort:
     """Change a cohort; everyone booked on a published one gets an updated invitation."""
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot change this cohort"))
+    lock_cohort(cohort.id)  # capacity is compared with the places held, which must not move
     if cohort.status in ("cancelled", "completed"):
         raise ConflictError(_("A cancelled or completed cohort cannot be changed"))
     _check(actor, cohort.course, data, cohort)
+    first = data.days[0].date
+    assert first is not None  # checked by _check
+    if cohort.status == "published" and first != cohort.first_day and first < local_today():
+        raise ValidationFailed("days-0-date", _("A published cohort cannot move into the past"))
     _resolve_clashes(actor, cohort, data)
     changed = _apply(cohort, data)
+    if cohort.status == "published" and changed:
+        _refuse_learner_overlaps(cohort)
     if cohort.status == "published":
         if changed:
             cohort.sequence += 1
@@ -417,9 +425,63 @@ def update_cohort(actor: User, cohort: Cohort, data: CohortInput) -> Cohort:
     return cohort
 
 
+def _same_time(days: Any, other: Any) -> ColumnElement[bool]:
+    """Two cohort days (a subquery of one cohort's days, and another day) overlap in time."""
+    return and_(
+        days.c.date == other.date,
+        days.c.start_time < other.end_time,
+        other.start_time < days.c.end_time,
+    )
+
+
+def _refuse_learner_overlaps(cohort: Cohort) -> None:
+    """After new days are written (the caller rolls back on the error): no one booked here
+    may be booked elsewhere at an overlapping time."""
+    mine = select(CohortDay).where(CohortDay.cohort_id == cohort.id).subquery()
+    here, there = aliased(Booking), aliased(Booking)
+    other_cohort, other_day = aliased(Cohort), aliased(CohortDay)
+    query = (
+        select(User.full_name, other_cohort.title)
+        .select_from(here)
+        .join(User, User.id == here.user_id)
+        .join(
+            there,
+            and_(
+                there.user_id == here.user_id,
+                there.cohort_id != cohort.id,
+                there.status.in_(ACTIVE_STATUSES),
+            ),
+        )
+        .join(other_cohort, other_cohort.id == there.cohort_id)
+        .join(other_day, other_day.cohort_id == other_cohort.id)
+        .join(mine, _same_time(mine, other_day))
+        .where(
+            here.cohort_id == cohort.id,
+            here.status.in_(ACTIVE_STATUSES),
+            other_cohort.status.in_(("draft", "published")),
+        )
+        .distinct()
+        .limit(5)
+    )
+    found = db.session.execute(query).all()
+    if found:
+        raise ValidationFailed(
+            "days",
+            " ".join(
+                _(
+                    "%(name)s is already booked on “%(title)s” at an overlapping time.",
+                    name=row[0],
+                    title=row[1],
+                )
+                for row in found
+            ),
+        )
+
+
 def publish_cohort(actor: User, cohort: Cohort) -> None:
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot publish this cohort"))
+    lock_cohort(cohort.id)
     if cohort.status != "draft":
         raise ConflictError(_("Only a draft cohort can be published"))
     if cohort.first_day < local_today():
@@ -432,16 +494,16 @@ def cancel_cohort(actor: User, cohort: Cohort, reason: str) -> int:
     """Cancel the cohort and every live booking on it; returns how many people were told."""
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot cancel this cohort"))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed("reason", _("Say why the cohort is cancelled: learners are told"))
+    lock_cohort(cohort.id)
     if cohort.status in ("cancelled", "completed"):
         raise ConflictError(
             _("This cohort is already %(status)s", status=_status_word(cohort.status))
         )
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed("reason", _("Say why the cohort is cancelled: learners are told"))
     from trainhub.courses.services.booking import record_change
 
-    _lock_cohort(cohort.id)
     cohort.status = "cancelled"
     cohort.cancel_reason = reason[:2000]
     cohort.cancelled_at = utcnow()
@@ -456,7 +518,8 @@ def cancel_cohort(actor: User, cohort: Cohort, reason: str) -> int:
         .all()
     )
     for booking in bookings:
-        had_place = booking.status in PLACE_STATUSES
+        # Only those who were sent an invitation get a calendar cancellation.
+        had_place = booking.status in PLACE_STATUSES and booking.calendar_sequence > 0
         record_change(booking, actor, "cohort_cancelled", "cancelled", reason=reason)
         booking.cancel_reason = "cohort"
         booking.queue_rank = None
@@ -470,6 +533,7 @@ def complete_cohort(actor: User, cohort: Cohort) -> None:
     """Close the cohort after its last day; anyone not on a register yet is a no-show."""
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot complete this cohort"))
+    lock_cohort(cohort.id)
     if cohort.status != "published":
         raise ConflictError(_("Only a published cohort can be marked as completed"))
     if cohort.last_day > local_today():
@@ -494,7 +558,7 @@ def _status_word(status: str) -> str:
     return {"cancelled": _("cancelled"), "completed": _("completed")}.get(status, status)
 
 
-def _lock_cohort(cohort_id: int) -> Cohort:
+def lock_cohort(cohort_id: int) -> Cohort:
     """Lock the cohort row for the rest of the transaction (PostgreSQL; SQLite locks the file),
     and read it again: another transaction may have changed it while this one waited."""
     return db.session.execute(
@@ -563,14 +627,7 @@ def cohort_overlaps(cohort_id: int, user_id: int) -> list[Cohort]:
         select(Cohort)
         .join(other, other.cohort_id == Cohort.id)
         .join(Booking, Booking.cohort_id == Cohort.id)
-        .join(
-            mine,
-            and_(
-                mine.c.date == other.date,
-                mine.c.start_time < other.end_time,
-                other.start_time < mine.c.end_time,
-            ),
-        )
+        .join(mine, _same_time(mine, other))
         .where(
             Booking.user_id == user_id,
             Booking.status.in_(ACTIVE_STATUSES),

@@ -38,7 +38,10 @@ def viewable_cohort(cohort_id: int) -> Cohort:
     """A cohort the user may see; anyone signed out is asked to sign in (a partner's
     learner following a link to a closed cohort), anyone else without the right gets 403."""
     cohort = load_cohort(cohort_id)
-    if not permissions.can_view_cohort(current_user, cohort):
+    booked = current_user.is_authenticated and (
+        queries.booking_of(cohort.id, current_user.id) is not None
+    )
+    if not permissions.can_view_cohort(current_user, cohort, booked=booked):
         if not current_user.is_authenticated:
             abort(login_manager.unauthorized())
         abort(403)
@@ -305,7 +308,12 @@ def _partner_summary(result: partners.PartnerImport) -> str:
     invited = ngettext(
         "%(num)d new account invited.", "%(num)d new accounts invited.", len(result.created)
     )
-    return f"{booked} {invited}"
+    skipped = ngettext(
+        "%(num)d already had a place or was waiting, and was left as they were.",
+        "%(num)d already had a place or were waiting, and were left as they were.",
+        len(result.skipped),
+    )
+    return " ".join([booked, invited, *([skipped] if result.skipped else [])])
 
 
 @bp.get("/cohorts/overrides")

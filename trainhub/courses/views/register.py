@@ -11,7 +11,7 @@ from flask_login import current_user
 from trainhub.auth.permissions import role_required
 from trainhub.auth.services import find_user_by_email
 from trainhub.courses.forms.cohorts import ATTENDANCE_LABELS, ActionForm, MakeupForm, parse_register
-from trainhub.courses.models import Cohort, CohortDay
+from trainhub.courses.models import Cohort, CohortDay, local_today
 from trainhub.courses.services import attendance
 from trainhub.courses.views import bp
 from trainhub.courses.views.cohorts import STAFF, _managed_cohort
@@ -46,6 +46,7 @@ def _render(
             form=ActionForm(),
             makeup_form=makeup_form,
             form_errors=form_errors,
+            not_yet=day.date > local_today(),
         ),
         status,
     )
@@ -110,7 +111,7 @@ def register_makeup(cohort_id: int, day_number: int) -> ResponseReturnValue:
         else:
             try:
                 attendance.add_makeup_attendee(current_user, day, learner)
-            except ValidationFailed as error:
+            except (ValidationFailed, ConflictError) as error:
                 db.session.rollback()
                 form.email.errors = [error.message]
             else:
