@@ -124,6 +124,10 @@ def place_counts(cohort_ids: Iterable[int]) -> dict[int, PlaceCounts]:
     }
 
 
+def place_count(cohort_id: int) -> PlaceCounts:
+    return place_counts([cohort_id]).get(cohort_id, PlaceCounts())
+
+
 def cohorts_query(
     trainer_id: int | None = None,
     status: str = "",

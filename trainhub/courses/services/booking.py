@@ -30,7 +30,7 @@ from trainhub.courses.models import (
     course_prerequisites,
 )
 from trainhub.courses.services import notices
-from trainhub.courses.services.scheduling import cohort_overlaps, lock_cohort
+from trainhub.courses.services.scheduling import cohort_overlaps, lock_cohort, places_held
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 
@@ -94,10 +94,7 @@ def record_changes(changes: Sequence[tuple[Booking, str]], actor: User | None, a
 
 def cutoff_at(cohort: Cohort) -> datetime:
     """From then on: no automatic promotion and no cancelling by learners."""
-    first = cohort.days[0]
-    return datetime.combine(first.date, first.start_time, LOCAL_TIME) - timedelta(
-        days=cohort.cutoff_days
-    )
+    return cohort.starts_at() - timedelta(days=cohort.cutoff_days)
 
 
 def inside_cutoff(cohort: Cohort, now: datetime | None = None) -> bool:
@@ -108,13 +105,6 @@ def booking_closes_at(cohort: Cohort) -> datetime:
     if cohort.bookings_close is not None:
         return datetime.combine(cohort.bookings_close + timedelta(days=1), time(), LOCAL_TIME)
     return cohort.starts_at()
-
-
-def places_held(cohort_id: int) -> int:
-    query = select(func.count(Booking.id)).where(
-        Booking.cohort_id == cohort_id, Booking.status.in_(PLACE_STATUSES)
-    )
-    return int(db.session.execute(query).scalar_one())
 
 
 def waitlist(cohort_id: int) -> list[Booking]:

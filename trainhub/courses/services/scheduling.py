@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
@@ -207,7 +207,7 @@ def _check(
     if data.bookings_close and data.bookings_close >= first:
         raise ValidationFailed("bookings_close", _("Bookings must close before the first day"))
     if cohort is not None:
-        held = _places_held(cohort.id)
+        held = places_held(cohort.id)
         if data.capacity < held:
             raise ValidationFailed(
                 "capacity",
@@ -236,14 +236,11 @@ def _check_facilitators(facilitators: list[FacilitatorInput]) -> None:
         f.professional_title = " ".join(f.professional_title.split())[:200]
 
 
-def _places_held(cohort_id: int) -> int:
-    return len(
-        db.session.execute(
-            select(Booking.id).where(
-                Booking.cohort_id == cohort_id, Booking.status.in_(PLACE_STATUSES)
-            )
-        ).all()
+def places_held(cohort_id: int) -> int:
+    query = select(func.count(Booking.id)).where(
+        Booking.cohort_id == cohort_id, Booking.status.in_(PLACE_STATUSES)
     )
+    return int(db.session.execute(query).scalar_one())
 
 
 def find_clashes(

@@ -22,7 +22,7 @@ from trainhub.courses.forms.cohorts import (
 from trainhub.courses.models import Booking
 from trainhub.courses.services import booking as services
 from trainhub.courses.views import bp
-from trainhub.courses.views.cohorts import STAFF, _managed_cohort, viewable_cohort
+from trainhub.courses.views.cohorts import STAFF, _managed_cohort, bookings_page, viewable_cohort
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 from trainhub.forms import add_field_error, form_page
@@ -56,7 +56,7 @@ def _flash_outcome(outcome: services.BookingOutcome) -> None:
 @bp.post("/cohorts/<int:cohort_id>/book")
 @login_required
 def cohort_book(cohort_id: int) -> ResponseReturnValue:
-    cohort = viewable_cohort(cohort_id)
+    cohort, _own = viewable_cohort(cohort_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -201,23 +201,15 @@ def cohort_add_learner(cohort_id: int) -> ResponseReturnValue:
                 else:
                     flash(_("%(name)s is booked.", name=learner.full_name), "success")
                 return redirect(url_for("courses.cohort_bookings", cohort_id=cohort.id))
-    return form_page(
-        "courses/cohort_bookings.html",
-        form,
-        cohort=cohort,
-        bookings=queries.cohort_bookings(cohort.id),
-        counts=queries.place_counts([cohort.id]).get(cohort.id, queries.PlaceCounts()),
-        add_form=form,
-        action_form=ActionForm(),
-        inside_cutoff=services.inside_cutoff(cohort),
-    )
+    return bookings_page(cohort, form)
 
 
 @bp.route("/bookings/<int:booking_id>/move", methods=["GET", "POST"])
 @role_required(*STAFF)
 def waitlist_move(booking_id: int) -> ResponseReturnValue:
     booking = _load_booking(booking_id)
-    _managed_cohort(booking.cohort_id)
+    if not permissions.can_manage_cohort(current_user, booking.cohort):
+        abort(403)
     form = WaitlistMoveForm()
     if form.validate_on_submit():
         try:
@@ -247,7 +239,8 @@ def waitlist_move(booking_id: int) -> ResponseReturnValue:
 @role_required(*STAFF)
 def waitlist_book(booking_id: int) -> ResponseReturnValue:
     booking = _load_booking(booking_id)
-    _managed_cohort(booking.cohort_id)
+    if not permissions.can_manage_cohort(current_user, booking.cohort):
+        abort(403)
     if ActionForm().validate_on_submit():
         try:
             services.book_from_waitlist(current_user, booking)

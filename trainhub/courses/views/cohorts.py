@@ -19,7 +19,7 @@ from trainhub.courses.forms.cohorts import (
     PartnerListForm,
     PresenterForm,
 )
-from trainhub.courses.models import COHORT_STATUSES, Cohort, CohortPresenter, Course
+from trainhub.courses.models import COHORT_STATUSES, Booking, Cohort, CohortPresenter, Course
 from trainhub.courses.services import booking as booking_services
 from trainhub.courses.services import partners, scheduling
 from trainhub.courses.views import bp
@@ -34,18 +34,19 @@ def load_cohort(cohort_id: int) -> Cohort:
     return queries.cohort_for_page(cohort_id) or abort(404)
 
 
-def viewable_cohort(cohort_id: int) -> Cohort:
-    """A cohort the user may see; anyone signed out is asked to sign in (a partner's
-    learner following a link to a closed cohort), anyone else without the right gets 403."""
+def viewable_cohort(cohort_id: int) -> tuple[Cohort, Booking | None]:
+    """A cohort the user may see, with their own booking on it; anyone signed out is asked
+    to sign in (a partner's learner following a link to a closed cohort), anyone else
+    without the right gets 403."""
     cohort = load_cohort(cohort_id)
-    booked = current_user.is_authenticated and (
-        queries.booking_of(cohort.id, current_user.id) is not None
-    )
-    if not permissions.can_view_cohort(current_user, cohort, booked=booked):
+    booking = None
+    if current_user.is_authenticated:
+        booking = queries.booking_of(cohort.id, current_user.id)
+    if not permissions.can_view_cohort(current_user, cohort, booked=booking is not None):
         if not current_user.is_authenticated:
             abort(login_manager.unauthorized())
         abort(403)
-    return cohort
+    return cohort, booking
 
 
 def _managed_cohort(cohort_id: int) -> Cohort:
@@ -146,16 +147,15 @@ def cohort_edit(cohort_id: int) -> ResponseReturnValue:
 
 @bp.get("/cohorts/<int:cohort_id>")
 def cohort_detail(cohort_id: int) -> ResponseReturnValue:
-    cohort = viewable_cohort(cohort_id)
+    cohort, booking = viewable_cohort(cohort_id)
     manage = current_user.is_authenticated and permissions.can_manage_cohort(current_user, cohort)
-    booking = problems = None
+    problems = None
     if current_user.is_authenticated:
-        booking = queries.booking_of(cohort.id, current_user.id)
         problems = booking_services.booking_problems(cohort, current_user)
     return render_template(
         "courses/cohort_detail.html",
         cohort=cohort,
-        counts=queries.place_counts([cohort.id]).get(cohort.id, queries.PlaceCounts()),
+        counts=queries.place_count(cohort.id),
         manage=manage,
         booking=booking,
         position=booking_services.waitlist_position(booking) if booking else None,
@@ -224,7 +224,7 @@ def cohort_cancel(cohort_id: int) -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
-    counts = queries.place_counts([cohort.id]).get(cohort.id, queries.PlaceCounts())
+    counts = queries.place_count(cohort.id)
     return form_page("courses/cohort_cancel.html", form, cohort=cohort, counts=counts)
 
 
@@ -328,14 +328,18 @@ def clash_overrides() -> ResponseReturnValue:
 @bp.get("/cohorts/<int:cohort_id>/bookings")
 @role_required(*STAFF)
 def cohort_bookings(cohort_id: int) -> ResponseReturnValue:
-    cohort = _managed_cohort(cohort_id)
-    bookings = queries.cohort_bookings(cohort.id)
-    return render_template(
+    return bookings_page(_managed_cohort(cohort_id), AddLearnerForm())
+
+
+def bookings_page(cohort: Cohort, add_form: AddLearnerForm) -> tuple[str, int]:
+    """The bookings and waiting list page (400 when ``add_form`` came back with errors)."""
+    return form_page(
         "courses/cohort_bookings.html",
+        add_form,
         cohort=cohort,
-        bookings=bookings,
-        counts=queries.place_counts([cohort.id]).get(cohort.id, queries.PlaceCounts()),
-        add_form=AddLearnerForm(),
+        bookings=queries.cohort_bookings(cohort.id),
+        counts=queries.place_count(cohort.id),
+        add_form=add_form,
         action_form=ActionForm(),
-        inside_cutoff=booking_services.inside_cutoff(cohort) if cohort.days else False,
+        inside_cutoff=booking_services.inside_cutoff(cohort),
     )
