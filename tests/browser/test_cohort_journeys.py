@@ -18,6 +18,7 @@ from trainhub.courses.models import local_today
 
 pytestmark = pytest.mark.browser
 
+EM_TITLE = "Enhancing Motivation, Lowering Resistance and Goal Setting 1-day Training Course"
 CORE_TITLE = "IFSS Family Focussed Intervention – Core training 4-day Training Programme"
 
 
@@ -182,3 +183,82 @@ def test_trainer_schedules_a_split_core_books_a_learner_and_takes_the_register(
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
+
+
+def test_manager_overrides_a_clash_moves_the_waiting_list_and_cancels_a_cohort(
+    visitor: Visitor,
+) -> None:
+    page = visitor.page
+    visitor.sign_in(DEMO["manager"])
+    visitor.click_link("Schedule a cohort")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Schedule a cohort")
+    visitor.click_link(EM_TITLE)
+
+    # The same room and trainers as the first day of the demo's split core: a clash.
+    day = local_today() + timedelta(days=21)
+    page.get_by_label("Title", exact=True).fill("Motivation, extra date")
+    page.get_by_label("Places").fill("1")
+    group = page.get_by_role("group", name="Date of day 1")
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+    page.get_by_label("Day 1 starts").fill("10:00")
+    page.get_by_label("Day 1 ends").fill("12:00")
+    page.get_by_label("Venue of day 1").select_option(label="Cardiff training centre, Room 1 (20)")
+    page.get_by_label("Lead facilitator", exact=True).select_option(label=DEMO["trainer"].full_name)
+    page.get_by_label("Co-facilitator 1", exact=True).select_option(
+        label=DEMO["cotrainer"].full_name
+    )
+    visitor.submit("Save cohort", status=400)
+    expect(visitor.error_summary()).to_contain_text(
+        "Cardiff training centre, Room 1 is already booked for “IFSS core training (2 + 2 days)”"
+    )
+    page.get_by_label("Reason for overriding a clash (managers only)").fill(
+        "Short session in the side room"
+    )
+    visitor.submit("Save cohort")
+    expect(visitor.success_banner()).to_contain_text("Cohort saved as a draft.")
+
+    visitor.click_link("Change the cohort")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Motivation, extra date")
+    visitor.submit("Save cohort")
+    expect(visitor.success_banner()).to_contain_text("Cohort saved.")
+
+    page.get_by_text("Add an external presenter").click()
+    page.get_by_label("Name", exact=True).fill("Eluned Price")
+    page.get_by_label("Module they deliver").fill("Goal setting with families")
+    visitor.submit("Add presenter")
+    expect(visitor.main.locator("#presenters + ul")).to_contain_text("Eluned Price")
+
+    visitor.submit("Publish for booking")
+    visitor.click_link("Bookings and waiting list")
+    for person in ("admin", "assessor"):
+        page.get_by_label("Email address of the learner").fill(DEMO[person].email)
+        visitor.submit("Book them")
+    expect(visitor.success_banner()).to_contain_text("on the waiting list, number 1")
+    visitor.click_link(f"Move {DEMO['assessor'].full_name}")
+    visitor.submit("Move up", status=400)
+    expect(visitor.error_summary()).to_contain_text("Give a reason for the move")
+    page.get_by_label("Reason for the move").fill("Checking the order")
+    visitor.submit("Move up", status=400)
+    expect(visitor.error_summary()).to_contain_text("Already first on the waiting list")
+
+    visitor.nav("Home")
+    visitor.click_link("Clash overrides")
+    row = visitor.main.get_by_role("row", name=re.compile("Motivation, extra date")).first
+    expect(row).to_contain_text("Short session in the side room")
+
+    visitor.follow(row.get_by_role("link"))
+    visitor.click_link("Cancel this cohort")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel this cohort?")
+    visitor.submit("Cancel the cohort", status=400)
+    page.get_by_label("Why is it cancelled?").fill("Room needed for a meeting")
+    visitor.submit("Cancel the cohort")
+    expect(visitor.success_banner()).to_contain_text("Cohort cancelled. 2 people have been told.")
+
+    # A closed cohort's partner list: a file is needed.
+    visitor.nav("Cohorts")
+    visitor.click_link("Family-focused module for health visitor students")
+    visitor.click_link("Book a list of Cardiff University learners")
+    visitor.submit("Book the learners", status=400)
+    expect(visitor.error_summary()).to_contain_text("Choose the partner's CSV file")
