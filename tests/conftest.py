@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextvars
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,8 +89,8 @@ def empty_database() -> None:
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(base_config(database_url))
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app({**base_config(database_url), "UPLOAD_FOLDER": str(tmp_path / "uploads")})
     app.test_client_class = IsolatedClient
     with app.app_context():
         try:

@@ -191,6 +191,14 @@ def test_demo_and_organisation_seed_commands(app):
     # Cohorts too, once: a split core, approval, full, closed and last term's completed core.
     assert db.session.scalar(db.select(db.func.count()).select_from(Cohort)) == 5
     assert db.session.scalar(db.select(db.func.count()).select_from(Completion)) == 1
+    # The demo learner's core completion banked CPD and a certificate, and her Level 3
+    # workbook waits in the assessors' queue.
+    from trainhub.accreditation.models import Application, Certificate, CpdEntry
+
+    assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(CpdEntry)) == 1
+    application = db.session.execute(db.select(Application)).scalar_one()
+    assert (application.status, application.level.number) == ("submitted", 3)
     result = runner.invoke(args=["organisations", "seed"])
     assert "Organisations: 0 added." in result.output
     assert db.session.scalar(db.select(db.func.count()).select_from(Organisation)) >= 16
@@ -226,3 +234,29 @@ def test_a_nul_character_is_a_bad_request_on_every_backend(client, url):
 def test_a_nul_character_in_a_form_is_a_bad_request(client):
     response = client.post("/sign-in", data={"email": "a\x00@example.org", "password": "x"})
     assert response.status_code == 400
+
+
+def test_accreditation_remind_command_queues_each_reminder_once(app):
+    import datetime as dt
+
+    from tests.factories import make_user
+    from trainhub.accreditation.services import seed_levels
+    from trainhub.courses.models import Completion, Course
+    from trainhub.courses.services.catalogue import seed_courses
+    from trainhub.mail.models import OutboxMessage
+
+    seed_courses()
+    seed_levels()
+    core = db.session.execute(db.select(Course).filter_by(code="IFSS-CORE")).scalar_one()
+    member = make_user(ifst_member=True)
+    long_ago = dt.date.today() - dt.timedelta(days=300)
+    db.session.add(Completion(user_id=member.id, course_id=core.id, completed_on=long_ago))
+    db.session.commit()
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["accreditation", "remind"])
+    assert first.exit_code == 0, first.output
+    assert "1 reminder(s) queued." in first.output
+    assert "0 reminder(s) queued." in runner.invoke(args=["accreditation", "remind"]).output
+    to_member = db.select(db.func.count()).where(OutboxMessage.to_address == member.email)
+    assert db.session.scalar(to_member.select_from(OutboxMessage)) == 1

@@ -41,7 +41,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=i18n.select_locale)
 
-    from trainhub import errors, security, templating
+    from trainhub import errors, security, storage, templating
+
+    storage.init_app(app)
 
     errors.register_error_handlers(app)
     templating.init_app(app)

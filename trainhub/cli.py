@@ -112,6 +112,7 @@ def demo() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from trainhub.accreditation.cli import init_app as init_accreditation_cli
     from trainhub.courses.cli import init_app as init_cohorts_cli
     from trainhub.mail.cli import init_app as init_mail_cli
 
@@ -121,3 +122,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     init_mail_cli(app)
     init_cohorts_cli(app)
+    init_accreditation_cli(app)

@@ -20,6 +20,13 @@ class Config:
 
     #: Largest request body accepted (workbook uploads included); larger ones get a 413 page.
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    #: Largest workbook or evidence file, in bytes (keep MAX_CONTENT_LENGTH above it).
+    UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    #: Where uploaded files are kept (default: uploads/ in the instance folder, outside the
+    #: web root). Back it up with the database.
+    UPLOAD_FOLDER: str | None = None
+    #: Printed on certificates and in Open Badges credentials as the issuer.
+    CERTIFICATE_ISSUER = "Integrated Family Support Service training"
     WTF_CSRF_TIME_LIMIT: int | None = None  # the token lives as long as the session
 
     SESSION_COOKIE_HTTPONLY = True

@@ -169,7 +169,36 @@ def create_demo() -> list[DemoPerson]:
     db.session.flush()
     if not db.session.execute(select(Cohort.id).limit(1)).first():
         _demo_cohorts(users)
+    _demo_application(users)
     return DEMO_PEOPLE
+
+
+def _demo_application(users: dict[str, User]) -> None:
+    """Catrin finished the core last term and has sent her Level 3 workbook to the assessors."""
+    from weasyprint import HTML
+
+    from trainhub.accreditation.models import AccreditationLevel, Application
+    from trainhub.accreditation.services.applications import (
+        start_application,
+        submit_application,
+        upload_workbook,
+    )
+    from trainhub.uploads import Upload
+
+    learner = users["learner"]
+    if db.session.execute(select(Application.id).limit(1)).first():
+        return
+    level = db.session.execute(
+        select(AccreditationLevel).where(AccreditationLevel.number == 3)
+    ).scalar_one_or_none()
+    if level is None:
+        return
+    application = start_application(learner, level)
+    workbook = HTML(
+        string="<h1>Level 3 workbook (demo)</h1><p>Case study of family A (anonymised).</p>"
+    ).write_pdf()
+    upload_workbook(learner, application, Upload("Level 3 workbook.pdf", workbook), True)
+    submit_application(learner, application)
 
 
 def _demo_cohorts(users: dict[str, User]) -> None:

@@ -13,7 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 #: Constraint names that Alembic can reproduce on every backend.
@@ -64,6 +64,28 @@ def _sqlite_unicode_lower(dbapi_connection: Any, connection_record: Any) -> None
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+class AppendOnly:
+    """A record that is written once: audit trails, ledgers, judgements.
+
+    A correction is a new row. Changing or deleting one through the ORM raises before
+    anything reaches the database.
+    """
+
+
+class AppendOnlyViolation(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_rewriting_history(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, AppendOnly):
+            raise AppendOnlyViolation(f"{type(obj).__name__} rows are never deleted")
+    for obj in session.dirty:
+        if isinstance(obj, AppendOnly) and session.is_modified(obj, include_collections=False):
+            raise AppendOnlyViolation(f"{type(obj).__name__} rows are never changed")
 
 
 class Base(DeclarativeBase):

@@ -205,15 +205,56 @@ def test_saving_a_level_unchanged_keeps_every_outcome_row(catalogue: None) -> No
     assert level(2).title == "Level Two"
 
 
-def test_a_removed_outcome_is_deleted_and_the_rest_keep_their_ids(catalogue: None) -> None:
+def test_a_removed_outcome_is_retired_not_deleted_and_the_rest_keep_their_ids(
+    catalogue: None,
+) -> None:
+    """Judgements point at outcomes: one taken off a level keeps its row, marked retired."""
     original = ids_by_text(level(2))
-    kept = list(original)[1:]
+    removed, *kept = list(original)
 
     save_level(make_user(roles=["admin"]), level(2), level_input(level(2), outcomes=kept))
     db.session.commit()
 
     assert ids_by_text(level(2)) == {text: original[text] for text in kept}
-    assert len(outcome_rows()) == 3 + 6 + 4 - 1
+    assert [o.position for o in level(2).outcomes] == [1, 2]
+    retired = [o for o in level(2).all_outcomes if not o.is_active]
+    assert [(o.id, o.text) for o in retired] == [(original[removed], removed)]
+    assert len(outcome_rows()) == 3 + 6 + 4
+
+
+def test_a_retired_outcome_listed_again_comes_back_with_its_id(catalogue: None) -> None:
+    original = ids_by_text(level(2))
+    texts = list(original)
+    admin = make_user(roles=["admin"])
+    save_level(admin, level(2), level_input(level(2), outcomes=texts[1:]))
+    db.session.commit()
+
+    save_level(admin, level(2), level_input(level(2), outcomes=[texts[1], texts[0], texts[2]]))
+    db.session.commit()
+
+    assert [o.text for o in level(2).outcomes] == [texts[1], texts[0], texts[2]]
+    assert ids_by_text(level(2)) == original
+    assert all(o.is_active for o in level(2).all_outcomes)
+    assert len(outcome_rows()) == 3 + 6 + 4
+
+
+@pytest.mark.parametrize(("due", "overdue"), [(6, 6), (9, 6)])
+def test_overdue_months_must_be_more_than_due_months(
+    catalogue: None, due: int, overdue: int
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        save_level(
+            make_user(roles=["admin"]),
+            level(6),
+            level_input(level(6), due_after_months=due, overdue_after_months=overdue),
+        )
+    db.session.rollback()
+
+    assert caught.value.field == "overdue_after_months"
+    assert caught.value.message == (
+        "The months until overdue must be more than the months until due"
+    )
+    assert (level(6).due_after_months, level(6).overdue_after_months) == (6, 9)
 
 
 def test_level_links_to_the_courses_chosen(catalogue: None) -> None:

@@ -20,6 +20,11 @@ class LevelData(TypedDict):
     title: str
     outcomes: list[str]
     accrediting_body: str
+    #: Completing any of these courses opens the level (002:716-721: the 4-day core).
+    entry_course_codes: list[str]
+    #: The clock after core completion, in months: "due" and "overdue" (002:717-719).
+    due_after_months: int | None
+    overdue_after_months: int | None
     source: str
 
 
@@ -34,6 +39,9 @@ LEVELS: Final[list[LevelData]] = [
             "Understand integrated family support processes.",
         ],
         "accrediting_body": CARE_COUNCIL_FOR_WALES,
+        "entry_course_codes": [],
+        "due_after_months": None,
+        "overdue_after_months": None,
         "source": "002:750; 004:1794-1798",
     },
     {
@@ -50,6 +58,9 @@ LEVELS: Final[list[LevelData]] = [
             "Recognise personal practice in family focussed interventions.",
         ],
         "accrediting_body": CARE_COUNCIL_FOR_WALES,
+        "entry_course_codes": ["IFSS-CORE"],
+        "due_after_months": None,
+        "overdue_after_months": None,
         "source": "002:751; 004:1800-1807",
     },
     {
@@ -63,6 +74,10 @@ LEVELS: Final[list[LevelData]] = [
             "Understand family focussed intervention practice.",
         ],
         "accrediting_body": CARE_COUNCIL_FOR_WALES,
+        "entry_course_codes": ["IFSS-CORE"],
+        # "Over the next 6-9 month period, the practitioners worked to achieve a level 6"
+        "due_after_months": 6,
+        "overdue_after_months": 9,
         "source": "002:751-752; 004:1809-1814",
     },
 ]

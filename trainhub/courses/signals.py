@@ -10,11 +10,12 @@ _signals = Namespace()
 #: as ``Markup`` (e.g. the accreditation levels whose outcomes the course teaches) or None.
 course_detail_sections = _signals.signal("course-detail-sections")
 
-#: Sent with ``completion=`` (a ``Completion``, already flushed) and ``actor=`` when a
-#: learner completes a course. Receivers in higher areas bank CPD, issue a certificate or
-#: ask for feedback, in the same transaction.
+#: Sent with ``completions=`` (a list of ``Completion`` rows of one course, already flushed)
+#: and ``actor=`` when learners complete a course — once for a whole register, so receivers
+#: in higher areas (bank CPD, issue certificates, ask for feedback) work in bulk, in the
+#: same transaction.
 course_completed = _signals.signal("course-completed")
 
-#: Sent with ``user_id=``, ``course_id=`` and ``actor=`` when a register correction means a
-#: learner no longer meets a course's completion rule (the ``Completion`` row is gone).
+#: Sent with ``user_ids=`` (a list), ``course_id=`` and ``actor=`` when a register correction
+#: means learners no longer meet a course's completion rule (their ``Completion`` rows are gone).
 course_completion_withdrawn = _signals.signal("course-completion-withdrawn")

@@ -312,8 +312,9 @@ def update_completions(
             )
         )
     for user_id in withdrawn:
-        course_completion_withdrawn.send(user_id=user_id, course_id=course.id, actor=actor)
         log.info("Completion of %s withdrawn for user %s", course.code, user_id)
+    if withdrawn:
+        course_completion_withdrawn.send(user_ids=withdrawn, course_id=course.id, actor=actor)
     db.session.flush()
     created: list[Completion] = []
     if new:
@@ -331,5 +332,6 @@ def update_completions(
         )
     for completion in created:
         log.info("User %s completed %s", completion.user_id, course.code)
-        course_completed.send(completion=completion, actor=actor)
+    if created:
+        course_completed.send(completions=created, actor=actor)
     return created

@@ -34,6 +34,12 @@ class LevelInput:
     credit_value: Decimal | None = None
     is_active: bool = True
     course_ids: set[int] = field(default_factory=set)
+    #: Completing any one of these opens the level (the core, or an admin's equivalent).
+    entry_course_ids: set[int] = field(default_factory=set)
+    cpd_hours: Decimal | None = None
+    requires_verification: bool = False
+    due_after_months: int | None = None
+    overdue_after_months: int | None = None
 
 
 def save_level(
@@ -57,6 +63,12 @@ def save_level(
         raise ValidationFailed("outcomes", _("Enter at least one learning outcome"))
     if len(set(outcomes)) != len(outcomes):
         raise ValidationFailed("outcomes", _("Each learning outcome must be different"))
+    due, overdue = data.due_after_months, data.overdue_after_months
+    if overdue is not None and due is not None and overdue <= due:
+        raise ValidationFailed(
+            "overdue_after_months",
+            _("The months until overdue must be more than the months until due"),
+        )
     if level is None:
         level = AccreditationLevel(number=data.number)
         db.session.add(level)
@@ -66,26 +78,41 @@ def save_level(
     level.accrediting_body = data.accrediting_body.strip()
     level.credit_value = data.credit_value
     level.is_active = data.is_active
-    level.outcomes = _match_outcomes(level.outcomes, outcomes)
-    level.courses = (
-        list(db.session.execute(select(Course).where(Course.id.in_(data.course_ids))).scalars())
-        if data.course_ids
-        else []
-    )
+    level.cpd_hours = data.cpd_hours
+    level.requires_verification = data.requires_verification
+    level.due_after_months = due
+    level.overdue_after_months = overdue
+    level.all_outcomes = _match_outcomes(level.all_outcomes, outcomes)
+    level.courses = _courses(data.course_ids)
+    level.entry_courses = _courses(data.entry_course_ids)
     db.session.flush()
+    db.session.expire(level, ["outcomes"])
     log.info("Level %s saved by %s", level.number, actor.id)
     return level
 
 
-def _match_outcomes(old: list[LevelOutcome], texts: list[str]) -> list[LevelOutcome]:
-    """The new list of outcomes, keeping each existing outcome's identity where it can.
+def _courses(ids: set[int]) -> list[Course]:
+    if not ids:
+        return []
+    return list(db.session.execute(select(Course).where(Course.id.in_(ids))).scalars())
 
-    Sign-offs will point at outcome ids, so an outcome whose text is unchanged keeps its
-    row wherever it moves, and a reworded outcome (a typo fixed) keeps the row of the
-    outcome that stood at the same position. Only what is left is new or removed.
+
+def _match_outcomes(old: list[LevelOutcome], texts: list[str]) -> list[LevelOutcome]:
+    """Every outcome of the level, keeping each existing outcome's identity where it can.
+
+    Judgements point at outcome ids, so an outcome whose text is unchanged keeps its row
+    wherever it moves, and a reworded outcome (a typo fixed) keeps the row of the current
+    outcome that stood at the same position. An outcome no longer listed is retired, not
+    deleted: learners' sign-offs against it keep their meaning. A retired outcome listed
+    again comes back.
     """
-    unmatched = {o.text: o for o in old}
-    kept: list[LevelOutcome | None] = [unmatched.pop(text, None) for text in texts]
+    current = [o for o in old if o.is_active]
+    retired = [o for o in old if not o.is_active]
+    unmatched = {o.text: o for o in current}
+    revived = {o.text: o for o in retired}
+    kept: list[LevelOutcome | None] = [
+        unmatched.pop(text, None) or revived.pop(text, None) for text in texts
+    ]
     by_position = {o.position: o for o in unmatched.values()}
     result = []
     for position, (text, outcome) in enumerate(zip(texts, kept, strict=True), start=1):
@@ -93,6 +120,10 @@ def _match_outcomes(old: list[LevelOutcome], texts: list[str]) -> list[LevelOutc
             outcome = by_position.pop(position, None) or LevelOutcome()
             outcome.text = text
         outcome.position = position
+        outcome.is_active = True
+        result.append(outcome)
+    for outcome in [*by_position.values(), *revived.values()]:
+        outcome.is_active = False
         result.append(outcome)
     return result
 
@@ -114,7 +145,9 @@ def seed_levels(
             number=entry["number"],
             title=entry["title"],
             accrediting_body=entry["accrediting_body"],
-            outcomes=[
+            due_after_months=entry["due_after_months"],
+            overdue_after_months=entry["overdue_after_months"],
+            all_outcomes=[
                 LevelOutcome(position=i, text=text)
                 for i, text in enumerate(entry["outcomes"], start=1)
             ],
@@ -122,6 +155,9 @@ def seed_levels(
                 by_code[c["code"]]
                 for c in courses
                 if entry["number"] in c["level_numbers"] and c["code"] in by_code
+            ],
+            entry_courses=[
+                by_code[code] for code in entry["entry_course_codes"] if code in by_code
             ],
         )
         db.session.add(level)

@@ -1,0 +1,170 @@
+"""Builders for the accreditation service tests: learners with completions, applications at
+each stage, uploads of each file type, and readers for what the services wrote."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from tests.factories import make_user
+from trainhub.accreditation.models import AccreditationLevel, Application, ApplicationEvent
+from trainhub.accreditation.services.applications import (
+    start_application,
+    submit_application,
+    upload_workbook,
+)
+from trainhub.accreditation.services.assessment import (
+    Judgement,
+    claim_application,
+    record_judgements,
+)
+from trainhub.auth.models import User
+from trainhub.courses.models import Completion, Course, local_today
+from trainhub.courses.signals import course_completed
+from trainhub.extensions import db
+from trainhub.mail.models import OutboxMessage
+from trainhub.uploads import Upload
+
+PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
+
+
+def docx_bytes() -> bytes:
+    """The smallest zip that is a Word document by its content."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document/>')
+    return buffer.getvalue()
+
+
+def odt_bytes() -> bytes:
+    """The smallest zip that is an OpenDocument text: "mimetype" stored first."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.text",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr("content.xml", '<?xml version="1.0"?><office:document-content/>')
+    return buffer.getvalue()
+
+
+def pdf(name: str = "workbook.pdf", data: bytes = PDF_BYTES) -> Upload:
+    return Upload(name, data)
+
+
+def level(number: int) -> AccreditationLevel:
+    query = select(AccreditationLevel).where(AccreditationLevel.number == number)
+    return db.session.execute(query).scalar_one()
+
+
+def course(code: str) -> Course:
+    return db.session.execute(select(Course).where(Course.code == code)).scalar_one()
+
+
+def complete(
+    user: User, code_or_course: str | Course, on: dt.date | None = None, *, announce: bool = False
+) -> Completion:
+    """A completion row, as the register writes it; ``announce`` sends ``course_completed``."""
+    target = course(code_or_course) if isinstance(code_or_course, str) else code_or_course
+    completion = Completion(user=user, course=target, completed_on=on or local_today())
+    db.session.add(completion)
+    db.session.flush()
+    if announce:
+        course_completed.send(None, completions=[completion], actor=None)
+    return completion
+
+
+def learner(core_on: dt.date | None = None, **overrides: Any) -> User:
+    """A learner; with ``core_on``, one who completed the 4-day core that day."""
+    person = make_user(roles=["learner"], **overrides)
+    if core_on is not None:
+        complete(person, "IFSS-CORE", core_on)
+    return person
+
+
+def assessor(**overrides: Any) -> User:
+    return make_user(roles=["assessor"], **overrides)
+
+
+def admin() -> User:
+    return make_user(roles=["admin"])
+
+
+def application(number: int = 3, person: User | None = None) -> Application:
+    """An application in progress (a learner with the core completed a month ago)."""
+    person = person or learner(core_on=local_today() - dt.timedelta(days=30))
+    return start_application(person, level(number))
+
+
+def submitted(number: int = 3, person: User | None = None) -> Application:
+    """An application with one workbook version, submitted to the assessors."""
+    app_ = application(number, person)
+    upload_workbook(app_.user, app_, pdf(), anonymised=True)
+    return submit_application(app_.user, app_)
+
+
+def claimed(number: int = 3, by: User | None = None) -> tuple[Application, User]:
+    """A submitted application claimed by an assessor (a new one unless ``by``)."""
+    app_ = submitted(number)
+    by = by or assessor()
+    claim_application(by, app_)
+    return app_, by
+
+
+def judge_all(
+    by: User, app_: Application, *, not_met: tuple[int, ...] = (), skip: tuple[int, ...] = ()
+) -> None:
+    """Judge every current outcome met except the positions in ``not_met`` (or ``skip``)."""
+    record_judgements(
+        by,
+        app_,
+        {
+            o.id: Judgement(False, "Add a case example")
+            if o.position in not_met
+            else Judgement(True)
+            for o in app_.level.outcomes
+            if o.position not in skip
+        },
+    )
+
+
+def count(model: type[Any], *where: Any) -> int:
+    """Rows of ``model`` the session would see now (pending changes flushed first)."""
+    return int(db.session.execute(select(func.count()).select_from(model).where(*where)).scalar())
+
+
+def events(app_: Application) -> list[tuple[str, int | None, str | None, str | None]]:
+    """(kind, actor id, from, to) of the application's audit trail, oldest first."""
+    query = (
+        select(
+            ApplicationEvent.kind,
+            ApplicationEvent.actor_id,
+            ApplicationEvent.from_status,
+            ApplicationEvent.to_status,
+        )
+        .where(ApplicationEvent.application_id == app_.id)
+        .order_by(ApplicationEvent.id)
+    )
+    return [tuple(row) for row in db.session.execute(query)]  # type: ignore[misc]
+
+
+def outbox(to: User | None = None) -> list[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if to is not None:
+        query = query.where(OutboxMessage.to_address == to.email)
+    return list(db.session.execute(query).scalars())
+
+
+def stored_files() -> list[Path]:
+    """Every file in the upload folder (temporary ones included)."""
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []

@@ -1,0 +1,52 @@
+"""The accreditation area's models: levels, applications, the CPD ledger, certificates."""
+
+from trainhub.accreditation.models.applications import (
+    ACHIEVED,
+    APPLICATION_STATUSES,
+    AWAITING_VERIFICATION,
+    EDITABLE_STATUSES,
+    IN_PROGRESS,
+    OPEN_STATUSES,
+    RESUBMISSION_REQUESTED,
+    SUBMITTED,
+    WITHDRAWN,
+    Application,
+    ApplicationEvent,
+    ClockReminder,
+    OutcomeJudgement,
+    Workbook,
+)
+from trainhub.accreditation.models.certificates import REVOKED, VALID, Certificate
+from trainhub.accreditation.models.cpd import CpdEntry, ExternalActivity
+from trainhub.accreditation.models.levels import (
+    AccreditationLevel,
+    LevelOutcome,
+    level_courses,
+    level_entry_courses,
+)
+
+__all__ = [
+    "ACHIEVED",
+    "APPLICATION_STATUSES",
+    "AWAITING_VERIFICATION",
+    "EDITABLE_STATUSES",
+    "IN_PROGRESS",
+    "OPEN_STATUSES",
+    "RESUBMISSION_REQUESTED",
+    "REVOKED",
+    "SUBMITTED",
+    "VALID",
+    "WITHDRAWN",
+    "AccreditationLevel",
+    "Application",
+    "ApplicationEvent",
+    "Certificate",
+    "ClockReminder",
+    "CpdEntry",
+    "ExternalActivity",
+    "LevelOutcome",
+    "OutcomeJudgement",
+    "Workbook",
+    "level_courses",
+    "level_entry_courses",
+]

@@ -1,0 +1,68 @@
+"""Certificates: what was certified, frozen at issue, and whether it still stands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
+
+from sqlalchemy import Date, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainhub.extensions import UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from trainhub.auth.models import User
+
+VALID: Final = "valid"
+REVOKED: Final = "revoked"
+CERTIFICATE_KINDS: Final = ("course", "level")
+
+
+class Certificate(db.Model):  # type: ignore[name-defined]
+    """A certificate for a completed course or an awarded level.
+
+    The certified fields are copied at issue, so the verification page always shows what
+    was printed. Revoking flips the status; nothing is ever deleted.
+    """
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The verification code printed on the certificate (and in its QR code).
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
+    level_id: Mapped[int | None] = mapped_column(ForeignKey("accreditation_levels.id"))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    learner_name: Mapped[str] = mapped_column(String(200))
+    achievement: Mapped[str] = mapped_column(String(300))
+    awarded_on: Mapped[dt.date] = mapped_column(Date)
+    issuer: Mapped[str] = mapped_column(String(200))
+    hours: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    credits: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    accrediting_body: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default=VALID)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The certificate this one was reissued in place of.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
+    replaces: Mapped[Certificate | None] = relationship(
+        remote_side=[id], back_populates="replaced_by"
+    )
+    replaced_by: Mapped[list[Certificate]] = relationship(back_populates="replaces")
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == VALID
+
+    @property
+    def display_code(self) -> str:
+        """The code in groups of four, easier to read out and type."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))

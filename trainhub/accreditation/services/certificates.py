@@ -1,0 +1,245 @@
+"""Certificates: issue, verify by code, revoke and reissue; the PDF and its QR code."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Sequence
+
+import segno
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import insert, select
+
+from trainhub.accreditation.models import REVOKED, VALID, Application, Certificate
+from trainhub.accreditation.services import notices
+from trainhub.auth.models import User
+from trainhub.courses.models import Completion, Course
+from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
+from trainhub.extensions import db, utcnow
+from trainhub.mail.services import external_url
+from trainhub.pdf import render_pdf
+
+log = logging.getLogger(__name__)
+
+#: Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12
+_CODE = re.compile(rf"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
+
+
+def normalise_code(text: str) -> str | None:
+    """A typed code in canonical form (spaces, dashes and case forgiven), or None."""
+    code = re.sub(r"[\s\-]", "", text).upper().translate(str.maketrans("OIL", "011"))
+    return code if _CODE.match(code) else None
+
+
+def find_by_code(text: str) -> Certificate | None:
+    code = normalise_code(text)
+    if code is None:
+        return None
+    return db.session.execute(
+        select(Certificate).where(Certificate.code == code)
+    ).scalar_one_or_none()
+
+
+def _new_codes(count: int) -> list[str]:
+    """``count`` fresh codes, checked against the table in one query."""
+    codes: set[str] = set()
+    while len(codes) < count:  # 60 bits each: a clash is a once-in-a-lifetime event
+        wanted = {
+            "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+            for _ in range(count - len(codes))
+        }
+        taken = set(
+            db.session.execute(
+                select(Certificate.code).where(Certificate.code.in_(wanted))
+            ).scalars()
+        )
+        codes |= wanted - taken
+    return sorted(codes)[:count]
+
+
+def _new_code() -> str:
+    return _new_codes(1)[0]
+
+
+def _issue(user: User, code: str | None = None, **fields: object) -> Certificate:
+    certificate = Certificate(
+        code=code or _new_code(),
+        user_id=user.id,
+        learner_name=user.full_name,
+        issuer=current_app.config["CERTIFICATE_ISSUER"],
+        status=VALID,
+        **fields,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    log.info("Certificate %s issued to user %s", certificate.id, user.id)
+    return certificate
+
+
+def issue_for_completions(completions: Sequence[Completion]) -> list[Certificate]:
+    """The certificates of completed courses, in a fixed number of queries however many."""
+    if not completions:
+        return []
+    users = {
+        u.id: u
+        for u in db.session.execute(
+            select(User).where(User.id.in_({c.user_id for c in completions}))
+        ).scalars()
+    }
+    courses = {
+        c.id: c
+        for c in db.session.execute(
+            select(Course).where(Course.id.in_({c.course_id for c in completions}))
+        ).scalars()
+    }
+    rows = []
+    for completion, code in zip(completions, _new_codes(len(completions)), strict=True):
+        course = courses[completion.course_id]
+        rows.append(
+            {
+                "code": code,
+                "user_id": completion.user_id,
+                "learner_name": users[completion.user_id].full_name,
+                "issuer": current_app.config["CERTIFICATE_ISSUER"],
+                "status": VALID,
+                "kind": "course",
+                "course_id": course.id,
+                "achievement": course.title,
+                "awarded_on": completion.completed_on,
+                "hours": course.cpd_hours,
+                "credits": course.credit_value,
+                "accrediting_body": course.accrediting_body,
+            }
+        )
+    # One INSERT for the lot (the ORM would write self-referencing rows one by one).
+    db.session.execute(insert(Certificate), rows)
+    codes = [row["code"] for row in rows]
+    issued = {
+        c.code: c
+        for c in db.session.execute(
+            select(Certificate).where(Certificate.code.in_(codes))
+        ).scalars()
+    }
+    return [issued[code] for code in codes]
+
+
+def issue_for_completion(completion: Completion) -> Certificate:
+    """The certificate of one completed course."""
+    return issue_for_completions([completion])[0]
+
+
+def issue_for_level(application: Application) -> Certificate:
+    """The certificate of an awarded level."""
+    level = application.level
+    assert application.achieved_on is not None
+    return _issue(
+        application.user,
+        kind="level",
+        level_id=level.id,
+        application_id=application.id,
+        achievement=_("Level %(n)d: %(title)s", n=level.number, title=level.title),
+        awarded_on=application.achieved_on,
+        hours=level.cpd_hours,
+        credits=level.credit_value,
+        accrediting_body=level.accrediting_body,
+    )
+
+
+def _revoke(certificate: Certificate, actor: User | None, reason: str) -> None:
+    certificate.status = REVOKED
+    certificate.revoked_at = utcnow()
+    certificate.revoked_by_id = actor.id if actor else None
+    certificate.revoked_reason = reason
+
+
+def _lock(certificate: Certificate) -> None:
+    db.session.execute(
+        select(Certificate.id).where(Certificate.id == certificate.id).with_for_update()
+    )
+    db.session.refresh(certificate)
+
+
+def revoke_certificate(actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """The status flips to revoked, with the reason and date; nothing is deleted."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only an administrator can revoke certificates"))
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationFailed("reason", _("Enter the reason for revoking the certificate"))
+    _lock(certificate)
+    if certificate.status == REVOKED:
+        raise ConflictError(_("This certificate has already been revoked"))
+    _revoke(certificate, actor, reason)
+    db.session.flush()
+    log.info("Certificate %s revoked by %s", certificate.id, actor.id)
+    return certificate
+
+
+def reissue_certificate(actor: User, certificate: Certificate) -> Certificate:
+    """A new certificate (new code, the learner's name as it is now) in place of this one."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only an administrator can reissue certificates"))
+    _lock(certificate)
+    if certificate.replaced_by:
+        raise ConflictError(_("This certificate has already been reissued"))
+    replacement = _issue(
+        certificate.user,
+        kind=certificate.kind,
+        course_id=certificate.course_id,
+        level_id=certificate.level_id,
+        application_id=certificate.application_id,
+        achievement=certificate.achievement,
+        awarded_on=certificate.awarded_on,
+        hours=certificate.hours,
+        credits=certificate.credits,
+        accrediting_body=certificate.accrediting_body,
+        replaces_id=certificate.id,
+    )
+    if certificate.status == VALID:
+        _revoke(
+            certificate,
+            actor,
+            _("Replaced by certificate %(code)s", code=replacement.display_code),
+        )
+    db.session.flush()
+    notices.certificate_reissued(replacement)
+    return replacement
+
+
+def revoke_for_withdrawn_completions(
+    user_ids: Sequence[int], course_id: int, actor: User | None
+) -> None:
+    """Register corrections took completions away: their certificates no longer stand."""
+    query = select(Certificate).where(
+        Certificate.user_id.in_(user_ids),
+        Certificate.course_id == course_id,
+        Certificate.kind == "course",
+        Certificate.status == VALID,
+    )
+    reason = _("The course completion was withdrawn after a register correction")
+    for certificate in db.session.execute(query).scalars():
+        _revoke(certificate, actor, reason)
+    db.session.flush()
+
+
+def verification_url(certificate: Certificate) -> str:
+    return external_url("accreditation.verify_certificate", code=certificate.code)
+
+
+def qr_code_svg_uri(url: str) -> str:
+    """A QR code of ``url`` as an SVG ``data:`` URI (the PDF renderer fetches nothing else)."""
+    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    url = verification_url(certificate)
+    return render_pdf(
+        "accreditation/certificate_pdf.html",
+        certificate=certificate,
+        verify_url=url,
+        qr=qr_code_svg_uri(url),
+    )

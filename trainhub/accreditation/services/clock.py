@@ -1,0 +1,132 @@
+"""The level clock across people: the workforce status list and the daily reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from trainhub.accreditation.models import (
+    ACHIEVED,
+    OPEN_STATUSES,
+    AccreditationLevel,
+    Application,
+    ClockReminder,
+    level_entry_courses,
+)
+from trainhub.accreditation.services import notices
+from trainhub.accreditation.services.applications import Clock, level_clock
+from trainhub.auth.models import User
+from trainhub.courses.models import Completion, local_today
+from trainhub.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OnTheClock:
+    user: User
+    level: AccreditationLevel
+    clock: Clock
+    application: Application | None
+
+
+def people_on_the_clock(today: dt.date | None = None) -> list[OnTheClock]:
+    """Everyone a clocked level's clock runs for, with where it stands.
+
+    The clock runs for a learner with an open application for the level, and for every IFST
+    member once they complete an entry course (R24: "The Level 6 clock starts at core
+    completion"), until the level is awarded.
+    """
+    today = today or local_today()
+    levels = list(
+        db.session.execute(
+            select(AccreditationLevel)
+            .where(
+                AccreditationLevel.is_active.is_(True),
+                (AccreditationLevel.due_after_months.is_not(None))
+                | (AccreditationLevel.overdue_after_months.is_not(None)),
+            )
+            .options(selectinload(AccreditationLevel.entry_courses))
+        ).scalars()
+    )
+    result: list[OnTheClock] = []
+    for level in levels:
+        entry = (
+            select(Completion.user_id, func.min(Completion.completed_on))
+            .join(level_entry_courses, level_entry_courses.c.course_id == Completion.course_id)
+            .where(level_entry_courses.c.level_id == level.id)
+            .group_by(Completion.user_id)
+        )
+        started = {user_id: day for user_id, day in db.session.execute(entry)}
+        applications = {
+            a.user_id: a
+            for a in db.session.execute(
+                select(Application).where(
+                    Application.level_id == level.id,
+                    Application.status.in_((*OPEN_STATUSES, ACHIEVED)),
+                )
+            ).scalars()
+        }
+        achieved = {uid for uid, a in applications.items() if a.status == ACHIEVED}
+        candidates = {uid for uid, a in applications.items() if a.status in OPEN_STATUSES} | set(
+            db.session.execute(
+                select(User.id).where(User.ifst_member.is_(True), User.id.in_(started))
+            ).scalars()
+        )
+        candidates -= achieved
+        if not candidates:
+            continue
+        users = db.session.execute(
+            select(User).where(User.id.in_(candidates), User.active.is_(True))
+        ).scalars()
+        for user in users:
+            application = applications.get(user.id)
+            start = (application.clock_started_on if application else None) or started.get(user.id)
+            clock = level_clock(level, start, today=today)
+            if clock is not None:
+                result.append(OnTheClock(user, level, clock, application))
+    result.sort(key=lambda item: (item.clock.started_on, item.user.full_name))
+    return result
+
+
+def send_reminders(today: dt.date | None = None) -> int:
+    """Send each "due" and "overdue" reminder once per clock start; returns how many were sent."""
+    sent = 0
+    for item in people_on_the_clock(today):
+        kind = item.clock.state
+        if kind not in ("due", "overdue"):
+            continue
+        already = db.session.execute(
+            select(ClockReminder.id).where(
+                ClockReminder.user_id == item.user.id,
+                ClockReminder.level_id == item.level.id,
+                ClockReminder.kind == kind,
+                ClockReminder.clock_started_on == item.clock.started_on,
+            )
+        ).first()
+        if already is not None:
+            continue
+        db.session.execute(
+            ClockReminder.__table__.delete().where(
+                ClockReminder.user_id == item.user.id,
+                ClockReminder.level_id == item.level.id,
+                ClockReminder.kind == kind,
+            )
+        )
+        db.session.add(
+            ClockReminder(
+                user_id=item.user.id,
+                level_id=item.level.id,
+                kind=kind,
+                clock_started_on=item.clock.started_on,
+            )
+        )
+        notices.clock_reminder(item.user, item.level.number, kind, item.clock)
+        sent += 1
+    db.session.flush()
+    log.info("Sent %d accreditation clock reminders", sent)
+    return sent

@@ -1,0 +1,248 @@
+"""The CPD / CQF credit bank: banking, reversal, external activities, yearly totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from trainhub.accreditation.models.cpd import (
+    APPROVED,
+    COURSE,
+    EXTERNAL,
+    LEVEL,
+    PENDING,
+    REJECTED,
+    REVERSAL,
+    CpdEntry,
+    ExternalActivity,
+)
+from trainhub.accreditation.services import notices
+from trainhub.accreditation.services.dates import financial_year
+from trainhub.auth.models import User
+from trainhub.auth.permissions import can_view_training_record
+from trainhub.courses.models import local_today
+from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
+from trainhub.extensions import db, utcnow
+from trainhub.storage import storage
+from trainhub.uploads import EVIDENCE, Upload, check_upload
+
+__all__ = ["COURSE", "EXTERNAL", "LEVEL", "REVERSAL"]
+
+log = logging.getLogger(__name__)
+MAX_HOURS = Decimal(1000)
+
+
+def bank_entry(
+    user: User | int,
+    source: str,
+    occurred_on: dt.date,
+    title: str,
+    *,
+    hours: Decimal | None = None,
+    credits: Decimal | None = None,
+    accrediting_body: str = "",
+    course_id: int | None = None,
+    application_id: int | None = None,
+    activity_id: int | None = None,
+    recorded_by: User | None = None,
+    note: str = "",
+    flush: bool = True,
+) -> CpdEntry:
+    """Add a line to the learner's CPD record (``flush=False``: many lines, one flush later)."""
+    entry = CpdEntry(
+        user_id=user if isinstance(user, int) else user.id,
+        source=source,
+        occurred_on=occurred_on,
+        title=title[:300],
+        hours=hours or Decimal(0),
+        credits=credits or Decimal(0),
+        accrediting_body=accrediting_body,
+        course_id=course_id,
+        application_id=application_id,
+        activity_id=activity_id,
+        recorded_by_id=recorded_by.id if recorded_by else None,
+        note=note,
+    )
+    db.session.add(entry)
+    if flush:
+        db.session.flush()
+    return entry
+
+
+def can_correct_cpd(actor: User) -> bool:
+    return actor.is_admin or actor.has_role("manager")
+
+
+def reverse_entry(actor: User | None, entry: CpdEntry, reason: str) -> CpdEntry:
+    """Cancel a line out with a negative one; the original stays (``actor`` None: the system)."""
+    if actor is not None and not can_correct_cpd(actor):
+        raise PermissionDenied(_("Only a manager or an administrator can correct CPD records"))
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationFailed("reason", _("Enter the reason for the correction"))
+    if entry.source == REVERSAL:
+        raise ValidationFailed("reason", _("A correction cannot itself be reversed"))
+    # The unique reverses_id refuses a second reversal made at the same moment.
+    already = db.session.execute(
+        select(CpdEntry.id).where(CpdEntry.reverses_id == entry.id)
+    ).first()
+    if already is not None:
+        raise ConflictError(_("This line has already been reversed"))
+    reversal = reversal_of(entry, actor, reason)
+    db.session.add(reversal)
+    db.session.flush()
+    # The link was written by id: let ``entry.reversed_by`` load again, or a caller that
+    # read it before (None) would try to reverse the line a second time.
+    db.session.expire(entry, ["reversed_by"])
+    log.info("CPD entry %s reversed by %s", entry.id, actor.id if actor else "the system")
+    return reversal
+
+
+def reversal_of(entry: CpdEntry, actor: User | None, reason: str) -> CpdEntry:
+    """The line that cancels ``entry`` out, in the same financial year (not yet added)."""
+    return CpdEntry(
+        user_id=entry.user_id,
+        source=REVERSAL,
+        occurred_on=entry.occurred_on,
+        title=entry.title,
+        hours=-entry.hours,
+        credits=-entry.credits,
+        accrediting_body=entry.accrediting_body,
+        course_id=entry.course_id,
+        application_id=entry.application_id,
+        activity_id=entry.activity_id,
+        reverses_id=entry.id,
+        recorded_by_id=actor.id if actor else None,
+        note=reason,
+    )
+
+
+def ledger(user: User) -> list[CpdEntry]:
+    """Every line of the learner's record, in date order."""
+    query = (
+        select(CpdEntry)
+        .where(CpdEntry.user_id == user.id)
+        .order_by(CpdEntry.occurred_on, CpdEntry.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+@dataclass(frozen=True)
+class YearTotal:
+    start_year: int
+    hours: Decimal
+    credits: Decimal
+
+
+def totals_by_year(entries: Iterable[CpdEntry]) -> list[YearTotal]:
+    """Hours and credits per financial year (April to March), latest year first."""
+    hours: dict[int, Decimal] = defaultdict(Decimal)
+    credits: dict[int, Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        year = financial_year(entry.occurred_on)
+        hours[year] += entry.hours
+        credits[year] += entry.credits
+    return [YearTotal(y, hours[y], credits[y]) for y in sorted(hours, reverse=True)]
+
+
+@dataclass
+class ActivityInput:
+    title: str
+    occurred_on: dt.date | None
+    hours: Decimal | None
+    credits: Decimal | None = None
+    provider: str = ""
+    accrediting_body: str = ""
+    description: str = ""
+
+
+def log_activity(actor: User, data: ActivityInput, evidence: Upload | None) -> ExternalActivity:
+    """A learner records learning done elsewhere, with evidence, for approval."""
+    title = " ".join(data.title.split())
+    if not title:
+        raise ValidationFailed("title", _("Enter what the activity was"))
+    if data.occurred_on is None:
+        raise ValidationFailed("occurred_on", _("Enter the date of the activity"))
+    if data.occurred_on > local_today():
+        raise ValidationFailed(
+            "occurred_on", _("The date of the activity must be today or in the past")
+        )
+    if data.hours is None or not Decimal(0) < data.hours <= MAX_HOURS:
+        raise ValidationFailed(
+            "hours", _("Enter the hours of learning, more than 0 and up to 1000")
+        )
+    if data.credits is not None and not Decimal(0) <= data.credits <= MAX_HOURS:
+        raise ValidationFailed("credits", _("Enter credits between 0 and 1000, or leave it empty"))
+    checked = check_upload(
+        evidence, EVIDENCE, current_app.config["UPLOAD_MAX_BYTES"], field="evidence"
+    )
+    key = storage().save(checked.data)
+    activity = ExternalActivity(
+        user_id=actor.id,
+        title=title[:300],
+        provider=data.provider.strip()[:200],
+        occurred_on=data.occurred_on,
+        hours=data.hours,
+        credits=data.credits or Decimal(0),
+        accrediting_body=data.accrediting_body.strip()[:200],
+        description=data.description.strip(),
+        evidence_filename=checked.filename,
+        evidence_content_type=checked.content_type,
+        evidence_size=checked.size,
+        evidence_key=key,
+        status=PENDING,
+    )
+    db.session.add(activity)
+    db.session.flush()
+    notices.activity_logged(activity, actor)
+    return activity
+
+
+def can_decide_activity(actor: User, activity: ExternalActivity) -> bool:
+    """Whoever may read the learner's training record (supervisor, their organisation's
+    managers, admins); never the learner."""
+    return actor.id != activity.user_id and can_view_training_record(actor, activity.user)
+
+
+def decide_activity(
+    actor: User, activity: ExternalActivity, approve: bool, note: str = ""
+) -> ExternalActivity:
+    """Approve (the hours go into the ledger) or turn down an external activity."""
+    if not can_decide_activity(actor, activity):
+        raise PermissionDenied(_("Only the learner's supervisor or a manager can approve this"))
+    db.session.execute(
+        select(ExternalActivity.id).where(ExternalActivity.id == activity.id).with_for_update()
+    )
+    db.session.refresh(activity)
+    if activity.status != PENDING:
+        raise ConflictError(_("This activity has already been decided"))
+    note = note.strip()
+    if not approve and not note:
+        raise ValidationFailed("note", _("Say why the activity cannot be counted"))
+    activity.status = APPROVED if approve else REJECTED
+    activity.decided_by_id = actor.id
+    activity.decided_at = utcnow()
+    activity.decision_note = note
+    if approve:
+        bank_entry(
+            activity.user,
+            EXTERNAL,
+            activity.occurred_on,
+            activity.title,
+            hours=activity.hours,
+            credits=activity.credits,
+            accrediting_body=activity.accrediting_body,
+            activity_id=activity.id,
+            recorded_by=actor,
+        )
+    db.session.flush()
+    notices.activity_decided(activity)
+    return activity

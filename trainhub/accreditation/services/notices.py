@@ -1,0 +1,211 @@
+"""The messages accreditation sends through the outbox, each in the recipient's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from trainhub.auth.models import User, UserRole
+from trainhub.extensions import db
+from trainhub.mail.services import external_url, queue_templated_mail
+
+if TYPE_CHECKING:
+    from trainhub.accreditation.models import (
+        Application,
+        Certificate,
+        ExternalActivity,
+        LevelOutcome,
+        OutcomeJudgement,
+    )
+    from trainhub.accreditation.services.applications import Clock
+
+
+def _assessors(excluding: Iterable[int | None] = ()) -> list[User]:
+    skip = {i for i in excluding if i is not None}
+    query = (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "assessor", User.active.is_(True))
+        .order_by(User.id)
+    )
+    return [u for u in db.session.execute(query).scalars() if u.id not in skip]
+
+
+def _application_context(application: Application, **extra: Any) -> dict[str, Any]:
+    return {
+        "application": application,
+        "level": application.level,
+        "learner": application.user,
+        "link": external_url("accreditation.application_detail", application_id=application.id),
+        **extra,
+    }
+
+
+def _level_subject(application: Application, text: str) -> str:
+    return f"{text}: " + _("Level %(n)d", n=application.level.number)
+
+
+def submission_received(application: Application) -> None:
+    """A receipt to the learner; the assigned assessor, or every assessor, told it is waiting."""
+    queue_templated_mail(
+        application.user,
+        "application_received",
+        lambda: _level_subject(application, _("Workbook received")),
+        _application_context(application),
+    )
+    if application.assessor is not None:
+        assessors = [application.assessor]
+    else:
+        assessors = _assessors(excluding=[application.user_id])
+    for assessor in assessors:
+        queue_templated_mail(
+            assessor,
+            "application_to_assess",
+            lambda: _level_subject(application, _("A workbook to assess")),
+            _application_context(application, link=external_url("accreditation.assessment_queue"))
+            if application.assessor is None
+            else _application_context(application),
+        )
+
+
+def assessor_assigned(application: Application) -> None:
+    if application.assessor is None:
+        return
+    queue_templated_mail(
+        application.assessor,
+        "application_assigned",
+        lambda: _level_subject(application, _("Assigned to you")),
+        _application_context(application),
+    )
+
+
+def resubmission_requested(
+    application: Application,
+    not_met: list[LevelOutcome],
+    judgements: Mapping[int, OutcomeJudgement],
+    note: str,
+) -> None:
+    queue_templated_mail(
+        application.user,
+        "application_resubmit",
+        lambda: _level_subject(application, _("More evidence needed")),
+        _application_context(
+            application,
+            not_met=[(o, judgements[o.id].comment) for o in not_met],
+            note=note,
+        ),
+    )
+
+
+def verification_needed(application: Application) -> None:
+    for assessor in _assessors(excluding=[application.user_id, application.assessor_id]):
+        queue_templated_mail(
+            assessor,
+            "application_to_verify",
+            lambda: _level_subject(application, _("An award to verify")),
+            _application_context(application, link=external_url("accreditation.assessment_queue")),
+        )
+
+
+def verification_declined(application: Application, note: str) -> None:
+    if application.assessor is None:
+        return
+    queue_templated_mail(
+        application.assessor,
+        "application_verification_declined",
+        lambda: _level_subject(application, _("Award not verified")),
+        _application_context(application, note=note),
+    )
+
+
+def level_awarded(application: Application, certificate: Certificate) -> None:
+    context = _application_context(
+        application,
+        certificate=certificate,
+        certificates_link=external_url("accreditation.my_certificates"),
+    )
+    queue_templated_mail(
+        application.user,
+        "level_awarded",
+        lambda: _level_subject(application, _("Congratulations")),
+        context,
+    )
+    supervisor = application.user.supervisor
+    if supervisor is not None and supervisor.active:
+        queue_templated_mail(
+            supervisor,
+            "level_awarded_supervisor",
+            lambda: _level_subject(
+                application, _("Award for %(name)s", name=application.user.full_name)
+            ),
+            {
+                **context,
+                "link": external_url("accreditation.person_record", user_id=application.user_id),
+            },
+        )
+
+
+def clock_reminder(user: User, level_number: int, kind: str, clock: Clock) -> None:
+    """A Level 6 "due" or "overdue" reminder to the learner and their supervisor."""
+    context = {
+        "learner": user,
+        "level_number": level_number,
+        "kind": kind,
+        "clock": clock,
+        "link": external_url("accreditation.my_accreditation"),
+    }
+
+    def subject() -> str:
+        if kind == "overdue":
+            return _("Level %(n)d accreditation overdue", n=level_number)
+        return _("Level %(n)d accreditation due", n=level_number)
+
+    queue_templated_mail(user, "clock_reminder", subject, context)
+    if user.supervisor is not None and user.supervisor.active:
+        queue_templated_mail(
+            user.supervisor,
+            "clock_reminder_supervisor",
+            subject,
+            {**context, "link": external_url("accreditation.person_record", user_id=user.id)},
+        )
+
+
+def activity_logged(activity: ExternalActivity, learner: User) -> None:
+    supervisor = learner.supervisor
+    if supervisor is None or not supervisor.active:
+        return
+    queue_templated_mail(
+        supervisor,
+        "activity_logged",
+        lambda: _("CPD to approve for %(name)s", name=learner.full_name),
+        {
+            "activity": activity,
+            "learner": learner,
+            "link": external_url("accreditation.cpd_approvals"),
+        },
+    )
+
+
+def activity_decided(activity: ExternalActivity) -> None:
+    queue_templated_mail(
+        activity.user,
+        "activity_decided",
+        lambda: (
+            _("CPD activity approved")
+            if activity.status == "approved"
+            else _("CPD activity not approved")
+        ),
+        {"activity": activity, "link": external_url("accreditation.my_cpd")},
+    )
+
+
+def certificate_reissued(certificate: Certificate) -> None:
+    queue_templated_mail(
+        certificate.user,
+        "certificate_reissued",
+        lambda: _("Your new certificate: %(title)s", title=certificate.achievement),
+        {"certificate": certificate, "link": external_url("accreditation.my_certificates")},
+    )
