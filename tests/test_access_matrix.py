@@ -17,11 +17,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from flask import Flask
 
+from tests.accreditation.helpers import (
+    assessor,
+    claimed,
+    complete,
+    judge_all,
+    level,
+    pdf,
+    submitted,
+)
 from tests.conftest import login
 from tests.factories import (
     make_booking,
@@ -31,6 +41,15 @@ from tests.factories import (
     make_user,
     make_venue,
 )
+from trainhub.accreditation.models import Certificate, CpdEntry
+from trainhub.accreditation.services import LevelInput, save_level
+from trainhub.accreditation.services.applications import (
+    start_application,
+    submit_application,
+    upload_workbook,
+)
+from trainhub.accreditation.services.assessment import claim_application, decide_application
+from trainhub.accreditation.services.cpd import ActivityInput, log_activity
 from trainhub.auth.services import make_reset_token
 from trainhub.courses.models import Cohort, CohortPresenter, local_today
 from trainhub.courses.services.calendars import feed_token
@@ -73,6 +92,21 @@ class World:
     feed_token: str
     #: A learner with no booking on the open cohort, for staff to book.
     other_email: str
+    #: The learner's Level 3 application: submitted with a workbook, no assessor yet.
+    application_id: int
+    #: The learner's Level 2 application, awarded by the matrix's assessor (workbook version 1).
+    awarded_id: int
+    #: Someone else's application the matrix's assessor has claimed and is assessing.
+    assessed_id: int
+    #: Someone else's award on a level that needs verifying, recommended by another assessor.
+    verify_id: int
+    #: The learner's certificate of the Level 2 award.
+    certificate_code: str
+    certificate_id: int
+    #: A line of the learner's CPD record (the core course completed).
+    entry_id: int
+    #: Learning the learner did elsewhere, with evidence, waiting for approval.
+    activity_id: int
 
     def fresh_presenter(self) -> int:
         """A new external presenter on the open cohort."""
@@ -89,6 +123,19 @@ class World:
         make_booking(db.session.get_one(Cohort, self.earlier_id), person)
         db.session.commit()
         return person.email
+
+    def fresh_submitted(self) -> int:
+        """Someone else's submitted application, waiting for an assessor to claim it."""
+        application = submitted(3)
+        db.session.commit()
+        return application.id
+
+    def fresh_judged(self) -> int:
+        """Someone else's application the matrix's assessor has judged met throughout."""
+        application, by = claimed(3, by=self.users["assessor"])
+        judge_all(by, application)
+        db.session.commit()
+        return application.id
 
 
 def everyone(outcome: str) -> dict[str, str]:
@@ -109,6 +156,9 @@ GUEST_ONLY = {**everyone("away"), "anonymous": "ok"}
 STAFF = ("trainer", "manager", "admin")
 #: A learner's booking: the learner, and the staff who run the cohort.
 BOOKING = only(("learner", *STAFF))
+#: Who reads a learner's record besides the learner: their supervisor, their own
+#: organisation's managers and admins (R29, R49).
+READERS = ("supervisor", "manager", "admin")
 
 
 @dataclass
@@ -251,6 +301,97 @@ MATRIX: dict[str, Route] = {
         {"approve": "y"},
     ),
     "courses.clash_overrides": Route(lambda w: "/cohorts/overrides", only(("manager", "admin"))),
+    # Accreditation: the learner's side (their supervisor and managers read along).
+    "accreditation.my_accreditation": Route(lambda w: "/my/accreditation", SIGNED_IN),
+    "accreditation.apply": Route(lambda w: "/my/accreditation/apply", SIGNED_IN),
+    "accreditation.application_detail": Route(
+        lambda w: f"/applications/{w.application_id}", only(("learner", *READERS, "assessor"))
+    ),
+    "accreditation.workbook_upload": Route(
+        lambda w: f"/applications/{w.application_id}/workbooks/new", only(("learner",))
+    ),
+    # Workbooks: the learner, the assigned assessor and admins (R48); nobody else.
+    "accreditation.workbook_download": Route(
+        lambda w: f"/applications/{w.awarded_id}/workbooks/1",
+        only(("learner", "assessor", "admin")),
+    ),
+    "accreditation.application_submit": Route(
+        lambda w: f"/applications/{w.application_id}/submit", only(("learner",))
+    ),
+    "accreditation.application_withdraw": Route(
+        lambda w: f"/applications/{w.application_id}/withdraw", only(("learner", "admin"))
+    ),
+    # Assessment: assessors only, never their own (R26); admins assign.
+    "accreditation.assessment_queue": Route(lambda w: "/assessment", only(("assessor",))),
+    "accreditation.application_claim": Route(
+        lambda w: f"/applications/{w.fresh_submitted()}/claim",
+        only(("assessor",), "away"),
+        "POST",
+    ),
+    "accreditation.application_assign": Route(
+        lambda w: f"/applications/{w.application_id}/assign", only(("admin",))
+    ),
+    "accreditation.application_assess": Route(
+        lambda w: f"/applications/{w.assessed_id}/assess", only(("assessor",))
+    ),
+    "accreditation.application_decide": Route(
+        lambda w: f"/applications/{w.fresh_judged()}/decide",
+        only(("assessor",), "away"),
+        "POST",
+        {"decision": "achieved"},
+    ),
+    "accreditation.application_verify": Route(
+        lambda w: f"/applications/{w.verify_id}/verify", only(("assessor",))
+    ),
+    # The CPD record: the learner, their supervisor, their organisation's managers, admins.
+    "accreditation.my_cpd": Route(lambda w: "/my/cpd", SIGNED_IN),
+    "accreditation.cpd_statement_pdf": Route(
+        lambda w: f"/people/{w.subject_id}/cpd/statement.pdf", only(("learner", *READERS))
+    ),
+    "accreditation.cpd_statement_csv": Route(
+        lambda w: f"/people/{w.subject_id}/cpd/statement.csv", only(("learner", *READERS))
+    ),
+    "accreditation.activity_new": Route(lambda w: "/my/cpd/activities/new", SIGNED_IN),
+    "accreditation.activity_evidence": Route(
+        lambda w: f"/cpd/activities/{w.activity_id}/evidence", only(("learner", *READERS))
+    ),
+    "accreditation.cpd_approvals": Route(lambda w: "/cpd/approvals", only(READERS)),
+    # Never the learner's own activity.
+    "accreditation.activity_decide": Route(
+        lambda w: f"/cpd/activities/{w.activity_id}/decide", only(READERS)
+    ),
+    "accreditation.cpd_entry_reverse": Route(
+        lambda w: f"/cpd/entries/{w.entry_id}/reverse", only(("manager", "admin"))
+    ),
+    # Certificates: the learner's and those who read their record; checking one is public.
+    "accreditation.my_certificates": Route(lambda w: "/my/certificates", SIGNED_IN),
+    "accreditation.certificate_pdf": Route(
+        lambda w: f"/certificates/{w.certificate_code}.pdf", only(("learner", *READERS))
+    ),
+    "accreditation.certificate_badge": Route(
+        lambda w: f"/certificates/{w.certificate_code}/badge.json", only(("learner", *READERS))
+    ),
+    "accreditation.verify_lookup": Route(lambda w: "/verify", everyone("ok")),
+    "accreditation.verify_certificate": Route(
+        lambda w: f"/verify/{w.certificate_code}", everyone("ok")
+    ),
+    "accreditation.certificate_status": Route(
+        lambda w: f"/certificates/{w.certificate_code}/status", everyone("ok")
+    ),
+    "accreditation.admin_certificates": Route(lambda w: "/admin/certificates", only(("admin",))),
+    "accreditation.certificate_revoke": Route(
+        lambda w: f"/admin/certificates/{w.certificate_id}/revoke", only(("admin",))
+    ),
+    "accreditation.certificate_reissue": Route(
+        lambda w: f"/admin/certificates/{w.certificate_id}/reissue", only(("admin",))
+    ),
+    # People's accreditation: read-only for their supervisor and their organisation's managers.
+    "accreditation.person_record": Route(
+        lambda w: f"/people/{w.subject_id}/accreditation", only(("learner", *READERS))
+    ),
+    "accreditation.accreditation_progress": Route(
+        lambda w: "/accreditation/progress", only(("manager", "admin"))
+    ),
 }
 
 
@@ -304,11 +445,58 @@ def world(app: Flask, catalogue: None) -> World:
         offer_id=offered.id,
         feed_token=feed_token(users["learner"]),
         other_email=make_user(roles=["learner"]).email,
+        **accreditation_objects(users),
     )
     db.session.flush()
     world.message_id = message.id
     db.session.commit()
     return world
+
+
+def accreditation_objects(users: dict[str, Any]) -> dict[str, Any]:
+    """The learner's applications, certificate, CPD line and activity; others' to assess."""
+    person, matrix_assessor = users["learner"], users["assessor"]
+    # Level 2 (no course needed), awarded by the matrix's assessor: a certificate, a CPD line.
+    awarded = start_application(person, level(2))
+    upload_workbook(person, awarded, pdf("level-2.pdf"), anonymised=True)
+    submit_application(person, awarded)
+    claim_application(matrix_assessor, awarded)
+    judge_all(matrix_assessor, awarded)
+    decide_application(matrix_assessor, awarded, True)
+    certificate = db.session.execute(
+        db.select(Certificate).where(Certificate.application_id == awarded.id)
+    ).scalar_one()
+    # The core completed (a course certificate and a CPD line), then Level 3 submitted.
+    complete(person, "IFSS-CORE", local_today() - timedelta(days=30), announce=True)
+    entry_id = db.session.execute(
+        db.select(CpdEntry.id).where(CpdEntry.user_id == person.id, CpdEntry.source == "course")
+    ).scalar_one()
+    current = submitted(3, person)
+    assessed, _by = claimed(3, by=matrix_assessor)
+    # A level whose awards a second assessor verifies: recommended by someone else.
+    verified_level = save_level(
+        users["admin"],
+        None,
+        LevelInput(5, "Verified level", ["One", "Two"], requires_verification=True),
+    )
+    to_verify, other_assessor = claimed(verified_level.number, by=assessor())
+    judge_all(other_assessor, to_verify)
+    decide_application(other_assessor, to_verify, True)
+    activity = log_activity(
+        person,
+        ActivityInput("Motivational interviewing", local_today(), Decimal(3), provider="Elsewhere"),
+        pdf("attendance.pdf"),
+    )
+    return {
+        "application_id": current.id,
+        "awarded_id": awarded.id,
+        "assessed_id": assessed.id,
+        "verify_id": to_verify.id,
+        "certificate_code": certificate.code,
+        "certificate_id": certificate.id,
+        "entry_id": entry_id,
+        "activity_id": activity.id,
+    }
 
 
 def test_every_endpoint_is_in_the_matrix(app: Flask) -> None:

@@ -39,6 +39,14 @@ def navigation() -> list[dict[str, Any]]:
     if current_user.is_authenticated:
         items.insert(0, (_("Home"), url_for("home.index"), True))
         items.append((_("My bookings"), url_for("courses.my_bookings"), True))
+        items.append((_("Accreditation"), url_for("accreditation.my_accreditation"), True))
+        items.append(
+            (
+                _("Assessment"),
+                url_for("accreditation.assessment_queue"),
+                current_user.has_role("assessor"),
+            )
+        )
         items.append(
             (
                 _("Cohorts"),
@@ -69,7 +77,8 @@ def _date(value: date | datetime | None, fmt: str = "long") -> str:
         return ""
     if isinstance(value, datetime):
         return format_datetime(value, "d MMMM yyyy, HH:mm" if fmt == "long" else fmt)
-    return format_date(value, fmt)
+    # "long" is "October 6, 2026" in Babel's English: write dates the UK way, as datetimes are.
+    return format_date(value, "d MMMM yyyy" if fmt == "long" else fmt)
 
 
 def init_app(app: Flask) -> None:

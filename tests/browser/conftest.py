@@ -132,13 +132,18 @@ def _serve(app: Flask) -> BaseWSGIServer:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """trainhub with the catalogue and demo data, on http://127.0.0.1:<port>; yields the URL."""
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The module's trainhub, its database migrated and seeded with the catalogue and demo data.
+
+    A journey module that needs records of its own adds them through this app (in an app
+    context, committed) before its first page loads.
+    """
     from trainhub.accreditation.services import seed_levels
     from trainhub.courses.services.catalogue import seed_courses
     from trainhub.demo import create_demo
 
-    database = tmp_path_factory.mktemp("browser") / "trainhub.sqlite"
+    folder = tmp_path_factory.mktemp("browser")
+    database = folder / "trainhub.sqlite"
     app = create_app(
         {
             "ENV": "development",  # plain http on loopback: no Secure cookies
@@ -147,6 +152,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "WTF_CSRF_ENABLED": True,
             "SELF_REGISTRATION": True,
             "OUTBOX_SHOW_BODIES": True,
+            "UPLOAD_FOLDER": str(folder / "uploads"),  # workbooks and evidence, not instance/
         }
     )
     with app.app_context():
@@ -156,7 +162,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         create_demo()
         db.session.commit()
         db.session.remove()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
 
+
+@pytest.fixture(scope="module")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """The module's trainhub served on http://127.0.0.1:<port>; yields the URL."""
+    app = live_app
     server = _serve(app)
     base_url = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = base_url  # links in e-mails point at this server
@@ -168,8 +184,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
 
 
 # axe-core --------------------------------------------------------------------------------------

@@ -306,7 +306,7 @@ def test_admin_manages_accounts_levels_and_imports(visitor: Visitor) -> None:
 
     # Accreditation levels: add Level 5 with its outcomes.
     visitor.nav("Administration")
-    visitor.click_link("Accreditation levels")
+    visitor.click_link("Accreditation levels, the courses that open them and their equivalents")
     visitor.follow(visitor.main.get_by_role("button", name="Add a level"))
     page.get_by_label("Level number").fill("5")
     page.get_by_label("Title").fill("Leading family support practice")

@@ -1,19 +1,26 @@
-"""Accreditation level forms."""
+"""Accreditation forms: levels, applications, assessment, CPD and certificates."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import NumberRange
 
+from trainhub.accreditation.models import LevelOutcome
 from trainhub.forms import (
     Checkbox,
     Checkboxes,
+    Date,
     Decimal,
+    File,
     InputRequired,
     Integer,
     Length,
     Optional,
+    Radios,
+    Select,
     Submit,
     Text,
     TextArea,
@@ -45,8 +52,194 @@ class LevelForm(FlaskForm):
         places=2,
         validators=[Optional(), NumberRange(min=0, max=1000)],
     )
+    cpd_hours = Decimal(
+        _l("CPD hours banked with the award (optional)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=1000)],
+    )
     course_ids = Checkboxes(
         _l("Courses that teach these outcomes (optional)"), coerce=int, validators=[Optional()]
     )
+    entry_course_ids = Checkboxes(
+        _l("Courses that open this level (optional)"),
+        description=_l(
+            "A learner must have completed one of these before applying: the core course, "
+            "or a course you count as its equivalent. Leave all unticked when anyone can apply."
+        ),
+        coerce=int,
+        validators=[Optional()],
+    )
+    requires_verification = Checkbox(
+        _l("A second assessor must verify each award (internal verification)")
+    )
+    due_after_months = Integer(
+        _l("Award due after (months, optional)"),
+        description=_l("Counted from completing the course that opens the level."),
+        validators=[Optional(), NumberRange(min=1, max=60, message=_l("Enter 1 to 60 months"))],
+    )
+    overdue_after_months = Integer(
+        _l("Award overdue after (months, optional)"),
+        validators=[Optional(), NumberRange(min=1, max=60, message=_l("Enter 1 to 60 months"))],
+    )
     is_active = Checkbox(_l("Learners can apply for this level"), default=True)
     submit = Submit(_l("Save level"))
+
+
+class ApplyForm(FlaskForm):
+    level_id = Radios(
+        _l("Which level are you applying for?"),
+        coerce=int,
+        validators=[InputRequired(_l("Choose a level"))],
+    )
+    submit = Submit(_l("Start my application"))
+
+
+class WorkbookUploadForm(FlaskForm):
+    #: The description (types and size limit) is set by the view from the configuration.
+    file = File(_l("Workbook"))
+    anonymised = Checkbox(
+        _l(
+            "I confirm that case material in this workbook is anonymised: it does not identify "
+            "any family or child"
+        )
+    )
+    submit = Submit(_l("Upload workbook"))
+
+
+class ConfirmForm(FlaskForm):
+    submit = Submit(_l("Confirm"))
+
+
+class ReasonForm(FlaskForm):
+    reason = TextArea(
+        _l("Reason"),
+        validators=[required(_l("Enter the reason")), Length(max=2000)],
+        render_kw={"rows": 3},
+    )
+    submit = Submit(_l("Confirm"))
+
+
+class AssignForm(FlaskForm):
+    assessor_id = Select(
+        _l("Assessor"), coerce=int, validators=[InputRequired(_l("Choose an assessor"))]
+    )
+    submit = Submit(_l("Assign"))
+
+
+MET_CHOICES = [("met", _l("Met")), ("not_met", _l("Not yet met"))]
+
+
+def judgement_form(outcomes: list[LevelOutcome], formdata: Any = None) -> FlaskForm:
+    """A form with a met / not yet met choice and a comment for each learning outcome."""
+
+    class JudgementForm(FlaskForm):
+        submit = Submit(_l("Save judgements"))
+
+    for outcome in outcomes:
+        setattr(
+            JudgementForm,
+            f"met_{outcome.id}",
+            Radios(
+                _l("Outcome %(n)d", n=outcome.position),
+                choices=MET_CHOICES,
+                validators=[InputRequired(_l("Choose met or not yet met"))],
+            ),
+        )
+        setattr(
+            JudgementForm,
+            f"comment_{outcome.id}",
+            TextArea(
+                _l("Comment on outcome %(n)d", n=outcome.position),
+                validators=[Optional(), Length(max=4000)],
+                render_kw={"rows": 2},
+            ),
+        )
+    return JudgementForm(formdata=formdata) if formdata is not None else JudgementForm()
+
+
+class DecisionForm(FlaskForm):
+    decision = Radios(
+        _l("Decision"),
+        choices=[
+            ("achieved", _l("Every outcome is met: award the level")),
+            ("resubmit", _l("Ask the learner to resubmit")),
+        ],
+        validators=[InputRequired(_l("Choose a decision"))],
+    )
+    note = TextArea(
+        _l("Note to the learner (optional)"),
+        validators=[Optional(), Length(max=4000)],
+        render_kw={"rows": 3},
+    )
+    submit = Submit(_l("Record decision"))
+
+
+class VerifyForm(FlaskForm):
+    decision = Radios(
+        _l("Does the award stand?"),
+        choices=[
+            ("confirm", _l("Yes, confirm the award")),
+            ("decline", _l("No, send it back to the assessor")),
+        ],
+        validators=[InputRequired(_l("Choose whether the award stands"))],
+    )
+    note = TextArea(
+        _l("Note (needed when you send it back)"),
+        validators=[Optional(), Length(max=4000)],
+        render_kw={"rows": 3},
+    )
+    submit = Submit(_l("Record verification"))
+
+
+class ActivityForm(FlaskForm):
+    title = Text(
+        _l("What was the activity?"),
+        validators=[required(_l("Enter what the activity was")), Length(max=300)],
+    )
+    provider = Text(_l("Provider (optional)"), validators=[Optional(), Length(max=200)])
+    occurred_on = Date(
+        _l("Date"),
+        description=_l("For example, 27 3 2026"),
+        validators=[InputRequired(_l("Enter the date of the activity"))],
+    )
+    hours = Decimal(
+        _l("Hours of learning"),
+        places=2,
+        validators=[InputRequired(_l("Enter the hours of learning, like 3.5"))],
+    )
+    credits = Decimal(_l("CQF credits (optional)"), places=2, validators=[Optional()])
+    accrediting_body = Text(
+        _l("Accrediting body (optional)"), validators=[Optional(), Length(max=200)]
+    )
+    description = TextArea(
+        _l("What you learned (optional)"), validators=[Optional(), Length(max=4000)]
+    )
+    evidence = File(_l("Evidence"))
+    submit = Submit(_l("Send for approval"))
+
+
+class ActivityDecisionForm(FlaskForm):
+    decision = Radios(
+        _l("Can this activity count towards the CPD record?"),
+        choices=[("approve", _l("Yes, approve it")), ("reject", _l("No"))],
+        validators=[InputRequired(_l("Choose whether to approve the activity"))],
+    )
+    note = TextArea(
+        _l("Note to the learner (needed when you say no)"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 3},
+    )
+    submit = Submit(_l("Record decision"))
+
+
+class CodeForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form; it changes nothing
+
+    code = Text(
+        _l("Verification code"),
+        description=_l("The 12 characters printed on the certificate, like 7KQ2-M9XH-3TVA"),
+        validators=[required(_l("Enter the verification code"))],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    submit = Submit(_l("Check certificate"))

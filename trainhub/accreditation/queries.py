@@ -1,11 +1,24 @@
-"""Read-side helpers for accreditation levels."""
+"""Read-side helpers for accreditation pages."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from trainhub.accreditation.models import AccreditationLevel, level_courses
+from trainhub.accreditation.models import (
+    AWAITING_VERIFICATION,
+    SUBMITTED,
+    AccreditationLevel,
+    Application,
+    ApplicationEvent,
+    Certificate,
+    CpdEntry,
+    ExternalActivity,
+    OutcomeJudgement,
+    level_courses,
+)
+from trainhub.accreditation.models.cpd import PENDING
+from trainhub.auth.models import User, UserRole
 from trainhub.extensions import db
 
 
@@ -29,3 +42,155 @@ def levels_taught_by(course_id: int) -> list[AccreditationLevel]:
         .options(selectinload(AccreditationLevel.outcomes))
     )
     return list(db.session.execute(query).scalars())
+
+
+def active_levels_with_entry() -> list[AccreditationLevel]:
+    query = (
+        select(AccreditationLevel)
+        .where(AccreditationLevel.is_active.is_(True))
+        .order_by(AccreditationLevel.number)
+        .options(
+            selectinload(AccreditationLevel.entry_courses),
+            selectinload(AccreditationLevel.outcomes),
+        )
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def applications_of(user_id: int) -> list[Application]:
+    query = (
+        select(Application)
+        .where(Application.user_id == user_id)
+        .order_by(Application.created_at.desc(), Application.id.desc())
+        .options(joinedload(Application.level))
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def application_for_page(application_id: int) -> Application | None:
+    """An application with what its page shows, in a fixed number of queries."""
+    query = (
+        select(Application)
+        .where(Application.id == application_id)
+        .options(
+            joinedload(Application.user),
+            joinedload(Application.level).selectinload(AccreditationLevel.outcomes),
+            joinedload(Application.assessor),
+            joinedload(Application.verifier),
+            selectinload(Application.workbooks),
+            selectinload(Application.judgements).options(
+                joinedload(OutcomeJudgement.assessor), joinedload(OutcomeJudgement.outcome)
+            ),
+            selectinload(Application.events).joinedload(ApplicationEvent.actor),
+        )
+    )
+    return db.session.execute(query).unique().scalar_one_or_none()
+
+
+QUEUES = ("waiting", "mine", "verify")
+
+
+def assessment_queue(actor: User, queue: str, level_id: int | None) -> Select[Application]:
+    """Oldest submission first: waiting for anyone, claimed by me, or awaiting verification."""
+    query = (
+        select(Application)
+        .where(Application.user_id != actor.id)
+        .options(joinedload(Application.user), joinedload(Application.level))
+        .order_by(Application.submitted_at, Application.id)
+    )
+    if queue == "mine":
+        query = query.where(Application.status == SUBMITTED, Application.assessor_id == actor.id)
+    elif queue == "verify":
+        query = query.where(
+            Application.status == AWAITING_VERIFICATION,
+            (Application.assessor_id != actor.id) | Application.assessor_id.is_(None),
+        )
+    else:
+        query = query.where(Application.status == SUBMITTED, Application.assessor_id.is_(None))
+    if level_id:
+        query = query.where(Application.level_id == level_id)
+    return query
+
+
+def queue_counts(actor: User) -> dict[str, int]:
+    counts = {}
+    for name in QUEUES:
+        inner = assessment_queue(actor, name, None).order_by(None).options()
+        counts[name] = db.session.execute(
+            select(func.count()).select_from(inner.with_only_columns(Application.id).subquery())
+        ).scalar_one()
+    return counts
+
+
+def assessor_choices(excluding_user_id: int) -> list[tuple[int, str]]:
+    query = (
+        select(User.id, User.full_name)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "assessor", User.active.is_(True), User.id != excluding_user_id)
+        .order_by(User.full_name)
+    )
+    return [(uid, name) for uid, name in db.session.execute(query)]
+
+
+def certificates_of(user_id: int) -> list[Certificate]:
+    query = (
+        select(Certificate)
+        .where(Certificate.user_id == user_id)
+        .order_by(Certificate.awarded_on.desc(), Certificate.id.desc())
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def certificates_search(search: str, code: str | None) -> Select[Certificate]:
+    """Certificates whose learner's name contains ``search``, or with the (normalised) code;
+    each with its replacement loaded (the list offers "Reissue" only when there is none)."""
+    query = (
+        select(Certificate)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        .options(selectinload(Certificate.replaced_by))
+    )
+    search = search.strip()
+    if search:
+        pattern = f"%{search.lower()}%"
+        name_matches = func.lower(Certificate.learner_name).like(pattern)
+        query = query.where(name_matches | (Certificate.code == code) if code else name_matches)
+    return query
+
+
+def cpd_ledger(user_id: int) -> list[CpdEntry]:
+    """The learner's CPD lines in date order (as ``services.cpd.ledger``), each with its
+    reversal loaded: the page offers "Reverse" only on lines not reversed yet."""
+    query = (
+        select(CpdEntry)
+        .where(CpdEntry.user_id == user_id)
+        .order_by(CpdEntry.occurred_on, CpdEntry.id)
+        .options(selectinload(CpdEntry.reversed_by))
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def activities_of(user_id: int) -> list[ExternalActivity]:
+    query = (
+        select(ExternalActivity)
+        .where(ExternalActivity.user_id == user_id)
+        .order_by(ExternalActivity.created_at.desc(), ExternalActivity.id.desc())
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def activities_to_decide(actor: User) -> Select[ExternalActivity]:
+    """Pending activities the actor may decide (``can_decide_activity``): their supervisees',
+    their own organisation's learners' for managers (R49), everyone's for admins."""
+    query = (
+        select(ExternalActivity)
+        .join(User, User.id == ExternalActivity.user_id)
+        .where(ExternalActivity.status == PENDING, ExternalActivity.user_id != actor.id)
+        .options(joinedload(ExternalActivity.user))
+        .order_by(ExternalActivity.created_at, ExternalActivity.id)
+    )
+    if actor.is_admin:
+        return query
+    mine = User.supervisor_id == actor.id
+    if actor.has_role("manager") and actor.organisation_id is not None:
+        mine = mine | (User.organisation_id == actor.organisation_id)
+    return query.where(mine)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,13 +10,12 @@ from flask_login import current_user
 from trainhub.accreditation import queries, services
 from trainhub.accreditation.forms import LevelForm
 from trainhub.accreditation.models import AccreditationLevel
+from trainhub.accreditation.views import bp
 from trainhub.auth.permissions import role_required
 from trainhub.courses.queries import prerequisite_choices
 from trainhub.errors import ValidationFailed
 from trainhub.extensions import db
 from trainhub.forms import add_field_error, form_page
-
-bp = Blueprint("accreditation", __name__)
 
 
 @bp.get("/accreditation")
@@ -38,10 +37,12 @@ def admin_level_edit(level_id: int | None) -> ResponseReturnValue:
     level = db.get_or_404(AccreditationLevel, level_id) if level_id else None
     form = LevelForm()
     form.course_ids.choices = prerequisite_choices()
+    form.entry_course_ids.choices = form.course_ids.choices
     if request.method == "GET" and level is not None:
         form.process(obj=level)
         form.outcomes.data = "\n".join(o.text for o in level.outcomes)
         form.course_ids.data = [c.id for c in level.courses]
+        form.entry_course_ids.data = [c.id for c in level.entry_courses]
     if form.validate_on_submit():
         data = services.LevelInput(
             number=form.number.data,
@@ -52,6 +53,11 @@ def admin_level_edit(level_id: int | None) -> ResponseReturnValue:
             credit_value=form.credit_value.data,
             is_active=form.is_active.data,
             course_ids=set(form.course_ids.data or []),
+            entry_course_ids=set(form.entry_course_ids.data or []),
+            cpd_hours=form.cpd_hours.data,
+            requires_verification=form.requires_verification.data,
+            due_after_months=form.due_after_months.data,
+            overdue_after_months=form.overdue_after_months.data,
         )
         try:
             services.save_level(current_user, level, data)

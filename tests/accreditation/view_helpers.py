@@ -1,0 +1,53 @@
+"""Helpers for the accreditation page tests: signed-in clients, uploads through the forms,
+and readers for what a page shows (shared with the cohort page tests)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import login
+from tests.courses.cohort_view_helpers import (
+    banners,
+    field_error,
+    follow,
+    page,
+    summary_errors,
+)
+from trainhub.auth.models import User
+from trainhub.extensions import db
+
+__all__ = [
+    "as_user",
+    "banners",
+    "field_error",
+    "follow",
+    "page",
+    "post_file",
+    "summary_errors",
+]
+
+
+def as_user(app: Flask, user: User | None) -> FlaskClient:
+    """A new client signed in as ``user`` (anonymous for None); commits what the test made."""
+    db.session.commit()
+    client = app.test_client()
+    return login(client, user) if user is not None else client
+
+
+def post_file(
+    client: FlaskClient,
+    url: str,
+    field: str,
+    filename: str | None,
+    data: bytes,
+    **fields: Any,
+) -> Any:
+    """Send a form with one file (none when ``filename`` is None) as a browser would."""
+    form: dict[str, Any] = dict(fields)
+    if filename is not None:
+        form[field] = (io.BytesIO(data), filename)
+    return client.post(url, data=form, content_type="multipart/form-data")

@@ -1,0 +1,227 @@
+"""The learner's side: my accreditation, applying, workbooks, submitting, withdrawing."""
+
+from __future__ import annotations
+
+import io
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from trainhub.accreditation import permissions, queries
+from trainhub.accreditation.forms import ApplyForm, ConfirmForm, ReasonForm, WorkbookUploadForm
+from trainhub.accreditation.models import (
+    EDITABLE_STATUSES,
+    AccreditationLevel,
+    Application,
+    Workbook,
+)
+from trainhub.accreditation.services import applications as services
+from trainhub.accreditation.services.assessment import latest_judgements
+from trainhub.accreditation.views import bp
+from trainhub.errors import ValidationFailed
+from trainhub.extensions import db
+from trainhub.forms import add_field_error, form_page
+from trainhub.storage import storage
+from trainhub.uploads import FileTooLarge, Upload, megabytes
+
+
+def _load_application(application_id: int) -> Application:
+    application = queries.application_for_page(application_id)
+    if application is None:
+        abort(404)
+    if not permissions.can_view_application(current_user, application):
+        abort(403)
+    return application
+
+
+def upload_limit_mb() -> str:
+    """The limit as the refusal states it, so the hint and the error give the same figure."""
+    return megabytes(current_app.config["UPLOAD_MAX_BYTES"])
+
+
+@bp.get("/my/accreditation")
+@login_required
+def my_accreditation() -> ResponseReturnValue:
+    levels = queries.active_levels_with_entry()
+    completed = services.completions_of(current_user)
+    checks = [services.eligibility(current_user, level, completed) for level in levels]
+    applications = queries.applications_of(current_user.id)
+    achieved = {a.level_id for a in applications if a.status == "achieved"}
+    clocks = {
+        check.level.id: services.level_clock(
+            check.level, check.entry_completed_on, achieved=check.level.id in achieved
+        )
+        for check in checks
+    }
+    return render_template(
+        "accreditation/my_accreditation.html",
+        checks=checks,
+        recommended=services.recommended_level(current_user, levels),
+        applications=applications,
+        current=next((a for a in applications if a.is_open), None),
+        achieved=achieved,
+        clocks=clocks,
+    )
+
+
+@bp.route("/my/accreditation/apply", methods=["GET", "POST"])
+@login_required
+def apply() -> ResponseReturnValue:
+    levels = queries.active_levels_with_entry()
+    recommended = services.recommended_level(current_user, levels)
+    form = ApplyForm()
+    form.level_id.choices = [
+        (
+            level.id,
+            _("Level %(n)d: %(title)s", n=level.number, title=level.title)
+            + (_(" (recommended for you)") if level is recommended else ""),
+        )
+        for level in levels
+    ]
+    if request.method == "GET":
+        chosen = request.args.get("level", type=int)
+        form.level_id.data = chosen or (recommended.id if recommended else None)
+    if form.validate_on_submit():
+        level = db.get_or_404(AccreditationLevel, form.level_id.data)
+        try:
+            application = services.start_application(current_user, level)
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your application for Level %(n)d has started.", n=level.number), "success")
+            return redirect(url_for(".application_detail", application_id=application.id))
+    completed = services.completions_of(current_user)
+    return form_page(
+        "accreditation/apply.html",
+        form,
+        checks=[services.eligibility(current_user, level, completed) for level in levels],
+    )
+
+
+@bp.get("/applications/<int:application_id>")
+@login_required
+def application_detail(application_id: int) -> ResponseReturnValue:
+    application = _load_application(application_id)
+    own = application.user_id == current_user.id
+    # The learner reads the assessors' judgements once they have decided.
+    show_judgements = not own or application.status not in ("submitted", "awaiting_verification")
+    return render_template(
+        "accreditation/application_detail.html",
+        application=application,
+        own=own,
+        latest=latest_judgements(application) if show_judgements else {},
+        can_download=permissions.can_download_workbook(current_user, application),
+        can_edit=own and application.status in EDITABLE_STATUSES,
+        can_claim=permissions.can_claim_application(current_user, application),
+        can_assess=permissions.can_assess_application(current_user, application),
+        can_verify=permissions.can_verify_application(current_user, application),
+        can_assign=permissions.can_assign_assessor(current_user, application),
+        can_withdraw=application.is_open and (own or current_user.is_admin),
+        clock=services.level_clock(
+            application.level,
+            application.clock_started_on,
+            achieved=application.status == "achieved",
+        ),
+    )
+
+
+@bp.route("/applications/<int:application_id>/workbooks/new", methods=["GET", "POST"])
+@login_required
+def workbook_upload(application_id: int) -> ResponseReturnValue:
+    application = _load_application(application_id)
+    if application.user_id != current_user.id:
+        abort(403)
+    form = WorkbookUploadForm()
+    form.file.description = _(
+        "A PDF, Word (DOCX) or OpenDocument (ODT) file, up to %(mb)s MB.", mb=upload_limit_mb()
+    )
+    status = 200
+    if form.validate_on_submit():
+        sent = request.files.get(form.file.name)
+        upload = Upload(sent.filename or "", sent.read()) if sent else None
+        try:
+            workbook = services.upload_workbook(
+                current_user, application, upload, bool(form.anonymised.data)
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+            status = 413 if isinstance(error, FileTooLarge) else 400
+        else:
+            db.session.commit()
+            flash(_("Version %(v)d of your workbook is uploaded.", v=workbook.version), "success")
+            return redirect(url_for(".application_detail", application_id=application.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "accreditation/workbook_upload.html", form=form, application=application
+    ), status
+
+
+@bp.get("/applications/<int:application_id>/workbooks/<int:version>")
+@login_required
+def workbook_download(application_id: int, version: int) -> ResponseReturnValue:
+    application = db.get_or_404(Application, application_id)
+    # The same answer for a missing and a forbidden file: nothing is revealed.
+    if not permissions.can_download_workbook(current_user, application):
+        abort(403)
+    workbook = db.session.execute(
+        db.select(Workbook).filter_by(application_id=application.id, version=version)
+    ).scalar_one_or_none()
+    if workbook is None:
+        abort(404)
+    try:
+        data = storage().load(workbook.storage_key)
+    except KeyError:
+        abort(404)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=workbook.content_type,
+        as_attachment=True,
+        download_name=workbook.filename,
+        max_age=0,
+    )
+
+
+@bp.route("/applications/<int:application_id>/submit", methods=["GET", "POST"])
+@login_required
+def application_submit(application_id: int) -> ResponseReturnValue:
+    application = _load_application(application_id)
+    if application.user_id != current_user.id:
+        abort(403)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.submit_application(current_user, application)
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your workbook has been sent to the assessors."), "success")
+            return redirect(url_for(".application_detail", application_id=application.id))
+    return form_page("accreditation/application_submit.html", form, application=application)
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def application_withdraw(application_id: int) -> ResponseReturnValue:
+    application = _load_application(application_id)
+    if application.user_id != current_user.id and not current_user.is_admin:
+        abort(403)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_application(current_user, application, form.reason.data or "")
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The application has been withdrawn."), "success")
+            return redirect(url_for(".application_detail", application_id=application.id))
+    return form_page("accreditation/application_withdraw.html", form, application=application)

@@ -1,0 +1,229 @@
+"""The assessor's side: the queue, claiming and assigning, judging outcomes, verifying."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainhub.accreditation import permissions, queries
+from trainhub.accreditation.forms import (
+    AssignForm,
+    ConfirmForm,
+    DecisionForm,
+    VerifyForm,
+    judgement_form,
+)
+from trainhub.accreditation.models import Application
+from trainhub.accreditation.services import assessment as services
+from trainhub.accreditation.views import bp
+from trainhub.auth.models import User
+from trainhub.auth.permissions import role_required
+from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
+from trainhub.extensions import db
+from trainhub.forms import add_field_error, form_page
+
+
+def _load(application_id: int) -> Application:
+    application = queries.application_for_page(application_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+@bp.get("/assessment")
+@role_required("assessor")
+def assessment_queue() -> ResponseReturnValue:
+    queue = request.args.get("queue", "waiting")
+    if queue not in queries.QUEUES:
+        queue = "waiting"
+    level_id = request.args.get("level", type=int)
+    page = db.paginate(
+        queries.assessment_queue(current_user, queue, level_id),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "accreditation/assessment_queue.html",
+        page=page,
+        queue=queue,
+        level_id=level_id,
+        levels=queries.levels(),
+        counts=queries.queue_counts(current_user),
+    )
+
+
+@bp.post("/applications/<int:application_id>/claim")
+@role_required("assessor")
+def application_claim(application_id: int) -> ResponseReturnValue:
+    application = _load(application_id)
+    if application.user_id == current_user.id:
+        abort(403)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.claim_application(current_user, application)
+    except ConflictError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".assessment_queue"))
+    db.session.commit()
+    flash(_("The application is yours to assess."), "success")
+    return redirect(url_for(".application_assess", application_id=application.id))
+
+
+@bp.route("/applications/<int:application_id>/assign", methods=["GET", "POST"])
+@role_required("admin")
+def application_assign(application_id: int) -> ResponseReturnValue:
+    # Not the page loader: with ``assessor`` already loaded, the service's new assessor_id
+    # would not reach ``application.assessor`` and the notice would go to nobody.
+    application = db.get_or_404(Application, application_id)
+    form = AssignForm()
+    form.assessor_id.choices = [
+        (0, _("Choose an assessor")),
+        *queries.assessor_choices(application.user_id),
+    ]
+    if request.method == "GET" and application.assessor_id:
+        form.assessor_id.data = application.assessor_id
+    if form.validate_on_submit():
+        assessor = db.session.get(User, form.assessor_id.data or 0)
+        try:
+            if assessor is None:
+                raise ValidationFailed("assessor_id", _("Choose an assessor"))
+            services.assign_assessor(current_user, application, assessor)
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now the assessor.", name=assessor.full_name), "success")
+            return redirect(url_for(".application_detail", application_id=application.id))
+    return form_page("accreditation/application_assign.html", form, application=application)
+
+
+@bp.route("/applications/<int:application_id>/assess", methods=["GET", "POST"])
+@role_required("assessor")
+def application_assess(application_id: int) -> ResponseReturnValue:
+    application = _load(application_id)
+    if application.user_id == current_user.id:
+        abort(403)  # nobody assesses their own workbook (R26)
+    if not permissions.can_assess_application(current_user, application):
+        abort(403)
+    outcomes = services.outcomes_to_judge(application)
+    latest = services.latest_judgements(application)
+    form = judgement_form(outcomes)
+    if request.method == "GET":
+        for outcome in outcomes:
+            if outcome.id in latest:
+                form[f"met_{outcome.id}"].data = "met" if latest[outcome.id].met else "not_met"
+                form[f"comment_{outcome.id}"].data = latest[outcome.id].comment
+    if form.validate_on_submit():
+        judgements = {
+            o.id: services.Judgement(
+                met=form[f"met_{o.id}"].data == "met", comment=form[f"comment_{o.id}"].data or ""
+            )
+            for o in outcomes
+        }
+        try:
+            services.record_judgements(current_user, application, judgements)
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Judgements saved."), "success")
+            return redirect(url_for(".application_assess", application_id=application.id))
+    unjudged, not_met = services.unmet_outcomes(application)
+    return form_page(
+        "accreditation/assess.html",
+        form,
+        application=application,
+        outcomes=outcomes,
+        latest=latest,
+        decision_form=DecisionForm(formdata=None),
+        can_award=not unjudged and not not_met,
+        can_resubmit=not unjudged and bool(not_met),
+    )
+
+
+@bp.post("/applications/<int:application_id>/decide")
+@role_required("assessor")
+def application_decide(application_id: int) -> ResponseReturnValue:
+    application = _load(application_id)
+    if not permissions.can_assess_application(current_user, application):
+        abort(403)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.decide_application(
+                current_user, application, form.decision.data == "achieved", form.note.data or ""
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+        else:
+            db.session.commit()
+            messages = {
+                "achieved": _("Level %(n)d awarded.", n=application.level.number),
+                "awaiting_verification": _("Sent to a second assessor to verify the award."),
+                "resubmission_requested": _("The learner has been asked to resubmit."),
+            }
+            flash(messages.get(application.status, _("Decision recorded.")), "success")
+            return redirect(url_for(".application_detail", application_id=application.id))
+    outcomes = services.outcomes_to_judge(application)
+    unjudged, not_met = services.unmet_outcomes(application)
+    latest = services.latest_judgements(application)
+    judgements = judgement_form(outcomes, formdata=None)
+    for outcome in outcomes:
+        if outcome.id in latest:
+            judgements[f"met_{outcome.id}"].data = "met" if latest[outcome.id].met else "not_met"
+            judgements[f"comment_{outcome.id}"].data = latest[outcome.id].comment
+    page = render_template(
+        "accreditation/assess.html",
+        form=judgements,
+        application=application,
+        outcomes=outcomes,
+        latest=latest,
+        decision_form=form,
+        can_award=not unjudged and not not_met,
+        can_resubmit=not unjudged and bool(not_met),
+    )
+    return page, 400
+
+
+@bp.route("/applications/<int:application_id>/verify", methods=["GET", "POST"])
+@role_required("assessor")
+def application_verify(application_id: int) -> ResponseReturnValue:
+    application = _load(application_id)
+    if not permissions.can_verify_application(current_user, application):
+        abort(403)
+    form = VerifyForm()
+    if form.validate_on_submit():
+        try:
+            services.verify_application(
+                current_user, application, form.decision.data == "confirm", form.note.data or ""
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+        except (ConflictError, PermissionDenied) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for(".assessment_queue", queue="verify"))
+        else:
+            db.session.commit()
+            if application.status == "achieved":
+                flash(
+                    _("Award verified: Level %(n)d awarded.", n=application.level.number), "success"
+                )
+            else:
+                flash(_("Sent back to the assessor."), "success")
+            return redirect(url_for(".assessment_queue", queue="verify"))
+    return form_page(
+        "accreditation/application_verify.html",
+        form,
+        application=application,
+        latest=services.latest_judgements(application),
+    )

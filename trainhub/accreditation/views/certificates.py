@@ -1,0 +1,183 @@
+"""Certificates: the learner's list, downloads, public verification, revocation."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from trainhub.accreditation import permissions, queries
+from trainhub.accreditation.forms import CodeForm, ConfirmForm, ReasonForm
+from trainhub.accreditation.models import Certificate
+from trainhub.accreditation.services import badges
+from trainhub.accreditation.services import certificates as services
+from trainhub.accreditation.views import bp
+from trainhub.auth.permissions import role_required
+from trainhub.errors import ConflictError, ValidationFailed
+from trainhub.extensions import db
+from trainhub.forms import add_field_error, form_page
+from trainhub.mail.services import external_url
+
+
+def _own_certificate(code: str) -> Certificate:
+    certificate = services.find_by_code(code)
+    if certificate is None:
+        abort(404)
+    if not permissions.can_view_certificate(current_user, certificate):
+        abort(403)
+    return certificate
+
+
+@bp.get("/my/certificates")
+@login_required
+def my_certificates() -> ResponseReturnValue:
+    return render_template(
+        "accreditation/my_certificates.html",
+        certificates=queries.certificates_of(current_user.id),
+    )
+
+
+@bp.get("/certificates/<code>.pdf")
+@login_required
+def certificate_pdf(code: str) -> ResponseReturnValue:
+    certificate = _own_certificate(code)
+    return send_file(
+        io.BytesIO(services.certificate_pdf(certificate)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"certificate-{certificate.display_code}.pdf",
+        max_age=0,
+    )
+
+
+@bp.get("/certificates/<code>/badge.json")
+@login_required
+def certificate_badge(code: str) -> ResponseReturnValue:
+    certificate = _own_certificate(code)
+    body = json.dumps(badges.open_badge_credential(certificate), indent=2, ensure_ascii=False)
+    return Response(
+        body,
+        mimetype="application/ld+json",
+        headers={
+            "Content-Disposition": (f'attachment; filename="badge-{certificate.display_code}.json"')
+        },
+    )
+
+
+@bp.get("/verify")
+def verify_lookup() -> ResponseReturnValue:
+    """Anyone can type a certificate's code (no login)."""
+    form = CodeForm(request.args)
+    if "code" in request.args:
+        if form.validate():
+            code = services.normalise_code(form.code.data or "")
+            if code is not None:
+                return redirect(url_for(".verify_certificate", code=code))
+            form.code.errors = [
+                _("Enter the code as printed: 12 letters and numbers, like 7KQ2-M9XH-3TVA")
+            ]
+        return render_template("accreditation/verify_lookup.html", form=form), 400
+    return render_template("accreditation/verify_lookup.html", form=form)
+
+
+@bp.get("/verify/<code>")
+def verify_certificate(code: str) -> ResponseReturnValue:
+    """Every certified field and the status; nothing else about the learner (public)."""
+    certificate = services.find_by_code(code)
+    if certificate is None:
+        return render_template("accreditation/verify_unknown.html"), 404
+    if certificate.code != code:  # a typed variant: show it at its canonical address
+        return redirect(url_for(".verify_certificate", code=certificate.code))
+    replacement = certificate.replaced_by[0] if certificate.replaced_by else None
+    return render_template(
+        "accreditation/verify.html", certificate=certificate, replacement=replacement
+    )
+
+
+@bp.get("/certificates/<code>/status")
+def certificate_status(code: str) -> ResponseReturnValue:
+    """The status a credential's ``credentialStatus`` points at (public, JSON)."""
+    certificate = services.find_by_code(code)
+    if certificate is None:
+        abort(404)
+    body = {
+        # The address the badge's ``credentialStatus`` names, on the configured BASE_URL.
+        "id": external_url("accreditation.certificate_status", code=certificate.code),
+        "status": certificate.status,
+        "revoked": not certificate.is_valid,
+    }
+    if certificate.revoked_at is not None:
+        body["revokedAt"] = certificate.revoked_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        body["reason"] = certificate.revoked_reason
+    response = Response(json.dumps(body), mimetype="application/json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/admin/certificates")
+@role_required("admin")
+def admin_certificates() -> ResponseReturnValue:
+    search = request.args.get("q", "")
+    page = db.paginate(
+        queries.certificates_search(search, services.normalise_code(search)),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template("accreditation/admin_certificates.html", page=page, search=search)
+
+
+@bp.route("/admin/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
+@role_required("admin")
+def certificate_revoke(certificate_id: int) -> ResponseReturnValue:
+    certificate = db.get_or_404(Certificate, certificate_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke_certificate(current_user, certificate, form.reason.data or "")
+        except ValidationFailed as error:
+            db.session.rollback()
+            add_field_error(form, error)
+        except ConflictError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for(".admin_certificates"))
+        else:
+            db.session.commit()
+            flash(_("Certificate %(code)s revoked.", code=certificate.display_code), "success")
+            return redirect(url_for(".admin_certificates"))
+    return form_page("accreditation/certificate_revoke.html", form, certificate=certificate)
+
+
+@bp.route("/admin/certificates/<int:certificate_id>/reissue", methods=["GET", "POST"])
+@role_required("admin")
+def certificate_reissue(certificate_id: int) -> ResponseReturnValue:
+    certificate = db.get_or_404(Certificate, certificate_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            replacement = services.reissue_certificate(current_user, certificate)
+        except ConflictError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for(".admin_certificates"))
+        db.session.commit()
+        flash(
+            _("Certificate %(code)s issued in its place.", code=replacement.display_code),
+            "success",
+        )
+        return redirect(url_for(".admin_certificates"))
+    return form_page("accreditation/certificate_reissue.html", form, certificate=certificate)
