@@ -24,10 +24,10 @@ from trainhub.accreditation.models.cpd import (
     CpdEntry,
     ExternalActivity,
 )
+from trainhub.accreditation.permissions import can_decide_activity
 from trainhub.accreditation.services import notices
 from trainhub.accreditation.services.dates import financial_year
 from trainhub.auth.models import User
-from trainhub.auth.permissions import can_view_training_record
 from trainhub.courses.models import local_today
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
@@ -204,12 +204,6 @@ def log_activity(actor: User, data: ActivityInput, evidence: Upload | None) -> E
     db.session.flush()
     notices.activity_logged(activity, actor)
     return activity
-
-
-def can_decide_activity(actor: User, activity: ExternalActivity) -> bool:
-    """Whoever may read the learner's training record (supervisor, their organisation's
-    managers, admins); never the learner."""
-    return actor.id != activity.user_id and can_view_training_record(actor, activity.user)
 
 
 def decide_activity(
