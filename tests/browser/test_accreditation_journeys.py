@@ -403,3 +403,56 @@ def test_a_second_assessor_verifies_an_award(visitor: Visitor) -> None:
     visitor.submit("Record verification")
     expect(visitor.success_banner()).to_contain_text("Award verified: Level 6 awarded.")
     expect(visitor.main).to_contain_text("No awards are waiting for verification.")
+
+
+def test_admin_assigns_reverses_and_reissues_and_the_learner_withdraws(
+    visitor: Visitor, live_app: Flask
+) -> None:
+    """The remaining accreditation pages: assign, CPD reversal, reissue and withdraw."""
+    page = visitor.page
+    with live_app.app_context():
+        catrin = db.session.execute(
+            select(User).where(User.email == DEMO["learner"].email)
+        ).scalar_one()
+        record = f"/people/{catrin.id}/accreditation"
+        db.session.remove()
+
+    visitor.sign_in(DEMO["admin"])
+    visitor.goto(record)
+    visitor.follow(visitor.main.get_by_role("link", name=re.compile("Level 3")))
+    visitor.click_link("Assign an assessor")
+    visitor.submit("Assign", status=400)
+    expect(visitor.error_summary()).to_contain_text("Choose an assessor")
+    page.get_by_label("Assessor").select_option(label=GWEN.full_name)
+    visitor.submit("Assign")
+    expect(visitor.success_banner()).to_contain_text(f"{GWEN.full_name} is now the assessor.")
+
+    visitor.goto(record)
+    visitor.follow(visitor.main.get_by_role("link", name=re.compile("^Reverse")).first)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reverse this CPD entry?")
+    visitor.submit("Reverse the entry", status=400)
+    expect(visitor.error_summary()).to_contain_text("Enter the reason")
+    page.get_by_label("Reason").fill("Recorded against the wrong person")
+    visitor.submit("Reverse the entry")
+    expect(visitor.success_banner()).to_contain_text("The line has been reversed.")
+    expect(visitor.main).to_contain_text("Recorded against the wrong person")
+
+    visitor.goto("/admin/certificates")
+    page.get_by_label("Learner's name or verification code").fill(DEMO["learner"].full_name)
+    visitor.submit("Search")
+    visitor.follow(visitor.main.get_by_role("link", name=re.compile("^Reissue")).first)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reissue this certificate?")
+    visitor.submit("Reissue the certificate")
+    expect(visitor.success_banner()).to_contain_text("issued in its place.")
+    visitor.sign_out()
+
+    visitor.sign_in(DEMO["learner"])
+    visitor.nav("Accreditation")
+    visitor.click_link("Open your application")
+    visitor.click_link("Withdraw the application")
+    visitor.submit("Withdraw", status=400)
+    expect(visitor.error_summary()).to_contain_text("Enter the reason")
+    page.get_by_label("Reason").fill("Starting a new job; I will apply again next year")
+    visitor.submit("Withdraw")
+    expect(visitor.success_banner()).to_contain_text("The application has been withdrawn.")
+    expect(visitor.main).to_contain_text("Withdrawn")
