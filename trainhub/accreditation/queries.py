@@ -27,7 +27,9 @@ def levels() -> list[AccreditationLevel]:
         select(AccreditationLevel)
         .order_by(AccreditationLevel.number)
         .options(
-            selectinload(AccreditationLevel.outcomes), selectinload(AccreditationLevel.courses)
+            selectinload(AccreditationLevel.outcomes),
+            selectinload(AccreditationLevel.courses),
+            selectinload(AccreditationLevel.entry_courses),
         )
     )
     return list(db.session.execute(query).scalars())
