@@ -7,12 +7,13 @@ object storage instead (docs/deployment.md); today there is the local disk.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 from pathlib import Path
 from typing import Protocol
 
-from flask import Flask, current_app
+from flask import Flask, Response, abort, current_app, send_file
 
 
 class Storage(Protocol):
@@ -70,3 +71,18 @@ def storage() -> Storage:
     """The application's file storage."""
     store: Storage = current_app.extensions["trainhub.storage"]
     return store
+
+
+def download(key: str, content_type: str, filename: str) -> Response:
+    """A stored file as an attachment (never shown inline, never cached); 404 if it is gone."""
+    try:
+        data = storage().load(key)
+    except KeyError:
+        abort(404)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=content_type,
+        as_attachment=True,
+        download_name=filename,
+        max_age=0,
+    )

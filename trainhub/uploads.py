@@ -11,6 +11,7 @@ from typing import Final
 
 import filetype
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 
 from trainhub.errors import ValidationFailed
 
@@ -32,6 +33,13 @@ class Upload:
 
     filename: str
     data: bytes
+
+
+def upload_of(sent: FileStorage | None) -> Upload | None:
+    """What a form's file field received, read into memory (None when nothing was sent)."""
+    if sent is None or not isinstance(sent, FileStorage):
+        return None
+    return Upload(sent.filename or "", sent.read())
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import NumberRange
 
-from trainhub.accreditation.models import LevelOutcome
+from trainhub.accreditation.models import LevelOutcome, OutcomeJudgement
 from trainhub.forms import (
     Checkbox,
     Checkboxes,
@@ -155,6 +156,14 @@ def judgement_form(outcomes: list[LevelOutcome], formdata: Any = None) -> FlaskF
             ),
         )
     return JudgementForm(formdata=formdata) if formdata is not None else JudgementForm()
+
+
+def fill_judgements(form: FlaskForm, latest: Mapping[int, OutcomeJudgement]) -> None:
+    """Show the judgements that count now on a ``judgement_form``."""
+    for outcome_id, judgement in latest.items():
+        if f"met_{outcome_id}" in form:
+            form[f"met_{outcome_id}"].data = "met" if judgement.met else "not_met"
+            form[f"comment_{outcome_id}"].data = judgement.comment
 
 
 class DecisionForm(FlaskForm):

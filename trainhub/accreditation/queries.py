@@ -12,9 +12,9 @@ from trainhub.accreditation.models import (
     Application,
     ApplicationEvent,
     Certificate,
-    CpdEntry,
     ExternalActivity,
     OutcomeJudgement,
+    Workbook,
     level_courses,
 )
 from trainhub.accreditation.models.cpd import PENDING
@@ -159,16 +159,11 @@ def certificates_search(search: str, code: str | None) -> Select[Certificate]:
     return query
 
 
-def cpd_ledger(user_id: int) -> list[CpdEntry]:
-    """The learner's CPD lines in date order (as ``services.cpd.ledger``), each with its
-    reversal loaded: the page offers "Reverse" only on lines not reversed yet."""
-    query = (
-        select(CpdEntry)
-        .where(CpdEntry.user_id == user_id)
-        .order_by(CpdEntry.occurred_on, CpdEntry.id)
-        .options(selectinload(CpdEntry.reversed_by))
+def workbook(application_id: int, version: int) -> Workbook | None:
+    query = select(Workbook).where(
+        Workbook.application_id == application_id, Workbook.version == version
     )
-    return list(db.session.execute(query).scalars())
+    return db.session.execute(query).scalar_one_or_none()
 
 
 def activities_of(user_id: int) -> list[ExternalActivity]:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from trainhub.accreditation.models.cpd import (
     APPROVED,
@@ -126,11 +127,13 @@ def reversal_of(entry: CpdEntry, actor: User | None, reason: str) -> CpdEntry:
 
 
 def ledger(user: User) -> list[CpdEntry]:
-    """Every line of the learner's record, in date order."""
+    """Every line of the learner's record, in date order, each with its reversal loaded
+    (pages offer "Reverse" only on lines not reversed yet)."""
     query = (
         select(CpdEntry)
         .where(CpdEntry.user_id == user.id)
         .order_by(CpdEntry.occurred_on, CpdEntry.id)
+        .options(selectinload(CpdEntry.reversed_by))
     )
     return list(db.session.execute(query).scalars())
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,7 +13,6 @@ from trainhub.accreditation.models import (
     EDITABLE_STATUSES,
     AccreditationLevel,
     Application,
-    Workbook,
 )
 from trainhub.accreditation.services import applications as services
 from trainhub.accreditation.services.assessment import latest_judgements
@@ -23,8 +20,8 @@ from trainhub.accreditation.views import bp
 from trainhub.errors import ValidationFailed
 from trainhub.extensions import db
 from trainhub.forms import add_field_error, form_page
-from trainhub.storage import storage
-from trainhub.uploads import FileTooLarge, Upload, megabytes
+from trainhub.storage import download
+from trainhub.uploads import FileTooLarge, megabytes, upload_of
 
 
 def _load_application(application_id: int) -> Application:
@@ -141,11 +138,9 @@ def workbook_upload(application_id: int) -> ResponseReturnValue:
     )
     status = 200
     if form.validate_on_submit():
-        sent = request.files.get(form.file.name)
-        upload = Upload(sent.filename or "", sent.read()) if sent else None
         try:
             workbook = services.upload_workbook(
-                current_user, application, upload, bool(form.anonymised.data)
+                current_user, application, upload_of(form.file.data), bool(form.anonymised.data)
             )
         except ValidationFailed as error:
             db.session.rollback()
@@ -169,22 +164,10 @@ def workbook_download(application_id: int, version: int) -> ResponseReturnValue:
     # The same answer for a missing and a forbidden file: nothing is revealed.
     if not permissions.can_download_workbook(current_user, application):
         abort(403)
-    workbook = db.session.execute(
-        db.select(Workbook).filter_by(application_id=application.id, version=version)
-    ).scalar_one_or_none()
+    workbook = queries.workbook(application.id, version)
     if workbook is None:
         abort(404)
-    try:
-        data = storage().load(workbook.storage_key)
-    except KeyError:
-        abort(404)
-    return send_file(
-        io.BytesIO(data),
-        mimetype=workbook.content_type,
-        as_attachment=True,
-        download_name=workbook.filename,
-        max_age=0,
-    )
+    return download(workbook.storage_key, workbook.content_type, workbook.filename)
 
 
 @bp.route("/applications/<int:application_id>/submit", methods=["GET", "POST"])

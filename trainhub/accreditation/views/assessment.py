@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from trainhub.accreditation import permissions, queries
 from trainhub.accreditation.forms import (
@@ -13,6 +14,7 @@ from trainhub.accreditation.forms import (
     ConfirmForm,
     DecisionForm,
     VerifyForm,
+    fill_judgements,
     judgement_form,
 )
 from trainhub.accreditation.models import Application
@@ -112,13 +114,9 @@ def application_assess(application_id: int) -> ResponseReturnValue:
     if not permissions.can_assess_application(current_user, application):
         abort(403)
     outcomes = services.outcomes_to_judge(application)
-    latest = services.latest_judgements(application)
     form = judgement_form(outcomes)
     if request.method == "GET":
-        for outcome in outcomes:
-            if outcome.id in latest:
-                form[f"met_{outcome.id}"].data = "met" if latest[outcome.id].met else "not_met"
-                form[f"comment_{outcome.id}"].data = latest[outcome.id].comment
+        fill_judgements(form, services.latest_judgements(application))
     if form.validate_on_submit():
         judgements = {
             o.id: services.Judgement(
@@ -135,17 +133,25 @@ def application_assess(application_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Judgements saved."), "success")
             return redirect(url_for(".application_assess", application_id=application.id))
+    status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
+    return _assess_page(application, form, DecisionForm(formdata=None), status)
+
+
+def _assess_page(
+    application: Application, judgements: FlaskForm, decision: DecisionForm, status: int
+) -> ResponseReturnValue:
+    """The assess page: the judgement form, and the decision the judgements allow."""
     unjudged, not_met = services.unmet_outcomes(application)
-    return form_page(
+    page = render_template(
         "accreditation/assess.html",
-        form,
+        form=judgements,
         application=application,
-        outcomes=outcomes,
-        latest=latest,
-        decision_form=DecisionForm(formdata=None),
+        outcomes=services.outcomes_to_judge(application),
+        decision_form=decision,
         can_award=not unjudged and not not_met,
         can_resubmit=not unjudged and bool(not_met),
     )
+    return page, status
 
 
 @bp.post("/applications/<int:application_id>/decide")
@@ -172,25 +178,9 @@ def application_decide(application_id: int) -> ResponseReturnValue:
             }
             flash(messages.get(application.status, _("Decision recorded.")), "success")
             return redirect(url_for(".application_detail", application_id=application.id))
-    outcomes = services.outcomes_to_judge(application)
-    unjudged, not_met = services.unmet_outcomes(application)
-    latest = services.latest_judgements(application)
-    judgements = judgement_form(outcomes, formdata=None)
-    for outcome in outcomes:
-        if outcome.id in latest:
-            judgements[f"met_{outcome.id}"].data = "met" if latest[outcome.id].met else "not_met"
-            judgements[f"comment_{outcome.id}"].data = latest[outcome.id].comment
-    page = render_template(
-        "accreditation/assess.html",
-        form=judgements,
-        application=application,
-        outcomes=outcomes,
-        latest=latest,
-        decision_form=form,
-        can_award=not unjudged and not not_met,
-        can_resubmit=not unjudged and bool(not_met),
-    )
-    return page, 400
+    judgements = judgement_form(services.outcomes_to_judge(application), formdata=None)
+    fill_judgements(judgements, services.latest_judgements(application))
+    return _assess_page(application, judgements, form, 400)
 
 
 @bp.route("/applications/<int:application_id>/verify", methods=["GET", "POST"])

@@ -34,8 +34,8 @@ from trainhub.errors import ConflictError, ValidationFailed
 from trainhub.extensions import db
 from trainhub.forms import add_field_error
 from trainhub.pdf import render_pdf
-from trainhub.storage import storage
-from trainhub.uploads import FileTooLarge, Upload
+from trainhub.storage import download
+from trainhub.uploads import FileTooLarge, upload_of
 
 
 def source_label(source: str) -> str:
@@ -162,8 +162,7 @@ def activity_new() -> ResponseReturnValue:
     )
     status = 200
     if form.validate_on_submit():
-        sent = request.files.get(form.evidence.name)
-        upload = Upload(sent.filename or "", sent.read()) if sent else None
+        upload = upload_of(form.evidence.data)
         data = services.ActivityInput(
             title=form.title.data or "",
             occurred_on=form.occurred_on.data,
@@ -194,16 +193,8 @@ def activity_evidence(activity_id: int) -> ResponseReturnValue:
     activity = db.get_or_404(ExternalActivity, activity_id)
     if not permissions.can_view_activity(current_user, activity):
         abort(403)
-    try:
-        data = storage().load(activity.evidence_key)
-    except KeyError:
-        abort(404)
-    return send_file(
-        io.BytesIO(data),
-        mimetype=activity.evidence_content_type,
-        as_attachment=True,
-        download_name=activity.evidence_filename,
-        max_age=0,
+    return download(
+        activity.evidence_key, activity.evidence_content_type, activity.evidence_filename
     )
 
 

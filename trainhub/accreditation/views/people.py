@@ -26,7 +26,7 @@ def person_record(user_id: int) -> ResponseReturnValue:
     person = db.get_or_404(User, user_id)
     if not can_view_training_record(current_user, person):
         abort(403)
-    entries = queries.cpd_ledger(person.id)
+    entries = cpd.ledger(person)
     applications = queries.applications_of(person.id)
     return render_template(
         "accreditation/person_record.html",
