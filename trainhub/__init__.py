@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from trainhub.accreditation import bp as accreditation_bp
     from trainhub.auth import bp as auth_bp
     from trainhub.courses import bp as courses_bp
+    from trainhub.feedback import bp as feedback_bp
     from trainhub.home import bp as home_bp
     from trainhub.mail import bp as mail_bp
 
@@ -108,5 +109,5 @@ def _register_blueprints(app: Flask) -> None:
         static_url_path="/assets",
     )
     app.register_blueprint(assets)
-    for bp in (home_bp, auth_bp, courses_bp, accreditation_bp, mail_bp):
+    for bp in (home_bp, auth_bp, courses_bp, accreditation_bp, feedback_bp, mail_bp):
         app.register_blueprint(bp)

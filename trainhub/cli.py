@@ -114,6 +114,7 @@ def demo() -> None:
 def init_app(app: Flask) -> None:
     from trainhub.accreditation.cli import init_app as init_accreditation_cli
     from trainhub.courses.cli import init_app as init_cohorts_cli
+    from trainhub.feedback.cli import init_app as init_feedback_cli
     from trainhub.mail.cli import init_app as init_mail_cli
 
     app.cli.add_command(catalogue_cli)
@@ -123,3 +124,4 @@ def init_app(app: Flask) -> None:
     init_mail_cli(app)
     init_cohorts_cli(app)
     init_accreditation_cli(app)
+    init_feedback_cli(app)

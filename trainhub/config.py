@@ -27,6 +27,12 @@ class Config:
     UPLOAD_FOLDER: str | None = None
     #: Printed on certificates and in Open Badges credentials as the issuer.
     CERTIFICATE_ISSUER = "Integrated Family Support Service training"
+    #: Feedback breakdowns with fewer responses than this are not shown (anonymity floor).
+    FEEDBACK_MIN_RESPONSES = 5
+    #: When the annual report is due, as MM-DD after the financial year starts (R41).
+    REPORT_DEADLINE = "03-31"
+    #: The managers' dashboard warns about missing data this many days before the deadline.
+    REPORT_WARNING_DAYS = 42
     WTF_CSRF_TIME_LIMIT: int | None = None  # the token lives as long as the session
 
     SESSION_COOKIE_HTTPONLY = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -170,7 +171,22 @@ def create_demo() -> list[DemoPerson]:
     if not db.session.execute(select(Cohort.id).limit(1)).first():
         _demo_cohorts(users)
     _demo_application(users)
+    _demo_budget(users)
     return DEMO_PEOPLE
+
+
+def _demo_budget(users: dict[str, User]) -> None:
+    """This year's training allocation (the reports quote £18,000) and two spending lines."""
+    from trainhub.accreditation.services.dates import financial_year
+    from trainhub.feedback.models import TrainingBudget
+    from trainhub.feedback.services.budget import add_spend, set_allocation
+
+    if db.session.execute(select(TrainingBudget.id).limit(1)).first():
+        return
+    year, manager = financial_year(local_today()), users["manager"]
+    set_allocation(manager, year, Decimal("18000"))
+    add_spend(manager, year, 1, "catering", "Core training lunches", Decimal("341.00"))
+    add_spend(manager, year, 1, "print", "Workbooks and handouts", Decimal("1478.76"))
 
 
 def _demo_application(users: dict[str, User]) -> None:

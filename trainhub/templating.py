@@ -57,6 +57,9 @@ def navigation() -> list[dict[str, Any]]:
         items.append(
             (_("Supervisees"), url_for("auth.supervisees"), current_user.has_supervisees())
         )
+        items.append(
+            (_("Reports"), url_for("feedback.dashboard"), current_user.has_role("manager"))
+        )
         items.append((_("Venues"), url_for("courses.venues"), current_user.has_role("trainer")))
         items.append(
             (_("Administration"), url_for("home.admin"), current_user.has_role("admin", "manager"))

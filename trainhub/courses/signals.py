@@ -19,3 +19,7 @@ course_completed = _signals.signal("course-completed")
 #: Sent with ``user_ids=`` (a list), ``course_id=`` and ``actor=`` when a register correction
 #: means learners no longer meet a course's completion rule (their ``Completion`` rows are gone).
 course_completion_withdrawn = _signals.signal("course-completion-withdrawn")
+
+#: Sent with ``cohort=``, ``user_ids=`` (a list) and ``actor=`` when the register of a cohort's
+#: last day marks learners as there (attended, late or left early): feedback asks them then.
+last_day_attended = _signals.signal("last-day-attended")

@@ -31,7 +31,11 @@ from trainhub.courses.models import (
     local_today,
 )
 from trainhub.courses.services.booking import record_changes
-from trainhub.courses.signals import course_completed, course_completion_withdrawn
+from trainhub.courses.signals import (
+    course_completed,
+    course_completion_withdrawn,
+    last_day_attended,
+)
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 
@@ -135,6 +139,7 @@ def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) ->
     db.session.flush()
     settle_bookings(cohort, actor, final=cohort.status == "completed")
     update_completions(cohort.course, marks.keys(), actor, cohort)
+    _announce_last_day(day, [uid for uid, mark in marks.items() if mark.status in ATTENDED], actor)
     log.info(
         "Register of cohort %s day %s: %s marks by user %s",
         cohort.id,
@@ -215,6 +220,14 @@ def add_makeup_attendee(actor: User, day: CohortDay, learner: User) -> None:
     )
     db.session.flush()
     update_completions(cohort.course, [learner.id], actor, cohort)
+    _announce_last_day(day, [learner.id], actor)
+
+
+def _announce_last_day(day: CohortDay, user_ids: list[int], actor: User | None) -> None:
+    """Tell higher areas who was there on a cohort's last day (feedback asks them)."""
+    cohort = day.cohort
+    if user_ids and cohort.days and cohort.days[-1].id == day.id:
+        last_day_attended.send(cohort=cohort, user_ids=user_ids, actor=actor)
 
 
 def settle_bookings(cohort: Cohort, actor: User | None, final: bool = False) -> None:

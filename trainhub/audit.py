@@ -1,0 +1,43 @@
+"""The audit log: who downloaded or changed something that needs accounting for (R42)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainhub.extensions import AppendOnly, UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from trainhub.auth.models import User
+
+log = logging.getLogger(__name__)
+
+
+class AuditEvent(AppendOnly, db.Model):  # type: ignore[name-defined]
+    """One accountable action, written once."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: A dotted name, e.g. ``report.named_export``.
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    #: What exactly, in words a reviewer understands (which export, which year).
+    detail: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()
+
+
+def record(actor: User | None, action: str, detail: str) -> AuditEvent:
+    """Add an audit event to the session (the caller commits with the action itself)."""
+    event = AuditEvent(actor_id=actor.id if actor else None, action=action, detail=detail)
+    db.session.add(event)
+    log.info("Audit %s by user %s: %s", action, actor.id if actor else None, detail)
+    return event

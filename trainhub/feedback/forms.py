@@ -1,0 +1,146 @@
+"""Feedback and reporting forms: the questionnaire, choosing a period, the budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, HiddenField
+from wtforms.validators import Length
+
+from trainhub.feedback.models import RATING, TEXT, Questionnaire
+from trainhub.feedback.services.tables import SPEND_LABELS, quarter_label
+from trainhub.forms import (
+    Checkbox,
+    Decimal,
+    InputRequired,
+    Optional,
+    Radios,
+    Select,
+    Submit,
+    Text,
+    TextArea,
+    choice_list,
+    required,
+)
+
+SCALE = {
+    "1": _l("1 Strongly disagree"),
+    "2": _l("2 Disagree"),
+    "3": _l("3 Neither agree nor disagree"),
+    "4": _l("4 Agree"),
+    "5": _l("5 Strongly agree"),
+}
+
+
+def feedback_form(questionnaire: Questionnaire, language: str, **kwargs: Any) -> FlaskForm:
+    """A form with one field per item of this questionnaire version (``item_<key>``)."""
+
+    class FeedbackForm(FlaskForm):
+        quote_consent = Checkbox(
+            _l("You may quote my written comments in reports, without my name"),
+            description=_l(
+                "Managers may choose comments for the annual report to the Integrated Family "
+                "Support Board. Leave this unticked and your comments are only read by the "
+                "training team."
+            ),
+        )
+        submit = Submit(_l("Send feedback"))
+
+    for item in questionnaire.items:
+        if item.kind == RATING:
+            field: Any = Radios(
+                item.wording(language),
+                choices=list(SCALE.items()),
+                validators=[InputRequired(_l("Choose a rating from 1 to 5 for each statement"))],
+            )
+        else:
+            field = TextArea(
+                item.wording(language),
+                validators=[
+                    Optional(),
+                    Length(max=4000, message=_l("Answers must be 4000 characters or fewer")),
+                ],
+            )
+        setattr(FeedbackForm, f"item_{item.key}", field)
+    return FeedbackForm(**kwargs)
+
+
+def quarter_choices(blank: Any) -> list[tuple[str, Any]]:
+    return [("", blank)] + [(str(q), f"{q}: {quarter_label(q)}") for q in (1, 2, 3, 4)]
+
+
+class PeriodForm(FlaskForm):
+    """Which financial year and quarter (a GET form: no CSRF token needed)."""
+
+    class Meta:
+        csrf = False
+
+    fy = Select(_l("Financial year"), choices=[])
+    quarter = Select(_l("Quarter"), choices=[])
+
+
+class AllocationForm(FlaskForm):
+    allocation = Decimal(
+        _l("Training allocation for the year, in pounds"),
+        places=2,
+        validators=[InputRequired(_l("Enter the allocation in pounds, like 18000"))],
+    )
+    submit_allocation = Submit(_l("Save the allocation"))
+
+
+class SpendForm(FlaskForm):
+    quarter = Select(
+        _l("Quarter"),
+        validators=[required(_l("Choose the quarter the money was spent in"))],
+    )
+    category = Select(
+        _l("Category"),
+        choices=choice_list(SPEND_LABELS),
+        validators=[required(_l("Choose a category"))],
+    )
+    description = Text(
+        _l("Description (optional)"),
+        validators=[Optional(), Length(max=300)],
+    )
+    amount = Decimal(
+        _l("Amount in pounds"),
+        places=2,
+        validators=[InputRequired(_l("Enter an amount in pounds, like 388.50"))],
+    )
+    submit_spend = Submit(_l("Add the spending"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.quarter.choices = quarter_choices(_l("Choose a quarter"))
+
+
+class ConfirmForm(FlaskForm):
+    submit = Submit(_l("Confirm"))
+
+
+class ItemForm(Form):
+    key = HiddenField()
+    kind = Select(
+        _l("Kind of question"),
+        choices=[(RATING, _l("Rating from 1 to 5")), (TEXT, _l("Written answer"))],
+    )
+    text = TextArea(
+        _l("Wording in English"), validators=[Optional(), Length(max=500)], render_kw={"rows": 2}
+    )
+    text_cy = TextArea(
+        _l("Wording in Welsh (optional)"),
+        validators=[Optional(), Length(max=500)],
+        render_kw={"rows": 2},
+    )
+    remove = Checkbox(_l("Remove this question"))
+
+
+class QuestionnaireForm(FlaskForm):
+    items = FieldList(FormField(ItemForm), min_entries=1)
+    note = Text(
+        _l("What changed and why"),
+        validators=[required(_l("Say what changed, for the version history")), Length(max=500)],
+    )
+    submit = Submit(_l("Save as a new version"))

@@ -1,0 +1,206 @@
+"""Feedback questionnaires and answers, the training budget and published report snapshots.
+
+A response is deliberately not linked to the person who gave it: the request (sent to one
+attendee, reminded, answered or not) and the answers live in separate tables, so an
+anonymous answer can never be shown with a name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainhub.extensions import UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from trainhub.auth.models import User
+    from trainhub.courses.models import Cohort
+
+RATING = "rating"
+TEXT = "text"
+ITEM_KINDS = (RATING, TEXT)
+#: Ratings run from 1 (strongly disagree) to 5 (strongly agree).
+RATING_VALUES = (1, 2, 3, 4, 5)
+
+#: Lines of the training budget (DOMAIN.md §4.5: the grant return's sub-lines).
+SPEND_CATEGORIES = (
+    "venue",
+    "catering",
+    "hospitality",
+    "conference",
+    "print",
+    "books",
+    "trainer_fees",
+    "travel",
+    "other",
+)
+QUARTERS = (1, 2, 3, 4)
+
+
+class Questionnaire(db.Model):  # type: ignore[name-defined]
+    """One version of the feedback form; editing it makes a new version, never changes one."""
+
+    __tablename__ = "questionnaires"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    #: What changed from the previous version, for the history.
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    items: Mapped[list[QuestionnaireItem]] = relationship(
+        back_populates="questionnaire",
+        cascade="all, delete-orphan",
+        order_by="QuestionnaireItem.position",
+    )
+    created_by: Mapped[User | None] = relationship()
+
+
+class QuestionnaireItem(db.Model):  # type: ignore[name-defined]
+    """A rating statement or a free-text question of one questionnaire version."""
+
+    __tablename__ = "questionnaire_items"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
+    )
+    #: Stable across versions, so results of a reworded item still add up.
+    key: Mapped[str] = mapped_column(String(40))
+    #: "rating" (1 to 5) or "text".
+    kind: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    #: The Welsh wording; the English is shown when it is empty.
+    text_cy: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="items")
+
+    def wording(self, language: str) -> str:
+        return self.text_cy if language == "cy" and self.text_cy else self.text
+
+
+class FeedbackRequest(db.Model):  # type: ignore[name-defined]
+    """An attendee asked for feedback on a cohort: sent, reminded, answered (not the answers)."""
+
+    __tablename__ = "feedback_requests"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: Answered: the answers themselves are in an unlinked ``FeedbackResponse``.
+    responded: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: The day it was answered (a day, not a time, so it cannot be matched to a response).
+    responded_on: Mapped[dt.date | None] = mapped_column(Date)
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship()
+    user: Mapped[User] = relationship()
+
+
+class FeedbackResponse(db.Model):  # type: ignore[name-defined]
+    """One attendee's answers to one cohort's questionnaire, without their name."""
+
+    __tablename__ = "feedback_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"), index=True)
+    #: The attendee agreed that their comments may be quoted anonymously in reports (R32).
+    quote_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    submitted_on: Mapped[dt.date] = mapped_column(Date)
+
+    cohort: Mapped[Cohort] = relationship()
+    questionnaire: Mapped[Questionnaire] = relationship()
+    answers: Mapped[list[FeedbackAnswer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="FeedbackAnswer.id"
+    )
+
+
+class FeedbackAnswer(db.Model):  # type: ignore[name-defined]
+    """The answer to one item: a rating, or text (which a manager may pick as a quote)."""
+
+    __tablename__ = "feedback_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback_responses.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_items.id"), index=True)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Chosen by a manager for the annual report (only possible with the response's consent).
+    selected_for_report: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    selected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    selected_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    response: Mapped[FeedbackResponse] = relationship(back_populates="answers")
+    item: Mapped[QuestionnaireItem] = relationship()
+
+
+class TrainingBudget(db.Model):  # type: ignore[name-defined]
+    """The training allocation of one financial year (the reports quote £18,000)."""
+
+    __tablename__ = "training_budgets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The calendar year the financial year starts in (2016 is 2016-17).
+    financial_year: Mapped[int] = mapped_column(Integer, unique=True)
+    allocation: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SpendLine(db.Model):  # type: ignore[name-defined]
+    """Money spent on training in one quarter of a financial year."""
+
+    __tablename__ = "spend_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    financial_year: Mapped[int] = mapped_column(Integer, index=True)
+    #: 1 is April to June … 4 is January to March.
+    quarter: Mapped[int] = mapped_column(Integer)
+    #: One of ``SPEND_CATEGORIES``.
+    category: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class ReportSnapshot(db.Model):  # type: ignore[name-defined]
+    """A year's figures as published: never changed afterwards."""
+
+    __tablename__ = "report_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    financial_year: Mapped[int] = mapped_column(Integer, unique=True)
+    #: The statistics exactly as computed at publication (``statistics.compute``).
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The published PDF in file storage, byte for byte.
+    pdf_key: Mapped[str] = mapped_column(String(200))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    published_by: Mapped[User | None] = relationship()

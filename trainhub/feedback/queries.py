@@ -1,0 +1,119 @@
+"""Read-side helpers for the feedback pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from trainhub.auth.models import User
+from trainhub.courses.models import Cohort, CohortFacilitator
+from trainhub.extensions import db
+from trainhub.feedback.models import (
+    TEXT,
+    FeedbackAnswer,
+    FeedbackRequest,
+    FeedbackResponse,
+    Questionnaire,
+    QuestionnaireItem,
+)
+
+
+def requests_of(user_id: int) -> list[FeedbackRequest]:
+    """A learner's feedback requests, newest cohort first."""
+    query = (
+        select(FeedbackRequest)
+        .join(Cohort, Cohort.id == FeedbackRequest.cohort_id)
+        .where(FeedbackRequest.user_id == user_id)
+        .options(joinedload(FeedbackRequest.cohort).joinedload(Cohort.course))
+        .order_by(FeedbackRequest.responded, Cohort.last_day.desc())
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def pending_count(user_id: int) -> int:
+    query = select(func.count(FeedbackRequest.id)).where(
+        FeedbackRequest.user_id == user_id, FeedbackRequest.responded.is_(False)
+    )
+    return int(db.session.execute(query).scalar_one())
+
+
+def request_for_page(request_id: int) -> FeedbackRequest | None:
+    query = (
+        select(FeedbackRequest)
+        .where(FeedbackRequest.id == request_id)
+        .options(joinedload(FeedbackRequest.cohort).joinedload(Cohort.course))
+    )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def cohorts_with_feedback(actor: User) -> Select[Cohort]:
+    """Cohorts whose attendees were asked, newest first.
+
+    Trainers see the cohorts they facilitate; managers and admins see all.
+    """
+    asked = select(FeedbackRequest.id).where(FeedbackRequest.cohort_id == Cohort.id).exists()
+    query = (
+        select(Cohort)
+        .where(asked)
+        .options(joinedload(Cohort.course))
+        .order_by(Cohort.first_day.desc(), Cohort.id.desc())
+    )
+    if not actor.has_role("manager", "admin"):
+        query = query.where(Cohort.id.in_(facilitated_cohorts(actor.id)))
+    return query
+
+
+def counts_by_cohort(cohort_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(asked, answered) for each of these cohorts, in one query."""
+    answered = func.sum(case((FeedbackRequest.responded.is_(True), 1), else_=0))
+    rows = db.session.execute(
+        select(FeedbackRequest.cohort_id, func.count(FeedbackRequest.id), answered)
+        .where(FeedbackRequest.cohort_id.in_(cohort_ids))
+        .group_by(FeedbackRequest.cohort_id)
+    )
+    return {cohort_id: (int(asked), int(done or 0)) for cohort_id, asked, done in rows}
+
+
+def facilitated_cohorts(user_id: int) -> Select[Any]:
+    return select(CohortFacilitator.cohort_id).where(CohortFacilitator.user_id == user_id)
+
+
+def cohort_counts(cohort_id: int) -> tuple[int, int]:
+    """(asked, answered) for one cohort."""
+    return counts_by_cohort([cohort_id]).get(cohort_id, (0, 0))
+
+
+def comments(cohort_ids: Select[Any]) -> list[tuple[QuestionnaireItem, str]]:
+    """Written answers, in an order that says nothing about who answered when."""
+    query = (
+        select(QuestionnaireItem, FeedbackAnswer.text)
+        .join(FeedbackAnswer, FeedbackAnswer.item_id == QuestionnaireItem.id)
+        .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
+        .where(
+            FeedbackResponse.cohort_id.in_(cohort_ids),
+            QuestionnaireItem.kind == TEXT,
+            FeedbackAnswer.text != "",
+        )
+        .order_by(QuestionnaireItem.position, FeedbackAnswer.text)
+    )
+    return [(item, text) for item, text in db.session.execute(query)]
+
+
+def questionnaire_for_page(questionnaire_id: int) -> Questionnaire | None:
+    query = (
+        select(Questionnaire)
+        .where(Questionnaire.id == questionnaire_id)
+        .options(selectinload(Questionnaire.items))
+    )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def answer_for_quote(answer_id: int) -> FeedbackAnswer | None:
+    query = (
+        select(FeedbackAnswer)
+        .where(FeedbackAnswer.id == answer_id)
+        .options(joinedload(FeedbackAnswer.response), joinedload(FeedbackAnswer.item))
+    )
+    return db.session.execute(query).scalar_one_or_none()

@@ -1,0 +1,1 @@
+"""Feedback and reporting rules: questionnaires, responses, statistics, budget, publication."""

@@ -1,0 +1,217 @@
+"""The figures as files: CSV per table, an Excel workbook, the annual-report PDF, and the
+per-learner (named) exports that only managers may download, each one audited (R42)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import select
+
+from trainhub import audit
+from trainhub.auth.choices import LOCAL_AUTHORITIES, PROFESSIONAL_BACKGROUNDS, SECTORS
+from trainhub.auth.models import Organisation, User
+from trainhub.courses.models import REGISTER_STATUSES, Booking, Cohort, Completion, Course
+from trainhub.errors import PermissionDenied
+from trainhub.extensions import db
+from trainhub.feedback import permissions
+from trainhub.feedback.services.statistics import Period, period_cohorts, workforce_members
+from trainhub.feedback.services.tables import Table
+from trainhub.pdf import render_pdf
+
+#: A spreadsheet would run a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet shows as text (numbers are left as numbers)."""
+    if isinstance(value, str) and value[:1] in _FORMULA_START:
+        return "'" + value
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return safe_cell(str(value)) if not isinstance(value, (int, float)) else value
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([_plain(v) for v in row])
+    return out.getvalue()
+
+
+def table_csv(table: Table) -> str:
+    """One header row and one row per line of the table (the total too, labelled)."""
+    rows = table.rows + ([table.total] if table.total else [])
+    return csv_text([c.label for c in table.columns], rows)
+
+
+def workbook(tables: Sequence[Table], title: str, quotes: Sequence[Mapping[str, Any]]) -> bytes:
+    """One sheet per table (openpyxl), numbers as numbers, then the selected quotes."""
+    book = Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = _("About")[:31]
+    cover.append([title])
+    cover["A1"].font = Font(bold=True, size=14)
+    cover.append([_("Each table of the report is on its own sheet.")])
+    used: set[str] = set()
+    for table in tables:
+        name = _sheet_name(table.title, used)
+        sheet = book.create_sheet(name)
+        sheet.append([c.label for c in table.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        rows = table.rows + ([table.total] if table.total else [])
+        for row in rows:
+            sheet.append([_excel(v) for v in row])
+        for column, cells in zip(table.columns, sheet.columns, strict=False):
+            letter = cells[0].column_letter
+            sheet.column_dimensions[letter].width = 40 if column.kind == "text" else 16
+            if column.kind in ("money", "mean", "number"):
+                for cell in cells[1:]:
+                    cell.number_format = "#,##0.00"
+    sheet = book.create_sheet(_sheet_name(_("Quotes"), used))
+    sheet.append([_("Course"), _("Comment")])
+    for quote in quotes:
+        sheet.append([safe_cell(quote["course"]), safe_cell(quote["text"])])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _excel(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return safe_cell(value)
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28]
+    name, n = base, 2
+    while name in used:
+        name, n = f"{base[:26]} {n}", n + 1
+    used.add(name)
+    return name
+
+
+def annual_report_pdf(context: Mapping[str, Any]) -> bytes:
+    return render_pdf("feedback/report_pdf.html", **context)
+
+
+def _require_named(actor: User, what: str, period: Period) -> None:
+    if not permissions.can_download_named_exports(actor):
+        raise PermissionDenied(_("Only managers can download exports with learners' names"))
+    label = period.fy + (f" Q{period.quarter}" if period.quarter else "")
+    audit.record(actor, "report.named_export", f"{what} {label}")
+
+
+def attendees_csv(actor: User, period: Period) -> str:
+    """Everyone on a register of the period's cohorts, by name (audited)."""
+    _require_named(actor, "attendees", period)
+    completed = (
+        select(Completion.id)
+        .where(Completion.user_id == Booking.user_id, Completion.cohort_id == Booking.cohort_id)
+        .exists()
+    )
+    rows = db.session.execute(
+        select(
+            User.full_name,
+            User.email,
+            Organisation.name,
+            User.professional_background,
+            User.sector,
+            User.local_authority,
+            Course.title,
+            Cohort.title,
+            Cohort.first_day,
+            Booking.status,
+            completed,
+        )
+        .join(User, User.id == Booking.user_id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .join(Cohort, Cohort.id == Booking.cohort_id)
+        .join(Course, Course.id == Cohort.course_id)
+        .where(Cohort.id.in_(period_cohorts(period)), Booking.status.in_(REGISTER_STATUSES))
+        .order_by(Cohort.first_day, Cohort.id, User.full_name)
+    )
+    header = [
+        _("Name"),
+        _("Email"),
+        _("Organisation"),
+        _("Professional background"),
+        _("Sector"),
+        _("Local authority area"),
+        _("Course"),
+        _("Cohort"),
+        _("First day"),
+        _("Booking status"),
+        _("Completed"),
+    ]
+    return csv_text(
+        header,
+        (
+            [
+                name,
+                email,
+                org or "",
+                PROFESSIONAL_BACKGROUNDS.get(bg or "", ""),
+                SECTORS.get(sector or "", ""),
+                LOCAL_AUTHORITIES.get(la or "", ""),
+                course,
+                cohort,
+                first_day.isoformat(),
+                status,
+                _("Yes") if done else _("No"),
+            ]
+            for name, email, org, bg, sector, la, course, cohort, first_day, status, done in rows
+        ),
+    )
+
+
+def workforce_csv(actor: User, period: Period, today: dt.date) -> str:
+    """Each IFST member's core completion, levels and clock, by name (audited)."""
+    _require_named(actor, "IFST workforce", period)
+    members = workforce_members(min(today, period.end))
+    header = [
+        _("Name"),
+        _("Email"),
+        _("Organisation"),
+        _("Core training completed on"),
+        _("Levels held"),
+        _("Open application (level)"),
+        _("Application status"),
+        _("Accreditation clock"),
+        _("Award due on"),
+    ]
+    return csv_text(
+        header,
+        (
+            [
+                m["name"],
+                m["email"],
+                m["organisation"] or "",
+                m["core_completed_on"] or "",
+                " ".join(str(n) for n in m["levels"]),
+                m["open_level"] or "",
+                m["open_status"] or "",
+                m["clock"] or "",
+                m["due_on"] or "",
+            ]
+            for m in members
+        ),
+    )

@@ -1,0 +1,105 @@
+"""The feedback questionnaire: the current version, and new versions made by editing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from trainhub.auth.models import User
+from trainhub.errors import PermissionDenied, ValidationFailed
+from trainhub.extensions import db
+from trainhub.feedback.models import ITEM_KINDS, RATING, Questionnaire, QuestionnaireItem
+from trainhub.feedback.seed_data import STANDARD_ITEMS
+
+MAX_ITEMS = 20
+
+
+@dataclass
+class ItemDraft:
+    """An item as an administrator wants it in the next version (``key`` empty when new)."""
+
+    key: str
+    kind: str
+    text: str
+    text_cy: str = ""
+
+
+def current_questionnaire() -> Questionnaire:
+    """The newest version, made from the standard items the first time it is needed."""
+    query = (
+        select(Questionnaire)
+        .order_by(Questionnaire.version.desc())
+        .limit(1)
+        .options(selectinload(Questionnaire.items))
+    )
+    questionnaire = db.session.execute(query).scalar_one_or_none()
+    if questionnaire is None:
+        questionnaire = Questionnaire(version=1, note="Standard questionnaire")
+        questionnaire.items = [
+            QuestionnaireItem(position=i, **item) for i, item in enumerate(STANDARD_ITEMS, 1)
+        ]
+        db.session.add(questionnaire)
+        db.session.flush()
+    return questionnaire
+
+
+def versions() -> list[Questionnaire]:
+    query = select(Questionnaire).order_by(Questionnaire.version.desc())
+    return list(db.session.execute(query.options(selectinload(Questionnaire.created_by))).scalars())
+
+
+def _slug(text: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:30] or "item"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key
+
+
+def save_version(actor: User, drafts: list[ItemDraft], note: str) -> Questionnaire:
+    """A new version with these items, in this order; responses keep the version they used.
+
+    Refuses a questionnaire without a rating item, and one that changes nothing.
+    """
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators can change the feedback questionnaire"))
+    drafts = [d for d in drafts if d.text.strip()]
+    if not any(d.kind == RATING for d in drafts):
+        raise ValidationFailed("items", _("Keep at least one rating statement"))
+    if len(drafts) > MAX_ITEMS:
+        raise ValidationFailed(
+            "items", _("A questionnaire can have at most %(n)d items", n=MAX_ITEMS)
+        )
+    current = current_questionnaire()
+    old = [(i.key, i.kind, i.text, i.text_cy) for i in current.items]
+    new = [(d.key, d.kind, d.text.strip(), d.text_cy.strip()) for d in drafts]
+    if old == new:
+        raise ValidationFailed("items", _("Nothing has changed: the questionnaire is as it was"))
+    # Keys ever used keep their meaning: a new item never takes the key of a retired one.
+    taken = set(db.session.execute(select(func.distinct(QuestionnaireItem.key))).scalars())
+    items = []
+    seen: set[str] = set()
+    for position, draft in enumerate(drafts, 1):
+        if draft.kind not in ITEM_KINDS:
+            raise ValidationFailed("items", _("Choose a kind of question"))
+        key = draft.key if draft.key and draft.key not in seen else _slug(draft.text, taken | seen)
+        seen.add(key)
+        items.append(
+            QuestionnaireItem(
+                key=key,
+                kind=draft.kind,
+                position=position,
+                text=draft.text.strip(),
+                text_cy=draft.text_cy.strip(),
+            )
+        )
+    questionnaire = Questionnaire(
+        version=current.version + 1, note=note.strip(), created_by_id=actor.id, items=items
+    )
+    db.session.add(questionnaire)
+    db.session.flush()
+    return questionnaire

@@ -1,0 +1,405 @@
+"""Managers: the dashboard, statistics by year and quarter, exports, the annual-report PDF,
+publication, quotes, the training budget and the audit log."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from trainhub.accreditation.services.dates import financial_year, financial_year_label
+from trainhub.audit import AuditEvent
+from trainhub.auth.permissions import role_required
+from trainhub.courses.models import Cohort, local_today
+from trainhub.errors import ConflictError, ValidationFailed
+from trainhub.extensions import db
+from trainhub.feedback import permissions, queries
+from trainhub.feedback.forms import (
+    AllocationForm,
+    ConfirmForm,
+    PeriodForm,
+    SpendForm,
+    quarter_choices,
+)
+from trainhub.feedback.models import SpendLine
+from trainhub.feedback.services import budget as budget_services
+from trainhub.feedback.services import exports, quotes, report, statistics, tables
+from trainhub.feedback.views import bp
+from trainhub.forms import add_field_error
+from trainhub.storage import download
+
+MANAGER = "manager"
+
+
+class BadPeriod(Exception):
+    """The year or quarter asked for does not exist (yet): the page says why, with a 400."""
+
+    def __init__(self, form: PeriodForm) -> None:
+        super().__init__("bad period")
+        self.form = form
+
+
+@bp.errorhandler(BadPeriod)
+def bad_period(error: BadPeriod) -> ResponseReturnValue:
+    return render_template("feedback/period_invalid.html", form=error.form), 400
+
+
+def _years() -> list[int]:
+    """Every financial year from the first cohort's to this one, newest first."""
+    first_day = db.session.execute(select(func.min(Cohort.first_day))).scalar_one_or_none()
+    now = financial_year(local_today())
+    first = min(financial_year(first_day), now) if first_day else now
+    return list(range(now, first - 1, -1))
+
+
+def _period(whole_year: bool = False) -> tuple[statistics.Period, PeriodForm]:
+    """The period in the query string (default: this financial year)."""
+    form = PeriodForm(formdata=None)
+    form.fy.choices = [(financial_year_label(y), financial_year_label(y)) for y in _years()]
+    form.quarter.choices = quarter_choices(_l("The whole year"))
+    fy = request.args.get("fy") or financial_year_label(financial_year(local_today()))
+    quarter = None if whole_year else request.args.get("quarter")
+    form.fy.data, form.quarter.data = fy, quarter or ""
+    try:
+        period = statistics.parse_period(fy, quarter)
+    except ValidationFailed as error:
+        add_field_error(form, error)
+        raise BadPeriod(form) from error
+    return period, form
+
+
+def _args(period: statistics.Period) -> dict[str, Any]:
+    return {"fy": period.fy, **({"quarter": period.quarter} if period.quarter else {})}
+
+
+def _filename(period: statistics.Period, name: str, extension: str) -> str:
+    quarter = f"-q{period.quarter}" if period.quarter else ""
+    return f"training-{period.fy}{quarter}-{name}.{extension}"
+
+
+@bp.get("/reports")
+@role_required(MANAGER)
+def dashboard() -> ResponseReturnValue:
+    today = local_today()
+    year = financial_year(today)
+    period = statistics.Period(year)
+    deadline = report.deadline(year)
+    checks = statistics.readiness(period, today)
+    warn_from = current_app.config["REPORT_WARNING_DAYS"]
+    return render_template(
+        "feedback/dashboard.html",
+        period=period,
+        figures=statistics.delivery(period)["totals"],
+        feedback=statistics.feedback(statistics.period_cohorts(period)),
+        checks=checks,
+        deadline=deadline,
+        days_left=(deadline - today).days,
+        warn=(deadline - today).days <= warn_from and not all(c["done"] for c in checks),
+        years=_years(),
+        published=report.published_years(),
+        financial_year_label=financial_year_label,
+    )
+
+
+@bp.get("/reports/statistics")
+@role_required(MANAGER)
+def statistics_page() -> ResponseReturnValue:
+    period, form = _period()
+    context = report.context(statistics.compute(period))
+    snapshot = report.snapshot_of(period.year) if period.quarter is None else None
+    changes = tables.differences(tables.build(snapshot.data), context["tables"]) if snapshot else []
+    return render_template(
+        "feedback/statistics.html",
+        form=form,
+        published=snapshot,
+        changes=changes,
+        args=_args(period),
+        **(context | {"snapshot": None}),
+    )
+
+
+@bp.get("/reports/exports")
+@role_required(MANAGER)
+def exports_page() -> ResponseReturnValue:
+    period, form = _period()
+    return render_template(
+        "feedback/exports.html",
+        form=form,
+        period=period,
+        args=_args(period),
+        tables=tables.build(statistics.compute(period)),
+        snapshot=report.snapshot_of(period.year),
+        named=permissions.can_download_named_exports(current_user),
+    )
+
+
+@bp.get("/reports/statistics/<name>.csv")
+@role_required(MANAGER)
+def table_csv(name: str) -> ResponseReturnValue:
+    period, _form = _period()
+    table = next((t for t in tables.build(statistics.compute(period)) if t.key == name), None)
+    if table is None:
+        abort(404)
+    return _attachment(exports.table_csv(table), "text/csv", _filename(period, name, "csv"))
+
+
+@bp.get("/reports/statistics.xlsx")
+@role_required(MANAGER)
+def statistics_xlsx() -> ResponseReturnValue:
+    period, _form = _period()
+    data = statistics.compute(period)
+    label = _("Training statistics %(fy)s", fy=period.fy)
+    content = exports.workbook(tables.build(data), label, data["quotes"])
+    return _attachment(
+        content,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _filename(period, "statistics", "xlsx"),
+    )
+
+
+@bp.get("/reports/training-report.pdf")
+@role_required(MANAGER)
+def report_pdf() -> ResponseReturnValue:
+    period, _form = _period()
+    context = report.context(statistics.compute(period))
+    return _attachment(
+        exports.annual_report_pdf(context), "application/pdf", _filename(period, "report", "pdf")
+    )
+
+
+@bp.get("/reports/named/<kind>.csv")
+@role_required(MANAGER)
+def named_export(kind: str) -> ResponseReturnValue:
+    if kind not in ("attendees", "workforce"):
+        abort(404)
+    if not permissions.can_download_named_exports(current_user):
+        abort(403)
+    period, _form = _period()
+    if kind == "attendees":
+        content = exports.attendees_csv(current_user, period)
+    else:
+        content = exports.workforce_csv(current_user, period, local_today())
+    db.session.commit()  # the audit entry
+    return _attachment(content, "text/csv", _filename(period, f"{kind}-named", "csv"))
+
+
+def _attachment(content: str | bytes, mimetype: str, filename: str) -> Response:
+    data = content.encode("utf-8-sig") if isinstance(content, str) else content
+    return send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0
+    )
+
+
+@bp.route("/reports/publish", methods=["GET", "POST"])
+@role_required(MANAGER)
+def publish() -> ResponseReturnValue:
+    period, _form = _period(whole_year=True)
+    snapshot = report.snapshot_of(period.year)
+    form = ConfirmForm()
+    if snapshot is None and form.validate_on_submit():
+        try:
+            report.publish(current_user, period.year)
+        except ConflictError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The %(fy)s figures are published.", fy=period.fy), "success")
+            return redirect(url_for("feedback.statistics_page", fy=period.fy))
+    status = 409 if form.form_errors or (snapshot and form.is_submitted()) else 200
+    return render_template(
+        "feedback/publish.html",
+        form=form,
+        period=period,
+        snapshot=snapshot,
+        year_over=local_today() > period.end,
+    ), status
+
+
+@bp.get("/reports/published/<int:year>.pdf")
+@role_required(MANAGER)
+def published_pdf(year: int) -> ResponseReturnValue:
+    snapshot = report.snapshot_of(year)
+    if snapshot is None:
+        abort(404)
+    return download(
+        snapshot.pdf_key, "application/pdf", f"training-{financial_year_label(year)}-published.pdf"
+    )
+
+
+@bp.get("/reports/quotes")
+@role_required(MANAGER)
+def quotes_page() -> ResponseReturnValue:
+    period, form = _period(whole_year=True)
+    page = db.paginate(
+        quotes.consented(period),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "feedback/quotes.html", form=form, period=period, page=page, confirm=ConfirmForm()
+    )
+
+
+@bp.post("/reports/quotes/<int:answer_id>")
+@role_required(MANAGER)
+def quote_select(answer_id: int) -> ResponseReturnValue:
+    answer = queries.answer_for_quote(answer_id)
+    if answer is None:
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    selected = request.form.get("selected") == "1"
+    try:
+        quotes.set_selected(current_user, answer, selected)
+    except ConflictError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            _("Quote chosen for the annual report.")
+            if selected
+            else _("Quote taken out of the annual report."),
+            "success",
+        )
+    return redirect(
+        url_for(
+            "feedback.quotes_page",
+            fy=request.form.get("fy", ""),
+            page=request.form.get("page", 1, type=int),
+        )
+        + f"#quote-{answer.id}"
+    )
+
+
+def _budget_page(
+    period: statistics.Period,
+    form: PeriodForm,
+    allocation_form: AllocationForm | None = None,
+    spend_form: SpendForm | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    current = budget_services.allocation_of(period.year)
+    if allocation_form is None:
+        allocation_form = AllocationForm(formdata=None)
+        allocation_form.allocation.data = current.allocation if current else None
+    context = report.context(statistics.compute(period))
+    budget_tables = [t for t in context["tables"] if t.section == "budget"]
+    return render_template(
+        "feedback/budget.html",
+        form=form,
+        period=period,
+        allocation_form=allocation_form,
+        spend_form=spend_form or SpendForm(formdata=None),
+        lines=budget_services.spend_lines(period.year),
+        budget_tables=budget_tables,
+        chart=context["charts"]["budget"],
+        spend_labels=tables.SPEND_LABELS,
+        quarter_label=tables.quarter_label,
+        display=tables.display,
+    ), status
+
+
+@bp.get("/reports/budget")
+@role_required(MANAGER)
+def budget() -> ResponseReturnValue:
+    period, form = _period(whole_year=True)
+    return _budget_page(period, form)
+
+
+@bp.post("/reports/budget/allocation")
+@role_required(MANAGER)
+def budget_allocation() -> ResponseReturnValue:
+    period, form = _period(whole_year=True)
+    allocation_form = AllocationForm()
+    if allocation_form.validate_on_submit():
+        try:
+            budget_services.set_allocation(
+                current_user, period.year, allocation_form.allocation.data
+            )
+        except ValidationFailed as error:
+            add_field_error(allocation_form, error)
+        else:
+            db.session.commit()
+            flash(_("Allocation for %(fy)s saved.", fy=period.fy), "success")
+            return redirect(url_for("feedback.budget", fy=period.fy))
+    return _budget_page(period, form, allocation_form=allocation_form, status=400)
+
+
+@bp.post("/reports/budget/spend")
+@role_required(MANAGER)
+def budget_spend() -> ResponseReturnValue:
+    period, form = _period(whole_year=True)
+    spend_form = SpendForm()
+    if spend_form.validate_on_submit():
+        try:
+            budget_services.add_spend(
+                current_user,
+                period.year,
+                int(spend_form.quarter.data),
+                spend_form.category.data,
+                spend_form.description.data or "",
+                spend_form.amount.data,
+            )
+        except ValidationFailed as error:
+            add_field_error(spend_form, error)
+        else:
+            db.session.commit()
+            flash(_("Spending added."), "success")
+            return redirect(url_for("feedback.budget", fy=period.fy))
+    return _budget_page(period, form, spend_form=spend_form, status=400)
+
+
+@bp.route("/reports/budget/spend/<int:line_id>/delete", methods=["GET", "POST"])
+@role_required(MANAGER)
+def spend_delete(line_id: int) -> ResponseReturnValue:
+    line = db.get_or_404(SpendLine, line_id)
+    form = ConfirmForm()
+    fy = financial_year_label(line.financial_year)
+    if form.validate_on_submit():
+        budget_services.remove_spend(current_user, line)
+        db.session.commit()
+        flash(_("Spending line removed."), "success")
+        return redirect(url_for("feedback.budget", fy=fy))
+    return render_template(
+        "feedback/spend_delete.html",
+        form=form,
+        line=line,
+        fy=fy,
+        spend_labels=tables.SPEND_LABELS,
+        quarter_label=tables.quarter_label,
+    )
+
+
+@bp.get("/reports/audit")
+@role_required(MANAGER, "admin")
+def audit_log() -> ResponseReturnValue:
+    page = db.paginate(
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template("feedback/audit.html", page=page)
