@@ -83,7 +83,6 @@ def upgrade():
     sa.Column('cohort_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('responded', sa.Boolean(), server_default='0', nullable=False),
-    sa.Column('responded_on', sa.Date(), nullable=True),
     sa.Column('reminders_sent', sa.Integer(), server_default='0', nullable=False),
     sa.Column('last_reminded_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -105,10 +105,9 @@ class FeedbackRequest(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: Answered: the answers themselves are in an unlinked ``FeedbackResponse``.
+    #: Answered: the answers themselves are in an unlinked ``FeedbackResponse``. No date is
+    #: kept here: a day on both rows would let anyone reading the tables pair them up.
     responded: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    #: The day it was answered (a day, not a time, so it cannot be matched to a response).
-    responded_on: Mapped[dt.date | None] = mapped_column(Date)
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

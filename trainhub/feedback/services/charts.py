@@ -57,7 +57,7 @@ def bar_chart(
     )
 
 
-def _short(text: str, limit: int = 38) -> str:
+def _short(text: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -66,14 +66,14 @@ def workbook(tables: Sequence[Table], title: str, quotes: Sequence[Mapping[str, 
     cover = book.active
     assert cover is not None
     cover.title = _("About")[:31]
-    cover.append([title])
+    cover.append([safe_cell(title)])
     cover["A1"].font = Font(bold=True, size=14)
     cover.append([_("Each table of the report is on its own sheet.")])
     used: set[str] = set()
     for table in tables:
         name = _sheet_name(table.title, used)
         sheet = book.create_sheet(name)
-        sheet.append([c.label for c in table.columns])
+        sheet.append([safe_cell(c.label) for c in table.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         rows = table.rows + ([table.total] if table.total else [])

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import selectinload
@@ -95,11 +94,7 @@ def submit_response(
     db.session.refresh(locked)
     if locked.responded:
         raise ConflictError(
-            _(
-                "You have already given feedback on this course, on %(day)s. "
-                "Your first answers are kept.",
-                day=format_date(locked.responded_on, "d MMMM yyyy") if locked.responded_on else "",
-            )
+            _("You have already given feedback on this course. Your first answers are kept.")
         )
     rows = []
     for item in questionnaire.items:
@@ -129,14 +124,14 @@ def submit_response(
     )
     db.session.add(response)
     locked.responded = True
-    locked.responded_on = today
     db.session.flush()
     log.info("Feedback received for cohort %s", request.cohort_id)
     return response
 
 
-def _remind(requests: Iterable[FeedbackRequest]) -> int:
-    now = utcnow()
+def _remind(requests: Iterable[FeedbackRequest], now: dt.datetime) -> int:
+    """Remind each of these (active) people, stamping the reminder with ``now``: the next
+    automatic run measures its week from the time this run was for."""
     sent = 0
     for request in requests:
         if not request.user.active:
@@ -171,7 +166,10 @@ def remind_cohort(actor: User, cohort: Cohort) -> int:
     due = [r for r in requests if r.last_reminded_at is None or r.last_reminded_at < recent]
     if not due:
         raise ConflictError(_("Everyone who has not answered was reminded in the last 24 hours"))
-    return _remind(due)
+    sent = _remind(due, utcnow())
+    if not sent:
+        raise ConflictError(_("The people who have not answered no longer have active accounts"))
+    return sent
 
 
 def send_reminders(now: dt.datetime | None = None) -> int:
@@ -183,6 +181,6 @@ def send_reminders(now: dt.datetime | None = None) -> int:
         FeedbackRequest.created_at <= cutoff,
         (FeedbackRequest.last_reminded_at.is_(None)) | (FeedbackRequest.last_reminded_at <= cutoff),
     )
-    sent = _remind(db.session.execute(query).scalars())
+    sent = _remind(db.session.execute(query).scalars(), now)
     log.info("Sent %d feedback reminder(s)", sent)
     return sent

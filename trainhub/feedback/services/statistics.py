@@ -391,7 +391,8 @@ def feedback(cohorts: Select[Any]) -> dict[str, Any]:
     }
 
 
-def _ratings_by(group: Any, cohorts: Select[Any], *joins: Any) -> list[Any]:
+def _ratings_by(group: Any, key: Any, cohorts: Select[Any], *joins: Any) -> list[Any]:
+    """(label, n, mean) per group; ``key`` keeps two courses or people of one name apart."""
     query = (
         select(group, func.count(distinct(FeedbackResponse.id)), func.avg(FeedbackAnswer.rating))
         .select_from(FeedbackAnswer)
@@ -402,16 +403,19 @@ def _ratings_by(group: Any, cohorts: Select[Any], *joins: Any) -> list[Any]:
     for target, on in joins:
         query = query.join(target, on)
     query = query.where(Cohort.id.in_(cohorts), QuestionnaireItem.kind == RATING)
-    return _rows(query.group_by(group).order_by(group))
+    return _rows(query.group_by(key, group).order_by(group, key))
 
 
 def feedback_breakdowns(period: Period) -> dict[str, list[dict[str, Any]]]:
     """Mean of all ratings per course and per trainer, with n, behind the anonymity floor."""
     floor = min_members()
     cohorts = period_cohorts(period)
-    by_course = _ratings_by(Course.title, cohorts, (Course, Course.id == Cohort.course_id))
+    by_course = _ratings_by(
+        Course.title, Course.id, cohorts, (Course, Course.id == Cohort.course_id)
+    )
     by_trainer = _ratings_by(
         User.full_name,
+        User.id,
         cohorts,
         (CohortFacilitator, CohortFacilitator.cohort_id == Cohort.id),
         (User, User.id == CohortFacilitator.user_id),
