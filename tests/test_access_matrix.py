@@ -50,11 +50,17 @@ from trainhub.accreditation.services.applications import (
 )
 from trainhub.accreditation.services.assessment import claim_application, decide_application
 from trainhub.accreditation.services.cpd import ActivityInput, log_activity
+from trainhub.accreditation.services.dates import financial_year
 from trainhub.auth.services import make_reset_token
 from trainhub.courses.models import Cohort, CohortPresenter, local_today
 from trainhub.courses.services.calendars import feed_token
 from trainhub.extensions import db, utcnow
+from trainhub.feedback.models import TEXT, ReportSnapshot
+from trainhub.feedback.services.budget import add_spend
+from trainhub.feedback.services.questionnaire import current_questionnaire
+from trainhub.feedback.services.responses import request_feedback, submit_response
 from trainhub.mail.services import queue_mail
+from trainhub.storage import storage
 
 ROLES = ("anonymous", "learner", "trainer", "assessor", "manager", "admin", "supervisor")
 
@@ -107,6 +113,12 @@ class World:
     entry_id: int
     #: Learning the learner did elsewhere, with evidence, waiting for approval.
     activity_id: int
+    #: The learner asked for feedback on the open cohort (not answered yet).
+    feedback_request_id: int
+    #: A written comment on the open cohort whose author agreed to be quoted.
+    quote_id: int
+    #: A line of this financial year's training spend.
+    spend_line_id: int
 
     def fresh_presenter(self) -> int:
         """A new external presenter on the open cohort."""
@@ -129,6 +141,20 @@ class World:
         application = submitted(3)
         db.session.commit()
         return application.id
+
+    def published_year(self) -> int:
+        """A past financial year whose figures were published (made once, when first asked)."""
+        year = 2016
+        if (
+            db.session.execute(
+                db.select(ReportSnapshot.id).where(ReportSnapshot.financial_year == year)
+            ).first()
+            is None
+        ):
+            key = storage().save(b"%PDF-1.4 published figures")
+            db.session.add(ReportSnapshot(financial_year=year, data={}, pdf_key=key))
+            db.session.commit()
+        return year
 
     def fresh_judged(self) -> int:
         """Someone else's application the matrix's assessor has judged met throughout."""
@@ -159,6 +185,8 @@ BOOKING = only(("learner", *STAFF))
 #: Who reads a learner's record besides the learner: their supervisor, their own
 #: organisation's managers and admins (R29, R49).
 READERS = ("supervisor", "manager", "admin")
+#: The statistics, exports, publication, quotes and budget: managers only (R42).
+MANAGERS = only(("manager",))
 
 
 @dataclass
@@ -392,6 +420,57 @@ MATRIX: dict[str, Route] = {
     "accreditation.accreditation_progress": Route(
         lambda w: "/accreditation/progress", only(("manager", "admin"))
     ),
+    # Feedback: the learner answers their own request; everyone signed in sees theirs.
+    "feedback.my_feedback": Route(lambda w: "/my/feedback", SIGNED_IN),
+    "feedback.give": Route(lambda w: f"/feedback/{w.feedback_request_id}", only(("learner",))),
+    # Results per cohort: its trainers (the matrix's trainer facilitates it), managers, admins.
+    "feedback.cohorts": Route(lambda w: "/feedback/cohorts", only(STAFF)),
+    "feedback.cohort_results": Route(lambda w: f"/feedback/cohorts/{w.cohort_id}", only(STAFF)),
+    "feedback.cohort_remind": Route(
+        lambda w: f"/feedback/cohorts/{w.cohort_id}/remind", only(STAFF, "away"), "POST"
+    ),
+    # The questionnaire: admins.
+    "feedback.questionnaire": Route(lambda w: "/admin/feedback/questionnaire", only(("admin",))),
+    "feedback.questionnaire_edit": Route(
+        lambda w: "/admin/feedback/questionnaire/edit", only(("admin",))
+    ),
+    # Reports: managers only.
+    "feedback.dashboard": Route(lambda w: "/reports", MANAGERS),
+    "feedback.statistics_page": Route(lambda w: "/reports/statistics", MANAGERS),
+    "feedback.exports_page": Route(lambda w: "/reports/exports", MANAGERS),
+    "feedback.table_csv": Route(lambda w: "/reports/statistics/courses.csv", MANAGERS),
+    "feedback.statistics_xlsx": Route(lambda w: "/reports/statistics.xlsx", MANAGERS),
+    "feedback.report_pdf": Route(lambda w: "/reports/training-report.pdf", MANAGERS),
+    "feedback.named_export": Route(lambda w: "/reports/named/attendees.csv", MANAGERS),
+    "feedback.publish": Route(lambda w: "/reports/publish", MANAGERS),
+    "feedback.published_pdf": Route(
+        lambda w: f"/reports/published/{w.published_year()}.pdf", MANAGERS
+    ),
+    "feedback.quotes_page": Route(lambda w: "/reports/quotes", MANAGERS),
+    "feedback.quote_select": Route(
+        lambda w: f"/reports/quotes/{w.quote_id}",
+        only(("manager",), "away"),
+        "POST",
+        {"selected": "1"},
+    ),
+    "feedback.budget": Route(lambda w: "/reports/budget", MANAGERS),
+    "feedback.budget_allocation": Route(
+        lambda w: "/reports/budget/allocation",
+        only(("manager",), "away"),
+        "POST",
+        {"allocation": "18000"},
+    ),
+    "feedback.budget_spend": Route(
+        lambda w: "/reports/budget/spend",
+        only(("manager",), "away"),
+        "POST",
+        {"quarter": "1", "category": "venue", "amount": "388.50"},
+    ),
+    "feedback.spend_delete": Route(
+        lambda w: f"/reports/budget/spend/{w.spend_line_id}/delete", MANAGERS
+    ),
+    # Named exports are audited; managers and admins read the log.
+    "feedback.audit_log": Route(lambda w: "/reports/audit", only(("manager", "admin"))),
 }
 
 
@@ -446,6 +525,7 @@ def world(app: Flask, catalogue: None) -> World:
         feed_token=feed_token(users["learner"]),
         other_email=make_user(roles=["learner"]).email,
         **accreditation_objects(users),
+        **feedback_objects(users, cohort),
     )
     db.session.flush()
     world.message_id = message.id
@@ -496,6 +576,25 @@ def accreditation_objects(users: dict[str, Any]) -> dict[str, Any]:
         "certificate_id": certificate.id,
         "entry_id": entry_id,
         "activity_id": activity.id,
+    }
+
+
+def feedback_objects(users: dict[str, Any], cohort: Cohort) -> dict[str, Any]:
+    """The learner's feedback request, someone's quotable comment, a line of spending."""
+    request = request_feedback(cohort, [users["learner"].id])[0]
+    quoted_by = make_user(roles=["learner"])
+    questionnaire = current_questionnaire()
+    answers: dict[str, int | str | None] = {
+        item.key: "Practical and kind." if item.kind == TEXT else 4 for item in questionnaire.items
+    }
+    [quoted_request] = request_feedback(cohort, [quoted_by.id])
+    response = submit_response(quoted_by, quoted_request, questionnaire, answers, True)
+    quote = next(a for a in response.answers if a.text)
+    line = add_spend(users["manager"], financial_year(local_today()), 1, "venue", "", Decimal(90))
+    return {
+        "feedback_request_id": request.id,
+        "quote_id": quote.id,
+        "spend_line_id": line.id,
     }
 
 

@@ -53,7 +53,14 @@ def feedback_form(questionnaire: Questionnaire, language: str, **kwargs: Any) ->
             field: Any = Radios(
                 item.wording(language),
                 choices=list(SCALE.items()),
-                validators=[InputRequired(_l("Choose a rating from 1 to 5 for each statement"))],
+                validators=[
+                    InputRequired(
+                        _l(
+                            "Choose a rating from 1 to 5 for “%(statement)s”",
+                            statement=item.wording(language).rstrip("."),
+                        )
+                    )
+                ],
             )
         else:
             field = TextArea(
@@ -126,13 +133,10 @@ class ItemForm(Form):
         _l("Kind of question"),
         choices=[(RATING, _l("Rating from 1 to 5")), (TEXT, _l("Written answer"))],
     )
-    text = TextArea(
-        _l("Wording in English"), validators=[Optional(), Length(max=500)], render_kw={"rows": 2}
-    )
+    text = TextArea(_l("Wording in English"), validators=[Optional(), Length(max=500)])
     text_cy = TextArea(
         _l("Wording in Welsh (optional)"),
         validators=[Optional(), Length(max=500)],
-        render_kw={"rows": 2},
     )
     remove = Checkbox(_l("Remove this question"))
 

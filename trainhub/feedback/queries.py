@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from trainhub.auth.models import User
@@ -51,7 +51,8 @@ def request_for_page(request_id: int) -> FeedbackRequest | None:
 def cohorts_with_feedback(actor: User) -> Select[Cohort]:
     """Cohorts whose attendees were asked, newest first.
 
-    Trainers see the cohorts they facilitate; managers and admins see all.
+    Trainers see the cohorts they facilitate or scheduled (as ``can_view_cohort_feedback``
+    lets them open); managers and admins see all.
     """
     asked = select(FeedbackRequest.id).where(FeedbackRequest.cohort_id == Cohort.id).exists()
     query = (
@@ -61,7 +62,9 @@ def cohorts_with_feedback(actor: User) -> Select[Cohort]:
         .order_by(Cohort.first_day.desc(), Cohort.id.desc())
     )
     if not actor.has_role("manager", "admin"):
-        query = query.where(Cohort.id.in_(facilitated_cohorts(actor.id)))
+        query = query.where(
+            or_(Cohort.id.in_(facilitated_cohorts(actor.id)), Cohort.created_by_id == actor.id)
+        )
     return query
 
 

@@ -56,9 +56,26 @@ class BadPeriod(Exception):
         self.form = form
 
 
+#: Where the form on the "choose a financial year" page leads, and whether it asks for a
+#: quarter: back to the page that was asked for (downloads lead to the statistics page).
+_PERIOD_FORMS: dict[str, tuple[str, bool]] = {
+    "feedback.exports_page": ("feedback.exports_page", False),
+    "feedback.quotes_page": ("feedback.quotes_page", True),
+    "feedback.publish": ("feedback.publish", True),
+    "feedback.budget": ("feedback.budget", True),
+    "feedback.budget_allocation": ("feedback.budget", True),
+    "feedback.budget_spend": ("feedback.budget", True),
+}
+
+
 @bp.errorhandler(BadPeriod)
 def bad_period(error: BadPeriod) -> ResponseReturnValue:
-    return render_template("feedback/period_invalid.html", form=error.form), 400
+    endpoint, whole_year = _PERIOD_FORMS.get(
+        request.endpoint or "", ("feedback.statistics_page", False)
+    )
+    return render_template(
+        "feedback/period_invalid.html", form=error.form, endpoint=endpoint, whole_year=whole_year
+    ), 400
 
 
 def _years() -> list[int]:

@@ -60,6 +60,9 @@ def give(request_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Thank you: your feedback has been sent."), "success")
             return redirect(url_for("feedback.my_feedback"))
+    elif request.responded:
+        # A second, incomplete go (the back button): there is nothing left to correct.
+        return render_template("feedback/given.html", feedback_request=request), 409
     return form_page(
         "feedback/give.html", form, feedback_request=request, questionnaire=questionnaire
     )
