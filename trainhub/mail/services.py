@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from trainhub.extensions import db, utcnow
 from trainhub.mail.models import OutboxAttachment, OutboxMessage
@@ -62,6 +62,21 @@ def queue_templated_mail(
         body = render_template(f"mail/{template}.txt", recipient=recipient, **(context or {}))
         title = subject()
     return queue_mail(recipient.email, title, body, attachments)
+
+
+def queue_templated_mails(
+    template: str, messages: Iterable[tuple[Recipient, Callable[[], str], Mapping[str, Any]]]
+) -> int:
+    """One templated message to each of many recipients (a whole register), in one INSERT."""
+    rows = []
+    for recipient, subject, context in messages:
+        with force_locale(recipient.preferred_language or "en"):
+            body = render_template(f"mail/{template}.txt", recipient=recipient, **context)
+            rows.append({"to_address": recipient.email, "subject": subject(), "body": body})
+    if rows:
+        db.session.execute(insert(OutboxMessage), rows)
+        log.info("Queued %d %r mails", len(rows), template)
+    return len(rows)
 
 
 def recently_mailed(address: str, within: timedelta) -> bool:

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, insert, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from trainhub.auth.models import User
 from trainhub.courses.models import Cohort, local_today
@@ -62,13 +62,11 @@ def request_feedback(cohort: Cohort, user_ids: Iterable[int]) -> list[FeedbackRe
         db.session.execute(
             select(FeedbackRequest)
             .where(FeedbackRequest.cohort_id == cohort.id, FeedbackRequest.user_id.in_(new))
-            .options(selectinload(FeedbackRequest.user))
+            .options(joinedload(FeedbackRequest.user))
             .order_by(FeedbackRequest.user_id)
         ).scalars()
     )
-    for request in requests:
-        if request.user.active:
-            notices.feedback_requested(request, cohort)
+    notices.feedback_requested([r for r in requests if r.user.active], cohort)
     log.info("Feedback requested from %d attendee(s) of cohort %s", len(requests), cohort.id)
     return requests
 
