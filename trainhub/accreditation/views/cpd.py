@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import (
@@ -34,6 +33,7 @@ from trainhub.errors import ConflictError, ValidationFailed
 from trainhub.extensions import db
 from trainhub.forms import add_field_error
 from trainhub.pdf import render_pdf
+from trainhub.spreadsheets import csv_text
 from trainhub.storage import download
 from trainhub.uploads import FileTooLarge, upload_of
 
@@ -108,45 +108,36 @@ def cpd_statement_pdf(user_id: int) -> ResponseReturnValue:
     )
 
 
-def _cell(value: str) -> str:
-    """Spreadsheet-safe text: a leading = + - @ would run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @bp.get("/people/<int:user_id>/cpd/statement.csv")
 @login_required
 def cpd_statement_csv(user_id: int) -> ResponseReturnValue:
     person = _person(user_id)
     year = _year_arg()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = [
+        "date",
+        "financial_year",
+        "source",
+        "activity",
+        "hours",
+        "credits",
+        "accrediting_body",
+        "note",
+    ]
+    rows = (
         [
-            "date",
-            "financial_year",
-            "source",
-            "activity",
-            "hours",
-            "credits",
-            "accrediting_body",
-            "note",
+            entry.occurred_on.isoformat(),
+            financial_year_label(financial_year(entry.occurred_on)),
+            entry.source,
+            entry.title,
+            entry.hours,
+            entry.credits,
+            entry.accrediting_body,
+            entry.note,
         ]
+        for entry in _statement_rows(person, year)
     )
-    for entry in _statement_rows(person, year):
-        writer.writerow(
-            [
-                entry.occurred_on.isoformat(),
-                financial_year_label(financial_year(entry.occurred_on)),
-                entry.source,
-                _cell(entry.title),
-                f"{entry.hours:.2f}",
-                f"{entry.credits:.2f}",
-                _cell(entry.accrediting_body),
-                _cell(entry.note),
-            ]
-        )
     return Response(
-        out.getvalue(),
+        csv_text(header, rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="cpd-statement-{person.id}.csv"'},
     )

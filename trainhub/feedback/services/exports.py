@@ -3,10 +3,9 @@ per-learner (named) exports that only managers may download, each one audited (R
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -25,33 +24,7 @@ from trainhub.feedback import permissions
 from trainhub.feedback.services.statistics import Period, period_cohorts, workforce_members
 from trainhub.feedback.services.tables import Table
 from trainhub.pdf import render_pdf
-
-#: A spreadsheet would run a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet shows as text (numbers are left as numbers)."""
-    if isinstance(value, str) and value[:1] in _FORMULA_START:
-        return "'" + value
-    return value
-
-
-def _plain(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return safe_cell(str(value)) if not isinstance(value, (int, float)) else value
-
-
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([_plain(v) for v in row])
-    return out.getvalue()
+from trainhub.spreadsheets import csv_text, safe_cell
 
 
 def table_csv(table: Table) -> str:
