@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from trainhub.auth.models import User
 from trainhub.courses.models import Cohort, CohortFacilitator
@@ -15,7 +15,6 @@ from trainhub.feedback.models import (
     FeedbackAnswer,
     FeedbackRequest,
     FeedbackResponse,
-    Questionnaire,
     QuestionnaireItem,
 )
 
@@ -30,13 +29,6 @@ def requests_of(user_id: int) -> list[FeedbackRequest]:
         .order_by(FeedbackRequest.responded, Cohort.last_day.desc())
     )
     return list(db.session.execute(query).scalars())
-
-
-def pending_count(user_id: int) -> int:
-    query = select(func.count(FeedbackRequest.id)).where(
-        FeedbackRequest.user_id == user_id, FeedbackRequest.responded.is_(False)
-    )
-    return int(db.session.execute(query).scalar_one())
 
 
 def request_for_page(request_id: int) -> FeedbackRequest | None:
@@ -102,15 +94,6 @@ def comments(cohort_ids: Select[Any]) -> list[tuple[QuestionnaireItem, str]]:
         .order_by(QuestionnaireItem.position, FeedbackAnswer.text)
     )
     return [(item, text) for item, text in db.session.execute(query)]
-
-
-def questionnaire_for_page(questionnaire_id: int) -> Questionnaire | None:
-    query = (
-        select(Questionnaire)
-        .where(Questionnaire.id == questionnaire_id)
-        .options(selectinload(Questionnaire.items))
-    )
-    return db.session.execute(query).scalar_one_or_none()
 
 
 def answer_for_quote(answer_id: int) -> FeedbackAnswer | None:

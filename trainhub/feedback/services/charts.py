@@ -78,11 +78,16 @@ def charts(data: Mapping[str, Any]) -> dict[str, Markup]:
             scale=5,
         ),
     }
+    result["budget"] = budget_chart(data["budget"])
+    return result
+
+
+def budget_chart(budget: Mapping[str, Any]) -> Markup:
+    """Spend per quarter, from ``statistics.budget``."""
     spend: dict[int, Decimal] = {}
-    for line in data["budget"]["lines"]:
+    for line in budget["lines"]:
         spend[line["quarter"]] = spend.get(line["quarter"], Decimal(0)) + Decimal(line["amount"])
-    result["budget"] = bar_chart(
+    return bar_chart(
         _("Training spend by quarter"),
         [(quarter_label(q), float(v), f"£{v:,.2f}") for q, v in sorted(spend.items())],
     )
-    return result

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
-from trainhub.mail.services import external_url, queue_templated_mail, queue_templated_mails
+from trainhub.mail.services import external_url, queue_templated_mails
 
 if TYPE_CHECKING:
     from trainhub.courses.models import Cohort
@@ -29,10 +29,23 @@ def feedback_requested(requests: Iterable[FeedbackRequest], cohort: Cohort) -> N
     )
 
 
-def feedback_reminder(request: FeedbackRequest, cohort: Cohort) -> None:
-    queue_templated_mail(
-        request.user,
+def _reminder_subject(cohort: Cohort) -> Callable[[], str]:
+    return lambda: _("Reminder: how was %(title)s?", title=cohort.title)
+
+
+def feedback_reminders(requests: Iterable[FeedbackRequest]) -> None:
+    """Remind each of these people about their own cohort, in one INSERT."""
+    queue_templated_mails(
         "feedback_reminder",
-        lambda: _("Reminder: how was %(title)s?", title=cohort.title),
-        {"cohort": cohort, "link": external_url("feedback.give", request_id=request.id)},
+        (
+            (
+                r.user,
+                _reminder_subject(r.cohort),
+                {
+                    "cohort": r.cohort,
+                    "link": external_url("feedback.give", request_id=r.id),
+                },
+            )
+            for r in requests
+        ),
     )

@@ -130,16 +130,13 @@ def submit_response(
 def _remind(requests: Iterable[FeedbackRequest], now: dt.datetime) -> int:
     """Remind each of these (active) people, stamping the reminder with ``now``: the next
     automatic run measures its week from the time this run was for."""
-    sent = 0
-    for request in requests:
-        if not request.user.active:
-            continue
-        notices.feedback_reminder(request, request.cohort)
+    active = [r for r in requests if r.user.active]
+    notices.feedback_reminders(active)
+    for request in active:
         request.reminders_sent += 1
         request.last_reminded_at = now
-        sent += 1
     db.session.flush()
-    return sent
+    return len(active)
 
 
 def _unanswered() -> Select[FeedbackRequest]:

@@ -285,7 +285,7 @@ def build(data: Mapping[str, Any]) -> list[Table]:
             ],
         ),
         _workforce_table(data["workforce"]),
-        *_budget_tables(data["budget"], data["period"]["quarter"]),
+        *budget_tables(data["budget"], data["period"]["quarter"]),
         Table(
             "planned",
             "next_year",
@@ -326,7 +326,7 @@ def _workforce_table(workforce: Mapping[str, Any]) -> Table:
     )
 
 
-def _budget_tables(budget: Mapping[str, Any], quarter: int | None) -> list[Table]:
+def budget_tables(budget: Mapping[str, Any], quarter: int | None) -> list[Table]:
     quarters = [quarter] if quarter else list(QUARTERS)
     amounts: dict[tuple[str, int], Decimal] = {
         (line["category"], line["quarter"]): Decimal(line["amount"]) for line in budget["lines"]

@@ -40,7 +40,7 @@ from trainhub.feedback.forms import (
 )
 from trainhub.feedback.models import SpendLine
 from trainhub.feedback.services import budget as budget_services
-from trainhub.feedback.services import exports, quotes, report, statistics, tables
+from trainhub.feedback.services import charts, exports, quotes, report, statistics, tables
 from trainhub.feedback.views import bp
 from trainhub.forms import add_field_error
 from trainhub.storage import download
@@ -320,8 +320,8 @@ def _budget_page(
     if allocation_form is None:
         allocation_form = AllocationForm(formdata=None)
         allocation_form.allocation.data = current.allocation if current else None
-    context = report.context(statistics.compute(period))
-    budget_tables = [t for t in context["tables"] if t.section == "budget"]
+    # Only the budget's figures: the rest of the year's statistics are not on this page.
+    figures = statistics.budget(period)
     return render_template(
         "feedback/budget.html",
         form=form,
@@ -329,8 +329,8 @@ def _budget_page(
         allocation_form=allocation_form,
         spend_form=spend_form or SpendForm(formdata=None),
         lines=budget_services.spend_lines(period.year),
-        budget_tables=budget_tables,
-        chart=context["charts"]["budget"],
+        budget_tables=tables.budget_tables(figures, None),
+        chart=charts.budget_chart(figures),
         spend_labels=tables.SPEND_LABELS,
         quarter_label=tables.quarter_label,
         display=tables.display,
