@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +176,7 @@ def median_seconds(action: Callable[[], Any], runs: int) -> float:
 @contextmanager
 def gunicorn(target: str, env: dict[str, str], workers: int) -> Iterator[tuple[int, int]]:
     port = _free_port()
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
         [
             str(BIN / "gunicorn"),
             "--workers",
@@ -223,7 +224,7 @@ def wrk(port: int, path: str, cookie: str, seconds: int, connections: int) -> di
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     command.append(f"http://127.0.0.1:{port}{path}")
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     line = next(line for line in output.splitlines() if line.startswith("JSON "))
     data = json.loads(line[5:])
     return {
@@ -321,8 +322,8 @@ def make_race_cohort(today: date) -> int:
         CohortDay(
             day_number=1,
             date=day,
-            start_time=datetime(2000, 1, 1, 9, 30).time(),
-            end_time=datetime(2000, 1, 1, 16, 30).time(),
+            start_time=time_of_day(9, 30),
+            end_time=time_of_day(16, 30),
             venue=venue,
         )
     ]
@@ -571,7 +572,7 @@ def markdown(results: list[Result], label: str) -> str:
             "",
             f"{r.machine['cpus']} CPUs, Python {r.machine['python']}, gunicorn "
             f"{r.machine['gunicorn_workers']} sync workers, wrk {r.machine['connections']} "
-            f"connections × {r.machine['seconds_per_page']} s per page. "
+            f"connections x {r.machine['seconds_per_page']} s per page. "
             f"Data loaded in {r.load_seconds} s ({sum(r.rows.values()):,} rows). "
             f"Hello world: {r.hello['per_second']:.0f} requests/s. "
             f"Peak worker memory: {r.peak_worker_mb} MB.",
@@ -611,9 +612,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--backend", choices=("postgresql", "sqlite", "both"), default="both"
-    )
+    parser.add_argument("--backend", choices=("postgresql", "sqlite", "both"), default="both")
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")

@@ -69,7 +69,7 @@ ORGANISATIONS = 30
 BUSY_TRAINER_COHORTS = 700
 BIG_REGISTER = 400
 #: Everyone named in SYNTH_ACCOUNTS signs in with this password (never use it for real).
-PASSWORD = "synthetic-data-only"
+PASSWORD = "synthetic-data-only"  # noqa: S105 (fictional accounts, development only)
 SYNTH_ACCOUNTS = ("learner", "trainer", "assessor", "manager", "admin")
 BATCH = 5_000
 
@@ -100,16 +100,100 @@ OTHER_ORGANISATIONS = (
     ("A housing association (synthetic)", "housing"),
 )
 FIRST_NAMES = (
-    "Aled Alys Angharad Bethan Carys Cerys Dafydd Dylan Efa Eleri Elin Emyr Ffion Gareth "
-    "Geraint Gwen Gwilym Hana Huw Iestyn Ifan Ioan Lowri Llinos Manon Mared Meinir Morgan "
-    "Nia Osian Owain Rhian Rhys Sara Seren Siân Sioned Steffan Tomos Tegan Amy Ben Chloe "
-    "Daniel Emma Grace Jack James Jessica Laura Liam Lucy Mark Olivia Paul Rachel Ryan Sophie"
-).split()
+    "Aled",
+    "Alys",
+    "Angharad",
+    "Bethan",
+    "Carys",
+    "Cerys",
+    "Dafydd",
+    "Dylan",
+    "Efa",
+    "Eleri",
+    "Elin",
+    "Emyr",
+    "Ffion",
+    "Gareth",
+    "Geraint",
+    "Gwen",
+    "Gwilym",
+    "Hana",
+    "Huw",
+    "Iestyn",
+    "Ifan",
+    "Ioan",
+    "Lowri",
+    "Llinos",
+    "Manon",
+    "Mared",
+    "Meinir",
+    "Morgan",
+    "Nia",
+    "Osian",
+    "Owain",
+    "Rhian",
+    "Rhys",
+    "Sara",
+    "Seren",
+    "Siân",
+    "Sioned",
+    "Steffan",
+    "Tomos",
+    "Tegan",
+    "Amy",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Emma",
+    "Grace",
+    "Jack",
+    "James",
+    "Jessica",
+    "Laura",
+    "Liam",
+    "Lucy",
+    "Mark",
+    "Olivia",
+    "Paul",
+    "Rachel",
+    "Ryan",
+    "Sophie",
+)
 LAST_NAMES = (
-    "Davies Edwards Evans Griffiths Harris Hughes Jenkins Jones Lewis Llewellyn Matthews "
-    "Morgan Morris Owen Parry Phillips Powell Price Pritchard Rees Richards Roberts Thomas "
-    "Vaughan Walters Watkins Williams Bowen Howells Jarvis Lloyd Probert Pugh"
-).split()
+    "Davies",
+    "Edwards",
+    "Evans",
+    "Griffiths",
+    "Harris",
+    "Hughes",
+    "Jenkins",
+    "Jones",
+    "Lewis",
+    "Llewellyn",
+    "Matthews",
+    "Morgan",
+    "Morris",
+    "Owen",
+    "Parry",
+    "Phillips",
+    "Powell",
+    "Price",
+    "Pritchard",
+    "Rees",
+    "Richards",
+    "Roberts",
+    "Thomas",
+    "Vaughan",
+    "Walters",
+    "Watkins",
+    "Williams",
+    "Bowen",
+    "Howells",
+    "Jarvis",
+    "Lloyd",
+    "Probert",
+    "Pugh",
+)
 JOB_TITLES = {
     "social_worker": "Social Worker",
     "health_visitor": "Health Visitor",
@@ -198,7 +282,7 @@ class Loader:
         if scale <= 0:
             raise ValueError("scale must be above 0")
         self.seed, self.scale = seed, scale
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 (repeatable data, not secrets)
         self.today = today or local_today()
         self.progress = progress or (lambda label, done: None)
         self.summary = Summary(seed, scale)
@@ -591,8 +675,11 @@ class Loader:
                 for _ in range(size):
                     roll = rng.random()
                     state = (
-                        "attended" if roll < 0.86 else "partially_attended" if roll < 0.93 else
-                        "no_show"
+                        "attended"
+                        if roll < 0.86
+                        else "partially_attended"
+                        if roll < 0.93
+                        else "no_show"
                     )
                     entries.append((state, None, False, None))
                 if register_size is None:
@@ -769,7 +856,9 @@ class Loader:
 
     def _feedback(self, requests: list[tuple[int, int, date]]) -> None:
         rng = self.rng
-        rows, responses, answers = [], [], []
+        rows: list[dict[str, Any]] = []
+        responses: list[dict[str, Any]] = []
+        answers: list[dict[str, Any]] = []
         answered = [r for r in requests if rng.random() < 0.33]
         response_ids = iter(self._ids(FeedbackResponse.__table__, len(answered)))
         answered_set = {(c, u) for c, u, _ in answered}
@@ -918,12 +1007,17 @@ class Loader:
                 started = self.today - timedelta(days=1)
             roll = rng.random()
             status = (
-                "achieved" if roll < 0.6 else
-                "submitted" if roll < 0.72 else
-                "in_progress" if roll < 0.86 else
-                "resubmission_requested" if roll < 0.91 else
-                "awaiting_verification" if roll < 0.94 else
-                "withdrawn"
+                "achieved"
+                if roll < 0.6
+                else "submitted"
+                if roll < 0.72
+                else "in_progress"
+                if roll < 0.86
+                else "resubmission_requested"
+                if roll < 0.91
+                else "awaiting_verification"
+                if roll < 0.94
+                else "withdrawn"
             )
             submitted = started + timedelta(days=rng.randint(30, 300))
             if status not in ("in_progress", "withdrawn") and submitted >= self.today:
@@ -932,11 +1026,10 @@ class Loader:
             if status == "achieved" and achieved >= self.today:
                 status = "submitted"
             assessor = None
-            if status != "in_progress" and status != "withdrawn":
-                if status != "submitted" or rng.random() < 0.5:
-                    assessor = named_assessor if rng.random() < 0.1 else rng.choice(
-                        self.assessor_ids
-                    )
+            if status not in ("in_progress", "withdrawn") and (
+                status != "submitted" or rng.random() < 0.5
+            ):
+                assessor = named_assessor if rng.random() < 0.1 else rng.choice(self.assessor_ids)
             verifier = (
                 rng.choice(self.assessor_ids)
                 if status == "achieved" and level.requires_verification
@@ -987,7 +1080,11 @@ class Loader:
                         "uploaded_at": self._moment(submitted - timedelta(days=version), 11),
                     }
                 )
-            if assessor and status in ("achieved", "awaiting_verification", "resubmission_requested"):
+            if assessor and status in (
+                "achieved",
+                "awaiting_verification",
+                "resubmission_requested",
+            ):
                 for outcome_id in self.outcomes.get(level.id, []):
                     met = status != "resubmission_requested" or rng.random() < 0.7
                     judgements.append(

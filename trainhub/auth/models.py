@@ -80,8 +80,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
+    #: Loaded with the signed-in user (``auth.queries.session_user``); lists of other people
+    #: that show roles ask for them (``selectinload``).
     role_rows: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan"
     )
     supervisor: Mapped[User | None] = relationship(remote_side=[id], back_populates="supervisees")
     supervisees: Mapped[list[User]] = relationship(back_populates="supervisor")
@@ -104,6 +106,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     @property
     def is_admin(self) -> bool:
         return "admin" in self.roles
+
+    def remember_has_supervisees(self, value: bool) -> None:
+        self.__dict__["_has_supervisees"] = value
 
     def has_supervisees(self) -> bool:
         """Whether anyone names this user as their supervisor (one query, then remembered)."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.extensions import db
@@ -17,8 +18,21 @@ def organisation_choices(include_id: int | None = None) -> list[tuple[int, str]]
     return [(row.id, row.name) for row in db.session.execute(query.where(condition))]
 
 
+def session_user(user_id: int) -> User | None:
+    """The signed-in user with their roles and whether they supervise anyone: one query."""
+    supervisee = aliased(User)
+    supervises = exists().where(supervisee.supervisor_id == User.id)
+    query = select(User, supervises).where(User.id == user_id).options(joinedload(User.role_rows))
+    row = db.session.execute(query).unique().first()
+    if row is None:
+        return None
+    user, has_supervisees = row
+    user.remember_has_supervisees(bool(has_supervisees))
+    return user
+
+
 def users_query(search: str = "", role: str = "", active: str = "") -> Select[tuple[User]]:
-    query = select(User).order_by(User.full_name, User.id)
+    query = select(User).order_by(User.full_name, User.id).options(selectinload(User.role_rows))
     if search.strip():
         term = search.strip()
         query = query.where(

@@ -53,7 +53,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _sep, fingerprint = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = queries.session_user(int(user_id))
     if user is None or not user.active or fingerprint != user.credentials_fingerprint():
         return None
     return user
