@@ -2,6 +2,10 @@
 #   make serve   install everything, then serve the app on SQLite with demo data
 #   make test    install everything (Chromium and PostgreSQL too), then run every check and test
 #
+# And, not a test: `make bench` measures the main pages on Wales-scale synthetic data
+# (PostgreSQL and SQLite, gunicorn, wrk) into benchmarks/results/. BENCH_ARGS passes options,
+# e.g. make bench BENCH_ARGS="--scale 0.1 --backend postgresql --label quick".
+#
 # Installs are cached by stamp files and redone when pyproject.toml or package-lock.json change.
 
 PYTHON ?= python3
@@ -14,7 +18,7 @@ export FLASK_APP := trainhub
 serve: export TRAINHUB_ENV := development
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: serve test install install-test-system lint typecheck pytest translations-update bench clean
+.PHONY: serve test install install-test-system install-bench-system lint typecheck pytest translations-update bench clean
 
 serve: install
 	$(BIN)/flask db upgrade
@@ -50,6 +54,18 @@ install-test-system:
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium postgresql >/dev/null; \
 	fi
 	@command -v chromium >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null
+
+# The benchmark also needs wrk (the load generator) and the PostgreSQL server binaries.
+install-bench-system:
+	@if ! command -v wrk >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "wrk or PostgreSQL is missing: run 'sudo apt-get install -y wrk postgresql' first." >&2; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk postgresql >/dev/null; \
+	fi
+
+BENCH_ARGS ?=
+bench: install install-bench-system
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 lint:
 	$(BIN)/ruff check .

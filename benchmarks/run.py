@@ -47,6 +47,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
 
+from benchmarks.pages import MAX_QUERIES, main_pages, synth_people
 from tests.postgres import throwaway_cluster
 from trainhub import create_app
 from trainhub.extensions import db
@@ -55,8 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 BIN = Path(sys.executable).parent
 
-#: The targets of issue 6.
-MAX_QUERIES = 12
+#: The targets of issue 6 (and MAX_QUERIES from benchmarks.pages).
 MIN_HELLO_RATIO = 0.30
 TARGET_SECONDS = {
     "register": 0.5,
@@ -185,6 +185,7 @@ def gunicorn(target: str, env: dict[str, str], workers: int) -> Iterator[tuple[i
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            "--no-control-socket",
             target,
         ],
         cwd=ROOT,
@@ -194,7 +195,7 @@ def gunicorn(target: str, env: dict[str, str], workers: int) -> Iterator[tuple[i
         deadline = time.monotonic() + 60
         while True:
             try:
-                status, _ = get(port, "/healthz" if "trainhub" in target else "/", "")
+                status, _ = get(port, "/healthz" if target == "wsgi:app" else "/", "")
                 if status == 200:
                     break
             except OSError:
@@ -335,9 +336,9 @@ def make_race_cohort(today: date) -> int:
 # -- one backend ----------------------------------------------------------------------------
 def bench(backend: str, args: argparse.Namespace) -> Result:
     from trainhub.auth.models import User
-    from trainhub.courses.models import Booking, Cohort, local_today
+    from trainhub.courses.models import Booking, local_today
     from trainhub.feedback.services import statistics as stats
-    from trainhub.synth import financial_year_start, load, synth_email
+    from trainhub.synth import load, synth_email
 
     result = Result(
         backend=backend,
@@ -376,39 +377,14 @@ def bench(backend: str, args: argparse.Namespace) -> Result:
             print(f"[{backend}] loaded in {result.load_seconds} s", flush=True)
 
             today = local_today()
-            year = financial_year_start(today).year - 1  # the last full financial year
-            fy = f"{year}-{(year + 1) % 100:02d}"
-            people = {
-                label: db.session.execute(
-                    sa.select(User).where(User.email == synth_email(args.seed, label))
-                ).scalar_one()
-                for label in ("learner", "trainer", "assessor", "manager", "admin")
-            }
+            people = synth_people(args.seed)
             ids = {label: user.get_id() for label, user in people.items()}
-            big = db.session.execute(
-                sa.select(Cohort.id).where(Cohort.title == "All-Wales practice day")
-            ).scalar_one()
-            upcoming = db.session.execute(
-                sa.select(Cohort.id)
-                .where(Cohort.status == "published", Cohort.first_day > today)
-                .order_by(Cohort.first_day)
-                .limit(1)
-            ).scalar_one()
             certificate = db.session.execute(
                 sa.text("SELECT code FROM certificates WHERE user_id = :u LIMIT 1"),
                 {"u": people["learner"].id},
             ).scalar_one()
-            result.pages = [
-                Page("catalogue", "/courses", None),
-                Page("cohort detail", f"/cohorts/{upcoming}", "learner"),
-                Page("learner's bookings", "/bookings", "learner"),
-                Page("learner's accreditation", "/my/accreditation", "learner"),
-                Page("trainer's cohorts", "/cohorts", "trainer"),
-                Page("register (400)", f"/cohorts/{big}/days/1/register", "trainer"),
-                Page("overview (all cohorts)", "/cohorts?scope=all", "manager"),
-                Page("assessor queue", "/assessment", "assessor"),
-                Page("manager statistics", f"/reports/statistics?fy={fy}", "manager"),
-            ]
+            result.pages = [Page(p.name, p.path, p.who) for p in main_pages(args.seed, today)]
+            fy = result.pages[-1].path.rpartition("fy=")[2]
             sessions = Sessions(app)
             client = app.test_client(use_cookies=False)  # sends the Cookie header as given
             for page in result.pages:
@@ -447,7 +423,7 @@ def bench(backend: str, args: argparse.Namespace) -> Result:
                 user.get_id()
                 for user in db.session.execute(
                     sa.select(User)
-                    .where(User.email.like("learner0%"))
+                    .where(User.email.like(synth_email(args.seed, "learner0%")))
                     .order_by(User.id)
                     .limit(args.racers)
                 ).scalars()
@@ -463,7 +439,7 @@ def bench(backend: str, args: argparse.Namespace) -> Result:
         with gunicorn("benchmarks.hello:app", env, args.workers) as (port, _pid):
             result.hello = wrk(port, "/", "", args.seconds, args.connections)
         print(f"[{backend}] hello world: {result.hello['per_second']:.0f}/s", flush=True)
-        with gunicorn("trainhub:create_app()", env, args.workers) as (port, master):
+        with gunicorn("wsgi:app", env, args.workers) as (port, master):
             for page in result.pages:
                 cookie = sessions.cookie(ids[page.who] if page.who else None)
                 page.single_ms = round(single_median_ms(port, page.path, cookie), 1)

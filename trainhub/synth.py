@@ -67,7 +67,11 @@ FULL_SIZE = {
 YEARS = 10
 ORGANISATIONS = 30
 BUSY_TRAINER_COHORTS = 700
+NAMED_LEARNER_BOOKINGS = 60
+#: Every this-many-th cohort is closed to a partner organisation.
+CLOSED_EVERY = 20
 BIG_REGISTER = 400
+BIG_REGISTER_TITLE = "All-Wales practice day"
 #: Everyone named in SYNTH_ACCOUNTS signs in with this password (never use it for real).
 PASSWORD = "synthetic-data-only"  # noqa: S105 (fictional accounts, development only)
 SYNTH_ACCOUNTS = ("learner", "trainer", "assessor", "manager", "admin")
@@ -561,7 +565,7 @@ class Loader:
                 status = "published"
             partner = None
             capacity = rng.choice((16, 18, 20, 20, 22, 24))
-            if rng.random() < 0.05:
+            if self.cohort_index % CLOSED_EVERY == CLOSED_EVERY - 1:
                 partner = rng.choice(self.organisations)[0]
                 capacity = 20
             created = self._moment(first - timedelta(days=rng.randint(40, 120)))
@@ -649,7 +653,12 @@ class Loader:
         pool = self.by_organisation.get(partner, []) if partner else self.learner_ids
         if not pool:
             pool = self.learner_ids
-        return self.rng.sample(pool, min(count, len(pool)))
+        people = self.rng.sample(pool, min(count, len(pool)))
+        named = self.learner_ids[0]  # the named learner books about NAMED_LEARNER_BOOKINGS
+        chance = NAMED_LEARNER_BOOKINGS / scaled("cohorts", self.scale, least=YEARS)
+        if people and not partner and named not in people and self.rng.random() < chance:
+            people[0] = named
+        return people
 
     def _bookings(
         self,
@@ -933,7 +942,7 @@ class Loader:
                 {
                     "id": cohort_id,
                     "course_id": course.id,
-                    "title": "All-Wales practice day",
+                    "title": BIG_REGISTER_TITLE,
                     "status": "completed",
                     "capacity": size,
                     "bookings_open": None,

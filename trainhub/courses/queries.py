@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import (
@@ -72,11 +72,16 @@ def venues_query() -> Select[tuple[Venue]]:
 
 
 def _cohort_list_options() -> tuple[Any, ...]:
+    """Many-to-one rows come joined to their parent; collections with one query each.
+
+    The number of statements is then fixed, whatever the page holds (no query appears
+    only when, say, one cohort on the page is closed to a partner).
+    """
     return (
-        selectinload(Cohort.course),
-        selectinload(Cohort.days).selectinload(CohortDay.venue),
-        selectinload(Cohort.facilitators).selectinload(CohortFacilitator.user),
-        selectinload(Cohort.partner_organisation),
+        joinedload(Cohort.course),
+        selectinload(Cohort.days).joinedload(CohortDay.venue),
+        selectinload(Cohort.facilitators).joinedload(CohortFacilitator.user),
+        joinedload(Cohort.partner_organisation),
     )
 
 
