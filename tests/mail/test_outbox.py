@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import socketserver
+import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
+from flask import Flask
 from sqlalchemy import func, select
 
 from tests.conftest import login
@@ -108,6 +112,9 @@ def test_mail_send_command_uses_smtp(app, monkeypatch):
         def send_message(self, message):
             sent.append(("send", message["To"]))
 
+        def quit(self):
+            sent.append(("quit",))
+
     monkeypatch.setattr("trainhub.mail.worker.smtplib.SMTP", FakeSMTP)
     app.config.update(
         SMTP_HOST="mail.example.org", SMTP_PORT=587, SMTP_STARTTLS=True, SMTP_USERNAME="u"
@@ -121,6 +128,7 @@ def test_mail_send_command_uses_smtp(app, monkeypatch):
         ("starttls",),
         ("login", "u"),
         ("send", "a@example.org"),
+        ("quit",),
     ]
 
 
@@ -164,6 +172,9 @@ def test_credentials_are_never_sent_without_tls(app, monkeypatch):
         def login(self, user, password):  # pragma: no cover - must not be reached
             raise AssertionError("credentials sent in the clear")
 
+        def quit(self):
+            pass
+
     monkeypatch.setattr("trainhub.mail.worker.smtplib.SMTP", PlainSMTP)
     app.config.update(SMTP_USERNAME="u", SMTP_PASSWORD="p", SMTP_STARTTLS=False, SMTP_SSL=False)
     queue_mail("a@example.org", "Hello", "body")
@@ -182,3 +193,47 @@ def test_messages_carry_date_and_auto_submitted_headers():
     assert email["Auto-Submitted"] == "auto-generated"
     assert email["Date"]
     assert re.search(r"\.outbox-\d+@trainhub\.example\.org>$", email["Message-ID"])
+
+
+class AcceptsThenFailsQuit(socketserver.StreamRequestHandler):
+    accepted = 0
+
+    def handle(self) -> None:
+        def reply(text: str) -> None:
+            self.wfile.write(text.encode() + b"\r\n")
+
+        reply("220 test")
+        while line := self.rfile.readline():
+            command = line.decode().strip().upper()
+            if command.startswith(("EHLO", "HELO", "MAIL", "RCPT")):
+                reply("250 ok")
+            elif command == "DATA":
+                reply("354 go on")
+                while self.rfile.readline() != b".\r\n":
+                    pass
+                type(self).accepted += 1
+                reply("250 queued as 1")
+            elif command == "QUIT":
+                reply("451 closing with an error")
+                return
+
+
+@pytest.fixture
+def quit_failing_smtp_server(app: Flask) -> Iterator[type[AcceptsThenFailsQuit]]:
+    AcceptsThenFailsQuit.accepted = 0
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), AcceptsThenFailsQuit)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.server_address[1])
+    yield AcceptsThenFailsQuit
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_message_the_server_accepted_is_not_retried_when_quit_fails(quit_failing_smtp_server):
+    queue_mail("a@example.org", "Hello", "body")
+    db.session.commit()
+    report = deliver_due()
+    message = db.session.execute(select(OutboxMessage)).scalar_one()
+    assert quit_failing_smtp_server.accepted == 1
+    assert (report.sent, report.failed) == (1, 0)
+    assert message.status == "sent"

@@ -34,14 +34,21 @@ def smtp_transport(message: EmailMessage) -> None:
         if cfg["SMTP_SSL"]
         else smtplib.SMTP(host, port, timeout=timeout)
     )
-    with connection as s:
+    try:
         if cfg["SMTP_STARTTLS"] and not cfg["SMTP_SSL"]:
-            s.starttls(context=context)
+            connection.starttls(context=context)
         if cfg["SMTP_USERNAME"]:
             if not (cfg["SMTP_SSL"] or cfg["SMTP_STARTTLS"]):
                 raise RuntimeError("refusing to send SMTP credentials without TLS")
-            s.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"] or "")
-        s.send_message(message)
+            connection.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"] or "")
+        connection.send_message(message)
+    finally:
+        # Once the server has accepted the message, a failed QUIT must not make us send it
+        # again: close quietly.
+        try:
+            connection.quit()
+        except (smtplib.SMTPException, OSError):
+            connection.close()
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
