@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from trainhub.config import Config
 from trainhub.extensions import babel, csrf, db, login_manager, migrate
@@ -31,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     _configure_secrets_and_database(app)
+    _trust_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -41,9 +43,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=i18n.select_locale)
 
-    from trainhub import errors, security, storage, templating
+    from trainhub import errors, ratelimit, security, storage, templating
 
     storage.init_app(app)
+    ratelimit.init_app(app)
 
     errors.register_error_handlers(app)
     templating.init_app(app)
@@ -80,6 +83,15 @@ def _configure_secrets_and_database(app: Flask) -> None:
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
             url = f"sqlite:///{Path(app.instance_path) / 'trainhub.sqlite'}"
         app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_FIX_X_FOR proxies, take the client's IP and scheme from their headers."""
+    proxies = int(app.config["PROXY_FIX_X_FOR"])
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
 
 def _development_secret(instance: Path) -> str:

@@ -54,6 +54,34 @@ class Config:
     INVITATION_MAX_AGE = 7 * 24 * 60 * 60
     PAGE_SIZE = 25
 
+    #: Per-IP rate limits (Flask-Limiter), a second guard beside the per-account lockout;
+    #: False turns them all off. Each limit below is "N per second|minute|hour|day", several
+    #: separated by ";"; an empty one is no limit.
+    RATELIMIT_ENABLED = True
+    #: Where the counts are kept. "memory://" is per process: each gunicorn worker and each
+    #: instance counts separately (N workers let N times the limit through). For several,
+    #: share one store: "redis://host:6379" or "memcached://host:11211".
+    RATELIMIT_STORAGE_URI = "memory://"
+    #: Sign-in attempts (POST) from one address. Councils and health boards put thousands
+    #: of staff behind a few public addresses, so this is set for a busy office's Monday
+    #: morning; the per-account lockout stops guessing at any one account.
+    RATELIMIT_SIGN_IN = "60 per minute;1000 per hour"
+    #: Self-registrations (POST) from one address.
+    RATELIMIT_REGISTER = "20 per minute;200 per hour"
+    #: "Forgotten your password?" requests (POST; each may send an e-mail) from one address.
+    RATELIMIT_PASSWORD_FORGOTTEN = "10 per minute;100 per hour"  # noqa: S105  (a rate)
+    #: New passwords set through a reset link (POST) from one address.
+    RATELIMIT_PASSWORD_RESET = "20 per minute;200 per hour"  # noqa: S105  (a rate)
+    #: Public certificate look-ups from one address: the /verify pages and the status and
+    #: badge JSON share this one count, so switching between them gives no more tries.
+    RATELIMIT_CERTIFICATE_VERIFY = "60 per minute"
+    #: Private calendar-feed fetches from one address.
+    RATELIMIT_CALENDAR_FEED = "60 per minute"
+    #: Reverse proxies in front of the app (0: none). Above 0, the client's address and
+    #: scheme come from the X-Forwarded-For/-Proto/-Host headers the proxies set; at 0
+    #: those headers are ignored, as anyone on the internet can send them.
+    PROXY_FIX_X_FOR = 0
+
     #: Public address used in e-mailed links, e.g. https://training.example.gov.wales
     BASE_URL = "http://127.0.0.1:5000"
     MAIL_FROM = "trainhub <no-reply@trainhub.invalid>"

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import math
+from typing import Any
 
 from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from trainhub import ratelimit
 from trainhub.extensions import db
 
 log = logging.getLogger(__name__)
@@ -50,18 +54,18 @@ _TITLES = {
     405: _l("Sorry, there is a problem with your request"),
     409: _l("Someone else changed this at the same moment"),
     413: _l("The file or form you sent is too large"),
+    429: _l("Too many attempts from your network"),
     500: _l("Sorry, there is a problem with the service"),
 }
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Render friendly pages for 400/403/404/405/413/500; roll back on 500."""
+    """Render friendly pages for 400/403/404/405/413/429/500; roll back on 500."""
 
-    def render(code: int, reason: str | None = None) -> tuple[str, int]:
+    def render(code: int, reason: str | None = None, **context: Any) -> tuple[str, int]:
+        title = _TITLES.get(code, _TITLES[500])
         return (
-            render_template(
-                "errors/error.html", code=code, title=_TITLES.get(code, _TITLES[500]), reason=reason
-            ),
+            render_template("errors/error.html", code=code, title=title, reason=reason, **context),
             code,
         )
 
@@ -75,6 +79,13 @@ def register_error_handlers(app: Flask) -> None:
         if code not in _TITLES:
             return error
         return render(code)
+
+    @app.errorhandler(429)
+    def too_many_requests(error: HTTPException) -> ResponseReturnValue:
+        # A per-IP limit is checked before the view runs: nothing was written.
+        seconds = ratelimit.retry_after()
+        page, code = render(429, minutes=math.ceil(seconds / 60))
+        return page, code, {"Retry-After": str(seconds)}
 
     @app.errorhandler(IntegrityError)
     def write_conflict(error: IntegrityError) -> tuple[str, int]:

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from trainhub import ratelimit
 from trainhub.auth import queries, services
 from trainhub.auth.forms import (
     ConfirmForm,
@@ -63,6 +64,7 @@ def load_user(session_id: str) -> User | None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@ratelimit.limit("RATELIMIT_SIGN_IN", methods=["POST"])
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -85,6 +87,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@ratelimit.limit("RATELIMIT_REGISTER", methods=["POST"])
 def register() -> ResponseReturnValue:
     if not current_app.config["SELF_REGISTRATION"]:
         abort(404)
@@ -111,6 +114,7 @@ def register() -> ResponseReturnValue:
 
 
 @bp.route("/password/forgotten", methods=["GET", "POST"])
+@ratelimit.limit("RATELIMIT_PASSWORD_FORGOTTEN", methods=["POST"])
 def password_forgotten() -> ResponseReturnValue:
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
@@ -128,6 +132,7 @@ def password_sent() -> ResponseReturnValue:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@ratelimit.limit("RATELIMIT_PASSWORD_RESET", methods=["POST"])
 def password_reset(token: str) -> ResponseReturnValue:
     user = services.user_for_reset_token(token)
     if user is None:

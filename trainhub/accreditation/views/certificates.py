@@ -20,6 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from trainhub import ratelimit
 from trainhub.accreditation import permissions, queries
 from trainhub.accreditation.forms import CodeForm, ConfirmForm, ReasonForm
 from trainhub.accreditation.models import Certificate
@@ -31,6 +32,11 @@ from trainhub.errors import ConflictError, ValidationFailed
 from trainhub.extensions import db
 from trainhub.forms import add_field_error, form_page
 from trainhub.mail.services import external_url
+
+#: Codes could be tried at any of the public look-ups: one per-IP count for them all.
+verification_limit = ratelimit.shared_limit(
+    "RATELIMIT_CERTIFICATE_VERIFY", scope="certificate-verification"
+)
 
 
 def _own_certificate(code: str) -> Certificate:
@@ -65,6 +71,7 @@ def certificate_pdf(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/certificates/<code>/badge.json")
+@verification_limit
 @login_required
 def certificate_badge(code: str) -> ResponseReturnValue:
     certificate = _own_certificate(code)
@@ -79,6 +86,7 @@ def certificate_badge(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/verify")
+@verification_limit
 def verify_lookup() -> ResponseReturnValue:
     """Anyone can type a certificate's code (no login)."""
     form = CodeForm(request.args)
@@ -95,6 +103,7 @@ def verify_lookup() -> ResponseReturnValue:
 
 
 @bp.get("/verify/<code>")
+@verification_limit
 def verify_certificate(code: str) -> ResponseReturnValue:
     """Every certified field and the status; nothing else about the learner (public)."""
     certificate = services.find_by_code(code)
@@ -109,6 +118,7 @@ def verify_certificate(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/certificates/<code>/status")
+@verification_limit
 def certificate_status(code: str) -> ResponseReturnValue:
     """The status a credential's ``credentialStatus`` points at (public, JSON)."""
     certificate = services.find_by_code(code)

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from trainhub import ratelimit
 from trainhub.courses import queries
 from trainhub.courses.forms.cohorts import ActionForm
 from trainhub.courses.models import CohortDay
@@ -111,6 +112,7 @@ def calendar_csv() -> ResponseReturnValue:
 
 
 @bp.get("/calendar/feed/<token>.ics")
+@ratelimit.limit("RATELIMIT_CALENDAR_FEED")
 def calendar_feed(token: str) -> ResponseReturnValue:
     """A private feed: the secret in the address is the only key, so a bad one is a 404."""
     # Secrets are URL-safe base64; anything else (a NUL byte breaks PostgreSQL) is no key.
