@@ -10,13 +10,35 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, distinct, func, select
+from sqlalchemy import (
+    CTE,
+    Date,
+    Integer,
+    Numeric,
+    Row,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.orm import aliased
+from sqlalchemy.types import TypeEngine
 
 from trainhub.accreditation.models import (
     ACHIEVED,
@@ -26,6 +48,7 @@ from trainhub.accreditation.models import (
     CpdEntry,
     level_entry_courses,
 )
+from trainhub.accreditation.services.applications import level_clock
 from trainhub.accreditation.services.clock import people_on_the_clock
 from trainhub.accreditation.services.dates import financial_year, financial_year_label
 from trainhub.auth.models import Organisation, User
@@ -153,8 +176,11 @@ def period_cohorts(period: Period) -> Select[Any]:
     )
 
 
-def _attendance(period: Period) -> Any:
-    """(user, cohort) rows of everyone who attended at least one day of a period cohort."""
+def _attendance(period: Period) -> CTE:
+    """(user, cohort) rows of everyone who attended at least one day of a period cohort.
+
+    A CTE, so that a statement counting these people several ways reads the registers once.
+    """
     return (
         select(Attendance.user_id, CohortDay.cohort_id)
         .join(CohortDay, CohortDay.id == Attendance.cohort_day_id)
@@ -163,7 +189,7 @@ def _attendance(period: Period) -> Any:
             Attendance.status.in_(ATTENDED),
         )
         .distinct()
-        .subquery()
+        .cte("attended")
     )
 
 
@@ -171,80 +197,136 @@ def _rows(query: Any) -> list[Any]:
     return list(db.session.execute(query))
 
 
+def _tagged_union(
+    slots: Mapping[str, TypeEngine[Any]],
+    parts: Mapping[str, Select[*tuple[Any, ...]]],
+    order: Sequence[str] = (),
+) -> dict[str, list[Row[Any]]]:
+    """Several small aggregates in one statement: the UNION ALL of ``parts``, each row tagged
+    with its part's name (GROUPING SETS would do, but SQLite lacks them).
+
+    Each part labels its columns with names from ``slots``; a slot a part lacks is a NULL of
+    the slot's type (PostgreSQL types a UNION pairwise, so an untyped NULL can clash). Values
+    come back as the part's own column would give them. Rows are grouped by part, each part
+    in ``order`` (slot names, "-" first for descending).
+    """
+    branches = [
+        part.with_only_columns(
+            literal_column(f"'{kind}'").label("kind"),
+            *(
+                part.selected_columns[name]
+                if name in part.selected_columns
+                else cast(null(), type_).label(name)
+                for name, type_ in slots.items()
+            ),
+            maintain_column_froms=True,
+        )
+        for kind, part in parts.items()
+    ]
+    union = union_all(*branches).subquery()
+    columns = [
+        type_coerce(
+            union.c[name],
+            next(
+                (
+                    p.selected_columns[name].type
+                    for p in parts.values()
+                    if name in p.selected_columns
+                ),
+                type_,
+            ),
+        ).label(name)
+        for name, type_ in slots.items()
+    ]
+    ordering = [union.c[o[1:]].desc() if o.startswith("-") else union.c[o] for o in order]
+    result: dict[str, list[Row[Any]]] = {kind: [] for kind in parts}
+    for row in db.session.execute(select(union.c.kind, *columns).order_by(union.c.kind, *ordering)):
+        result[row.kind].append(row)
+    return result
+
+
 def delivery(period: Period) -> dict[str, Any]:
-    """How much: cohorts, days, places and people by course, with totals."""
+    """How much: cohorts, days, places and people by course, with totals (one statement)."""
     cohorts = period_cohorts(period)
-    per_course = _rows(
+    attended = _attendance(period)
+    offered = (
         select(
-            Course.id,
+            Cohort.course_id,
+            func.count(Cohort.id).label("cohorts"),
+            func.sum(Cohort.capacity).label("places"),
+        )
+        .where(Cohort.id.in_(cohorts))
+        .group_by(Cohort.course_id)
+        .subquery()
+    )
+    days = (
+        select(Cohort.course_id, func.count(CohortDay.id).label("days"))
+        .join(CohortDay, CohortDay.cohort_id == Cohort.id)
+        .where(Cohort.id.in_(cohorts))
+        .group_by(Cohort.course_id)
+        .subquery()
+    )
+    bookings = (
+        select(
+            Cohort.course_id,
+            func.sum(case((Booking.status.in_(FILLED_STATUSES), 1), else_=0)).label("filled"),
+            func.sum(case((Booking.status == "no_show", 1), else_=0)).label("no_shows"),
+            func.sum(
+                case((and_(Booking.status == "cancelled", Booking.late_cancellation), 1), else_=0)
+            ).label("late"),
+        )
+        .select_from(Booking)
+        .join(Cohort, Cohort.id == Booking.cohort_id)
+        .where(Cohort.id.in_(cohorts))
+        .group_by(Cohort.course_id)
+        .subquery()
+    )
+    attendees = (
+        select(Cohort.course_id, func.count(distinct(attended.c.user_id)).label("attendees"))
+        .join(attended, attended.c.cohort_id == Cohort.id)
+        .group_by(Cohort.course_id)
+        .subquery()
+    )
+    completions = (
+        select(Completion.course_id, func.count(Completion.id).label("completions"))
+        .where(Completion.cohort_id.in_(cohorts))
+        .group_by(Completion.course_id)
+        .subquery()
+    )
+    # Someone on two courses is one attendee in the total.
+    everyone = select(func.count(distinct(attended.c.user_id))).scalar_subquery()
+    rows = _rows(
+        select(
             Course.code,
             Course.title,
             Course.duration_days,
-            func.count(Cohort.id),
-            func.sum(Cohort.capacity),
+            offered.c.cohorts,
+            offered.c.places,
+            days.c.days,
+            bookings.c.filled,
+            bookings.c.no_shows,
+            bookings.c.late,
+            attendees.c.attendees,
+            completions.c.completions,
+            everyone,
         )
-        .join(Cohort, Cohort.course_id == Course.id)
-        .where(Cohort.id.in_(cohorts))
-        .group_by(Course.id, Course.code, Course.title, Course.duration_days)
-        .order_by(Course.title)
+        .join(offered, offered.c.course_id == Course.id)
+        .outerjoin(days, days.c.course_id == Course.id)
+        .outerjoin(bookings, bookings.c.course_id == Course.id)
+        .outerjoin(attendees, attendees.c.course_id == Course.id)
+        .outerjoin(completions, completions.c.course_id == Course.id)
+        .order_by(Course.title, Course.id)
     )
-    days = dict(
-        _rows(
-            select(Cohort.course_id, func.count(CohortDay.id))
-            .join(CohortDay, CohortDay.cohort_id == Cohort.id)
-            .where(Cohort.id.in_(cohorts))
-            .group_by(Cohort.course_id)
-        )
-    )
-    bookings = {
-        row[0]: row[1:]
-        for row in _rows(
-            select(
-                Cohort.course_id,
-                func.sum(case((Booking.status.in_(FILLED_STATUSES), 1), else_=0)),
-                func.sum(case((Booking.status == "no_show", 1), else_=0)),
-                func.sum(
-                    case(
-                        (and_(Booking.status == "cancelled", Booking.late_cancellation), 1),
-                        else_=0,
-                    )
-                ),
-            )
-            .join(Cohort, Cohort.id == Booking.cohort_id)
-            .where(Cohort.id.in_(cohorts))
-            .group_by(Cohort.course_id)
-        )
-    }
-    attended = _attendance(period)
-    attendees = dict(
-        _rows(
-            select(Cohort.course_id, func.count(distinct(attended.c.user_id)))
-            .join(Cohort, Cohort.id == attended.c.cohort_id)
-            .group_by(Cohort.course_id)
-        )
-    )
-    completions = dict(
-        _rows(
-            select(Completion.course_id, func.count(Completion.id))
-            .where(Completion.cohort_id.in_(cohorts))
-            .group_by(Completion.course_id)
-        )
-    )
-    total_attendees = db.session.execute(
-        select(func.count(distinct(attended.c.user_id)))
-    ).scalar_one()
     courses = []
-    for course_id, code, title, duration, n_cohorts, capacity in per_course:
-        filled, no_shows, late = (int(v or 0) for v in bookings.get(course_id, (0, 0, 0)))
-        people = int(attendees.get(course_id, 0))
-        done = int(completions.get(course_id, 0))
+    for code, title, duration, n_cohorts, capacity, *counts, _everyone in rows:
+        n_days, filled, no_shows, late, people, done = (int(v or 0) for v in counts)
         courses.append(
             {
                 "code": code,
                 "course": title,
                 "duration_days": duration,
                 "cohorts": int(n_cohorts),
-                "days": int(days.get(course_id, 0)),
+                "days": n_days,
                 "places_offered": int(capacity or 0),
                 "places_filled": filled,
                 "attendees": people,
@@ -257,92 +339,201 @@ def delivery(period: Period) -> dict[str, Any]:
     keys = ("cohorts", "days", "places_offered", "places_filled", "completions", "no_shows")
     totals: dict[str, Any] = {k: sum(c[k] for c in courses) for k in keys}
     totals["late_cancellations"] = sum(c["late_cancellations"] for c in courses)
-    # Someone on two courses is one attendee in the total.
-    totals["attendees"] = int(total_attendees)
+    # No course row means no period cohort, so nobody attended one.
+    totals["attendees"] = int(rows[0][-1]) if rows else 0
     totals["completion_rate"] = _rate(totals["completions"], totals["attendees"])
     return {"courses": courses, "totals": totals}
 
 
-def attendees_by(period: Period) -> dict[str, list[dict[str, Any]]]:
-    """Attendees (each counted once) by background, organisation, sector and area."""
-    people = select(_attendance(period).c.user_id).distinct()
-    result: dict[str, list[dict[str, Any]]] = {}
-    for name, column in (
-        ("backgrounds", User.professional_background),
-        ("sectors", User.sector),
-        ("local_authorities", User.local_authority),
-    ):
-        rows = _rows(
-            select(column, func.count(User.id))
+def breakdowns(period: Period) -> dict[str, list[dict[str, Any]]]:
+    """In one statement: attendees (each counted once) by background, sector, area and
+    organisation; closed cohorts per partner organisation (e.g. Cardiff University's health
+    visitors); facilitators by the professional title they facilitated under; and, for a
+    whole year, the cohorts already scheduled for the next one ("new collaborations")."""
+    cohorts = period_cohorts(period)
+    attended = _attendance(period)
+    people = select(attended.c.user_id).distinct()
+
+    def attendees_by(column: Any) -> Select[Any]:
+        n = func.count(User.id)
+        return (
+            select(column.label("name"), n.label("n"), n.label("rank"))
+            .select_from(User)
             .where(User.id.in_(people))
             .group_by(column)
-            .order_by(func.count(User.id).desc(), column)
         )
-        result[name] = [{"key": key, "attendees": int(n)} for key, n in rows]
-    rows = _rows(
-        select(Organisation.name, func.count(User.id))
-        .select_from(User)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .where(User.id.in_(people))
-        .group_by(Organisation.name)
-        .order_by(func.count(User.id).desc(), Organisation.name)
-    )
-    result["organisations"] = [{"name": name, "attendees": int(n)} for name, n in rows]
-    return result
 
-
-def partners(period: Period) -> list[dict[str, Any]]:
-    """Closed cohorts per partner organisation (e.g. Cardiff University's health visitors)."""
-    cohorts = period_cohorts(period)
-    closed = _rows(
-        select(Organisation.name, func.count(Cohort.id), func.sum(Cohort.capacity))
+    facilitators = func.count(distinct(CohortFacilitator.user_id))
+    parts = {
+        "backgrounds": attendees_by(User.professional_background),
+        "sectors": attendees_by(User.sector),
+        "local_authorities": attendees_by(User.local_authority),
+        "organisations": attendees_by(Organisation.name).outerjoin(
+            Organisation, Organisation.id == User.organisation_id
+        ),
+        "partners": select(
+            Organisation.name.label("name"),
+            func.count(Cohort.id).label("n"),
+            func.sum(Cohort.capacity).label("n2"),
+        )
         .join(Cohort, Cohort.partner_organisation_id == Organisation.id)
         .where(Cohort.id.in_(cohorts))
-        .group_by(Organisation.name)
-        .order_by(Organisation.name)
-    )
-    attended = _attendance(period)
-    people = dict(
-        _rows(
-            select(Organisation.name, func.count(distinct(attended.c.user_id)))
-            .join(Cohort, Cohort.partner_organisation_id == Organisation.id)
-            .join(attended, attended.c.cohort_id == Cohort.id)
-            .group_by(Organisation.name)
+        .group_by(Organisation.name),
+        "partner_attendees": select(
+            Organisation.name.label("name"), func.count(distinct(attended.c.user_id)).label("n")
         )
+        .join(Cohort, Cohort.partner_organisation_id == Organisation.id)
+        .join(attended, attended.c.cohort_id == Cohort.id)
+        .group_by(Organisation.name),
+        "facilitators": select(
+            CohortFacilitator.professional_title.label("name"),
+            facilitators.label("n"),
+            func.count(distinct(CohortFacilitator.cohort_id)).label("n2"),
+            facilitators.label("rank"),
+        )
+        .where(CohortFacilitator.cohort_id.in_(cohorts))
+        .group_by(CohortFacilitator.professional_title),
+    }
+    if period.quarter is None:
+        parts["planned"] = (
+            select(
+                Course.title.label("name"),
+                func.count(Cohort.id).label("n"),
+                func.sum(Cohort.capacity).label("n2"),
+            )
+            .join(Cohort, Cohort.course_id == Course.id)
+            .where(Cohort.id.in_(period_cohorts(Period(period.year + 1))))
+            .group_by(Course.title)
+        )
+    # Attendee counts and facilitators go most first, then by name (so that ties come in
+    # the same order on every database); partners and planned courses have no rank.
+    rows = _tagged_union(
+        {"name": String(), "n": Integer(), "n2": Integer(), "rank": Integer()},
+        parts,
+        order=("-rank", "name"),
     )
-    return [
-        {"name": name, "cohorts": int(n), "places": int(cap or 0), "attendees": people.get(name, 0)}
-        for name, n, cap in closed
+    result: dict[str, list[dict[str, Any]]] = {
+        key: [{"key": r.name, "attendees": int(r.n)} for r in rows[key]]
+        for key in ("backgrounds", "sectors", "local_authorities")
+    }
+    result["organisations"] = [
+        {"name": r.name, "attendees": int(r.n)} for r in rows["organisations"]
     ]
-
-
-def facilitators(period: Period) -> list[dict[str, Any]]:
-    """People who facilitated, by the professional title they facilitated under."""
-    rows = _rows(
-        select(
-            CohortFacilitator.professional_title,
-            func.count(distinct(CohortFacilitator.user_id)),
-            func.count(distinct(CohortFacilitator.cohort_id)),
-        )
-        .where(CohortFacilitator.cohort_id.in_(period_cohorts(period)))
-        .group_by(CohortFacilitator.professional_title)
-        .order_by(func.count(distinct(CohortFacilitator.user_id)).desc())
-    )
-    return [{"title": title, "people": int(p), "cohorts": int(c)} for title, p, c in rows]
-
-
-def _item_wording() -> dict[str, tuple[str, str]]:
-    """Each item key's latest wording in English and Welsh."""
-    rows = _rows(
-        select(QuestionnaireItem.key, QuestionnaireItem.text, QuestionnaireItem.text_cy)
-        .join(Questionnaire)
-        .order_by(Questionnaire.version)
-    )
-    return {key: (text, text_cy) for key, text, text_cy in rows}
+    partner_attendees = {r.name: int(r.n) for r in rows["partner_attendees"]}
+    result["partners"] = [
+        {
+            "name": r.name,
+            "cohorts": int(r.n),
+            "places": int(r.n2 or 0),
+            "attendees": partner_attendees.get(r.name, 0),
+        }
+        for r in rows["partners"]
+    ]
+    result["facilitators"] = [
+        {"title": r.name, "people": int(r.n), "cohorts": int(r.n2)} for r in rows["facilitators"]
+    ]
+    result["planned"] = [
+        {"course": r.name, "cohorts": int(r.n), "places": int(r.n2 or 0)}
+        for r in rows.get("planned", [])
+    ]
+    return result
 
 
 def _suppress(n: int, mean: Any, floor: int) -> str | None:
     return _mean(mean) if n >= floor else None
+
+
+def _feedback_rows(
+    cohorts: Select[Any], by_course_and_trainer: bool = False
+) -> dict[str, list[Row[Any]]]:
+    """Requests, responses, each item key's latest wording and its ratings, and the ratings
+    per course and per trainer if asked, in one statement."""
+
+    def ratings(*columns: Any) -> Select[Any]:
+        return (
+            select(*columns)
+            .select_from(FeedbackAnswer)
+            .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
+            .join(QuestionnaireItem, QuestionnaireItem.id == FeedbackAnswer.item_id)
+            .where(FeedbackResponse.cohort_id.in_(cohorts), QuestionnaireItem.kind == RATING)
+        )
+
+    def mean_by(name: Any, key: Any) -> Select[Any]:
+        """Mean of all ratings per course or trainer; ``key`` keeps two of one name apart."""
+        return ratings(
+            name.label("name"),
+            key.label("id"),
+            func.count(distinct(FeedbackResponse.id)).label("n"),
+            func.avg(FeedbackAnswer.rating).label("mean"),
+        ).group_by(key, name)
+
+    parts = {
+        "requests": select(func.count(FeedbackRequest.id).label("n")).where(
+            FeedbackRequest.cohort_id.in_(cohorts)
+        ),
+        "responses": select(func.count(FeedbackResponse.id).label("n")).where(
+            FeedbackResponse.cohort_id.in_(cohorts)
+        ),
+        # Every version's wording, oldest first: the latest is kept.
+        "wording": select(
+            QuestionnaireItem.key.label("key"),
+            QuestionnaireItem.text.label("name"),
+            QuestionnaireItem.text_cy.label("name_cy"),
+            Questionnaire.version.label("sort"),
+        ).join(Questionnaire),
+        "items": ratings(
+            QuestionnaireItem.key.label("key"),
+            func.count(FeedbackAnswer.rating).label("n"),
+            func.avg(FeedbackAnswer.rating).label("mean"),
+            func.min(QuestionnaireItem.position).label("sort"),
+        ).group_by(QuestionnaireItem.key),
+    }
+    if by_course_and_trainer:
+        parts["courses"] = (
+            mean_by(Course.title, Course.id)
+            .join(Cohort, Cohort.id == FeedbackResponse.cohort_id)
+            .join(Course, Course.id == Cohort.course_id)
+        )
+        parts["trainers"] = (
+            mean_by(User.full_name, User.id)
+            .join(CohortFacilitator, CohortFacilitator.cohort_id == FeedbackResponse.cohort_id)
+            .join(User, User.id == CohortFacilitator.user_id)
+        )
+    return _tagged_union(
+        {
+            "key": String(),
+            "name": String(),
+            "name_cy": String(),
+            "id": Integer(),
+            "n": Integer(),
+            "mean": Numeric(),
+            "sort": Integer(),
+        },
+        parts,
+        order=("sort", "name", "id", "key"),
+    )
+
+
+def _feedback(rows: Mapping[str, list[Row[Any]]], floor: int) -> dict[str, Any]:
+    wording = {r.key: (r.name, r.name_cy) for r in rows["wording"]}
+    asked, responses = int(rows["requests"][0].n), int(rows["responses"][0].n)
+    items = [
+        {
+            "key": r.key,
+            "text": wording.get(r.key, (r.key, ""))[0],
+            "text_cy": wording.get(r.key, (r.key, ""))[1],
+            "n": int(r.n),
+            "mean": _suppress(int(r.n), r.mean, floor),
+        }
+        for r in rows["items"]
+    ]
+    return {
+        "requests": asked,
+        "responses": responses,
+        "response_rate": _rate(responses, asked),
+        "floor": floor,
+        "items": items,
+    }
 
 
 def feedback(cohorts: Select[Any]) -> dict[str, Any]:
@@ -350,84 +541,19 @@ def feedback(cohorts: Select[Any]) -> dict[str, Any]:
 
     A mean from fewer responses than the anonymity floor is left out (None).
     """
-    floor = min_members()
-    asked = db.session.execute(
-        select(func.count(FeedbackRequest.id)).where(FeedbackRequest.cohort_id.in_(cohorts))
-    ).scalar_one()
-    responses = db.session.execute(
-        select(func.count(FeedbackResponse.id)).where(FeedbackResponse.cohort_id.in_(cohorts))
-    ).scalar_one()
-    wording = _item_wording()
-    rows = _rows(
-        select(
-            QuestionnaireItem.key,
-            func.count(FeedbackAnswer.rating),
-            func.avg(FeedbackAnswer.rating),
-            func.min(QuestionnaireItem.position),
-        )
-        .select_from(FeedbackAnswer)
-        .join(QuestionnaireItem, QuestionnaireItem.id == FeedbackAnswer.item_id)
-        .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
-        .where(FeedbackResponse.cohort_id.in_(cohorts), QuestionnaireItem.kind == RATING)
-        .group_by(QuestionnaireItem.key)
-        .order_by(func.min(QuestionnaireItem.position))
-    )
-    items = [
-        {
-            "key": key,
-            "text": wording.get(key, (key, ""))[0],
-            "text_cy": wording.get(key, (key, ""))[1],
-            "n": int(n),
-            "mean": _suppress(int(n), mean, floor),
-        }
-        for key, n, mean, _position in rows
-    ]
-    return {
-        "requests": int(asked),
-        "responses": int(responses),
-        "response_rate": _rate(int(responses), int(asked)),
-        "floor": floor,
-        "items": items,
-    }
+    return _feedback(_feedback_rows(cohorts), min_members())
 
 
-def _ratings_by(group: Any, key: Any, cohorts: Select[Any], *joins: Any) -> list[Any]:
-    """(label, n, mean) per group; ``key`` keeps two courses or people of one name apart."""
-    query = (
-        select(group, func.count(distinct(FeedbackResponse.id)), func.avg(FeedbackAnswer.rating))
-        .select_from(FeedbackAnswer)
-        .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
-        .join(QuestionnaireItem, QuestionnaireItem.id == FeedbackAnswer.item_id)
-        .join(Cohort, Cohort.id == FeedbackResponse.cohort_id)
-    )
-    for target, on in joins:
-        query = query.join(target, on)
-    query = query.where(Cohort.id.in_(cohorts), QuestionnaireItem.kind == RATING)
-    return _rows(query.group_by(key, group).order_by(group, key))
-
-
-def feedback_breakdowns(period: Period) -> dict[str, list[dict[str, Any]]]:
+def _feedback_breakdowns(rows: Mapping[str, list[Row[Any]]], floor: int) -> dict[str, Any]:
     """Mean of all ratings per course and per trainer, with n, behind the anonymity floor."""
-    floor = min_members()
-    cohorts = period_cohorts(period)
-    by_course = _ratings_by(
-        Course.title, Course.id, cohorts, (Course, Course.id == Cohort.course_id)
-    )
-    by_trainer = _ratings_by(
-        User.full_name,
-        User.id,
-        cohorts,
-        (CohortFacilitator, CohortFacilitator.cohort_id == Cohort.id),
-        (User, User.id == CohortFacilitator.user_id),
-    )
     return {
         "feedback_by_course": [
-            {"course": name, "n": int(n), "mean": _suppress(int(n), mean, floor)}
-            for name, n, mean in by_course
+            {"course": r.name, "n": int(r.n), "mean": _suppress(int(r.n), r.mean, floor)}
+            for r in rows["courses"]
         ],
         "feedback_by_trainer": [
-            {"trainer": name, "n": int(n), "mean": _suppress(int(n), mean, floor)}
-            for name, n, mean in by_trainer
+            {"trainer": r.name, "n": int(r.n), "mean": _suppress(int(r.n), r.mean, floor)}
+            for r in rows["trainers"]
         ],
     }
 
@@ -436,8 +562,9 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, LOCAL_TIME)
 
 
-def accreditation(period: Period) -> list[dict[str, Any]]:
-    """Is anyone better off: applications submitted and levels awarded, by level."""
+def better_off(period: Period) -> dict[str, Any]:
+    """Is anyone better off: applications submitted and levels awarded by level, and the CPD
+    hours and CQF credits banked in the period (corrections included), in one statement."""
     submitted = func.sum(
         case(
             (
@@ -463,29 +590,46 @@ def accreditation(period: Period) -> list[dict[str, Any]]:
             else_=0,
         )
     )
-    rows = _rows(
-        select(AccreditationLevel.number, AccreditationLevel.title, submitted, awarded)
-        .join(Application, Application.level_id == AccreditationLevel.id)
-        .group_by(AccreditationLevel.number, AccreditationLevel.title)
-        .order_by(AccreditationLevel.number)
+    rows = _tagged_union(
+        {
+            "number": Integer(),
+            "title": String(),
+            "n": Integer(),
+            "n2": Integer(),
+            "hours": Numeric(),
+            "credits": Numeric(),
+        },
+        {
+            "levels": select(
+                AccreditationLevel.number.label("number"),
+                AccreditationLevel.title.label("title"),
+                submitted.label("n"),
+                awarded.label("n2"),
+            )
+            .join(Application, Application.level_id == AccreditationLevel.id)
+            .group_by(AccreditationLevel.number, AccreditationLevel.title),
+            "cpd": select(
+                func.count(distinct(CpdEntry.user_id)).label("n"),
+                func.sum(CpdEntry.hours).label("hours"),
+                func.sum(CpdEntry.credits).label("credits"),
+            ).where(CpdEntry.occurred_on >= period.start, CpdEntry.occurred_on <= period.end),
+        },
+        order=("number",),
     )
-    return [
-        {"level": number, "title": title, "applications": int(a or 0), "awards": int(w or 0)}
-        for number, title, a, w in rows
-        if a or w
-    ]
-
-
-def cpd(period: Period) -> dict[str, Any]:
-    """CPD hours and CQF credits banked in the period (corrections included)."""
-    people, hours, credits = db.session.execute(
-        select(
-            func.count(distinct(CpdEntry.user_id)),
-            func.sum(CpdEntry.hours),
-            func.sum(CpdEntry.credits),
-        ).where(CpdEntry.occurred_on >= period.start, CpdEntry.occurred_on <= period.end)
-    ).one()
-    return {"people": int(people), "hours": _money(hours), "credits": _money(credits)}
+    (cpd,) = rows["cpd"]
+    return {
+        "accreditation": [
+            {
+                "level": r.number,
+                "title": r.title,
+                "applications": int(r.n or 0),
+                "awards": int(r.n2 or 0),
+            }
+            for r in rows["levels"]
+            if r.n or r.n2
+        ],
+        "cpd": {"people": int(cpd.n), "hours": _money(cpd.hours), "credits": _money(cpd.credits)},
+    }
 
 
 def core_course_ids() -> Select[Any]:
@@ -557,35 +701,161 @@ def workforce_members(as_at: dt.date) -> list[dict[str, Any]]:
 
 
 def workforce(as_at: dt.date) -> dict[str, Any]:
-    """The IFST staff complement's training status, in numbers (R37 workforce issues)."""
-    members = workforce_members(as_at)
-    levels: dict[int, int] = {}
-    for member in members:
-        for number in member["levels"]:
-            levels[number] = levels.get(number, 0) + 1
+    """The IFST staff complement's training status, in numbers (R37 workforce issues).
+
+    The same figures as counting ``workforce_members``, without a row per member: how many
+    members and how many of them core-trained, the levels they hold, and how many members
+    each (clock start, level) is the latest running clock of, whose state ``level_clock``
+    then tells.
+    """
+    member = and_(User.ifst_member.is_(True), User.active.is_(True))
+    core = (
+        select(Completion.id)
+        .where(
+            Completion.user_id == User.id,
+            Completion.course_id.in_(core_course_ids()),
+            Completion.completed_on <= as_at,
+        )
+        .exists()
+    )
+    # A clocked level's clock runs for a member with an open application for it (from the
+    # application's start) or who completed one of its entry courses, until it is achieved:
+    # as in ``people_on_the_clock``, where a member on two clocks shows the later-started.
+    entry_on = (
+        select(func.min(Completion.completed_on))
+        .join(level_entry_courses, level_entry_courses.c.course_id == Completion.course_id)
+        .where(
+            level_entry_courses.c.level_id == AccreditationLevel.id,
+            Completion.user_id == User.id,
+        )
+        .scalar_subquery()
+    )
+    open_application = aliased(Application)
+    achieved = (
+        select(Application.id)
+        .where(
+            Application.user_id == User.id,
+            Application.level_id == AccreditationLevel.id,
+            Application.status == ACHIEVED,
+        )
+        .exists()
+    )
+    clocks = (
+        select(
+            User.id.label("user_id"),
+            AccreditationLevel.id.label("level_id"),
+            AccreditationLevel.due_after_months,
+            AccreditationLevel.overdue_after_months,
+            func.coalesce(open_application.clock_started_on, entry_on).label("started_on"),
+        )
+        .select_from(User)
+        .join(
+            AccreditationLevel,
+            and_(
+                AccreditationLevel.is_active.is_(True),
+                or_(
+                    AccreditationLevel.due_after_months.is_not(None),
+                    AccreditationLevel.overdue_after_months.is_not(None),
+                ),
+            ),
+        )
+        .outerjoin(
+            open_application,
+            and_(
+                open_application.user_id == User.id,
+                open_application.level_id == AccreditationLevel.id,
+                open_application.status.in_(OPEN_STATUSES),
+            ),
+        )
+        .where(member, ~achieved)
+        .subquery()
+    )
+    latest = (
+        select(
+            clocks,
+            func.row_number()
+            .over(
+                partition_by=clocks.c.user_id,
+                order_by=(clocks.c.started_on.desc(), clocks.c.level_id.desc()),
+            )
+            .label("latest"),
+        )
+        .where(clocks.c.started_on.is_not(None))
+        .subquery()
+    )
+    rows = _tagged_union(
+        {
+            "n": Integer(),
+            "core": Integer(),
+            "number": Integer(),
+            "due": Integer(),
+            "overdue": Integer(),
+            "started_on": Date(),
+        },
+        {
+            "members": select(
+                func.count(User.id).label("n"), func.count(case((core, User.id))).label("core")
+            ).where(member),
+            "levels": select(
+                AccreditationLevel.number.label("number"), func.count(Application.id).label("n")
+            )
+            .join(Application, Application.level_id == AccreditationLevel.id)
+            .join(User, User.id == Application.user_id)
+            .where(member, Application.status == ACHIEVED, Application.achieved_on <= as_at)
+            .group_by(AccreditationLevel.number),
+            "clocks": select(
+                latest.c.due_after_months.label("due"),
+                latest.c.overdue_after_months.label("overdue"),
+                latest.c.started_on.label("started_on"),
+                func.count().label("n"),
+            )
+            .where(latest.c.latest == 1)
+            .group_by(
+                latest.c.due_after_months, latest.c.overdue_after_months, latest.c.started_on
+            ),
+        },
+        order=("number",),
+    )
+    (members,) = rows["members"]
+    states = {"due": 0, "overdue": 0}
+    for row in rows["clocks"]:
+        # Only the months matter to the clock: a level of these months, never saved.
+        level = AccreditationLevel(due_after_months=row.due, overdue_after_months=row.overdue)
+        clock = level_clock(level, row.started_on, today=as_at)
+        if clock is not None and clock.state in states:
+            states[clock.state] += int(row.n)
     return {
         "as_at": as_at.isoformat(),
-        "members": len(members),
-        "core_trained": sum(1 for m in members if m["core_completed_on"]),
-        "not_core_trained": sum(1 for m in members if not m["core_completed_on"]),
-        "due": sum(1 for m in members if m["clock"] == "due"),
-        "overdue": sum(1 for m in members if m["clock"] == "overdue"),
-        "levels": [{"level": n, "people": levels[n]} for n in sorted(levels)],
+        "members": int(members.n),
+        "core_trained": int(members.core),
+        "not_core_trained": int(members.n) - int(members.core),
+        "due": states["due"],
+        "overdue": states["overdue"],
+        "levels": [{"level": r.number, "people": int(r.n)} for r in rows["levels"]],
     }
 
 
 def budget(period: Period) -> dict[str, Any]:
-    """Allocation, spend by quarter and category, and what remains (R39)."""
-    allocation = db.session.execute(
-        select(TrainingBudget.allocation).where(TrainingBudget.financial_year == period.year)
-    ).scalar_one_or_none()
+    """Allocation, spend by quarter and category, and what remains (R39), in one statement."""
     last_quarter = period.quarter or 4
-    rows = _rows(
-        select(SpendLine.quarter, SpendLine.category, func.sum(SpendLine.amount))
-        .where(SpendLine.financial_year == period.year, SpendLine.quarter <= last_quarter)
-        .group_by(SpendLine.quarter, SpendLine.category)
-        .order_by(SpendLine.category, SpendLine.quarter)
+    parts = _tagged_union(
+        {"quarter": Integer(), "category": String(), "amount": Numeric()},
+        {
+            "allocation": select(TrainingBudget.allocation.label("amount")).where(
+                TrainingBudget.financial_year == period.year
+            ),
+            "spend": select(
+                SpendLine.quarter.label("quarter"),
+                SpendLine.category.label("category"),
+                func.sum(SpendLine.amount).label("amount"),
+            )
+            .where(SpendLine.financial_year == period.year, SpendLine.quarter <= last_quarter)
+            .group_by(SpendLine.quarter, SpendLine.category),
+        },
+        order=("category", "quarter"),
     )
+    allocation = parts["allocation"][0].amount if parts["allocation"] else None
+    rows = [(r.quarter, r.category, r.amount) for r in parts["spend"]]
     lines = [
         {"quarter": q, "category": c, "amount": _money(a)}
         for q, c, a in rows
@@ -598,19 +868,6 @@ def budget(period: Period) -> dict[str, Any]:
         "spent_to_date": _money(spent),
         "remaining": _money(allocation - spent) if allocation is not None else None,
     }
-
-
-def planned(period: Period) -> list[dict[str, Any]]:
-    """Cohorts already scheduled for the next financial year ("new collaborations")."""
-    following = Period(period.year + 1)
-    rows = _rows(
-        select(Course.title, func.count(Cohort.id), func.sum(Cohort.capacity))
-        .join(Cohort, Cohort.course_id == Course.id)
-        .where(Cohort.id.in_(period_cohorts(following)))
-        .group_by(Course.title)
-        .order_by(Course.title)
-    )
-    return [{"course": t, "cohorts": int(n), "places": int(p or 0)} for t, n, p in rows]
 
 
 def quotes(period: Period) -> list[dict[str, Any]]:
@@ -631,9 +888,17 @@ def quotes(period: Period) -> list[dict[str, Any]]:
 
 
 def compute(period: Period, today: dt.date | None = None) -> dict[str, Any]:
-    """Every figure of the period, as plain data (what a snapshot stores)."""
+    """Every figure of the period, as plain data (what a snapshot stores).
+
+    A fixed number of statements however much data there is: each section aggregates in
+    one statement.
+    """
     today = today or local_today()
     as_at = min(today, period.end)
+    groups = breakdowns(period)
+    floor = min_members()
+    rated = _feedback_rows(period_cohorts(period), by_course_and_trainer=True)
+    outcomes = better_off(period)
     data: dict[str, Any] = {
         "period": {
             "year": period.year,
@@ -643,16 +908,19 @@ def compute(period: Period, today: dt.date | None = None) -> dict[str, Any]:
         },
         "computed_on": today.isoformat(),
         **delivery(period),
-        **attendees_by(period),
-        "partners": partners(period),
-        "facilitators": facilitators(period),
-        "feedback": feedback(period_cohorts(period)),
-        **feedback_breakdowns(period),
-        "accreditation": accreditation(period),
-        "cpd": cpd(period),
+        **{
+            key: groups[key]
+            for key in ("backgrounds", "sectors", "local_authorities", "organisations")
+        },
+        "partners": groups["partners"],
+        "facilitators": groups["facilitators"],
+        "feedback": _feedback(rated, floor),
+        **_feedback_breakdowns(rated, floor),
+        "accreditation": outcomes["accreditation"],
+        "cpd": outcomes["cpd"],
         "workforce": workforce(as_at),
         "budget": budget(period),
-        "planned": planned(period) if period.quarter is None else [],
+        "planned": groups["planned"],
         "quotes": quotes(period),
     }
     return data
