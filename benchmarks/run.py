@@ -301,7 +301,7 @@ def race(
     return codes, time.perf_counter() - started
 
 
-def make_race_cohort(today: date) -> int:
+def make_race_cohort(today: date) -> tuple[int, int]:
     from trainhub.courses.models import Cohort, CohortDay, Course, Venue
 
     course = db.session.execute(sa.select(Course).where(Course.code == "SAFETY-PLAN")).scalar_one()
@@ -330,13 +330,13 @@ def make_race_cohort(today: date) -> int:
     ]
     db.session.add(cohort)
     db.session.commit()
-    return int(cohort.id)
+    return int(cohort.id), int(course.id)
 
 
 # -- one backend ----------------------------------------------------------------------------
 def bench(backend: str, args: argparse.Namespace) -> Result:
     from trainhub.auth.models import User
-    from trainhub.courses.models import Booking, local_today
+    from trainhub.courses.models import ACTIVE_STATUSES, Booking, Cohort, local_today
     from trainhub.feedback.services import statistics as stats
     from trainhub.synth import load, synth_email
 
@@ -418,12 +418,23 @@ def bench(backend: str, args: argparse.Namespace) -> Result:
                 ),
             }
             db.session.remove()
-            race_cohort = make_race_cohort(today)
+            race_cohort, race_course = make_race_cohort(today)
+            # Learners free to book: none already holds a place or a waitlist entry on
+            # another date of the same course (the service rightly refuses a second one).
+            busy = (
+                sa.select(Booking.id)
+                .join(Cohort, Cohort.id == Booking.cohort_id)
+                .where(
+                    Booking.user_id == User.id,
+                    Booking.status.in_(ACTIVE_STATUSES),
+                    Cohort.course_id == race_course,
+                )
+            )
             racers = [
                 user.get_id()
                 for user in db.session.execute(
                     sa.select(User)
-                    .where(User.email.like(synth_email(args.seed, "learner0%")))
+                    .where(User.email.like(synth_email(args.seed, "learner0%")), ~busy.exists())
                     .order_by(User.id)
                     .limit(args.racers)
                 ).scalars()
