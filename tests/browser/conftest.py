@@ -8,10 +8,15 @@
 * Every page a journey loads is audited with axe-core (``node_modules/axe-core``):
   ``Visitor`` checks the HTTP status and audits after each navigation and form submission.
 * On failure, a full-page screenshot goes to ``test-artifacts/`` (git-ignored).
+* Under pytest-xdist each worker has its own Chromium, and its own live servers on ports
+  the system hands out; a module's journeys stay together on one worker (an ``xdist_group``
+  per module, for ``--dist loadgroup``), since they share the module's live server and
+  database. Screenshots are named after the worker too.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -25,6 +30,7 @@ from flask_migrate import upgrade
 from playwright.sync_api import Browser, Locator, Page, Playwright, Response, sync_playwright
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from tests.conftest import COMPILED_TEMPLATES
 from trainhub import create_app
 from trainhub.demo import DEMO_PEOPLE
 from trainhub.extensions import db
@@ -51,6 +57,19 @@ UNSAFE_PORTS = frozenset(
 TIMEOUT_MS = 10_000
 
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep each journey module on one xdist worker: its tests share the module's live server.
+
+    Runs before pytest-xdist reads the marks (``tryfirst``). This hook sees the whole
+    session's items, not only this folder's.
+    """
+    for item in items:
+        if item.path.resolve().parent == HERE:
+            item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
 
 
 # Chromium and Playwright -----------------------------------------------------------------------
@@ -102,7 +121,10 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     finally:
         if _failed(request) and not page.is_closed():
             ARTIFACTS.mkdir(exist_ok=True)
-            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+            # The worker's name first (gw0, gw1; "main" without xdist), then the test's.
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            test = f"{request.node.path.name}::{request.node.name}"
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{worker}-{test}")
             try:
                 page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
             except Exception as error:  # the test already failed: say why there is no picture
@@ -155,6 +177,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "UPLOAD_FOLDER": str(folder / "uploads"),  # workbooks and evidence, not instance/
         }
     )
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     with app.app_context():
         upgrade()
         seed_courses()
