@@ -39,6 +39,7 @@ from trainhub.accreditation.models import (
     OutcomeJudgement,
     Workbook,
 )
+from trainhub.accreditation.services.certificates import ALPHABET, CODE_LENGTH
 from trainhub.auth.choices import LOCAL_AUTHORITIES, PROFESSIONAL_BACKGROUNDS
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import (
@@ -830,8 +831,6 @@ class Loader:
         self._insert(CpdEntry.__table__, entries)
 
     def _code(self) -> str:
-        from trainhub.accreditation.services.certificates import ALPHABET, CODE_LENGTH
-
         return "".join(self.rng.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
     def _cpd(
@@ -989,7 +988,6 @@ class Loader:
                 }
             ],
         )
-        self.big_cohort_id = cohort_id
         self._bookings(
             [(cohort_id, course, [(day_id, day)], "completed", size, None)], register_size=size
         )
