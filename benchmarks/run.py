@@ -337,6 +337,7 @@ def make_race_cohort(today: date) -> tuple[int, int]:
 def bench(backend: str, args: argparse.Namespace) -> Result:
     from trainhub.auth.models import User
     from trainhub.courses.models import ACTIVE_STATUSES, Booking, Cohort, local_today
+    from trainhub.courses.services.booking import booking_problems
     from trainhub.feedback.services import statistics as stats
     from trainhub.synth import load, synth_email
 
@@ -419,8 +420,9 @@ def bench(backend: str, args: argparse.Namespace) -> Result:
             }
             db.session.remove()
             race_cohort, race_course = make_race_cohort(today)
-            # Learners free to book: none already holds a place or a waitlist entry on
-            # another date of the same course (the service rightly refuses a second one).
+            # Learners free to book, by the booking rules themselves: no place or waitlist
+            # entry on another date of the same course (the service rightly refuses a
+            # second one), no booking that overlaps the day, no missing prerequisite.
             busy = (
                 sa.select(Booking.id)
                 .join(Cohort, Cohort.id == Booking.cohort_id)
@@ -430,15 +432,19 @@ def bench(backend: str, args: argparse.Namespace) -> Result:
                     Cohort.course_id == race_course,
                 )
             )
-            racers = [
-                user.get_id()
-                for user in db.session.execute(
-                    sa.select(User)
-                    .where(User.email.like(synth_email(args.seed, "learner0%")), ~busy.exists())
-                    .order_by(User.id)
-                    .limit(args.racers)
-                ).scalars()
+            cohort = db.session.get(Cohort, race_cohort)
+            assert cohort is not None
+            candidates = db.session.execute(
+                sa.select(User)
+                .where(User.email.like(synth_email(args.seed, "learner0%")), ~busy.exists())
+                .order_by(User.id)
+                .limit(args.racers * 2)
+            ).scalars()
+            racers = [user.get_id() for user in candidates if not booking_problems(cohort, user)][
+                : args.racers
             ]
+            if len(racers) < args.racers:
+                raise RuntimeError(f"only {len(racers)} learners are free to race")
             db.session.remove()
 
         env = {
