@@ -126,6 +126,23 @@ def test_welsh_dates(app: Flask):
         assert app.jinja_env.filters["date"](date(2026, 3, 1)) == "1 Mawrth 2026"
 
 
+def test_translations_follow_force_locale_within_a_request(app: Flask):
+    """The catalogue kept for a request (``trainhub.i18n.Domain``) never outlives its locale:
+    mail in the recipient's language is rendered inside another person's request."""
+    from flask import render_template_string, session
+    from flask_babel import force_locale, gettext, refresh
+
+    page = "{{ _('Courses') }}"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert (gettext("Courses"), render_template_string(page)) == ("Courses", "Courses")
+        with force_locale("cy"):
+            assert (gettext("Courses"), render_template_string(page)) == ("Cyrsiau", "Cyrsiau")
+        assert (gettext("Courses"), render_template_string(page)) == ("Courses", "Courses")
+        session["lang"] = "cy"
+        refresh()
+        assert (gettext("Courses"), render_template_string(page)) == ("Cyrsiau", "Cyrsiau")
+
+
 def test_health_check(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
 

@@ -42,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from trainhub import i18n
 
     babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.install_template_gettext(app)
 
     from trainhub import errors, ratelimit, security, storage, templating
 

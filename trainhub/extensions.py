@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
-from flask_babel import Babel
+import flask_babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -96,4 +97,16 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+class Babel(flask_babel.Babel):
+    """Flask-Babel with trainhub's message domain (one catalogue look-up per request)."""
+
+    @cached_property
+    def domain_instance(self) -> flask_babel.Domain:
+        from trainhub.i18n import Domain
+
+        return Domain(domain=self.domain)
+
+
 babel = Babel()

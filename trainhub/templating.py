@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, Template
+from jinja2.runtime import Context
 from wtforms import DateField
 
 from trainhub.forms import find_field
@@ -84,7 +85,25 @@ def _date(value: date | datetime | None, fmt: str = "long") -> str:
     return format_date(value, "d MMMM yyyy" if fmt == "long" else fmt)
 
 
+class ImportingTemplate(Template):
+    """A template whose ``{% from … import … %}`` costs a dictionary look-up.
+
+    Jinja decides whether an imported template's cached module will do by subtracting the
+    imported template's globals (a ``ChainMap``) from the importing context's, key by key in
+    Python: a page imports some thirty GOV.UK macros, so that check alone was a sixth of the
+    time spent rendering the catalogue. When every global of the importing context is an
+    environment global (always so for ``render_template``), the answer is known: the cached
+    module will do. Other cases go Jinja's own way.
+    """
+
+    def _get_default_module(self, ctx: Context | None = None) -> Any:
+        if ctx is not None and ctx.globals_keys <= self.environment.globals.keys():
+            ctx = None
+        return super()._get_default_module(ctx)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.template_class = ImportingTemplate
     assert app.jinja_loader is not None
     app.jinja_loader = ChoiceLoader(
         [

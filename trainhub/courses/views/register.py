@@ -40,7 +40,8 @@ def _render(
             cohort=cohort,
             day=day,
             rows=rows,
-            labels=ATTENDANCE_LABELS,
+            # Translated once here, not four hundred times (once per person) in the loop.
+            labels={value: str(label) for value, label in ATTENDANCE_LABELS.items()},
             errors=errors,
             sent=request.form if request.method == "POST" else {},
             form=ActionForm(),
