@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextvars
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -117,11 +118,9 @@ def empty_database() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app({**base_config(database_url), "UPLOAD_FOLDER": str(tmp_path / "uploads")})
-    app.test_client_class = IsolatedClient
-    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+@contextmanager
+def one_test(app: Flask) -> Iterator[Flask]:
+    """The app's context for one test; every table is emptied afterwards."""
     with app.app_context():
         try:
             yield app
@@ -129,6 +128,28 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             empty_database()
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app({**base_config(database_url), "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    with one_test(app):
+        yield app
+
+
+@pytest.fixture
+def postgres_app(postgres_url: str) -> Iterator[Flask]:
+    """An app on this process's PostgreSQL cluster alone, for tests of concurrency (row and
+    advisory locks, ``SKIP LOCKED``) that run once, on the backend whose locking they prove.
+    A connection for each of up to 40 threads, so that every one of them really waits."""
+    config = base_config(postgres_url)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": 40, "max_overflow": 0}
+    app = create_app(config)
+    with one_test(app):
+        upgrade()  # a no-op once another test has migrated this database
+        yield app
 
 
 @pytest.fixture

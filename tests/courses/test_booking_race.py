@@ -8,17 +8,12 @@ backend whose locking it proves, and empties the tables itself afterwards.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
-import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import select
 
-from tests.conftest import base_config, empty_database
 from tests.courses.cohort_helpers import many_learners
 from tests.factories import make_cohort
-from trainhub import create_app
 from trainhub.auth.models import User
 from trainhub.courses.models import Booking, Cohort
 from trainhub.courses.services.booking import book_place
@@ -26,22 +21,6 @@ from trainhub.extensions import db
 
 PEOPLE = 30
 SEATS = 5
-
-
-@pytest.fixture
-def postgres_app(postgres_url: str) -> Iterator[Flask]:
-    config = base_config(postgres_url)
-    # One connection for each thread, so that every one of them really waits on the lock.
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": PEOPLE + 2, "max_overflow": 0}
-    app = create_app(config)
-    with app.app_context():
-        upgrade()  # a no-op once another test has migrated this database
-        try:
-            yield app
-        finally:
-            empty_database()
-            db.session.remove()
-            db.engine.dispose()
 
 
 def test_thirty_people_booking_five_seats_at_once(postgres_app: Flask) -> None:

@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -27,10 +27,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import select
 
-from tests.conftest import base_config, empty_database
+from tests.conftest import base_config
 from trainhub import create_app
 from trainhub.extensions import db, utcnow
 from trainhub.mail.models import OutboxMessage
@@ -195,19 +194,6 @@ def attempts(log_path: Path) -> list[Attempt]:
         run, worker, outbox_id, outcome = line.split()
         result.append(Attempt(int(run), int(worker), int(outbox_id), outcome))
     return result
-
-
-@pytest.fixture
-def postgres_app(postgres_url: str) -> Iterator[Flask]:
-    app = create_app(base_config(postgres_url))
-    with app.app_context():
-        upgrade()  # a no-op once another test has migrated this database
-        try:
-            yield app
-        finally:
-            empty_database()
-            db.session.remove()
-            db.engine.dispose()
 
 
 def queue_messages(count: int) -> list[int]:

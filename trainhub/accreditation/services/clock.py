@@ -22,6 +22,7 @@ from trainhub.accreditation.services.applications import Clock, level_clock
 from trainhub.auth.models import User
 from trainhub.courses.models import Completion, local_today
 from trainhub.extensions import db
+from trainhub.jobs import run_alone
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,11 @@ def people_on_the_clock(today: dt.date | None = None) -> list[OnTheClock]:
 
 
 def send_reminders(today: dt.date | None = None) -> int:
-    """Send each "due" and "overdue" reminder once per clock start; returns how many were sent."""
+    """Send each "due" and "overdue" reminder once per clock start; returns how many were sent.
+
+    Two runs at the same moment send each reminder once: the second waits for the first.
+    """
+    run_alone("accreditation remind")
     sent = 0
     for item in people_on_the_clock(today):
         kind = item.clock.state

@@ -29,6 +29,7 @@ from trainhub.feedback.models import (
     Questionnaire,
 )
 from trainhub.feedback.services import notices
+from trainhub.jobs import run_alone
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +169,11 @@ def remind_cohort(actor: User, cohort: Cohort) -> int:
 
 
 def send_reminders(now: dt.datetime | None = None) -> int:
-    """The automatic reminders (``flask feedback remind``, daily): a week apart, at most two."""
+    """The automatic reminders (``flask feedback remind``, daily): a week apart, at most two.
+
+    Two runs at the same moment send each reminder once: the second waits for the first.
+    """
+    run_alone("feedback remind")
     now = now or utcnow()
     cutoff = now - timedelta(days=REMIND_AFTER_DAYS)
     query = _unanswered().where(
