@@ -143,6 +143,23 @@ def test_translations_follow_force_locale_within_a_request(app: Flask):
         assert (gettext("Courses"), render_template_string(page)) == ("Cyrsiau", "Cyrsiau")
 
 
+def test_nested_settings_from_the_environment_stay_in_their_app(
+    monkeypatch: pytest.MonkeyPatch, app: Flask
+) -> None:
+    from trainhub import create_app
+    from trainhub.config import Config
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    monkeypatch.setenv("TRAINHUB_SQLALCHEMY_ENGINE_OPTIONS__pool_size", "7")
+    tuned = create_app(base_config(url))
+    monkeypatch.delenv("TRAINHUB_SQLALCHEMY_ENGINE_OPTIONS__pool_size")
+    plain = create_app(base_config(url))
+
+    assert tuned.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 7
+    assert "pool_size" not in plain.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert Config.SQLALCHEMY_ENGINE_OPTIONS == {"pool_pre_ping": True}
+
+
 def test_health_check(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
 

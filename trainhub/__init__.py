@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 from collections.abc import Mapping
@@ -28,6 +29,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     app.config.from_object(Config)
+    # Config's dictionaries belong to the class, shared by every app in the process, and
+    # from_prefixed_env writes TRAINHUB_<NAME>__<key> into them: give this app its own.
+    app.config.update({k: copy.deepcopy(v) for k, v in app.config.items() if isinstance(v, dict)})
     app.config.from_prefixed_env("TRAINHUB")
     if config:
         app.config.update(config)
