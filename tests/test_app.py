@@ -160,6 +160,19 @@ def test_nested_settings_from_the_environment_stay_in_their_app(
     assert Config.SQLALCHEMY_ENGINE_OPTIONS == {"pool_pre_ping": True}
 
 
+def test_trainhub_logs_at_info_unless_told_otherwise(app: Flask) -> None:
+    import logging
+
+    from trainhub import create_app
+
+    assert logging.getLogger("trainhub.courses.services.booking").isEnabledFor(logging.INFO)
+    quiet = create_app(
+        {**base_config(app.config["SQLALCHEMY_DATABASE_URI"]), "LOG_LEVEL": "warning"}
+    )
+    assert not logging.getLogger("trainhub.mail.worker").isEnabledFor(logging.INFO)
+    quiet.logger.setLevel(logging.INFO)  # the logger is the process's, not the app's
+
+
 def test_health_check(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
 

@@ -37,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     _configure_secrets_and_database(app)
     _trust_proxies(app)
+    app.logger.setLevel(str(app.config["LOG_LEVEL"]).upper())  # the "trainhub" logger
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

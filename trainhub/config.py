@@ -53,6 +53,9 @@ class Config:
     #: How long the link in a new account's invitation stays valid, in seconds.
     INVITATION_MAX_AGE = 7 * 24 * 60 * 60
     PAGE_SIZE = 25
+    #: trainhub's own log lines (bookings, sign-ins, mail sent, jobs) from this level up, on
+    #: standard error (Flask's handler: gunicorn, systemd and containers collect it).
+    LOG_LEVEL = "INFO"
 
     #: Per-IP rate limits (Flask-Limiter), a second guard beside the per-account lockout;
     #: False turns them all off. Each limit below is "N per second|minute|hour|day", several
