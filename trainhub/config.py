@@ -25,6 +25,15 @@ class Config:
     #: Where uploaded files are kept (default: uploads/ in the instance folder, outside the
     #: web root). Back it up with the database.
     UPLOAD_FOLDER: str | None = None
+    #: Where uploaded files are kept: "local" (UPLOAD_FOLDER) or "s3", a private bucket in
+    #: S3-compatible object storage (trainhub/storage.py, docs/deployment.md section 3).
+    STORAGE_BACKEND = "local"
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None  # MinIO, Ceph and the like; unset for Amazon S3
+    S3_REGION: str | None = None
+    S3_PREFIX: str | None = None
+    S3_SSE = "AES256"  # or "aws:kms", with S3_KMS_KEY_ID or the bucket's default key
+    S3_KMS_KEY_ID: str | None = None
     #: Printed on certificates and in Open Badges credentials as the issuer.
     CERTIFICATE_ISSUER = "Integrated Family Support Service training"
     #: Feedback breakdowns with fewer responses than this are not shown (anonymity floor).
