@@ -328,6 +328,29 @@ def test_feedback_means_come_with_n_and_hide_below_five_responses() -> None:
 
 
 @pytest.mark.usefixtures("app")
+def test_means_by_course_and_trainer_weigh_every_rating_of_every_cohort(app: object) -> None:
+    from flask import current_app
+
+    current_app.config["FEEDBACK_MIN_RESPONSES"] = 2
+    course = make_course(title="Two cohorts")
+    ann, bob = trainer(full_name="Ann Both"), trainer(full_name="Bob Second")
+    first = cohort_on(course, dt.date(FY, 6, 1), facilitators=[(ann, "Lead"), (bob, "Co")])
+    second = cohort_on(course, dt.date(FY, 9, 1), facilitators=[(ann, "Lead")])
+    respond(first, 4, value=5)
+    respond(second, 2, value=4)
+
+    data = compute(Period(FY), today=AFTER)
+
+    # 28 / 6 over all six responses, not the mean of the cohorts' means (4.50).
+    assert data["feedback_by_course"] == [{"course": "Two cohorts", "n": 6, "mean": "4.67"}]
+    assert data["feedback_by_trainer"] == [
+        {"trainer": "Ann Both", "n": 6, "mean": "4.67"},
+        {"trainer": "Bob Second", "n": 4, "mean": "5.00"},
+    ]
+    assert {(i["n"], i["mean"]) for i in data["feedback"]["items"]} == {(6, "4.67")}
+
+
+@pytest.mark.usefixtures("app")
 def test_the_anonymity_floor_is_configurable(app: object) -> None:
     from flask import current_app
 

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, select
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -46,6 +46,8 @@ class UserRole(db.Model):  # type: ignore[name-defined]
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
+    # The active IFST members (the workforce statistics).
+    __table_args__ = (Index("ix_users_ifst_member_active", "ifst_member", "active"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Always stored lower-cased, so uniqueness is case-insensitive on every backend.

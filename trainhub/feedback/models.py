@@ -16,11 +16,13 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -139,10 +141,21 @@ class FeedbackAnswer(db.Model):  # type: ignore[name-defined]
     """The answer to one item: a rating, or text (which a manager may pick as a quote)."""
 
     __tablename__ = "feedback_answers"
+    __table_args__ = (
+        # A response's ratings, read from the index alone (the statistics).
+        Index("ix_feedback_answers_response_id_item_id", "response_id", "item_id", "rating"),
+        # The few answers picked for the report (R32).
+        Index(
+            "ix_feedback_answers_picked",
+            "response_id",
+            postgresql_where=literal_column("selected_for_report").is_(True),
+            sqlite_where=literal_column("selected_for_report").is_(True),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(
-        ForeignKey("feedback_responses.id", ondelete="CASCADE"), index=True
+        ForeignKey("feedback_responses.id", ondelete="CASCADE")
     )
     item_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_items.id"), index=True)
     rating: Mapped[int | None] = mapped_column(Integer)

@@ -7,7 +7,17 @@ import datetime as dt
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainhub.extensions import UTCDateTime, db, utcnow
@@ -206,10 +216,14 @@ class Booking(db.Model):  # type: ignore[name-defined]
     """One learner's place (or wish for one) on a cohort; one row per learner and cohort."""
 
     __tablename__ = "bookings"
-    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "user_id"),
+        # A cohort's bookings by status, counted from the index alone (the statistics).
+        Index("ix_bookings_cohort_id_status", "cohort_id", "status", "late_cancellation"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     #: Waitlist order, lowest first: arrival order unless staff move someone.
@@ -259,12 +273,14 @@ class Attendance(db.Model):  # type: ignore[name-defined]
     """A learner's mark on one cohort day's register."""
 
     __tablename__ = "attendances"
-    __table_args__ = (UniqueConstraint("cohort_day_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("cohort_day_id", "user_id"),
+        # Who attended a day, read from the index alone (the statistics).
+        Index("ix_attendances_cohort_day_id_status", "cohort_day_id", "status", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_day_id: Mapped[int] = mapped_column(
-        ForeignKey("cohort_days.id", ondelete="CASCADE"), index=True
-    )
+    cohort_day_id: Mapped[int] = mapped_column(ForeignKey("cohort_days.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: present, late, left_early or absent.
     status: Mapped[str] = mapped_column(String(20))
@@ -283,7 +299,11 @@ class Completion(db.Model):  # type: ignore[name-defined]
     """A learner completed a course (possibly over several cohorts, with made-up days)."""
 
     __tablename__ = "completions"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id"),
+        # The completions of a period's cohorts, by course (the statistics).
+        Index("ix_completions_cohort_id_course_id", "cohort_id", "course_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

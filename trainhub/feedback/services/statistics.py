@@ -18,7 +18,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import (
-    CTE,
+    ColumnElement,
     Date,
     Integer,
     Numeric,
@@ -38,7 +38,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import aliased
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.types import NullType, TypeEngine
 
 from trainhub.accreditation.models import (
     ACHIEVED,
@@ -168,29 +168,18 @@ def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def period_cohorts(period: Period) -> Select[Any]:
-    return select(Cohort.id).where(
+def in_period(period: Period) -> ColumnElement[bool]:
+    """The cohorts that count in the period, as a condition on ``Cohort`` itself (cheaper than
+    ``Cohort.id.in_(period_cohorts(period))`` where the statement reads cohorts anyway)."""
+    return and_(
         Cohort.status.in_(DELIVERED_STATUSES),
         Cohort.first_day >= period.start,
         Cohort.first_day <= period.end,
     )
 
 
-def _attendance(period: Period) -> CTE:
-    """(user, cohort) rows of everyone who attended at least one day of a period cohort.
-
-    A CTE, so that a statement counting these people several ways reads the registers once.
-    """
-    return (
-        select(Attendance.user_id, CohortDay.cohort_id)
-        .join(CohortDay, CohortDay.id == Attendance.cohort_day_id)
-        .where(
-            CohortDay.cohort_id.in_(period_cohorts(period)),
-            Attendance.status.in_(ATTENDED),
-        )
-        .distinct()
-        .cte("attended")
-    )
+def period_cohorts(period: Period) -> Select[Any]:
+    return select(Cohort.id).where(in_period(period))
 
 
 def _rows(query: Any) -> list[Any]:
@@ -248,47 +237,65 @@ def _tagged_union(
 def delivery(period: Period) -> dict[str, Any]:
     """How much: cohorts, days, places and people by course, with totals (one statement)."""
     cohorts = period_cohorts(period)
-    attended = _attendance(period)
     offered = (
         select(
             Cohort.course_id,
             func.count(Cohort.id).label("cohorts"),
             func.sum(Cohort.capacity).label("places"),
         )
-        .where(Cohort.id.in_(cohorts))
+        .where(in_period(period))
         .group_by(Cohort.course_id)
         .subquery()
     )
     days = (
         select(Cohort.course_id, func.count(CohortDay.id).label("days"))
         .join(CohortDay, CohortDay.cohort_id == Cohort.id)
-        .where(Cohort.id.in_(cohorts))
+        .where(in_period(period))
         .group_by(Cohort.course_id)
         .subquery()
     )
-    bookings = (
+    # Added up per cohort first, in the order of the bookings' index, then per course.
+    per_cohort = (
         select(
-            Cohort.course_id,
+            Booking.cohort_id,
             func.sum(case((Booking.status.in_(FILLED_STATUSES), 1), else_=0)).label("filled"),
             func.sum(case((Booking.status == "no_show", 1), else_=0)).label("no_shows"),
             func.sum(
                 case((and_(Booking.status == "cancelled", Booking.late_cancellation), 1), else_=0)
             ).label("late"),
         )
-        .select_from(Booking)
-        .join(Cohort, Cohort.id == Booking.cohort_id)
-        .where(Cohort.id.in_(cohorts))
+        .where(Booking.cohort_id.in_(cohorts))
+        .group_by(Booking.cohort_id)
+        .subquery()
+    )
+    bookings = (
+        select(
+            Cohort.course_id,
+            func.sum(per_cohort.c.filled).label("filled"),
+            func.sum(per_cohort.c.no_shows).label("no_shows"),
+            func.sum(per_cohort.c.late).label("late"),
+        )
+        .join(per_cohort, per_cohort.c.cohort_id == Cohort.id)
         .group_by(Cohort.course_id)
         .subquery()
     )
+    # Each attendee once per course (the user first: SQLite then reads the period's cohorts
+    # by date, not every cohort in course order).
+    attended = (
+        select(Attendance.user_id, Cohort.course_id)
+        .join(CohortDay, CohortDay.cohort_id == Cohort.id)
+        .join(Attendance, Attendance.cohort_day_id == CohortDay.id)
+        .where(in_period(period), Attendance.status.in_(ATTENDED))
+        .distinct()
+        .cte("attended")
+    )
     attendees = (
-        select(Cohort.course_id, func.count(distinct(attended.c.user_id)).label("attendees"))
-        .join(attended, attended.c.cohort_id == Cohort.id)
-        .group_by(Cohort.course_id)
+        select(attended.c.course_id, func.count().label("attendees"))
+        .group_by(attended.c.course_id)
         .subquery()
     )
     completions = (
-        select(Completion.course_id, func.count(Completion.id).label("completions"))
+        select(Completion.course_id, func.count().label("completions"))
         .where(Completion.cohort_id.in_(cohorts))
         .group_by(Completion.course_id)
         .subquery()
@@ -351,25 +358,46 @@ def breakdowns(period: Period) -> dict[str, list[dict[str, Any]]]:
     visitors); facilitators by the professional title they facilitated under; and, for a
     whole year, the cohorts already scheduled for the next one ("new collaborations")."""
     cohorts = period_cohorts(period)
-    attended = _attendance(period)
-    people = select(attended.c.user_id).distinct()
+    attended = (
+        select(Attendance.user_id)
+        .join(CohortDay, CohortDay.id == Attendance.cohort_day_id)
+        .where(CohortDay.cohort_id.in_(cohorts), Attendance.status.in_(ATTENDED))
+    )
+    # Each attendee once, counted by everything the breakdowns group by: one look at the
+    # people, which each breakdown then adds up.
+    people = (
+        select(
+            User.professional_background,
+            User.sector,
+            User.local_authority,
+            User.organisation_id,
+            func.count().label("n"),
+        )
+        .where(User.id.in_(attended))
+        .group_by(
+            User.professional_background,
+            User.sector,
+            User.local_authority,
+            User.organisation_id,
+        )
+        .cte("people")
+    )
 
     def attendees_by(column: Any) -> Select[Any]:
-        n = func.count(User.id)
+        n = cast(func.sum(people.c.n), Integer)
         return (
             select(column.label("name"), n.label("n"), n.label("rank"))
-            .select_from(User)
-            .where(User.id.in_(people))
+            .select_from(people)
             .group_by(column)
         )
 
     facilitators = func.count(distinct(CohortFacilitator.user_id))
     parts = {
-        "backgrounds": attendees_by(User.professional_background),
-        "sectors": attendees_by(User.sector),
-        "local_authorities": attendees_by(User.local_authority),
+        "backgrounds": attendees_by(people.c.professional_background),
+        "sectors": attendees_by(people.c.sector),
+        "local_authorities": attendees_by(people.c.local_authority),
         "organisations": attendees_by(Organisation.name).outerjoin(
-            Organisation, Organisation.id == User.organisation_id
+            Organisation, Organisation.id == people.c.organisation_id
         ),
         "partners": select(
             Organisation.name.label("name"),
@@ -380,10 +408,12 @@ def breakdowns(period: Period) -> dict[str, list[dict[str, Any]]]:
         .where(Cohort.id.in_(cohorts))
         .group_by(Organisation.name),
         "partner_attendees": select(
-            Organisation.name.label("name"), func.count(distinct(attended.c.user_id)).label("n")
+            Organisation.name.label("name"), func.count(distinct(Attendance.user_id)).label("n")
         )
         .join(Cohort, Cohort.partner_organisation_id == Organisation.id)
-        .join(attended, attended.c.cohort_id == Cohort.id)
+        .join(CohortDay, CohortDay.cohort_id == Cohort.id)
+        .join(Attendance, Attendance.cohort_day_id == CohortDay.id)
+        .where(in_period(period), Attendance.status.in_(ATTENDED))
         .group_by(Organisation.name),
         "facilitators": select(
             CohortFacilitator.professional_title.label("name"),
@@ -439,6 +469,12 @@ def breakdowns(period: Period) -> dict[str, list[dict[str, Any]]]:
     return result
 
 
+def _ratio(total: Any, count: Any) -> Any:
+    """``total / count`` as ``avg`` gives it (None for no count): a numeric on PostgreSQL and
+    a float on SQLite, untyped so that both come back as the database returns them."""
+    return type_coerce(total / type_coerce(func.nullif(count, 0), Integer), NullType())
+
+
 def _suppress(n: int, mean: Any, floor: int) -> str | None:
     return _mean(mean) if n >= floor else None
 
@@ -447,33 +483,29 @@ def _feedback_rows(
     cohorts: Select[Any], by_course_and_trainer: bool = False
 ) -> dict[str, list[Row[Any]]]:
     """Requests, responses, each item key's latest wording and its ratings, and the ratings
-    per course and per trainer if asked, in one statement."""
+    per course and per trainer if asked, in one statement.
 
-    def ratings(*columns: Any) -> Select[Any]:
-        return (
-            select(*columns)
-            .select_from(FeedbackAnswer)
-            .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
-            .join(QuestionnaireItem, QuestionnaireItem.id == FeedbackAnswer.item_id)
-            .where(FeedbackResponse.cohort_id.in_(cohorts), QuestionnaireItem.kind == RATING)
+    The answers are read once: their ratings are added up per cohort and item key, and every
+    figure adds those sums up further (a mean as ``avg`` would give it, total over count).
+    """
+    rated = (
+        select(
+            FeedbackResponse.cohort_id,
+            QuestionnaireItem.key,
+            func.count(FeedbackAnswer.rating).label("ratings"),
+            func.sum(FeedbackAnswer.rating).label("total"),
+            func.min(QuestionnaireItem.position).label("position"),
         )
-
-    def mean_by(name: Any, key: Any) -> Select[Any]:
-        """Mean of all ratings per course or trainer; ``key`` keeps two of one name apart."""
-        return ratings(
-            name.label("name"),
-            key.label("id"),
-            func.count(distinct(FeedbackResponse.id)).label("n"),
-            func.avg(FeedbackAnswer.rating).label("mean"),
-        ).group_by(key, name)
-
+        .select_from(FeedbackAnswer)
+        .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
+        .join(QuestionnaireItem, QuestionnaireItem.id == FeedbackAnswer.item_id)
+        .where(FeedbackResponse.cohort_id.in_(cohorts), QuestionnaireItem.kind == RATING)
+        .group_by(FeedbackResponse.cohort_id, QuestionnaireItem.key)
+        .cte("rated")
+    )
     parts = {
-        "requests": select(func.count(FeedbackRequest.id).label("n")).where(
-            FeedbackRequest.cohort_id.in_(cohorts)
-        ),
-        "responses": select(func.count(FeedbackResponse.id).label("n")).where(
-            FeedbackResponse.cohort_id.in_(cohorts)
-        ),
+        "requests": select(func.count().label("n")).where(FeedbackRequest.cohort_id.in_(cohorts)),
+        "responses": select(func.count().label("n")).where(FeedbackResponse.cohort_id.in_(cohorts)),
         # Every version's wording, oldest first: the latest is kept.
         "wording": select(
             QuestionnaireItem.key.label("key"),
@@ -481,22 +513,64 @@ def _feedback_rows(
             QuestionnaireItem.text_cy.label("name_cy"),
             Questionnaire.version.label("sort"),
         ).join(Questionnaire),
-        "items": ratings(
-            QuestionnaireItem.key.label("key"),
-            func.count(FeedbackAnswer.rating).label("n"),
-            func.avg(FeedbackAnswer.rating).label("mean"),
-            func.min(QuestionnaireItem.position).label("sort"),
-        ).group_by(QuestionnaireItem.key),
+        "items": select(
+            rated.c.key.label("key"),
+            func.sum(rated.c.ratings).label("n"),
+            _ratio(func.sum(rated.c.total), func.sum(rated.c.ratings)).label("mean"),
+            func.min(rated.c.position).label("sort"),
+        ).group_by(rated.c.key),
     }
     if by_course_and_trainer:
+        # n is the responses with a rating: a response is of one cohort, a cohort of one
+        # course, and a trainer facilitates a cohort once, so the cohorts' counts add up.
+        has_rating = (
+            select(FeedbackAnswer.id)
+            .join(QuestionnaireItem, QuestionnaireItem.id == FeedbackAnswer.item_id)
+            .where(
+                FeedbackAnswer.response_id == FeedbackResponse.id, QuestionnaireItem.kind == RATING
+            )
+            .exists()
+        )
+        responses = (
+            select(func.count())
+            .select_from(FeedbackResponse)
+            .where(FeedbackResponse.cohort_id == rated.c.cohort_id, has_rating)
+            .scalar_subquery()
+        )
+        by_cohort = (
+            select(
+                rated.c.cohort_id,
+                responses.label("responses"),
+                func.sum(rated.c.ratings).label("ratings"),
+                func.sum(rated.c.total).label("total"),
+            )
+            .group_by(rated.c.cohort_id)
+            .cte("rated_cohorts")
+        )
+
+        def mean_by(name: Any, key: Any) -> Select[Any]:
+            """Mean of all ratings per course or trainer; ``key`` keeps two of one name apart."""
+            return (
+                select(
+                    name.label("name"),
+                    key.label("id"),
+                    func.sum(by_cohort.c.responses).label("n"),
+                    _ratio(func.sum(by_cohort.c.total), func.sum(by_cohort.c.ratings)).label(
+                        "mean"
+                    ),
+                )
+                .select_from(by_cohort)
+                .group_by(key, name)
+            )
+
         parts["courses"] = (
             mean_by(Course.title, Course.id)
-            .join(Cohort, Cohort.id == FeedbackResponse.cohort_id)
+            .join(Cohort, Cohort.id == by_cohort.c.cohort_id)
             .join(Course, Course.id == Cohort.course_id)
         )
         parts["trainers"] = (
             mean_by(User.full_name, User.id)
-            .join(CohortFacilitator, CohortFacilitator.cohort_id == FeedbackResponse.cohort_id)
+            .join(CohortFacilitator, CohortFacilitator.cohort_id == by_cohort.c.cohort_id)
             .join(User, User.id == CohortFacilitator.user_id)
         )
     return _tagged_union(
@@ -721,15 +795,8 @@ def workforce(as_at: dt.date) -> dict[str, Any]:
     # A clocked level's clock runs for a member with an open application for it (from the
     # application's start) or who completed one of its entry courses, until it is achieved:
     # as in ``people_on_the_clock``, where a member on two clocks shows the later-started.
-    entry_on = (
-        select(func.min(Completion.completed_on))
-        .join(level_entry_courses, level_entry_courses.c.course_id == Completion.course_id)
-        .where(
-            level_entry_courses.c.level_id == AccreditationLevel.id,
-            Completion.user_id == User.id,
-        )
-        .scalar_subquery()
-    )
+    # The earliest entry-course completion is joined and grouped rather than looked up per
+    # row in a subquery, which the filter on ``started_on`` below would run a second time.
     open_application = aliased(Application)
     achieved = (
         select(Application.id)
@@ -746,7 +813,9 @@ def workforce(as_at: dt.date) -> dict[str, Any]:
             AccreditationLevel.id.label("level_id"),
             AccreditationLevel.due_after_months,
             AccreditationLevel.overdue_after_months,
-            func.coalesce(open_application.clock_started_on, entry_on).label("started_on"),
+            func.coalesce(
+                open_application.clock_started_on, func.min(Completion.completed_on)
+            ).label("started_on"),
         )
         .select_from(User)
         .join(
@@ -767,7 +836,23 @@ def workforce(as_at: dt.date) -> dict[str, Any]:
                 open_application.status.in_(OPEN_STATUSES),
             ),
         )
+        .outerjoin(level_entry_courses, level_entry_courses.c.level_id == AccreditationLevel.id)
+        .outerjoin(
+            Completion,
+            and_(
+                Completion.user_id == User.id,
+                Completion.course_id == level_entry_courses.c.course_id,
+            ),
+        )
         .where(member, ~achieved)
+        .group_by(
+            User.id,
+            AccreditationLevel.id,
+            AccreditationLevel.due_after_months,
+            AccreditationLevel.overdue_after_months,
+            open_application.id,
+            open_application.clock_started_on,
+        )
         .subquery()
     )
     latest = (
@@ -872,13 +957,16 @@ def budget(period: Period) -> dict[str, Any]:
 
 def quotes(period: Period) -> list[dict[str, Any]]:
     """The comments a manager picked for the report: consented ones only (R32)."""
+    # Start from the few picked answers (a partial index holds them) and go out to their
+    # cohorts, not from every response of the period in: the IN says so to either planner.
+    picked = select(FeedbackAnswer.id).where(FeedbackAnswer.selected_for_report.is_(True))
     rows = _rows(
         select(FeedbackAnswer.id, FeedbackAnswer.text, Course.title)
         .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
         .join(Cohort, Cohort.id == FeedbackResponse.cohort_id)
         .join(Course, Course.id == Cohort.course_id)
         .where(
-            FeedbackAnswer.selected_for_report.is_(True),
+            FeedbackAnswer.id.in_(picked),
             FeedbackResponse.quote_consent.is_(True),
             Cohort.id.in_(period_cohorts(period)),
         )
