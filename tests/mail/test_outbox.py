@@ -84,6 +84,27 @@ def test_a_failure_is_retried_later_and_never_lost():
     assert (message.status, message.attempts, message.last_error) == ("sent", 3, None)
 
 
+def test_a_retried_message_keeps_its_message_id():
+    queue_mail("a@example.org", "Hello", "body")
+    queue_mail("b@example.org", "Hello", "body")
+    db.session.commit()
+    attempts: list[EmailMessage] = []
+
+    def fails_once_each(email: EmailMessage) -> None:
+        attempts.append(email)
+        if sum(a["To"] == email["To"] for a in attempts) == 1:
+            raise ConnectionRefusedError("SMTP server down")
+
+    deliver_due(fails_once_each)
+    deliver_due(fails_once_each, now=utcnow() + timedelta(minutes=2))
+    ids = {email["To"]: set() for email in attempts}
+    for email in attempts:
+        ids[email["To"]].add(email["Message-ID"])
+    assert len(attempts) == 4
+    assert [len(each) for each in ids.values()] == [1, 1]
+    assert ids["a@example.org"] != ids["b@example.org"]
+
+
 def test_backoff_grows_and_is_capped():
     assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
     assert backoff(50) == timedelta(minutes=60)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -57,7 +57,11 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["To"] = message.to_address
     email["Subject"] = message.subject
     domain = urlsplit(str(current_app.config["BASE_URL"])).hostname or "trainhub.invalid"
-    email["Message-ID"] = make_msgid(f"outbox-{message.id}", domain=domain)
+    # The same on every attempt, so that a message the server took although we saw a failure
+    # (and therefore sent again) is one message to the recipient's mail program. The row's
+    # id is unique in the database and its creation time tells apart restored databases.
+    created = f"{message.created_at:%Y%m%d%H%M%S%f}"
+    email["Message-ID"] = f"<{created}.outbox-{message.id}@{domain}>"
     email["Date"] = format_datetime(message.created_at)
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body)
