@@ -7,6 +7,7 @@ machine's server binaries, as in the tests), the migrations, ``flask synth`` dat
 * each page under gunicorn with concurrent clients on loopback (wrk): median and p95
   latency, throughput, and the ratio to a hello-world Flask app served by the same
   gunicorn settings in the same run; plus the median of single requests on a quiet server;
+  and, for reference, trainhub's layout with nothing in it (the ceiling for any page);
 * full financial-year statistics, the annual-report PDF, a certificate PDF and a CPD
   statement PDF (in-process, median of a few runs);
 * the last-seat race: many learners press "Book" at once over HTTP on a 20-seat cohort;
@@ -58,6 +59,7 @@ BIN = Path(sys.executable).parent
 
 #: The targets of issue 6 (and MAX_QUERIES from benchmarks.pages).
 MIN_HELLO_RATIO = 0.30
+EMPTY_PAGE = "/benchmark/empty"
 TARGET_SECONDS = {
     "register": 0.5,
     "overview": 0.5,
@@ -93,6 +95,7 @@ class Result:
     load_seconds: float = 0.0
     rows: dict[str, int] = field(default_factory=dict)
     hello: dict[str, float] = field(default_factory=dict)
+    empty_page: dict[str, float] = field(default_factory=dict)
     pages: list[Page] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     race: dict[str, Any] = field(default_factory=dict)
@@ -456,6 +459,14 @@ def bench(backend: str, args: argparse.Namespace) -> Result:
         with gunicorn("benchmarks.hello:app", env, args.workers) as (port, _pid):
             result.hello = wrk(port, "/", "", args.seconds, args.connections)
         print(f"[{backend}] hello world: {result.hello['per_second']:.0f}/s", flush=True)
+        with gunicorn("benchmarks.layout:app", env, args.workers) as (port, _pid):
+            result.empty_page = wrk(port, EMPTY_PAGE, "", args.seconds, args.connections)
+        empty_ratio = result.empty_page["per_second"] / result.hello["per_second"]
+        print(
+            f"[{backend}] empty trainhub page: {result.empty_page['per_second']:.0f}/s "
+            f"({empty_ratio:.0%} of hello)",
+            flush=True,
+        )
         with gunicorn("wsgi:app", env, args.workers) as (port, master):
             for page in result.pages:
                 cookie = sessions.cookie(ids[page.who] if page.who else None)
@@ -568,6 +579,9 @@ def markdown(results: list[Result], label: str) -> str:
             f"connections x {r.machine['seconds_per_page']} s per page. "
             f"Data loaded in {r.load_seconds} s ({sum(r.rows.values()):,} rows). "
             f"Hello world: {r.hello['per_second']:.0f} requests/s. "
+            f"An empty trainhub page (the layout alone, no query; the ceiling for any page): "
+            f"{r.empty_page['per_second']:.0f} requests/s "
+            f"({r.empty_page['per_second'] / r.hello['per_second']:.0%} of hello). "
             f"Peak worker memory: {r.peak_worker_mb} MB.",
             "",
             "| Page | SQL | Alone (ms) | Median under load (ms) | p95 (ms) | Requests/s "
