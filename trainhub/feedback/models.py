@@ -105,7 +105,8 @@ class FeedbackRequest(db.Model):  # type: ignore[name-defined]
     __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    #: Found by the unique constraint's index, which begins with it.
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     #: Answered: the answers themselves are in an unlinked ``FeedbackResponse``. No date is
     #: kept here: a day on both rows would let anyone reading the tables pair them up.

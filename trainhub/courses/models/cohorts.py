@@ -306,7 +306,8 @@ class Completion(db.Model):  # type: ignore[name-defined]
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Found by the unique constraint's index, which begins with it.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     #: The date of the last day that counted.
     completed_on: Mapped[dt.date] = mapped_column(Date, index=True)

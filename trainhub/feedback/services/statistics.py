@@ -955,18 +955,22 @@ def budget(period: Period) -> dict[str, Any]:
     }
 
 
+def picked_answers() -> Select[Any]:
+    """The answers picked for a report. Statements start from these few (a partial index
+    holds them) and go out to their cohorts, not from every response of the period in: the
+    IN says so to either planner."""
+    return select(FeedbackAnswer.id).where(FeedbackAnswer.selected_for_report.is_(True))
+
+
 def quotes(period: Period) -> list[dict[str, Any]]:
     """The comments a manager picked for the report: consented ones only (R32)."""
-    # Start from the few picked answers (a partial index holds them) and go out to their
-    # cohorts, not from every response of the period in: the IN says so to either planner.
-    picked = select(FeedbackAnswer.id).where(FeedbackAnswer.selected_for_report.is_(True))
     rows = _rows(
         select(FeedbackAnswer.id, FeedbackAnswer.text, Course.title)
         .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
         .join(Cohort, Cohort.id == FeedbackResponse.cohort_id)
         .join(Course, Course.id == Cohort.course_id)
         .where(
-            FeedbackAnswer.id.in_(picked),
+            FeedbackAnswer.id.in_(picked_answers()),
             FeedbackResponse.quote_consent.is_(True),
             Cohort.id.in_(period_cohorts(period)),
         )
@@ -1031,7 +1035,7 @@ def readiness(period: Period, today: dt.date) -> list[dict[str, Any]]:
         select(func.count(FeedbackAnswer.id))
         .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
         .where(
-            FeedbackAnswer.selected_for_report.is_(True),
+            FeedbackAnswer.id.in_(picked_answers()),
             FeedbackResponse.quote_consent.is_(True),
             FeedbackResponse.cohort_id.in_(period_cohorts(period)),
         )
