@@ -6,11 +6,12 @@ import logging
 import math
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from trainhub import ratelimit
@@ -56,18 +57,47 @@ _TITLES = {
     413: _l("The file or form you sent is too large"),
     429: _l("Too many attempts from your network"),
     500: _l("Sorry, there is a problem with the service"),
+    503: _l("Sorry, the service is unavailable"),
 }
+
+#: How long a visitor is asked to wait when the database cannot take a write (seconds).
+RETRY_AFTER_SECONDS = 60
+
+
+def _database_unavailable(error: SQLAlchemyError) -> bool:
+    """Whether the database could not be reached or refused to write (not a bug of ours).
+
+    OperationalError covers a lost connection, a locked or read-only SQLite file and a
+    server shutting down; PostgreSQL answers a write in a read-only transaction (a standby,
+    or ``default_transaction_read_only``) with SQLSTATE 25006, a disk full with 53100.
+    """
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated or type(error).__name__ == "OperationalError":
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    return sqlstate == "25006" or sqlstate.startswith(("08", "53", "57P"))
 
 
 def register_error_handlers(app: Flask) -> None:
     """Render friendly pages for 400/403/404/405/413/429/500; roll back on 500."""
 
     def render(code: int, reason: str | None = None, **context: Any) -> tuple[str, int]:
+        """The styled, translated page; it never needs the database to be drawn."""
         title = _TITLES.get(code, _TITLES[500])
-        return (
-            render_template("errors/error.html", code=code, title=title, reason=reason, **context),
-            code,
-        )
+        try:
+            page = render_template(
+                "errors/error.html", code=code, title=title, reason=reason, **context
+            )
+        except SQLAlchemyError:
+            # The layout asked who is signed in and the database did not answer: draw the
+            # page for a visitor instead, which needs nothing from it.
+            _forget_session_state()
+            g._login_user = AnonymousUserMixin()
+            page = render_template(
+                "errors/error.html", code=code, title=title, reason=reason, **context
+            )
+        return page, code
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -78,7 +108,7 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         if code not in _TITLES:
             return error
-        return render(code)
+        return render(code, getattr(error, "reason", None))
 
     @app.errorhandler(429)
     def too_many_requests(error: HTTPException) -> ResponseReturnValue:
@@ -94,8 +124,28 @@ def register_error_handlers(app: Flask) -> None:
         log.warning("Write conflict: %s", error.orig)
         return render(409)
 
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(error: SQLAlchemyError) -> ResponseReturnValue:
+        _forget_session_state()
+        if not _database_unavailable(error):
+            log.exception("Unhandled database error", exc_info=error)
+            return render(500)
+        # Nothing was written (the transaction was rolled back): ask to come back shortly.
+        log.error("The database is unavailable or refused a write: %s", error)
+        page, code = render(503)
+        return page, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
-        db.session.rollback()
+        _forget_session_state()
         log.exception("Unhandled error", exc_info=error)
         return render(500)
+
+
+def _forget_session_state() -> None:
+    """Roll back whatever the request had begun, even when the database is gone."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("Could not roll back after an error", exc_info=True)
+        db.session.close()

@@ -23,11 +23,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
     TimeField,
+    validators,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional, StopValidation
 
 from trainhub import widgets
 from trainhub.errors import ValidationFailed
+from trainhub.text import has_control_characters
 
 __all__ = [
     "NOT_SET",
@@ -40,6 +42,7 @@ __all__ = [
     "InputRequired",
     "Integer",
     "Length",
+    "NumberRange",
     "Optional",
     "Password",
     "Radios",
@@ -60,8 +63,51 @@ def required(message: Any) -> DataRequired:
     return DataRequired(message=message)
 
 
+class Length(validators.Length):
+    """WTForms' length check with a message of ours, so it is in the page's language."""
+
+    def __init__(self, min: int = -1, max: int = -1, message: Any = None) -> None:
+        if message is None:
+            if max < 0:
+                message = _l("Enter at least %(min)d characters")
+            elif min < 0:
+                message = _l("Enter %(max)d characters or fewer (you entered %(length)d)")
+            else:
+                message = _l("Enter between %(min)d and %(max)d characters")
+        super().__init__(min, max, message)
+
+
+class NumberRange(validators.NumberRange):
+    """WTForms' range check with a message of ours, so it is in the page's language."""
+
+    def __init__(self, min: Any = None, max: Any = None, message: Any = None) -> None:
+        if message is None:
+            if min is not None and max is not None:
+                message = _l("Enter a number from %(min)s to %(max)s")
+            elif min is not None:
+                message = _l("Enter a number of at least %(min)s")
+            else:
+                message = _l("Enter a number no larger than %(max)s")
+        super().__init__(min, max, message)
+
+
 class Text(StringField):
+    """One line of text: spaces around it trimmed; line breaks, tabs and invisible control
+    characters refused (they would reach e-mail subjects and bodies)."""
+
     widget = widgets.GovTextInput()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        value: str | None = self.data  # type: ignore[has-type]
+        if value:
+            self.data = value.strip()
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data and has_control_characters(self.data):
+            raise StopValidation(
+                _l("Enter this on one line, without line breaks, tabs or hidden control characters")
+            )
 
 
 class Email(EmailField):
@@ -83,7 +129,13 @@ class Password(PasswordField):
 
 
 class TextArea(TextAreaField):
+    """Paragraphs of text: line breaks and tabs allowed, other control characters refused."""
+
     widget = widgets.GovTextArea()
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data and has_control_characters(self.data, multiline=True):
+            raise StopValidation(_l("Remove the hidden control characters from this text"))
 
 
 class Select(SelectField):

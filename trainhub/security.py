@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import BadRequest
+
+#: Endpoints that choose their own caching: the same files for everyone (GOV.UK Frontend's
+#: and trainhub's assets), and the private calendar feed, which calendar programs poll and
+#: may keep for a few minutes ("private": never a shared proxy).
+_OWN_CACHING = frozenset({"static", "assets.static", "courses.calendar_feed"})
+
+
+class NulCharacter(BadRequest):
+    """A NUL character in the request: PostgreSQL cannot store one in text."""
+
+    reason = "nul"
 
 
 def csp_nonce() -> str:
@@ -22,11 +34,13 @@ def init_app(app: Flask) -> None:
     def refuse_nul_bytes() -> None:
         # No page takes a NUL character, and PostgreSQL refuses it in text: answer 400
         # before it reaches a query, instead of a 500 from the database driver.
+        # Multipart forms too (an upload form's other fields); a file's name is cleaned by
+        # trainhub.uploads and its bytes are never text.
         values = [request.path, *request.args.values()]
-        if request.method == "POST" and request.mimetype != "multipart/form-data":
+        if request.method == "POST":
             values.extend(request.form.values())
         if any("\x00" in value for value in values):
-            abort(400)
+            raise NulCharacter()
 
     @app.after_request
     def set_headers(response: Response) -> Response:
@@ -44,4 +58,9 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         if production:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        # Pages, JSON and downloads carry people's names, records and files: no browser or
+        # proxy keeps a copy (a shared computer's back button, a council's caching proxy).
+        # This replaces send_file's "no-cache".
+        if request.endpoint not in _OWN_CACHING:
+            headers["Cache-Control"] = "no-store"
         return response

@@ -194,7 +194,7 @@ def test_the_status_endpoint_says_whether_a_certificate_stands(app: Flask, holde
         "status": "valid",
         "revoked": False,
     }
-    assert valid.headers["Cache-Control"] == "no-cache"
+    assert valid.headers["Cache-Control"] == "no-store"
 
     revoke_certificate(make_user(roles=["admin"]), certificate, "Issued in error")
     db.session.commit()

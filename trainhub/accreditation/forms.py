@@ -7,7 +7,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import NumberRange
 
 from trainhub.accreditation.models import LevelOutcome, OutcomeJudgement
 from trainhub.forms import (
@@ -19,6 +18,7 @@ from trainhub.forms import (
     InputRequired,
     Integer,
     Length,
+    NumberRange,
     Optional,
     Radios,
     Select,

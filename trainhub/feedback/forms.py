@@ -7,7 +7,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField
-from wtforms.validators import Length
 
 from trainhub.feedback.models import RATING, TEXT, Questionnaire
 from trainhub.feedback.services.tables import SPEND_LABELS, quarter_label
@@ -15,6 +14,7 @@ from trainhub.forms import (
     Checkbox,
     Decimal,
     InputRequired,
+    Length,
     Optional,
     Radios,
     Select,

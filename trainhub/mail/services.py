@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 
 from trainhub.extensions import db, utcnow
 from trainhub.mail.models import OutboxAttachment, OutboxMessage
+from trainhub.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,8 @@ def queue_mail(
     to: str, subject: str, body: str, attachments: Iterable[Attachment] = ()
 ) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction (it commits with the change)."""
-    message = OutboxMessage(to_address=to, subject=subject, body=body)
+    # A subject is one line: a line break would start a new header, a bidi control reverse it.
+    message = OutboxMessage(to_address=to, subject=one_line(subject), body=body)
     message.attachments = [
         OutboxAttachment(filename=a.filename, content_type=a.content_type, content=a.content)
         for a in attachments
@@ -72,7 +74,9 @@ def queue_templated_mails(
     for recipient, subject, context in messages:
         with force_locale(recipient.preferred_language or "en"):
             body = render_template(f"mail/{template}.txt", recipient=recipient, **context)
-            rows.append({"to_address": recipient.email, "subject": subject(), "body": body})
+            rows.append(
+                {"to_address": recipient.email, "subject": one_line(subject()), "body": body}
+            )
     if rows:
         db.session.execute(insert(OutboxMessage), rows)
         log.info("Queued %d %r mails", len(rows), template)

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import NumberRange
 
 from trainhub.courses.catalogue_data import DayData, UnitData
 from trainhub.courses.outline import format_agenda, format_units, parse_agenda, parse_units
@@ -18,6 +17,7 @@ from trainhub.forms import (
     InputRequired,
     Integer,
     Length,
+    NumberRange,
     Optional,
     Radios,
     Submit,

@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import FieldList, FormField
-from wtforms.validators import NumberRange
 
 from trainhub.courses.models import ATTENDANCE_STATUSES
 from trainhub.courses.services.attendance import Mark
@@ -23,6 +22,7 @@ from trainhub.forms import (
     InputRequired,
     Integer,
     Length,
+    NumberRange,
     Optional,
     Radios,
     Select,
