@@ -45,15 +45,18 @@ node_modules/.installed: package.json package-lock.json scripts/build-assets.mjs
 trainhub/translations/cy/LC_MESSAGES/messages.mo: trainhub/translations/cy/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d trainhub/translations --statistics
 
-# The browser tests drive Debian's Chromium (never a downloaded browser) and the
-# database tests start PostgreSQL from the server binaries: install them if missing.
+# The browser tests drive Debian's Chromium (never a downloaded browser), the database
+# tests start PostgreSQL from the server binaries and the virus-scanning tests start clamd
+# (clamav-daemon, with a signature database of their own): install them if missing.
+# clamd is in /usr/sbin, which is not on every user's PATH.
+CLAMD_FOUND := { command -v clamd || test -x /usr/sbin/clamd; }
 install-test-system:
-	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" != 0 ]; then echo "Chromium or PostgreSQL is missing: run 'sudo apt-get install -y chromium postgresql' first." >&2; exit 1; fi; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! $(CLAMD_FOUND) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "Chromium, PostgreSQL or ClamAV is missing: run 'sudo apt-get install -y chromium postgresql clamav-daemon' first." >&2; exit 1; fi; \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium postgresql >/dev/null; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium postgresql clamav-daemon >/dev/null; \
 	fi
-	@command -v chromium >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null
+	@command -v chromium >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null && $(CLAMD_FOUND) >/dev/null
 
 # The benchmark also needs wrk (the load generator) and the PostgreSQL server binaries.
 install-bench-system:

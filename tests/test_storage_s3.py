@@ -261,7 +261,7 @@ def test_a_download_comes_from_the_bucket_as_an_attachment(s3: Any) -> None:
     assert response.get_data() == b"%PDF-1.4 workbook"
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == "attachment; filename=workbook.pdf"
-    assert "no-cache" in response.headers["Cache-Control"]
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 @pytest.fixture

@@ -49,9 +49,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.install_template_gettext(app)
 
-    from trainhub import errors, ratelimit, security, storage, templating
+    from trainhub import antivirus, errors, ratelimit, security, storage, templating
 
     storage.init_app(app)
+    antivirus.init_app(app)
     ratelimit.init_app(app)
 
     errors.register_error_handlers(app)

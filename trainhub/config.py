@@ -22,6 +22,11 @@ class Config:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     #: Largest workbook or evidence file, in bytes (keep MAX_CONTENT_LENGTH above it).
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    #: Everything inside one Word or OpenDocument file together, once unpacked: a file that
+    #: would unpack to more is refused as a possible "zip bomb".
+    UPLOAD_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+    #: Largest picture (CPD evidence) in pixels; 50 million is a 8,660 by 5,773 photo.
+    UPLOAD_MAX_IMAGE_PIXELS = 50_000_000
     #: Where uploaded files are kept (default: uploads/ in the instance folder, outside the
     #: web root). Back it up with the database.
     UPLOAD_FOLDER: str | None = None
@@ -34,6 +39,23 @@ class Config:
     S3_PREFIX: str | None = None
     S3_SSE = "AES256"  # or "aws:kms", with S3_KMS_KEY_ID or the bucket's default key
     S3_KMS_KEY_ID: str | None = None
+    #: Scan every workbook and evidence file with a ClamAV daemon (clamd) before it is stored:
+    #: its Unix socket (e.g. /run/clamav/clamd.ctl), or CLAMD_HOST and CLAMD_PORT for TCP
+    #: (one or the other). Unset: files are not scanned. While clamd is down or too slow,
+    #: uploads are refused with a 503 page, never stored unscanned.
+    CLAMD_SOCKET: str | None = None
+    CLAMD_HOST: str | None = None
+    CLAMD_PORT = 3310
+    #: Seconds to wait for clamd to answer (each read and write) before refusing the upload.
+    CLAMD_TIMEOUT = 30
+    #: Files one person may upload (workbook versions and CPD evidence together) in a day,
+    #: midnight to midnight in Wales, and their total size in bytes; 0 for no limit.
+    UPLOAD_DAILY_FILES = 30
+    UPLOAD_DAILY_BYTES = 200 * 1024 * 1024
+    #: A supervisor is e-mailed about a learner's new CPD activity only when none of that
+    #: learner's other activities still waiting was logged in this many minutes before it,
+    #: so a burst of uploads sends one message (0: one message for each activity).
+    CPD_NOTICE_WINDOW_MINUTES = 60
     #: Printed on certificates and in Open Badges credentials as the issuer.
     CERTIFICATE_ISSUER = "Integrated Family Support Service training"
     #: Feedback breakdowns with fewer responses than this are not shown (anonymity floor).
@@ -61,6 +83,20 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 60 * 60
     #: How long the link in a new account's invitation stays valid, in seconds.
     INVITATION_MAX_AGE = 7 * 24 * 60 * 60
+    #: A sign-in ends after this many seconds without a request. An hour, not the 20 to 30
+    #: minutes of many public services: trainers keep a register open through a teaching
+    #: block, and people write long workbook and feedback answers, which a shorter limit
+    #: would throw away; staff work on managed devices that lock themselves when left.
+    SESSION_IDLE_TIMEOUT = 60 * 60
+    #: A sign-in ends this many seconds after it began, however busy: one working day (a long
+    #: training day included), so nobody stays signed in overnight on a forgotten device.
+    SESSION_MAX_AGE = 12 * 60 * 60
+    #: A sign-in's "last active" time is written at most once in this many seconds (keep it
+    #: well below SESSION_IDLE_TIMEOUT): one small write a minute per person, not per page.
+    SESSION_TOUCH_INTERVAL = 60
+    #: Ended sign-ins (with their browser and IP address) are deleted this many days after
+    #: they began, when their owner next signs in.
+    SESSION_RETENTION_DAYS = 90
     PAGE_SIZE = 25
     #: trainhub's own log lines (bookings, sign-ins, mail sent, jobs) from this level up, on
     #: standard error (Flask's handler: gunicorn, systemd and containers collect it).
@@ -89,6 +125,8 @@ class Config:
     RATELIMIT_CERTIFICATE_VERIFY = "60 per minute"
     #: Private calendar-feed fetches from one address.
     RATELIMIT_CALENDAR_FEED = "60 per minute"
+    #: Workbook and CPD evidence uploads (POST) from one address, counted for each form.
+    RATELIMIT_UPLOAD = "30 per minute;300 per hour"
     #: Reverse proxies in front of the app (0: none). Above 0, the client's address and
     #: scheme come from the X-Forwarded-For/-Proto/-Host headers the proxies set; at 0
     #: those headers are ignored, as anyone on the internet can send them.

@@ -60,6 +60,9 @@ _TITLES = {
     503: _l("Sorry, the service is unavailable"),
 }
 
+#: Titles for particular kinds of an error (the ``reason`` an exception carries).
+_REASON_TITLES = {"file_missing": _l("This file cannot be found")}
+
 #: How long a visitor is asked to wait when the database cannot take a write (seconds).
 RETRY_AFTER_SECONDS = 60
 
@@ -84,7 +87,7 @@ def register_error_handlers(app: Flask) -> None:
 
     def render(code: int, reason: str | None = None, **context: Any) -> tuple[str, int]:
         """The styled, translated page; it never needs the database to be drawn."""
-        title = _TITLES.get(code, _TITLES[500])
+        title = _REASON_TITLES.get(reason or "") or _TITLES.get(code, _TITLES[500])
         try:
             page = render_template(
                 "errors/error.html", code=code, title=title, reason=reason, **context

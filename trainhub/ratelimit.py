@@ -1,5 +1,5 @@
 """Per-IP rate limits on the pages used to guess: sign-in, registration, password reset,
-certificate codes and calendar-feed tokens (Flask-Limiter).
+certificate codes and calendar-feed tokens, and on the upload forms (Flask-Limiter).
 
 Each limit is a setting (``RATELIMIT_SIGN_IN`` …) read at every request, so an operator
 changes it with ``TRAINHUB_RATELIMIT_SIGN_IN``. The counts live in ``RATELIMIT_STORAGE_URI``.
@@ -29,6 +29,7 @@ LIMIT_SETTINGS = (
     "RATELIMIT_PASSWORD_RESET",
     "RATELIMIT_CERTIFICATE_VERIFY",
     "RATELIMIT_CALENDAR_FEED",
+    "RATELIMIT_UPLOAD",
 )
 
 limiter = Limiter(

@@ -9,13 +9,26 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 
-from flask import Flask, Response, abort, current_app, send_file
+from flask import Flask, Response, current_app, send_file
+from werkzeug.exceptions import NotFound
+
+from trainhub.uploads.names import ascii_name, download_name
+
+log = logging.getLogger(__name__)
+
+
+class FileMissing(NotFound):
+    """A stored file's record exists but its bytes are gone: a 404 that says so."""
+
+    reason = "file_missing"
 
 
 class Storage(Protocol):
@@ -220,15 +233,31 @@ def storage() -> Storage:
 
 
 def download(key: str, content_type: str, filename: str) -> Response:
-    """A stored file as an attachment (never shown inline, never cached); 404 if it is gone."""
+    """A stored file as an attachment (never shown inline, never cached); 404 if it is gone.
+
+    The name is made safe again (rows from before names were cleaned included): never a
+    Windows device name like ``CON.pdf``, in the UTF-8 name nor in the plain-ASCII one that
+    Werkzeug would otherwise derive from it by dropping accents.
+    """
     try:
         data = storage().load(key)
     except KeyError:
-        abort(404)
-    return send_file(
+        # The record lists a file the store no longer has (a restore that missed the files,
+        # a bucket emptied by hand): say so, and tell the operators.
+        log.error("Stored file %s (%r) is missing from storage", key, filename)
+        raise FileMissing() from None
+    name = download_name(filename)
+    response = send_file(
         io.BytesIO(data),
         mimetype=content_type,
         as_attachment=True,
-        download_name=filename,
+        download_name=name,
         max_age=0,
     )
+    fallback = ascii_name(name)
+    names = {"filename": fallback}
+    if fallback != name:
+        names["filename*"] = f"UTF-8''{quote(name, safe='!#$&+^`|')}"
+    response.headers.set("Content-Disposition", "attachment", **names)
+    response.headers["Cache-Control"] = "no-store"  # people's files: never kept by a cache
+    return response

@@ -4,8 +4,6 @@ each stage, uploads of each file type, and readers for what the services wrote."
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from tests.factories import make_user
+from tests.uploads import build
 from trainhub.accreditation.models import AccreditationLevel, Application, ApplicationEvent
 from trainhub.accreditation.services.applications import (
     start_application,
@@ -31,30 +30,31 @@ from trainhub.extensions import db
 from trainhub.mail.models import OutboxMessage
 from trainhub.uploads import Upload
 
-PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+#: A real (if tiny) PDF, PNG and JPEG: uploads are checked by their structure, not their
+#: first bytes (tests/uploads/build.py builds them; tests/uploads/corpus.py, hostile ones).
+PDF_BYTES = build.minimal_pdf()
+PNG_BYTES = build.png_bytes()
+JPEG_BYTES = build.jpeg_bytes()
+#: A PDF that runs JavaScript when opened: refused (the whole corpus: tests/uploads/).
+JAVASCRIPT_PDF_BYTES = build.page_pdf(
+    catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"
+)
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 
 
+def pdf_bytes(note: str) -> bytes:
+    """Another real PDF, different from PDF_BYTES by ``note`` (a comment line)."""
+    return build.minimal_pdf(note)
+
+
 def docx_bytes() -> bytes:
-    """The smallest zip that is a Word document by its content."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document/>')
-    return buffer.getvalue()
+    """A plain Word document: text, a hyperlink, a header and a picture."""
+    return build.docx_bytes()
 
 
 def odt_bytes() -> bytes:
-    """The smallest zip that is an OpenDocument text: "mimetype" stored first."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(
-            zipfile.ZipInfo("mimetype"),
-            "application/vnd.oasis.opendocument.text",
-            compress_type=zipfile.ZIP_STORED,
-        )
-        archive.writestr("content.xml", '<?xml version="1.0"?><office:document-content/>')
-    return buffer.getvalue()
+    """A plain OpenDocument text: "mimetype" stored first, text, a hyperlink, a picture."""
+    return build.odt_bytes()
 
 
 def pdf(name: str = "workbook.pdf", data: bytes = PDF_BYTES) -> Upload:

@@ -11,6 +11,7 @@ from flask import Flask
 
 from tests.accreditation.helpers import (
     EXE_BYTES,
+    JAVASCRIPT_PDF_BYTES,
     PDF_BYTES,
     application,
     assessor,
@@ -20,6 +21,7 @@ from tests.accreditation.helpers import (
     level,
     outbox,
     pdf,
+    pdf_bytes,
     stored_files,
     submitted,
 )
@@ -157,12 +159,13 @@ BAD_UPLOADS = [
     ),
     pytest.param("workbook.pdf", b"", "y", "file", "The selected file is empty", id="empty"),
     pytest.param(
-        "../../etc/workbook.pdf",
-        PDF_BYTES,
+        "workbook.pdf",
+        JAVASCRIPT_PDF_BYTES,
         "y",
         "file",
-        "The file name must not include a folder: rename the file, for example workbook.pdf",
-        id="path-in-name",
+        "This PDF contains JavaScript, which cannot be accepted. Print it to a new PDF "
+        "(for example with Microsoft Print to PDF) and upload that.",
+        id="javascript-in-pdf",
     ),
     pytest.param(None, b"", "y", "file", "Choose a file to upload", id="no-file"),
     pytest.param(
@@ -438,7 +441,7 @@ def test_the_application_page_with_more_workbooks_runs_as_many_queries(
     few = count_queries.count
 
     for n in range(10):
-        upload_workbook(current.user, current, pdf(data=PDF_BYTES + bytes([n])), anonymised=True)
+        upload_workbook(current.user, current, pdf(data=pdf_bytes(str(n))), anonymised=True)
     db.session.commit()
     count_queries.statements.clear()
     text = page(client.get(url))

@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from tests.accreditation.helpers import (
     EXE_BYTES,
+    JAVASCRIPT_PDF_BYTES,
     PDF_BYTES,
     admin,
     application,
@@ -26,6 +27,7 @@ from tests.accreditation.helpers import (
     odt_bytes,
     outbox,
     pdf,
+    pdf_bytes,
     stored_files,
     submitted,
 )
@@ -237,18 +239,12 @@ def test_recommendation_falls_back_to_the_nearest_level_offered(catalogue: None)
         ),
         pytest.param(None, True, "file", "Choose a file to upload", id="no-file"),
         pytest.param(
-            Upload("../x.pdf", PDF_BYTES),
+            Upload("workbook.pdf", JAVASCRIPT_PDF_BYTES),
             True,
             "file",
-            "The file name must not include a folder: rename the file, for example workbook.pdf",
-            id="relative-path",
-        ),
-        pytest.param(
-            Upload("C:\\Users\\x.pdf", PDF_BYTES),
-            True,
-            "file",
-            "The file name must not include a folder: rename the file, for example workbook.pdf",
-            id="windows-path",
+            "This PDF contains JavaScript, which cannot be accepted. Print it to a new PDF "
+            "(for example with Microsoft Print to PDF) and upload that.",
+            id="javascript-in-pdf",
         ),
         pytest.param(
             Upload("workbook.pdf", PDF_BYTES),
@@ -321,7 +317,7 @@ def test_pdf_docx_and_odt_workbooks_are_accepted_by_their_content(
 
 def test_every_upload_is_a_new_version_and_none_is_overwritten(catalogue: None) -> None:
     started = application(3)
-    first, second = PDF_BYTES, PDF_BYTES + b"% second draft\n"
+    first, second = PDF_BYTES, pdf_bytes("second draft")
 
     uploaded = [
         upload_workbook(started.user, started, pdf("draft.pdf", data), anonymised=True)
@@ -376,7 +372,7 @@ def test_no_workbook_can_be_added_once_submitted(catalogue: None) -> None:
     files = stored_files()
 
     with pytest.raises(ValidationFailed) as refused:
-        upload_workbook(sent.user, sent, pdf(data=PDF_BYTES + b"% late\n"), anonymised=True)
+        upload_workbook(sent.user, sent, pdf(data=pdf_bytes("late")), anonymised=True)
 
     assert refused.value.field == "file"
     assert count(Workbook) == 1
@@ -477,7 +473,7 @@ def test_after_a_resubmission_request_a_new_version_is_needed(catalogue: None) -
     )
     assert sent.status == RESUBMISSION_REQUESTED
 
-    upload_workbook(sent.user, sent, pdf(data=PDF_BYTES + b"% v2\n"), anonymised=True)
+    upload_workbook(sent.user, sent, pdf(data=pdf_bytes("v2")), anonymised=True)
     submit_application(sent.user, sent)
     db.session.commit()
 

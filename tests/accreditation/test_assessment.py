@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from tests.accreditation.helpers import (
-    PDF_BYTES,
     admin,
     application,
     assessor,
@@ -21,6 +20,7 @@ from tests.accreditation.helpers import (
     level,
     outbox,
     pdf,
+    pdf_bytes,
     submitted,
 )
 from tests.factories import make_user
@@ -469,7 +469,7 @@ def test_every_step_leaves_an_event_with_who_from_and_to(catalogue: None) -> Non
     claim_application(marker, sent)
     judge_all(marker, sent, not_met=(1,))
     decide_application(marker, sent, achieved=False, note="One more")
-    upload_workbook(person, sent, pdf(data=PDF_BYTES + b"% v2\n"), anonymised=True)
+    upload_workbook(person, sent, pdf(data=pdf_bytes("v2")), anonymised=True)
     submit_application(person, sent)
     record_judgements(marker, sent, {level(3).outcomes[0].id: Judgement(True)})
     decide_application(marker, sent, achieved=True)

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from tests.accreditation.helpers import (
     EXE_BYTES,
+    JPEG_BYTES,
     PDF_BYTES,
+    PNG_BYTES,
     admin,
     count,
     learner,
@@ -222,8 +224,8 @@ def test_a_refused_activity_stores_nothing(
     ("data", "content_type"),
     [
         (PDF_BYTES, "application/pdf"),
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, PNG),
-        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32, JPEG),
+        (PNG_BYTES, PNG),
+        (JPEG_BYTES, JPEG),
     ],
 )
 def test_an_activity_is_logged_pending_and_the_supervisor_is_told(

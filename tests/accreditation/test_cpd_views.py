@@ -14,6 +14,7 @@ from flask import Flask
 
 from tests.accreditation.helpers import (
     EXE_BYTES,
+    JAVASCRIPT_PDF_BYTES,
     PDF_BYTES,
     application,
     complete,
@@ -236,12 +237,13 @@ def test_logging_an_activity_sends_it_for_approval(app: Flask, catalogue: None) 
         ),
         pytest.param("cert.pdf", b"", {}, "evidence", "The selected file is empty", id="empty"),
         pytest.param(
-            "../cert.pdf",
-            PDF_BYTES,
+            "cert.pdf",
+            JAVASCRIPT_PDF_BYTES,
             {},
             "evidence",
-            "The file name must not include a folder: rename the file, for example workbook.pdf",
-            id="path",
+            "This PDF contains JavaScript, which cannot be accepted. Print it to a new PDF "
+            "(for example with Microsoft Print to PDF) and upload that.",
+            id="javascript-in-pdf",
         ),
         pytest.param(None, b"", {}, "evidence", "Choose a file to upload", id="no-file"),
         pytest.param(

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -27,12 +26,13 @@ from trainhub.accreditation.models import (
 )
 from trainhub.accreditation.services import notices
 from trainhub.accreditation.services.dates import add_months
+from trainhub.accreditation.services.files import receive_upload
 from trainhub.auth.models import User
 from trainhub.courses.models import Completion, Course, local_today
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 from trainhub.storage import storage
-from trainhub.uploads import DOCUMENTS, Upload, check_upload
+from trainhub.uploads import DOCUMENTS, Upload
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +246,8 @@ def upload_workbook(
             "anonymised",
             _("Confirm that the case material in the workbook is anonymised"),
         )
-    checked = check_upload(upload, DOCUMENTS, current_app.config["UPLOAD_MAX_BYTES"])
+    # Checked, counted and scanned before the lock: a scan may take seconds.
+    checked = receive_upload(actor, upload, DOCUMENTS)
     lock_application(application)
     _require_editable(application)  # again, under the lock: a submit may have just landed
     latest = db.session.execute(

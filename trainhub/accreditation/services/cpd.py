@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -28,12 +27,13 @@ from trainhub.accreditation.models.cpd import (
 from trainhub.accreditation.permissions import can_decide_activity
 from trainhub.accreditation.services import notices
 from trainhub.accreditation.services.dates import financial_year
+from trainhub.accreditation.services.files import receive_upload
 from trainhub.auth.models import User
 from trainhub.courses.models import local_today
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 from trainhub.storage import storage
-from trainhub.uploads import EVIDENCE, Upload, check_upload
+from trainhub.uploads import EVIDENCE, Upload
 
 __all__ = ["COURSE", "EXTERNAL", "LEVEL", "REVERSAL"]
 
@@ -184,9 +184,7 @@ def log_activity(actor: User, data: ActivityInput, evidence: Upload | None) -> E
         )
     if data.credits is not None and not Decimal(0) <= data.credits <= MAX_HOURS:
         raise ValidationFailed("credits", _("Enter credits between 0 and 1000, or leave it empty"))
-    checked = check_upload(
-        evidence, EVIDENCE, current_app.config["UPLOAD_MAX_BYTES"], field="evidence"
-    )
+    checked = receive_upload(actor, evidence, EVIDENCE, field="evidence")
     key = storage().save(checked.data)
     activity = ExternalActivity(
         user_id=actor.id,

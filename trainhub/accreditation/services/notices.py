@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from trainhub.accreditation.models.cpd import PENDING, ExternalActivity
 from trainhub.auth.models import User, UserRole
 from trainhub.extensions import db
 from trainhub.mail.services import external_url, queue_templated_mail
@@ -16,11 +20,12 @@ if TYPE_CHECKING:
     from trainhub.accreditation.models import (
         Application,
         Certificate,
-        ExternalActivity,
         LevelOutcome,
         OutcomeJudgement,
     )
     from trainhub.accreditation.services.applications import Clock
+
+log = logging.getLogger(__name__)
 
 
 def _assessors(excluding: Iterable[int | None] = ()) -> list[User]:
@@ -174,8 +179,29 @@ def clock_reminder(user: User, level_number: int, kind: str, clock: Clock) -> No
 
 
 def activity_logged(activity: ExternalActivity, learner: User) -> None:
+    """Tell the learner's supervisor that an activity waits for approval: once per burst.
+
+    No message when another of the learner's activities, still waiting, was logged in the
+    ``CPD_NOTICE_WINDOW_MINUTES`` before this one: the supervisor has been told about the
+    burst, and the approvals page lists them all (one learner once sent 127 in ten minutes).
+    """
     supervisor = learner.supervisor
     if supervisor is None or not supervisor.active:
+        return
+    window = dt.timedelta(minutes=int(current_app.config["CPD_NOTICE_WINDOW_MINUTES"] or 0))
+    others, latest = db.session.execute(
+        select(func.count(), func.max(ExternalActivity.created_at)).where(
+            ExternalActivity.user_id == learner.id,
+            ExternalActivity.status == PENDING,
+            ExternalActivity.id != activity.id,
+        )
+    ).one()
+    if window and latest is not None and latest > activity.created_at - window:
+        log.info(
+            "No mail to supervisor %s about activity %s: told about this burst already",
+            supervisor.id,
+            activity.id,
+        )
         return
     queue_templated_mail(
         supervisor,
@@ -184,6 +210,8 @@ def activity_logged(activity: ExternalActivity, learner: User) -> None:
         {
             "activity": activity,
             "learner": learner,
+            "waiting": others + 1,
+            "window_minutes": int(window.total_seconds() // 60),
             "link": external_url("accreditation.cpd_approvals"),
         },
     )

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from trainhub import ratelimit
 from trainhub.accreditation import permissions, queries
 from trainhub.accreditation.forms import ApplyForm, ConfirmForm, ReasonForm, WorkbookUploadForm
 from trainhub.accreditation.models import (
@@ -16,7 +17,9 @@ from trainhub.accreditation.models import (
 )
 from trainhub.accreditation.services import applications as services
 from trainhub.accreditation.services.assessment import latest_judgements
+from trainhub.accreditation.services.files import QuotaExceeded
 from trainhub.accreditation.views import bp
+from trainhub.antivirus import ScannerUnavailable
 from trainhub.errors import ValidationFailed
 from trainhub.extensions import db
 from trainhub.forms import add_field_error, form_page
@@ -36,6 +39,17 @@ def _load_application(application_id: int) -> Application:
 def upload_limit_mb() -> str:
     """The limit as the refusal states it, so the hint and the error give the same figure."""
     return megabytes(current_app.config["UPLOAD_MAX_BYTES"])
+
+
+def refused_upload_status(error: ValidationFailed) -> tuple[int, dict[str, str]]:
+    """The status (and headers) of an upload form that comes back with ``error`` on it."""
+    if isinstance(error, FileTooLarge):
+        return 413, {}
+    if isinstance(error, QuotaExceeded):
+        return 429, {"Retry-After": str(error.retry_after)}
+    if isinstance(error, ScannerUnavailable):  # refused, never stored unscanned
+        return 503, {"Retry-After": str(error.retry_after)}
+    return 400, {}
 
 
 @bp.get("/my/accreditation")
@@ -127,6 +141,7 @@ def application_detail(application_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/applications/<int:application_id>/workbooks/new", methods=["GET", "POST"])
+@ratelimit.limit("RATELIMIT_UPLOAD", methods=["POST"])
 @login_required
 def workbook_upload(application_id: int) -> ResponseReturnValue:
     application = _load_application(application_id)
@@ -137,6 +152,7 @@ def workbook_upload(application_id: int) -> ResponseReturnValue:
         "A PDF, Word (DOCX) or OpenDocument (ODT) file, up to %(mb)s MB.", mb=upload_limit_mb()
     )
     status = 200
+    headers: dict[str, str] = {}
     if form.validate_on_submit():
         try:
             workbook = services.upload_workbook(
@@ -145,16 +161,18 @@ def workbook_upload(application_id: int) -> ResponseReturnValue:
         except ValidationFailed as error:
             db.session.rollback()
             add_field_error(form, error)
-            status = 413 if isinstance(error, FileTooLarge) else 400
+            status, headers = refused_upload_status(error)
         else:
             db.session.commit()
             flash(_("Version %(v)d of your workbook is uploaded.", v=workbook.version), "success")
             return redirect(url_for(".application_detail", application_id=application.id))
     elif form.is_submitted():
         status = 400
-    return render_template(
-        "accreditation/workbook_upload.html", form=form, application=application
-    ), status
+    return (
+        render_template("accreditation/workbook_upload.html", form=form, application=application),
+        status,
+        headers,
+    )
 
 
 @bp.get("/applications/<int:application_id>/workbooks/<int:version>")

@@ -19,13 +19,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from trainhub import ratelimit
 from trainhub.accreditation import permissions, queries
 from trainhub.accreditation.forms import ActivityDecisionForm, ActivityForm, ReasonForm
 from trainhub.accreditation.models import CpdEntry, ExternalActivity
 from trainhub.accreditation.services import cpd as services
 from trainhub.accreditation.services.dates import financial_year, financial_year_label
 from trainhub.accreditation.views import bp
-from trainhub.accreditation.views.applications import upload_limit_mb
+from trainhub.accreditation.views.applications import refused_upload_status, upload_limit_mb
 from trainhub.auth.models import User
 from trainhub.auth.permissions import can_view_training_record, role_required
 from trainhub.courses.models import local_today
@@ -35,7 +36,7 @@ from trainhub.forms import add_field_error
 from trainhub.pdf import render_pdf
 from trainhub.spreadsheets import csv_text
 from trainhub.storage import download
-from trainhub.uploads import FileTooLarge, upload_of
+from trainhub.uploads import upload_of
 
 
 def source_label(source: str) -> str:
@@ -144,6 +145,7 @@ def cpd_statement_csv(user_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/my/cpd/activities/new", methods=["GET", "POST"])
+@ratelimit.limit("RATELIMIT_UPLOAD", methods=["POST"])
 @login_required
 def activity_new() -> ResponseReturnValue:
     form = ActivityForm()
@@ -152,6 +154,7 @@ def activity_new() -> ResponseReturnValue:
         mb=upload_limit_mb(),
     )
     status = 200
+    headers: dict[str, str] = {}
     if form.validate_on_submit():
         upload = upload_of(form.evidence.data)
         data = services.ActivityInput(
@@ -168,14 +171,14 @@ def activity_new() -> ResponseReturnValue:
         except ValidationFailed as error:
             db.session.rollback()
             add_field_error(form, error)
-            status = 413 if isinstance(error, FileTooLarge) else 400
+            status, headers = refused_upload_status(error)
         else:
             db.session.commit()
             flash(_("Your activity has been sent for approval."), "success")
             return redirect(url_for(".my_cpd"))
     elif form.is_submitted():
         status = 400
-    return render_template("accreditation/activity_form.html", form=form), status
+    return render_template("accreditation/activity_form.html", form=form), status, headers
 
 
 @bp.get("/cpd/activities/<int:activity_id>/evidence")

@@ -1,0 +1,123 @@
+"""Receiving a person's uploaded file (workbook or CPD evidence): the checks of the file
+itself, the person's daily allowance, then the virus scan, in that order, before anything
+is stored or added to the session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, literal, select, union_all
+
+from trainhub import antivirus
+from trainhub.accreditation.models import Application, ExternalActivity, Workbook
+from trainhub.auth.models import User
+from trainhub.courses.models import LOCAL_TIME, local_today
+from trainhub.errors import ValidationFailed
+from trainhub.extensions import db, utcnow
+from trainhub.uploads import CheckedFile, Upload, check_upload, megabytes
+
+log = logging.getLogger(__name__)
+
+
+class QuotaExceeded(ValidationFailed):
+    """The person has uploaded all a day allows; views answer 429 with Retry-After."""
+
+    def __init__(self, field: str, message: str, retry_after: int) -> None:
+        super().__init__(field, message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class DayOfUploads:
+    """What one person has uploaded today (midnight to midnight in Wales)."""
+
+    files: int
+    size: int
+
+
+def day_bounds(today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """Today's midnight and tomorrow's in Wales, in UTC (a day is 23 or 25 hours long when
+    the clocks change)."""
+    today = today or local_today()
+    start = dt.datetime.combine(today, dt.time(), tzinfo=LOCAL_TIME)
+    end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=LOCAL_TIME)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def uploads_today(user: User) -> DayOfUploads:
+    """Workbook versions and CPD evidence files ``user`` uploaded today, and their bytes.
+
+    Counted from the rows themselves, so a refused file (nothing stored) never counts.
+    """
+    since, _until = day_bounds()
+    workbooks = (
+        select(Workbook.size.label("size"))
+        # Through the learner's applications: indexed, where uploaded_by_id is not.
+        .join(Application, Application.id == Workbook.application_id)
+        .where(
+            Application.user_id == user.id,
+            Workbook.uploaded_by_id == user.id,
+            Workbook.uploaded_at >= since,
+        )
+    )
+    evidence = select(ExternalActivity.evidence_size.label("size")).where(
+        ExternalActivity.user_id == user.id, ExternalActivity.created_at >= since
+    )
+    both = union_all(workbooks, evidence).subquery()
+    files, size = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(both.c.size), literal(0)))
+    ).one()
+    return DayOfUploads(int(files), int(size))
+
+
+def check_daily_quota(actor: User, size: int, field: str = "file") -> None:
+    """Refuse a file of ``size`` bytes when the person's uploads today are at a limit
+    (``UPLOAD_DAILY_FILES``, ``UPLOAD_DAILY_BYTES``; 0 is no limit)."""
+    max_files = int(current_app.config["UPLOAD_DAILY_FILES"] or 0)
+    max_bytes = int(current_app.config["UPLOAD_DAILY_BYTES"] or 0)
+    if not max_files and not max_bytes:
+        return
+    done = uploads_today(actor)
+    message = None
+    if max_files and done.files >= max_files:
+        message = _(
+            "You have uploaded the most files allowed in a day (%(num)d). Try again tomorrow "
+            "or ask your trainhub administrator.",
+            num=max_files,
+        )
+    elif max_bytes and done.size + size > max_bytes:
+        message = _(
+            "This file would take your uploads today over the %(mb)s MB allowed in a day. "
+            "Try again tomorrow or ask your trainhub administrator.",
+            mb=megabytes(max_bytes),
+        )
+    if message is None:
+        return
+    log.warning(
+        "Upload by user %s refused: %d files, %d bytes today already",
+        actor.id,
+        done.files,
+        done.size,
+    )
+    _since, until = day_bounds()
+    raise QuotaExceeded(field, message, max(1, math.ceil((until - utcnow()).total_seconds())))
+
+
+def receive_upload(
+    actor: User, upload: Upload | None, allowed: Mapping[str, str], field: str = "file"
+) -> CheckedFile:
+    """The file, checked, within the person's daily allowance and scanned for viruses.
+
+    The order keeps the expensive step last: a file refused for its type or size, or by
+    the allowance, is never sent to the scanner. Nothing is stored or added here.
+    """
+    checked = check_upload(upload, allowed, current_app.config["UPLOAD_MAX_BYTES"], field=field)
+    check_daily_quota(actor, checked.size, field)
+    antivirus.scan(checked.data, field)
+    return checked
