@@ -132,16 +132,27 @@ class Sessions:
         self.csrf = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token")
 
     def cookie(self, user_id: str | None, csrf: str | None = None) -> str:
-        """``user_id`` is what ``User.get_id()`` gives (the id and a credentials fingerprint)."""
+        """``user_id`` is what ``session_id`` gives (Flask-Login's id and a sign-in's token)."""
         data: dict[str, Any] = {}
         if user_id is not None:
-            data |= {"_user_id": user_id, "_fresh": True}
+            from trainhub.auth.views import SIGN_IN_KEY
+
+            login_id, _sep, token = user_id.partition("\n")
+            data |= {"_user_id": login_id, "_fresh": True, SIGN_IN_KEY: token}
         if csrf:
             data["csrf_token"] = csrf
         return f"session={self.serializer.dumps(data)}" if data else ""
 
     def form_token(self, raw: str) -> str:
         return str(self.csrf.dumps(raw))
+
+
+def session_id(user: Any) -> str:
+    """A new sign-in of ``user`` (the caller commits): Flask-Login's id and the sign-in's
+    token, for ``Sessions.cookie``."""
+    from trainhub.auth.sign_ins import start_session
+
+    return f"{user.get_id()}\n{start_session(user, 'benchmark', '127.0.0.1')}"
 
 
 # -- in-process measurements -------------------------------------------------------------
@@ -382,7 +393,8 @@ def bench(backend: str, args: argparse.Namespace) -> Result:
 
             today = local_today()
             people = synth_people(args.seed)
-            ids = {label: user.get_id() for label, user in people.items()}
+            ids = {label: session_id(user) for label, user in people.items()}
+            db.session.commit()
             certificate = db.session.execute(
                 sa.text("SELECT code FROM certificates WHERE user_id = :u LIMIT 1"),
                 {"u": people["learner"].id},
@@ -443,9 +455,11 @@ def bench(backend: str, args: argparse.Namespace) -> Result:
                 .order_by(User.id)
                 .limit(args.racers * 2)
             ).scalars()
-            racers = [user.get_id() for user in candidates if not booking_problems(cohort, user)][
+            free = [user for user in candidates if not booking_problems(cohort, user)][
                 : args.racers
             ]
+            racers = [session_id(user) for user in free]
+            db.session.commit()
             if len(racers) < args.racers:
                 raise RuntimeError(f"only {len(racers)} learners are free to race")
             db.session.remove()

@@ -169,10 +169,17 @@ def catalogue(app: Flask) -> None:
 
 
 def login(client: FlaskClient, user: User) -> FlaskClient:
-    """Sign ``user`` in on ``client`` (the session cookie Flask-Login reads)."""
+    """Sign ``user`` in on ``client`` as the sign-in page does: a sign-in record (committed,
+    with whatever else the test has added) and the session cookie Flask-Login reads."""
+    from trainhub.auth.sign_ins import start_session
+    from trainhub.auth.views import SIGN_IN_KEY
+
+    token = start_session(user, "pytest", "127.0.0.1")
+    db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session[SIGN_IN_KEY] = token
     return client
 
 

@@ -51,7 +51,9 @@ from trainhub.accreditation.services.applications import (
 from trainhub.accreditation.services.assessment import claim_application, decide_application
 from trainhub.accreditation.services.cpd import ActivityInput, log_activity
 from trainhub.accreditation.services.dates import financial_year
+from trainhub.auth.models import UserSession
 from trainhub.auth.services import make_reset_token
+from trainhub.auth.sign_ins import start_session, token_hash
 from trainhub.courses.models import Cohort, CohortPresenter, local_today
 from trainhub.courses.services.calendars import feed_token
 from trainhub.extensions import db, utcnow
@@ -76,6 +78,8 @@ class World:
     level_id: int
     message_id: int
     reset_token: str
+    #: The link that confirms the learner's address (already confirmed: it does it again).
+    confirm_token: str
     #: A published open cohort the matrix's trainer facilitates.
     cohort_id: int
     #: A draft cohort the trainer facilitates.
@@ -128,6 +132,13 @@ class World:
         db.session.add(presenter)
         db.session.commit()
         return presenter.id
+
+    def fresh_sign_in(self) -> int:
+        """A new sign-in of the learner's, on another browser."""
+        token = start_session(self.users["learner"], "Another browser", "192.0.2.1")
+        db.session.commit()
+        query = db.select(UserSession.id).where(UserSession.token_hash == token_hash(token))
+        return int(db.session.execute(query).scalar_one())
 
     def fresh_makeup_email(self) -> str:
         """Someone booked on the earlier cohort, so they may make up a day on the open one."""
@@ -210,6 +221,10 @@ MATRIX: dict[str, Route] = {
     # Signing in and passwords
     "auth.login": Route(lambda w: "/sign-in", GUEST_ONLY),
     "auth.register": Route(lambda w: "/register", GUEST_ONLY),
+    "auth.register_sent": Route(lambda w: "/register/sent", everyone("ok")),
+    "auth.register_confirm": Route(
+        lambda w: f"/register/confirm/{w.confirm_token}", {**everyone("away"), "anonymous": "login"}
+    ),
     "auth.logout": Route(lambda w: "/sign-out", everyone("away"), method="POST"),
     "auth.password_forgotten": Route(lambda w: "/password/forgotten", everyone("ok")),
     "auth.password_sent": Route(lambda w: "/password/sent", everyone("ok")),
@@ -219,6 +234,16 @@ MATRIX: dict[str, Route] = {
     "auth.account": Route(lambda w: "/account", SIGNED_IN),
     "auth.account_edit": Route(lambda w: "/account/edit", SIGNED_IN),
     "auth.password_change": Route(lambda w: "/account/password", SIGNED_IN),
+    "auth.sessions": Route(lambda w: "/account/sessions", SIGNED_IN),
+    # Only one's own sessions: anyone else's is not found.
+    "auth.session_end": Route(
+        lambda w: f"/account/sessions/{w.fresh_sign_in()}/end",
+        {**everyone("404"), "anonymous": "login", "learner": "away"},
+        "POST",
+    ),
+    "auth.sessions_end_others": Route(
+        lambda w: "/account/sessions/end-others", {**everyone("away"), "anonymous": "login"}, "POST"
+    ),
     "auth.supervisees": Route(lambda w: "/supervisees", SIGNED_IN),
     # The learner's record: the learner, their supervisor, managers and admins.
     "auth.training_record": Route(
@@ -233,6 +258,9 @@ MATRIX: dict[str, Route] = {
         only(("admin",), "away"),
         method="POST",
         data={"active": "yes"},
+    ),
+    "auth.admin_user_sign_out": Route(
+        lambda w: f"/admin/users/{w.subject_id}/sign-out", only(("admin",), "away"), "POST"
     ),
     "auth.admin_user_send_reset": Route(
         lambda w: f"/admin/users/{w.subject_id}/send-reset", only(("admin",), "away"), "POST"
@@ -511,6 +539,7 @@ def world(app: Flask, catalogue: None) -> World:
         level_id=level.id,
         message_id=0,
         reset_token=make_reset_token(users["learner"]),
+        confirm_token=make_reset_token(users["learner"], "confirm"),
         cohort_id=cohort.id,
         draft_id=draft.id,
         closed_id=closed.id,

@@ -4,12 +4,14 @@ pages that still answer when the database cannot."""
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
 from flask_babel import force_locale
 from flask_wtf import FlaskForm
 from sqlalchemy import event, func, select
+from werkzeug.exceptions import NotFound
 
 from tests.conftest import base_config, login
 from tests.factories import make_user
@@ -165,6 +167,12 @@ def test_pages_and_json_are_never_stored_but_assets_are_cached(client):
 
 @pytest.fixture
 def read_only_database(app: Flask):
+    with read_only(app):
+        yield
+
+
+@contextmanager
+def read_only(app: Flask):
     """Every new connection refuses writes, as a standby or a full disk would."""
     engine = db.engine
 
@@ -204,8 +212,27 @@ def test_a_write_the_database_refuses_is_a_503_with_retry_after(client, read_onl
     assert "govuk-template" in page  # the styled page, not Werkzeug's
 
 
-def test_reading_pages_still_work_while_writes_are_refused(client, read_only_database):
-    assert client.get("/courses").status_code == 200
+def test_reading_pages_still_work_while_writes_are_refused(app: Flask, client):
+    user = make_user()
+    db.session.commit()
+    login(client, user)
+    with read_only(app):
+        # "Last active" cannot be written, and the pages are read all the same.
+        app.config["SESSION_TOUCH_INTERVAL"] = 0
+        assert client.get("/courses").status_code == 200
+        assert client.get("/account").status_code == 200
+
+
+def test_a_file_missing_from_storage_says_so(client, app: Flask):
+    from trainhub.storage import download
+
+    with app.test_request_context():
+        with pytest.raises(NotFound) as raised:
+            download("0" * 64, "application/pdf", "workbook.pdf")
+        page, status = app.handle_http_exception(raised.value)  # type: ignore[misc]
+    assert status == 404
+    assert "This file cannot be found" in page
+    assert "Page not found" not in page
 
 
 @pytest.mark.parametrize(
@@ -223,6 +250,7 @@ def test_the_error_page_needs_no_database(url, tmp_path):
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = "1:whatever"
+        session["_sign_in"] = "whatever"
         session["lang"] = "cy"
     response = client.get("/account")
     assert response.status_code == 503

@@ -77,7 +77,7 @@ def test_sign_out_needs_post_and_ends_the_session(client):
     assert client.get("/account").status_code == 302
 
 
-def test_register_creates_a_signed_in_learner(client):
+def test_register_creates_a_learner_who_signs_in_once_the_address_is_confirmed(client):
     organisation = make_organisation(name="Cardiff Council")
     db.session.commit()
     response = client.post(
@@ -96,7 +96,7 @@ def test_register_creates_a_signed_in_learner(client):
             "confirm": "three random words",
         },
     )
-    assert response.status_code == 302
+    assert response.headers["Location"] == "/register/sent"
     user = db.session.execute(
         select(User).where(User.email == "new.person@example.org")
     ).scalar_one()
@@ -104,7 +104,39 @@ def test_register_creates_a_signed_in_learner(client):
     assert user.organisation_id == organisation.id
     assert user.supplies_family_support and not user.ifst_member
     assert user.preferred_language == "cy"
+    assert not user.email_confirmed
+    # Not signed in, and no sign-in until the address is confirmed: the usual refusal.
+    assert client.get("/account").status_code == 302
+    response = sign_in_with_form(client, "new.person@example.org", "three random words")
+    assert response.status_code == 400
+    assert "Enter a correct email address and password" in response.get_data(as_text=True)
+
+    [message] = outbox_to("new.person@example.org")
+    link = next(w for w in message.body.split() if "/register/confirm/" in w)
+    response = client.get(link.replace("https://trainhub.example.org", ""))
+    assert response.headers["Location"] == "/sign-in"
+    assert db.session.get(User, user.id).email_confirmed
+    assert (
+        sign_in_with_form(client, "new.person@example.org", "three random words").status_code == 302
+    )
     assert client.get("/account").status_code == 200
+
+
+def test_a_confirmation_link_is_not_a_password_link(client):
+    user = make_user(email_confirmed=False)
+    db.session.commit()
+    confirm = make_reset_token(user, "confirm")
+    assert client.get(f"/password/reset/{confirm}").status_code == 404
+    assert client.get(f"/register/confirm/{make_reset_token(user)}").status_code == 404
+    assert client.get(f"/register/confirm/{confirm}").status_code == 302
+
+
+def test_a_password_link_confirms_the_address_too(client):
+    user = make_user(email="late@example.org", email_confirmed=False)
+    db.session.commit()
+    path = f"/password/reset/{make_reset_token(user)}"
+    client.post(path, data={"password": "a brand new secret", "confirm": "a brand new secret"})
+    assert sign_in_with_form(client, "late@example.org", "a brand new secret").status_code == 302
 
 
 def _registration(**overrides):
@@ -117,17 +149,6 @@ def _registration(**overrides):
     }
     data.update(overrides)
     return data
-
-
-def test_register_refuses_a_taken_email_on_the_field(client):
-    make_user(email="taken@example.org")
-    db.session.commit()
-    response = client.post("/register", data=_registration(email="TAKEN@example.org"))
-    assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    assert "An account with this email address already exists" in page
-    assert 'href="#email"' in page  # the error summary links to the field
-    assert db.session.scalar(select(db.func.count()).select_from(User)) == 1
 
 
 @pytest.mark.parametrize(
@@ -186,10 +207,13 @@ def test_password_reset_round_trip(client):
     assert db.session.get(User, user.id).check_password("a brand new secret")
 
 
-def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client):
+def test_password_reset_for_an_unknown_address_says_the_same_and_tells_the_address(client):
     response = client.post("/password/forgotten", data={"email": "nobody@example.org"})
     assert response.headers["Location"] == "/password/sent"
-    assert db.session.scalar(select(db.func.count()).select_from(OutboxMessage)) == 0
+    [message] = outbox_to("nobody@example.org")
+    assert "there is no account with it" in message.body
+    assert "/password/reset/" not in message.body
+    assert "https://trainhub.example.org/register" in message.body
 
 
 def test_reset_links_expire(app: Flask, monkeypatch):

@@ -11,9 +11,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import Flask
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from tests.browser.conftest import DEMO, Visitor
+from trainhub.extensions import db
+from trainhub.mail.models import OutboxMessage
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +25,20 @@ CORE_TITLE = "IFSS Family Focussed Intervention – Core training 4-day Training
 FRAMEWORK = "IFSS Training Framework programme"
 
 
-def test_anonymous_visitor_browses_switches_language_and_registers(visitor: Visitor) -> None:
+def confirmation_link(app: Flask, address: str) -> str:
+    """The path of the link e-mailed to confirm a new account's address."""
+    with app.app_context():
+        query = select(OutboxMessage.body).where(OutboxMessage.to_address == address)
+        body = db.session.execute(query).scalar_one()
+        db.session.remove()
+    link = re.search(r"https?://[^/\s]+(/register/confirm/\S+)", body)
+    assert link is not None, body
+    return link.group(1)
+
+
+def test_anonymous_visitor_browses_switches_language_and_registers(
+    visitor: Visitor, live_app: Flask
+) -> None:
     page = visitor.page
     visitor.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -81,9 +98,22 @@ def test_anonymous_visitor_browses_switches_language_and_registers(visitor: Visi
     page.get_by_label("Create a password").fill("harbour lantern meadow")
     page.get_by_label("Confirm your password").fill("harbour lantern meadow")
     visitor.submit("Create account")
-    assert page.url == visitor.base_url + "/"
-    expect(visitor.success_banner()).to_contain_text("Your account has been created.")
+    # The same answer whether or not the address had an account: the e-mail says which.
+    assert page.url == visitor.base_url + "/register/sent"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    visitor.goto(confirmation_link(live_app, "nia.browser@example.org"))
+    expect(visitor.success_banner()).to_contain_text("Your email address is confirmed.")
+    page.get_by_label("Email address").fill("nia.browser@example.org")
+    page.get_by_label("Password", exact=True).fill("harbour lantern meadow")
+    visitor.submit("Sign in")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Nia Browser")
+
+    # Where Nia is signed in: this browser, marked as such.
+    visitor.nav("Your account")
+    visitor.click_link("Your sessions")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your sessions")
+    expect(visitor.main.get_by_role("row", name=re.compile("This device"))).to_have_count(1)
+    expect(visitor.main.get_by_text("You are not signed in anywhere else.")).to_be_visible()
 
     visitor.sign_out()
     expect(visitor.success_banner()).to_contain_text("You have signed out.")

@@ -80,6 +80,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: Sign-in is refused until then (after too many wrong passwords).
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: False only for a self-registered account until its owner follows the link e-mailed to
+    #: them (or sets a password through a link): until then it cannot sign in.
+    email_confirmed: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     #: Loaded with the signed-in user (``auth.queries.session_user``); lists of other people
@@ -89,6 +92,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     )
     supervisor: Mapped[User | None] = relationship(remote_side=[id], back_populates="supervisees")
     supervisees: Mapped[list[User]] = relationship(back_populates="supervisor")
+    sign_ins: Mapped[list[UserSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def __repr__(self) -> str:
         return f"<User {self.email!r}>"
@@ -133,3 +139,30 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
 
     def check_password(self, password: str) -> bool:
         return self.password_hash is not None and check_password_hash(self.password_hash, password)
+
+
+class UserSession(db.Model):  # type: ignore[name-defined]
+    """One sign-in on one browser: ending it signs that browser out, whatever its cookie says."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the random token kept in the browser's session cookie; the token itself is
+    #: never stored, so a copy of this table lets nobody in.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The last request seen, written at most once every SESSION_TOUCH_INTERVAL seconds.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The browser's User-Agent header, cut to 300 characters.
+    user_agent: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: The client's address at sign-in (behind proxies: PROXY_FIX_X_FOR's).
+    ip_address: Mapped[str] = mapped_column(String(45), default="", server_default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Why it ended: one of ``trainhub.auth.services.END_REASONS``.
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="sign_ins")
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id}>"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from trainhub.auth.models import Organisation, User, UserRole
+from trainhub.auth.models import Organisation, User, UserRole, UserSession
 from trainhub.extensions import db
 
 
@@ -18,17 +20,40 @@ def organisation_choices(include_id: int | None = None) -> list[tuple[int, str]]
     return [(row.id, row.name) for row in db.session.execute(query.where(condition))]
 
 
-def session_user(user_id: int) -> User | None:
-    """The signed-in user with their roles and whether they supervise anyone: one query."""
+def session_user(user_id: int, token_hash: str) -> tuple[User, UserSession] | None:
+    """The signed-in user with their roles and whether they supervise anyone, and the sign-in
+    whose token the browser holds (ended or not): one query."""
     supervisee = aliased(User)
     supervises = exists().where(supervisee.supervisor_id == User.id)
-    query = select(User, supervises).where(User.id == user_id).options(joinedload(User.role_rows))
+    query = (
+        select(User, supervises, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.token_hash == token_hash)
+        .options(joinedload(User.role_rows))
+    )
     row = db.session.execute(query).unique().first()
     if row is None:
         return None
-    user, has_supervisees = row
+    user, has_supervisees, sign_in = row
     user.remember_has_supervisees(bool(has_supervisees))
-    return user
+    return user, sign_in
+
+
+def open_sessions(
+    user: User, now: datetime, idle: timedelta, max_age: timedelta
+) -> list[UserSession]:
+    """The person's sign-ins that still let a browser in, the most recently active first."""
+    query = (
+        select(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.ended_at.is_(None),
+            UserSession.last_seen_at > now - idle,
+            UserSession.created_at > now - max_age,
+        )
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    )
+    return list(db.session.execute(query).scalars())
 
 
 def users_query(search: str = "", role: str = "", active: str = "") -> Select[tuple[User]]:

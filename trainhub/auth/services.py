@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from trainhub.auth import choices
+from trainhub.auth import choices, sign_ins
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
@@ -185,6 +185,27 @@ def _find_supervisor(email: str, own_email: str) -> User | None:
     return supervisor
 
 
+def _check_new_account(
+    email: str,
+    full_name: str,
+    password: str | None,
+    profile: ProfileData | None,
+    check_unique: bool = True,
+) -> str:
+    """Every rule about a new account (the address unique unless told not to check);
+    returns the address normalised."""
+    email = check_email(email)
+    if check_unique and _email_taken(email):
+        raise ValidationFailed("email", _("An account with this email address already exists"))
+    if password is not None:
+        check_password_strength(password, email, full_name)
+    if profile is not None:
+        _check_profile(profile)
+    elif not full_name.strip():
+        raise ValidationFailed("full_name", _("Enter your full name"))
+    return email
+
+
 def _new_account(
     email: str,
     full_name: str,
@@ -197,15 +218,17 @@ def _new_account(
 
     Everything is checked before the account is added to the session.
     """
-    email = check_email(email)
-    if check_unique and _email_taken(email):
-        raise ValidationFailed("email", _("An account with this email address already exists"))
-    if password is not None:
-        check_password_strength(password, email, full_name)
-    if profile is not None:
-        _check_profile(profile)
-    elif not full_name.strip():
-        raise ValidationFailed("full_name", _("Enter your full name"))
+    email = _check_new_account(email, full_name, password, profile, check_unique)
+    return _add_account(email, full_name, roles, password, profile)
+
+
+def _add_account(
+    email: str,
+    full_name: str,
+    roles: Iterable[str],
+    password: str | None,
+    profile: ProfileData | None,
+) -> User:
     user = User(email=email, full_name=full_name.strip())
     if profile is not None:
         _apply_profile(user, profile)
@@ -216,14 +239,50 @@ def _new_account(
     return user
 
 
-def register_learner(email: str, password: str, profile: ProfileData) -> User:
-    """Self-registration: a new learner account, signed in straight away by the caller."""
+def register_learner(email: str, password: str, profile: ProfileData) -> User | None:
+    """Self-registration, answered the same way whether or not the address has an account.
+
+    A new address gets a learner account that cannot sign in until its owner follows the
+    link e-mailed to them. A taken address gets no new account: its owner is e-mailed that
+    someone tried (at most once in two minutes), after the same checks and the same slow
+    password hashing, so neither the page nor its timing tells the two apart. Returns the
+    new account, or None.
+    """
     if not current_app.config["SELF_REGISTRATION"]:
         raise PermissionDenied(_("Self-registration is switched off"))
-    user = _new_account(email, profile.full_name, {"learner"}, password, profile)
+    email = _check_new_account(email, profile.full_name, password, profile, check_unique=False)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        generate_password_hash(password)  # the work a new account's password costs
+        if recently_mailed(existing.email, timedelta(minutes=2)):
+            log.info("Registration asked again for account %s within two minutes", existing.id)
+            return None
+        queue_templated_mail(
+            existing,
+            "registration_taken",
+            lambda: _("Someone tried to create a trainhub account with your email address"),
+            {
+                "sign_in": external_url("auth.login"),
+                "reset": external_url("auth.password_forgotten"),
+            },
+        )
+        log.info("Registration asked for the address of account %s", existing.id)
+        return None
+    user = _add_account(email, profile.full_name, {"learner"}, password, profile)
+    user.email_confirmed = False
     db.session.flush()
+    _send_password_link(
+        user, "confirm", "registration_confirm", lambda: _("Confirm your email address")
+    )
     log.info("Learner %s registered", user.id)
     return user
+
+
+def confirm_email(user: User) -> None:
+    """The owner followed the link e-mailed at registration: the account may sign in."""
+    if not user.email_confirmed:
+        user.email_confirmed = True
+        log.info("User %s confirmed their email address", user.id)
 
 
 def invite_learner(email: str, full_name: str, organisation_id: int | None) -> User:
@@ -257,8 +316,8 @@ def authenticate(email: str, password: str) -> User | None:
         if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
             _lock(user, now)
         return None
-    if not user.active:
-        return None
+    if not user.active or not user.email_confirmed:
+        return None  # the same answer as a wrong password: it tells nobody the account exists
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -289,10 +348,13 @@ def update_profile(user: User, profile: ProfileData) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """A new password, which ends every sign-in of the account (the caller starts a new one
+    for the browser it was changed on)."""
     if not user.check_password(current):
         raise ValidationFailed("current_password", _("Your current password is not right"))
     check_password_strength(new, user.email, user.full_name)
     user.set_password(new)
+    sign_ins.end_sessions(user, sign_ins.PASSWORD_CHANGED)
 
 
 # Password reset --------------------------------------------------------------
@@ -308,24 +370,29 @@ def _password_fingerprint(user: User) -> str:
     return user.credentials_fingerprint()
 
 
+#: The links that set a password; "confirm" (a self-registered address) only confirms.
+PASSWORD_LINKS = ("reset", "invite")
+
+
 def make_reset_token(user: User, kind: str = "reset") -> str:
-    """A signed link token; ``kind`` is "reset" or "invite" (which lives longer)."""
+    """A signed link token; ``kind`` is "reset", "invite" or "confirm" (the last two live
+    longer)."""
     return _serializer().dumps({"u": user.id, "p": _password_fingerprint(user), "k": kind})
 
 
 def _max_age(kind: str) -> int:
-    key = "INVITATION_MAX_AGE" if kind == "invite" else "PASSWORD_RESET_MAX_AGE"
+    key = "INVITATION_MAX_AGE" if kind in ("invite", "confirm") else "PASSWORD_RESET_MAX_AGE"
     return int(current_app.config[key])
 
 
-def user_for_reset_token(token: str) -> User | None:
-    """The user a still-valid, unused password link belongs to, or None."""
-    longest = max(_max_age("reset"), _max_age("invite"))
+def user_for_reset_token(token: str, kinds: Iterable[str] = PASSWORD_LINKS) -> User | None:
+    """The user a still-valid, unused link of one of ``kinds`` belongs to, or None."""
+    longest = max(_max_age(kind) for kind in kinds)
     try:
         data, signed_at = _serializer().loads(token, max_age=longest, return_timestamp=True)
     except (SignatureExpired, BadSignature):
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or data.get("k", "reset") not in kinds:
         return None
     if (utcnow() - signed_at).total_seconds() > _max_age(str(data.get("k", "reset"))):
         return None
@@ -336,20 +403,46 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def _send_password_link(user: User, kind: str, template: str, subject: Callable[[], str]) -> None:
-    link = external_url("auth.password_reset", token=make_reset_token(user, kind))
+    endpoint = "auth.register_confirm" if kind == "confirm" else "auth.password_reset"
+    link = external_url(endpoint, token=make_reset_token(user, kind))
     queue_templated_mail(user, template, subject, {"link": link, "hours": _max_age(kind) // 3600})
 
 
-def request_password_reset(email: str) -> None:
-    """Send a reset link if an active account exists; say nothing either way."""
-    user = find_user_by_email(email)
-    if user is None or not user.active:
-        log.info("Password reset asked for an unknown or inactive address")
+@dataclass(frozen=True)
+class _Address:
+    """An e-mail address with no account behind it, written to in the asker's language."""
+
+    email: str
+    preferred_language: str
+
+
+def request_password_reset(email: str, language: str = "en") -> None:
+    """E-mail a reset link to an active account, and to any other address a message saying
+    that it has no account that can be reset: the same queries and one message either way
+    (none if the address was written to in the last two minutes), so that neither the
+    answer nor the work done tells whether an account exists. ``language`` is the asker's.
+    """
+    address = normalise_email(email)
+    user = find_user_by_email(address)
+    if recently_mailed(address, timedelta(minutes=2)):
+        log.info("Password reset asked again for an address within two minutes: not sent")
         return
-    if recently_mailed(user.email, timedelta(minutes=2)):
-        log.info("Password reset for %s asked again within two minutes: not sent", user.id)
+    if user is not None and user.active:
+        _send_password_link(
+            user, "reset", "password_reset", lambda: _("Reset your trainhub password")
+        )
         return
-    _send_password_link(user, "reset", "password_reset", lambda: _("Reset your trainhub password"))
+    log.info("Password reset asked for an unknown or inactive address")
+    register = current_app.config["SELF_REGISTRATION"]
+    queue_templated_mail(
+        user if user is not None else _Address(address, language),
+        "password_reset_no_account",
+        lambda: _("Resetting your trainhub password"),
+        {
+            "deactivated": user is not None,
+            "register": external_url("auth.register") if register else None,
+        },
+    )
 
 
 def send_invitation(user: User) -> None:
@@ -370,11 +463,14 @@ def send_password_link(actor: User, user: User) -> None:
 
 
 def reset_password(user: User, password: str) -> None:
-    """Set a new password from a link; it also lifts a sign-in lock."""
+    """Set a new password from a link (which proves the address is the person's); it also
+    lifts a sign-in lock and ends every sign-in of the account."""
     check_password_strength(password, user.email, user.full_name)
     user.set_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    user.email_confirmed = True
+    sign_ins.end_sessions(user, sign_ins.PASSWORD_RESET)
 
 
 # Administration -------------------------------------------------------------
@@ -410,6 +506,8 @@ def update_user(actor: User, user: User, data: AccountData) -> None:
         raise ValidationFailed("roles", _("You cannot remove your own administrator role"))
     _check_profile(data)
     supervisor = _find_supervisor(data.supervisor_email, email)
+    if email != user.email:  # links and sign-ins made for the old address stop working
+        sign_ins.end_sessions(user, sign_ins.EMAIL_CHANGED)
     user.email = email
     _apply_profile(user, data)
     _set_roles(user, data.roles)
@@ -426,6 +524,8 @@ def set_user_active(actor: User, user: User, active: bool) -> None:
     if active:  # reactivating also lifts a sign-in lock
         user.locked_until = None
         user.failed_logins = 0
+    else:
+        sign_ins.end_sessions(user, sign_ins.DEACTIVATED)
     log.info("User %s %s by %s", user.id, "activated" if active else "deactivated", actor.id)
 
 

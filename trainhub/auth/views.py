@@ -8,18 +8,21 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_url, login_user, logout_user
 
 from trainhub import ratelimit
-from trainhub.auth import queries, services
+from trainhub.auth import queries, services, sign_ins
 from trainhub.auth.forms import (
     ConfirmForm,
     LoginForm,
@@ -34,10 +37,10 @@ from trainhub.auth.forms import (
     fill_profile,
     profile_data,
 )
-from trainhub.auth.models import Organisation, User
+from trainhub.auth.models import Organisation, User, UserSession
 from trainhub.auth.permissions import can_view_training_record, role_required
-from trainhub.errors import PermissionDenied, ValidationFailed
-from trainhub.extensions import db, login_manager
+from trainhub.errors import NotFound, PermissionDenied, ValidationFailed
+from trainhub.extensions import db, login_manager, utcnow
 from trainhub.forms import add_field_error, form_page
 from trainhub.urls import safe_next
 
@@ -48,16 +51,125 @@ login_manager.login_message = _l("Sign in to see this page.")
 login_manager.login_message_category = "info"
 
 
+#: The key of this browser's sign-in token in the Flask session (``sign_ins``).
+SIGN_IN_KEY = "_sign_in"
+#: What outlives signing in and out: the language chosen and the messages still to show.
+KEPT_ACROSS_SIGN_IN = ("lang", "_flashes")
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The session's user, unless deactivated or their password or email has changed since."""
+    """The session's user, while the sign-in its token names is open, the account active and
+    its password and email unchanged. An ended sign-in leaves the browser anonymous: Flask's
+    own cookie alone never signs anyone in, so a copy of it is worth nothing once it ends.
+    (Flask-Login's remember-me cookie is never set; one sent anyway has no token, so it
+    signs nobody in either.)"""
     user_id, _sep, fingerprint = session_id.partition(":")
-    if not user_id.isdigit():
+    token = session.get(SIGN_IN_KEY)
+    if not user_id.isdigit() or not isinstance(token, str):
         return None
-    user = queries.session_user(int(user_id))
-    if user is None or not user.active or fingerprint != user.credentials_fingerprint():
+    found = queries.session_user(int(user_id), sign_ins.token_hash(token))
+    if found is None:
         return None
+    user, sign_in = found
+    now = utcnow()
+    reason = sign_ins.why_over(sign_in, now)
+    if reason is not None:
+        sign_ins.close_lapsed(sign_in, reason, now)
+        g.signed_out_because = reason
+        _forget_sign_in()
+        return None
+    if not user.active or fingerprint != user.credentials_fingerprint():
+        return None
+    sign_ins.note_activity(sign_in, now)
+    g.sign_in = sign_in
     return user
+
+
+def current_sign_in() -> UserSession | None:
+    """The sign-in of this request's browser (None for anonymous visitors)."""
+    if not current_user.is_authenticated:
+        return None
+    sign_in: UserSession | None = g.get("sign_in")
+    return sign_in
+
+
+def _signed_out_message(reason: str) -> str | None:
+    if reason == sign_ins.IDLE:
+        minutes = int(current_app.config["SESSION_IDLE_TIMEOUT"]) // 60
+        return ngettext(
+            "You were signed out because you had not used trainhub for %(num)d minute.",
+            "You were signed out because you had not used trainhub for %(num)d minutes.",
+            minutes,
+        )
+    if reason == sign_ins.EXPIRED:
+        hours = int(current_app.config["SESSION_MAX_AGE"]) // 3600
+        return ngettext(
+            "You were signed out because you signed in more than %(num)d hour ago.",
+            "You were signed out because you signed in more than %(num)d hours ago.",
+            hours,
+        )
+    messages = {
+        sign_ins.PASSWORD_CHANGED: _l("You were signed out because your password was changed."),
+        sign_ins.PASSWORD_RESET: _l("You were signed out because your password was reset."),
+        sign_ins.EMAIL_CHANGED: _l("You were signed out because your email address changed."),
+        sign_ins.DEACTIVATED: _l("You were signed out because your account was deactivated."),
+        sign_ins.ENDED_BY_USER: _l("You were signed out from another device."),
+        sign_ins.ENDED_BY_ADMIN: _l("You were signed out by a trainhub administrator."),
+    }
+    message = messages.get(reason)
+    return str(message) if message is not None else None
+
+
+@bp.before_app_request
+def check_sign_in() -> None:
+    """Settle who is signed in before any view runs (files excepted), so that a sign-in's
+    "last active" write never waits behind the request's own transaction, and a browser
+    whose sign-in just ended is told why on whatever page it asked for."""
+    if request.endpoint in ("static", "assets.static"):
+        return
+    if current_user.is_authenticated:
+        return
+    reason = g.pop("signed_out_because", None)
+    message = _signed_out_message(reason) if reason else None
+    if message:
+        flash(message, "info")
+        g.told_why_signed_out = True
+
+
+@login_manager.unauthorized_handler
+def unauthorized() -> ResponseReturnValue:
+    """Flask-Login's answer: a message (unless the reason a sign-in ended was given), then
+    the sign-in page, coming back afterwards."""
+    if not g.get("told_why_signed_out"):
+        flash(str(login_manager.login_message), "info")
+    return redirect(login_url("auth.login", next_url=request.url))
+
+
+def _fresh_session() -> None:
+    """Empty the Flask session, so a new CSRF token is made, keeping the language and messages."""
+    kept = {key: session[key] for key in KEPT_ACROSS_SIGN_IN if key in session}
+    session.clear()
+    session.update(kept)
+    g.pop("csrf_token", None)  # Flask-WTF's copy of the old token for this request
+
+
+def _forget_sign_in() -> None:
+    for key in ("_user_id", "_fresh", "_id", SIGN_IN_KEY):
+        session.pop(key, None)
+
+
+def _sign_in(user: User) -> None:
+    """Sign ``user`` in on this browser with a new sign-in record and a fresh session."""
+    _fresh_session()
+    token = sign_ins.start_session(user, request.user_agent.string, request.remote_addr)
+    login_user(user)
+    session[SIGN_IN_KEY] = token
+
+
+def _sign_out() -> None:
+    logout_user()
+    _fresh_session()
 
 
 # Signing in and out ----------------------------------------------------------
@@ -71,9 +183,10 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        db.session.commit()  # a success, or one more wrong password counted
         if user is not None:
-            login_user(user)
+            _sign_in(user)
+        db.session.commit()  # the sign-in, or one more wrong password counted
+        if user is not None:
             return redirect(safe_next(request.args.get("next"), url_for("home.index")))
         form.email.errors = [_("Enter a correct email address and password")]
     return form_page("auth/login.html", form)
@@ -81,7 +194,11 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/sign-out")
 def logout() -> ResponseReturnValue:
-    logout_user()
+    sign_in = current_sign_in()
+    if sign_in is not None:
+        sign_ins.end_session(sign_in, sign_ins.SIGNED_OUT)
+        db.session.commit()
+    _sign_out()
     flash(_("You have signed out."), "success")
     return redirect(url_for("home.index"))
 
@@ -97,17 +214,38 @@ def register() -> ResponseReturnValue:
     form.set_organisations(queries.organisation_choices())
     if form.validate_on_submit():
         try:
-            user = services.register_learner(
+            services.register_learner(
                 form.email.data, form.password.data, services.ProfileData(**profile_data(form))
             )
         except ValidationFailed as error:
             add_field_error(form, error)
         else:
             db.session.commit()
-            login_user(user)
-            flash(_("Your account has been created."), "success")
-            return redirect(url_for("home.index"))
+            # The same page whether or not the address already had an account.
+            return redirect(url_for("auth.register_sent"))
     return form_page("auth/register.html", form)
+
+
+@bp.get("/register/sent")
+def register_sent() -> ResponseReturnValue:
+    if not current_app.config["SELF_REGISTRATION"]:
+        abort(404)
+    return render_template(
+        "auth/register_sent.html", days=current_app.config["INVITATION_MAX_AGE"] // 86400
+    )
+
+
+@bp.get("/register/confirm/<token>")
+def register_confirm(token: str) -> ResponseReturnValue:
+    user = services.user_for_reset_token(token, kinds=("confirm",))
+    if user is None:
+        return render_template("auth/password_link_invalid.html"), 404
+    services.confirm_email(user)
+    db.session.commit()
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    flash(_("Your email address is confirmed. You can now sign in."), "success")
+    return redirect(url_for("auth.login"))
 
 
 # Password reset --------------------------------------------------------------
@@ -118,7 +256,7 @@ def register() -> ResponseReturnValue:
 def password_forgotten() -> ResponseReturnValue:
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, str(get_locale() or "en"))
         db.session.commit()
         return redirect(url_for("auth.password_sent"))
     return form_page("auth/password_forgotten.html", form)
@@ -145,7 +283,7 @@ def password_reset(token: str) -> ResponseReturnValue:
             add_field_error(form, error)
         else:
             db.session.commit()
-            logout_user()
+            _sign_out()
             flash(_("Your password has been set. You can now sign in."), "success")
             return redirect(url_for("auth.login"))
     return form_page("auth/password_reset.html", form, user=user)
@@ -189,11 +327,67 @@ def password_change() -> ResponseReturnValue:
         except ValidationFailed as error:
             add_field_error(form, error)
         else:
+            # Every sign-in has ended, this one too: this browser gets a new one.
+            _sign_in(current_user._get_current_object())
             db.session.commit()
-            login_user(current_user._get_current_object())  # other sessions are now signed out
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return form_page("auth/password_change.html", form)
+
+
+@bp.get("/account/sessions")
+@login_required
+def sessions() -> ResponseReturnValue:
+    found = queries.open_sessions(
+        current_user, utcnow(), sign_ins.idle_timeout(), sign_ins.max_age()
+    )
+    return render_template(
+        "auth/sessions.html",
+        sessions=found,
+        current=current_sign_in(),
+        describe_browser=sign_ins.describe_browser,
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def session_end(session_id: int) -> ResponseReturnValue:
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("auth.sessions"))
+    try:
+        ended = sign_ins.end_own_session(current_user, session_id)
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    if ended is current_sign_in():
+        _sign_out()
+        flash(_("You have signed out."), "success")
+        return redirect(url_for("home.index"))
+    flash(
+        _("You have signed out of %(device)s.", device=sign_ins.describe_browser(ended.user_agent)),
+        "success",
+    )
+    return redirect(url_for("auth.sessions"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def sessions_end_others() -> ResponseReturnValue:
+    if ConfirmForm().validate_on_submit():
+        ended = sign_ins.end_other_sessions(current_user, current_sign_in())
+        db.session.commit()
+        flash(
+            ngettext(
+                "You have signed out of %(num)d other session.",
+                "You have signed out of %(num)d other sessions.",
+                ended,
+            )
+            if ended
+            else _("You were not signed in anywhere else."),
+            "success",
+        )
+    return redirect(url_for("auth.sessions"))
 
 
 # Supervisors -----------------------------------------------------------------
@@ -323,6 +517,27 @@ def admin_user_send_reset(user_id: int) -> ResponseReturnValue:
         db.session.commit()
         flash(
             _("A link to set a password has been sent to %(email)s.", email=user.email), "success"
+        )
+    return redirect(url_for("auth.admin_user_edit", user_id=user.id))
+
+
+@bp.post("/admin/users/<int:user_id>/sign-out")
+@role_required("admin")
+def admin_user_sign_out(user_id: int) -> ResponseReturnValue:
+    user = db.get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        ended = sign_ins.sign_out_everywhere(current_user, user)
+        db.session.commit()
+        flash(
+            ngettext(
+                "%(name)s has been signed out of %(num)d session.",
+                "%(name)s has been signed out of %(num)d sessions.",
+                ended,
+                name=user.full_name,
+            )
+            if ended
+            else _("%(name)s was not signed in anywhere.", name=user.full_name),
+            "success",
         )
     return redirect(url_for("auth.admin_user_edit", user_id=user.id))
 

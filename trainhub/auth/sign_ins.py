@@ -1,0 +1,222 @@
+"""Sign-ins kept on the server: the rules that start, keep and end them.
+
+Each browser's session cookie holds the random token of one ``UserSession``; the database
+keeps only its hash. Ending the record (signing out, a new password, deactivation, "sign
+out everywhere", too long idle or too long altogether) signs that browser out, even if
+someone kept a copy of its cookie.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.attributes import set_committed_value
+
+from trainhub.auth.models import User, UserSession
+from trainhub.errors import NotFound, PermissionDenied
+from trainhub.extensions import db, utcnow
+
+log = logging.getLogger(__name__)
+
+#: Why a sign-in ended (``UserSession.end_reason``).
+SIGNED_OUT = "signed_out"
+PASSWORD_CHANGED = "password_changed"  # noqa: S105  (a reason, not a password)
+PASSWORD_RESET = "password_reset"  # noqa: S105  (a reason, not a password)
+EMAIL_CHANGED = "email_changed"
+DEACTIVATED = "deactivated"
+ENDED_BY_USER = "ended_by_user"
+ENDED_BY_ADMIN = "ended_by_admin"
+IDLE = "idle"
+EXPIRED = "expired"
+END_REASONS = (
+    SIGNED_OUT,
+    PASSWORD_CHANGED,
+    PASSWORD_RESET,
+    EMAIL_CHANGED,
+    DEACTIVATED,
+    ENDED_BY_USER,
+    ENDED_BY_ADMIN,
+    IDLE,
+    EXPIRED,
+)
+USER_AGENT_LENGTH = 300
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def idle_timeout() -> timedelta:
+    return timedelta(seconds=int(current_app.config["SESSION_IDLE_TIMEOUT"]))
+
+
+def max_age() -> timedelta:
+    return timedelta(seconds=int(current_app.config["SESSION_MAX_AGE"]))
+
+
+def start_session(user: User, user_agent: str, ip_address: str | None) -> str:
+    """Record a new sign-in of ``user``; returns the token for the browser's cookie.
+
+    The owner's sign-ins older than ``SESSION_RETENTION_DAYS`` are deleted on the way.
+    """
+    now = utcnow()
+    token = secrets.token_urlsafe(32)
+    retention = timedelta(days=int(current_app.config["SESSION_RETENTION_DAYS"]))
+    db.session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.created_at < now - retention
+        )
+    )
+    db.session.add(
+        UserSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            user_agent=(user_agent or "")[:USER_AGENT_LENGTH],
+            ip_address=(ip_address or "")[:45],
+        )
+    )
+    log.info("User %s signed in", user.id)
+    return token
+
+
+def why_over(sign_in: UserSession, now: datetime) -> str | None:
+    """Why this sign-in no longer lets its browser in (an ``END_REASONS`` value), or None."""
+    if sign_in.ended_at is not None:
+        return sign_in.end_reason or SIGNED_OUT
+    if now - sign_in.created_at >= max_age():
+        return EXPIRED
+    if now - sign_in.last_seen_at >= idle_timeout():
+        return IDLE
+    return None
+
+
+def is_active(sign_in: UserSession, now: datetime) -> bool:
+    return why_over(sign_in, now) is None
+
+
+def end_sessions(user: User, reason: str, keep: UserSession | None = None) -> int:
+    """End every open sign-in of ``user`` (but ``keep``); returns how many were open."""
+    query = update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(UserSession.id != keep.id)
+    result = db.session.execute(query.values(ended_at=utcnow(), end_reason=reason))
+    ended = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if ended:
+        log.info("%d sign-in(s) of user %s ended: %s", ended, user.id, reason)
+    return ended
+
+
+def end_session(sign_in: UserSession, reason: str) -> None:
+    if sign_in.ended_at is None:
+        sign_in.ended_at = utcnow()
+        sign_in.end_reason = reason
+        log.info("Sign-in %s of user %s ended: %s", sign_in.id, sign_in.user_id, reason)
+
+
+def end_own_session(user: User, session_id: int) -> UserSession:
+    """A person ends one of their own sign-ins from the sessions page (another device's)."""
+    sign_in = db.session.get(UserSession, session_id)
+    if sign_in is None or sign_in.user_id != user.id or not is_active(sign_in, utcnow()):
+        raise NotFound()
+    end_session(sign_in, ENDED_BY_USER)
+    return sign_in
+
+
+def end_other_sessions(user: User, current: UserSession | None) -> int:
+    """A person signs out of every browser but the one they are using."""
+    return end_sessions(user, ENDED_BY_USER, keep=current)
+
+
+def sign_out_everywhere(actor: User, user: User) -> int:
+    """An administrator ends every sign-in of an account (a lost laptop, a leaver)."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only an administrator can change accounts"))
+    ended = end_sessions(user, ENDED_BY_ADMIN)
+    log.info("User %s signed out everywhere by %s (%d sessions)", user.id, actor.id, ended)
+    return ended
+
+
+# Per request: written in a short transaction of its own, outside the request's, so that a
+# page that commits nothing still keeps its sign-in alive and nothing else is committed.
+
+
+def note_activity(sign_in: UserSession, now: datetime) -> None:
+    """Move "last active" on, at most once every ``SESSION_TOUCH_INTERVAL`` seconds."""
+    interval = timedelta(seconds=int(current_app.config["SESSION_TOUCH_INTERVAL"]))
+    if now - sign_in.last_seen_at < interval:
+        return
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(UserSession)
+                .where(UserSession.id == sign_in.id, UserSession.ended_at.is_(None))
+                .values(last_seen_at=now)
+            )
+    except SQLAlchemyError:
+        # A database that refuses writes (a standby, a full disk) must not stop people
+        # reading pages: "last active" is tried again on the next request.
+        log.warning("Could not note activity on sign-in %s", sign_in.id, exc_info=True)
+        return
+    set_committed_value(sign_in, "last_seen_at", now)
+
+
+def close_lapsed(sign_in: UserSession, reason: str, now: datetime) -> None:
+    """Record that an idle or expired sign-in ended (the first time its cookie comes back)."""
+    if sign_in.ended_at is not None:
+        return
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(UserSession)
+                .where(UserSession.id == sign_in.id, UserSession.ended_at.is_(None))
+                .values(ended_at=now, end_reason=reason)
+            )
+    except SQLAlchemyError:
+        # It is over all the same (its times say so); the row is closed on a later visit.
+        log.warning("Could not record the end of sign-in %s", sign_in.id, exc_info=True)
+        return
+    set_committed_value(sign_in, "ended_at", now)
+    set_committed_value(sign_in, "end_reason", reason)
+    log.info("Sign-in %s of user %s ended: %s", sign_in.id, sign_in.user_id, reason)
+
+
+# How a sign-in is shown -------------------------------------------------------------------
+
+_BROWSERS = (
+    ("Edge", re.compile(r"\bEdg(e|A|iOS)?/")),
+    ("Opera", re.compile(r"\bOPR/|\bOpera\b")),
+    ("Samsung Internet", re.compile(r"\bSamsungBrowser/")),
+    ("Firefox", re.compile(r"\bFirefox/|\bFxiOS/")),
+    ("Chrome", re.compile(r"\bChrome/|\bCriOS/|\bChromium/")),
+    ("Safari", re.compile(r"\bVersion/[\d.]+.*\bSafari/")),
+)
+_SYSTEMS = (
+    ("Windows", re.compile(r"\bWindows\b")),
+    ("iPhone", re.compile(r"\biPhone\b")),
+    ("iPad", re.compile(r"\biPad\b")),
+    ("Android", re.compile(r"\bAndroid\b")),
+    ("ChromeOS", re.compile(r"\bCrOS\b")),
+    ("macOS", re.compile(r"\bMacintosh\b|\bMac OS X\b")),
+    ("Linux", re.compile(r"\bLinux\b")),
+)
+
+
+def describe_browser(user_agent: str) -> str:
+    """ "Firefox on Windows" from a User-Agent header, as far as it tells."""
+    browser = next((name for name, pattern in _BROWSERS if pattern.search(user_agent)), None)
+    system = next((name for name, pattern in _SYSTEMS if pattern.search(user_agent)), None)
+    if browser and system:
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or _("Unknown browser")
