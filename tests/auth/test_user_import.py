@@ -261,3 +261,16 @@ def test_one_email_rule_everywhere(app, email):
         args=["users", "create-admin", email, "--name", "A", "--password", "a long admin secret"]
     )
     assert result.exit_code == 1 and "right format" in result.output
+
+
+@pytest.mark.parametrize(
+    "name", ['"Ann\r\nBcc: x@example.org"', "Ann\u202eExample", "Ann\tExample"]
+)
+def test_names_with_hidden_characters_are_refused(admin, name):
+    text = f"email,full_name\nann.example@example.org,{name}\n"
+    result = import_users(admin, text)
+    assert not result.ok
+    assert "full_name has line breaks or hidden characters: write it on one line" in {
+        e.message for e in result.errors
+    }
+    assert users() == 1

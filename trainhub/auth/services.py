@@ -23,6 +23,7 @@ from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 from trainhub.mail.services import external_url, queue_templated_mail, recently_mailed
+from trainhub.text import has_control_characters
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,11 @@ def _check_profile(data: ProfileData) -> None:
     if len(name) > 200 or len(data.job_title.strip()) > 200:
         field_name = "full_name" if len(name) > 200 else "job_title"
         raise ValidationFailed(field_name, _("Use 200 characters or fewer"))
+    for field_name, value in (("full_name", name), ("job_title", data.job_title)):
+        if has_control_characters(value):
+            raise ValidationFailed(
+                field_name, _("Write this on one line, without hidden characters")
+            )
     for field_name, options in _PROFILE_CHOICES.items():
         value = getattr(data, field_name)
         if value and value not in options:
@@ -203,6 +209,8 @@ def _check_new_account(
         _check_profile(profile)
     elif not full_name.strip():
         raise ValidationFailed("full_name", _("Enter your full name"))
+    elif has_control_characters(full_name.strip()):
+        raise ValidationFailed("full_name", _("Write this on one line, without hidden characters"))
     return email
 
 
@@ -735,6 +743,13 @@ def import_users(
         for column in ("full_name", "job_title"):
             if len(values.get(column, "")) > 200:
                 problems.append(_("%(column)s is longer than 200 characters", column=column))
+            if has_control_characters(values.get(column, "")):
+                problems.append(
+                    _(
+                        "%(column)s has line breaks or hidden characters: write it on one line",
+                        column=column,
+                    )
+                )
         rows.append((line, _parse_row(values, email, organisations, problems), problems))
         if progress:
             progress(1)
