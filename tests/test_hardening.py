@@ -188,10 +188,12 @@ def read_only(app: Flask):
     db.session.close()
     engine.dispose()
     event.listen(engine, "connect", refuse_writes)
-    yield
-    db.session.close()
-    event.remove(engine, "connect", refuse_writes)
-    engine.dispose()
+    try:
+        yield
+    finally:
+        db.session.close()
+        event.remove(engine, "connect", refuse_writes)
+        engine.dispose()
 
 
 def test_a_write_the_database_refuses_is_a_503_with_retry_after(client, read_only_database):

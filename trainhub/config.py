@@ -46,8 +46,9 @@ class Config:
     CLAMD_SOCKET: str | None = None
     CLAMD_HOST: str | None = None
     CLAMD_PORT = 3310
-    #: Seconds to wait for clamd to answer (each read and write) before refusing the upload.
-    CLAMD_TIMEOUT = 30
+    #: Seconds to wait for clamd at each step (connecting, each chunk sent, the answer) before
+    #: refusing the upload. Keep gunicorn's --timeout (60 in the README) well above it.
+    CLAMD_TIMEOUT = 10
     #: Files one person may upload (workbook versions and CPD evidence together) in a day,
     #: midnight to midnight in Wales, and their total size in bytes; 0 for no limit.
     UPLOAD_DAILY_FILES = 30

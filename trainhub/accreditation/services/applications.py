@@ -26,12 +26,11 @@ from trainhub.accreditation.models import (
 )
 from trainhub.accreditation.services import notices
 from trainhub.accreditation.services.dates import add_months
-from trainhub.accreditation.services.files import receive_upload
+from trainhub.accreditation.services.files import receive_upload, store_checked
 from trainhub.auth.models import User
 from trainhub.courses.models import Completion, Course, local_today
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
-from trainhub.storage import storage
 from trainhub.uploads import DOCUMENTS, Upload
 
 log = logging.getLogger(__name__)
@@ -253,7 +252,6 @@ def upload_workbook(
     latest = db.session.execute(
         select(func.max(Workbook.version)).where(Workbook.application_id == application.id)
     ).scalar()
-    key = storage().save(checked.data)
     workbook = Workbook(
         application=application,
         version=(latest or 0) + 1,
@@ -261,7 +259,7 @@ def upload_workbook(
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
-        storage_key=key,
+        storage_key=checked.sha256,  # files are named by their SHA-256
         anonymised_confirmed=True,
         uploaded_by_id=actor.id,
     )
@@ -273,6 +271,8 @@ def upload_workbook(
         note=_("Version %(v)d: %(name)s", v=workbook.version, name=workbook.filename),
     )
     db.session.flush()
+    # The rows first: a database that refuses them leaves no file behind.
+    store_checked(checked)
     return workbook
 
 

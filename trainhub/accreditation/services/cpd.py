@@ -27,12 +27,11 @@ from trainhub.accreditation.models.cpd import (
 from trainhub.accreditation.permissions import can_decide_activity
 from trainhub.accreditation.services import notices
 from trainhub.accreditation.services.dates import financial_year
-from trainhub.accreditation.services.files import receive_upload
+from trainhub.accreditation.services.files import receive_upload, store_checked
 from trainhub.auth.models import User
 from trainhub.courses.models import local_today
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
-from trainhub.storage import storage
 from trainhub.uploads import EVIDENCE, Upload
 
 __all__ = ["COURSE", "EXTERNAL", "LEVEL", "REVERSAL"]
@@ -185,7 +184,6 @@ def log_activity(actor: User, data: ActivityInput, evidence: Upload | None) -> E
     if data.credits is not None and not Decimal(0) <= data.credits <= MAX_HOURS:
         raise ValidationFailed("credits", _("Enter credits between 0 and 1000, or leave it empty"))
     checked = receive_upload(actor, evidence, EVIDENCE, field="evidence")
-    key = storage().save(checked.data)
     activity = ExternalActivity(
         user_id=actor.id,
         title=title[:300],
@@ -198,11 +196,13 @@ def log_activity(actor: User, data: ActivityInput, evidence: Upload | None) -> E
         evidence_filename=checked.filename,
         evidence_content_type=checked.content_type,
         evidence_size=checked.size,
-        evidence_key=key,
+        evidence_key=checked.sha256,  # the storage key: files are named by their SHA-256
         status=PENDING,
     )
     db.session.add(activity)
     db.session.flush()
+    # The row first: a database that refuses it leaves no file behind.
+    store_checked(checked)
     notices.activity_logged(activity, actor)
     return activity
 
