@@ -27,6 +27,7 @@ from trainhub.courses.models import (
 )
 from trainhub.extensions import db, utcnow
 from trainhub.mail.services import Attachment, external_url
+from trainhub.spreadsheets import csv_text
 
 #: How far back feeds reach, so a subscription does not grow for ever.
 FEED_HISTORY = timedelta(days=180)
@@ -208,3 +209,44 @@ def user_for_feed_token(token: str) -> User | None:
         .where(CalendarFeed.token == token, User.active.is_(True))
     )
     return db.session.execute(query).scalar_one_or_none()
+
+
+#: The public calendar's CSV columns, one row per cohort day (R16).
+CSV_COLUMNS = (
+    "cohort_id",
+    "course_code",
+    "course",
+    "cohort",
+    "day",
+    "date",
+    "start",
+    "end",
+    "venue",
+    "address",
+    "language",
+    "status",
+)
+
+
+def _csv_row(day: CohortDay) -> list[object]:
+    """One cohort day as a row of ``CSV_COLUMNS``."""
+    cohort = day.cohort
+    return [
+        cohort.id,
+        cohort.course.code,
+        cohort.course.title,
+        cohort.title,
+        day.day_number,
+        day.date.isoformat(),
+        day.start_time.strftime("%H:%M"),
+        day.end_time.strftime("%H:%M"),
+        day.venue.name,
+        " ".join(day.venue.address.split()),
+        cohort.delivery_language,
+        cohort.status,
+    ]
+
+
+def calendar_csv(days: Iterable[CohortDay]) -> str:
+    """The training calendar for spreadsheets, formula-safe (``spreadsheets.csv_text``)."""
+    return csv_text(CSV_COLUMNS, (_csv_row(day) for day in days))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,7 +12,6 @@ from flask_login import current_user, login_required
 from trainhub import ratelimit
 from trainhub.courses import queries
 from trainhub.courses.forms.cohorts import ActionForm
-from trainhub.courses.models import CohortDay
 from trainhub.courses.services import calendars
 from trainhub.courses.views import bp
 from trainhub.extensions import db
@@ -53,56 +50,11 @@ def calendar_ics() -> ResponseReturnValue:
     )
 
 
-CSV_COLUMNS = (
-    "cohort_id",
-    "course_code",
-    "course",
-    "cohort",
-    "day",
-    "date",
-    "start",
-    "end",
-    "venue",
-    "address",
-    "language",
-    "status",
-)
-
-
-def _cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
-
-
-def _csv_row(day: CohortDay) -> list[object]:
-    cohort = day.cohort
-    return [
-        cohort.id,
-        cohort.course.code,
-        cohort.course.title,
-        cohort.title,
-        day.day_number,
-        day.date.isoformat(),
-        day.start_time.strftime("%H:%M"),
-        day.end_time.strftime("%H:%M"),
-        day.venue.name,
-        " ".join(day.venue.address.split()),
-        cohort.delivery_language,
-        cohort.status,
-    ]
-
-
 @bp.get("/calendar.csv")
 def calendar_csv() -> ResponseReturnValue:
     """The training calendar for spreadsheets: one row per cohort day (R16)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows([_cell(v) for v in _csv_row(day)] for day in calendars.public_days())
     return (
-        out.getvalue(),
+        calendars.calendar_csv(calendars.public_days()),
         200,
         {
             "Content-Type": "text/csv; charset=utf-8",
