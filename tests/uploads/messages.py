@@ -75,6 +75,11 @@ MESSAGES: dict[Reason, str] = {
         "the internet or on a network drive, which cannot be accepted. Put the content in the "
         "document itself (or remove it), save it and upload it again."
     ),
+    Reason.UNSAFE_LINK: (
+        "This document contains a link that opens a program or a file on a computer or "
+        "network, which cannot be accepted. Remove the link (links to websites and email "
+        "addresses are fine), save it and upload it again."
+    ),
     Reason.EMBEDDED: (
         "This document has other files or objects inside it, such as an embedded "
         "spreadsheet, a control or a program, which cannot be accepted. Remove them (paste a "

@@ -19,6 +19,7 @@ from tests.uploads.messages import MESSAGES, message_for
 from trainhub import create_app
 from trainhub.uploads import (
     DOCUMENTS,
+    DOCX,
     EVIDENCE,
     FileTooLarge,
     Limits,
@@ -92,6 +93,17 @@ def test_a_valid_pdf_of_exactly_the_size_limit_is_accepted_and_a_byte_more_is_to
 
     assert (len(exact), checked.size, checked.content_type) == (limit, limit, "application/pdf")
     assert refused.value.message == "The selected file must be smaller than 1 MB"
+
+
+def test_a_word_document_of_exactly_the_size_limit_is_accepted() -> None:
+    limit = 1 * MB
+    exact = build.padded_docx(limit)
+
+    checked = check_upload(Upload("w.docx", exact), DOCUMENTS, limit)
+    with pytest.raises(FileTooLarge):
+        check_upload(Upload("w.docx", build.padded_docx(limit + 1)), DOCUMENTS, limit)
+
+    assert (checked.size, checked.content_type) == (limit, DOCX)
 
 
 def test_the_limits_come_from_the_app_configuration() -> None:

@@ -2,9 +2,11 @@
 decided by the file's structure, not by its first bytes.
 
 A PDF is parsed (``pdf.py``), a Word or OpenDocument file unpacked part by part within limits
-(``zips.py``, ``office.py``), a picture walked to its end and decoded (``images.py``); what
-is found is refused with a message saying what it was and what to do (``refusals.py``). The
-type and the extension a file is stored with come from that check. Names: ``names.py``.
+(``zips.py``, ``office.py``; its parts judged by their bytes: ``parts.py``; Word fields:
+``fields.py``), a picture walked to its end and decoded (``images.py``); a link someone clicks
+may open only a web page, an e-mail or a place in the document (``links.py``). What is found
+is refused with a message saying what it was and what to do (``refusals.py``). The type and
+the extension a file is stored with come from that check. Names: ``names.py``.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """PNG and JPEG pictures: walked to their true end, then fully decoded by Pillow.
 
-Nothing may follow the end of the picture (PNG's ``IEND`` chunk, JPEG's end-of-image marker):
-data glued on there is how a web page, a PHP script or a ZIP rides along with a photo. The
-JPEG's end is found by walking its segments, so the end marker of an EXIF thumbnail (inside an
-APP1 segment) is not mistaken for the picture's. The pixel count is read from the header and
-checked before anything is decoded; then the whole picture is decoded, with any warning Pillow
-gives taken as a refusal.
+Nothing may follow the end of the picture (PNG's ``IEND`` chunk, which must itself be empty,
+JPEG's end-of-image marker): data glued on there is how a web page, a PHP script or a ZIP
+rides along with a photo. The JPEG's end is found by walking its segments, so the end marker
+of an EXIF thumbnail (inside an APP1 segment) is not mistaken for the picture's. The pixel
+count is read from the header and checked before anything is decoded; then the whole picture
+is decoded, with any warning Pillow gives taken as a refusal.
 """
 
 from __future__ import annotations
@@ -84,6 +84,8 @@ def png_end(data: bytes) -> int:
         if zlib.crc32(data[position + 4 : end - 4]) != crc:
             raise Refused(Reason.DAMAGED_IMAGE, f"chunk {kind!r} has a wrong CRC")
         if kind == b"IEND":
+            if length:  # the end chunk is empty: anything in it rides along with the picture
+                raise Refused(Reason.IMAGE_TRAILER, f"{length} bytes inside IEND")
             return end
         position = end
 

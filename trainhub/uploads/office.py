@@ -1,23 +1,28 @@
 """Word (DOCX) and OpenDocument text (ODT) files, checked part by part.
 
 Both are ZIPs of XML. Only the parts a plain document has are allowed: text, styles,
-relationships, pictures, fonts. Refused: macros (``vbaProject.bin``, macro-enabled content
-types, ODF Basic and scripts, script events), embedded objects (OLE, ActiveX, programs,
-applets, altChunk), content loaded from elsewhere (a remote template, a picture on a network
-share or web server, an external frame or section; an ordinary hyperlink is fine) and Word
-field codes that run commands or fetch files (DDE, DDEAUTO, INCLUDETEXT, INCLUDEPICTURE …).
+relationships, pictures, fonts, each judged by its bytes as well as its name (``parts.py``).
+Refused: macros (``vbaProject.bin``, macro-enabled content types, a ribbon's customUI, ODF
+Basic, dialogs and scripts at any depth, script events), embedded objects (OLE, ActiveX,
+programs, applets, altChunk), content loaded from elsewhere (a remote template, a picture on a
+network share or web server, an external frame or section), links that open a file or a
+program when clicked (only web, e-mail and in-document links: ``links.py``) and Word field
+codes that run commands or fetch files (DDE, DDEAUTO, INCLUDETEXT … : ``fields.py``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
+from trainhub.uploads.fields import Fields
 from trainhub.uploads.kinds import DOCX, ODT
 from trainhub.uploads.limits import Limits
+from trainhub.uploads.links import decoded_forms, is_safe_link
+from trainhub.uploads.parts import HEAD, SvgCheck, check_not_program, is_font, is_picture
 from trainhub.uploads.refusals import Reason, Refused
-from trainhub.uploads.xmlscan import BadXml, XmlScan, split
+from trainhub.uploads.xmlscan import BadXml, XmlScan, attribute, split
 from trainhub.uploads.zips import Archive, Entry
 
 WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -26,30 +31,48 @@ ODF_PREFIX = "application/vnd.oasis.opendocument."
 
 _IMAGES = frozenset(
     {"png", "jpg", "jpeg", "jpe", "jfif", "gif", "bmp", "dib", "tif", "tiff", "emf", "wmf"}
-    | {"emz", "wmz", "svg", "svm", "ico", "wdp", "jxr", "webp", "pict", "pct"}
+    | {"emz", "wmz", "svgz", "svm", "ico", "wdp", "jxr", "webp", "pict", "pct"}
 )
-_FONTS = frozenset({"odttf", "ttf", "otf", "fntdata"})
+#: Pictures that are XML, read as such (``parts.SvgCheck``).
+_SVG = "svg"
+_FONTS = frozenset({"ttf", "otf"})
+#: Fonts Word and PowerPoint embed scrambled (the first 32 bytes XOR'd with a key), so their
+#: bytes say nothing: they are allowed when the package declares them as such.
+_SCRAMBLED_FONTS = {
+    "odttf": "application/vnd.openxmlformats-officedocument.obfuscatedfont",
+    "fntdata": "application/x-fontdata",
+}
 _XML = frozenset({"xml", "rels", "vml", "rdf"})
 #: Documents a Word chart keeps its data in (``word/embeddings/Microsoft_Excel_Worksheet.xlsx``):
 #: allowed, and checked inside like the document itself, one level deep.
 _PACKAGES = frozenset({"xlsx", "docx", "pptx"})
 
-#: Word fields that run a command or bring in another file when the document is opened or
-#: updated. HYPERLINK, REF, PAGE … are harmless and stay.
-_FIELDS = frozenset(
-    {"DDE", "DDEAUTO", "INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "LINK", "IMPORT", "MACROBUTTON"}
-)
-_FIELD_NAME = re.compile(r"\s*\\?([A-Za-z]+)")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:")
-#: Link targets that reach a file share or run script even from a click.
-_UNSAFE_LINKS = ("\\\\", "//", "file:", "javascript:", "vbscript:", "data:")
 _SCRIPT_LINKS = ("vnd.sun.star.script:", "macro:", "javascript:", "vbscript:", "basic:")
+#: Relationship types of a ribbon's customisation (callbacks into macros), under any part name.
+_CUSTOM_UI_TYPES = ("/ui/extensibility", "/ui/usercustomization")
+_CUSTOM_UI_NS = frozenset(
+    {
+        "http://schemas.microsoft.com/office/2006/01/customui",
+        "http://schemas.microsoft.com/office/2009/07/customui",
+    }
+)
 
 #: A path on a lettered drive of the author's own machine, as a URL or as a path.
 _LOCAL_PATH = re.compile(r"^(file:///)?[A-Za-z]:[\\/]")
 
 _SCRIPT_NS = "urn:oasis:names:tc:opendocument:xmlns:script:1.0"
 _XLINK_NS = "http://www.w3.org/1999/xlink"
+#: StarBasic modules, libraries and dialogs, wherever in the package they are.
+_BASIC_NS = frozenset(
+    {
+        "http://openoffice.org/2000/script",
+        "http://openoffice.org/2000/library",
+        "http://openoffice.org/2000/dialog",
+    }
+)
+_MACRO_FOLDERS = frozenset({"basic", "scripts", "dialogs"})
+_MACRO_FILES = frozenset({"script-lc.xml", "script-lb.xml", "dialog-lc.xml", "dialog-lb.xml"})
 
 
 def check_office(data: bytes, limits: Limits) -> str:
@@ -73,17 +96,20 @@ def _extension(name: str) -> str:
     return base.rsplit(".", 1)[-1].casefold() if "." in base else ""
 
 
-def _attribute(attributes: dict[str, str], local: str) -> str | None:
-    """An attribute by its local name, whatever its namespace prefix."""
-    for key, value in attributes.items():
-        if split(key)[1] == local:
-            return value
-    return None
+def _chunks(archive: Archive, entry: Entry) -> Iterator[bytes]:
+    """The part's bytes as they are unpacked; refused as soon as they start like a program or
+    an OLE container, whatever the part is called."""
+    start = b""
+    for chunk in archive.read(entry):
+        if len(start) < 8:
+            start += chunk[: 8 - len(start)]
+            check_not_program(start, entry.name)
+        yield chunk
 
 
 def _parse(archive: Archive, entry: Entry, scan: XmlScan) -> None:
     try:
-        for chunk in archive.read(entry):
+        for chunk in _chunks(archive, entry):
             scan.feed(chunk)
         if entry.info.file_size:
             scan.close()
@@ -91,10 +117,19 @@ def _parse(archive: Archive, entry: Entry, scan: XmlScan) -> None:
         raise Refused(archive.damaged, f"{entry.name}: {error}") from None
 
 
-def _drain(archive: Archive, entry: Entry) -> None:
-    """Unpack a part we do not read, so its size and CRC are still checked."""
-    for _chunk in archive.read(entry):
-        pass
+def _head(archive: Archive, entry: Entry) -> bytes:
+    """Unpack a part that is not XML (so its size and CRC are checked); its first bytes."""
+    head = b""
+    for chunk in _chunks(archive, entry):
+        if len(head) < HEAD:
+            head += chunk[: HEAD - len(head)]
+    return head
+
+
+def _parse_svg(archive: Archive, entry: Entry) -> None:
+    svg = SvgCheck(entry.name)
+    _parse(archive, entry, svg.scan())
+    svg.finish()
 
 
 # Word --------------------------------------------------------------------------------------
@@ -102,6 +137,7 @@ def _drain(archive: Archive, entry: Entry) -> None:
 
 def _check_ooxml(archive: Archive, *, nested: bool) -> None:
     xml_parts: list[Entry] = []
+    svgs: list[Entry] = []
     packages: list[Entry] = []
     others: list[Entry] = []
     for entry in archive.entries:
@@ -124,6 +160,8 @@ def _check_ooxml(archive: Archive, *, nested: bool) -> None:
             raise Refused(Reason.EMBEDDED, entry.name)
         if extension in _XML:
             xml_parts.append(entry)
+        elif extension == _SVG:
+            svgs.append(entry)
         elif _word_binary(path, extension):
             others.append(entry)
         else:
@@ -134,20 +172,25 @@ def _check_ooxml(archive: Archive, *, nested: bool) -> None:
     if content_types is None:
         raise Refused(Reason.TYPE if not nested else Reason.EMBEDDED, "no [Content_Types].xml")
     defaults, overrides = _content_types(archive, content_types)
+
+    def content_type(name: str) -> str:
+        return overrides.get(f"/{name}".casefold()) or defaults.get(_extension(name), "")
+
     main = _relationships(archive, xml_parts)
     if not nested:
         if main is None or main.casefold() not in by_name:
             raise Refused(archive.damaged, "no main document part")
-        extension = _extension(main)
-        main_type = overrides.get(f"/{main}".casefold()) or defaults.get(extension, "")
+        main_type = content_type(main)
         if main_type != WORD_MAIN:
             raise Refused(Reason.TYPE, f"main part is {main_type!r}")
     for entry in xml_parts:
         if entry is content_types or entry.name.casefold().endswith(".rels"):
             continue
         _parse(archive, entry, _word_scan())
+    for entry in svgs:
+        _parse_svg(archive, entry)
     for entry in others:
-        _drain(archive, entry)
+        _check_word_binary(entry, _head(archive, entry), content_type(entry.name))
     for entry in packages:
         _check_package(archive, entry)
 
@@ -155,9 +198,23 @@ def _check_ooxml(archive: Archive, *, nested: bool) -> None:
 def _word_binary(path: str, extension: str) -> bool:
     """Whether a part that is not XML belongs in a plain Word document: pictures, fonts,
     signatures and the printer settings Word keeps."""
-    if extension in _IMAGES or extension in _FONTS or extension in ("sigs", "psdsxs"):
+    if extension in _IMAGES or extension in _FONTS or extension in _SCRAMBLED_FONTS:
+        return True
+    if extension in ("sigs", "psdsxs"):
         return True
     return extension == "bin" and "/printersettings/" in path
+
+
+def _check_word_binary(entry: Entry, head: bytes, content_type: str) -> None:
+    """A picture must start like one, a font like one; a scrambled font must be declared."""
+    extension = _extension(entry.name)
+    if extension in _IMAGES and not is_picture(head, extension):
+        raise Refused(Reason.EMBEDDED, f"{entry.name} is not a picture: {head[:8]!r}")
+    if extension in _FONTS and not is_font(head):
+        raise Refused(Reason.EMBEDDED, f"{entry.name} is not a font: {head[:8]!r}")
+    scrambled = _SCRAMBLED_FONTS.get(extension)
+    if scrambled is not None and content_type.casefold() != scrambled:
+        raise Refused(Reason.EMBEDDED, f"{entry.name} is {content_type[:80]!r}")
 
 
 def _content_types(archive: Archive, entry: Entry) -> tuple[dict[str, str], dict[str, str]]:
@@ -193,19 +250,26 @@ def _relationships(archive: Archive, parts: list[Entry]) -> str | None:
         ) -> None:
             if local != "Relationship":
                 return
-            kind = attributes.get("Type", "").rsplit("/", 1)[-1].casefold()
+            type_uri = attributes.get("Type", "").casefold()
+            kind = type_uri.rsplit("/", 1)[-1]
             target = attributes.get("Target", "").strip()
-            external = attributes.get("TargetMode", "").casefold() == "external"
-            if kind in ("vbaproject", "wordvbadata", "keymapcustomizations", "ui/extensibility"):
+            # Only an absent TargetMode or exactly "Internal" keeps the target in the package.
+            mode = attributes.get("TargetMode")
+            external = mode is not None and mode != "Internal"
+            if kind in ("vbaproject", "wordvbadata", "keymapcustomizations"):
                 raise Refused(Reason.DOCX_MACROS, kind)
+            if type_uri.endswith(_CUSTOM_UI_TYPES):
+                raise Refused(Reason.DOCX_MACROS, type_uri)
             if kind in ("oleobject", "control", "activexcontrol", "activexcontrolbinary"):
                 raise Refused(Reason.EMBEDDED, kind)
             if kind == "afchunk":
                 raise Refused(Reason.EMBEDDED, "altChunk")
             if kind in ("subdocument", "externallink", "connections"):
                 raise Refused(Reason.LINKED, kind)
-            if external and not _harmless_external(kind, target):
-                raise Refused(Reason.LINKED, f"{kind} → {target[:80]}")
+            if external:
+                _check_external(kind, target)
+            elif _leaves_package(target):
+                raise Refused(Reason.LINKED, f"{kind} → {target[:80]} (internal)")
             elif root and kind == "officedocument":
                 main.append(target.lstrip("/"))
 
@@ -213,71 +277,35 @@ def _relationships(archive: Archive, parts: list[Entry]) -> str | None:
     return main[0] if main else None
 
 
-def _harmless_external(kind: str, target: str) -> bool:
-    """An ordinary web or e-mail hyperlink, or the template a document was made from when it
-    sits on the author's own drive (``file:///C:/…``: Word records it and nothing is fetched
-    from another machine). Remote templates, pictures, frames are never harmless."""
+def _check_external(kind: str, target: str) -> None:
+    """An external target is allowed for a hyperlink to a web page, an e-mail address or a
+    place in the document, and for the template a document was made from when it sits on the
+    author's own drive (``file:///C:/…``: Word records it and nothing is fetched from another
+    machine). Remote templates, pictures, frames are refused."""
     if kind == "hyperlink":
-        return not target.casefold().startswith(_UNSAFE_LINKS)
-    return kind == "attachedtemplate" and bool(_LOCAL_PATH.match(target))
+        if not is_safe_link(target):
+            raise Refused(Reason.UNSAFE_LINK, target[:80])
+    elif not (kind == "attachedtemplate" and _LOCAL_PATH.match(target)):
+        raise Refused(Reason.LINKED, f"{kind} → {target[:80]}")
 
 
-class _Fields:
-    """Field instructions as Word stores them: ``w:fldSimple/@w:instr``, or ``w:instrText``
-    runs between ``w:fldChar`` begin and separate (split over runs, and nested)."""
-
-    def __init__(self) -> None:
-        self.open: list[list[str]] = []
-        self.done: list[bool] = []
-        self.loose: list[str] = []
-        self.in_instruction = False
-
-    @staticmethod
-    def check(instruction: str) -> None:
-        match = _FIELD_NAME.match(instruction)
-        if match and match.group(1).upper() in _FIELDS:
-            raise Refused(Reason.FIELDS, instruction.strip()[:80])
-
-    def start(self, local: str, attributes: dict[str, str]) -> None:
-        if local == "fldSimple":
-            self.check(_attribute(attributes, "instr") or "")
-        elif local == "fldChar":
-            kind = _attribute(attributes, "fldCharType")
-            if kind == "begin":
-                self.open.append([])
-                self.done.append(False)
-            elif kind in ("separate", "end") and self.open:
-                if not self.done[-1]:
-                    self.check("".join(self.open[-1]))
-                    self.done[-1] = True
-                if kind == "end":
-                    self.open.pop()
-                    self.done.pop()
-        elif local == "instrText":
-            self.in_instruction = True
-
-    def end(self, local: str) -> None:
-        if local == "instrText":
-            self.in_instruction = False
-            if not self.open:
-                self.check("".join(self.loose))
-                self.loose.clear()
-
-    def text(self, text: str) -> None:
-        if self.in_instruction:
-            (self.open[-1] if self.open else self.loose).append(text)
-
-    def close(self) -> None:
-        for parts in self.open:
-            self.check("".join(parts))
+def _leaves_package(target: str) -> bool:
+    """Whether a target said to be inside the package points out of it: a URI scheme (a
+    drive letter too), or a network path."""
+    return any(
+        _SCHEME.match(form.casefold()) or form.startswith(("//", "\\"))
+        for form in decoded_forms(target)
+    )
 
 
 def _word_scan() -> XmlScan:
-    fields = _Fields()
+    fields = Fields()
     depth = [0]
 
-    def start(_namespace: str, local: str, attributes: dict[str, str]) -> None:
+    def start(namespace: str, local: str, attributes: dict[str, str]) -> None:
         depth[0] += 1
+        if namespace in _CUSTOM_UI_NS:
+            raise Refused(Reason.DOCX_MACROS, f"customUI {local}")
         if local in ("altChunk", "OLEObject", "control", "objectEmbed", "objectLink"):
             raise Refused(Reason.EMBEDDED, local)
         if local == "subDoc":
@@ -295,7 +323,7 @@ def _word_scan() -> XmlScan:
 
 def _check_package(archive: Archive, entry: Entry) -> None:
     """A document inside the document (a chart's data): the same rules, no deeper nesting."""
-    data = archive.read_all(entry)
+    data = b"".join(_chunks(archive, entry))
     remaining = max(0, archive.limits.unpacked_bytes - archive.unpacked)
     limits = replace(archive.limits, unpacked_bytes=remaining)
     try:
@@ -321,17 +349,23 @@ def _check_odt(archive: Archive) -> None:
         reason = Reason.TYPE if mimetype.startswith(ODF_PREFIX) else Reason.DAMAGED_ODT
         raise Refused(reason, f"mimetype {mimetype[:80]!r}")
     xml_parts: list[Entry] = []
+    svgs: list[Entry] = []
     others: list[Entry] = []
     for entry in archive.entries[1:]:
         folded = entry.name.casefold()
+        folders = folded.split("/")[:-1]
+        if _MACRO_FOLDERS.intersection(folders) or folded.rsplit("/", 1)[-1] in _MACRO_FILES:
+            raise Refused(Reason.ODT_MACROS, entry.name)  # Basic/ … at any depth
         if folded.endswith("/"):
             continue
-        top = folded.split("/", 1)[0] if "/" in folded else ""
+        top = folders[0] if folders else ""
         extension = _extension(folded)
-        if top in ("basic", "scripts", "dialogs") or folded == "meta-inf/macrosignatures.xml":
+        if folded == "meta-inf/macrosignatures.xml":
             raise Refused(Reason.ODT_MACROS, entry.name)
         if extension in _XML:
             xml_parts.append(entry)
+        elif extension == _SVG and _odf_picture_folder(top):
+            svgs.append(entry)
         elif _odf_binary(folded, top, extension):
             others.append(entry)
         else:
@@ -344,14 +378,20 @@ def _check_odt(archive: Archive) -> None:
     for entry in xml_parts:
         if entry is not manifest:
             _parse(archive, entry, XmlScan(_odf_start))
+    for entry in svgs:
+        _parse_svg(archive, entry)
     for entry in others:
-        _drain(archive, entry)
+        _check_odf_binary(entry, _head(archive, entry))
+
+
+def _odf_picture_folder(top: str) -> bool:
+    return top in ("pictures", "thumbnails", "configurations2") or top.startswith("object ")
 
 
 def _odf_binary(name: str, top: str, extension: str) -> bool:
     """Whether a part that is not XML belongs in a plain OpenDocument text: pictures, fonts,
     the thumbnail, a chart's replacement picture (no extension), OpenOffice's layout cache."""
-    if top in ("pictures", "thumbnails", "configurations2") or top.startswith("object "):
+    if _odf_picture_folder(top):
         return extension in _IMAGES
     if top == "fonts":  # fonts embedded by LibreOffice ("Embed fonts in document")
         return extension in _FONTS
@@ -360,22 +400,39 @@ def _odf_binary(name: str, top: str, extension: str) -> bool:
     return name == "layout-cache"  # written by OpenOffice.org 2 and 3
 
 
+def _check_odf_binary(entry: Entry, head: bytes) -> None:
+    """Pictures (a chart's replacement is a metafile without an extension) and fonts must
+    start like what they are."""
+    folded = entry.name.casefold()
+    extension = _extension(folded)
+    if folded.startswith("fonts/"):
+        if not is_font(head):
+            raise Refused(Reason.EMBEDDED, f"{entry.name} is not a font: {head[:8]!r}")
+    elif folded != "layout-cache" and not is_picture(head, extension):
+        raise Refused(Reason.EMBEDDED, f"{entry.name} is not a picture: {head[:8]!r}")
+
+
 def _manifest_start(_namespace: str, local: str, attributes: dict[str, str]) -> None:
     if local == "encryption-data":
         raise Refused(Reason.PASSWORD, "encrypted ODF entry")
-    media_type = (_attribute(attributes, "media-type") or "").casefold()
+    media_type = (attribute(attributes, "media-type") or "").casefold()
     if "oleobject" in media_type:
         raise Refused(Reason.EMBEDDED, media_type)
 
 
 def _is_external(href: str) -> bool:
-    """Whether an ODF link leaves the package (a scheme, an absolute path, a ``../``)."""
-    return bool(_SCHEME.match(href)) or href.startswith(("/", "\\", "../", "..\\"))
+    """Whether an ODF reference leaves the package (a scheme, an absolute path, a ``../``),
+    as written or percent-decoded."""
+    return any(
+        _SCHEME.match(form.casefold()) or form.startswith(("/", "\\", "../", "..\\"))
+        for form in decoded_forms(href)
+    )
 
 
 _ODF_RULES: dict[str, Callable[[], Refused]] = {
     "script": lambda: Refused(Reason.ODT_MACROS, "office:script"),
     "event-listener": lambda: Refused(Reason.ODT_MACROS, "event listener"),
+    "execute-macro": lambda: Refused(Reason.ODT_MACROS, "text:execute-macro"),
     "object-ole": lambda: Refused(Reason.EMBEDDED, "draw:object-ole"),
     "applet": lambda: Refused(Reason.EMBEDDED, "draw:applet"),
     "plugin": lambda: Refused(Reason.EMBEDDED, "draw:plugin"),
@@ -388,25 +445,24 @@ _ODF_RULES: dict[str, Callable[[], Refused]] = {
 
 
 def _odf_start(namespace: str, local: str, attributes: dict[str, str]) -> None:
-    if namespace == _SCRIPT_NS:
-        raise Refused(Reason.ODT_MACROS, f"script:{local}")
+    if namespace == _SCRIPT_NS or namespace in _BASIC_NS:
+        raise Refused(Reason.ODT_MACROS, f"{namespace} {local}")
     rule = _ODF_RULES.get(local)
     if rule is not None:
         raise rule()
     href = None
     for key, value in attributes.items():
-        attribute_namespace, attribute = split(key)
-        if attribute_namespace == _SCRIPT_NS:
-            raise Refused(Reason.ODT_MACROS, f"script:{attribute}")
-        if attribute_namespace == _XLINK_NS and attribute == "href":
+        attribute_namespace, name = split(key)
+        if attribute_namespace == _SCRIPT_NS or attribute_namespace in _BASIC_NS:
+            raise Refused(Reason.ODT_MACROS, f"{attribute_namespace} {name}")
+        if attribute_namespace == _XLINK_NS and name == "href":
             href = value.strip()
     if not href:
         return
-    folded = href.casefold()
-    if folded.startswith(_SCRIPT_LINKS):
+    if any(form.casefold().startswith(_SCRIPT_LINKS) for form in decoded_forms(href)):
         raise Refused(Reason.ODT_MACROS, href[:80])
     if local == "a":  # a hyperlink (text:a, draw:a): followed only when clicked
-        if folded.startswith(_UNSAFE_LINKS):
-            raise Refused(Reason.LINKED, href[:80])
-    elif _is_external(folded):
+        if not is_safe_link(href):
+            raise Refused(Reason.UNSAFE_LINK, href[:80])
+    elif _is_external(href):
         raise Refused(Reason.LINKED, f"{local} → {href[:80]}")

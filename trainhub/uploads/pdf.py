@@ -3,9 +3,11 @@
 Refused: a file qpdf cannot open (a 4-byte ``%PDF`` included); other data before ``%PDF`` or
 after the last ``%%EOF`` (a polyglot: a program, a web page or a ZIP glued to a PDF);
 JavaScript anywhere (``/JS``, the ``/JavaScript`` name tree, JavaScript actions, XFA forms);
-actions that start programs or open other files (``/Launch``, ``/GoToR``, ``/GoToE``); actions
-that send or fetch data (``/SubmitForm``, ``/ImportData``), and a web address opened by itself
-(``/URI`` in ``/OpenAction`` or an ``/AA`` trigger — a link someone clicks is fine); attached
+actions that start programs or open other files (``/Launch``, ``/GoToR``, ``/GoToE``, a
+``/Thread`` in another file); actions that send or fetch data (``/SubmitForm``,
+``/ImportData``), a web address opened by itself (``/URI`` in ``/OpenAction`` or an ``/AA``
+trigger) and a link someone clicks that opens anything but a web page or an e-mail (a
+``file:`` or network path, a program's scheme: ``links.py``); attached
 files (``/EmbeddedFiles``, ``/EmbeddedFile`` streams, ``/EF``, FileAttachment annotations);
 video, sound and 3D (RichMedia, 3D, Movie, Sound, Screen).
 """
@@ -19,6 +21,7 @@ import pikepdf
 from pikepdf import ObjectType
 
 from trainhub.uploads.limits import Limits
+from trainhub.uploads.links import is_safe_link
 from trainhub.uploads.refusals import Reason, Refused
 
 #: PDF's white-space characters (ISO 32000-1, 7.2.2): what may follow the last ``%%EOF``.
@@ -144,6 +147,12 @@ class _Walk:
         action = _name(obj.get("/S"))
         if action in _ALWAYS:
             raise Refused(_ALWAYS[action], action)
+        if action == "/Thread" and "/F" in keys:  # an article thread in another file
+            raise Refused(Reason.PDF_LAUNCH, "/Thread in another file")
+        if action == "/URI" and "/URI" in keys:
+            self.link(obj.get("/URI"))
+        if "/Base" in keys:  # the catalogue's base for relative links (a share would do)
+            self.link(obj.get("/Base"))
         if "/OpenAction" in keys:
             self.automatic(obj.get("/OpenAction"), 0)
         if "/AA" in keys:
@@ -153,6 +162,12 @@ class _Walk:
             ):
                 for _trigger, action_ in triggers.items():
                     self.automatic(action_, 0)
+
+    @staticmethod
+    def link(uri: object) -> None:
+        """A link someone may click: a web page, an e-mail, or a place in the document."""
+        if not (_is_string(uri) and is_safe_link(str(uri))):
+            raise Refused(Reason.UNSAFE_LINK, f"/URI {str(uri)[:80]}")
 
     def automatic(self, action: object, depth: int) -> None:
         """An action the viewer runs by itself, with the actions chained after it (``/Next``)."""
@@ -170,6 +185,10 @@ class _Walk:
         if name in _AUTOMATIC:
             raise Refused(_AUTOMATIC[name], f"{name} run by itself")
         self.automatic(action.get("/Next"), depth + 1)
+
+
+def _is_string(value: object) -> bool:
+    return isinstance(value, pikepdf.Object) and value._type_code == ObjectType.string
 
 
 def _name(value: object) -> str:

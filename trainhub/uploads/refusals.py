@@ -41,6 +41,9 @@ class Reason(enum.StrEnum):
     ODT_MACROS = "odt_macros"
     #: Content loaded from elsewhere: a remote template, a picture on a network share …
     LINKED = "linked"
+    #: A link that opens a program or a file when clicked (a path on a drive or a network
+    #: share, ``file:``, a program's own scheme such as ``ms-msdt:``), not a web page or e-mail.
+    UNSAFE_LINK = "unsafe_link"
     #: Objects or files inside the document: OLE objects, ActiveX controls, programs.
     EMBEDDED = "embedded"
     #: Word field codes that run commands or fetch files (DDE, INCLUDETEXT …).
@@ -158,6 +161,12 @@ def message(reason: Reason, **params: Any) -> str:
             "This document loads content from somewhere else, such as a template or picture "
             "on the internet or on a network drive, which cannot be accepted. Put the content "
             "in the document itself (or remove it), save it and upload it again."
+        )
+    if reason is Reason.UNSAFE_LINK:
+        return _(
+            "This document contains a link that opens a program or a file on a computer or "
+            "network, which cannot be accepted. Remove the link (links to websites and email "
+            "addresses are fine), save it and upload it again."
         )
     if reason is Reason.EMBEDDED:
         return _(

@@ -4,8 +4,11 @@
 or after the last: exactly what a polyglot needs (a PDF or a program with a ZIP glued on). So
 the layout is checked byte for byte: the first entry starts at offset 0, every entry is
 followed directly by the next, the central directory follows the last one and the end record
-ends the file. Entries are then unpacked by our own bounded reader, counting what really comes
-out, so a header that lies about a size cannot make a bomb of it.
+ends the file. Each local header must say what the central directory says (name, flags,
+method, CRC and sizes, or its data descriptor must): readers differ in which one they
+believe. No comments, and only the extra fields real writers add, small. Entries are then
+unpacked by our own bounded reader, counting what really comes out, so a header that lies
+about a size cannot make a bomb of it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from trainhub.uploads.limits import Limits, megabytes
 from trainhub.uploads.refusals import Reason, Refused
@@ -27,8 +31,35 @@ _LOCATOR64 = b"PK\x06\x07"
 _CHUNK = 64 * 1024
 _ENCRYPTED = 0x1
 _DESCRIPTOR = 0x8
+_UTF8 = 0x800
 #: A data descriptor is 12 or 16 bytes (with its optional signature), 20 or 24 in ZIP64.
 _DESCRIPTOR_SIZES = frozenset({12, 16, 20, 24})
+_DESCRIPTOR_SIGNATURE = b"PK\x07\x08"
+_ZIP64 = 0x0001
+_ZIP64_SIZE = 0xFFFFFFFF
+#: Extra fields real writers add: ZIP64 sizes, Info-ZIP's extended timestamp and Unix owner,
+#: NTFS times. Anything else is a place to hide data, as is a large known field.
+_EXTRA_FIELDS = frozenset({_ZIP64, 0x5455, 0x7875, 0x000A})
+_EXTRA_MOST = 64
+#: The padding Word and .NET's System.IO.Packaging reserve in a local header ("growth hint":
+#: signature A028, the padding asked for, then zeros). Allowed at any length if all zeros.
+_GROWTH_HINT = 0xA220
+_GROWTH_SIGNATURE = b"\x28\xa0"
+
+
+class _Local(NamedTuple):
+    """A local file header's fields after its signature."""
+
+    version: int
+    flags: int
+    method: int
+    time: int
+    date: int
+    crc: int
+    compress_size: int
+    file_size: int
+    name_length: int
+    extra_length: int
 
 
 @dataclass(frozen=True)
@@ -102,7 +133,8 @@ class Archive:
         return self._contiguous(infos, directory)
 
     def _contiguous(self, infos: list[zipfile.ZipInfo], directory: int) -> list[Entry]:
-        """Entries in file order, each right after the one before, with nothing in between."""
+        """Entries in file order, each right after the one before, with nothing in between,
+        and each local header saying what the central directory says about it."""
         data = self.data
         ordered = sorted(infos, key=lambda i: i.header_offset)
         entries: list[Entry] = []
@@ -112,8 +144,13 @@ class Archive:
                 raise Refused(Reason.HIDDEN_DATA, f"gap or overlap before {info.filename}")
             if data[position : position + 4] != _LOCAL or position + 30 > directory:
                 raise Refused(self.damaged, f"no local header for {info.filename}")
-            name_length, extra_length = struct.unpack("<HH", data[position + 26 : position + 30])
-            data_offset = position + 30 + name_length + extra_length
+            local = _Local(*struct.unpack("<HHHHHIIIHH", data[position + 4 : position + 30]))
+            name_end = position + 30 + local.name_length
+            data_offset = name_end + local.extra_length
+            if data_offset > directory:
+                raise Refused(self.damaged, f"{info.filename}: the local header runs on")
+            self._same_entry(info, local, data[position + 30 : name_end])
+            local_extra = _extra_fields(data[name_end:data_offset], info.filename)
             position = data_offset + info.compress_size
             if position > directory:
                 raise Refused(self.damaged, f"{info.filename} runs into the directory")
@@ -123,10 +160,56 @@ class Archive:
                 gap = (directory if following is None else following) - position
                 if gap not in _DESCRIPTOR_SIZES:
                     raise Refused(Reason.HIDDEN_DATA, f"data after {info.filename}")
+                self._same_descriptor(info, local, data[position : position + gap])
                 position += gap
+            else:
+                self._same_sizes(info, local, local_extra)
         if position != directory:
             raise Refused(Reason.HIDDEN_DATA, "data between the entries and the directory")
         return entries
+
+    def _same_entry(self, info: zipfile.ZipInfo, local: _Local, name: bytes) -> None:
+        """Readers differ in which header they believe: a local header that names another
+        part (``vbaProject.bin`` where the directory says ``image9.png``), or packs it
+        another way, is a file made to be read two ways."""
+        if info.orig_filename != info.filename:  # zipfile cut the name at a NUL
+            raise Refused(self.damaged, f"a NUL in the name {info.filename!r}")
+        encoding = "utf-8" if info.flag_bits & _UTF8 else "cp437"
+        if name != info.orig_filename.encode(encoding):
+            raise Refused(self.damaged, f"{info.filename}: the local header names {name[:80]!r}")
+        if (local.flags, local.method) != (info.flag_bits, info.compress_type):
+            raise Refused(self.damaged, f"{info.filename}: the local header's flags or method")
+        if info.comment:
+            raise Refused(Reason.HIDDEN_DATA, f"{info.filename} has a comment")
+        _extra_fields(info.extra, info.filename)
+
+    def _same_sizes(self, info: zipfile.ZipInfo, local: _Local, extra: dict[int, bytes]) -> None:
+        packed, unpacked = local.compress_size, local.file_size
+        if _ZIP64_SIZE in (packed, unpacked):
+            zip64 = extra.get(_ZIP64)
+            if zip64 is None or len(zip64) < 16:
+                raise Refused(self.damaged, f"{info.filename}: no ZIP64 sizes in the local header")
+            unpacked, packed = struct.unpack("<QQ", zip64[:16])
+        if (local.crc, packed, unpacked) != (info.CRC, info.compress_size, info.file_size):
+            raise Refused(self.damaged, f"{info.filename}: the local header's CRC or sizes")
+
+    def _same_descriptor(self, info: zipfile.ZipInfo, local: _Local, descriptor: bytes) -> None:
+        """The data descriptor after the packed bytes must agree with the directory (the local
+        header then holds zeros, or the same values)."""
+        written = (local.crc, local.compress_size, local.file_size)
+        central = (info.CRC, info.compress_size, info.file_size)
+        for value, expected in zip(written, central, strict=True):
+            if value not in (0, expected, _ZIP64_SIZE):
+                raise Refused(self.damaged, f"{info.filename}: the local header's CRC or sizes")
+        if len(descriptor) in (16, 24):
+            if not descriptor.startswith(_DESCRIPTOR_SIGNATURE):
+                raise Refused(self.damaged, f"{info.filename}: no data descriptor")
+            descriptor = descriptor[4:]
+        sizes = "<II" if len(descriptor) == 12 else "<QQ"
+        (crc,) = struct.unpack("<I", descriptor[:4])
+        packed, unpacked = struct.unpack(sizes, descriptor[4:])
+        if (crc, packed, unpacked) != central:
+            raise Refused(self.damaged, f"{info.filename}: the data descriptor's CRC or sizes")
 
     def read(self, entry: Entry) -> Iterator[bytes]:
         """The entry's bytes, unpacked in chunks; refused as soon as more comes out than it
@@ -199,6 +282,32 @@ def _directory(data: bytes, damaged: Reason) -> int:
     if offset + size != directory_end:
         raise Refused(Reason.HIDDEN_DATA, "the directory is not where the ZIP says")
     return offset
+
+
+def _extra_fields(extra: bytes, name: str) -> dict[int, bytes]:
+    """An entry's extra fields by ID; refused when one is unknown, malformed or too large
+    (data hidden where no reader shows it)."""
+    fields: dict[int, bytes] = {}
+    position = counted = 0
+    while position < len(extra):
+        if position + 4 > len(extra):
+            raise Refused(Reason.HIDDEN_DATA, f"{name}: bytes after the extra fields")
+        kind, size = struct.unpack("<HH", extra[position : position + 4])
+        body = extra[position + 4 : position + 4 + size]
+        if len(body) != size or kind in fields:
+            raise Refused(Reason.HIDDEN_DATA, f"{name}: a malformed extra field {kind:#06x}")
+        if kind == _GROWTH_HINT:
+            if not body.startswith(_GROWTH_SIGNATURE) or len(body) < 4 or body[4:].strip(b"\0"):
+                raise Refused(Reason.HIDDEN_DATA, f"{name}: data in the padding field")
+        elif kind in _EXTRA_FIELDS:
+            counted += 4 + size
+        else:
+            raise Refused(Reason.HIDDEN_DATA, f"{name}: an extra field {kind:#06x}")
+        fields[kind] = body
+        position += 4 + size
+    if counted > _EXTRA_MOST:
+        raise Refused(Reason.HIDDEN_DATA, f"{name}: {counted} bytes of extra fields")
+    return fields
 
 
 def _directory_entries(data: bytes, start: int, most: int) -> int:
