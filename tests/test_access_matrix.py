@@ -78,7 +78,7 @@ class World:
     level_id: int
     message_id: int
     reset_token: str
-    #: The link that confirms the learner's address (already confirmed: it does it again).
+    #: The learner's link to create a password (as if their address were not confirmed).
     confirm_token: str
     #: A published open cohort the matrix's trainer facilitates.
     cohort_id: int
@@ -222,8 +222,9 @@ MATRIX: dict[str, Route] = {
     "auth.login": Route(lambda w: "/sign-in", GUEST_ONLY),
     "auth.register": Route(lambda w: "/register", GUEST_ONLY),
     "auth.register_sent": Route(lambda w: "/register/sent", everyone("ok")),
+    # The "Create your password" page: opening the link only shows the form.
     "auth.register_confirm": Route(
-        lambda w: f"/register/confirm/{w.confirm_token}", {**everyone("away"), "anonymous": "login"}
+        lambda w: f"/register/confirm/{w.confirm_token}", everyone("ok")
     ),
     "auth.logout": Route(lambda w: "/sign-out", everyone("away"), method="POST"),
     "auth.password_forgotten": Route(lambda w: "/password/forgotten", everyone("ok")),

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous.timed import TimestampSigner
 from sqlalchemy import select
 
 from tests.conftest import login, sign_in_with_form
 from tests.factories import PASSWORD, make_organisation, make_user
+from trainhub.auth import services
 from trainhub.auth.models import User
 from trainhub.auth.services import make_reset_token, user_for_reset_token
 from trainhub.extensions import db
@@ -77,9 +81,47 @@ def test_sign_out_needs_post_and_ends_the_session(client):
     assert client.get("/account").status_code == 302
 
 
-def test_register_creates_a_learner_who_signs_in_once_the_address_is_confirmed(client):
+def link_in(message: OutboxMessage, path: str) -> str:
+    """The path of the link to ``path``… in an e-mail."""
+    link = next(word for word in message.body.split() if path in word)
+    return link.replace("https://trainhub.example.org", "")
+
+
+def _registration(**overrides: str) -> dict[str, str]:
+    data = {"email": "someone@example.org", "full_name": "Some One", "preferred_language": "en"}
+    data.update(overrides)
+    return data
+
+
+def _create(password: str, confirm: str | None = None) -> dict[str, str]:
+    return {"password": password, "confirm": password if confirm is None else confirm}
+
+
+def registered_minutes_ago(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, minutes: int, **data: str
+) -> OutboxMessage:
+    """Register as if it had happened ``minutes`` ago (the account, its link and its e-mail);
+    returns the e-mail. Links carry their time in whole seconds, so a second registration
+    in the same second could not be told from the first."""
+    then = time.time() - minutes * 60
+    with monkeypatch.context() as patch:
+        patch.setattr(TimestampSigner, "get_timestamp", lambda self: int(then))
+        assert client.post("/register", data=_registration(**data)).status_code == 302
+    address = services.normalise_email(data.get("email", "someone@example.org"))
+    [message] = outbox_to(address)
+    user = services.find_user_by_email(address)
+    assert user is not None
+    message.created_at -= timedelta(minutes=minutes)
+    user.created_at -= timedelta(minutes=minutes)
+    db.session.commit()
+    return message
+
+
+def test_register_makes_an_account_whose_owner_creates_the_password_from_the_link(client):
     organisation = make_organisation(name="Cardiff Council")
     db.session.commit()
+    page = client.get("/register").get_data(as_text=True)
+    assert 'type="password"' not in page
     response = client.post(
         "/register",
         data={
@@ -92,8 +134,6 @@ def test_register_creates_a_learner_who_signs_in_once_the_address_is_confirmed(c
             "job_title": "Social Worker",
             "supplies_family_support": "y",
             "preferred_language": "cy",
-            "password": "three random words",
-            "confirm": "three random words",
         },
     )
     assert response.headers["Location"] == "/register/sent"
@@ -102,53 +142,133 @@ def test_register_creates_a_learner_who_signs_in_once_the_address_is_confirmed(c
     ).scalar_one()
     assert user.roles == {"learner"}
     assert user.organisation_id == organisation.id
+    assert (user.sector, user.local_authority) == ("local_authority", "cardiff")
+    assert (user.professional_background, user.job_title) == ("social_worker", "Social Worker")
     assert user.supplies_family_support and not user.ifst_member
-    assert user.preferred_language == "cy"
-    assert not user.email_confirmed
-    # Not signed in, and no sign-in until the address is confirmed: the usual refusal.
-    assert client.get("/account").status_code == 302
-    response = sign_in_with_form(client, "new.person@example.org", "three random words")
-    assert response.status_code == 400
-    assert "Enter a correct email address and password" in response.get_data(as_text=True)
+    assert user.preferred_language == "cy" and user.active
+    assert user.password_hash is None and not user.email_confirmed
+    assert client.get("/account").status_code == 302  # not signed in
 
     [message] = outbox_to("new.person@example.org")
-    link = next(w for w in message.body.split() if "/register/confirm/" in w)
-    response = client.get(link.replace("https://trainhub.example.org", ""))
-    assert response.headers["Location"] == "/sign-in"
-    assert db.session.get(User, user.id).email_confirmed
+    path = link_in(message, "/register/confirm/")
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Create your password" in page.get_data(as_text=True)
+    response = client.post(path, data=_create("harbour lantern meadow"))
+    assert response.headers["Location"] == "/"
+    assert client.get("/account").status_code == 200  # signed in by creating it
+    user = db.session.get(User, user.id)
+    assert user.email_confirmed and user.check_password("harbour lantern meadow")
+    assert user.last_login_at is not None
+    # The link works once; the password works from then on.
+    assert client.get(path).status_code == 404
+    client.post("/sign-out")
     assert (
-        sign_in_with_form(client, "new.person@example.org", "three random words").status_code == 302
+        sign_in_with_form(client, "new.person@example.org", "harbour lantern meadow").status_code
+        == 302
     )
-    assert client.get("/account").status_code == 200
+
+
+def test_opening_the_link_confirms_nothing(app, client):
+    client.post("/register", data=_registration())
+    [message] = outbox_to("someone@example.org")
+    path = link_in(message, "/register/confirm/")
+    for _ in range(3):  # a mail scanner, a preview, the person
+        assert app.test_client().get(path).status_code == 200
+    user = db.session.execute(select(User).where(User.email == "someone@example.org")).scalar_one()
+    assert not user.email_confirmed and user.password_hash is None
+    assert client.post(path, data=_create("harbour lantern meadow")).status_code == 302
+
+
+def test_someone_who_registers_another_persons_address_gets_nothing(app, monkeypatch):
+    attacker, scanner, owner = app.test_client(), app.test_client(), app.test_client()
+    victim = "victim.person@example.org"
+    # The attacker registers the address, with a password field the form no longer reads.
+    first = registered_minutes_ago(
+        attacker,
+        monkeypatch,
+        3,
+        email=victim,
+        full_name="Not The Owner",
+        **_create("attacker words here"),
+    )
+    first_link = link_in(first, "/register/confirm/")
+    assert scanner.get(first_link).status_code == 200  # the owner's mail gateway opens it
+    account = db.session.execute(select(User).where(User.email == victim)).scalar_one()
+    assert account.password_hash is None and not account.email_confirmed
+    assert sign_in_with_form(attacker, victim, "attacker words here").status_code == 400
+
+    # Later the owner registers: a fresh link (not "someone tried"), with their own details.
+    owner.post("/register", data=_registration(email=victim, full_name="Vicky Owner"))
+    second = outbox_to(victim)[-1]
+    assert "/register/confirm/" in second.body and "already have an account" not in second.body
+    owner_link = link_in(second, "/register/confirm/")
+    assert owner.get(first_link).status_code == 404  # the attacker's registration is over
+    response = owner.post(owner_link, data=_create("the owners own words"))
+    assert response.headers["Location"] == "/"
+    account = db.session.get(User, account.id)
+    assert account.full_name == "Vicky Owner" and account.email_confirmed
+    assert account.check_password("the owners own words")
+    assert not account.check_password("attacker words here")
+    assert sign_in_with_form(attacker, victim, "attacker words here").status_code == 400
+    assert owner.get("/account").status_code == 200
+
+
+def test_a_second_registration_voids_the_first_link(app, client, monkeypatch):
+    first = registered_minutes_ago(client, monkeypatch, 3, full_name="First Try")
+    first_link = link_in(first, "/register/confirm/")
+    assert client.get(first_link).status_code == 200
+
+    app.test_client().post("/register", data=_registration(full_name="Second Try"))
+    second = outbox_to("someone@example.org")[-1]
+    assert second.id != first.id
+    assert client.get(first_link).status_code == 404
+    assert client.post(first_link, data=_create("harbour lantern meadow")).status_code == 404
+    second_link = link_in(second, "/register/confirm/")
+    assert client.post(second_link, data=_create("harbour lantern meadow")).status_code == 302
+    users = db.session.execute(select(User)).scalars().all()
+    assert [(u.full_name, u.roles) for u in users] == [("Second Try", {"learner"})]
+
+
+def test_registering_again_removes_a_password_set_before_confirmation(app, client):
+    # An account registered (with a password) before registration stopped asking for one.
+    user = make_user(email="someone@example.org", email_confirmed=False)
+    db.session.commit()
+    client.post("/register", data=_registration())
+    db.session.expire_all()
+    user = db.session.get(User, user.id)
+    assert user.password_hash is None and not user.email_confirmed
+    [message] = outbox_to("someone@example.org")
+    assert "/register/confirm/" in message.body
+
+
+def test_a_reset_request_for_an_unconfirmed_account_sends_the_create_password_link(client):
+    user = make_user(email="waiting@example.org", email_confirmed=False, password=None)
+    db.session.commit()
+    client.post("/password/forgotten", data={"email": "waiting@example.org"})
+    [message] = outbox_to("waiting@example.org")
+    assert "no password yet" in message.body and "/password/reset/" not in message.body
+    path = link_in(message, "/register/confirm/")
+    assert client.post(path, data=_create("harbour lantern meadow")).headers["Location"] == "/"
+    assert db.session.get(User, user.id).email_confirmed
 
 
 def test_a_confirmation_link_is_not_a_password_link(client):
-    user = make_user(email_confirmed=False)
+    user = make_user(email_confirmed=False, password=None)
     db.session.commit()
     confirm = make_reset_token(user, "confirm")
     assert client.get(f"/password/reset/{confirm}").status_code == 404
     assert client.get(f"/register/confirm/{make_reset_token(user)}").status_code == 404
-    assert client.get(f"/register/confirm/{confirm}").status_code == 302
+    assert client.get(f"/register/confirm/{make_reset_token(user, 'invite')}").status_code == 404
+    assert client.get(f"/register/confirm/{confirm}").status_code == 200
 
 
 def test_a_password_link_confirms_the_address_too(client):
     user = make_user(email="late@example.org", email_confirmed=False)
     db.session.commit()
     path = f"/password/reset/{make_reset_token(user)}"
-    client.post(path, data={"password": "a brand new secret", "confirm": "a brand new secret"})
+    client.post(path, data=_create("a brand new secret"))
     assert sign_in_with_form(client, "late@example.org", "a brand new secret").status_code == 302
-
-
-def _registration(**overrides):
-    data = {
-        "email": "someone@example.org",
-        "full_name": "Some One",
-        "preferred_language": "en",
-        "password": "three random words",
-        "confirm": "three random words",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.mark.parametrize(
@@ -160,15 +280,24 @@ def _registration(**overrides):
         ("someone-secret", "must not contain your email address"),
     ],
 )
-def test_register_refuses_weak_passwords(client, password, message):
-    response = client.post("/register", data=_registration(password=password, confirm=password))
+def test_creating_a_weak_password_is_refused(client, password, message):
+    user = make_user(email="someone@example.org", email_confirmed=False, password=None)
+    db.session.commit()
+    response = client.post(
+        f"/register/confirm/{make_reset_token(user, 'confirm')}", data=_create(password)
+    )
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
-    assert db.session.scalar(select(db.func.count()).select_from(User)) == 0
+    user = db.session.get(User, user.id)
+    assert user.password_hash is None and not user.email_confirmed
+    assert client.get("/account").status_code == 302
 
 
-def test_register_needs_matching_passwords(client):
-    response = client.post("/register", data=_registration(confirm="something else entirely"))
+def test_creating_a_password_needs_it_twice_the_same(client):
+    user = make_user(email_confirmed=False, password=None)
+    db.session.commit()
+    path = f"/register/confirm/{make_reset_token(user, 'confirm')}"
+    response = client.post(path, data=_create("harbour lantern meadow", "something else entirely"))
     assert response.status_code == 400
     assert "The passwords do not match" in response.get_data(as_text=True)
 
@@ -221,7 +350,6 @@ def test_reset_links_expire(app: Flask, monkeypatch):
     db.session.commit()
     token = make_reset_token(user)
     assert user_for_reset_token(token) == user
-    import trainhub.auth.services as services
 
     later = services.utcnow() + timedelta(hours=2)
     monkeypatch.setattr(services, "utcnow", lambda: later)
@@ -321,7 +449,6 @@ def test_repeated_wrong_passwords_lock_the_account_for_a_while(app, client, monk
     assert response.status_code == 400
     assert "Enter a correct email address and password" in response.get_data(as_text=True)
     # After the lock has passed, the right password works and the count starts again.
-    import trainhub.auth.services as services
 
     later = services.utcnow() + timedelta(minutes=16)
     monkeypatch.setattr(services, "utcnow", lambda: later)
@@ -402,9 +529,15 @@ def test_reset_requests_are_not_repeated_within_two_minutes(client):
 
 def test_password_fields_tell_password_managers_what_they_are(client):
     page = client.get("/register").get_data(as_text=True)
-    assert re.search(r'<input[^>]*id="password"[^>]*autocomplete="new-password"', page)
     assert re.search(
         r'<input[^>]*id="email"[^>]*type="email"|<input[^>]*type="email"[^>]*id="email"', page
     )
+    user = make_user(email_confirmed=False, password=None)
+    db.session.commit()
+    page = client.get(f"/register/confirm/{make_reset_token(user, 'confirm')}").get_data(
+        as_text=True
+    )
+    assert re.search(r'<input[^>]*id="password"[^>]*autocomplete="new-password"', page)
+    assert re.search(r'<input[^>]*id="confirm"[^>]*autocomplete="new-password"', page)
     page = client.get("/sign-in").get_data(as_text=True)
     assert re.search(r'<input[^>]*id="password"[^>]*autocomplete="current-password"', page)

@@ -1,8 +1,8 @@
 """Nobody learns from trainhub's answers whether an e-mail address has an account.
 
 Registration and "I have forgotten my password" answer an address with an account and one
-without in the same way: the same status, the same page, one message in the outbox, and
-for a reset the same SQL statements (work done, not a timing test).
+without in the same way: the same status, the same page, one message in the outbox (none
+within two minutes of the last), and the same SQL statements (work done, not a timing test).
 """
 
 from __future__ import annotations
@@ -28,13 +28,7 @@ NEW = "brand.new@example.org"
 
 
 def registration(email: str, **overrides: str) -> dict[str, str]:
-    data = {
-        "email": email,
-        "full_name": "Some One",
-        "preferred_language": "en",
-        "password": "three random words",
-        "confirm": "three random words",
-    }
+    data = {"email": email, "full_name": "Some One", "preferred_language": "en"}
     data.update(overrides)
     return data
 
@@ -83,37 +77,55 @@ def test_registering_a_taken_address_looks_like_registering_a_new_one(app, owner
     assert to_owner.to_address == TAKEN and to_new.to_address == NEW
     assert "you already have an account" in to_owner.body
     assert "/password/forgotten" in to_owner.body and "/register/confirm/" not in to_owner.body
-    assert "/register/confirm/" in to_new.body
+    assert "/register/confirm/" in to_new.body and "create your password" in to_new.body
     # The owner's account is as it was: same name, same password.
     db.session.expire_all()
     assert db.session.get(User, owner.id).full_name == "Owen Owner"
 
 
-def test_registration_does_the_same_slow_hashing_either_way(app, owner, monkeypatch):
+def statements(client: FlaskClient, counter: QueryCounter, email: str) -> list[str]:
+    """The first line of each SQL statement one registration sends."""
+    before = counter.count
+    assert client.post("/register", data=registration(email)).status_code == 302
+    return [statement.strip().splitlines()[0] for statement in counter.statements[before:]]
+
+
+def test_registration_runs_the_same_statements_for_any_address(app, owner, count_queries):
+    make_user(email="waiting@example.org", email_confirmed=False, password=None)
+    make_user(email="gone@example.org", active=False)
+    db.session.commit()
+    runs = {
+        email: statements(app.test_client(), count_queries, email)
+        for email in (NEW, TAKEN, "waiting@example.org", "gone@example.org")
+    }
+    assert len({len(found) for found in runs.values()}) == 1, runs
+    assert len(outbox()) == 4 and users() == 4
+    # Again within two minutes: nothing sent, and the same statements again.
+    again = {
+        email: statements(app.test_client(), count_queries, email)
+        for email in (NEW, TAKEN, "waiting@example.org", "gone@example.org")
+    }
+    assert len({len(found) for found in again.values()}) == 1, again
+    assert len(outbox()) == 4 and users() == 4
+
+
+def test_registration_hashes_no_password(app, owner, monkeypatch):
     import trainhub.auth.models as models
 
-    calls: list[str] = []
-    real = services.generate_password_hash
+    def refused(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("no password is hashed at registration")
 
-    def counting(password: str, *args: Any, **kwargs: Any) -> str:
-        calls.append(password)
-        return real(password, *args, **kwargs)
-
-    monkeypatch.setattr(services, "generate_password_hash", counting)
-    monkeypatch.setattr(models, "generate_password_hash", counting)
-    app.test_client().post("/register", data=registration(TAKEN))
-    assert calls == ["three random words"]
-    app.test_client().post("/register", data=registration(NEW))
-    assert calls == ["three random words"] * 2
+    monkeypatch.setattr(services, "generate_password_hash", refused)
+    monkeypatch.setattr(models, "generate_password_hash", refused)
+    for email in (TAKEN, NEW):
+        data = registration(email, password="three random words", confirm="three random words")
+        assert app.test_client().post("/register", data=data).status_code == 302
+    assert len(outbox()) == 2
 
 
 @pytest.mark.parametrize(
     "overrides",
-    [
-        {"password": "short", "confirm": "short"},
-        {"confirm": "something else entirely"},
-        {"full_name": ""},
-    ],
+    [{"full_name": ""}, {"organisation_id": "999"}, {"job_title": "x" * 201}],
 )
 def test_a_refused_registration_reads_the_same_for_a_taken_address(app, owner, overrides):
     taken = answer(app.test_client(), "/register", registration(TAKEN, **overrides))
@@ -123,10 +135,23 @@ def test_a_refused_registration_reads_the_same_for_a_taken_address(app, owner, o
     assert outbox() == [] and users() == 1
 
 
-def test_a_taken_address_is_not_mailed_again_within_two_minutes(app, owner):
+@pytest.mark.parametrize("email", [TAKEN, NEW, "waiting@example.org"])
+def test_an_address_is_not_mailed_again_within_two_minutes(app, owner, email):
+    make_user(email="waiting@example.org", email_confirmed=False, password=None)
+    db.session.commit()
     for _ in range(3):
-        app.test_client().post("/register", data=registration(TAKEN))
+        app.test_client().post("/register", data=registration(email))
     assert len(outbox()) == 1
+
+
+@pytest.mark.parametrize("email", [TAKEN, NEW, "waiting@example.org"])
+def test_nothing_is_sent_within_two_minutes_of_a_reset_request(app, owner, email):
+    make_user(email="waiting@example.org", email_confirmed=False, password=None)
+    db.session.commit()
+    app.test_client().post("/password/forgotten", data={"email": email})
+    accounts = users()
+    app.test_client().post("/register", data=registration(email))
+    assert len(outbox()) == 1 and users() == accounts
 
 
 def test_an_unconfirmed_account_is_refused_like_a_wrong_password(client):
@@ -156,9 +181,12 @@ def reset_request(client: FlaskClient, counter: QueryCounter, email: str) -> tup
     return response.status_code, response.headers["Location"], statements
 
 
-@pytest.mark.parametrize("other", ["nobody@example.org", "deactivated@example.org"])
+@pytest.mark.parametrize(
+    "other", ["nobody@example.org", "deactivated@example.org", "waiting@example.org"]
+)
 def test_a_reset_does_the_same_work_for_any_address(app, owner, count_queries, other):
     make_user(email="deactivated@example.org", active=False)
+    make_user(email="waiting@example.org", email_confirmed=False, password=None)
     db.session.commit()
     known = reset_request(app.test_client(), count_queries, TAKEN)
     unknown = reset_request(app.test_client(), count_queries, other)
@@ -167,6 +195,8 @@ def test_a_reset_does_the_same_work_for_any_address(app, owner, count_queries, o
     to_owner, to_other = outbox()
     assert "/password/reset/" in to_owner.body
     assert to_other.to_address == other and "/password/reset/" not in to_other.body
+    # An account never confirmed gets the link that creates its password.
+    assert ("/register/confirm/" in to_other.body) == (other == "waiting@example.org")
     pages = [text(app.test_client().get("/password/sent")) for _ in range(2)]
     assert pages[0] == pages[1]
 

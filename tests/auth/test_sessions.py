@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from tests.conftest import login, sign_in_with_form
 from tests.factories import PASSWORD, make_user
+from tests.test_hardening import read_only
 from trainhub.auth import sign_ins
 from trainhub.auth.models import User, UserSession
 from trainhub.auth.services import make_reset_token
@@ -92,6 +93,27 @@ def test_signing_out_ends_the_sign_in_for_a_copied_cookie_too(app, client, perso
     db.session.expire_all()
     [record] = sign_ins_of(person)
     assert record.ended_at is not None and record.end_reason == "signed_out"
+
+
+def test_signing_out_works_while_the_database_refuses_writes(app, client, person, caplog):
+    login(client, person)
+    with read_only(app):
+        response = client.post("/sign-out")
+        assert response.status_code == 302 and response.headers["Location"] == "/"
+        assert "You have signed out." in client.get("/").get_data(as_text=True)
+        assert not signed_in(client)  # this browser, at once
+    assert "Could not record the end of sign-in" in caplog.text
+    # The record could not be closed: it ends at its idle timeout, like any other.
+    [record] = sign_ins_of(person)
+    assert record.ended_at is None
+
+
+def test_a_user_agent_with_nul_and_line_breaks_is_kept_on_one_line(app, client, person):
+    client.environ_base["HTTP_USER_AGENT"] = "Mozilla/5.0\x00evil\r\nX-Forged: 1\t(Linux)"
+    assert sign_in_with_form(client, person.email).status_code == 302
+    [record] = sign_ins_of(person)
+    assert record.user_agent == "Mozilla/5.0 evil X-Forged: 1 (Linux)"
+    assert "Linux" in client.get("/account/sessions").get_data(as_text=True)
 
 
 def test_a_password_change_ends_every_other_sign_in_and_renews_this_one(app, person):

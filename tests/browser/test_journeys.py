@@ -26,7 +26,7 @@ FRAMEWORK = "IFSS Training Framework programme"
 
 
 def confirmation_link(app: Flask, address: str) -> str:
-    """The path of the link e-mailed to confirm a new account's address."""
+    """The path of the link e-mailed to a new account's address to create its password."""
     with app.app_context():
         query = select(OutboxMessage.body).where(OutboxMessage.to_address == address)
         body = db.session.execute(query).scalar_one()
@@ -79,33 +79,39 @@ def test_anonymous_visitor_browses_switches_language_and_registers(
     visitor.nav("English")
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
-    # Register: a weak password first.
+    # Register: no name first, then the profile (no password: the e-mail's link creates it).
     visitor.nav("Sign in")
     visitor.click_link("Create an account")
+    expect(page.get_by_label("Create a password")).to_have_count(0)
     page.get_by_label("Email address").fill("nia.browser@example.org")
-    page.get_by_label("Full name").fill("Nia Browser")
     page.get_by_label("Organisation").select_option(label="Newport City Council")
-    page.get_by_label("Create a password").fill("short")
-    page.get_by_label("Confirm your password").fill("short")
     visitor.submit("Create account", status=400)
     summary = visitor.error_summary()
     expect(summary).to_be_focused()  # GOV.UK Frontend's JavaScript ran
     expect(summary).to_contain_text("There is a problem")
-    expect(summary.get_by_role("link")).to_have_text(["Password must be 10 characters or more"])
+    expect(summary.get_by_role("link")).to_have_text(["Enter your full name"])
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(page.get_by_label("Email address")).to_have_value("nia.browser@example.org")
 
-    page.get_by_label("Create a password").fill("harbour lantern meadow")
-    page.get_by_label("Confirm your password").fill("harbour lantern meadow")
+    page.get_by_label("Full name").fill("Nia Browser")
     visitor.submit("Create account")
     # The same answer whether or not the address had an account: the e-mail says which.
     assert page.url == visitor.base_url + "/register/sent"
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+    # The link in the e-mail: a weak password first, then a good one, and Nia is signed in.
     visitor.goto(confirmation_link(live_app, "nia.browser@example.org"))
-    expect(visitor.success_banner()).to_contain_text("Your email address is confirmed.")
-    page.get_by_label("Email address").fill("nia.browser@example.org")
-    page.get_by_label("Password", exact=True).fill("harbour lantern meadow")
-    visitor.submit("Sign in")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create your password")
+    page.get_by_label("Create a password").fill("short")
+    page.get_by_label("Confirm your password").fill("short")
+    visitor.submit("Create password", status=400)
+    expect(visitor.error_summary().get_by_role("link")).to_have_text(
+        ["Password must be 10 characters or more"]
+    )
+    page.get_by_label("Create a password").fill("harbour lantern meadow")
+    page.get_by_label("Confirm your password").fill("harbour lantern meadow")
+    visitor.submit("Create password")
+    expect(visitor.success_banner()).to_contain_text("Your password has been created")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Nia Browser")
 
     # Where Nia is signed in: this browser, marked as such.
@@ -118,6 +124,13 @@ def test_anonymous_visitor_browses_switches_language_and_registers(
     visitor.sign_out()
     expect(visitor.success_banner()).to_contain_text("You have signed out.")
     expect(visitor.header.get_by_role("link", name="Sign in")).to_be_visible()
+
+    # The password works from now on.
+    visitor.nav("Sign in")
+    page.get_by_label("Email address").fill("nia.browser@example.org")
+    page.get_by_label("Password", exact=True).fill("harbour lantern meadow")
+    visitor.submit("Sign in")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Nia Browser")
 
 
 def test_learner_signs_in_changes_details_and_asks_for_a_reset_link(visitor: Visitor) -> None:

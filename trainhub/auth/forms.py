@@ -86,7 +86,15 @@ class ProfileFieldsMixin:
 
 
 class RegisterForm(ProfileFieldsMixin, FlaskForm):
+    """No password here: it is created from the link e-mailed to the address."""
+
     email = _email_field()
+    submit = Submit(_l("Create account"))
+
+
+class PasswordCreateForm(FlaskForm):
+    """The page the registration e-mail links to."""
+
     password = Password(
         _l("Create a password"),
         description=_l("Use 10 characters or more. Three random words are a good way to do it."),
@@ -101,7 +109,7 @@ class RegisterForm(ProfileFieldsMixin, FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    submit = Submit(_l("Create account"))
+    submit = Submit(_l("Create password"))
 
 
 class ProfileForm(ProfileFieldsMixin, FlaskForm):

@@ -74,14 +74,17 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     supervisor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    #: When the account was made; a self-registration never confirmed is made again (and
+    #: the links sent before then stop working) when its address registers again.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Wrong passwords in a row since the last sign-in or lock.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: Sign-in is refused until then (after too many wrong passwords).
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: False only for a self-registered account until its owner follows the link e-mailed to
-    #: them (or sets a password through a link): until then it cannot sign in.
+    #: False only for a self-registered account until its owner creates a password through
+    #: the link e-mailed to them (or sets one through a reset link): until then it has no
+    #: password and cannot sign in.
     email_confirmed: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainhub.auth import choices, sign_ins
@@ -156,13 +157,21 @@ def _check_profile(data: ProfileData) -> None:
             raise ValidationFailed("organisation_id", _("Choose an organisation from the list"))
 
 
-def _apply_profile(user: User, data: ProfileData) -> None:
-    """Write a profile that ``_check_profile`` accepted."""
+def _profile_values(data: ProfileData) -> dict[str, Any]:
+    """The columns of a profile that ``_check_profile`` accepted, as they are stored."""
+    values: dict[str, Any] = {}
     for f in fields(ProfileData):
         value = getattr(data, f.name)
         if isinstance(value, str):
             value = value.strip()
-        setattr(user, f.name, value if value != "" or f.name == "job_title" else None)
+        values[f.name] = value if value != "" or f.name == "job_title" else None
+    return values
+
+
+def _apply_profile(user: User, data: ProfileData) -> None:
+    """Write a profile that ``_check_profile`` accepted."""
+    for name, value in _profile_values(data).items():
+        setattr(user, name, value)
 
 
 def _set_roles(user: User, roles: Iterable[str]) -> None:
@@ -247,50 +256,90 @@ def _add_account(
     return user
 
 
-def register_learner(email: str, password: str, profile: ProfileData) -> User | None:
+#: How long an address that was just written to is left alone (registration and reset alike).
+MAIL_AGAIN_AFTER = timedelta(minutes=2)
+
+
+def register_learner(email: str, profile: ProfileData) -> User | None:
     """Self-registration, answered the same way whether or not the address has an account.
 
-    A new address gets a learner account that cannot sign in until its owner follows the
-    link e-mailed to them. A taken address gets no new account: its owner is e-mailed that
-    someone tried (at most once in two minutes), after the same checks and the same slow
-    password hashing, so neither the page nor its timing tells the two apart. Returns the
-    new account, or None.
+    Nobody chooses a password here. A new address gets a learner account with no password,
+    unconfirmed; an address whose account was never confirmed has it made again from this
+    profile (links sent before stop working). Either way the address is e-mailed a link to
+    create the password, the only way into the account, so whoever registers someone else's
+    address gets nothing out of it. An address with a confirmed account gets no new account:
+    its owner is told that someone tried. Every path runs the same statements and writes one
+    message, and none if the address was written to in the last two minutes (a reset
+    request too), so neither the page nor the work done tells them apart. Returns the
+    account waiting for its password, or None.
     """
     if not current_app.config["SELF_REGISTRATION"]:
         raise PermissionDenied(_("Self-registration is switched off"))
-    email = _check_new_account(email, profile.full_name, password, profile, check_unique=False)
-    existing = find_user_by_email(email)
-    if existing is not None:
-        generate_password_hash(password)  # the work a new account's password costs
-        if recently_mailed(existing.email, timedelta(minutes=2)):
-            log.info("Registration asked again for account %s within two minutes", existing.id)
-            return None
-        queue_templated_mail(
-            existing,
-            "registration_taken",
-            lambda: _("Someone tried to create a trainhub account with your email address"),
-            {
-                "sign_in": external_url("auth.login"),
-                "reset": external_url("auth.password_forgotten"),
-            },
-        )
-        log.info("Registration asked for the address of account %s", existing.id)
+    email = _check_new_account(email, profile.full_name, None, profile, check_unique=False)
+    if recently_mailed(email, MAIL_AGAIN_AFTER):
+        log.info("Registration asked again for an address within two minutes: not sent")
         return None
-    user = _add_account(email, profile.full_name, {"learner"}, password, profile)
-    user.email_confirmed = False
-    db.session.flush()
+    pending = _claim_address(email, profile)
+    if pending is None:
+        existing = find_user_by_email(email)  # the statement a new account's role costs
+        if existing is not None:
+            queue_templated_mail(
+                existing,
+                "registration_taken",
+                lambda: _("Someone tried to create a trainhub account with your email address"),
+                {
+                    "sign_in": external_url("auth.login"),
+                    "reset": external_url("auth.password_forgotten"),
+                },
+            )
+            log.info("Registration asked for the address of account %s", existing.id)
+        return None
     _send_password_link(
-        user, "confirm", "registration_confirm", lambda: _("Confirm your email address")
+        pending, "confirm", "registration_confirm", lambda: _("Create your trainhub password")
     )
-    log.info("Learner %s registered", user.id)
+    log.info("Learner %s registered (or registered again): link sent", pending.id)
+    return pending
+
+
+def _insert(model: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can say what to do about a conflict (both backends have ON CONFLICT)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
+
+
+def _claim_address(email: str, profile: ProfileData) -> User | None:
+    """Make an unconfirmed learner account without a password for ``email``, or make an
+    unconfirmed, active one again (this profile, no password, ``created_at`` now, so that
+    older links stop working); None when the address belongs to any other account.
+
+    One statement whatever the address, which two registrations at once cannot race into
+    a duplicate, then one for the learner role (kept if the account already had it).
+    """
+    values = _profile_values(profile)
+    values.update(email=email, password_hash=None, email_confirmed=False, created_at=utcnow())
+    statement = _insert(User).values(values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[User.email],
+        set_={name: statement.excluded[name] for name in values if name != "email"},
+        where=User.email_confirmed.is_(False) & User.active.is_(True),
+    )
+    user = db.session.scalars(
+        statement.returning(User), execution_options={"populate_existing": True}
+    ).one_or_none()
+    if user is not None:
+        db.session.execute(
+            _insert(UserRole).values(user_id=user.id, role="learner").on_conflict_do_nothing()
+        )
     return user
 
 
-def confirm_email(user: User) -> None:
-    """The owner followed the link e-mailed at registration: the account may sign in."""
-    if not user.email_confirmed:
-        user.email_confirmed = True
-        log.info("User %s confirmed their email address", user.id)
+def create_password(user: User, password: str) -> None:
+    """The owner of a self-registered address creates their password from the link e-mailed
+    to it, which proves the address is theirs: the account is confirmed and may sign in."""
+    reset_password(user, password)
+    user.last_login_at = utcnow()
+    log.info("User %s created their password and confirmed their address", user.id)
 
 
 def invite_learner(email: str, full_name: str, organisation_id: int | None) -> User:
@@ -378,13 +427,14 @@ def _password_fingerprint(user: User) -> str:
     return user.credentials_fingerprint()
 
 
-#: The links that set a password; "confirm" (a self-registered address) only confirms.
+#: The links of the "set your password" page. A "confirm" link, sent to a self-registered
+#: address, leads to "Create your password" instead (``auth.register_confirm``).
 PASSWORD_LINKS = ("reset", "invite")
 
 
 def make_reset_token(user: User, kind: str = "reset") -> str:
     """A signed link token; ``kind`` is "reset", "invite" or "confirm" (the last two live
-    longer)."""
+    longer). Each works once: setting a password changes the fingerprint it holds."""
     return _serializer().dumps({"u": user.id, "p": _password_fingerprint(user), "k": kind})
 
 
@@ -407,13 +457,20 @@ def user_for_reset_token(token: str, kinds: Iterable[str] = PASSWORD_LINKS) -> U
     user = db.session.get(User, data.get("u"))
     if user is None or not user.active or data.get("p") != _password_fingerprint(user):
         return None
+    # Signed before the account was made, or made again by a new registration: void. (The
+    # token's time is in whole seconds.)
+    if signed_at < user.created_at.replace(microsecond=0):
+        return None
     return user
 
 
-def _send_password_link(user: User, kind: str, template: str, subject: Callable[[], str]) -> None:
+def _send_password_link(
+    user: User, kind: str, template: str, subject: Callable[[], str], **context: Any
+) -> None:
     endpoint = "auth.register_confirm" if kind == "confirm" else "auth.password_reset"
     link = external_url(endpoint, token=make_reset_token(user, kind))
-    queue_templated_mail(user, template, subject, {"link": link, "hours": _max_age(kind) // 3600})
+    context.update(link=link, hours=_max_age(kind) // 3600)
+    queue_templated_mail(user, template, subject, context)
 
 
 @dataclass(frozen=True)
@@ -425,15 +482,25 @@ class _Address:
 
 
 def request_password_reset(email: str, language: str = "en") -> None:
-    """E-mail a reset link to an active account, and to any other address a message saying
-    that it has no account that can be reset: the same queries and one message either way
-    (none if the address was written to in the last two minutes), so that neither the
-    answer nor the work done tells whether an account exists. ``language`` is the asker's.
+    """E-mail a reset link to an active account (to one never confirmed, the link to create
+    its password), and to any other address a message saying that it has no account that
+    can be reset: the same queries and one message either way (none if the address was
+    written to in the last two minutes), so that neither the answer nor the work done tells
+    whether an account exists. ``language`` is the asker's.
     """
     address = normalise_email(email)
     user = find_user_by_email(address)
-    if recently_mailed(address, timedelta(minutes=2)):
+    if recently_mailed(address, MAIL_AGAIN_AFTER):
         log.info("Password reset asked again for an address within two minutes: not sent")
+        return
+    if user is not None and user.active and not user.email_confirmed:
+        _send_password_link(
+            user,
+            "confirm",
+            "registration_confirm",
+            lambda: _("Create your trainhub password"),
+            asked_to_reset=True,
+        )
         return
     if user is not None and user.active:
         _send_password_link(

@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from trainhub.auth.models import User, UserSession
 from trainhub.errors import NotFound, PermissionDenied
 from trainhub.extensions import db, utcnow
+from trainhub.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +82,9 @@ def start_session(user: User, user_agent: str, ip_address: str | None) -> str:
             user_id=user.id,
             created_at=now,
             last_seen_at=now,
-            user_agent=(user_agent or "")[:USER_AGENT_LENGTH],
-            ip_address=(ip_address or "")[:45],
+            # One line, without NUL (which PostgreSQL cannot store) or other controls.
+            user_agent=one_line(user_agent or "")[:USER_AGENT_LENGTH],
+            ip_address=one_line(ip_address or "")[:45],
         )
     )
     log.info("User %s signed in", user.id)

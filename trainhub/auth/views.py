@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     Response,
@@ -20,6 +22,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_url, login_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from trainhub import ratelimit
 from trainhub.auth import queries, services, sign_ins
@@ -28,6 +31,7 @@ from trainhub.auth.forms import (
     LoginForm,
     OrganisationForm,
     PasswordChangeForm,
+    PasswordCreateForm,
     PasswordResetForm,
     PasswordResetRequestForm,
     ProfileForm,
@@ -43,6 +47,8 @@ from trainhub.errors import NotFound, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, login_manager, utcnow
 from trainhub.forms import add_field_error, form_page
 from trainhub.urls import safe_next
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__)
 
@@ -195,10 +201,16 @@ def login() -> ResponseReturnValue:
 @bp.post("/sign-out")
 def logout() -> ResponseReturnValue:
     sign_in = current_sign_in()
+    _sign_out()  # this browser is signed out first, whatever the database can do
     if sign_in is not None:
-        sign_ins.end_session(sign_in, sign_ins.SIGNED_OUT)
-        db.session.commit()
-    _sign_out()
+        try:
+            sign_ins.end_session(sign_in, sign_ins.SIGNED_OUT)
+            db.session.commit()
+        except SQLAlchemyError:
+            # A database refusing writes (a standby, a full disk): the sign-in still ends at
+            # its idle timeout, and this browser no longer holds its token.
+            db.session.rollback()
+            log.warning("Could not record the end of sign-in %s", sign_in.id, exc_info=True)
     flash(_("You have signed out."), "success")
     return redirect(url_for("home.index"))
 
@@ -214,9 +226,7 @@ def register() -> ResponseReturnValue:
     form.set_organisations(queries.organisation_choices())
     if form.validate_on_submit():
         try:
-            services.register_learner(
-                form.email.data, form.password.data, services.ProfileData(**profile_data(form))
-            )
+            services.register_learner(form.email.data, services.ProfileData(**profile_data(form)))
         except ValidationFailed as error:
             add_field_error(form, error)
         else:
@@ -235,17 +245,26 @@ def register_sent() -> ResponseReturnValue:
     )
 
 
-@bp.get("/register/confirm/<token>")
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@ratelimit.limit("RATELIMIT_PASSWORD_RESET", methods=["POST"])
 def register_confirm(token: str) -> ResponseReturnValue:
+    """Create your password, from the link e-mailed at registration. Opening the link (as mail
+    scanners do) changes nothing: only the password sent back confirms the address."""
     user = services.user_for_reset_token(token, kinds=("confirm",))
     if user is None:
         return render_template("auth/password_link_invalid.html"), 404
-    services.confirm_email(user)
-    db.session.commit()
-    if current_user.is_authenticated:
-        return redirect(url_for("home.index"))
-    flash(_("Your email address is confirmed. You can now sign in."), "success")
-    return redirect(url_for("auth.login"))
+    form = PasswordCreateForm()
+    if form.validate_on_submit():
+        try:
+            services.create_password(user, form.password.data)
+        except ValidationFailed as error:
+            add_field_error(form, error)
+        else:
+            _sign_in(user)
+            db.session.commit()
+            flash(_("Your password has been created and you are signed in."), "success")
+            return redirect(url_for("home.index"))
+    return form_page("auth/password_create.html", form, user=user)
 
 
 # Password reset --------------------------------------------------------------
