@@ -52,6 +52,7 @@ def people_on_the_clock(today: dt.date | None = None) -> list[OnTheClock]:
                 | (AccreditationLevel.overdue_after_months.is_not(None)),
             )
             .options(selectinload(AccreditationLevel.entry_courses))
+            .order_by(AccreditationLevel.number, AccreditationLevel.id)
         ).scalars()
     )
     result: list[OnTheClock] = []
@@ -90,7 +91,17 @@ def people_on_the_clock(today: dt.date | None = None) -> list[OnTheClock]:
             clock = level_clock(level, start, today=today)
             if clock is not None:
                 result.append(OnTheClock(user, level, clock, application))
-    result.sort(key=lambda item: (item.clock.started_on, item.user.full_name))
+    # Latest start last; on the same day the higher level last: a member on two clocks shows
+    # the last one (statistics.workforce breaks the tie the same way, in SQL).
+    result.sort(
+        key=lambda item: (
+            item.clock.started_on,
+            item.user.full_name,
+            item.user.id,
+            item.level.number,
+            item.level.id,
+        )
+    )
     return result
 
 

@@ -811,6 +811,7 @@ def workforce(as_at: dt.date) -> dict[str, Any]:
         select(
             User.id.label("user_id"),
             AccreditationLevel.id.label("level_id"),
+            AccreditationLevel.number.label("number"),
             AccreditationLevel.due_after_months,
             AccreditationLevel.overdue_after_months,
             func.coalesce(
@@ -848,6 +849,7 @@ def workforce(as_at: dt.date) -> dict[str, Any]:
         .group_by(
             User.id,
             AccreditationLevel.id,
+            AccreditationLevel.number,
             AccreditationLevel.due_after_months,
             AccreditationLevel.overdue_after_months,
             open_application.id,
@@ -861,7 +863,12 @@ def workforce(as_at: dt.date) -> dict[str, Any]:
             func.row_number()
             .over(
                 partition_by=clocks.c.user_id,
-                order_by=(clocks.c.started_on.desc(), clocks.c.level_id.desc()),
+                # The same day: the higher level, as people_on_the_clock orders them.
+                order_by=(
+                    clocks.c.started_on.desc(),
+                    clocks.c.number.desc(),
+                    clocks.c.level_id.desc(),
+                ),
             )
             .label("latest"),
         )
