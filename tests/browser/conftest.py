@@ -54,7 +54,10 @@ UNSAFE_PORTS = frozenset(
     {1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6697, 10080}
     | set(range(6665, 6670))
 )
-TIMEOUT_MS = 10_000
+#: The longest any step may wait for the page's state (a navigation, an element). Tests wait on
+#: what the page shows, never on a clock; this is only the ceiling, generous so that a machine
+#: busy with other work (a benchmark, a parallel build) slows a journey without failing it.
+TIMEOUT_MS = 60_000
 
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 HERE = Path(__file__).resolve().parent
