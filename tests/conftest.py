@@ -1,13 +1,27 @@
 """The harness every area's tests share.
 
-* Every database test runs twice: on SQLite and on a throwaway PostgreSQL
-  cluster started for the session (``tests/postgres.py``).
-* The schema comes from the migrations (``flask db upgrade``), once per backend.
-* Each test gets a fresh app inside an app context (for factories and services);
-  every request made by ``client`` runs in a fresh ``contextvars`` context, so
-  nothing in ``flask.g`` (the signed-in user, the locale, the SQLAlchemy
-  session) leaks between the test and its requests, or between two clients.
-* After each test every table is emptied.
+* Every database test runs twice, on SQLite and on a throwaway PostgreSQL cluster started
+  for the session (``tests/postgres.py``). A test marked ``@pytest.mark.once`` needs an app
+  but no particular database (pure rules, headers, permission checks): it runs on SQLite only.
+* The schema comes from the migrations (``flask db upgrade``), once per backend. Beside
+  each test database is a second one with the framework catalogue and levels already in
+  it (the ``catalogue`` fixture, wanted by half the tests), seeded once instead of for
+  every test.
+* One app per database and process, built once. Each test gets it inside a transaction
+  that is rolled back afterwards: the app's engine is swapped for one connection with an
+  outer transaction, and every session (the test's and each request's) joins it with a
+  SAVEPOINT of its own (``join_transaction_mode="create_savepoint"``), so a
+  ``db.session.commit()`` commits that SAVEPOINT only and the requests see the test's rows.
+  The app's config and extensions (storage, the rate limiter's counts, caches) are put
+  back as they were built before each test.
+* A test that changes the app itself (adds a route) is marked ``@pytest.mark.own_app``: it
+  gets an app of its own, still inside a rolled-back transaction.
+* A test whose writes must really be committed (other connections or processes read them,
+  a transaction of its own, the schema itself) is marked ``@pytest.mark.real_commits``: it
+  gets an app of its own on the same database, and every table is emptied afterwards.
+* Every request made by ``client`` runs in a fresh ``contextvars`` context, so nothing in
+  ``flask.g`` (the signed-in user, the locale, the SQLAlchemy session) leaks between the
+  test and its requests, or between two clients.
 * The apps share their compiled templates (``CompiledTemplates``), not their environments.
 * Under pytest-xdist each worker has its own PostgreSQL cluster and SQLite file (its own
   ``tmp_path_factory`` folder), so workers never see each other's rows.
@@ -16,7 +30,9 @@
 from __future__ import annotations
 
 import contextvars
+import copy
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,13 +45,15 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from tests.factories import PASSWORD
+from tests.helpers import QueryCounter, login, sign_in_with_form
 from tests.postgres import throwaway_cluster
 from trainhub import create_app
-from trainhub.auth.models import User
 from trainhub.extensions import db
 
-BACKENDS = ["sqlite", "postgresql"]
+# Imported from here by tests written before tests/helpers.py held them.
+__all__ = ["QueryCounter", "login", "sign_in_with_form"]
+
+BACKENDS = ("sqlite", "postgresql")
 
 
 def base_config(database_url: str) -> dict[str, Any]:
@@ -50,29 +68,123 @@ def base_config(database_url: str) -> dict[str, Any]:
     }
 
 
+# Which backends a test runs on ---------------------------------------------------------------
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that needs a database runs once per backend; ``once`` tests on SQLite."""
+    if "database_url" not in metafunc.fixturenames:
+        return
+    once = metafunc.definition.get_closest_marker("once") is not None
+    backends = BACKENDS[:1] if once else BACKENDS
+    metafunc.parametrize("database_url", backends, indirect=True, scope="session")
+
+
+#: PostgreSQL databases this process made beside its test database (dropped at the end).
+_MADE_ON_POSTGRESQL: list[str] = []
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """This process's cluster (each xdist worker has its own), reached by its Unix socket."""
     with throwaway_cluster(tcp=False) as url:
         yield url
+        for shared in _SHARED_APPS.values():
+            with shared.app.app_context():
+                db.engine.dispose()
+        _drop_databases(url, _MADE_ON_POSTGRESQL)
 
 
-def _migrate(url: str) -> None:
+def _migrate(url: str, *, seed_catalogue: bool = False) -> None:
+    """Build the schema from the migrations (and load the catalogue, committed)."""
     app = create_app(base_config(url))
     with app.app_context():
         upgrade()
+        if seed_catalogue:
+            from trainhub.accreditation.services import seed_levels
+            from trainhub.courses.services.catalogue import seed_courses
+
+            seed_courses()
+            seed_levels()
+            db.session.commit()
+            db.session.remove()
         db.engine.dispose()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+def _database_beside(url: str, name: str) -> str:
+    """A new, empty database next to the one at ``url``: another SQLite file in its
+    folder, or another database in the same PostgreSQL cluster."""
+    given = sa.make_url(url)
+    if given.get_backend_name() == "sqlite":
+        path = Path(str(given.database))
+        return given.set(
+            database=str(path.with_name(f"{path.stem}-{name}{path.suffix}"))
+        ).render_as_string(hide_password=False)
+    database = f"{given.database or 'postgres'}_{name}"
+    admin = sa.create_engine(given, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{database}"')
+    finally:
+        admin.dispose()
+    _MADE_ON_POSTGRESQL.append(database)
+    return given.set(database=database).render_as_string(hide_password=False)
+
+
+def _drop_databases(url: str, names: list[str]) -> None:
+    admin = sa.create_engine(sa.make_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for name in names:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+#: This process's migrated databases, by backend. pytest sets a parametrised session
+#: fixture up again whenever the backend changes from one test to the next; the database
+#: is made once all the same.
+_DATABASES: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A migrated, empty database of each backend, made once per session."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    _migrate(url)
-    return url
+    """A migrated database of the backend the test is parametrised with (``request.param``)."""
+    backend: str = request.param
+    if backend not in _DATABASES:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite'}"
+        else:
+            url = request.getfixturevalue("postgres_url")
+        _migrate(url)
+        _DATABASES[backend] = url
+    return _DATABASES[backend]
+
+
+#: The database beside each test database that has the catalogue, by the test database's URL.
+_CATALOGUE_DATABASES: dict[str, str | None] = {}
+
+
+def _catalogue_database(database_url: str) -> str | None:
+    """The migrated database beside ``database_url`` with the catalogue loaded (made once),
+    or None where no database can be made (a TEST_DATABASE_URL role without CREATEDB):
+    the ``catalogue`` fixture then loads it for each test."""
+    if database_url not in _CATALOGUE_DATABASES:
+        try:
+            url: str | None = _database_beside(database_url, "catalogue")
+        except sa.exc.DBAPIError as error:
+            warnings.warn(
+                f"No catalogue database ({error.orig}): seeding it per test", stacklevel=1
+            )
+            url = None
+        if url is not None:
+            _migrate(url, seed_catalogue=True)
+        _CATALOGUE_DATABASES[database_url] = url
+    return _CATALOGUE_DATABASES[database_url]
+
+
+# The apps --------------------------------------------------------------------------------------
 
 
 class IsolatedClient(FlaskClient):
@@ -90,10 +202,10 @@ class IsolatedClient(FlaskClient):
 class CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates shared by the apps of one test process.
 
-    Every test's app has a Jinja environment of its own, which would otherwise compile
-    ``base.html`` and the GOV.UK Frontend macros again for every test: a third of the CPU
-    time of a view test. The apps are all made by ``create_app`` with the same Jinja set-up, and a template
-    whose source changes (the checksum) is compiled again.
+    Each app has a Jinja environment of its own, which would otherwise compile
+    ``base.html`` and the GOV.UK Frontend macros again: a third of the CPU time of a view
+    test. The apps are all made by ``create_app`` with the same Jinja set-up, and a
+    template whose source changes (the checksum) is compiled again.
     """
 
     def __init__(self) -> None:
@@ -109,6 +221,60 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
 
 COMPILED_TEMPLATES = CompiledTemplates()
+
+
+def make_test_app(database_url: str, **config: Any) -> Flask:
+    """An app on ``database_url`` with the test settings (and ``config`` over them)."""
+    app = create_app({**base_config(database_url), **config})
+    app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
+
+
+#: What a rolled-back test's app changes from the test settings. "Last active" is written in
+#: a transaction of its own once a minute (``trainhub.auth.sign_ins``), which a rolled-back
+#: test cannot hold: a test slowed past the minute by a busy machine must not start doing
+#: it. The tests of that write are ``real_commits`` tests, with the setting as it is.
+ROLLED_BACK_CONFIG = {"SESSION_TOUCH_INTERVAL": 24 * 60 * 60}
+
+
+class SharedApp:
+    """One database's app, shared by the tests of this process, and how it was built."""
+
+    def __init__(self, database_url: str) -> None:
+        self.app = make_test_app(database_url, **ROLLED_BACK_CONFIG)
+        # A route or hook a test adds would stay for every later test: refuse, and say how.
+        self.app._check_setup_finished = _refuse_setup  # type: ignore[method-assign]
+        self.config = copy.deepcopy(dict(self.app.config))
+        self.extensions = dict(self.app.extensions)
+
+    def reset(self, tmp_path: Path) -> Flask:
+        """The app as it was built: its config, its extensions (the storage, caches kept
+        there), fresh rate-limit counts, and uploads in this test's own folder."""
+        from trainhub import ratelimit, storage
+
+        app = self.app
+        app.config.clear()
+        app.config.update(copy.deepcopy(self.config))
+        app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+        app.extensions.clear()
+        app.extensions.update(self.extensions)
+        storage.init_app(app)
+        # One limiter serves every app in the process, and the app built last set it up
+        # (its storage, RATELIMIT_ENABLED): give it back to this one, with no counts.
+        ratelimit.limiter.init_app(app)
+        return app
+
+
+_SHARED_APPS: dict[str, SharedApp] = {}
+
+
+def _refuse_setup(f_name: str) -> None:
+    raise AssertionError(
+        f"This test called app.{f_name}(), which changes the app; the app is shared by every "
+        "test of this process. Mark the test @pytest.mark.own_app: it gets an app of its "
+        "own (still inside a rolled-back transaction)."
+    )
 
 
 def empty_database() -> None:
@@ -130,23 +296,107 @@ def one_test(app: Flask) -> Iterator[Flask]:
             db.engine.dispose()
 
 
+OWN_TRANSACTION_REFUSED = (
+    "This test ran code that writes in a transaction of its own (db.engine.begin(), as the "
+    "sign-in records' 'last active' and 'ended' do). Inside a rolled-back test that could "
+    "only be a SAVEPOINT within the request's, undone when the request ends: mark the test "
+    "@pytest.mark.real_commits."
+)
+
+
+class OwnTransactionRefused(RuntimeError):
+    """Code in a rolled-back test opened a transaction of its own."""
+
+
+@contextmanager
+def rolled_back() -> Iterator[sa.Connection]:
+    """Everything the current app's sessions write, inside one transaction rolled back at
+    the end (SQLAlchemy's "joining a session into an external transaction").
+
+    The app's engine is replaced, for the duration, by one connection with an outer
+    transaction; each session that uses it begins a SAVEPOINT, so its commit releases the
+    SAVEPOINT and its rollback goes back to it. Requests (each with a session of its own)
+    use the same connection, so they see what the test wrote and the test sees what they
+    committed.
+    """
+    engines: dict[str | None, Any] = db.engines  # type: ignore[assignment]  # the app's dict
+    engine: sa.Engine = engines[None]
+    connection = engine.connect()
+    driver: Any = connection.connection.driver_connection
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        # Python's sqlite3 begins transactions itself, and not before a SAVEPOINT: the
+        # first SAVEPOINT would start (and its RELEASE commit) a transaction of its own.
+        # SQLAlchemy's recipe: the driver begins nothing, and BEGIN is sent here.
+        driver.isolation_level = None
+    outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    refused: list[str] = []
+
+    def refuse_own_transaction(*args: Any, **kwargs: Any) -> Any:
+        refused.append(OWN_TRANSACTION_REFUSED)
+        raise OwnTransactionRefused(OWN_TRANSACTION_REFUSED)
+
+    connection.begin = refuse_own_transaction  # type: ignore[method-assign]
+    engines[None] = connection
+    options = db.session.session_factory.kw
+    options["join_transaction_mode"] = "create_savepoint"
+    try:
+        yield connection
+    finally:
+        db.session.remove()
+        del options["join_transaction_mode"]
+        engines[None] = engine
+        del connection.begin
+        outer.rollback()
+        if sqlite:
+            driver.isolation_level = ""
+        connection.close()
+    if refused:  # the request turned it into a 500 page: say why here
+        pytest.fail(refused[0], pytrace=False)
+
+
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app({**base_config(database_url), "UPLOAD_FOLDER": str(tmp_path / "uploads")})
-    app.test_client_class = IsolatedClient
-    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
-    with one_test(app):
-        yield app
+def app(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The backend's app inside an app context, its writes rolled back after the test (or,
+    for ``own_app`` and ``real_commits`` tests, an app of the test's own)."""
+    if request.node.get_closest_marker("real_commits"):
+        own = make_test_app(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads"))
+        with one_test(own):
+            yield own
+        return
+    if request.node.get_closest_marker("own_app"):
+        own = make_test_app(
+            database_url, UPLOAD_FOLDER=str(tmp_path / "uploads"), **ROLLED_BACK_CONFIG
+        )
+        with own.app_context():
+            try:
+                with rolled_back():
+                    yield own
+            finally:
+                db.engine.dispose()
+        return
+    seeded = _catalogue_database(database_url) if "catalogue" in request.fixturenames else None
+    if seeded is not None:
+        database_url = seeded
+        request.node.stash[CATALOGUE_LOADED] = True
+    if database_url not in _SHARED_APPS:
+        _SHARED_APPS[database_url] = SharedApp(database_url)
+    shared = _SHARED_APPS[database_url].reset(tmp_path)
+    with shared.app_context(), rolled_back():
+        yield shared
 
 
 @pytest.fixture
 def postgres_app(postgres_url: str) -> Iterator[Flask]:
     """An app on this process's PostgreSQL cluster alone, for tests of concurrency (row and
     advisory locks, ``SKIP LOCKED``) that run once, on the backend whose locking they prove.
-    A connection for each of up to 40 threads, so that every one of them really waits."""
-    config = base_config(postgres_url)
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": 40, "max_overflow": 0}
-    app = create_app(config)
+    A connection for each of up to 40 threads, so that every one of them really waits.
+    Its writes are really committed, and every table is emptied afterwards."""
+    app = make_test_app(
+        postgres_url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 40, "max_overflow": 0}
+    )
     with one_test(app):
         upgrade()  # a no-op once another test has migrated this database
         yield app
@@ -157,9 +407,16 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+#: Set on a test whose ``app`` is on the database that has the catalogue already.
+CATALOGUE_LOADED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def catalogue(app: Flask) -> None:
-    """The framework catalogue and levels, as ``flask catalogue seed`` loads them."""
+def catalogue(request: pytest.FixtureRequest, app: Flask) -> None:
+    """The framework catalogue and levels, as ``flask catalogue seed`` loads them: already
+    there in a rolled-back test (its database was seeded once), loaded for the others."""
+    if request.node.stash.get(CATALOGUE_LOADED, False):
+        return
     from trainhub.accreditation.services import seed_levels
     from trainhub.courses.services.catalogue import seed_courses
 
@@ -168,46 +425,19 @@ def catalogue(app: Flask) -> None:
     db.session.commit()
 
 
-def login(client: FlaskClient, user: User) -> FlaskClient:
-    """Sign ``user`` in on ``client`` as the sign-in page does: a sign-in record (committed,
-    with whatever else the test has added) and the session cookie Flask-Login reads."""
-    from trainhub.auth.sign_ins import start_session
-    from trainhub.auth.views import SIGN_IN_KEY
-
-    token = start_session(user, "pytest", "127.0.0.1")
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-        session[SIGN_IN_KEY] = token
-    return client
-
-
-def sign_in_with_form(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
-    return client.post("/sign-in", data={"email": email, "password": password})
-
-
-class QueryCounter:
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-
 @pytest.fixture
 def count_queries(app: Flask) -> Iterator[QueryCounter]:
-    """Counts SQL statements sent by the app (for O(1)-queries assertions)."""
+    """Counts SQL statements sent by the app (for O(1)-queries assertions), less the
+    SAVEPOINTs that the test's transaction adds around each session's work."""
     counter = QueryCounter()
 
     def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK)", statement):
             counter.statements.append(statement)
 
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", before)
+    bind = db.engine  # the test's connection (or, for real_commits, the engine)
+    sa.event.listen(bind, "before_cursor_execute", before)
     try:
         yield counter
     finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
+        sa.event.remove(bind, "before_cursor_execute", before)

@@ -32,7 +32,6 @@ from tests.accreditation.helpers import (
     pdf,
     submitted,
 )
-from tests.conftest import login
 from tests.factories import (
     make_booking,
     make_cohort,
@@ -41,6 +40,7 @@ from tests.factories import (
     make_user,
     make_venue,
 )
+from tests.helpers import login
 from trainhub.accreditation.models import Certificate, CpdEntry
 from trainhub.accreditation.services import LevelInput, save_level
 from trainhub.accreditation.services.applications import (
@@ -63,6 +63,8 @@ from trainhub.feedback.services.questionnaire import current_questionnaire
 from trainhub.feedback.services.responses import request_feedback, submit_response
 from trainhub.mail.services import queue_mail
 from trainhub.storage import storage
+
+pytestmark = pytest.mark.once
 
 ROLES = ("anonymous", "learner", "trainer", "assessor", "manager", "admin", "supervisor")
 

@@ -9,8 +9,9 @@ from alembic import command
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import base_config, login
+from tests.conftest import base_config
 from tests.factories import make_user
+from tests.helpers import login
 from trainhub import create_app
 from trainhub.extensions import db
 
@@ -55,12 +56,14 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/trainhub.sqlite")
 
 
+@pytest.mark.once
 def test_unknown_page_gets_the_404_page(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
 
 
+@pytest.mark.once
 def test_a_form_without_its_csrf_token_gets_the_400_page(app: Flask, client):
     app.config["WTF_CSRF_ENABLED"] = True
     response = client.post("/sign-in", data={"email": "a@example.org", "password": "x"})
@@ -82,6 +85,7 @@ def test_an_oversize_request_gets_the_413_page(app: Flask, client):
     assert "too large" in response.get_data(as_text=True)
 
 
+@pytest.mark.own_app
 def test_an_unexpected_error_gets_the_500_page_and_rolls_back(app: Flask, client):
     @app.get("/boom")
     def boom():
@@ -94,6 +98,7 @@ def test_an_unexpected_error_gets_the_500_page_and_rolls_back(app: Flask, client
     assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)
 
 
+@pytest.mark.once
 def test_switching_to_welsh_and_back(client):
     response = client.get("/language/cy?next=/courses", follow_redirects=True)
     page = response.get_data(as_text=True)
@@ -103,12 +108,14 @@ def test_switching_to_welsh_and_back(client):
     assert '<html lang="en"' in page
 
 
+@pytest.mark.once
 def test_language_switch_never_leaves_the_site(client):
     for target in ("https://evil.example.com/", "//evil.example.com/", "/\\evil.example.com"):
         response = client.get(f"/language/cy?next={target}")
         assert response.headers["Location"] == "/"
 
 
+@pytest.mark.once
 def test_browser_language_and_account_preference(client):
     page = client.get("/", headers={"Accept-Language": "cy-GB,cy;q=0.9"}).get_data(as_text=True)
     assert '<html lang="cy"' in page
@@ -117,6 +124,7 @@ def test_browser_language_and_account_preference(client):
     assert '<html lang="cy"' in client.get("/account").get_data(as_text=True)
 
 
+@pytest.mark.once
 def test_welsh_dates(app: Flask):
     from datetime import date
 
@@ -126,6 +134,7 @@ def test_welsh_dates(app: Flask):
         assert app.jinja_env.filters["date"](date(2026, 3, 1)) == "1 Mawrth 2026"
 
 
+@pytest.mark.once
 def test_translations_follow_force_locale_within_a_request(app: Flask):
     """The catalogue kept for a request (``trainhub.i18n.Domain``) never outlives its locale:
     mail in the recipient's language is rendered inside another person's request."""
@@ -143,6 +152,7 @@ def test_translations_follow_force_locale_within_a_request(app: Flask):
         assert (gettext("Courses"), render_template_string(page)) == ("Cyrsiau", "Cyrsiau")
 
 
+@pytest.mark.once
 def test_nested_settings_from_the_environment_stay_in_their_app(
     monkeypatch: pytest.MonkeyPatch, app: Flask
 ) -> None:
@@ -160,6 +170,7 @@ def test_nested_settings_from_the_environment_stay_in_their_app(
     assert Config.SQLALCHEMY_ENGINE_OPTIONS == {"pool_pre_ping": True}
 
 
+@pytest.mark.once
 def test_trainhub_logs_at_info_unless_told_otherwise(app: Flask) -> None:
     import logging
 
@@ -177,6 +188,7 @@ def test_health_check(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
 
 
+@pytest.mark.real_commits
 def test_migrations_match_the_models_and_go_down_and_up(app: Flask):
     """`flask db check` on this backend, then a full downgrade and upgrade."""
     config = app.extensions["migrate"].migrate.get_config()
@@ -187,6 +199,7 @@ def test_migrations_match_the_models_and_go_down_and_up(app: Flask):
     command.check(config)
 
 
+@pytest.mark.real_commits
 def test_flask_db_check_command(app: Flask):
     result = app.test_cli_runner().invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
@@ -199,6 +212,7 @@ def test_create_app_never_touches_the_schema(tmp_path):
         assert db.inspect(db.engine).get_table_names() == []
 
 
+@pytest.mark.once
 def test_every_response_carries_the_security_headers(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
@@ -217,6 +231,7 @@ def test_production_asks_browsers_for_https():
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
+@pytest.mark.once
 def test_demo_refuses_to_run_in_production(app):
     app.config["ENV"] = "production"
     result = app.test_cli_runner().invoke(args=["demo"])
@@ -251,6 +266,7 @@ def test_demo_and_organisation_seed_commands(app):
     assert db.session.scalar(db.select(db.func.count()).select_from(Organisation)) >= 16
 
 
+@pytest.mark.own_app
 def test_a_write_race_gets_the_409_page_not_a_500(app: Flask, client):
     from trainhub.auth.models import User
 

@@ -13,8 +13,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy import event, func, select
 from werkzeug.exceptions import NotFound
 
-from tests.conftest import base_config, login
+from tests.conftest import base_config
 from tests.factories import make_user
+from tests.helpers import login
 from trainhub import create_app
 from trainhub.auth.models import User
 from trainhub.extensions import db
@@ -78,6 +79,7 @@ class _Form(FlaskForm):
         "L\u2028S",
     ],
 )
+@pytest.mark.once
 def test_one_line_fields_refuse_line_breaks_and_hidden_controls(app: Flask, value):
     with app.test_request_context(method="POST", data={"title": value}):
         form = _Form()
@@ -85,6 +87,7 @@ def test_one_line_fields_refuse_line_breaks_and_hidden_controls(app: Flask, valu
         assert "one line" in form.title.errors[0]
 
 
+@pytest.mark.once
 def test_one_line_fields_trim_spaces_and_keep_welsh_letters(app: Flask):
     with app.test_request_context(method="POST", data={"title": "  Ŵyn ŷd  "}):
         form = _Form()
@@ -93,6 +96,7 @@ def test_one_line_fields_trim_spaces_and_keep_welsh_letters(app: Flask):
         assert not form.title.errors
 
 
+@pytest.mark.once
 def test_paragraphs_keep_line_breaks_but_refuse_other_controls(app: Flask):
     with app.test_request_context(method="POST", data={"notes": "One\r\n\tTwo"}):
         form = _Form()
@@ -104,6 +108,7 @@ def test_paragraphs_keep_line_breaks_but_refuse_other_controls(app: Flask):
         assert "control characters" in form.notes.errors[0]
 
 
+@pytest.mark.once
 def test_length_messages_are_ours_and_welsh_on_welsh_pages(app: Flask):
     with app.test_request_context(method="POST", data={"title": "x" * 11}):
         form = _Form()
@@ -126,6 +131,7 @@ def test_the_text_rule():
     assert one_line(" Booking:\r\nBcc: x\u202e  done ") == "Booking: Bcc: x done"
 
 
+@pytest.mark.once
 def test_mail_subjects_are_one_line(app: Flask):
     message = queue_mail("a@example.org", "Title\r\nBcc: evil@example.org\u202e", "Body")
     assert message.subject == "Title Bcc: evil@example.org"
@@ -196,6 +202,7 @@ def read_only(app: Flask):
         engine.dispose()
 
 
+@pytest.mark.real_commits
 def test_a_write_the_database_refuses_is_a_503_with_retry_after(client, read_only_database):
     response = client.post(
         "/register",
@@ -214,6 +221,7 @@ def test_a_write_the_database_refuses_is_a_503_with_retry_after(client, read_onl
     assert "govuk-template" in page  # the styled page, not Werkzeug's
 
 
+@pytest.mark.real_commits
 def test_reading_pages_still_work_while_writes_are_refused(app: Flask, client):
     user = make_user()
     db.session.commit()
@@ -225,6 +233,7 @@ def test_reading_pages_still_work_while_writes_are_refused(app: Flask, client):
         assert client.get("/account").status_code == 200
 
 
+@pytest.mark.once
 def test_a_file_missing_from_storage_says_so(client, app: Flask):
     from trainhub.storage import download
 

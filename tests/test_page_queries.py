@@ -13,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from benchmarks.pages import MAX_QUERIES, main_pages, synth_people
-from tests.conftest import QueryCounter, empty_database, login
+from tests.conftest import empty_database
+from tests.helpers import QueryCounter, login
 from trainhub.courses.models import local_today
 from trainhub.extensions import db
 from trainhub.synth import load

@@ -87,6 +87,7 @@ def test_the_table_is_long_enough():
     assert len(HOSTILE) >= 30
 
 
+@pytest.mark.once
 def test_language_switch_never_leaves_the_site(client):
     for target in HOSTILE:
         response = client.get(f"/language/cy?next={quote(target, safe='')}")
@@ -97,6 +98,7 @@ def test_language_switch_never_leaves_the_site(client):
     assert response.headers["Location"] == "/courses?page=2"
 
 
+@pytest.mark.once
 def test_sign_in_never_leaves_the_site(app, client):
     user = make_user(email="rhiannon@example.org")
     db.session.commit()

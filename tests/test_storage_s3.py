@@ -16,8 +16,9 @@ from flask_migrate import upgrade
 from moto import mock_aws
 from werkzeug.exceptions import NotFound
 
-from tests.conftest import IsolatedClient, base_config, login, one_test
+from tests.conftest import IsolatedClient, base_config, one_test
 from tests.factories import make_user
+from tests.helpers import login
 from trainhub import create_app
 from trainhub.extensions import db
 from trainhub.feedback.models import ReportSnapshot

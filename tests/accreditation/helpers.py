@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.factories import make_user
+from tests.helpers import count, outbox  # noqa: F401  (this area's tests import them from here)
 from tests.uploads import build
 from trainhub.accreditation.models import AccreditationLevel, Application, ApplicationEvent
 from trainhub.accreditation.services.applications import (
@@ -27,7 +28,6 @@ from trainhub.auth.models import User
 from trainhub.courses.models import Completion, Course, local_today
 from trainhub.courses.signals import course_completed
 from trainhub.extensions import db
-from trainhub.mail.models import OutboxMessage
 from trainhub.uploads import Upload
 
 #: A real (if tiny) PDF, PNG and JPEG: uploads are checked by their structure, not their
@@ -137,11 +137,6 @@ def judge_all(
     )
 
 
-def count(model: type[Any], *where: Any) -> int:
-    """Rows of ``model`` the session would see now (pending changes flushed first)."""
-    return int(db.session.execute(select(func.count()).select_from(model).where(*where)).scalar())
-
-
 def events(app_: Application) -> list[tuple[str, int | None, str | None, str | None]]:
     """(kind, actor id, from, to) of the application's audit trail, oldest first."""
     query = (
@@ -155,13 +150,6 @@ def events(app_: Application) -> list[tuple[str, int | None, str | None, str | N
         .order_by(ApplicationEvent.id)
     )
     return [tuple(row) for row in db.session.execute(query)]  # type: ignore[misc]
-
-
-def outbox(to: User | None = None) -> list[OutboxMessage]:
-    query = select(OutboxMessage).order_by(OutboxMessage.id)
-    if to is not None:
-        query = query.where(OutboxMessage.to_address == to.email)
-    return list(db.session.execute(query).scalars())
 
 
 def stored_files() -> list[Path]:

@@ -34,8 +34,8 @@ from tests.accreditation.view_helpers import (
     post_file,
     summary_errors,
 )
-from tests.conftest import QueryCounter
 from tests.factories import make_organisation, make_user
+from tests.helpers import QueryCounter
 from trainhub.accreditation.models import (
     IN_PROGRESS,
     SUBMITTED,

@@ -29,8 +29,8 @@ from tests.accreditation.view_helpers import (
     page,
     summary_errors,
 )
-from tests.conftest import QueryCounter
 from tests.factories import make_user
+from tests.helpers import QueryCounter
 from trainhub.accreditation.models import (
     ACHIEVED,
     AWAITING_VERIFICATION,

@@ -17,8 +17,8 @@ from tests.accreditation.view_helpers import (
     follow,
     page,
 )
-from tests.conftest import QueryCounter
 from tests.factories import make_organisation, make_user
+from tests.helpers import QueryCounter
 from trainhub.accreditation.models import REVOKED, VALID, Certificate
 from trainhub.accreditation.services.certificates import reissue_certificate, revoke_certificate
 from trainhub.auth.models import User

@@ -34,8 +34,8 @@ from tests.accreditation.view_helpers import (
     post_file,
     summary_errors,
 )
-from tests.conftest import QueryCounter
 from tests.factories import make_course, make_organisation, make_user
+from tests.helpers import QueryCounter
 from trainhub.accreditation.models import CpdEntry, ExternalActivity
 from trainhub.accreditation.models.cpd import APPROVED, PENDING, REJECTED
 from trainhub.accreditation.services.applications import withdraw_application

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from sqlalchemy import select
 
-from tests.conftest import QueryCounter, login
 from tests.factories import make_user
+from tests.helpers import QueryCounter, login, page_html
 from trainhub.accreditation.models import AccreditationLevel, LevelOutcome
 from trainhub.accreditation.services import LevelInput, save_level
 from trainhub.courses.models import Course
@@ -65,10 +65,6 @@ def admin_client(client: FlaskClient) -> FlaskClient:
     person = make_user(roles=["admin"])
     db.session.commit()
     return login(client, person)
-
-
-def page(response: object) -> str:
-    return response.get_data(as_text=True)  # type: ignore[attr-defined]
 
 
 # The service ---------------------------------------------------------------------------
@@ -295,9 +291,9 @@ def test_admin_adds_level_5_through_the_form_and_it_is_published(
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/levels"
-    assert "Level 5 saved." in page(client.get("/admin/levels"))
+    assert "Level 5 saved." in page_html(client.get("/admin/levels"))
     assert [o.text for o in level(5).outcomes] == LEVEL_5_OUTCOMES
-    public = page(client.application.test_client().get("/accreditation"))
+    public = page_html(client.application.test_client().get("/accreditation"))
     assert "Level 5: Supervising IFSS Practice" in public
     assert f"<li>{LEVEL_5_OUTCOMES[1]}</li>" in public
     assert "For IFST members who supervise." in public
@@ -306,7 +302,7 @@ def test_admin_adds_level_5_through_the_form_and_it_is_published(
 def test_accreditation_page_lists_the_seeded_levels_in_order(
     catalogue: None, client: FlaskClient
 ) -> None:
-    text = page(client.get("/accreditation"))
+    text = page_html(client.get("/accreditation"))
 
     headings = [
         str(escape("Level 2: Underpinning Knowledge & Skills for IFSS")),
@@ -324,9 +320,9 @@ def test_a_level_not_offered_is_hidden_from_the_public_pages(
     level(6).is_active = False
     db.session.commit()
 
-    assert "Level 6:" not in page(client.get("/accreditation"))
-    assert "Level 6:" not in page(client.get("/courses/IFSS-CORE"))
-    assert "Level 3: Implementing IFSS" in page(client.get("/courses/IFSS-CORE"))
+    assert "Level 6:" not in page_html(client.get("/accreditation"))
+    assert "Level 6:" not in page_html(client.get("/courses/IFSS-CORE"))
+    assert "Level 3: Implementing IFSS" in page_html(client.get("/courses/IFSS-CORE"))
 
 
 def test_new_level_linked_to_a_course_appears_on_its_page(
@@ -338,7 +334,7 @@ def test_new_level_linked_to_a_course_appears_on_its_page(
     response = client.post("/admin/levels/new", data=level_form(course_ids=str(ffi_id)))
 
     assert response.status_code == 302
-    text = page(client.get("/courses/FFI-3DAY"))
+    text = page_html(client.get("/courses/FFI-3DAY"))
     assert "Level 5: Supervising IFSS Practice" in text
     assert f"<li>{LEVEL_5_OUTCOMES[0]}</li>" in text
 
@@ -351,8 +347,8 @@ def test_duplicate_level_number_in_the_form_is_a_400_on_the_number_field(
     response = client.post("/admin/levels/new", data=level_form(number="6"))
 
     assert response.status_code == 400
-    assert '<a href="#number">There is already a level with this number</a>' in page(response)
-    assert 'id="number-error"' in page(response)
+    assert '<a href="#number">There is already a level with this number</a>' in page_html(response)
+    assert 'id="number-error"' in page_html(response)
     assert level_numbers() == [2, 3, 6]
 
 
@@ -365,7 +361,7 @@ def test_level_form_without_outcomes_is_refused(
     response = client.post("/admin/levels/new", data=level_form(outcomes=outcomes))
 
     assert response.status_code == 400
-    assert '<a href="#outcomes">Enter at least one learning outcome</a>' in page(response)
+    assert '<a href="#outcomes">Enter at least one learning outcome</a>' in page_html(response)
     assert level_numbers() == [2, 3, 6]
 
 
@@ -385,14 +381,14 @@ def test_level_form_checks_number_and_title(
     response = client.post("/admin/levels/new", data=level_form(**overrides))
 
     assert response.status_code == 400
-    assert f'<a href="#{field}">{message}' in page(response)
+    assert f'<a href="#{field}">{message}' in page_html(response)
     assert level_numbers() == [2, 3, 6]
 
 
 def test_edit_form_shows_the_outcomes_one_per_line(catalogue: None, client: FlaskClient) -> None:
     admin_client(client)
 
-    text = page(client.get(f"/admin/levels/{level(2).id}"))
+    text = page_html(client.get(f"/admin/levels/{level(2).id}"))
 
     expected = "\n".join(o.text for o in level(2).outcomes)
     assert str(escape(expected)) in text
@@ -468,7 +464,7 @@ def test_admin_level_list_shows_each_level_with_its_outcome_count(
 ) -> None:
     admin_client(client)
 
-    text = page(client.get("/admin/levels"))
+    text = page_html(client.get("/admin/levels"))
 
     counts = re.findall(r'govuk-table__cell--numeric">(\d+)</td>', text)
     assert counts == ["3", "6", "4"]
@@ -484,7 +480,7 @@ def test_level_title_is_escaped_on_the_course_page(catalogue: None, client: Flas
     )
     db.session.commit()
 
-    text = page(client.get("/courses/IFSS-CORE"))
+    text = page_html(client.get("/courses/IFSS-CORE"))
 
     assert "<script>alert(1)</script>" not in text
     assert str(escape("Level 5: <script>alert(1)</script>")) in text
@@ -507,7 +503,7 @@ def test_accreditation_page_runs_a_constant_number_of_queries(
     response = client.get("/accreditation")
     large = count_queries.count - start
 
-    assert "Level 8: Level 8" in page(response)
+    assert "Level 8: Level 8" in page_html(response)
     assert large == small
 
 

@@ -18,6 +18,7 @@ from trainhub.extensions import db
 pytestmark = pytest.mark.usefixtures("catalogue")
 
 
+@pytest.mark.real_commits
 def test_a_workbook_the_database_refuses_is_not_stored(app: Flask):
     current = application(3)
     client = as_user(app, current.user)
@@ -36,6 +37,7 @@ def test_a_workbook_the_database_refuses_is_not_stored(app: Flask):
     assert stored_files() == []
 
 
+@pytest.mark.real_commits
 def test_evidence_the_database_refuses_is_not_stored(app: Flask):
     person = learner(supervisor=make_user(roles=["learner"]))
     client = as_user(app, person)

@@ -6,19 +6,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import login
-from tests.courses.cohort_view_helpers import (
-    banners,
-    field_error,
-    follow,
-    page,
-    summary_errors,
-)
-from trainhub.auth.models import User
-from trainhub.extensions import db
+from tests.helpers import as_user, banners, field_error, follow, page, summary_errors
 
 __all__ = [
     "as_user",
@@ -29,13 +19,6 @@ __all__ = [
     "post_file",
     "summary_errors",
 ]
-
-
-def as_user(app: Flask, user: User | None) -> FlaskClient:
-    """A new client signed in as ``user`` (anonymous for None); commits what the test made."""
-    db.session.commit()
-    client = app.test_client()
-    return login(client, user) if user is not None else client
 
 
 def post_file(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import login
 from tests.factories import make_organisation, make_user
+from tests.helpers import login
 from trainhub.auth import services
 from trainhub.auth.models import Organisation, User
 from trainhub.errors import PermissionDenied, ValidationFailed

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from itsdangerous.timed import TimestampSigner
 from sqlalchemy import select
 
-from tests.conftest import login, sign_in_with_form
 from tests.factories import PASSWORD, make_organisation, make_user
+from tests.helpers import login, sign_in_with_form
 from trainhub.auth import services
 from trainhub.auth.models import User
 from trainhub.auth.services import make_reset_token, user_for_reset_token
@@ -24,7 +24,11 @@ pytestmark = pytest.mark.usefixtures("app")
 
 
 def outbox_to(address: str) -> list[OutboxMessage]:
-    query = select(OutboxMessage).where(OutboxMessage.to_address == address)
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.to_address == address)
+        .order_by(OutboxMessage.id)  # PostgreSQL moves an updated row to the end of the heap
+    )
     return list(db.session.execute(query).scalars())
 
 
@@ -308,6 +312,7 @@ def test_register_with_an_unknown_organisation_is_refused(client):
     assert db.session.scalar(select(db.func.count()).select_from(User)) == 0
 
 
+@pytest.mark.once
 def test_self_registration_can_be_switched_off(app: Flask, client):
     app.config["SELF_REGISTRATION"] = False
     assert client.get("/register").status_code == 404
@@ -360,6 +365,7 @@ def test_reset_links_expire(app: Flask, monkeypatch):
 
 
 @pytest.mark.parametrize("token", ["nonsense", "eyJ1IjoxfQ.bad.sig"])
+@pytest.mark.once
 def test_forged_reset_links_show_the_expired_page(client, token):
     response = client.get(f"/password/reset/{token}")
     assert response.status_code == 404

@@ -14,8 +14,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from tests.conftest import QueryCounter, sign_in_with_form
 from tests.factories import make_user
+from tests.helpers import QueryCounter, outbox, sign_in_with_form
 from trainhub.auth import services
 from trainhub.auth.models import User
 from trainhub.extensions import db
@@ -31,10 +31,6 @@ def registration(email: str, **overrides: str) -> dict[str, str]:
     data = {"email": email, "full_name": "Some One", "preferred_language": "en"}
     data.update(overrides)
     return data
-
-
-def outbox() -> list[OutboxMessage]:
-    return list(db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars())
 
 
 def users() -> int:

@@ -1,8 +1,11 @@
 """Per-IP rate limits: the pages used to guess answer 429 past their limit, per address.
 
-Each test builds its own app on the test's database with small limits (the shared
-``app`` fixture keeps the defaults, or no limits at all), and a fresh count: every
-``create_app`` gives the one limiter new storage.
+The limits are rules of the app, not of a database: these tests run once. Each counts
+afresh: ``limited`` gives the test's app small limits and the limiter new storage (the
+limits are read at each request; storage and ``RATELIMIT_ENABLED`` when the limiter is
+set up), and ``make_app`` builds another app where a setting only takes effect in
+``create_app`` (a proxy in front). That app sees only what is committed, so the tests
+that use it sign in as nobody and write nothing.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import IsolatedClient, base_config
 from tests.factories import PASSWORD, make_user
-from trainhub import create_app
+from tests.helpers import page
+from trainhub import create_app, ratelimit
 from trainhub.auth.models import User
 from trainhub.extensions import db
+
+pytestmark = pytest.mark.once
 
 SMALL_LIMITS = {
     "RATELIMIT_ENABLED": True,
@@ -38,10 +44,7 @@ PROXY = {"REMOTE_ADDR": "10.0.0.2"}
 
 @pytest.fixture
 def make_app(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
-    """``make_app(**config)``: an app with SMALL_LIMITS on the test's database.
-
-    ``app`` provides the context the factories write in, and empties the tables afterwards.
-    """
+    """``make_app(**config)``: another app with SMALL_LIMITS on the test's database."""
     made: list[Flask] = []
 
     def make(**config: Any) -> Flask:
@@ -64,9 +67,11 @@ def make_app(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Callable
 
 
 @pytest.fixture
-def limited(make_app: Callable[..., Flask]) -> FlaskClient:
-    """A client of an app with SMALL_LIMITS."""
-    return make_app().test_client()
+def limited(app: Flask) -> FlaskClient:
+    """A client of the test's app with SMALL_LIMITS, counting from nothing."""
+    app.config.update(SMALL_LIMITS)
+    ratelimit.limiter.init_app(app)
+    return app.test_client()
 
 
 def sign_in(
@@ -76,16 +81,12 @@ def sign_in(
     return client.post("/sign-in", data=data, environ_base=environ, **kwargs)
 
 
-def text(response: TestResponse) -> str:
-    return response.get_data(as_text=True)
-
-
 def assert_too_many(response: TestResponse) -> None:
     assert response.status_code == 429
     assert 1 <= int(response.headers["Retry-After"]) <= 60
-    assert "Too many attempts from your network" in text(response)
-    assert "Wait 1 minute and try again." in text(response)
-    assert 'class="govuk-footer"' in text(response)  # the site's own layout
+    assert "Too many attempts from your network" in page(response)
+    assert "Wait 1 minute and try again." in page(response)
+    assert 'class="govuk-footer"' in page(response)  # the site's own layout
 
 
 def test_sign_ins_past_the_limit_get_a_429_page_and_change_nothing(limited):
@@ -196,11 +197,11 @@ def test_the_page_is_in_welsh_for_a_welsh_visitor(limited):
     response = sign_in(limited, "nobody@example.org", "guess", HOME, headers=welsh)
 
     assert response.status_code == 429
-    page = text(response)
-    assert '<html lang="cy"' in page
-    assert "Gormod o ymdrechion o'ch rhwydwaith" in page
-    assert "Arhoswch 1 munud a rhowch gynnig arall arni." in page
-    assert "Too many attempts" not in page
+    shown = page(response)
+    assert '<html lang="cy"' in shown
+    assert "Gormod o ymdrechion o'ch rhwydwaith" in shown
+    assert "Arhoswch 1 munud a rhowch gynnig arall arni." in shown
+    assert "Too many attempts" not in shown
 
 
 def test_a_limit_that_is_not_a_rate_stops_the_app_starting():

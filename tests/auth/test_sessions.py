@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 from flask_login.utils import encode_cookie
 from sqlalchemy import select
 
-from tests.conftest import login, sign_in_with_form
 from tests.factories import PASSWORD, make_user
+from tests.helpers import login, sign_in_with_form
 from tests.test_hardening import read_only
 from trainhub.auth import sign_ins
 from trainhub.auth.models import User, UserSession
@@ -95,6 +95,7 @@ def test_signing_out_ends_the_sign_in_for_a_copied_cookie_too(app, client, perso
     assert record.ended_at is not None and record.end_reason == "signed_out"
 
 
+@pytest.mark.real_commits
 def test_signing_out_works_while_the_database_refuses_writes(app, client, person, caplog):
     login(client, person)
     with read_only(app):
@@ -194,6 +195,7 @@ def test_a_changed_email_address_ends_every_sign_in(app, client, person, admin):
 # Idle and too old -----------------------------------------------------------------------------
 
 
+@pytest.mark.real_commits
 def test_an_idle_sign_in_ends(app, client, person):
     login(client, person)
     thief = copy_of(app, client)
@@ -211,6 +213,7 @@ def test_an_idle_sign_in_ends(app, client, person):
     assert not signed_in(thief)
 
 
+@pytest.mark.real_commits
 def test_a_public_page_says_why_the_sign_in_ended(app, client, person):
     login(client, person)
     [record] = sign_ins_of(person)
@@ -221,6 +224,7 @@ def test_a_public_page_says_why_the_sign_in_ended(app, client, person):
     assert "You were signed out" not in client.get("/courses").get_data(as_text=True)
 
 
+@pytest.mark.real_commits
 def test_a_sign_in_ends_after_its_lifetime_however_busy(app, client, person):
     login(client, person)
     [record] = sign_ins_of(person)
@@ -231,6 +235,7 @@ def test_a_sign_in_ends_after_its_lifetime_however_busy(app, client, person):
     assert record.end_reason == "expired"
 
 
+@pytest.mark.real_commits
 def test_the_limits_are_settings(app, client, person):
     app.config.update(SESSION_IDLE_TIMEOUT=5 * 60)
     login(client, person)
@@ -240,6 +245,7 @@ def test_the_limits_are_settings(app, client, person):
     assert "for 5 minutes" in message_after_redirect(client)
 
 
+@pytest.mark.real_commits
 def test_last_active_is_written_at_most_once_a_minute(app, client, person, count_queries):
     login(client, person)
     [record] = sign_ins_of(person)

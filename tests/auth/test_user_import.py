@@ -7,8 +7,8 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import login
 from tests.factories import make_organisation, make_user
+from tests.helpers import login
 from trainhub.auth.models import User
 from trainhub.auth.services import IMPORT_COLUMNS, import_users
 from trainhub.errors import PermissionDenied

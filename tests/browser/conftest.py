@@ -7,6 +7,10 @@
   werkzeug in a daemon thread. CSRF stays on: the forms are the real ones.
 * Every page a journey loads is audited with axe-core (``node_modules/axe-core``):
   ``Visitor`` checks the HTTP status and audits after each navigation and form submission.
+* Journeys wait on what the page shows, never on a clock: a navigation ends at the new
+  document's ``load`` event, and ``expect(...)`` polls until the page shows what it asserts.
+  ``HANG_GUARD_MS`` only stops a journey that would otherwise wait for ever (a bug), so a
+  slow page on a busy machine is never a failure.
 * On failure, a full-page screenshot goes to ``test-artifacts/`` (git-ignored).
 * Under pytest-xdist each worker has its own Chromium, and its own live servers on ports
   the system hands out; a module's journeys stay together on one worker (an ``xdist_group``
@@ -19,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +31,15 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
-from playwright.sync_api import Browser, Locator, Page, Playwright, Response, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    Locator,
+    Page,
+    Playwright,
+    Response,
+    expect,
+    sync_playwright,
+)
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from tests.conftest import COMPILED_TEMPLATES
@@ -54,10 +66,10 @@ UNSAFE_PORTS = frozenset(
     {1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6697, 10080}
     | set(range(6665, 6670))
 )
-#: The longest any step may wait for the page's state (a navigation, an element). Tests wait on
-#: what the page shows, never on a clock; this is only the ceiling, generous so that a machine
-#: busy with other work (a benchmark, a parallel build) slows a journey without failing it.
-TIMEOUT_MS = 60_000
+#: Not a wait: the longest any one step may take before the journey is taken to hang (3
+#: minutes; a page takes well under a second on an idle machine).
+HANG_GUARD_MS = 180_000
+expect.set_options(timeout=HANG_GUARD_MS)  # Playwright's assertions give up after 5 s else
 
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 HERE = Path(__file__).resolve().parent
@@ -116,8 +128,8 @@ def _failed(request: pytest.FixtureRequest) -> bool:
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A tab in a fresh browser context (no cookies), British English, desktop width."""
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
+    context.set_default_timeout(HANG_GUARD_MS)
+    context.set_default_navigation_timeout(HANG_GUARD_MS)
     page = context.new_page()
     try:
         yield page
@@ -279,10 +291,18 @@ class Visitor:
         self.audited: list[str] = []
         self.script_errors: list[str] = []
         self.off_site: list[str] = []
+        #: The main frame's document responses, redirects included, oldest first.
+        self.documents: list[Response] = []
         # axe-core goes into every document as it starts: quicker than a script tag per page.
         page.context.add_init_script(path=str(axe_path()))
         page.on("pageerror", lambda error: self.script_errors.append(str(error)))
         page.on("request", self._check_host)
+        page.on("response", self._note_document)
+
+    def _note_document(self, response: Response) -> None:
+        request = response.request
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            self.documents.append(response)
 
     def _check_host(self, request: Any) -> None:
         url = request.url
@@ -298,9 +318,17 @@ class Visitor:
 
     def follow(self, target: Locator, status: int = 200) -> Response:
         """Click a link or button that loads a new page."""
-        with self.page.expect_navigation() as navigation:
-            target.click()
-        return self._arrived(navigation.value, status)
+        return self.navigate(target.click, status)
+
+    def navigate(self, action: Callable[[], None], status: int = 200) -> Response:
+        """Do what loads a new page (a click, Enter in a form) and wait until it has loaded:
+        the new document's ``load`` event, however long the server takes. The response is
+        the last document the main frame received (after any redirects)."""
+        seen = len(self.documents)
+        with self.page.expect_event("load"):
+            action()
+        assert len(self.documents) > seen, f"no page loaded (still at {self.page.url})"
+        return self._arrived(self.documents[-1], status)
 
     def click_link(self, name: str, status: int = 200, *, exact: bool = True) -> Response:
         return self.follow(self.main.get_by_role("link", name=name, exact=exact), status)
@@ -315,7 +343,6 @@ class Visitor:
 
     def _arrived(self, response: Response | None, status: int) -> Response:
         assert response is not None, f"no response loading {self.page.url}"
-        self.page.wait_for_load_state("load")
         assert response.status == status, (
             f"{response.request.method} {response.url} answered HTTP {response.status}, "
             f"expected {status}. The page says: {self.heading()!r}"

@@ -172,9 +172,7 @@ def test_trainer_schedules_a_split_core_books_a_learner_and_takes_the_register(
     expect(visitor.error_summary()).to_contain_text("Enter how many minutes, like 15")
     minutes = learner.get_by_label(re.compile("Minutes late or left early"))
     minutes.fill("20")
-    with page.expect_navigation():
-        minutes.press("Enter")
-    visitor.audit()
+    visitor.navigate(lambda: minutes.press("Enter"))
     expect(visitor.success_banner()).to_contain_text("Register saved: 1 mark changed.")
     expect(learner.get_by_role("radio", name="Late")).to_be_checked()
 

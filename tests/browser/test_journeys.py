@@ -244,9 +244,7 @@ def test_venue_address_is_listed_on_one_line(visitor: Visitor) -> None:
     page.get_by_label("Capacity").fill("10")
     visitor.submit("Save venue")
     row = visitor.main.get_by_role("row", name=re.compile("Swansea family room"))
-    expect(row.get_by_role("cell").nth(1)).to_have_text(
-        "5 Example Quay, Swansea, SA1 1AA", timeout=1000
-    )
+    expect(row.get_by_role("cell").nth(1)).to_have_text("5 Example Quay, Swansea, SA1 1AA")
 
 
 def test_assessor_sees_the_levels_they_assess_against(visitor: Visitor) -> None:

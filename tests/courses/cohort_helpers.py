@@ -7,9 +7,10 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from icalendar import Calendar
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.factories import PASSWORD_HASH, make_user
+from tests.helpers import count, outbox  # noqa: F401  (this area's tests import them from here)
 from trainhub.auth.models import User, UserRole
 from trainhub.courses.models import Booking, BookingEvent, Cohort, Course, Venue, local_today
 from trainhub.courses.services.scheduling import CohortInput, DayInput, FacilitatorInput
@@ -85,16 +86,6 @@ def cohort_data(
     return CohortInput(**values)
 
 
-def outbox(to: User | str | None = None) -> list[OutboxMessage]:
-    """Messages queued so far (to one person when given), oldest first."""
-    db.session.flush()
-    query = select(OutboxMessage).order_by(OutboxMessage.id)
-    if to is not None:
-        address = to if isinstance(to, str) else to.email
-        query = query.where(OutboxMessage.to_address == address)
-    return list(db.session.execute(query).scalars())
-
-
 def subjects(to: User | str | None = None) -> list[str]:
     return [message.subject for message in outbox(to)]
 
@@ -107,11 +98,6 @@ def calendar_of(message: OutboxMessage) -> Calendar:
 
 def events(calendar: Calendar) -> list[Any]:
     return [component for component in calendar.walk("VEVENT")]
-
-
-def count(model: Any) -> int:
-    db.session.flush()
-    return int(db.session.execute(select(func.count()).select_from(model)).scalar_one())
 
 
 def reload(booking: Booking) -> Booking:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import html as html_lib
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from tests.conftest import login
 from tests.courses.helpers import snapshot
+from tests.helpers import (  # noqa: F401  (this area's tests import them from here)
+    banners,
+    count,
+    field_error,
+    follow,
+    login,
+    page,
+    summary_errors,
+    summary_links,
+)
 from trainhub.auth.models import User
 from trainhub.courses.models import Booking, BookingEvent
 from trainhub.extensions import db
@@ -38,67 +44,6 @@ COHORT_TABLES = (
 
 def cohort_snapshot() -> dict[str, list[tuple[Any, ...]]]:
     return snapshot(COHORT_TABLES)
-
-
-def page(response: Any) -> str:
-    """The page's text with entities decoded, so messages can be matched as written."""
-    return html_lib.unescape(response.get_data(as_text=True))
-
-
-def signed_in(client: FlaskClient, user: User) -> FlaskClient:
-    db.session.commit()
-    return login(client, user)
-
-
-def follow(client: FlaskClient, response: Any) -> str:
-    """The page a redirect leads to (where the flashed message is shown)."""
-    assert response.status_code == 302, response.status_code
-    return page(client.get(response.headers["Location"]))
-
-
-def field_error(text: str, field_id: str) -> str | None:
-    """The error message shown next to the field with this id, if any."""
-    match = re.search(
-        rf'<p id="{re.escape(field_id)}-error" class="govuk-error-message">(.*?)</p>', text, re.S
-    )
-    if match is None:
-        return None
-    return " ".join(re.sub(r"<[^>]+>", "", match.group(1)).split()).removeprefix("Error: ")
-
-
-def summary_errors(text: str) -> list[str]:
-    """The messages in the error summary at the top of the page."""
-    match = re.search(r'<div class="govuk-error-summary".*?</ul>', text, re.S)
-    if match is None:
-        return []
-    items = re.findall(r"<li>(.*?)</li>", match.group(0), re.S)
-    return [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in items]
-
-
-def summary_links(text: str) -> list[str]:
-    """Where the error summary's links point."""
-    match = re.search(r'<div class="govuk-error-summary".*?</ul>', text, re.S)
-    return re.findall(r'href="#([^"]+)"', match.group(0)) if match else []
-
-
-def banners(text: str) -> list[tuple[str, str]]:
-    """The flashed messages on a page, as (kind, message): kind is "success" or "important"."""
-    found = re.findall(
-        r'<div class="govuk-notification-banner( govuk-notification-banner--success)?".*?'
-        r'<p class="govuk-notification-banner__heading">(.*?)</p>',
-        text,
-        re.S,
-    )
-    return [
-        ("success" if kind else "important", " ".join(message.split())) for kind, message in found
-    ]
-
-
-def count(model: Any, *where: Any) -> int:
-    query = select(func.count()).select_from(model)
-    for condition in where:
-        query = query.where(condition)
-    return int(db.session.execute(query).scalar_one())
 
 
 def booking(booking_id: int) -> Booking:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.factories import make_user
+from tests.helpers import count
 from trainhub.auth.models import User
 from trainhub.courses.catalogue_data import DayData, UnitData
 from trainhub.courses.models import AgendaItem, AgendaTopic, Course, CourseDay
@@ -51,10 +52,6 @@ def course(code: str) -> Course:
     """A course by code, read afresh from the database."""
     db.session.expire_all()
     return db.session.execute(select(Course).where(Course.code == code)).scalar_one()
-
-
-def count(model: Any) -> int:
-    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 def snapshot(tables: tuple[str, ...] = CATALOGUE_TABLES) -> dict[str, list[tuple[Any, ...]]]:

@@ -10,7 +10,6 @@ import pytest
 from blinker import Signal
 from sqlalchemy import select
 
-from tests.conftest import QueryCounter
 from tests.courses.cohort_helpers import (
     book_directly,
     count,
@@ -21,6 +20,7 @@ from tests.courses.cohort_helpers import (
     trainer,
 )
 from tests.factories import make_booking, make_cohort, make_course
+from tests.helpers import QueryCounter
 from trainhub.auth.models import User
 from trainhub.courses.models import Attendance, Cohort, CohortDay, Completion, Course
 from trainhub.courses.services.attendance import (

@@ -10,7 +10,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.conftest import QueryCounter
 from tests.courses.cohort_helpers import (
     actions,
     calendar_of,
@@ -27,6 +26,7 @@ from tests.courses.cohort_helpers import (
     trainer,
 )
 from tests.factories import make_booking, make_cohort, make_course, make_organisation
+from tests.helpers import QueryCounter
 from trainhub.auth.models import User
 from trainhub.courses.models import Booking, BookingEvent, Cohort, Completion
 from trainhub.courses.services.booking import (

@@ -16,9 +16,9 @@ from tests.courses.cohort_view_helpers import (
     events,
     field_error,
     follow,
+    login,
     mail_to,
     page,
-    signed_in,
     summary_errors,
 )
 from tests.factories import (
@@ -65,7 +65,7 @@ def waiting(on: Cohort, *names: str) -> list[Booking]:
 
 def test_a_learner_books_a_place(client: FlaskClient, learner: User) -> None:
     open_cohort = cohort()
-    signed_in(client, learner)
+    login(client, learner)
     assert "Book a place" in page(client.get(f"/cohorts/{open_cohort.id}"))
 
     response = client.post(f"/cohorts/{open_cohort.id}/book")
@@ -83,7 +83,7 @@ def test_a_learner_books_a_place(client: FlaskClient, learner: User) -> None:
 def test_booking_a_full_cohort_joins_the_waiting_list(client: FlaskClient, learner: User) -> None:
     full = cohort(capacity=1)
     make_booking(full)
-    signed_in(client, learner)
+    login(client, learner)
     assert "Join the waiting list" in page(client.get(f"/cohorts/{full.id}"))
 
     response = client.post(f"/cohorts/{full.id}/book")
@@ -103,7 +103,7 @@ def test_booking_a_full_cohort_joins_the_waiting_list(client: FlaskClient, learn
 def test_booking_twice_shows_the_existing_booking(client: FlaskClient, learner: User) -> None:
     open_cohort = cohort()
     first = make_booking(open_cohort, learner)
-    signed_in(client, learner)
+    login(client, learner)
 
     response = client.post(f"/cohorts/{open_cohort.id}/book")
 
@@ -122,7 +122,7 @@ def test_a_missing_prerequisite_is_explained_and_nothing_is_booked(
     advanced = make_course()
     advanced.prerequisites.append(core)
     later = cohort(course=advanced)
-    signed_in(client, learner)
+    login(client, learner)
     assert "Complete these courses first: Core training." in page(
         client.get(f"/cohorts/{later.id}")
     )
@@ -145,7 +145,7 @@ def test_a_learner_cannot_book_two_cohorts_that_overlap(client: FlaskClient, lea
     start = local_today() + timedelta(days=20)
     make_booking(cohort(start=start, title="Already mine"), learner)
     clash = cohort(start=start)
-    signed_in(client, learner)
+    login(client, learner)
 
     response = client.post(f"/cohorts/{clash.id}/book")
 
@@ -160,7 +160,7 @@ def test_a_course_for_ifst_members_is_a_request_for_a_manager(
 ) -> None:
     ifst = cohort(course=make_course(audience="ifst_only"))
     manager = make_user(roles=["manager"])
-    signed_in(client, learner)
+    login(client, learner)
     assert "Request a place" in page(client.get(f"/cohorts/{ifst.id}"))
 
     response = client.post(f"/cohorts/{ifst.id}/book")
@@ -176,7 +176,7 @@ def test_a_course_for_ifst_members_is_a_request_for_a_manager(
 
 def test_a_closed_cohort_cannot_be_booked_by_outsiders(client: FlaskClient, learner: User) -> None:
     closed = cohort(partner_organisation_id=make_organisation().id)
-    signed_in(client, learner)
+    login(client, learner)
 
     assert client.post(f"/cohorts/{closed.id}/book").status_code == 403
     assert count(Booking) == 0
@@ -196,7 +196,7 @@ def test_my_bookings_lists_every_booking_with_its_state(client: FlaskClient, lea
     make_booking(cohort(title="Booked one"), learner)
     make_booking(cohort(title="Waiting one"), learner, "waitlisted", queue_rank=1)
     make_booking(cohort(title="Someone else's"))
-    signed_in(client, learner)
+    login(client, learner)
 
     text = page(client.get("/bookings"))
 
@@ -210,11 +210,11 @@ def test_a_booking_is_private_to_its_learner_and_the_cohorts_staff(
 ) -> None:
     mine = make_booking(cohort(facilitators=[trainer]), learner)
 
-    signed_in(client, make_user())
+    login(client, make_user())
     assert client.get(f"/bookings/{mine.id}").status_code == 403
-    signed_in(client, make_user(roles=["trainer"]))
+    login(client, make_user(roles=["trainer"]))
     assert client.get(f"/bookings/{mine.id}").status_code == 403
-    signed_in(client, trainer)
+    login(client, trainer)
     assert "Lowri Learner" in page(client.get(f"/bookings/{mine.id}"))
     assert client.get("/bookings/999999").status_code == 404
 
@@ -228,7 +228,7 @@ def test_a_learner_cancels_before_the_cut_off_and_the_place_is_offered_on(
     full = cohort(capacity=1)
     mine = make_booking(full, learner)
     [next_person] = waiting(full, "Nia Next")
-    signed_in(client, learner)
+    login(client, learner)
     assert "Cancel your booking?" in page(client.get(f"/bookings/{mine.id}/cancel"))
 
     response = client.post(f"/bookings/{mine.id}/cancel", data={"reason": "Clash at work"})
@@ -249,7 +249,7 @@ def test_cancelling_after_the_cut_off_is_refused_clearly(
 ) -> None:
     soon = cohort(start=local_today() + timedelta(days=1))
     mine = make_booking(soon, learner)
-    signed_in(client, learner)
+    login(client, learner)
     detail = page(client.get(f"/bookings/{mine.id}"))
     assert "It is too close to the start to cancel online" in detail
     assert "Cancel this booking" not in detail
@@ -267,7 +267,7 @@ def test_staff_may_cancel_after_the_cut_off_and_it_counts_as_late(
 ) -> None:
     soon = cohort(start=local_today() + timedelta(days=1), facilitators=[trainer])
     theirs = make_booking(soon, learner)
-    signed_in(client, trainer)
+    login(client, trainer)
     form = page(client.get(f"/bookings/{theirs.id}/cancel"))
     assert "Cancel Lowri Learner's booking?" in form
     assert "The cut-off has passed: this counts as a late cancellation." in form
@@ -283,7 +283,7 @@ def test_staff_may_cancel_after_the_cut_off_and_it_counts_as_late(
 
 def test_a_finished_booking_cannot_be_cancelled(client: FlaskClient, learner: User) -> None:
     mine = make_booking(cohort(), learner, "cancelled", cancel_reason="learner")
-    signed_in(client, learner)
+    login(client, learner)
 
     response = client.post(f"/bookings/{mine.id}/cancel")
 
@@ -302,7 +302,7 @@ def offer(on: Cohort, person: User, hours: float = 24) -> Booking:
 
 def test_an_open_offer_can_be_accepted(client: FlaskClient, learner: User) -> None:
     mine = offer(cohort(capacity=1), learner)
-    signed_in(client, learner)
+    login(client, learner)
     assert "A place is yours if you want it" in page(client.get(f"/bookings/{mine.id}/offer"))
 
     response = client.post(f"/bookings/{mine.id}/offer", data={"accept": "y"})
@@ -318,7 +318,7 @@ def test_declining_an_offer_passes_the_place_on(client: FlaskClient, learner: Us
     full = cohort(capacity=1)
     mine = offer(full, learner)
     [next_person] = waiting(full, "Nia Next")
-    signed_in(client, learner)
+    login(client, learner)
 
     response = client.post(f"/bookings/{mine.id}/offer", data={"decline": "y"})
 
@@ -334,7 +334,7 @@ def test_declining_an_offer_passes_the_place_on(client: FlaskClient, learner: Us
 
 def test_an_expired_offer_link_says_so(client: FlaskClient, learner: User) -> None:
     mine = offer(cohort(capacity=1), learner, hours=-1)
-    signed_in(client, learner)
+    login(client, learner)
 
     response = client.get(f"/bookings/{mine.id}/offer")
 
@@ -350,7 +350,7 @@ def test_accepting_an_expired_offer_is_refused_and_the_place_moves_on(
     full = cohort(capacity=1)
     mine = offer(full, learner, hours=-1)
     [next_person] = waiting(full, "Nia Next")
-    signed_in(client, learner)
+    login(client, learner)
 
     response = client.post(f"/bookings/{mine.id}/offer", data={"accept": "y"})
 
@@ -367,7 +367,7 @@ def test_an_offer_the_sweep_expired_still_says_it_expired(
     client: FlaskClient, learner: User
 ) -> None:
     mine = make_booking(cohort(), learner, "cancelled", cancel_reason="offer_expired")
-    signed_in(client, learner)
+    login(client, learner)
 
     response = client.get(f"/bookings/{mine.id}/offer")
 
@@ -377,7 +377,7 @@ def test_an_offer_the_sweep_expired_still_says_it_expired(
 
 def test_an_answered_offer_is_gone(client: FlaskClient, learner: User) -> None:
     mine = make_booking(cohort(), learner)
-    signed_in(client, learner)
+    login(client, learner)
 
     response = client.get(f"/bookings/{mine.id}/offer")
 
@@ -387,7 +387,7 @@ def test_an_answered_offer_is_gone(client: FlaskClient, learner: User) -> None:
 
 def test_an_offer_is_for_its_learner_only(client: FlaskClient, learner: User) -> None:
     theirs = offer(cohort(), make_user())
-    signed_in(client, learner)
+    login(client, learner)
 
     assert client.get(f"/bookings/{theirs.id}/offer").status_code == 403
     assert client.post(f"/bookings/{theirs.id}/offer", data={"accept": "y"}).status_code == 403
@@ -403,7 +403,7 @@ def test_the_bookings_page_lists_places_and_the_waiting_list_in_order(
     full = cohort(capacity=1, facilitators=[trainer])
     make_booking(full, make_user(full_name="Bryn Booked"))
     waiting(full, "Wyn First", "Alys Second")
-    signed_in(client, trainer)
+    login(client, trainer)
 
     text = page(client.get(f"/cohorts/{full.id}/bookings"))
 
@@ -418,7 +418,7 @@ def test_moving_someone_up_the_waiting_list_needs_a_reason_which_is_kept(
     full = cohort(capacity=1, facilitators=[trainer])
     make_booking(full)
     first, second = waiting(full, "Wyn First", "Alys Second")
-    signed_in(client, trainer)
+    login(client, trainer)
     assert "Now number 2." in page(client.get(f"/bookings/{second.id}/move"))
 
     refused = client.post(f"/bookings/{second.id}/move", data={"reason": " ", "up": "y"})
@@ -444,7 +444,7 @@ def test_the_first_on_the_waiting_list_cannot_move_up(client: FlaskClient, train
     full = cohort(capacity=1, facilitators=[trainer])
     make_booking(full)
     [first] = waiting(full, "Wyn First")
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.post(f"/bookings/{first.id}/move", data={"reason": "Why not", "up": "y"})
 
@@ -458,7 +458,7 @@ def test_a_trainer_gives_a_free_place_to_someone_waiting(
     inside = cohort(capacity=2, facilitators=[trainer], start=local_today() + timedelta(days=1))
     make_booking(inside)
     [person] = waiting(inside, "Wyn First")
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.post(f"/bookings/{person.id}/place")
 
@@ -472,7 +472,7 @@ def test_no_place_is_given_when_the_cohort_is_full(client: FlaskClient, trainer:
     full = cohort(capacity=1, facilitators=[trainer])
     make_booking(full)
     [person] = waiting(full, "Wyn First")
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.post(f"/bookings/{person.id}/place")
 
@@ -486,7 +486,7 @@ def test_a_trainer_books_someone_by_email(client: FlaskClient, trainer: User) ->
     open_cohort = cohort(capacity=1, facilitators=[trainer])
     make_user(email="lowri@example.org", full_name="Lowri Learner")
     make_user(email="nia@example.org", full_name="Nia Next")
-    signed_in(client, trainer)
+    login(client, trainer)
     url = f"/cohorts/{open_cohort.id}/bookings"
 
     unknown = client.post(url, data={"email": "nobody@example.org"})
@@ -516,7 +516,7 @@ def request_for_place(app: Flask, learner: User) -> Booking:
 def test_a_manager_approves_a_request(
     client: FlaskClient, request_for_place: Booking, learner: User
 ) -> None:
-    signed_in(client, make_user(roles=["manager"]))
+    login(client, make_user(roles=["manager"]))
     listed = page(client.get("/approvals"))
     assert "Lowri Learner" in listed and "Spring cohort" in listed
 
@@ -547,7 +547,7 @@ def test_requests_go_to_the_learners_own_organisations_managers(
         ifst, make_user(full_name="Unmanaged Learner", organisation_id=unmanaged.id), "requested"
     )
     make_user(roles=["manager"], organisation_id=theirs.id)
-    signed_in(client, make_user(roles=["manager"], organisation_id=ours.id))
+    login(client, make_user(roles=["manager"], organisation_id=ours.id))
 
     listed = page(client.get("/approvals"))
     assert "Ours Learner" in listed and "Unmanaged Learner" in listed
@@ -560,14 +560,14 @@ def test_requests_go_to_the_learners_own_organisations_managers(
     assert booking(mine.id).status == "requested"
 
     admin = app.test_client()
-    signed_in(admin, make_user(roles=["admin"]))
+    login(admin, make_user(roles=["admin"]))
     assert "Theirs Learner" in page(admin.get("/approvals"))
 
 
 def test_a_facilitator_cannot_book_their_own_cohort(client: FlaskClient) -> None:
     lead = make_user(roles=["trainer"])
     own = cohort(facilitators=[lead])
-    signed_in(client, lead)
+    login(client, lead)
 
     response = client.post(f"/cohorts/{own.id}/book")
 
@@ -578,7 +578,7 @@ def test_a_facilitator_cannot_book_their_own_cohort(client: FlaskClient) -> None
 def test_a_manager_declines_a_request_with_a_reason(
     client: FlaskClient, request_for_place: Booking, learner: User
 ) -> None:
-    signed_in(client, make_user(roles=["manager"]))
+    login(client, make_user(roles=["manager"]))
 
     response = client.post(
         f"/bookings/{request_for_place.id}/decide",
@@ -595,7 +595,7 @@ def test_a_manager_declines_a_request_with_a_reason(
 
 
 def test_a_request_is_decided_once(client: FlaskClient, request_for_place: Booking) -> None:
-    signed_in(client, make_user(roles=["manager"]))
+    login(client, make_user(roles=["manager"]))
     client.post(f"/bookings/{request_for_place.id}/decide", data={"approve": "y"})
     client.get("/approvals")  # the first decision's message
 
@@ -610,7 +610,7 @@ def test_a_request_is_decided_once(client: FlaskClient, request_for_place: Booki
 def test_a_manager_cannot_decide_their_own_request(client: FlaskClient) -> None:
     manager = make_user(roles=["manager", "learner"])
     own = make_booking(cohort(course=make_course(audience="ifst_only")), manager, "requested")
-    signed_in(client, manager)
+    login(client, manager)
 
     response = client.post(f"/bookings/{own.id}/decide", data={"approve": "y"})
 

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
-from tests.courses.cohort_view_helpers import banners, follow, page, signed_in
+from tests.courses.cohort_view_helpers import banners, follow, login, page
 from tests.factories import (
     make_booking,
     make_cohort,
@@ -193,7 +193,7 @@ def test_the_subscribe_page_gives_a_webcal_link_and_a_new_one_revokes_the_old(
     client: FlaskClient,
 ) -> None:
     learner = make_user()
-    signed_in(client, learner)
+    login(client, learner)
 
     text = page(client.get("/calendar/subscribe"))
     old = feed_token(learner)
@@ -215,6 +215,7 @@ def test_the_subscribe_page_gives_a_webcal_link_and_a_new_one_revokes_the_old(
     assert client.get(f"/calendar/feed/{new}.ics").status_code == 200
 
 
+@pytest.mark.once
 def test_the_subscribe_page_needs_signing_in(client: FlaskClient) -> None:
     response = client.get("/calendar/subscribe")
 

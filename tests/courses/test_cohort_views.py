@@ -11,7 +11,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import QueryCounter
 from tests.courses.cohort_view_helpers import (
     Day,
     cohort_form,
@@ -19,9 +18,9 @@ from tests.courses.cohort_view_helpers import (
     count,
     field_error,
     follow,
+    login,
     mail_to,
     page,
-    signed_in,
     summary_errors,
     summary_links,
 )
@@ -33,6 +32,7 @@ from tests.factories import (
     make_user,
     make_venue,
 )
+from tests.helpers import QueryCounter
 from trainhub.auth.models import User
 from trainhub.courses.models import (
     Booking,
@@ -79,7 +79,7 @@ def test_trainers_see_the_cohorts_they_run_by_default(
     make_cohort(facilitators=[co_trainer], title="Someone else's")
     make_booking(mine)
     make_booking(mine, status="waitlisted", queue_rank=1)
-    signed_in(client, trainer)
+    login(client, trainer)
 
     text = page(client.get("/cohorts"))
 
@@ -95,7 +95,7 @@ def test_trainers_see_the_cohorts_they_run_by_default(
 def test_managers_see_every_cohort_and_can_filter_by_status(client: FlaskClient) -> None:
     make_cohort(title="Published one")
     make_cohort(title="Draft one", status="draft")
-    signed_in(client, make_user(roles=["manager"]))
+    login(client, make_user(roles=["manager"]))
 
     everything = page(client.get("/cohorts"))
     drafts = page(client.get("/cohorts?status=draft"))
@@ -108,7 +108,7 @@ def test_managers_see_every_cohort_and_can_filter_by_status(client: FlaskClient)
 
 def test_a_cohort_with_one_facilitator_is_flagged(client: FlaskClient, trainer: User) -> None:
     solo = make_cohort(facilitators=[trainer])
-    signed_in(client, trainer)
+    login(client, trainer)
 
     assert "Needs a co-facilitator" in page(client.get("/cohorts"))
     assert "Co-facilitation expected: this cohort has only one facilitator." in page(
@@ -146,7 +146,7 @@ def test_the_overview_takes_the_same_queries_for_30_or_700_cohorts(
     client: FlaskClient, trainer: User, count_queries: QueryCounter
 ) -> None:
     _many_cohorts(trainer, 5)  # less than a page: no query per row either
-    signed_in(client, trainer)
+    login(client, trainer)
     with_5 = _overview_queries(client, count_queries, 5)
 
     _many_cohorts(trainer, 25)
@@ -163,7 +163,7 @@ def test_the_overview_takes_the_same_queries_for_30_or_700_cohorts(
 
 def test_schedule_starts_by_choosing_a_course(client: FlaskClient, trainer: User) -> None:
     make_course(code="TWO-DAY", title="A two-day course", duration_days=2)
-    signed_in(client, trainer)
+    login(client, trainer)
 
     chooser = page(client.get("/cohorts/new"))
     unknown = page(client.get("/cohorts/new?course=NOPE"))
@@ -195,7 +195,7 @@ def test_a_trainer_schedules_a_four_day_core_as_two_plus_two_days(
         Day(later, "10:00", "16:00", venue_id=other_venue.id),
         Day(later + timedelta(days=1), venue_id=other_venue.id),
     ]
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.post(
         "/cohorts/new?course=IFSS-CORE",
@@ -260,7 +260,7 @@ def test_days_that_do_not_match_the_duration_are_refused(
     client: FlaskClient, four_day: Course, trainer: User, co_trainer: User
 ) -> None:
     venue = make_venue()
-    signed_in(client, trainer)
+    login(client, trainer)
     two_plus_one = _four_days(venue.id)[:3]  # R8: 2 + 1 days of a 4-day course
 
     text = _refused(
@@ -279,7 +279,7 @@ def test_a_day_that_ends_before_it_starts_is_refused(
     venue = make_venue()
     days = _four_days(venue.id)
     days[1].start, days[1].end = "14:00", "10:00"
-    signed_in(client, trainer)
+    login(client, trainer)
 
     _refused(
         client,
@@ -296,7 +296,7 @@ def test_days_on_the_same_date_or_out_of_order_are_refused_all_at_once(
     days = _four_days(venue.id)
     days[1].date = days[0].date  # overlaps day 1
     days[3].date = days[2].date - timedelta(days=3)  # before day 3
-    signed_in(client, trainer)
+    login(client, trainer)
 
     text = _refused(
         client,
@@ -313,7 +313,7 @@ def test_capacity_above_the_venues_is_refused(
     client: FlaskClient, four_day: Course, trainer: User, co_trainer: User
 ) -> None:
     small = make_venue(name="Small room", capacity=10)
-    signed_in(client, trainer)
+    login(client, trainer)
 
     _refused(
         client,
@@ -327,7 +327,7 @@ def test_a_cohort_needs_a_lead_facilitator(
     client: FlaskClient, four_day: Course, trainer: User
 ) -> None:
     venue = make_venue()
-    signed_in(client, trainer)
+    login(client, trainer)
 
     _refused(
         client,
@@ -339,7 +339,7 @@ def test_a_cohort_needs_a_lead_facilitator(
 
 def test_a_facilitator_is_listed_once(client: FlaskClient, four_day: Course, trainer: User) -> None:
     venue = make_venue()
-    signed_in(client, trainer)
+    login(client, trainer)
 
     _refused(
         client,
@@ -356,7 +356,7 @@ def test_bookings_must_close_before_the_first_day(
     days = _four_days(venue.id)
     closes = days[1].date
     assert closes is not None
-    signed_in(client, trainer)
+    login(client, trainer)
     data = cohort_form(days, [trainer])
     data.setlist("bookings_close", [str(closes.day), str(closes.month), str(closes.year)])
 
@@ -370,7 +370,7 @@ def test_missing_times_and_venue_are_shown_on_their_fields(
     days[0].start = ""
     days[0].end = "half past four"
     days[1].end = "quarter to five"  # with a good start time
-    signed_in(client, trainer)
+    login(client, trainer)
 
     text = _refused(
         client,
@@ -392,7 +392,7 @@ def test_a_trainer_booked_elsewhere_is_a_clash_named_in_the_message(
     make_cohort(
         facilitators=[co_trainer], start=days[2].date, title="Other cohort", status="published"
     )
-    signed_in(client, trainer)
+    login(client, trainer)
     before = cohort_snapshot()
 
     response = client.post(
@@ -412,7 +412,7 @@ def test_a_manager_overrides_a_venue_clash_with_a_reason_which_is_recorded(
     days = _four_days(venue.id)
     make_cohort(venue=venue, start=days[0].date, title="Already there")
     manager = make_user(roles=["manager"], full_name="Morgan Manager")
-    signed_in(client, manager)
+    login(client, manager)
 
     without = client.post("/cohorts/new?course=FOUR", data=cohort_form(days, [trainer, co_trainer]))
     assert without.status_code == 400
@@ -436,7 +436,7 @@ def test_a_trainer_cannot_override_a_clash(
     venue = make_venue(name="Main hall")
     days = _four_days(venue.id)
     make_cohort(venue=venue, start=days[0].date)
-    signed_in(client, trainer)
+    login(client, trainer)
 
     data = cohort_form(days, [trainer, co_trainer], override_reason="I insist")
     response = client.post("/cohorts/new?course=FOUR", data=data)
@@ -451,7 +451,7 @@ def test_a_trainer_cannot_override_a_clash(
 
 def test_publishing_opens_the_cohort_for_booking(client: FlaskClient, trainer: User) -> None:
     draft = make_cohort(facilitators=[trainer], status="draft")
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.post(f"/cohorts/{draft.id}/publish")
 
@@ -462,7 +462,7 @@ def test_publishing_opens_the_cohort_for_booking(client: FlaskClient, trainer: U
 
 def test_a_cohort_in_the_past_cannot_be_published(client: FlaskClient, trainer: User) -> None:
     draft = make_cohort(facilitators=[trainer], status="draft", start=local_today() - timedelta(1))
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.post(f"/cohorts/{draft.id}/publish")
 
@@ -474,7 +474,7 @@ def test_a_trainer_cannot_run_someone_elses_cohort(
     client: FlaskClient, trainer: User, co_trainer: User
 ) -> None:
     theirs = make_cohort(facilitators=[co_trainer], status="draft")
-    signed_in(client, trainer)
+    login(client, trainer)
     before = cohort_snapshot()
 
     responses = [
@@ -503,7 +503,7 @@ def test_changing_a_published_cohort_tells_everyone_booked(
     published = make_cohort(course, facilitators=[trainer, co_trainer], venue=venue)
     learner = make_user(full_name="Lowri Learner")
     make_booking(published, learner)
-    signed_in(client, trainer)
+    login(client, trainer)
     form = page(client.get(f"/cohorts/{published.id}/edit"))
     assert "Everyone booked is sent an updated calendar invitation" in form
     days = [Day(d.date, "10:00", "15:00", venue.id) for d in published.days]
@@ -527,7 +527,7 @@ def test_capacity_cannot_go_below_the_places_taken(client: FlaskClient, trainer:
     published = make_cohort(facilitators=[trainer])
     for _ in range(3):
         make_booking(published)
-    signed_in(client, trainer)
+    login(client, trainer)
     days = [Day(d.date, venue_id=d.venue_id) for d in published.days]
 
     _refused(
@@ -541,7 +541,7 @@ def test_capacity_cannot_go_below_the_places_taken(client: FlaskClient, trainer:
 
 def test_a_cancelled_cohort_cannot_be_changed(client: FlaskClient, trainer: User) -> None:
     gone = make_cohort(facilitators=[trainer], status="cancelled", cancel_reason="Snow")
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.get(f"/cohorts/{gone.id}/edit")
 
@@ -555,7 +555,7 @@ def test_completing_a_cohort_after_its_last_day(client: FlaskClient, trainer: Us
     past = make_cohort(facilitators=[trainer], start=local_today() - timedelta(days=2))
     future = make_cohort(facilitators=[trainer])
     no_show = make_booking(past)
-    signed_in(client, trainer)
+    login(client, trainer)
 
     done = follow(client, client.post(f"/cohorts/{past.id}/complete"))
     early = follow(client, client.post(f"/cohorts/{future.id}/complete"))
@@ -573,7 +573,7 @@ def test_completing_a_cohort_after_its_last_day(client: FlaskClient, trainer: Us
 def test_cancelling_a_cohort_needs_a_reason(client: FlaskClient, trainer: User) -> None:
     published = make_cohort(facilitators=[trainer])
     make_booking(published)
-    signed_in(client, trainer)
+    login(client, trainer)
 
     form = page(client.get(f"/cohorts/{published.id}/cancel"))
     assert "1 person holds a place or is waiting" in form
@@ -592,7 +592,7 @@ def test_cancelling_a_cohort_with_a_reason_tells_everyone(
     published = make_cohort(facilitators=[trainer])
     booked = make_booking(published, calendar_sequence=1)  # was sent an invitation
     waiting = make_booking(published, status="waitlisted", queue_rank=1)
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.post(
         f"/cohorts/{published.id}/cancel", data={"reason": "The trainer is unwell"}
@@ -615,7 +615,7 @@ def test_cancelling_a_cohort_with_a_reason_tells_everyone(
 
 def test_a_cancelled_cohort_cannot_be_cancelled_again(client: FlaskClient, trainer: User) -> None:
     gone = make_cohort(facilitators=[trainer], status="cancelled")
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.post(f"/cohorts/{gone.id}/cancel", data={"reason": "Again"})
 
@@ -628,7 +628,7 @@ def test_a_cancelled_cohort_cannot_be_cancelled_again(client: FlaskClient, train
 
 def test_adding_and_removing_an_external_presenter(client: FlaskClient, trainer: User) -> None:
     published = make_cohort(facilitators=[trainer], days=2)
-    signed_in(client, trainer)
+    login(client, trainer)
     module = "Managing Conflict and Difficult Behaviour in Core Group meetings"
 
     response = client.post(
@@ -650,7 +650,7 @@ def test_adding_and_removing_an_external_presenter(client: FlaskClient, trainer:
 
 def test_a_presenter_needs_a_name_and_a_module(client: FlaskClient, trainer: User) -> None:
     published = make_cohort(facilitators=[trainer])
-    signed_in(client, trainer)
+    login(client, trainer)
 
     text = _refused(
         client,
@@ -668,7 +668,7 @@ def test_a_presenter_of_another_cohort_is_not_found(client: FlaskClient, trainer
     other = make_cohort()
     presenter = CohortPresenter(cohort_id=other.id, day_number=1, module="M", name="N")
     db.session.add(presenter)
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.post(f"/cohorts/{mine.id}/presenters/{presenter.id}/remove")
 
@@ -696,9 +696,9 @@ def test_a_draft_is_for_staff_only(client: FlaskClient, trainer: User) -> None:
     signed_out = client.get(f"/cohorts/{draft.id}")
     assert signed_out.status_code == 302
     assert signed_out.headers["Location"].startswith("/sign-in")
-    signed_in(client, make_user())
+    login(client, make_user())
     assert client.get(f"/cohorts/{draft.id}").status_code == 403
-    signed_in(client, trainer)
+    login(client, trainer)
     assert client.get(f"/cohorts/{draft.id}").status_code == 200
 
 
@@ -710,16 +710,16 @@ def test_a_closed_cohort_is_for_its_partners_learners(client: FlaskClient) -> No
     signed_out = client.get(f"/cohorts/{closed.id}")
     assert signed_out.status_code == 302
     assert signed_out.headers["Location"].startswith("/sign-in")
-    signed_in(client, make_user())
+    login(client, make_user())
     assert client.get(f"/cohorts/{closed.id}").status_code == 403
-    signed_in(client, make_user(organisation=partner))
+    login(client, make_user(organisation=partner))
     text = page(client.get(f"/cohorts/{closed.id}"))
     assert "Closed: Cardiff University only" in text
     assert "Places on this cohort are arranged by your organisation" in text
 
 
 def test_an_unknown_cohort_is_not_found(client: FlaskClient, trainer: User) -> None:
-    signed_in(client, trainer)
+    login(client, trainer)
 
     assert client.get("/cohorts/999999").status_code == 404
     assert client.get("/cohorts/999999/edit").status_code == 404
@@ -754,7 +754,7 @@ def test_a_partners_list_of_50_is_split_17_17_16(client: FlaskClient, trainer: U
     rows = [("known@example.org", "")] + [
         (f"student{n}@example.org", f"Student {n}") for n in range(49)
     ]
-    signed_in(client, trainer)
+    login(client, trainer)
     assert "Share the learners between these cohorts" in page(
         client.get(f"/cohorts/{cohorts[0].id}/partner-learners")
     )
@@ -783,7 +783,7 @@ def test_a_partners_list_of_50_is_split_17_17_16(client: FlaskClient, trainer: U
 def test_a_bad_partner_list_books_nobody(client: FlaskClient, trainer: User) -> None:
     partner = make_organisation()
     cohorts = _partner_cohorts(trainer, partner.id, 2)
-    signed_in(client, trainer)
+    login(client, trainer)
     before = cohort_snapshot()
 
     response = client.post(
@@ -805,14 +805,14 @@ def test_a_bad_partner_list_books_nobody(client: FlaskClient, trainer: User) -> 
 
 def test_partner_lists_are_for_closed_cohorts_only(client: FlaskClient, trainer: User) -> None:
     open_cohort = make_cohort(facilitators=[trainer])
-    signed_in(client, trainer)
+    login(client, trainer)
 
     assert client.get(f"/cohorts/{open_cohort.id}/partner-learners").status_code == 404
 
 
 def test_cohort_days_keep_their_numbers_and_venues(client: FlaskClient, trainer: User) -> None:
     made = make_cohort(facilitators=[trainer], days=3, gap_days=7)
-    signed_in(client, trainer)
+    login(client, trainer)
 
     text = page(client.get(f"/cohorts/{made.id}"))
 
@@ -822,7 +822,7 @@ def test_cohort_days_keep_their_numbers_and_venues(client: FlaskClient, trainer:
 
 def test_a_partner_list_must_be_a_utf8_csv_file(client: FlaskClient, trainer: User) -> None:
     cohorts = _partner_cohorts(trainer, make_organisation().id, 1)
-    signed_in(client, trainer)
+    login(client, trainer)
     url = f"/cohorts/{cohorts[0].id}/partner-learners"
     ids = [str(cohorts[0].id)]
 
@@ -856,7 +856,7 @@ def test_only_the_partner_cohorts_you_run_are_offered(
     theirs = make_cohort(
         mine.course, facilitators=[co_trainer], partner_organisation_id=partner.id, title="Theirs"
     )
-    signed_in(client, trainer)
+    login(client, trainer)
 
     text = page(client.get(f"/cohorts/{mine.id}/partner-learners"))
     forced = client.post(

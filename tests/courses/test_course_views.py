@@ -9,7 +9,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import QueryCounter, login
 from tests.courses.helpers import (
     admin,
     agenda_texts,
@@ -24,6 +23,7 @@ from tests.courses.helpers import (
     snapshot,
     trainer,
 )
+from tests.helpers import QueryCounter, login, page_html
 from trainhub.courses.models import Course
 from trainhub.courses.services.catalogue import update_course
 from trainhub.extensions import db
@@ -42,10 +42,6 @@ LOCAL_TITLES = [
     "IFST Safety Planning Training",
     "Chairing Core Group Meetings Training",
 ]
-
-
-def page(response: object) -> str:
-    return response.get_data(as_text=True)  # type: ignore[attr-defined]
 
 
 def listed_titles(text: str) -> list[str]:
@@ -73,26 +69,26 @@ def test_catalogue_lists_framework_and_local_courses(catalogue: None, client: Fl
     response = client.get("/courses")
 
     assert response.status_code == 200
-    titles = listed_titles(page(response))
+    titles = listed_titles(page_html(response))
     assert titles[:4] == [
         html(t) for t in sorted([CORE, CONSULTATION, SUPERVISION, TRAIN_THE_TRAINER])
     ]
     assert sorted(titles[4:]) == sorted(html(t) for t in LOCAL_TITLES)
-    assert "8 courses" in page(response)
+    assert "8 courses" in page_html(response)
 
 
 def test_catalogue_filters_by_audience(catalogue: None, client: FlaskClient) -> None:
     response = client.get("/courses?audience=ifst_only")
 
-    assert sorted(listed_titles(page(response))) == sorted(
+    assert sorted(listed_titles(page_html(response))) == sorted(
         [CONSULTATION, SUPERVISION, TRAIN_THE_TRAINER]
     )
-    assert '<option value="ifst_only" selected>' in page(response)
+    assert '<option value="ifst_only" selected>' in page_html(response)
 
 
 def test_catalogue_filters_by_kind(catalogue: None, client: FlaskClient) -> None:
-    local = listed_titles(page(client.get("/courses?kind=local")))
-    framework = listed_titles(page(client.get("/courses?kind=framework")))
+    local = listed_titles(page_html(client.get("/courses?kind=local")))
+    framework = listed_titles(page_html(client.get("/courses?kind=framework")))
 
     assert sorted(local) == sorted(html(t) for t in LOCAL_TITLES)
     assert len(framework) == 4
@@ -100,7 +96,7 @@ def test_catalogue_filters_by_kind(catalogue: None, client: FlaskClient) -> None
 
 
 def test_catalogue_combines_filters(catalogue: None, client: FlaskClient) -> None:
-    text = page(client.get("/courses?audience=wider_workforce&kind=framework"))
+    text = page_html(client.get("/courses?audience=wider_workforce&kind=framework"))
 
     assert listed_titles(text) == [html(CORE)]
 
@@ -108,7 +104,7 @@ def test_catalogue_combines_filters(catalogue: None, client: FlaskClient) -> Non
 def test_catalogue_with_no_match_says_how_to_see_everything(
     catalogue: None, client: FlaskClient
 ) -> None:
-    text = page(client.get("/courses?audience=ifst_only&kind=local"))
+    text = page_html(client.get("/courses?audience=ifst_only&kind=local"))
 
     assert listed_titles(text) == []
     assert "No courses match" in text
@@ -124,13 +120,13 @@ def test_catalogue_ignores_unknown_filter_values(
     response = client.get(f"/courses?{query}")
 
     assert response.status_code == 200
-    assert len(listed_titles(page(response))) == 8
+    assert len(listed_titles(page_html(response))) == 8
 
 
 def test_unpublished_course_is_hidden_from_the_public(catalogue: None, client: FlaskClient) -> None:
     unpublish("SAFETY-PLAN")
 
-    assert "IFST Safety Planning Training" not in page(client.get("/courses"))
+    assert "IFST Safety Planning Training" not in page_html(client.get("/courses"))
     assert client.get("/courses/SAFETY-PLAN").status_code == 404
 
 
@@ -138,7 +134,7 @@ def test_unpublished_course_is_hidden_from_learners(catalogue: None, client: Fla
     unpublish("SAFETY-PLAN")
     signed_in(client, "learner")
 
-    assert "IFST Safety Planning Training" not in page(client.get("/courses"))
+    assert "IFST Safety Planning Training" not in page_html(client.get("/courses"))
     assert client.get("/courses/SAFETY-PLAN").status_code == 404
 
 
@@ -148,26 +144,26 @@ def test_unpublished_course_is_shown_to_trainers_marked_as_such(
     unpublish("SAFETY-PLAN")
     signed_in(client, "trainer")
 
-    listing = page(client.get("/courses"))
+    listing = page_html(client.get("/courses"))
     detail = client.get("/courses/SAFETY-PLAN")
 
     assert "IFST Safety Planning Training" in listing
     assert "Not in the catalogue" in listing
     assert detail.status_code == 200
-    assert "This course is not shown in the catalogue." in page(detail)
+    assert "This course is not shown in the catalogue." in page_html(detail)
 
 
 def test_add_course_button_only_for_editors(catalogue: None, client: FlaskClient) -> None:
-    assert "Add a course" not in page(client.get("/courses"))
+    assert "Add a course" not in page_html(client.get("/courses"))
     signed_in(client, "trainer")
-    assert "Add a course" in page(client.get("/courses"))
+    assert "Add a course" in page_html(client.get("/courses"))
 
 
 # The course page ------------------------------------------------------------------
 
 
 def test_course_page_shows_the_agenda_day_by_day(catalogue: None, client: FlaskClient) -> None:
-    text = page(client.get("/courses/IFSS-CORE"))
+    text = page_html(client.get("/courses/IFSS-CORE"))
 
     positions = [text.index(f"Day {n}</h3>") for n in (1, 2, 3, 4)]
     assert positions == sorted(positions)
@@ -180,7 +176,7 @@ def test_course_page_shows_the_agenda_day_by_day(catalogue: None, client: FlaskC
 def test_course_page_shows_aims_with_their_introduction(
     catalogue: None, client: FlaskClient
 ) -> None:
-    text = page(client.get("/courses/IFSS-CONSULT"))
+    text = page_html(client.get("/courses/IFSS-CONSULT"))
 
     assert "At the end of the course staff will be able to:" in text
     assert "Aims</h2>" in text
@@ -188,7 +184,7 @@ def test_course_page_shows_aims_with_their_introduction(
 
 
 def test_course_page_shows_units_and_their_outcomes(catalogue: None, client: FlaskClient) -> None:
-    text = page(client.get("/courses/IFSS-SUPERVISE"))
+    text = page_html(client.get("/courses/IFSS-SUPERVISE"))
 
     assert "Learning outcomes</h2>" in text
     assert "Unit 4: Core skills</h3>" in text
@@ -196,7 +192,7 @@ def test_course_page_shows_units_and_their_outcomes(catalogue: None, client: Fla
 
 
 def test_course_page_links_its_prerequisites(catalogue: None, client: FlaskClient) -> None:
-    text = page(client.get("/courses/IFSS-TTT"))
+    text = page_html(client.get("/courses/IFSS-TTT"))
 
     assert "Complete these courses first" in text
     assert f'<a class="govuk-link" href="/courses/IFSS-CORE">{html(CORE)}</a>' in text
@@ -205,7 +201,7 @@ def test_course_page_links_its_prerequisites(catalogue: None, client: FlaskClien
 def test_core_page_shows_the_level_outcomes_it_teaches(
     catalogue: None, client: FlaskClient
 ) -> None:
-    text = page(client.get("/courses/IFSS-CORE"))
+    text = page_html(client.get("/courses/IFSS-CORE"))
 
     assert "This course teaches the learning outcomes of these accreditation levels:" in text
     assert html("Level 2: Underpinning Knowledge & Skills for IFSS") in text
@@ -215,13 +211,13 @@ def test_core_page_shows_the_level_outcomes_it_teaches(
 
 
 def test_other_course_pages_have_no_level_section(catalogue: None, client: FlaskClient) -> None:
-    text = page(client.get("/courses/IFSS-SUPERVISE"))
+    text = page_html(client.get("/courses/IFSS-SUPERVISE"))
 
     assert "accreditation levels:" not in text
 
 
 def test_course_page_shows_themes_and_context(catalogue: None, client: FlaskClient) -> None:
-    text = page(client.get("/courses/FFI-3DAY"))
+    text = page_html(client.get("/courses/FFI-3DAY"))
 
     assert "<li>Lowering Resistance to behaviour change</li>" in text
     assert "Social Care (Wales) Act 2016" in text
@@ -237,7 +233,7 @@ def test_course_text_is_escaped_on_the_page(app: Flask, client: FlaskClient) -> 
     )
     db.session.commit()
 
-    text = page(client.get("/courses/ESCAPE-1"))
+    text = page_html(client.get("/courses/ESCAPE-1"))
 
     assert "<script>alert(1)</script>" not in text
     assert "<b>Bold</b>" not in text
@@ -256,26 +252,26 @@ def test_unknown_course_is_a_404_page(catalogue: None, client: FlaskClient) -> N
     response = client.get("/courses/NO-SUCH-COURSE")
 
     assert response.status_code == 404
-    assert "Page not found" in page(response)
-    assert "Browse the courses" in page(response)
+    assert "Page not found" in page_html(response)
+    assert "Browse the courses" in page_html(response)
 
 
 def test_delivery_notes_are_only_for_trainers(catalogue: None, client: FlaskClient) -> None:
     update_course(admin(), course("IFSS-CORE"), {"delivery_notes": "Bring the role-play cards"})
     db.session.commit()
 
-    assert "Bring the role-play cards" not in page(client.get("/courses/IFSS-CORE"))
+    assert "Bring the role-play cards" not in page_html(client.get("/courses/IFSS-CORE"))
     signed_in(client, "learner")
-    assert "Bring the role-play cards" not in page(client.get("/courses/IFSS-CORE"))
+    assert "Bring the role-play cards" not in page_html(client.get("/courses/IFSS-CORE"))
 
     trainer_client = signed_in(client.application.test_client(), "trainer")
-    assert "Bring the role-play cards" in page(trainer_client.get("/courses/IFSS-CORE"))
+    assert "Bring the role-play cards" in page_html(trainer_client.get("/courses/IFSS-CORE"))
 
 
 def test_anonymous_visitor_is_invited_to_sign_in_to_book(
     catalogue: None, client: FlaskClient
 ) -> None:
-    text = page(client.get("/courses/FFI-3DAY"))
+    text = page_html(client.get("/courses/FFI-3DAY"))
 
     assert "Sign in to book" in text
     assert "Edit this course" not in text
@@ -319,7 +315,7 @@ def test_catalogue_runs_a_constant_number_of_queries(
     add_courses(30)
     large = queries_for(client, "/courses", count_queries)
 
-    assert len(listed_titles(page(client.get("/courses")))) == 38
+    assert len(listed_titles(page_html(client.get("/courses")))) == 38
     assert large == small
 
 
@@ -379,7 +375,7 @@ def test_trainer_gets_the_notes_only_form_on_a_fidelity_course(
 
     response = client.get("/courses/IFSS-CORE/edit")
 
-    text = page(response)
+    text = page_html(response)
     assert response.status_code == 200
     assert "This is a fidelity-controlled framework course." in text
     assert 'name="agenda"' not in text
@@ -392,7 +388,7 @@ def test_trainer_gets_the_notes_only_form_on_a_fidelity_course(
 def test_trainer_gets_the_full_form_on_a_local_course(catalogue: None, client: FlaskClient) -> None:
     signed_in(client, "trainer")
 
-    text = page(client.get("/courses/FFI-3DAY/edit"))
+    text = page_html(client.get("/courses/FFI-3DAY/edit"))
 
     assert 'name="agenda"' in text
     assert 'name="title"' in text
@@ -405,7 +401,7 @@ def test_admin_gets_the_full_form_with_the_current_agenda(
 ) -> None:
     signed_in(client, "admin")
 
-    text = page(client.get("/courses/IFSS-CORE/edit"))
+    text = page_html(client.get("/courses/IFSS-CORE/edit"))
 
     assert 'name="agenda"' in text
     assert 'name="fidelity_controlled"' in text
@@ -422,8 +418,8 @@ def test_bad_agenda_text_is_refused_naming_the_line(catalogue: None, client: Fla
     response = client.post("/courses/FFI-3DAY/edit", data=data)
 
     assert response.status_code == 400
-    assert 'href="#agenda"' in page(response)
-    assert "Line 3: expected \u201cDay 2\u201d" in page(response)
+    assert 'href="#agenda"' in page_html(response)
+    assert "Line 3: expected \u201cDay 2\u201d" in page_html(response)
     assert snapshot() == before
 
 
@@ -437,7 +433,7 @@ def test_agenda_with_the_wrong_number_of_days_is_refused(
     response = client.post("/courses/FFI-3DAY/edit", data=data)
 
     assert response.status_code == 400
-    assert "The agenda has 2 days but the course lasts 3" in page(response)
+    assert "The agenda has 2 days but the course lasts 3" in page_html(response)
     assert snapshot() == before
 
 
@@ -450,8 +446,8 @@ def test_units_with_an_orphan_outcome_are_refused(catalogue: None, client: Flask
     )
 
     assert response.status_code == 400
-    assert 'href="#units"' in page(response)
-    assert "Line 1: an outcome" in page(response)
+    assert 'href="#units"' in page_html(response)
+    assert "Line 1: an outcome" in page_html(response)
     assert snapshot() == before
 
 
@@ -473,7 +469,7 @@ def test_valid_edit_saves_and_returns_to_the_course_page(
         [("Resistance", [])],
         [("Safety Planning", [])],
     ]
-    assert "Course saved." in page(client.get("/courses/FFI-3DAY"))
+    assert "Course saved." in page_html(client.get("/courses/FFI-3DAY"))
 
 
 def test_edit_form_round_trips_a_course_unchanged(catalogue: None, client: FlaskClient) -> None:
@@ -550,8 +546,8 @@ def test_edit_form_refuses_a_code_another_course_uses(catalogue: None, client: F
     )
 
     assert response.status_code == 400
-    assert 'href="#code"' in page(response)
-    assert "Another course already uses this code" in page(response)
+    assert 'href="#code"' in page_html(response)
+    assert "Another course already uses this code" in page_html(response)
     assert snapshot() == before
 
 
@@ -568,8 +564,8 @@ def test_edit_form_refuses_a_circle_of_prerequisites(app: Flask, client: FlaskCl
     )
 
     assert response.status_code == 400
-    assert 'href="#prerequisite_ids"' in page(response)
-    assert "That would make a circle" in page(response)
+    assert 'href="#prerequisite_ids"' in page_html(response)
+    assert "That would make a circle" in page_html(response)
     assert snapshot() == before
 
 
@@ -579,7 +575,7 @@ def test_edit_form_does_not_offer_a_course_as_its_own_prerequisite(
     signed_in(client, "trainer")
     own_id = course("FFI-3DAY").id
 
-    text = page(client.get("/courses/FFI-3DAY/edit"))
+    text = page_html(client.get("/courses/FFI-3DAY/edit"))
     response = client.post(
         "/courses/FFI-3DAY/edit", data=full_form(course("FFI-3DAY"), prerequisite_ids=[str(own_id)])
     )
@@ -645,7 +641,7 @@ def test_trainer_adds_a_course_and_sees_it_confirmed(catalogue: None, client: Fl
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/courses/CRAFT-STAFF"
-    shown = page(client.get("/courses/CRAFT-STAFF"))
+    shown = page_html(client.get("/courses/CRAFT-STAFF"))
     assert "Course added to the catalogue." in shown
     assert "CRAFT for IFST members" in shown
     assert agenda_texts("CRAFT-STAFF") == [
@@ -668,7 +664,7 @@ def test_new_course_with_prerequisites(catalogue: None, client: FlaskClient) -> 
 def test_add_course_form_offers_published_by_default(catalogue: None, client: FlaskClient) -> None:
     signed_in(client, "trainer")
 
-    text = page(client.get("/courses/new"))
+    text = page_html(client.get("/courses/new"))
 
     assert re.search(r'name="published"[^>]*checked', text)
 
@@ -698,7 +694,7 @@ def test_new_course_with_bad_agenda_names_the_line(catalogue: None, client: Flas
     response = client.post("/courses/new", data=new_course_form(agenda="Practice\nDay 1\nX"))
 
     assert response.status_code == 400
-    assert "Line 1: start the agenda with \u201cDay 1\u201d" in page(response)
+    assert "Line 1: start the agenda with \u201cDay 1\u201d" in page_html(response)
     assert count(Course) == 8
 
 
@@ -710,8 +706,8 @@ def test_new_course_with_a_taken_code_is_refused_on_the_code_field(
     response = client.post("/courses/new", data=new_course_form(code="Ifss-Core"))
 
     assert response.status_code == 400
-    assert 'href="#code"' in page(response)
-    assert "Another course already uses this code" in page(response)
+    assert 'href="#code"' in page_html(response)
+    assert "Another course already uses this code" in page_html(response)
     assert count(Course) == 8
 
 
@@ -731,7 +727,7 @@ def test_new_course_form_checks_its_fields(
     response = client.post("/courses/new", data=new_course_form(**overrides))
 
     assert response.status_code == 400
-    assert message in page(response)
+    assert message in page_html(response)
     assert count(Course) == 8
 
 
@@ -743,7 +739,7 @@ def test_duration_that_is_not_a_number_gets_a_plain_message(
     response = client.post("/courses/new", data=new_course_form(duration_days="three"))
 
     assert response.status_code == 400
-    assert "Not a valid integer value." not in page(response)
+    assert "Not a valid integer value." not in page_html(response)
 
 
 def test_learner_cannot_add_a_course(catalogue: None, client: FlaskClient) -> None:

@@ -9,19 +9,19 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import QueryCounter
 from tests.courses.cohort_view_helpers import (
     banners,
     cohort_snapshot,
     count,
     field_error,
     follow,
+    login,
     page,
-    signed_in,
     summary_errors,
     summary_links,
 )
 from tests.factories import make_booking, make_cohort, make_course, make_organisation, make_user
+from tests.helpers import QueryCounter
 from trainhub.auth.models import User
 from trainhub.courses.models import Attendance, Booking, Cohort, Completion, local_today
 from trainhub.extensions import db
@@ -63,7 +63,7 @@ def test_the_register_lists_everyone_booked_by_name(
 ) -> None:
     people(two_day, "Zed Last", "Amy First")
     make_booking(two_day, make_user(full_name="Wyn Waiting"), "waitlisted", queue_rank=1)
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.get(f"/cohorts/{two_day.id}/days/1/register")
 
@@ -77,7 +77,7 @@ def test_the_register_lists_everyone_booked_by_name(
 
 
 def test_an_unknown_day_is_not_found(client: FlaskClient, trainer: User, two_day: Cohort) -> None:
-    signed_in(client, trainer)
+    login(client, trainer)
 
     assert client.get(f"/cohorts/{two_day.id}/days/3/register").status_code == 404
     assert client.get(f"/cohorts/{two_day.id}/days/3/sign-in-sheet.pdf").status_code == 404
@@ -85,7 +85,7 @@ def test_an_unknown_day_is_not_found(client: FlaskClient, trainer: User, two_day
 
 def test_taking_the_register(client: FlaskClient, trainer: User, two_day: Cohort) -> None:
     amy, bryn, cai = people(two_day, "Amy", "Bryn", "Cai")
-    signed_in(client, trainer)
+    login(client, trainer)
     url = f"/cohorts/{two_day.id}/days/1/register"
 
     response = client.post(
@@ -117,7 +117,7 @@ def test_late_without_minutes_is_shown_on_that_person_and_nothing_is_saved(
     client: FlaskClient, trainer: User, two_day: Cohort
 ) -> None:
     amy, bryn = people(two_day, "Amy", "Bryn")
-    signed_in(client, trainer)
+    login(client, trainer)
     before = cohort_snapshot()
 
     response = client.post(
@@ -140,7 +140,7 @@ def test_minutes_that_are_not_a_number_are_refused(
     client: FlaskClient, trainer: User, two_day: Cohort
 ) -> None:
     [amy] = people(two_day, "Amy")
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.post(
         f"/cohorts/{two_day.id}/days/1/register",
@@ -158,7 +158,7 @@ def test_someone_not_on_the_register_cannot_be_marked(
     client: FlaskClient, trainer: User, two_day: Cohort
 ) -> None:
     stranger = make_user()
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.post(
         f"/cohorts/{two_day.id}/days/1/register", data={f"status-{stranger.id}": "present"}
@@ -175,7 +175,7 @@ def test_mark_all_present_fills_in_only_the_unmarked(
     amy, bryn, cai = people(two_day, "Amy", "Bryn", "Cai")
     day = two_day.days[0]
     db.session.add(Attendance(cohort_day_id=day.id, user_id=amy.id, status="absent"))
-    signed_in(client, trainer)
+    login(client, trainer)
 
     # Bryn's mark, chosen on the page before pressing the button, is kept.
     response = client.post(
@@ -195,7 +195,7 @@ def test_attending_every_day_completes_the_course(
     client: FlaskClient, trainer: User, two_day: Cohort
 ) -> None:
     amy, bryn = people(two_day, "Amy", "Bryn")
-    signed_in(client, trainer)
+    login(client, trainer)
     for number in (1, 2):
         client.post(
             f"/cohorts/{two_day.id}/days/{number}/register",
@@ -226,7 +226,7 @@ def test_a_missed_day_is_made_up_in_a_later_cohort(
     db.session.add(Attendance(cohort_day_id=day_one.id, user_id=amy.id, status="absent"))
     db.session.add(Attendance(cohort_day_id=two_day.days[1].id, user_id=amy.id, status="present"))
     later = make_cohort(two_day.course, facilitators=[trainer], start=local_today())
-    signed_in(client, trainer)
+    login(client, trainer)
     url = f"/cohorts/{later.id}/days/1/register"
 
     unknown = client.post(f"{url}/makeup", data={"email": "nobody@example.org"})
@@ -248,7 +248,7 @@ def test_a_missed_day_is_made_up_in_a_later_cohort(
 def test_a_draft_cohorts_register_cannot_be_taken(client: FlaskClient, trainer: User) -> None:
     draft = make_cohort(facilitators=[trainer], status="draft")
     [amy] = people(draft, "Amy")
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.post(
         f"/cohorts/{draft.id}/days/1/register", data={f"status-{amy.id}": "present"}
@@ -261,7 +261,7 @@ def test_a_draft_cohorts_register_cannot_be_taken(client: FlaskClient, trainer: 
 
 def test_the_sign_in_sheet_is_a_pdf(client: FlaskClient, trainer: User, two_day: Cohort) -> None:
     people(two_day, "Amy")
-    signed_in(client, trainer)
+    login(client, trainer)
 
     response = client.get(f"/cohorts/{two_day.id}/days/2/sign-in-sheet.pdf")
 
@@ -300,7 +300,7 @@ def test_the_register_takes_the_same_queries_for_40_or_400_attendees(
         capacity=500,
         start=local_today() - timedelta(days=7),
     )
-    signed_in(client, trainer)
+    login(client, trainer)
     url = f"/cohorts/{big.id}/days/1/register"
 
     _attendees(big, 40)
@@ -324,7 +324,7 @@ def test_marking_everyone_present_takes_the_same_queries_for_40_or_400(
             start=local_today() - timedelta(days=7),
         )
         _attendees(big, number)
-        signed_in(client, trainer)
+        login(client, trainer)
         count_queries.statements.clear()
         response = client.post(f"/cohorts/{big.id}/days/1/register", data={"mark_all": "1"})
         assert response.status_code == 302

@@ -524,11 +524,13 @@ def test_cancelling_a_cohort_cancels_its_bookings_and_sends_method_cancel() -> N
     ("total", "parts", "shares"),
     [(50, 3, [17, 17, 16]), (90, 5, [18] * 5), (2, 3, [1, 1, 0]), (0, 2, [0, 0]), (7, 1, [7])],
 )
+@pytest.mark.once
 def test_split_evenly(total: int, parts: int, shares: list[int]) -> None:
     assert split_evenly(total, parts) == shares
     assert sum(split_evenly(total, parts)) == total
 
 
+@pytest.mark.once
 def test_split_evenly_needs_one_part() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         split_evenly(5, 0)

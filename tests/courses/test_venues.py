@@ -7,9 +7,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import login
 from tests.courses.helpers import admin, count, html, learner, trainer
 from tests.factories import make_user, make_venue
+from tests.helpers import login
 from trainhub.courses.models import Venue
 from trainhub.courses.services.catalogue import VenueInput, save_venue
 from trainhub.errors import PermissionDenied, ValidationFailed
@@ -228,6 +228,7 @@ def test_learner_posting_a_venue_is_refused_and_nothing_is_saved(
     assert count(Venue) == 0
 
 
+@pytest.mark.once
 def test_anonymous_visitor_is_sent_to_sign_in(app: Flask, client: FlaskClient) -> None:
     response = client.get("/venues")
 

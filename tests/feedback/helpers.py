@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from tests.courses.cohort_helpers import many_learners
 from tests.factories import make_cohort, make_organisation, make_user
+from tests.helpers import count  # noqa: F401  (this area's tests import them from here)
 from trainhub.auth.models import Organisation, User
 from trainhub.courses.models import (
     Attendance,
@@ -45,13 +46,6 @@ def trainer(**overrides: Any) -> User:
 
 def learner(**overrides: Any) -> User:
     return make_user(roles=["learner"], **overrides)
-
-
-def count(model: type[Any], *where: Any) -> int:
-    db.session.flush()
-    return int(
-        db.session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
-    )
 
 
 def people(n: int, **attributes: Sequence[Any] | Any) -> list[User]:

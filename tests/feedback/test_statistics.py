@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from tests.accreditation import helpers as accreditation
-from tests.conftest import QueryCounter
 from tests.factories import make_course
 from tests.feedback.helpers import (
     AFTER,
@@ -25,6 +24,7 @@ from tests.feedback.helpers import (
     run_cohort,
     trainer,
 )
+from tests.helpers import QueryCounter
 from trainhub.accreditation.services.assessment import decide_application
 from trainhub.accreditation.services.cpd import bank_entry
 from trainhub.accreditation.services.dates import financial_year
@@ -251,6 +251,7 @@ def test_a_year_without_training_is_all_zeros_with_notes() -> None:
         ("2017-18", "1", Period(2017, 1)),
     ],
 )
+@pytest.mark.once
 def test_a_period_is_read_from_a_financial_year_and_quarter(
     app: object, fy: str, quarter: str | None, expected: Period
 ) -> None:
@@ -270,6 +271,7 @@ def test_a_period_is_read_from_a_financial_year_and_quarter(
         ("2016-17", "Q1", "quarter"),
     ],
 )
+@pytest.mark.once
 def test_a_bad_period_is_refused_on_its_field(
     app: object, fy: str | None, quarter: str | None, field: str
 ) -> None:
@@ -278,6 +280,7 @@ def test_a_bad_period_is_refused_on_its_field(
     assert error.value.field == field
 
 
+@pytest.mark.once
 def test_a_future_year_names_the_current_one(app: object) -> None:
     with pytest.raises(ValidationFailed, match="2018-19 has not started yet: choose 2017-18"):
         parse_period("2018-19", None, today=AFTER)

@@ -590,6 +590,8 @@ def _workforce() -> None:
 def test_the_statistics_page_and_the_pdf_send_a_dozen_statements_whatever_the_data(
     app: Flask, manager: User, catalogue: None, count_queries: QueryCounter
 ) -> None:
+    # The figures computed for every request, not kept (test_statistics_cache.py).
+    app.config["STATISTICS_CACHE_SIZE"] = 0
     client = as_user(app, manager)
     urls = (f"/reports/statistics?fy={FY}", f"/reports/training-report.pdf?fy={FY}")
     ffi = db.session.execute(select(Course).where(Course.code == "FFI-3DAY")).scalar_one()

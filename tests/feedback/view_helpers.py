@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from tests.accreditation.view_helpers import as_user, banners, field_error, follow, page
-from tests.courses.cohort_view_helpers import count, summary_errors
 from tests.factories import make_cohort, make_course, make_user
+from tests.helpers import as_user, banners, count, field_error, follow, page, summary_errors
 from trainhub.auth.models import User
 from trainhub.courses.models import Cohort, Course
 from trainhub.feedback.models import TEXT, FeedbackAnswer, FeedbackRequest, Questionnaire

@@ -13,8 +13,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.conftest import login
 from tests.factories import make_user
+from tests.helpers import login
 from trainhub.extensions import db, utcnow
 from trainhub.mail.models import OutboxMessage
 from trainhub.mail.services import Attachment, backoff, queue_mail
@@ -105,6 +105,7 @@ def test_a_retried_message_keeps_its_message_id():
     assert ids["a@example.org"] != ids["b@example.org"]
 
 
+@pytest.mark.once
 def test_backoff_grows_and_is_capped():
     assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
     assert backoff(50) == timedelta(minutes=60)

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -89,6 +90,7 @@ def _workbook_rows() -> int:
     return count(Workbook) + count(ApplicationEvent, ApplicationEvent.kind == "workbook_uploaded")
 
 
+@pytest.mark.once
 def test_every_hostile_workbook_is_refused_on_the_form_and_nothing_is_stored(
     app: Flask, catalogue: None
 ) -> None:
@@ -105,6 +107,7 @@ def test_every_hostile_workbook_is_refused_on_the_form_and_nothing_is_stored(
     assert len(hostile()) >= 200
 
 
+@pytest.mark.once
 def test_every_hostile_evidence_file_is_refused_on_the_form_and_nothing_is_stored(
     app: Flask,
 ) -> None:
