@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask import Flask, render_template
 
 from trainhub.auth.models import User
 from trainhub.extensions import db
@@ -18,6 +19,15 @@ from trainhub.synth import BIG_REGISTER_TITLE, financial_year_start, synth_email
 #: The most SQL statements any main page may send, whatever the size of the data.
 MAX_QUERIES = 12
 ACCOUNTS = ("learner", "trainer", "assessor", "manager", "admin")
+#: trainhub's layout with nothing in it (``add_empty_page``).
+EMPTY_PAGE = "/benchmark/empty"
+
+
+def add_empty_page(app: Flask) -> None:
+    """Serve trainhub's layout with nothing in it and no query at ``EMPTY_PAGE``: the ceiling
+    for any page (its request hooks, session, security headers, locale and the layout)."""
+    empty = app.jinja_env.from_string('{% extends "base.html" %}{% block content %}{% endblock %}')
+    app.add_url_rule(EMPTY_PAGE, "benchmark_empty", lambda: render_template(empty))
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 import flask_babel
+from babel import Locale
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+#: Each language's ``Locale``, made once: Flask-Babel parses a code the selector returns
+#: afresh for every request (and checks the disk for its data), but takes a Locale as it is.
+_LOCALES: dict[str, Locale] = {}
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
+    """The request's language (see the module's docstring), as a ``Locale``."""
+    code = _choose_language()
+    locale = _LOCALES.get(code)
+    if locale is None:
+        locale = _LOCALES[code] = Locale.parse(code)
+    return locale
+
+
+def _choose_language() -> str:
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
     if not has_request_context():  # a command or a job: messages say their own locale
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
@@ -75,6 +92,55 @@ def translations() -> NullTranslations:
     return get_translations()
 
 
+#: Messages kept formatted per catalogue (a bound: templates may translate a variable).
+_KEPT_MESSAGES = 4096
+
+
+def _formatted(catalogue: NullTranslations) -> dict[tuple[str, bool], str] | None:
+    """The messages of ``catalogue`` already looked up and formatted, by (msgid, escaped)."""
+    try:
+        kept: dict[tuple[str, bool], str] = catalogue.__dict__.setdefault("_trainhub_kept", {})
+    except AttributeError:  # no instance dictionary: keep nothing
+        return None
+    return kept
+
+
+@pass_context
+def template_gettext(context: Context, string: str, **variables: Any) -> str:
+    """Jinja's new-style ``gettext`` (``_`` too), without its three calls through the
+    context: the message is always a format string, and Markup in an autoescaped template
+    (the catalogue is trusted; the values put in are escaped).
+    One without values to put in comes out the same every time, so each catalogue keeps
+    it: a page translates dozens of labels and headings, 12 µs each before."""
+    catalogue = translations()
+    autoescape = bool(context.eval_ctx.autoescape)
+    if variables or type(string) is not str:
+        rv = catalogue.ugettext(string)
+        return (Markup(rv) if autoescape else rv) % variables  # noqa: S704 (as Jinja's)
+    kept = _formatted(catalogue)
+    found = kept.get((string, autoescape)) if kept is not None else None
+    if found is None:
+        rv = catalogue.ugettext(string)
+        found = (Markup(rv) if autoescape else rv) % {}  # noqa: S704 (as Jinja's)
+        if kept is not None:
+            if len(kept) >= _KEPT_MESSAGES:
+                kept.clear()
+            kept[(string, autoescape)] = found
+    return found
+
+
+@pass_context
+def template_ngettext(
+    context: Context, singular: str, plural: str, num: int, **variables: Any
+) -> str:
+    """Jinja's new-style ``ngettext``, without its calls through the context."""
+    variables.setdefault("num", num)
+    rv = translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704 (the catalogue is trusted, as in Jinja's own)
+    return rv % variables
+
+
 def install_template_gettext(app: Flask) -> None:
     """Templates translate through :func:`translations` (as Flask-Babel installs them)."""
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
@@ -83,4 +149,8 @@ def install_template_gettext(app: Flask) -> None:
         newstyle=True,
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
+    # The same behaviour as the callables Jinja has just made of these, in fewer steps.
+    app.jinja_env.globals.update(
+        _=template_gettext, gettext=template_gettext, ngettext=template_ngettext
     )

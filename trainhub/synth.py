@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import generate_password_hash
 
+from trainhub import data_version
 from trainhub.accreditation.models import (
     AccreditationLevel,
     Application,
@@ -359,6 +360,9 @@ class Loader:
         self._applications()
         self.progress("accreditation", 1)
         self._reset_sequences()
+        # The session's events see these Core INSERTs already; say so outright all the same,
+        # so cached figures never outlive a load however it writes.
+        data_version.mark_changed(db.session())
         return self.summary
 
     # -- reference data --------------------------------------------------------------------

@@ -40,7 +40,7 @@ from trainhub.feedback.forms import (
 )
 from trainhub.feedback.models import SpendLine
 from trainhub.feedback.services import budget as budget_services
-from trainhub.feedback.services import charts, exports, quotes, report, statistics, tables
+from trainhub.feedback.services import cache, charts, exports, quotes, report, statistics, tables
 from trainhub.feedback.views import bp
 from trainhub.forms import add_field_error
 from trainhub.storage import download
@@ -139,7 +139,7 @@ def dashboard() -> ResponseReturnValue:
 @role_required(MANAGER)
 def statistics_page() -> ResponseReturnValue:
     period, form = _period()
-    context = report.context(statistics.compute(period))
+    context = report.context(cache.figures(period))
     snapshot = report.snapshot_of(period.year) if period.quarter is None else None
     changes = tables.differences(tables.build(snapshot.data), context["tables"]) if snapshot else []
     return render_template(
@@ -161,7 +161,7 @@ def exports_page() -> ResponseReturnValue:
         form=form,
         period=period,
         args=_args(period),
-        tables=tables.build(statistics.compute(period)),
+        tables=tables.build(cache.figures(period)),
         snapshot=report.snapshot_of(period.year),
         named=permissions.can_download_named_exports(current_user),
     )
@@ -171,7 +171,7 @@ def exports_page() -> ResponseReturnValue:
 @role_required(MANAGER)
 def table_csv(name: str) -> ResponseReturnValue:
     period, _form = _period()
-    table = next((t for t in tables.build(statistics.compute(period)) if t.key == name), None)
+    table = next((t for t in tables.build(cache.figures(period)) if t.key == name), None)
     if table is None:
         abort(404)
     return _attachment(exports.table_csv(table), "text/csv", _filename(period, name, "csv"))
@@ -181,7 +181,7 @@ def table_csv(name: str) -> ResponseReturnValue:
 @role_required(MANAGER)
 def statistics_xlsx() -> ResponseReturnValue:
     period, _form = _period()
-    data = statistics.compute(period)
+    data = cache.figures(period)
     label = _("Training statistics %(fy)s", fy=period.fy)
     content = exports.workbook(tables.build(data), label, data["quotes"])
     return _attachment(
@@ -195,7 +195,7 @@ def statistics_xlsx() -> ResponseReturnValue:
 @role_required(MANAGER)
 def report_pdf() -> ResponseReturnValue:
     period, _form = _period()
-    context = report.context(statistics.compute(period))
+    context = report.context(cache.figures(period))
     return _attachment(
         exports.annual_report_pdf(context), "application/pdf", _filename(period, "report", "pdf")
     )

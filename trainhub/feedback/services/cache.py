@@ -1,0 +1,62 @@
+"""The figures of a period, computed once per data version and kept in the process.
+
+``statistics.compute`` takes a third of a second on a Wales-scale year. The figures change
+only when the data does, and every commit that changes what they read gives the data a new
+version (``trainhub.data_version``), so this process keeps what it computed under
+(period, day, anonymity floor) with the version it was computed at: a read costs one tiny
+query while nothing has changed. Each gunicorn worker keeps its own copies and reads the
+version itself, so a change made through any worker is seen by all of them at once.
+
+Entries are kept pickled and unpickled for each reader, so no caller can change another's
+copy. ``STATISTICS_CACHE_SIZE`` entries at most per app (0 turns the cache off).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from typing import Any
+
+from flask import current_app
+
+from trainhub import data_version
+from trainhub.courses.models import local_today
+from trainhub.feedback.services import statistics
+from trainhub.feedback.services.statistics import Period
+
+#: Periods kept per process when STATISTICS_CACHE_SIZE is not set (a Wales-scale year's
+#: figures are some 15 KB).
+DEFAULT_SIZE = 32
+_EXTENSION = "trainhub.statistics_cache"
+
+
+def _store() -> data_version.VersionedCache:
+    store = current_app.extensions.get(_EXTENSION)
+    if store is None:
+        size = int(current_app.config.get("STATISTICS_CACHE_SIZE", DEFAULT_SIZE))
+        store = current_app.extensions.setdefault(_EXTENSION, data_version.VersionedCache(size))
+    assert isinstance(store, data_version.VersionedCache)
+    return store
+
+
+def figures(period: Period, today: dt.date | None = None) -> dict[str, Any]:
+    """``statistics.compute(period, today)``, from this process's copy while the data has
+    not changed since it was computed.
+
+    The key holds the day (the open year's figures run to today, and every year's say when
+    they were computed) and the anonymity floor; the version stands for everything else.
+    """
+    today = today or local_today()
+    store = _store()
+    version = data_version.current() if store.size > 0 else None
+    if version is None:  # no cache, or this transaction has changed the data itself
+        return statistics.compute(period, today)
+    key = (period, today, statistics.min_members())
+    kept = store.get(key, version)
+    if kept is not None:
+        # Our own bytes, made below in this process: never data from outside.
+        copy: dict[str, Any] = pickle.loads(kept)  # noqa: S301
+        return copy
+    data = statistics.compute(period, today)
+    store.put(key, version, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    return data
