@@ -14,7 +14,8 @@ from flask import Flask, render_template
 
 from trainhub.auth.models import User
 from trainhub.extensions import db
-from trainhub.synth import BIG_REGISTER_TITLE, financial_year_start, synth_email
+from trainhub.financial_years import financial_year
+from trainhub.synth import BIG_REGISTER_TITLE, synth_email
 
 #: The most SQL statements any main page may send, whatever the size of the data.
 MAX_QUERIES = 12
@@ -48,7 +49,7 @@ def main_pages(seed: int, today: date) -> list[MainPage]:
     from trainhub.courses.models import Cohort, CohortFacilitator
 
     people = synth_people(seed)
-    year = financial_year_start(today).year - 1  # the last full financial year
+    year = financial_year(today) - 1  # the last full financial year
     big = db.session.execute(
         sa.select(Cohort.id)
         .join(CohortFacilitator, CohortFacilitator.cohort_id == Cohort.id)

@@ -381,12 +381,12 @@ def make_race_cohort(today: date) -> tuple[int, int]:
 # -- one backend ----------------------------------------------------------------------------
 def bench(backend: str, args: argparse.Namespace) -> Result:
     from benchmarks.hello import app as hello_app
-    from trainhub.accreditation.services.dates import financial_year, financial_year_label
     from trainhub.auth.models import User
     from trainhub.courses.models import ACTIVE_STATUSES, Booking, Cohort, local_today
     from trainhub.courses.services.booking import booking_problems
     from trainhub.feedback.services import cache
     from trainhub.feedback.services import statistics as stats
+    from trainhub.financial_years import financial_year, financial_year_label
     from trainhub.synth import load, synth_email
 
     result = Result(

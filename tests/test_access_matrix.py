@@ -50,7 +50,6 @@ from trainhub.accreditation.services.applications import (
 )
 from trainhub.accreditation.services.assessment import claim_application, decide_application
 from trainhub.accreditation.services.cpd import ActivityInput, log_activity
-from trainhub.accreditation.services.dates import financial_year
 from trainhub.auth.models import UserSession
 from trainhub.auth.services import make_reset_token
 from trainhub.auth.sign_ins import start_session, token_hash
@@ -61,6 +60,7 @@ from trainhub.feedback.models import TEXT, ReportSnapshot
 from trainhub.feedback.services.budget import add_spend
 from trainhub.feedback.services.questionnaire import current_questionnaire
 from trainhub.feedback.services.responses import request_feedback, submit_response
+from trainhub.financial_years import financial_year
 from trainhub.mail.services import queue_mail
 from trainhub.storage import storage
 

@@ -177,9 +177,9 @@ def create_demo() -> list[DemoPerson]:
 
 def _demo_budget(users: dict[str, User]) -> None:
     """This year's training allocation (the reports quote £18,000) and two spending lines."""
-    from trainhub.accreditation.services.dates import financial_year
     from trainhub.feedback.models import TrainingBudget
     from trainhub.feedback.services.budget import add_spend, set_allocation
+    from trainhub.financial_years import financial_year
 
     if db.session.execute(select(TrainingBudget.id).limit(1)).first():
         return

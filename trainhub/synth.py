@@ -56,6 +56,7 @@ from trainhub.courses.models import (
 )
 from trainhub.extensions import db
 from trainhub.feedback.models import FeedbackAnswer, FeedbackRequest, FeedbackResponse
+from trainhub.financial_years import Period, financial_year_start
 from trainhub.storage import storage
 
 #: The sizes at ``--scale 1`` (Wales: every council, health board and university).
@@ -267,10 +268,6 @@ def _batched(rows: Iterable[dict[str, Any]], size: int = BATCH) -> Iterator[list
         yield chunk
 
 
-def financial_year_start(day: date) -> date:
-    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
-
-
 def synth_email(seed: int, label: str) -> str:
     return f"{label}@s{seed}.synth.example.org"
 
@@ -354,7 +351,7 @@ class Loader:
         per_year = scaled("cohorts", self.scale, least=YEARS) // YEARS
         self.cohort_index = 0
         for year in range(first_year, self.anchor.year + 1):
-            self._year(date(year, 4, 1), per_year)
+            self._year(Period(year).start, per_year)
             self.progress("years", 1)
         self._big_register()
         self._applications()

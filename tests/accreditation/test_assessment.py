@@ -48,10 +48,10 @@ from trainhub.accreditation.services.assessment import (
     verify_application,
 )
 from trainhub.accreditation.services.cpd import LEVEL, ledger, totals_by_year
-from trainhub.accreditation.services.dates import financial_year
 from trainhub.courses.models import local_today
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import AppendOnlyViolation, db
+from trainhub.financial_years import financial_year
 
 
 def judgement_rows() -> list[tuple[int, int, bool, str]]:

@@ -15,14 +15,14 @@ from tests.factories import make_user
 from trainhub.accreditation.models import ACHIEVED, AccreditationLevel, Application, ClockReminder
 from trainhub.accreditation.services.applications import level_clock
 from trainhub.accreditation.services.clock import people_on_the_clock, send_reminders
-from trainhub.accreditation.services.dates import (
-    add_months,
+from trainhub.accreditation.services.dates import add_months
+from trainhub.courses.models import Completion
+from trainhub.extensions import db
+from trainhub.financial_years import (
     financial_year,
     financial_year_bounds,
     financial_year_label,
 )
-from trainhub.courses.models import Completion
-from trainhub.extensions import db
 
 D = dt.date
 LEVEL_6 = AccreditationLevel(number=6, due_after_months=6, overdue_after_months=9)

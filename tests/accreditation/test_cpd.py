@@ -37,11 +37,11 @@ from trainhub.accreditation.services.cpd import (
     reverse_entry,
     totals_by_year,
 )
-from trainhub.accreditation.services.dates import financial_year_bounds
 from trainhub.auth.models import User
 from trainhub.courses.models import local_today
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db
+from trainhub.financial_years import financial_year_bounds
 from trainhub.storage import storage
 from trainhub.uploads import JPEG, PNG, Upload
 

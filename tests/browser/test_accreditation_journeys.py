@@ -20,11 +20,11 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import DEMO, Person, Visitor
-from trainhub.accreditation.services.dates import financial_year, financial_year_label
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import Completion, Course, local_today
 from trainhub.courses.signals import course_completed
 from trainhub.extensions import db
+from trainhub.financial_years import financial_year, financial_year_label
 
 pytestmark = pytest.mark.browser
 

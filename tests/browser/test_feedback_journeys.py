@@ -24,11 +24,11 @@ from playwright.sync_api import Download, expect
 from sqlalchemy import select
 
 from tests.browser.conftest import DEMO, Visitor
-from trainhub.accreditation.services.dates import financial_year, financial_year_label
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import Course, Venue, local_today
 from trainhub.extensions import db
 from trainhub.feedback.seed_data import STANDARD_ITEMS
+from trainhub.financial_years import financial_year, financial_year_label
 
 pytestmark = pytest.mark.browser
 

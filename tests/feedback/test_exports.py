@@ -36,7 +36,8 @@ from trainhub.errors import ConflictError, PermissionDenied
 from trainhub.extensions import db
 from trainhub.feedback.models import FeedbackAnswer, ReportSnapshot
 from trainhub.feedback.services import budget, exports, quotes, report, statistics, tables
-from trainhub.feedback.services.statistics import Period, compute
+from trainhub.feedback.services.statistics import compute
+from trainhub.financial_years import Period
 from trainhub.storage import storage
 
 SECRET = "Not for quoting: my manager never listens"

@@ -27,12 +27,12 @@ from tests.feedback.helpers import (
 from tests.helpers import QueryCounter
 from trainhub.accreditation.services.assessment import decide_application
 from trainhub.accreditation.services.cpd import bank_entry
-from trainhub.accreditation.services.dates import financial_year
 from trainhub.courses.models import Cohort, Course, local_today
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 from trainhub.feedback.services import budget, statistics, tables
-from trainhub.feedback.services.statistics import Period, compute, parse_period
+from trainhub.feedback.services.statistics import compute, parse_period
+from trainhub.financial_years import Period, financial_year
 
 NONE = "No training recorded in this period."
 

@@ -23,7 +23,6 @@ from tests.feedback.helpers import AFTER, FY, Year, build_year, learner, manager
 from trainhub import data_version
 from trainhub.accreditation.services.assessment import decide_application
 from trainhub.accreditation.services.cpd import bank_entry
-from trainhub.accreditation.services.dates import financial_year
 from trainhub.audit import record
 from trainhub.auth.models import User
 from trainhub.auth.sign_ins import start_session
@@ -42,7 +41,8 @@ from trainhub.feedback.services import budget, quotes
 from trainhub.feedback.services.cache import figures
 from trainhub.feedback.services.questionnaire import ItemDraft, current_questionnaire, save_version
 from trainhub.feedback.services.responses import request_feedback
-from trainhub.feedback.services.statistics import Period, compute
+from trainhub.feedback.services.statistics import compute
+from trainhub.financial_years import Period, financial_year
 
 CLOSED = Period(FY)
 

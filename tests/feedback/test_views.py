@@ -53,7 +53,8 @@ from trainhub.feedback.services.questionnaire import current_questionnaire
 from trainhub.feedback.services.quotes import set_selected
 from trainhub.feedback.services.report import publish
 from trainhub.feedback.services.responses import submit_response
-from trainhub.feedback.services.statistics import Period, compute
+from trainhub.feedback.services.statistics import compute
+from trainhub.financial_years import Period
 from trainhub.storage import storage
 
 FY = "2016-17"
@@ -96,8 +97,8 @@ def test_a_year_that_does_not_exist_is_refused_with_a_message(
 
 
 def test_the_future_year_message_names_this_year(app: Flask, manager: User) -> None:
-    from trainhub.accreditation.services.dates import financial_year, financial_year_label
     from trainhub.courses.models import local_today
+    from trainhub.financial_years import financial_year, financial_year_label
 
     now = financial_year(local_today())
     future = financial_year_label(now + 1)

@@ -26,12 +26,12 @@ from trainhub.accreditation.models.cpd import (
 )
 from trainhub.accreditation.permissions import can_decide_activity
 from trainhub.accreditation.services import notices
-from trainhub.accreditation.services.dates import financial_year
 from trainhub.accreditation.services.files import receive_upload, store_checked
 from trainhub.auth.models import User
 from trainhub.courses.models import local_today
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
+from trainhub.financial_years import financial_year
 from trainhub.uploads import EVIDENCE, Upload
 
 __all__ = ["COURSE", "EXTERNAL", "LEVEL", "REVERSAL"]

@@ -24,7 +24,6 @@ from trainhub.accreditation import permissions, queries
 from trainhub.accreditation.forms import ActivityDecisionForm, ActivityForm, ReasonForm
 from trainhub.accreditation.models import CpdEntry, ExternalActivity
 from trainhub.accreditation.services import cpd as services
-from trainhub.accreditation.services.dates import financial_year, financial_year_label
 from trainhub.accreditation.views import bp
 from trainhub.accreditation.views.applications import refused_upload_status, upload_limit_mb
 from trainhub.auth.models import User
@@ -32,6 +31,7 @@ from trainhub.auth.permissions import can_view_training_record, role_required
 from trainhub.courses.models import local_today
 from trainhub.errors import ConflictError, ValidationFailed
 from trainhub.extensions import db
+from trainhub.financial_years import financial_year, financial_year_label
 from trainhub.forms import add_field_error
 from trainhub.pdf import render_pdf
 from trainhub.spreadsheets import csv_text

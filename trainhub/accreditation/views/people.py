@@ -10,12 +10,12 @@ from trainhub.accreditation import queries
 from trainhub.accreditation.services import clock as clock_services
 from trainhub.accreditation.services import cpd
 from trainhub.accreditation.services.applications import level_clock
-from trainhub.accreditation.services.dates import financial_year_label
 from trainhub.accreditation.views import bp
 from trainhub.accreditation.views.cpd import source_label
 from trainhub.auth.models import User
 from trainhub.auth.permissions import can_view_training_record, role_required
 from trainhub.extensions import db
+from trainhub.financial_years import financial_year_label
 
 CLOCK_FILTERS = ("", "on_track", "due", "overdue")
 

@@ -22,7 +22,7 @@ from flask import current_app
 from trainhub import data_version
 from trainhub.courses.models import local_today
 from trainhub.feedback.services import statistics
-from trainhub.feedback.services.statistics import Period
+from trainhub.financial_years import Period
 
 #: Periods kept per process when STATISTICS_CACHE_SIZE is not set (a Wales-scale year's
 #: figures are some 15 KB).

@@ -21,8 +21,9 @@ from trainhub.courses.models import REGISTER_STATUSES, Booking, Cohort, Completi
 from trainhub.errors import PermissionDenied
 from trainhub.extensions import db
 from trainhub.feedback import permissions
-from trainhub.feedback.services.statistics import Period, period_cohorts, workforce_members
+from trainhub.feedback.services.statistics import period_cohorts, workforce_members
 from trainhub.feedback.services.tables import Table
+from trainhub.financial_years import Period
 from trainhub.pdf import render_pdf
 from trainhub.spreadsheets import csv_text, safe_cell
 

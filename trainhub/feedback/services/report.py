@@ -11,7 +11,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from trainhub.accreditation.services.dates import financial_year
 from trainhub.auth.models import User
 from trainhub.courses.models import local_today
 from trainhub.errors import ConflictError, PermissionDenied
@@ -19,6 +18,7 @@ from trainhub.extensions import db
 from trainhub.feedback import permissions
 from trainhub.feedback.models import ReportSnapshot
 from trainhub.feedback.services import charts, exports, statistics, tables
+from trainhub.financial_years import Period, financial_year
 from trainhub.storage import storage
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def deadline(year: int) -> dt.date:
 
 def context(data: Mapping[str, Any], snapshot: ReportSnapshot | None = None) -> dict[str, Any]:
     """What the statistics page and the PDF draw from one period's figures."""
-    period = statistics.Period(data["period"]["year"], data["period"]["quarter"])
+    period = Period(data["period"]["year"], data["period"]["quarter"])
     return {
         "data": data,
         "period": period,
@@ -67,7 +67,7 @@ def publish(actor: User, year: int, today: dt.date | None = None) -> ReportSnaps
     # Lock out a second manager publishing at the same moment (the unique year decides).
     if snapshot_of(year) is not None:
         raise ConflictError(_("These figures were already published"))
-    data = statistics.compute(statistics.Period(year), today)
+    data = statistics.compute(Period(year), today)
     pdf = exports.annual_report_pdf(context(data) | {"published_on": today})
     snapshot = ReportSnapshot(
         financial_year=year, data=data, pdf_key=storage().save(pdf), published_by_id=actor.id

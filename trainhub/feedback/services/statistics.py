@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -50,7 +49,6 @@ from trainhub.accreditation.models import (
 )
 from trainhub.accreditation.services.applications import level_clock
 from trainhub.accreditation.services.clock import people_on_the_clock
-from trainhub.accreditation.services.dates import financial_year, financial_year_label
 from trainhub.auth.models import Organisation, User
 from trainhub.courses.models import (
     ATTENDED,
@@ -78,6 +76,7 @@ from trainhub.feedback.models import (
     SpendLine,
     TrainingBudget,
 )
+from trainhub.financial_years import Period, financial_year, financial_year_label
 
 #: Cohorts that count: scheduled and not cancelled (drafts were never offered).
 DELIVERED_STATUSES = ("published", "completed")
@@ -85,32 +84,6 @@ DELIVERED_STATUSES = ("published", "completed")
 FILLED_STATUSES = REGISTER_STATUSES
 #: The first year anyone can ask about.
 FIRST_YEAR = 2000
-_QUARTER_STARTS = {1: (0, 4), 2: (0, 7), 3: (0, 10), 4: (1, 1)}
-
-
-@dataclass(frozen=True)
-class Period:
-    """A financial year (April to March), or one quarter of it."""
-
-    year: int
-    quarter: int | None = None
-
-    @property
-    def start(self) -> dt.date:
-        if self.quarter is None:
-            return dt.date(self.year, 4, 1)
-        offset, month = _QUARTER_STARTS[self.quarter]
-        return dt.date(self.year + offset, month, 1)
-
-    @property
-    def end(self) -> dt.date:
-        if self.quarter is None or self.quarter == 4:
-            return dt.date(self.year + 1, 3, 31)
-        return Period(self.year, self.quarter + 1).start - dt.timedelta(days=1)
-
-    @property
-    def fy(self) -> str:
-        return financial_year_label(self.year)
 
 
 def min_members() -> int:

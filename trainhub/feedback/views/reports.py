@@ -24,7 +24,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from trainhub.accreditation.services.dates import financial_year, financial_year_label
 from trainhub.audit import AuditEvent
 from trainhub.auth.permissions import role_required
 from trainhub.courses.models import Cohort, local_today
@@ -42,6 +41,7 @@ from trainhub.feedback.models import SpendLine
 from trainhub.feedback.services import budget as budget_services
 from trainhub.feedback.services import cache, charts, exports, quotes, report, statistics, tables
 from trainhub.feedback.views import bp
+from trainhub.financial_years import Period, financial_year, financial_year_label
 from trainhub.forms import add_field_error
 from trainhub.storage import download
 
@@ -86,7 +86,7 @@ def _years() -> list[int]:
     return list(range(now, first - 1, -1))
 
 
-def _period(whole_year: bool = False) -> tuple[statistics.Period, PeriodForm]:
+def _period(whole_year: bool = False) -> tuple[Period, PeriodForm]:
     """The period in the query string (default: this financial year)."""
     form = PeriodForm(formdata=None)
     form.fy.choices = [(financial_year_label(y), financial_year_label(y)) for y in _years()]
@@ -102,11 +102,11 @@ def _period(whole_year: bool = False) -> tuple[statistics.Period, PeriodForm]:
     return period, form
 
 
-def _args(period: statistics.Period) -> dict[str, Any]:
+def _args(period: Period) -> dict[str, Any]:
     return {"fy": period.fy, **({"quarter": period.quarter} if period.quarter else {})}
 
 
-def _filename(period: statistics.Period, name: str, extension: str) -> str:
+def _filename(period: Period, name: str, extension: str) -> str:
     quarter = f"-q{period.quarter}" if period.quarter else ""
     return f"training-{period.fy}{quarter}-{name}.{extension}"
 
@@ -116,7 +116,7 @@ def _filename(period: statistics.Period, name: str, extension: str) -> str:
 def dashboard() -> ResponseReturnValue:
     today = local_today()
     year = financial_year(today)
-    period = statistics.Period(year)
+    period = Period(year)
     deadline = report.deadline(year)
     checks = statistics.readiness(period, today)
     warn_from = current_app.config["REPORT_WARNING_DAYS"]
@@ -310,7 +310,7 @@ def quote_select(answer_id: int) -> ResponseReturnValue:
 
 
 def _budget_page(
-    period: statistics.Period,
+    period: Period,
     form: PeriodForm,
     allocation_form: AllocationForm | None = None,
     spend_form: SpendForm | None = None,
