@@ -16,8 +16,8 @@ from tests.factories import PASSWORD, make_organisation, make_user
 from tests.helpers import login, sign_in_with_form
 from trainhub.auth import services
 from trainhub.auth.models import User
-from trainhub.auth.services import make_reset_token, user_for_reset_token
-from trainhub.extensions import db
+from trainhub.auth.services import authentication, make_reset_token, passwords, user_for_reset_token
+from trainhub.extensions import db, utcnow
 from trainhub.mail.models import OutboxMessage
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -356,8 +356,8 @@ def test_reset_links_expire(app: Flask, monkeypatch):
     token = make_reset_token(user)
     assert user_for_reset_token(token) == user
 
-    later = services.utcnow() + timedelta(hours=2)
-    monkeypatch.setattr(services, "utcnow", lambda: later)
+    later = utcnow() + timedelta(hours=2)
+    monkeypatch.setattr(passwords, "utcnow", lambda: later)
     assert user_for_reset_token(token) is None
     # An invitation lives for days, not an hour.
     invite = make_reset_token(user, "invite")
@@ -456,8 +456,8 @@ def test_repeated_wrong_passwords_lock_the_account_for_a_while(app, client, monk
     assert "Enter a correct email address and password" in response.get_data(as_text=True)
     # After the lock has passed, the right password works and the count starts again.
 
-    later = services.utcnow() + timedelta(minutes=16)
-    monkeypatch.setattr(services, "utcnow", lambda: later)
+    later = utcnow() + timedelta(minutes=16)
+    monkeypatch.setattr(authentication, "utcnow", lambda: later)
     assert sign_in_with_form(client, "target@example.org").status_code == 302
     assert db.session.get(User, user.id).locked_until is None
 

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from tests.factories import make_user
 from tests.helpers import QueryCounter, outbox, sign_in_with_form
-from trainhub.auth import services
 from trainhub.auth.models import User
+from trainhub.auth.services import authentication, passwords
 from trainhub.extensions import db
 from trainhub.mail.models import OutboxMessage
 
@@ -111,7 +111,7 @@ def test_registration_hashes_no_password(app, owner, monkeypatch):
     def refused(*args: Any, **kwargs: Any) -> str:
         raise AssertionError("no password is hashed at registration")
 
-    monkeypatch.setattr(services, "generate_password_hash", refused)
+    monkeypatch.setattr(authentication, "generate_password_hash", refused)
     monkeypatch.setattr(models, "generate_password_hash", refused)
     for email in (TAKEN, NEW):
         data = registration(email, password="three random words", confirm="three random words")
@@ -205,13 +205,13 @@ def test_an_unknown_address_is_not_mailed_again_within_two_minutes(client):
 
 def test_an_unknown_address_is_written_to_in_the_askers_language(client, monkeypatch):
     languages: list[str] = []
-    real = services.queue_templated_mail
+    real = passwords.queue_templated_mail
 
     def recording(recipient: Any, *args: Any, **kwargs: Any) -> OutboxMessage:
         languages.append(recipient.preferred_language)
         return real(recipient, *args, **kwargs)
 
-    monkeypatch.setattr(services, "queue_templated_mail", recording)
+    monkeypatch.setattr(passwords, "queue_templated_mail", recording)
     client.get("/language/cy")
     client.post("/password/forgotten", data={"email": "nobody@example.org"})
     assert languages == ["cy"] and len(outbox()) == 1

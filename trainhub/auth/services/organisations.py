@@ -1,0 +1,50 @@
+"""The managed list of organisations people belong to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from trainhub.auth.models import Organisation, User
+from trainhub.errors import PermissionDenied, ValidationFailed
+from trainhub.extensions import db
+
+
+def save_organisation(
+    actor: User, organisation: Organisation | None, name: str, sector: str | None, active: bool
+) -> Organisation:
+    """Create (``organisation`` None) or change an organisation in the managed list."""
+    if not actor.has_role("admin", "manager"):
+        raise PermissionDenied(_("Only an administrator or manager can change organisations"))
+    name = " ".join(name.split())
+    query = select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
+    if organisation is not None:
+        query = query.where(Organisation.id != organisation.id)
+    if db.session.execute(query).first() is not None:
+        raise ValidationFailed("name", _("There is already an organisation with this name"))
+    if organisation is None:
+        organisation = Organisation(name=name)
+        db.session.add(organisation)
+    organisation.name = name
+    organisation.sector = sector or None
+    organisation.is_active = active
+    db.session.flush()
+    return organisation
+
+
+def seed_organisations(entries: Iterable[tuple[str, str]] | None = None) -> list[Organisation]:
+    """Add the partner organisations that are missing (case-insensitive). Idempotent."""
+    from trainhub.auth.seed_data import ORGANISATIONS
+
+    known = {name.lower() for name in db.session.execute(select(Organisation.name)).scalars()}
+    added = []
+    for name, sector in entries if entries is not None else ORGANISATIONS:
+        if name.lower() not in known:
+            organisation = Organisation(name=name, sector=sector)
+            db.session.add(organisation)
+            added.append(organisation)
+            known.add(name.lower())
+    db.session.flush()
+    return added
