@@ -159,39 +159,38 @@ def note_activity(sign_in: UserSession, now: datetime) -> None:
     interval = timedelta(seconds=int(current_app.config["SESSION_TOUCH_INTERVAL"]))
     if now - sign_in.last_seen_at < interval:
         return
-    try:
-        with db.engine.begin() as connection:
-            connection.execute(
-                update(UserSession)
-                .where(UserSession.id == sign_in.id, UserSession.ended_at.is_(None))
-                .values(last_seen_at=now)
-            )
-    except SQLAlchemyError:
-        # A database that refuses writes (a standby, a full disk) must not stop people
-        # reading pages: "last active" is tried again on the next request.
-        log.warning("Could not note activity on sign-in %s", sign_in.id, exc_info=True)
-        return
-    set_committed_value(sign_in, "last_seen_at", now)
+    # A database that refuses writes (a standby, a full disk) must not stop people reading
+    # pages: "last active" is tried again on the next request.
+    _write_apart(sign_in, "Could not note activity on sign-in %s", last_seen_at=now)
 
 
 def close_lapsed(sign_in: UserSession, reason: str, now: datetime) -> None:
     """Record that an idle or expired sign-in ended (the first time its cookie comes back)."""
     if sign_in.ended_at is not None:
         return
+    # It is over all the same (its times say so); the row is closed on a later visit.
+    if _write_apart(
+        sign_in, "Could not record the end of sign-in %s", ended_at=now, end_reason=reason
+    ):
+        log.info("Sign-in %s of user %s ended: %s", sign_in.id, sign_in.user_id, reason)
+
+
+def _write_apart(sign_in: UserSession, failure: str, **values: object) -> bool:
+    """Write ``values`` onto a still-open sign-in in a short transaction of its own, and onto
+    the loaded row as committed; False (``failure`` logged) when the database refuses."""
     try:
         with db.engine.begin() as connection:
             connection.execute(
                 update(UserSession)
                 .where(UserSession.id == sign_in.id, UserSession.ended_at.is_(None))
-                .values(ended_at=now, end_reason=reason)
+                .values(**values)
             )
     except SQLAlchemyError:
-        # It is over all the same (its times say so); the row is closed on a later visit.
-        log.warning("Could not record the end of sign-in %s", sign_in.id, exc_info=True)
-        return
-    set_committed_value(sign_in, "ended_at", now)
-    set_committed_value(sign_in, "end_reason", reason)
-    log.info("Sign-in %s of user %s ended: %s", sign_in.id, sign_in.user_id, reason)
+        log.warning(failure, sign_in.id, exc_info=True)
+        return False
+    for name, value in values.items():
+        set_committed_value(sign_in, name, value)
+    return True
 
 
 # How a sign-in is shown -------------------------------------------------------------------
