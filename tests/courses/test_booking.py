@@ -29,6 +29,7 @@ from tests.factories import make_booking, make_cohort, make_course, make_organis
 from tests.helpers import QueryCounter
 from trainhub.auth.models import User
 from trainhub.courses.models import Booking, BookingEvent, Cohort, Completion
+from trainhub.courses.queries import places_held
 from trainhub.courses.services.booking import (
     OfferExpired,
     add_learner,
@@ -40,7 +41,6 @@ from trainhub.courses.services.booking import (
     expire_offers,
     fill_freed_places,
     move_in_waitlist,
-    places_held,
     respond_to_offer,
     waitlist,
     waitlist_position,

@@ -18,10 +18,10 @@ from tests.courses.cohort_helpers import learner, statuses
 from tests.factories import make_cohort
 from trainhub.auth.models import User
 from trainhub.courses.models import ACTIVE_STATUSES, Booking, Cohort
+from trainhub.courses.queries import places_held
 from trainhub.courses.services.booking import (
     book_place,
     cancel_booking,
-    places_held,
     respond_to_offer,
     waitlist,
 )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import (
+    ACTIVE_STATUSES,
     PLACE_STATUSES,
     AgendaTopic,
     Booking,
@@ -285,5 +287,110 @@ def sibling_closed_cohorts(cohort: Cohort) -> list[Cohort]:
         )
         .options(selectinload(Cohort.days))
         .order_by(Cohort.first_day, Cohort.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+# -- Scheduling: what a cohort's days meet ---------------------------------------
+
+
+def places_held(cohort_id: int) -> int:
+    """Places taken on a cohort (booked, offered or attended: ``PLACE_STATUSES``)."""
+    query = select(func.count(Booking.id)).where(
+        Booking.cohort_id == cohort_id, Booking.status.in_(PLACE_STATUSES)
+    )
+    return int(db.session.execute(query).scalar_one())
+
+
+def trainers() -> list[User]:
+    """Active trainers, by name (the facilitators a cohort may have)."""
+    query = (
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role == "trainer", User.active.is_(True))
+        .order_by(User.full_name)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def live_cohort_days(
+    dates: Iterable[dt.date], exclude_cohort_id: int | None = None
+) -> list[CohortDay]:
+    """The days of draft and published cohorts on ``dates`` (but ``exclude_cohort_id``'s),
+    with their venue, cohort and facilitators loaded, in date and time order."""
+    query = (
+        select(CohortDay)
+        .join(Cohort)
+        .where(CohortDay.date.in_(set(dates)), Cohort.status.in_(("draft", "published")))
+        .options(
+            selectinload(CohortDay.cohort)
+            .selectinload(Cohort.facilitators)
+            .selectinload(CohortFacilitator.user),
+            selectinload(CohortDay.venue),
+        )
+        .order_by(CohortDay.date, CohortDay.start_time)
+    )
+    if exclude_cohort_id is not None:
+        query = query.where(CohortDay.cohort_id != exclude_cohort_id)
+    return list(db.session.execute(query).scalars())
+
+
+def _same_time(days: Any, other: Any) -> ColumnElement[bool]:
+    """Two cohort days (a subquery of one cohort's days, and another day) overlap in time."""
+    return and_(
+        days.c.date == other.date,
+        days.c.start_time < other.end_time,
+        other.start_time < days.c.end_time,
+    )
+
+
+def learners_booked_at_the_same_time(cohort_id: int, limit: int = 5) -> list[tuple[str, str]]:
+    """(name, other cohort's title) of people booked on ``cohort_id`` and also on a draft or
+    published cohort whose days overlap its days; at most ``limit``."""
+    mine = select(CohortDay).where(CohortDay.cohort_id == cohort_id).subquery()
+    here, there = aliased(Booking), aliased(Booking)
+    other_cohort, other_day = aliased(Cohort), aliased(CohortDay)
+    query = (
+        select(User.full_name, other_cohort.title)
+        .select_from(here)
+        .join(User, User.id == here.user_id)
+        .join(
+            there,
+            and_(
+                there.user_id == here.user_id,
+                there.cohort_id != cohort_id,
+                there.status.in_(ACTIVE_STATUSES),
+            ),
+        )
+        .join(other_cohort, other_cohort.id == there.cohort_id)
+        .join(other_day, other_day.cohort_id == other_cohort.id)
+        .join(mine, _same_time(mine, other_day))
+        .where(
+            here.cohort_id == cohort_id,
+            here.status.in_(ACTIVE_STATUSES),
+            other_cohort.status.in_(("draft", "published")),
+        )
+        .distinct()
+        .limit(limit)
+    )
+    return [(name, title) for name, title in db.session.execute(query)]
+
+
+def cohort_overlaps(cohort_id: int, user_id: int) -> list[Cohort]:
+    """Cohorts the user holds or seeks a place on whose days overlap ``cohort_id``'s days."""
+    mine = select(CohortDay).where(CohortDay.cohort_id == cohort_id).subquery()
+    other = CohortDay
+    query = (
+        select(Cohort)
+        .join(other, other.cohort_id == Cohort.id)
+        .join(Booking, Booking.cohort_id == Cohort.id)
+        .join(mine, _same_time(mine, other))
+        .where(
+            Booking.user_id == user_id,
+            Booking.status.in_(ACTIVE_STATUSES),
+            Cohort.id != cohort_id,
+            or_(Cohort.status == "published", Cohort.status == "draft"),
+        )
+        .distinct()
     )
     return list(db.session.execute(query).scalars())

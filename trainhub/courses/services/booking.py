@@ -29,8 +29,9 @@ from trainhub.courses.models import (
     Course,
     course_prerequisites,
 )
+from trainhub.courses.queries import cohort_overlaps, places_held
 from trainhub.courses.services import notices
-from trainhub.courses.services.scheduling import cohort_overlaps, lock_cohort, places_held
+from trainhub.courses.services.scheduling import lock_cohort
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 

@@ -14,8 +14,9 @@ from trainhub.auth.models import User
 from trainhub.auth.services import check_email, invite_learner
 from trainhub.courses import permissions
 from trainhub.courses.models import ACTIVE_STATUSES, Booking, Cohort
+from trainhub.courses.queries import places_held
 from trainhub.courses.services.booking import book_place, overlaps
-from trainhub.courses.services.scheduling import lock_cohort, places_held, split_evenly
+from trainhub.courses.services.scheduling import lock_cohort, split_evenly
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 

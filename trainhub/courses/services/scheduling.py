@@ -6,15 +6,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Any
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
-from trainhub.courses import permissions
+from trainhub.courses import permissions, queries
 from trainhub.courses.models import (
     ACTIVE_STATUSES,
     DELIVERY_LANGUAGES,
@@ -30,6 +29,7 @@ from trainhub.courses.models import (
     Venue,
     local_today,
 )
+from trainhub.courses.queries import trainers as trainers  # views/cohorts.py imports it here
 from trainhub.courses.services import notices
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
@@ -207,7 +207,7 @@ def _check(
     if data.bookings_close and data.bookings_close >= first:
         raise ValidationFailed("bookings_close", _("Bookings must close before the first day"))
     if cohort is not None:
-        held = places_held(cohort.id)
+        held = queries.places_held(cohort.id)
         if data.capacity < held:
             raise ValidationFailed(
                 "capacity",
@@ -236,13 +236,6 @@ def _check_facilitators(facilitators: list[FacilitatorInput]) -> None:
         f.professional_title = " ".join(f.professional_title.split())[:200]
 
 
-def places_held(cohort_id: int) -> int:
-    query = select(func.count(Booking.id)).where(
-        Booking.cohort_id == cohort_id, Booking.status.in_(PLACE_STATUSES)
-    )
-    return int(db.session.execute(query).scalar_one())
-
-
 def find_clashes(
     days: Sequence[DayInput], trainer_ids: Sequence[int], exclude_cohort_id: int | None = None
 ) -> list[Clash]:
@@ -250,21 +243,7 @@ def find_clashes(
     dates = {d.date for d in days if d.date}
     if not dates:
         return []
-    query = (
-        select(CohortDay)
-        .join(Cohort)
-        .where(CohortDay.date.in_(dates), Cohort.status.in_(("draft", "published")))
-        .options(
-            selectinload(CohortDay.cohort)
-            .selectinload(Cohort.facilitators)
-            .selectinload(CohortFacilitator.user),
-            selectinload(CohortDay.venue),
-        )
-        .order_by(CohortDay.date, CohortDay.start_time)
-    )
-    if exclude_cohort_id is not None:
-        query = query.where(CohortDay.cohort_id != exclude_cohort_id)
-    others = db.session.execute(query).scalars().all()
+    others = queries.live_cohort_days(dates, exclude_cohort_id)
     clashes: list[Clash] = []
     for day in days:
         if day.date is None or day.start_time is None or day.end_time is None:
@@ -422,55 +401,20 @@ def update_cohort(actor: User, cohort: Cohort, data: CohortInput) -> Cohort:
     return cohort
 
 
-def _same_time(days: Any, other: Any) -> ColumnElement[bool]:
-    """Two cohort days (a subquery of one cohort's days, and another day) overlap in time."""
-    return and_(
-        days.c.date == other.date,
-        days.c.start_time < other.end_time,
-        other.start_time < days.c.end_time,
-    )
-
-
 def _refuse_learner_overlaps(cohort: Cohort) -> None:
     """After new days are written (the caller rolls back on the error): no one booked here
     may be booked elsewhere at an overlapping time."""
-    mine = select(CohortDay).where(CohortDay.cohort_id == cohort.id).subquery()
-    here, there = aliased(Booking), aliased(Booking)
-    other_cohort, other_day = aliased(Cohort), aliased(CohortDay)
-    query = (
-        select(User.full_name, other_cohort.title)
-        .select_from(here)
-        .join(User, User.id == here.user_id)
-        .join(
-            there,
-            and_(
-                there.user_id == here.user_id,
-                there.cohort_id != cohort.id,
-                there.status.in_(ACTIVE_STATUSES),
-            ),
-        )
-        .join(other_cohort, other_cohort.id == there.cohort_id)
-        .join(other_day, other_day.cohort_id == other_cohort.id)
-        .join(mine, _same_time(mine, other_day))
-        .where(
-            here.cohort_id == cohort.id,
-            here.status.in_(ACTIVE_STATUSES),
-            other_cohort.status.in_(("draft", "published")),
-        )
-        .distinct()
-        .limit(5)
-    )
-    found = db.session.execute(query).all()
+    found = queries.learners_booked_at_the_same_time(cohort.id)
     if found:
         raise ValidationFailed(
             "days",
             " ".join(
                 _(
                     "%(name)s is already booked on “%(title)s” at an overlapping time.",
-                    name=row[0],
-                    title=row[1],
+                    name=name,
+                    title=title,
                 )
-                for row in found
+                for name, title in found
             ),
         )
 
@@ -604,33 +548,3 @@ def split_evenly(total: int, parts: int) -> list[int]:
         raise ValueError("parts must be at least 1")
     base, extra = divmod(total, parts)
     return [base + 1 if index < extra else base for index in range(parts)]
-
-
-def trainers() -> list[User]:
-    query = (
-        select(User)
-        .join(UserRole)
-        .where(UserRole.role == "trainer", User.active.is_(True))
-        .order_by(User.full_name)
-    )
-    return list(db.session.execute(query).scalars())
-
-
-def cohort_overlaps(cohort_id: int, user_id: int) -> list[Cohort]:
-    """Cohorts the user holds or seeks a place on whose days overlap ``cohort_id``'s days."""
-    mine = select(CohortDay).where(CohortDay.cohort_id == cohort_id).subquery()
-    other = CohortDay
-    query = (
-        select(Cohort)
-        .join(other, other.cohort_id == Cohort.id)
-        .join(Booking, Booking.cohort_id == Cohort.id)
-        .join(mine, _same_time(mine, other))
-        .where(
-            Booking.user_id == user_id,
-            Booking.status.in_(ACTIVE_STATUSES),
-            Cohort.id != cohort_id,
-            or_(Cohort.status == "published", Cohort.status == "draft"),
-        )
-        .distinct()
-    )
-    return list(db.session.execute(query).scalars())
