@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
+from trainhub.accreditation.models.certificates import Certificate
 from trainhub.accreditation.models.cpd import (
     APPROVED,
     COURSE,
@@ -57,13 +58,13 @@ def bank_entry(
     flush: bool = True,
 ) -> CpdEntry:
     """Add a line to the learner's CPD record (``flush=False``: many lines, one flush later)."""
-    entry = CpdEntry(
-        user_id=user if isinstance(user, int) else user.id,
-        source=source,
-        occurred_on=occurred_on,
-        title=title[:300],
-        hours=hours or Decimal(0),
-        credits=credits or Decimal(0),
+    entry = _line(
+        user if isinstance(user, int) else user.id,
+        source,
+        occurred_on,
+        title,
+        hours=hours,
+        credits=credits,
         accrediting_body=accrediting_body,
         course_id=course_id,
         application_id=application_id,
@@ -75,6 +76,87 @@ def bank_entry(
     if flush:
         db.session.flush()
     return entry
+
+
+def _line(
+    user_id: int,
+    source: str,
+    occurred_on: dt.date,
+    title: str,
+    *,
+    hours: Decimal | None = None,
+    credits: Decimal | None = None,
+    accrediting_body: str = "",
+    course_id: int | None = None,
+    application_id: int | None = None,
+    activity_id: int | None = None,
+    recorded_by_id: int | None = None,
+    note: str = "",
+) -> CpdEntry:
+    """A new line as every way of banking writes it (not yet added to the session)."""
+    return CpdEntry(
+        user_id=user_id,
+        source=source,
+        occurred_on=occurred_on,
+        title=title[:300],
+        hours=hours or Decimal(0),
+        credits=credits or Decimal(0),
+        accrediting_body=accrediting_body,
+        course_id=course_id,
+        application_id=application_id,
+        activity_id=activity_id,
+        recorded_by_id=recorded_by_id,
+        note=note,
+    )
+
+
+def _insert_lines(lines: Sequence[CpdEntry]) -> None:
+    """Write new lines with one INSERT however many (the ORM writes the rows of a
+    self-referencing table one by one); they are not in the session afterwards."""
+    if not lines:
+        return
+    columns = [c.key for c in CpdEntry.__table__.columns if c.key not in ("id", "created_at")]
+    db.session.execute(insert(CpdEntry), [{k: getattr(line, k) for k in columns} for line in lines])
+
+
+def bank_course_certificates(issued: Sequence[Certificate]) -> None:
+    """Bank the hours and credits of courses whose certificates were just issued (a whole
+    register at once): one line each, written by the system, one INSERT for the lot."""
+    _insert_lines(
+        [
+            _line(
+                c.user_id,
+                COURSE,
+                c.awarded_on,
+                c.achievement,
+                hours=c.hours,
+                credits=c.credits,
+                accrediting_body=c.accrediting_body,
+                course_id=c.course_id,
+            )
+            for c in issued
+        ]
+    )
+
+
+def reverse_course_lines(user_ids: Iterable[int], course_id: int, reason: str) -> int:
+    """Cancel out the course lines of ``course_id`` for these people that are not reversed
+    yet (their completion was withdrawn), as the system, in a fixed number of queries;
+    returns how many lines were reversed."""
+    query = (
+        select(CpdEntry)
+        .where(
+            CpdEntry.user_id.in_(list(user_ids)),
+            CpdEntry.course_id == course_id,
+            CpdEntry.source == COURSE,
+        )
+        .options(selectinload(CpdEntry.reversed_by))
+    )
+    open_lines = [e for e in db.session.execute(query).scalars() if e.reversed_by is None]
+    _insert_lines([reversal_of(entry, None, reason) for entry in open_lines])
+    for entry in open_lines:  # written by id: let ``reversed_by`` load again
+        db.session.expire(entry, ["reversed_by"])
+    return len(open_lines)
 
 
 def can_correct_cpd(actor: User) -> bool:
