@@ -52,14 +52,17 @@ USER_AGENT_LENGTH = 300
 
 
 def token_hash(token: str) -> str:
+    """The SHA-256 of a browser's token: all the database keeps of it."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def idle_timeout() -> timedelta:
+    """How long a sign-in may go unused (``SESSION_IDLE_TIMEOUT``)."""
     return timedelta(seconds=int(current_app.config["SESSION_IDLE_TIMEOUT"]))
 
 
 def max_age() -> timedelta:
+    """How long a sign-in may last however used (``SESSION_MAX_AGE``)."""
     return timedelta(seconds=int(current_app.config["SESSION_MAX_AGE"]))
 
 
@@ -103,6 +106,7 @@ def why_over(sign_in: UserSession, now: datetime) -> str | None:
 
 
 def is_active(sign_in: UserSession, now: datetime) -> bool:
+    """Whether this sign-in still lets its browser in."""
     return why_over(sign_in, now) is None
 
 
@@ -121,6 +125,7 @@ def end_sessions(user: User, reason: str, keep: UserSession | None = None) -> in
 
 
 def end_session(sign_in: UserSession, reason: str) -> None:
+    """End one sign-in (if still open) for ``reason``, an ``END_REASONS`` value."""
     if sign_in.ended_at is None:
         sign_in.ended_at = utcnow()
         sign_in.end_reason = reason
@@ -128,7 +133,10 @@ def end_session(sign_in: UserSession, reason: str) -> None:
 
 
 def end_own_session(user: User, session_id: int) -> UserSession:
-    """A person ends one of their own sign-ins from the sessions page (another device's)."""
+    """A person ends one of their own sign-ins from the sessions page (another device's).
+
+    :raises NotFound: when the sign-in is not theirs, does not exist or has already ended.
+    """
     sign_in = db.session.get(UserSession, session_id)
     if sign_in is None or sign_in.user_id != user.id or not is_active(sign_in, utcnow()):
         raise NotFound()
@@ -142,7 +150,10 @@ def end_other_sessions(user: User, current: UserSession | None) -> int:
 
 
 def sign_out_everywhere(actor: User, user: User) -> int:
-    """An administrator ends every sign-in of an account (a lost laptop, a leaver)."""
+    """An administrator ends every sign-in of an account (a lost laptop, a leaver).
+
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can change accounts"))
     ended = end_sessions(user, ENDED_BY_ADMIN)

@@ -103,4 +103,5 @@ def external_url(endpoint: str, **values: Any) -> str:
 
 
 def backoff(attempts: int) -> timedelta:
+    """The wait before the next try after ``attempts`` failures: 1, 2, 4 … minutes, capped."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), MAX_BACKOFF_MINUTES))

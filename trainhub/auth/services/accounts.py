@@ -131,7 +131,11 @@ def check_new_account(
     check_unique: bool = True,
 ) -> str:
     """Every rule about a new account (the address unique unless told not to check);
-    returns the address normalised."""
+    returns the address normalised.
+
+    :raises ValidationFailed: on the field at fault: the address (malformed or taken), the
+        password (too weak) or the profile.
+    """
     email = check_email(email)
     if check_unique and email_taken(email):
         raise ValidationFailed("email", _("An account with this email address already exists"))
@@ -157,6 +161,9 @@ def new_account(
     """A new account with a unique email and, when given, a strong password.
 
     Everything is checked before the account is added to the session.
+
+    :raises ValidationFailed: as ``check_new_account``, or on ``roles`` for an unknown role or
+        none.
     """
     email = check_new_account(email, full_name, password, profile, check_unique)
     return _add_account(email, full_name, roles, password, profile)
@@ -180,6 +187,11 @@ def _add_account(
 
 
 def update_profile(user: User, profile: ProfileData) -> None:
+    """A person changes what they say about themselves.
+
+    :raises ValidationFailed: on the profile field at fault (empty or long name, hidden
+        characters, a choice not in the list, an unknown organisation).
+    """
     _check_profile(profile)
     _apply_profile(user, profile)
 
@@ -188,7 +200,10 @@ def update_profile(user: User, profile: ProfileData) -> None:
 
 
 def create_first_admin(email: str, full_name: str, password: str) -> User:
-    """An administrator made from the command line (whoever runs it owns the server)."""
+    """An administrator made from the command line (whoever runs it owns the server).
+
+    :raises ValidationFailed: when the address is malformed or taken, or the password weak.
+    """
     user = new_account(email, full_name, {"admin"}, password)
     db.session.flush()
     log.info("Administrator %s created from the command line", user.id)
@@ -196,6 +211,11 @@ def create_first_admin(email: str, full_name: str, password: str) -> User:
 
 
 def create_user(actor: User, data: AccountData) -> User:
+    """An administrator makes an account, which is sent an invitation to set its password.
+
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    :raises ValidationFailed: on the field at fault (address, profile, roles, supervisor).
+    """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can create accounts"))
     supervisor = _find_supervisor(data.supervisor_email, data.email)
@@ -208,6 +228,12 @@ def create_user(actor: User, data: AccountData) -> User:
 
 
 def update_user(actor: User, user: User, data: AccountData) -> None:
+    """An administrator changes an account; a new address ends its sign-ins and voids its links.
+
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    :raises ValidationFailed: on the field at fault (address malformed or taken, profile, roles
+        or removing one's own administrator role, supervisor).
+    """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can change accounts"))
     email = check_email(data.email)
@@ -227,6 +253,11 @@ def update_user(actor: User, user: User, data: AccountData) -> None:
 
 
 def set_user_active(actor: User, user: User, active: bool) -> None:
+    """An administrator deactivates an account (ending its sign-ins) or reactivates it
+    (lifting a sign-in lock).
+
+    :raises PermissionDenied: when ``actor`` is not an administrator, or deactivates themselves.
+    """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can change accounts"))
     if actor.id == user.id and not active:

@@ -12,11 +12,16 @@ from trainhub.extensions import db
 
 
 def normalise_email(email: str) -> str:
+    """The form addresses are stored and compared in: trimmed, lower-cased."""
     return email.strip().lower()
 
 
 def check_email(email: str, field_name: str = "email") -> str:
-    """The address normalised, or ``ValidationFailed`` when it is not an email address."""
+    """The address normalised.
+
+    :raises ValidationFailed: on ``field_name`` when it is not an email address or is longer
+        than 254 characters.
+    """
     try:
         validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as error:
@@ -29,12 +34,14 @@ def check_email(email: str, field_name: str = "email") -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
+    """The account with this address (any case), or None."""
     return db.session.execute(
         select(User).where(User.email == normalise_email(email))
     ).scalar_one_or_none()
 
 
 def email_taken(email: str, except_id: int | None = None) -> bool:
+    """Whether another account (not ``except_id``) has this address."""
     query = select(User.id).where(User.email == normalise_email(email))
     if except_id is not None:
         query = query.where(User.id != except_id)

@@ -15,7 +15,11 @@ from trainhub.extensions import db
 def save_organisation(
     actor: User, organisation: Organisation | None, name: str, sector: str | None, active: bool
 ) -> Organisation:
-    """Create (``organisation`` None) or change an organisation in the managed list."""
+    """Create (``organisation`` None) or change an organisation in the managed list.
+
+    :raises PermissionDenied: when ``actor`` is neither an administrator nor a manager.
+    :raises ValidationFailed: on ``name`` when another organisation has it (any case).
+    """
     if not actor.has_role("admin", "manager"):
         raise PermissionDenied(_("Only an administrator or manager can change organisations"))
     name = " ".join(name.split())

@@ -60,6 +60,11 @@ def password_problem(password: str, email: str = "", full_name: str = "") -> str
 
 
 def check_password_strength(password: str, email: str = "", full_name: str = "") -> None:
+    """Refuse a weak password (see ``password_problem``).
+
+    :raises ValidationFailed: on ``password`` when it is too short, too long, too common or
+        made of the person's address or name.
+    """
     problem = password_problem(password, email, full_name)
     if problem:
         raise ValidationFailed("password", problem)
@@ -71,7 +76,11 @@ MAIL_AGAIN_AFTER = timedelta(minutes=2)
 
 def change_password(user: User, current: str, new: str) -> None:
     """A new password, which ends every sign-in of the account (the caller starts a new one
-    for the browser it was changed on)."""
+    for the browser it was changed on).
+
+    :raises ValidationFailed: on ``current_password`` when it is wrong, on ``password`` when the
+        new one is too weak.
+    """
     if not user.check_password(current):
         raise ValidationFailed("current_password", _("Your current password is not right"))
     check_password_strength(new, user.email, user.full_name)
@@ -132,6 +141,9 @@ def user_for_reset_token(token: str, kinds: Iterable[str] = PASSWORD_LINKS) -> U
 def mail_password_link(
     user: User, kind: str, template: str, subject: Callable[[], str], **context: Any
 ) -> None:
+    """Queue the e-mail carrying a signed link of ``kind`` ("reset", "invite" or "confirm")
+    to ``user``, rendered from ``template``.
+    """
     endpoint = "auth.register_confirm" if kind == "confirm" else "auth.password_reset"
     link = external_url(endpoint, token=make_reset_token(user, kind))
     context.update(link=link, hours=_max_age(kind) // 3600)
@@ -191,7 +203,10 @@ def send_invitation(user: User) -> None:
 
 
 def send_password_link(actor: User, user: User) -> None:
-    """An admin sends a person a link: an invitation if they never set a password."""
+    """An admin sends a person a link: an invitation if they never set a password.
+
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can change accounts"))
     if user.password_hash is None:
@@ -204,7 +219,10 @@ def send_password_link(actor: User, user: User) -> None:
 
 def reset_password(user: User, password: str) -> None:
     """Set a new password from a link (which proves the address is the person's); it also
-    lifts a sign-in lock and ends every sign-in of the account."""
+    lifts a sign-in lock and ends every sign-in of the account.
+
+    :raises ValidationFailed: on ``password`` when it is too weak.
+    """
     check_password_strength(password, user.email, user.full_name)
     user.set_password(password)
     user.failed_logins = 0
@@ -215,7 +233,10 @@ def reset_password(user: User, password: str) -> None:
 
 def create_password(user: User, password: str) -> None:
     """The owner of a self-registered address creates their password from the link e-mailed
-    to it, which proves the address is theirs: the account is confirmed and may sign in."""
+    to it, which proves the address is theirs: the account is confirmed and may sign in.
+
+    :raises ValidationFailed: on ``password`` when it is too weak.
+    """
     reset_password(user, password)
     user.last_login_at = utcnow()
     log.info("User %s created their password and confirmed their address", user.id)

@@ -37,6 +37,9 @@ def register_learner(email: str, profile: ProfileData) -> User | None:
     message, and none if the address was written to in the last two minutes (a reset
     request too), so neither the page nor the work done tells them apart. Returns the
     account waiting for its password, or None.
+
+    :raises PermissionDenied: when self-registration is switched off.
+    :raises ValidationFailed: on the field at fault (the address malformed, the profile).
     """
     if not current_app.config["SELF_REGISTRATION"]:
         raise PermissionDenied(_("Self-registration is switched off"))
@@ -100,7 +103,10 @@ def _claim_address(email: str, profile: ProfileData) -> User | None:
 
 
 def invite_learner(email: str, full_name: str, organisation_id: int | None) -> User:
-    """A learner account made for someone else (e.g. a partner's list), with an invitation."""
+    """A learner account made for someone else (e.g. a partner's list), with an invitation.
+
+    :raises ValidationFailed: when the address is malformed or taken, or the name empty.
+    """
     user = new_account(email, full_name, {"learner"})
     user.organisation_id = organisation_id
     db.session.flush()

@@ -149,6 +149,9 @@ def import_users(
 
     Each new account gets an invitation to set its password. Returns the
     created users, or the errors with their line numbers (nothing is written).
+
+    :raises PermissionDenied: when ``actor`` is not an administrator (problems with the
+        file are returned, not raised).
     """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can import accounts"))
