@@ -97,7 +97,13 @@ def _check_marks(marks: Mapping[int, Mark], allowed: set[int]) -> None:
 
 
 def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) -> int:
-    """Save the day's register (people left out keep their mark); returns how many changed."""
+    """Save the day's register (people left out keep their mark); returns how many changed.
+
+    :raises PermissionDenied: when ``actor`` cannot manage the cohort.
+    :raises ConflictError: when the cohort is not published or completed, or the day has not come.
+    :raises ValidationFailed: when someone marked is not on the register, or minutes late are
+        missing or out of range.
+    """
     cohort = day.cohort
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot take the register for this cohort"))
@@ -151,7 +157,11 @@ def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) ->
 
 
 def mark_all_present(actor: User, day: CohortDay) -> int:
-    """Everyone without a mark yet is present; marks already taken stay."""
+    """Everyone without a mark yet is present; marks already taken stay.
+
+    :raises PermissionDenied: when ``actor`` cannot manage the cohort.
+    :raises ConflictError: when the cohort is not published or completed, or the day has not come.
+    """
     unmarked = {row.user.id: Mark("present") for row in register(day) if row.attendance is None}
     return record_attendance(actor, day, unmarked)
 
@@ -165,7 +175,13 @@ def _check_day_has_come(day: CohortDay) -> None:
 
 def add_makeup_attendee(actor: User, day: CohortDay, learner: User) -> None:
     """Put someone on the register who missed this day number in an earlier cohort of the
-    course, as present (the day has come, and they are there)."""
+    course, as present (the day has come, and they are there).
+
+    :raises PermissionDenied: when ``actor`` cannot manage the cohort.
+    :raises ConflictError: when the cohort is not published or completed, or the day has not come.
+    :raises ValidationFailed: on ``email`` when the learner did not miss this day earlier, or is
+        already on the register.
+    """
     cohort = day.cohort
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot take the register for this cohort"))

@@ -99,16 +99,19 @@ def cutoff_at(cohort: Cohort) -> datetime:
 
 
 def inside_cutoff(cohort: Cohort, now: datetime | None = None) -> bool:
+    """Whether the cohort's cut-off has passed (no automatic promotion, no self-cancelling)."""
     return (now or utcnow()) >= cutoff_at(cohort)
 
 
 def booking_closes_at(cohort: Cohort) -> datetime:
+    """When booking stops: the end of ``bookings_close``, else the cohort's start."""
     if cohort.bookings_close is not None:
         return datetime.combine(cohort.bookings_close + timedelta(days=1), time(), LOCAL_TIME)
     return cohort.starts_at()
 
 
 def waitlist(cohort_id: int) -> list[Booking]:
+    """The cohort's waiting list in order, each booking read afresh with its learner."""
     query = (
         select(Booking)
         .where(Booking.cohort_id == cohort_id, Booking.status == "waitlisted")
@@ -120,6 +123,7 @@ def waitlist(cohort_id: int) -> list[Booking]:
 
 
 def waitlist_position(booking: Booking) -> int | None:
+    """The booking's place on the waiting list (1 is next), or None when not waiting."""
     if booking.status != "waitlisted" or booking.queue_rank is None:
         return None
     query = select(func.count(Booking.id)).where(
@@ -131,6 +135,7 @@ def waitlist_position(booking: Booking) -> int | None:
 
 
 def missing_prerequisites(course: Course, learner: User) -> list[Course]:
+    """The prerequisites of ``course`` the learner has not completed, by title."""
     done = select(Completion.course_id).where(Completion.user_id == learner.id)
     query = (
         select(Course)
@@ -231,6 +236,11 @@ def book_place(
     on a course for IFST members their booking is a request for a manager.
     Trainers and managers adding someone skip the window, the prerequisites and the
     approval, never the capacity or the learner's other bookings' days.
+
+    :raises PermissionDenied: when ``actor`` books someone else onto a cohort they cannot
+        manage.
+    :raises ConflictError: when the cohort is not published, or a booking rule refuses the
+        learner (the messages joined).
     """
     learner = learner or actor
     by_staff = learner.id != actor.id
@@ -296,7 +306,11 @@ def _place_or_queue(booking: Booking, actor: User | None, action: str) -> Bookin
 
 
 def add_learner(actor: User, cohort: Cohort, learner: User) -> BookingOutcome:
-    """A trainer or manager books someone by hand (still never beyond capacity)."""
+    """A trainer or manager books someone by hand (still never beyond capacity).
+
+    :raises PermissionDenied: when ``actor`` cannot manage the cohort.
+    :raises ConflictError: when the cohort is not published, or the learner cannot be booked.
+    """
     if cohort.status != "published":
         raise ConflictError(_("Publish the cohort before booking people onto it"))
     return book_place(actor, cohort, learner)
@@ -305,7 +319,12 @@ def add_learner(actor: User, cohort: Cohort, learner: User) -> BookingOutcome:
 def cancel_booking(
     actor: User, booking: Booking, reason: str = "", now: datetime | None = None
 ) -> None:
-    """The learner cancels before the cut-off; staff may cancel at any time (late is counted)."""
+    """The learner cancels before the cut-off; staff may cancel at any time (late is counted).
+
+    :raises PermissionDenied: when ``actor`` is neither the learner nor manages the cohort.
+    :raises ConflictError: when the booking is not active, the cohort not open, or a learner
+        cancels a place inside the cut-off.
+    """
     now = now or utcnow()
     cohort = booking.cohort
     own = actor.id == booking.user_id
@@ -374,6 +393,13 @@ def fill_freed_places(cohort: Cohort, actor: User | None, now: datetime | None =
 def respond_to_offer(
     actor: User, booking: Booking, accept: bool, now: datetime | None = None
 ) -> None:
+    """The learner accepts or declines the place offered to them; a declined place goes on to
+    the next person.
+
+    :raises PermissionDenied: when the offer is someone else's.
+    :raises ConflictError: when there is no open offer on the booking.
+    :raises OfferExpired: (a ``ConflictError``) when the offer ran out first; it is passed on.
+    """
     if actor.id != booking.user_id:
         raise PermissionDenied(_("This offer is for someone else"))
     now = now or utcnow()
@@ -424,7 +450,12 @@ def expire_offers(now: datetime | None = None) -> int:
 
 
 def move_in_waitlist(actor: User, booking: Booking, up: bool, reason: str) -> None:
-    """Swap with the neighbour above (or below); the reason is kept with the booking."""
+    """Swap with the neighbour above (or below); the reason is kept with the booking.
+
+    :raises PermissionDenied: when ``actor`` cannot manage the cohort.
+    :raises ConflictError: when the booking is not waiting, or already first (last).
+    :raises ValidationFailed: on ``reason`` when it is empty.
+    """
     if not permissions.can_manage_cohort(actor, booking.cohort):
         raise PermissionDenied(_("You cannot change this waiting list"))
     _lock(booking)
@@ -450,7 +481,11 @@ def move_in_waitlist(actor: User, booking: Booking, up: bool, reason: str) -> No
 
 
 def book_from_waitlist(actor: User, booking: Booking, reason: str = "") -> None:
-    """A trainer gives a free place to someone on the waitlist (e.g. inside the cut-off)."""
+    """A trainer gives a free place to someone on the waitlist (e.g. inside the cut-off).
+
+    :raises PermissionDenied: when ``actor`` cannot manage the cohort.
+    :raises ConflictError: when the booking is not waiting or the cohort is full.
+    """
     if not permissions.can_manage_cohort(actor, booking.cohort):
         raise PermissionDenied(_("You cannot change this waiting list"))
     _lock(booking)
@@ -465,7 +500,13 @@ def book_from_waitlist(actor: User, booking: Booking, reason: str = "") -> None:
 
 
 def decide_request(actor: User, booking: Booking, approve: bool, reason: str = "") -> None:
-    """A manager approves (a place, or the waitlist when full) or declines a request."""
+    """A manager approves (a place, or the waitlist when full) or declines a request.
+
+    :raises PermissionDenied: when ``actor`` is not a manager, decides their own request,
+        or is not one of the learner's organisation's approvers.
+    :raises ConflictError: when the request was already decided, the cohort is no longer open,
+        or the learner's other bookings overlap it.
+    """
     if not permissions.can_decide_requests(actor):
         raise PermissionDenied(_("Only managers decide on requests for places"))
     if booking.user_id == actor.id:

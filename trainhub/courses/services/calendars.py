@@ -110,6 +110,7 @@ def invitation(cohort: Cohort, attendee: User, sequence: int, cancel: bool = Fal
 
 
 def feed(days: Iterable[CohortDay], name: str) -> bytes:
+    """A published iCalendar of ``days`` (cancelled ones marked so), for a subscribed feed."""
     calendar = _calendar("PUBLISH", name)
     for day in days:
         cancelled = day.cohort.status == "cancelled"
@@ -201,6 +202,7 @@ def reset_feed_token(user: User) -> str:
 
 
 def user_for_feed_token(token: str) -> User | None:
+    """The active user whose private calendar feed has this token, or None."""
     if not token or len(token) > 64 or not all(c.isalnum() or c in "-_" for c in token):
         return None
     query = (

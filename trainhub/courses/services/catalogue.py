@@ -255,6 +255,12 @@ def _check_admin_only_flags(actor: User, data: CourseInput) -> None:
 
 
 def create_course(actor: User, data: CourseInput) -> Course:
+    """A new course in the catalogue.
+
+    :raises PermissionDenied: when ``actor`` cannot edit the catalogue, or a non-administrator
+        makes it a framework programme or fidelity-controlled.
+    :raises ValidationFailed: on the field at fault (code, title, agenda, outcomes …).
+    """
     if not permissions.can_edit_catalogue(actor):
         raise PermissionDenied(_("Only trainers and administrators can add courses"))
     _check_admin_only_flags(actor, data)
@@ -273,6 +279,11 @@ def update_course(actor: User, course: Course, changes: dict[str, Any]) -> None:
     On a fidelity-controlled course, a non-admin who tries to change any
     canonical field (agenda, outcomes, identity, prerequisites) is refused
     and nothing is written.
+
+    :raises PermissionDenied: when ``actor`` cannot edit the course, or changes canonical
+        content or admin-only flags without being an administrator.
+    :raises ValidationFailed: on the field at fault.
+    :raises ValueError: when ``changes`` names a field a course does not have (a bug).
     """
     if not permissions.can_edit_course(actor, course):
         raise PermissionDenied(_("Only trainers and administrators can change courses"))
@@ -312,6 +323,11 @@ class VenueInput:
 
 
 def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
+    """Create (``venue`` None) or change a venue.
+
+    :raises PermissionDenied: when ``actor`` cannot manage venues.
+    :raises ValidationFailed: on ``name`` when another venue has it, on ``capacity`` below 1.
+    """
     if not permissions.can_manage_venues(actor):
         raise PermissionDenied(_("Only trainers and administrators can change venues"))
     name = " ".join(data.name.split())
@@ -362,6 +378,8 @@ def seed_courses(entries: Iterable[CourseData] = COURSES) -> list[Course]:
     """Add the catalogue's courses that are missing; existing ones are left as they are.
 
     Returns the courses added. Safe to run any number of times.
+
+    :raises ValidationFailed: when an entry breaks a catalogue rule (a bug in the data).
     """
     entries = list(entries)
     existing = {c.code: c for c in db.session.execute(select(Course)).scalars()}

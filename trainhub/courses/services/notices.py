@@ -32,6 +32,7 @@ def _invitation(booking: Booking, cancel: bool = False) -> Attachment:
 
 
 def booking_confirmed(booking: Booking) -> None:
+    """Tell the learner they have a place, with the calendar invitation."""
     queue_templated_mail(
         booking.user,
         "booking_confirmed",
@@ -42,6 +43,7 @@ def booking_confirmed(booking: Booking) -> None:
 
 
 def waitlisted(booking: Booking, position: int) -> None:
+    """Tell the learner they are on the waiting list, and where."""
     queue_templated_mail(
         booking.user,
         "booking_waitlisted",
@@ -51,6 +53,7 @@ def waitlisted(booking: Booking, position: int) -> None:
 
 
 def offer_made(booking: Booking) -> None:
+    """Tell the learner a place is offered to them, and until when."""
     queue_templated_mail(
         booking.user,
         "booking_offer",
@@ -64,6 +67,7 @@ def offer_made(booking: Booking) -> None:
 
 
 def offer_expired(booking: Booking) -> None:
+    """Tell the learner their offer ran out and the place went on."""
     queue_templated_mail(
         booking.user,
         "offer_expired",
@@ -73,6 +77,7 @@ def offer_expired(booking: Booking) -> None:
 
 
 def request_received(booking: Booking) -> None:
+    """Tell the learner their request was received, and ask their approvers to decide it."""
     queue_templated_mail(
         booking.user,
         "booking_requested",
@@ -110,6 +115,7 @@ def approvers(learner: User) -> list[User]:
 
 
 def request_approved(booking: Booking, position: int | None) -> None:
+    """Tell the learner their request was approved: a place, or the waiting list."""
     attachments = [_invitation(booking)] if booking.status == "booked" else []
     queue_templated_mail(
         booking.user,
@@ -121,6 +127,7 @@ def request_approved(booking: Booking, position: int | None) -> None:
 
 
 def request_declined(booking: Booking, reason: str) -> None:
+    """Tell the learner their request was declined, and why."""
     queue_templated_mail(
         booking.user,
         "request_declined",
@@ -130,6 +137,7 @@ def request_declined(booking: Booking, reason: str) -> None:
 
 
 def booking_cancelled(booking: Booking, by_staff: bool, had_place: bool, reason: str = "") -> None:
+    """Tell the learner their booking was cancelled (with a calendar cancellation if placed)."""
     attachments = [_invitation(booking, cancel=True)] if had_place else []
     queue_templated_mail(
         booking.user,
@@ -159,6 +167,7 @@ def cohort_changed(cohort: Cohort) -> None:
 
 
 def cohort_cancelled(booking: Booking, with_calendar: bool) -> None:
+    """Tell a booked learner the cohort was cancelled, with a calendar cancellation if asked."""
     attachments = [_invitation(booking, cancel=True)] if with_calendar else []
     queue_templated_mail(
         booking.user,

@@ -71,6 +71,10 @@ def import_partner_learners(actor: User, cohorts: list[Cohort], text: str) -> Pa
 
     Everything is checked first: nothing is written if any line is wrong or a cohort
     has too few free places for its share.
+
+    :raises PermissionDenied: when ``actor`` cannot manage one of the cohorts.
+    :raises ValidationFailed: on ``cohort_ids`` (none, mixed, unpublished, too few places) or
+        ``file`` (a bad line, a missing name, an overlap, a booking refused).
     """
     if not cohorts:
         raise ValidationFailed("cohort_ids", _("Choose at least one cohort"))

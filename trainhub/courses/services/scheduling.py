@@ -79,6 +79,7 @@ class Clash:
 
 
 def cohort_input(cohort: Cohort) -> CohortInput:
+    """The cohort as the input its edit form starts from."""
     return CohortInput(
         title=cohort.title,
         capacity=cohort.capacity,
@@ -363,7 +364,12 @@ def _calendar_shape(cohort: Cohort) -> tuple[object, ...]:
 
 
 def schedule_cohort(actor: User, course: Course, data: CohortInput) -> Cohort:
-    """A new draft cohort of ``course``."""
+    """A new draft cohort of ``course``.
+
+    :raises PermissionDenied: when ``actor`` does not schedule cohorts.
+    :raises ValidationFailed: on the field at fault (title, capacity, days, venues,
+        facilitators, booking window) or ``days`` for a clash not overridden.
+    """
     if not permissions.can_schedule_cohorts(actor):
         raise PermissionDenied(_("Only trainers, managers and administrators schedule cohorts"))
     _check(actor, course, data, None)
@@ -376,7 +382,13 @@ def schedule_cohort(actor: User, course: Course, data: CohortInput) -> Cohort:
 
 
 def update_cohort(actor: User, cohort: Cohort, data: CohortInput) -> Cohort:
-    """Change a cohort; everyone booked on a published one gets an updated invitation."""
+    """Change a cohort; everyone booked on a published one gets an updated invitation.
+
+    :raises PermissionDenied: when ``actor`` cannot manage the cohort.
+    :raises ConflictError: when the cohort is cancelled or completed.
+    :raises ValidationFailed: on the field at fault, ``days`` for a clash not overridden or a
+        learner booked elsewhere at the new times, or a published cohort moved into the past.
+    """
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot change this cohort"))
     lock_cohort(cohort.id)  # capacity is compared with the places held, which must not move
@@ -420,6 +432,11 @@ def _refuse_learner_overlaps(cohort: Cohort) -> None:
 
 
 def publish_cohort(actor: User, cohort: Cohort) -> None:
+    """Open a draft cohort for booking.
+
+    :raises PermissionDenied: when ``actor`` cannot manage the cohort.
+    :raises ConflictError: when it is not a draft, or starts in the past.
+    """
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot publish this cohort"))
     lock_cohort(cohort.id)
@@ -432,7 +449,12 @@ def publish_cohort(actor: User, cohort: Cohort) -> None:
 
 
 def cancel_cohort(actor: User, cohort: Cohort, reason: str) -> int:
-    """Cancel the cohort and every live booking on it; returns how many people were told."""
+    """Cancel the cohort and every live booking on it; returns how many people were told.
+
+    :raises PermissionDenied: when ``actor`` cannot manage the cohort.
+    :raises ValidationFailed: on ``reason`` when it is empty.
+    :raises ConflictError: when the cohort is already cancelled or completed.
+    """
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot cancel this cohort"))
     reason = reason.strip()
@@ -471,7 +493,11 @@ def cancel_cohort(actor: User, cohort: Cohort, reason: str) -> int:
 
 
 def complete_cohort(actor: User, cohort: Cohort) -> None:
-    """Close the cohort after its last day; anyone not on a register yet is a no-show."""
+    """Close the cohort after its last day; anyone not on a register yet is a no-show.
+
+    :raises PermissionDenied: when ``actor`` cannot manage the cohort.
+    :raises ConflictError: when it is not published, or its last day has not passed.
+    """
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot complete this cohort"))
     lock_cohort(cohort.id)
@@ -516,6 +542,12 @@ def lock_cohort(cohort_id: int) -> Cohort:
 def add_presenter(
     actor: User, cohort: Cohort, day_number: int, module: str, name: str, organisation: str
 ) -> CohortPresenter:
+    """An external presenter for one of the cohort's days.
+
+    :raises PermissionDenied: when ``actor`` cannot manage the cohort.
+    :raises ValidationFailed: on ``day_number`` not one of its days, or an empty ``name`` or
+        ``module``.
+    """
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot change this cohort"))
     if not 1 <= day_number <= len(cohort.days):
@@ -534,6 +566,10 @@ def add_presenter(
 
 
 def remove_presenter(actor: User, presenter: CohortPresenter) -> None:
+    """Take an external presenter off a cohort.
+
+    :raises PermissionDenied: when ``actor`` cannot manage the cohort.
+    """
     if not permissions.can_manage_cohort(actor, presenter.cohort):
         raise PermissionDenied(_("You cannot change this cohort"))
     db.session.delete(presenter)
@@ -543,7 +579,10 @@ def remove_presenter(actor: User, presenter: CohortPresenter) -> None:
 
 
 def split_evenly(total: int, parts: int) -> list[int]:
-    """``total`` people over ``parts`` cohorts as evenly as possible: 50 over 3 → 17, 17, 16."""
+    """``total`` people over ``parts`` cohorts as evenly as possible: 50 over 3 → 17, 17, 16.
+
+    :raises ValueError: when ``parts`` is below 1.
+    """
     if parts < 1:
         raise ValueError("parts must be at least 1")
     base, extra = divmod(total, parts)
