@@ -169,6 +169,7 @@ def lock_application(application: Application) -> Application:
 
 
 def open_application(user: User) -> Application | None:
+    """The learner's application still in progress or with the assessors, if any."""
     query = select(Application).where(
         Application.user_id == user.id, Application.status.in_(OPEN_STATUSES)
     )
@@ -176,6 +177,7 @@ def open_application(user: User) -> Application | None:
 
 
 def holds_level(user: User, level: AccreditationLevel) -> bool:
+    """Whether the learner has been awarded ``level``."""
     query = select(Application.id).where(
         Application.user_id == user.id,
         Application.level_id == level.id,
@@ -185,7 +187,11 @@ def holds_level(user: User, level: AccreditationLevel) -> bool:
 
 
 def start_application(actor: User, level: AccreditationLevel) -> Application:
-    """A learner applies for one level (R22): one open application at a time, entry course done."""
+    """A learner applies for one level (R22): one open application at a time, entry course done.
+
+    :raises ValidationFailed: on ``level_id`` when the level is closed, the learner has an
+        open application or holds the level, or is not eligible yet.
+    """
     # One open application per learner: decide under the learner's row lock.
     db.session.execute(select(User.id).where(User.id == actor.id).with_for_update())
     if not level.is_active:
@@ -236,7 +242,12 @@ def _require_editable(application: Application) -> None:
 def upload_workbook(
     actor: User, application: Application, upload: Upload | None, anonymised: bool
 ) -> Workbook:
-    """Add a new version of the learner's workbook; nothing is stored unless every check passes."""
+    """Add a new version of the learner's workbook; nothing is stored unless every check passes.
+
+    :raises PermissionDenied: when ``actor`` is not the learner.
+    :raises ValidationFailed: on ``file`` when the application is with the assessors, on
+        ``anonymised`` when not confirmed; for the file itself as ``receive_upload``.
+    """
     if actor.id != application.user_id:
         raise PermissionDenied(_("Only the learner can add workbooks to an application"))
     _require_editable(application)
@@ -277,7 +288,12 @@ def upload_workbook(
 
 
 def submit_application(actor: User, application: Application) -> Application:
-    """Send the workbook to the assessors (again, after a resubmission request)."""
+    """Send the workbook to the assessors (again, after a resubmission request).
+
+    :raises PermissionDenied: when ``actor`` is not the learner.
+    :raises ValidationFailed: on ``submit`` when already submitted, with no workbook, or with no
+        new version since a resubmission was asked for.
+    """
     if actor.id != application.user_id:
         raise PermissionDenied(_("Only the learner can submit their application"))
     lock_application(application)
@@ -307,7 +323,11 @@ def submit_application(actor: User, application: Application) -> Application:
 
 
 def withdraw_application(actor: User, application: Application, reason: str) -> Application:
-    """The learner (or an admin) stops an open application; everything about it is kept."""
+    """The learner (or an admin) stops an open application; everything about it is kept.
+
+    :raises PermissionDenied: when ``actor`` is neither the learner nor an administrator.
+    :raises ValidationFailed: on ``reason`` when the application is already closed.
+    """
     if actor.id != application.user_id and not actor.is_admin:
         raise PermissionDenied(
             _("Only the learner or an administrator can withdraw an application")

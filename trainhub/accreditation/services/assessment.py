@@ -50,11 +50,16 @@ def latest_judgements(application: Application) -> dict[int, OutcomeJudgement]:
 
 
 def outcomes_to_judge(application: Application) -> list[LevelOutcome]:
+    """The learning outcomes of the application's level, in order."""
     return list(application.level.outcomes)
 
 
 def claim_application(actor: User, application: Application) -> Application:
-    """An assessor takes a submitted application from the queue."""
+    """An assessor takes a submitted application from the queue.
+
+    :raises PermissionDenied: when ``actor`` is not an assessor or is the learner.
+    :raises ConflictError: when the application is not submitted, or another assessor has it.
+    """
     _require_assessor(actor, application)
     lock_application(application)
     if application.status != SUBMITTED:
@@ -70,7 +75,12 @@ def claim_application(actor: User, application: Application) -> Application:
 
 
 def assign_assessor(actor: User, application: Application, assessor: User) -> Application:
-    """An admin gives an open application to an assessor (or to another one)."""
+    """An admin gives an open application to an assessor (or to another one).
+
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    :raises ValidationFailed: on ``assessor_id`` when the assessor is not active, is the
+        learner, or the application is closed.
+    """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can assign assessors"))
     if not assessor.active or not assessor.has_role("assessor"):
@@ -90,7 +100,12 @@ def assign_assessor(actor: User, application: Application, assessor: User) -> Ap
 def record_judgements(
     actor: User, application: Application, judgements: Mapping[int, Judgement]
 ) -> list[OutcomeJudgement]:
-    """Judge outcomes met / not yet met; a judgement that changes is a new row, never an edit."""
+    """Judge outcomes met / not yet met; a judgement that changes is a new row, never an edit.
+
+    :raises PermissionDenied: when ``actor`` is not the application's assessor.
+    :raises ValidationFailed: on ``outcomes`` when it is not waiting for assessment or an
+        outcome is not this level's; on ``comment_<id>`` when "not yet met" says nothing.
+    """
     _require_assessor(actor, application)
     lock_application(application)
     if application.assessor_id != actor.id:
@@ -144,7 +159,12 @@ def unmet_outcomes(application: Application) -> tuple[list[LevelOutcome], list[L
 def decide_application(
     actor: User, application: Application, achieved: bool, note: str = ""
 ) -> Application:
-    """Award (or send for verification) only when every outcome is met; else ask for more."""
+    """Award (or send for verification) only when every outcome is met; else ask for more.
+
+    :raises PermissionDenied: when ``actor`` is not the application's assessor.
+    :raises ValidationFailed: on ``decision`` when it is not waiting for a decision, outcomes
+        are unjudged, or the decision does not fit the judgements.
+    """
     _require_assessor(actor, application)
     lock_application(application)
     if application.assessor_id != actor.id:
@@ -191,7 +211,13 @@ def decide_application(
 def verify_application(
     actor: User, application: Application, confirmed: bool, note: str = ""
 ) -> Application:
-    """A second, different assessor confirms the award, or sends it back to the assessor."""
+    """A second, different assessor confirms the award, or sends it back to the assessor.
+
+    :raises PermissionDenied: when ``actor`` is not an assessor, is the learner or the
+        assessor who decided.
+    :raises ConflictError: when the application is not waiting for verification.
+    :raises ValidationFailed: on ``note`` when sending it back without a reason.
+    """
     _require_assessor(actor, application)
     lock_application(application)
     if actor.id == application.assessor_id:

@@ -36,6 +36,7 @@ def normalise_code(text: str) -> str | None:
 
 
 def find_by_code(text: str) -> Certificate | None:
+    """The certificate with this code however typed (see ``normalise_code``), or None."""
     code = normalise_code(text)
     if code is None:
         return None
@@ -164,7 +165,12 @@ def _lock(certificate: Certificate) -> None:
 
 
 def revoke_certificate(actor: User, certificate: Certificate, reason: str) -> Certificate:
-    """The status flips to revoked, with the reason and date; nothing is deleted."""
+    """The status flips to revoked, with the reason and date; nothing is deleted.
+
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    :raises ValidationFailed: on ``reason`` when it is empty.
+    :raises ConflictError: when the certificate is already revoked.
+    """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can revoke certificates"))
     reason = " ".join(reason.split())
@@ -180,7 +186,11 @@ def revoke_certificate(actor: User, certificate: Certificate, reason: str) -> Ce
 
 
 def reissue_certificate(actor: User, certificate: Certificate) -> Certificate:
-    """A new certificate (new code, the learner's name as it is now) in place of this one."""
+    """A new certificate (new code, the learner's name as it is now) in place of this one.
+
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    :raises ConflictError: when the certificate has already been reissued.
+    """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can reissue certificates"))
     _lock(certificate)
@@ -227,6 +237,7 @@ def revoke_for_withdrawn_completions(
 
 
 def verification_url(certificate: Certificate) -> str:
+    """The public page that says whether the certificate stands."""
     return external_url("accreditation.verify_certificate", code=certificate.code)
 
 
@@ -236,6 +247,7 @@ def qr_code_svg_uri(url: str) -> str:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
+    """The certificate as a PDF, with a QR code of its verification page."""
     url = verification_url(certificate)
     return render_pdf(
         "accreditation/certificate_pdf.html",

@@ -160,11 +160,17 @@ def reverse_course_lines(user_ids: Iterable[int], course_id: int, reason: str) -
 
 
 def can_correct_cpd(actor: User) -> bool:
+    """Whether ``actor`` may reverse lines of other people's CPD records."""
     return actor.is_admin or actor.has_role("manager")
 
 
 def reverse_entry(actor: User | None, entry: CpdEntry, reason: str) -> CpdEntry:
-    """Cancel a line out with a negative one; the original stays (``actor`` None: the system)."""
+    """Cancel a line out with a negative one; the original stays (``actor`` None: the system).
+
+    :raises PermissionDenied: when ``actor`` is neither a manager nor an administrator.
+    :raises ValidationFailed: on ``reason`` when it is empty or the line is itself a reversal.
+    :raises ConflictError: when the line has already been reversed.
+    """
     if actor is not None and not can_correct_cpd(actor):
         raise PermissionDenied(_("Only a manager or an administrator can correct CPD records"))
     reason = " ".join(reason.split())
@@ -249,7 +255,11 @@ class ActivityInput:
 
 
 def log_activity(actor: User, data: ActivityInput, evidence: Upload | None) -> ExternalActivity:
-    """A learner records learning done elsewhere, with evidence, for approval."""
+    """A learner records learning done elsewhere, with evidence, for approval.
+
+    :raises ValidationFailed: on the field at fault (title, date, hours, credits); on
+        ``evidence`` for the file as ``receive_upload``.
+    """
     title = " ".join(data.title.split())
     if not title:
         raise ValidationFailed("title", _("Enter what the activity was"))
@@ -292,7 +302,13 @@ def log_activity(actor: User, data: ActivityInput, evidence: Upload | None) -> E
 def decide_activity(
     actor: User, activity: ExternalActivity, approve: bool, note: str = ""
 ) -> ExternalActivity:
-    """Approve (the hours go into the ledger) or turn down an external activity."""
+    """Approve (the hours go into the ledger) or turn down an external activity.
+
+    :raises PermissionDenied: when ``actor`` is neither the learner's supervisor nor a
+        manager.
+    :raises ConflictError: when the activity has already been decided.
+    :raises ValidationFailed: on ``note`` when turning it down without a reason.
+    """
     if not can_decide_activity(actor, activity):
         raise PermissionDenied(_("Only the learner's supervisor or a manager can approve this"))
     db.session.execute(

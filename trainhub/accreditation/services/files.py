@@ -79,7 +79,11 @@ def uploads_today(user: User) -> DayOfUploads:
 
 def check_daily_quota(actor: User, size: int, field: str = "file") -> None:
     """Refuse a file of ``size`` bytes when the person's uploads today are at a limit
-    (``UPLOAD_DAILY_FILES``, ``UPLOAD_DAILY_BYTES``; 0 is no limit)."""
+    (``UPLOAD_DAILY_FILES``, ``UPLOAD_DAILY_BYTES``; 0 is no limit).
+
+    :raises QuotaExceeded: (a ``ValidationFailed``) on ``field``, with ``retry_after`` the
+        seconds until midnight.
+    """
     max_files = int(current_app.config["UPLOAD_DAILY_FILES"] or 0)
     max_bytes = int(current_app.config["UPLOAD_DAILY_BYTES"] or 0)
     if not max_files and not max_bytes:
@@ -117,6 +121,11 @@ def receive_upload(
 
     The order keeps the expensive step last: a file refused for its type or size, or by
     the allowance, is never sent to the scanner. Nothing is stored or added here.
+
+    :raises ValidationFailed: on the file's field when it is missing, empty, too large
+        (``FileTooLarge``), refused for what it holds (``UploadRefused``), infected or not
+        scannable (``VirusFound``, ``ScannerUnavailable``), or over the daily allowance
+        (``QuotaExceeded``).
     """
     checked = check_upload(upload, allowed, current_app.config["UPLOAD_MAX_BYTES"], field=field)
     check_daily_quota(actor, checked.size, field)
@@ -129,6 +138,8 @@ def store_checked(checked: CheckedFile) -> None:
 
     Called after the row is flushed, so a database that refuses the row leaves no file;
     the storage never overwrites, and the same bytes always get the same key.
+
+    :raises RuntimeError: when the storage names the file otherwise (a misconfiguration).
     """
     key = storage().save(checked.data)
     if key != checked.sha256:  # a storage that names files otherwise would lose them

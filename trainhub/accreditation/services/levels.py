@@ -45,7 +45,12 @@ class LevelInput:
 def save_level(
     actor: User, level: AccreditationLevel | None, data: LevelInput
 ) -> AccreditationLevel:
-    """Create (``level`` None) or change a level. Unchanged outcomes keep their identity."""
+    """Create (``level`` None) or change a level. Unchanged outcomes keep their identity.
+
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    :raises ValidationFailed: on the field at fault (number taken or out of range, title,
+        outcomes empty or repeated, overdue months not after due months).
+    """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can change accreditation levels"))
     query = select(AccreditationLevel.id).where(AccreditationLevel.number == data.number)

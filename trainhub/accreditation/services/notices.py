@@ -77,6 +77,7 @@ def submission_received(application: Application) -> None:
 
 
 def assessor_assigned(application: Application) -> None:
+    """Tell the assessor an application has been given to them."""
     if application.assessor is None:
         return
     queue_templated_mail(
@@ -93,6 +94,7 @@ def resubmission_requested(
     judgements: Mapping[int, OutcomeJudgement],
     note: str,
 ) -> None:
+    """Tell the learner which outcomes need more evidence, with the assessor's comments."""
     queue_templated_mail(
         application.user,
         "application_resubmit",
@@ -106,6 +108,7 @@ def resubmission_requested(
 
 
 def verification_needed(application: Application) -> None:
+    """Ask the other assessors (not the learner, not the one who decided) to verify an award."""
     for assessor in _assessors(excluding=[application.user_id, application.assessor_id]):
         queue_templated_mail(
             assessor,
@@ -116,6 +119,7 @@ def verification_needed(application: Application) -> None:
 
 
 def verification_declined(application: Application, note: str) -> None:
+    """Tell the assessor the verifier sent their award back, and why."""
     if application.assessor is None:
         return
     queue_templated_mail(
@@ -127,6 +131,7 @@ def verification_declined(application: Application, note: str) -> None:
 
 
 def level_awarded(application: Application, certificate: Certificate) -> None:
+    """Congratulate the learner on the level, with a link to the certificate."""
     context = _application_context(
         application,
         certificate=certificate,
@@ -218,6 +223,7 @@ def activity_logged(activity: ExternalActivity, learner: User) -> None:
 
 
 def activity_decided(activity: ExternalActivity) -> None:
+    """Tell the learner whether their external activity was approved."""
     queue_templated_mail(
         activity.user,
         "activity_decided",
@@ -231,6 +237,7 @@ def activity_decided(activity: ExternalActivity) -> None:
 
 
 def certificate_reissued(certificate: Certificate) -> None:
+    """Tell the learner a new certificate replaces their old one."""
     queue_templated_mail(
         certificate.user,
         "certificate_reissued",
