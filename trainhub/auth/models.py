@@ -162,7 +162,7 @@ class UserSession(db.Model):  # type: ignore[name-defined]
     #: The client's address at sign-in (behind proxies: PROXY_FIX_X_FOR's).
     ip_address: Mapped[str] = mapped_column(String(45), default="", server_default="")
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: Why it ended: one of ``trainhub.auth.services.END_REASONS``.
+    #: Why it ended: one of ``trainhub.auth.sign_ins.END_REASONS``.
     end_reason: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User] = relationship(back_populates="sign_ins")
