@@ -21,8 +21,7 @@ from trainhub.courses.models import REGISTER_STATUSES, Booking, Cohort, Completi
 from trainhub.errors import PermissionDenied
 from trainhub.extensions import db
 from trainhub.feedback import permissions
-from trainhub.feedback.services.statistics import period_cohorts, workforce_members
-from trainhub.feedback.services.tables import Table
+from trainhub.feedback.reporting import Quote, Table, period_cohorts, workforce_members
 from trainhub.financial_years import Period
 from trainhub.pdf import render_pdf
 from trainhub.spreadsheets import csv_text, safe_cell
@@ -34,7 +33,7 @@ def table_csv(table: Table) -> str:
     return csv_text([c.label for c in table.columns], rows)
 
 
-def workbook(tables: Sequence[Table], title: str, quotes: Sequence[Mapping[str, Any]]) -> bytes:
+def workbook(tables: Sequence[Table], title: str, quotes: Sequence[Quote]) -> bytes:
     """One sheet per table (openpyxl), numbers as numbers, then the selected quotes."""
     book = Workbook()
     cover = book.active

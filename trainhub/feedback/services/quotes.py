@@ -12,7 +12,7 @@ from trainhub.errors import ConflictError, PermissionDenied
 from trainhub.extensions import db, utcnow
 from trainhub.feedback import permissions
 from trainhub.feedback.models import TEXT, FeedbackAnswer, FeedbackResponse, QuestionnaireItem
-from trainhub.feedback.services.statistics import period_cohorts
+from trainhub.feedback.reporting import period_cohorts
 from trainhub.financial_years import Period
 
 
