@@ -83,6 +83,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 def annual_report_pdf(context: Mapping[str, Any]) -> bytes:
+    """The annual report's "Training" section as a PDF, from ``report.context``."""
     return render_pdf("feedback/report_pdf.html", **context)
 
 
@@ -94,7 +95,10 @@ def _require_named(actor: User, what: str, period: Period) -> None:
 
 
 def attendees_csv(actor: User, period: Period) -> str:
-    """Everyone on a register of the period's cohorts, by name (audited)."""
+    """Everyone on a register of the period's cohorts, by name (audited).
+
+    :raises PermissionDenied: when ``actor`` may not download named exports.
+    """
     _require_named(actor, "attendees", period)
     completed = (
         select(Completion.id)
@@ -157,7 +161,10 @@ def attendees_csv(actor: User, period: Period) -> str:
 
 
 def workforce_csv(actor: User, period: Period, today: dt.date) -> str:
-    """Each IFST member's core completion, levels and clock, by name (audited)."""
+    """Each IFST member's core completion, levels and clock, by name (audited).
+
+    :raises PermissionDenied: when ``actor`` may not download named exports.
+    """
     _require_named(actor, "IFST workforce", period)
     members = workforce_members(min(today, period.end))
     header = [

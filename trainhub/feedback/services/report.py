@@ -47,18 +47,24 @@ def context(data: Figures, snapshot: ReportSnapshot | None = None) -> dict[str, 
 
 
 def snapshot_of(year: int) -> ReportSnapshot | None:
+    """The published figures of the financial year starting in ``year``, if published."""
     return db.session.execute(
         select(ReportSnapshot).where(ReportSnapshot.financial_year == year)
     ).scalar_one_or_none()
 
 
 def published_years() -> dict[int, ReportSnapshot]:
+    """Every published year's snapshot, by year."""
     rows = db.session.execute(select(ReportSnapshot).order_by(ReportSnapshot.financial_year))
     return {s.financial_year: s for s in rows.scalars()}
 
 
 def publish(actor: User, year: int, today: dt.date | None = None) -> ReportSnapshot:
-    """Freeze the year's figures and the PDF made from them: they never change afterwards."""
+    """Freeze the year's figures and the PDF made from them: they never change afterwards.
+
+    :raises PermissionDenied: when ``actor`` is not a manager.
+    :raises ConflictError: when the year has not started yet, or was already published.
+    """
     if not permissions.can_view_reports(actor):
         raise PermissionDenied(_("Only managers can publish the annual figures"))
     today = today or local_today()
