@@ -384,8 +384,8 @@ def bench(backend: str, args: argparse.Namespace) -> Result:
     from trainhub.auth.models import User
     from trainhub.courses.models import ACTIVE_STATUSES, Booking, Cohort, local_today
     from trainhub.courses.services.booking import booking_problems
+    from trainhub.feedback import reporting as stats
     from trainhub.feedback.services import cache
-    from trainhub.feedback.services import statistics as stats
     from trainhub.financial_years import financial_year, financial_year_label
     from trainhub.synth import load, synth_email
 

@@ -38,7 +38,7 @@ from trainhub.accreditation.models import (
 from trainhub.accreditation.services.dates import add_months
 from trainhub.auth.models import User
 from trainhub.extensions import db
-from trainhub.feedback.services.statistics import workforce, workforce_members
+from trainhub.feedback.reporting import workforce, workforce_members
 
 D = dt.date
 NUMBERS = (2, 3, 6)

@@ -34,9 +34,10 @@ from trainhub.auth.models import User
 from trainhub.courses.models import Course
 from trainhub.errors import ConflictError, PermissionDenied
 from trainhub.extensions import db
+from trainhub.feedback import reporting
 from trainhub.feedback.models import FeedbackAnswer, ReportSnapshot
-from trainhub.feedback.services import budget, exports, quotes, report, statistics, tables
-from trainhub.feedback.services.statistics import compute
+from trainhub.feedback.reporting import compute
+from trainhub.feedback.services import budget, exports, quotes, report
 from trainhub.financial_years import Period
 from trainhub.storage import storage
 
@@ -97,7 +98,7 @@ def test_a_comment_without_consent_appears_in_no_export(feedback: Feedback) -> N
     db.session.flush()
     period = Period(FY)
     data = compute(period, today=AFTER)
-    built = tables.build(data)
+    built = reporting.build(data)
     context = report.context(data)
 
     files = {
@@ -168,7 +169,7 @@ def test_a_quote_put_back_leaves_the_report(feedback: Feedback) -> None:
 
 
 def test_spreadsheet_formulas_are_neutralised(feedback: Feedback) -> None:
-    built = {t.key: t for t in tables.build(compute(Period(FY), today=AFTER))}
+    built = {t.key: t for t in reporting.build(compute(Period(FY), today=AFTER))}
 
     rows = list(csv.reader(io.StringIO(exports.table_csv(built["organisations"]))))
     assert rows[0] == ["Organisation", "Attendees"]
@@ -193,7 +194,7 @@ def test_spreadsheet_formulas_are_neutralised(feedback: Feedback) -> None:
 
 
 def test_each_table_is_one_csv_with_one_header_row(feedback: Feedback) -> None:
-    built = {t.key: t for t in tables.build(compute(Period(FY), today=AFTER))}
+    built = {t.key: t for t in reporting.build(compute(Period(FY), today=AFTER))}
 
     rows = list(csv.reader(io.StringIO(exports.table_csv(built["courses"]))))
 
@@ -202,7 +203,7 @@ def test_each_table_is_one_csv_with_one_header_row(feedback: Feedback) -> None:
     assert rows[1][:6] == [feedback.year.course.title, "5", "15", "100", "93", "91"]
     assert rows[-1][0] == "Total"
     budget.set_allocation(feedback.boss, FY, Decimal("18000"))
-    spend = {t.key: t for t in tables.build(compute(Period(FY), today=AFTER))}["budget"]
+    spend = {t.key: t for t in reporting.build(compute(Period(FY), today=AFTER))}["budget"]
     assert list(csv.reader(io.StringIO(exports.table_csv(spend))))[1] == [
         "Allocation for the year",
         "18000.00",
@@ -211,7 +212,7 @@ def test_each_table_is_one_csv_with_one_header_row(feedback: Feedback) -> None:
 
 def test_the_workbook_has_a_sheet_per_table_and_numbers_as_numbers(feedback: Feedback) -> None:
     data = compute(Period(FY), today=AFTER)
-    built = tables.build(data)
+    built = reporting.build(data)
 
     book = load_workbook(io.BytesIO(exports.workbook(built, "Training 2016-17", data["quotes"])))
 
@@ -283,7 +284,7 @@ def test_published_figures_never_change_and_changes_show_as_differences(
     now = compute(Period(FY), today=AFTER)
     changed = {
         (d.table, d.row, d.column): (d.published, d.now)
-        for d in tables.differences(tables.build(again.data), tables.build(now))
+        for d in reporting.differences(reporting.build(again.data), reporting.build(now))
     }
     title = feedback.year.course.title
     assert changed[("Training delivered, by course", title, "Attendees")] == (91, 92)
@@ -294,9 +295,9 @@ def test_published_figures_never_change_and_changes_show_as_differences(
     )
     assert all(
         d.published != d.now
-        for d in tables.differences(tables.build(again.data), tables.build(now))
+        for d in reporting.differences(reporting.build(again.data), reporting.build(now))
     )
-    assert tables.differences(tables.build(again.data), tables.build(again.data)) == []
+    assert reporting.differences(reporting.build(again.data), reporting.build(again.data)) == []
 
 
 def test_a_year_is_published_once_by_a_manager(feedback: Feedback) -> None:
@@ -310,4 +311,4 @@ def test_a_year_is_published_once_by_a_manager(feedback: Feedback) -> None:
         report.publish(manager(), FY, today=AFTER)
 
     assert count(ReportSnapshot) == 1
-    assert statistics.readiness(Period(FY), AFTER)[-1]["done"]
+    assert reporting.readiness(Period(FY), AFTER)[-1]["done"]

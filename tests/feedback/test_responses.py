@@ -29,13 +29,13 @@ from trainhub.courses.services.attendance import Mark, add_makeup_attendee, reco
 from trainhub.courses.signals import course_completed
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
+from trainhub.feedback import reporting
 from trainhub.feedback.models import (
     FeedbackAnswer,
     FeedbackRequest,
     FeedbackResponse,
     Questionnaire,
 )
-from trainhub.feedback.services import statistics
 from trainhub.feedback.services.questionnaire import ItemDraft, current_questionnaire, save_version
 from trainhub.feedback.services.responses import (
     remind_cohort,
@@ -434,7 +434,7 @@ def test_answers_keep_their_version_and_means_add_up_by_key() -> None:
 
     assert {r.questionnaire_id for r in old} == {first.id}
     assert {r.questionnaire_id for r in new} == {second.id}
-    results = statistics.feedback(select(Cohort.id).where(Cohort.id == cohort.id))
+    results = reporting.feedback(select(Cohort.id).where(Cohort.id == cohort.id))
     knowledge = results["items"][0]
     assert (knowledge["key"], knowledge["n"], knowledge["mean"]) == ("knowledge", 5, "3.80")
     assert knowledge["text"] == "The trainers knew their subject."

@@ -30,8 +30,9 @@ from trainhub.accreditation.services.cpd import bank_entry
 from trainhub.courses.models import Cohort, Course, local_today
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
-from trainhub.feedback.services import budget, statistics, tables
-from trainhub.feedback.services.statistics import compute, parse_period
+from trainhub.feedback import reporting
+from trainhub.feedback.reporting import compute, parse_period
+from trainhub.feedback.services import budget
 from trainhub.financial_years import Period, financial_year
 
 NONE = "No training recorded in this period."
@@ -80,7 +81,7 @@ def test_the_year_adds_up_like_the_2016_17_report(year: Year) -> None:
         "end": "2017-03-31",
     }
     assert data["computed_on"] == "2017-06-01"
-    headline = tables.headline(data)
+    headline = reporting.headline(data)
     assert "5 cohorts" in headline
     assert "90 attendees" in headline
     assert "15 training days" in headline
@@ -125,7 +126,7 @@ def test_attendees_are_counted_once_by_background_organisation_sector_and_area(
     ]
     # The cohort on 1 April 2017 is next year's.
     assert data["planned"] == [{"course": year.course.title, "cohorts": 1, "places": 20}]
-    shown = {t.key: t for t in tables.build(data)}
+    shown = {t.key: t for t in reporting.build(data)}
     assert shown["backgrounds"].rows[0] == ["Social worker", 36]
     assert ["Not recorded", 12] in shown["backgrounds"].rows
     assert shown["local_authorities"].rows[1] == ["Vale of Glamorgan", 32]
@@ -182,7 +183,7 @@ def test_a_quarter_counts_its_own_cohorts_and_keeps_the_workforce_table(year: Ye
         {"name": "Cardiff University", "cohorts": 1, "places": 20, "attendees": 18}
     ]
     assert data["planned"] == []
-    keys = [t.key for t in tables.build(data)]
+    keys = [t.key for t in reporting.build(data)]
     assert "workforce" in keys
     assert "planned" not in keys
     assert [compute(Period(FY, q), today=AFTER)["totals"]["cohorts"] for q in (1, 2, 4)] == [
@@ -233,12 +234,12 @@ def test_a_year_without_training_is_all_zeros_with_notes() -> None:
         "spent_to_date": "0.00",
         "remaining": None,
     }
-    built = {t.key: t for t in tables.build(data)}
+    built = {t.key: t for t in reporting.build(data)}
     for key in ("courses", "backgrounds", "organisations", "sectors", "local_authorities"):
         assert built[key].rows == []
         assert built[key].empty == NONE
     assert built["courses"].total is None
-    assert tables.headline(data) == NONE
+    assert reporting.headline(data) == NONE
 
 
 @pytest.mark.parametrize(
@@ -317,12 +318,12 @@ def test_feedback_means_come_with_n_and_hide_below_five_responses() -> None:
         ("supportive", 9, "3.00"),
     ]
     by_cohort = [
-        statistics.feedback(select(Cohort.id).where(Cohort.id == c.id))
+        reporting.feedback(select(Cohort.id).where(Cohort.id == c.id))
         for c in (cohort_five, cohort_four)
     ]
     assert {(i["n"], i["mean"]) for i in by_cohort[0]["items"]} == {(5, "4.60")}
     assert {(i["n"], i["mean"]) for i in by_cohort[1]["items"]} == {(4, None)}
-    shown = {t.key: t for t in tables.build(data)}
+    shown = {t.key: t for t in reporting.build(data)}
     assert shown["feedback_by_course"].rows == [
         ["Five answers", 5, Decimal("4.60")],
         ["Four answers", 4, None],
@@ -402,7 +403,7 @@ def test_the_budget_quotes_spend_to_date_and_what_remains() -> None:
     third = compute(Period(FY, 3), today=AFTER)["budget"]
     assert [line["amount"] for line in third["lines"]] == ["9500.00"]
     assert (third["spent_to_date"], third["remaining"]) == ("9987.00", "8013.00")
-    shown = {t.key: t for t in tables.build(compute(Period(FY), today=AFTER))}
+    shown = {t.key: t for t in reporting.build(compute(Period(FY), today=AFTER))}
     assert shown["spend"].total == [
         "Total",
         Decimal("388.00"),
@@ -519,7 +520,7 @@ def test_the_workforce_counts_members_core_training_and_the_level_6_clock(
         "not_core_trained": 1,
     }
     assert (workforce["due"], workforce["overdue"]) == (1, 1)
-    members = {m["name"]: m for m in statistics.workforce_members(today)}
+    members = {m["name"]: m for m in reporting.workforce_members(today)}
     assert set(members) == {p.full_name for p in (on_track, due, overdue, new)}
     assert members[new.full_name]["core_completed_on"] is None
     assert members[due.full_name]["clock"] == "due"

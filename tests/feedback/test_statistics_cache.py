@@ -37,11 +37,11 @@ from trainhub.courses.models import (
 )
 from trainhub.extensions import db, utcnow
 from trainhub.feedback.models import TEXT, FeedbackAnswer
+from trainhub.feedback.reporting import compute
 from trainhub.feedback.services import budget, quotes
 from trainhub.feedback.services.cache import figures
 from trainhub.feedback.services.questionnaire import ItemDraft, current_questionnaire, save_version
 from trainhub.feedback.services.responses import request_feedback
-from trainhub.feedback.services.statistics import compute
 from trainhub.financial_years import Period, financial_year
 
 CLOSED = Period(FY)

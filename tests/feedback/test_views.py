@@ -48,12 +48,12 @@ from trainhub.feedback.models import (
     SpendLine,
     TrainingBudget,
 )
+from trainhub.feedback.reporting import compute
 from trainhub.feedback.services.budget import add_spend, set_allocation
 from trainhub.feedback.services.questionnaire import current_questionnaire
 from trainhub.feedback.services.quotes import set_selected
 from trainhub.feedback.services.report import publish
 from trainhub.feedback.services.responses import submit_response
-from trainhub.feedback.services.statistics import compute
 from trainhub.financial_years import Period
 from trainhub.storage import storage
 

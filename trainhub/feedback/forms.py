@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField
 
 from trainhub.feedback.models import RATING, TEXT, Questionnaire
-from trainhub.feedback.services.tables import SPEND_LABELS, quarter_label
+from trainhub.feedback.reporting import SPEND_LABELS, quarter_label
 from trainhub.forms import (
     Checkbox,
     Decimal,

@@ -37,12 +37,19 @@ def _amount(field: str, value: Decimal | None) -> Decimal:
 
 
 def allocation_of(year: int) -> TrainingBudget | None:
+    """The allocation recorded for the financial year starting in ``year``, if any."""
     return db.session.execute(
         select(TrainingBudget).where(TrainingBudget.financial_year == year)
     ).scalar_one_or_none()
 
 
 def set_allocation(actor: User, year: int, amount: Decimal | None) -> TrainingBudget:
+    """Record the year's training allocation, replacing the one before.
+
+    :raises PermissionDenied: when ``actor`` is not a manager.
+    :raises ValidationFailed: on ``allocation`` when the amount is missing, negative, £10
+        million or more, or has more than two decimal places.
+    """
     _check(actor)
     value = _amount("allocation", amount)
     budget = allocation_of(year)
@@ -64,6 +71,13 @@ def add_spend(
     description: str,
     amount: Decimal | None,
 ) -> SpendLine:
+    """Add a line of spending to the year's budget, in the quarter it was spent in.
+
+    :raises PermissionDenied: when ``actor`` is not a manager.
+    :raises ValidationFailed: on ``quarter`` when it is not 1 to 4, on ``category`` when it
+        is not one of ``SPEND_CATEGORIES``, and on ``amount`` when it is missing, £0 or
+        less, £10 million or more, or has more than two decimal places.
+    """
     _check(actor)
     if quarter not in QUARTERS:
         raise ValidationFailed("quarter", _("Choose the quarter the money was spent in"))
@@ -87,6 +101,10 @@ def add_spend(
 
 
 def remove_spend(actor: User, line: SpendLine) -> None:
+    """Delete a line of spending (entered in error).
+
+    :raises PermissionDenied: when ``actor`` is not a manager.
+    """
     _check(actor)
     db.session.delete(line)
     db.session.flush()
@@ -94,6 +112,7 @@ def remove_spend(actor: User, line: SpendLine) -> None:
 
 
 def spend_lines(year: int) -> list[SpendLine]:
+    """The year's spending lines, by quarter and category."""
     query = (
         select(SpendLine)
         .where(SpendLine.financial_year == year)

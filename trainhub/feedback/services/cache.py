@@ -1,6 +1,6 @@
 """The figures of a period, computed once per data version and kept in the process.
 
-``statistics.compute`` takes a third of a second on a Wales-scale year. The figures change
+``reporting.compute`` takes a third of a second on a Wales-scale year. The figures change
 only when the data does, and every commit that changes what they read gives the data a new
 version (``trainhub.data_version``), so this process keeps what it computed under
 (period, day, anonymity floor) with the version it was computed at: a read costs one tiny
@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
-from typing import Any
 
 from flask import current_app
 
 from trainhub import data_version
 from trainhub.courses.models import local_today
-from trainhub.feedback.services import statistics
+from trainhub.feedback import reporting
+from trainhub.feedback.reporting import Figures
 from trainhub.financial_years import Period
 
 #: Periods kept per process when STATISTICS_CACHE_SIZE is not set (a Wales-scale year's
@@ -39,8 +39,8 @@ def _store() -> data_version.VersionedCache:
     return store
 
 
-def figures(period: Period, today: dt.date | None = None) -> dict[str, Any]:
-    """``statistics.compute(period, today)``, from this process's copy while the data has
+def figures(period: Period, today: dt.date | None = None) -> Figures:
+    """``reporting.compute(period, today)``, from this process's copy while the data has
     not changed since it was computed.
 
     The key holds the day (the open year's figures run to today, and every year's say when
@@ -50,13 +50,13 @@ def figures(period: Period, today: dt.date | None = None) -> dict[str, Any]:
     store = _store()
     version = data_version.current() if store.size > 0 else None
     if version is None:  # no cache, or this transaction has changed the data itself
-        return statistics.compute(period, today)
-    key = (period, today, statistics.min_members())
+        return reporting.compute(period, today)
+    key = (period, today, reporting.min_members())
     kept = store.get(key, version)
     if kept is not None:
         # Our own bytes, made below in this process: never data from outside.
-        copy: dict[str, Any] = pickle.loads(kept)  # noqa: S301
+        copy: Figures = pickle.loads(kept)  # noqa: S301
         return copy
-    data = statistics.compute(period, today)
+    data = reporting.compute(period, today)
     store.put(key, version, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     return data

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from flask import render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from trainhub.feedback.services.tables import item_text, quarter_label
+from trainhub.feedback.reporting import Budget, Figures, item_text, quarter_label
 
 WIDTH = 640
 BAR = 22
@@ -61,7 +60,7 @@ def _short(text: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def charts(data: Mapping[str, Any]) -> dict[str, Markup]:
+def charts(data: Figures) -> dict[str, Markup]:
     """The report's charts, by the section they illustrate."""
     result = {
         "how_much": bar_chart(
@@ -82,8 +81,8 @@ def charts(data: Mapping[str, Any]) -> dict[str, Markup]:
     return result
 
 
-def budget_chart(budget: Mapping[str, Any]) -> Markup:
-    """Spend per quarter, from ``statistics.budget``."""
+def budget_chart(budget: Budget) -> Markup:
+    """Spend per quarter, from ``reporting.budget``."""
     spend: dict[int, Decimal] = {}
     for line in budget["lines"]:
         spend[line["quarter"]] = spend.get(line["quarter"], Decimal(0)) + Decimal(line["amount"])

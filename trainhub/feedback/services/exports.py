@@ -21,8 +21,7 @@ from trainhub.courses.models import REGISTER_STATUSES, Booking, Cohort, Completi
 from trainhub.errors import PermissionDenied
 from trainhub.extensions import db
 from trainhub.feedback import permissions
-from trainhub.feedback.services.statistics import period_cohorts, workforce_members
-from trainhub.feedback.services.tables import Table
+from trainhub.feedback.reporting import Quote, Table, period_cohorts, workforce_members
 from trainhub.financial_years import Period
 from trainhub.pdf import render_pdf
 from trainhub.spreadsheets import csv_text, safe_cell
@@ -34,7 +33,7 @@ def table_csv(table: Table) -> str:
     return csv_text([c.label for c in table.columns], rows)
 
 
-def workbook(tables: Sequence[Table], title: str, quotes: Sequence[Mapping[str, Any]]) -> bytes:
+def workbook(tables: Sequence[Table], title: str, quotes: Sequence[Quote]) -> bytes:
     """One sheet per table (openpyxl), numbers as numbers, then the selected quotes."""
     book = Workbook()
     cover = book.active
@@ -84,6 +83,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 def annual_report_pdf(context: Mapping[str, Any]) -> bytes:
+    """The annual report's "Training" section as a PDF, from ``report.context``."""
     return render_pdf("feedback/report_pdf.html", **context)
 
 
@@ -95,7 +95,10 @@ def _require_named(actor: User, what: str, period: Period) -> None:
 
 
 def attendees_csv(actor: User, period: Period) -> str:
-    """Everyone on a register of the period's cohorts, by name (audited)."""
+    """Everyone on a register of the period's cohorts, by name (audited).
+
+    :raises PermissionDenied: when ``actor`` may not download named exports.
+    """
     _require_named(actor, "attendees", period)
     completed = (
         select(Completion.id)
@@ -158,7 +161,10 @@ def attendees_csv(actor: User, period: Period) -> str:
 
 
 def workforce_csv(actor: User, period: Period, today: dt.date) -> str:
-    """Each IFST member's core completion, levels and clock, by name (audited)."""
+    """Each IFST member's core completion, levels and clock, by name (audited).
+
+    :raises PermissionDenied: when ``actor`` may not download named exports.
+    """
     _require_named(actor, "IFST workforce", period)
     members = workforce_members(min(today, period.end))
     header = [

@@ -48,6 +48,7 @@ def current_questionnaire() -> Questionnaire:
 
 
 def versions() -> list[Questionnaire]:
+    """Every version of the questionnaire, newest first, with who made it."""
     query = select(Questionnaire).order_by(Questionnaire.version.desc())
     return list(db.session.execute(query.options(selectinload(Questionnaire.created_by))).scalars())
 
@@ -63,7 +64,9 @@ def _slug(text: str, taken: set[str]) -> str:
 def save_version(actor: User, drafts: list[ItemDraft], note: str) -> Questionnaire:
     """A new version with these items, in this order; responses keep the version they used.
 
-    Refuses a questionnaire without a rating item, and one that changes nothing.
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    :raises ValidationFailed: on ``items`` when no rating statement is left, there are more
+        than ``MAX_ITEMS``, nothing has changed or an item's kind is unknown.
     """
     if not actor.is_admin:
         raise PermissionDenied(_("Only administrators can change the feedback questionnaire"))

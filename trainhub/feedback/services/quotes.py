@@ -12,7 +12,7 @@ from trainhub.errors import ConflictError, PermissionDenied
 from trainhub.extensions import db, utcnow
 from trainhub.feedback import permissions
 from trainhub.feedback.models import TEXT, FeedbackAnswer, FeedbackResponse, QuestionnaireItem
-from trainhub.feedback.services.statistics import period_cohorts
+from trainhub.feedback.reporting import period_cohorts
 from trainhub.financial_years import Period
 
 
@@ -40,7 +40,12 @@ def consented(period: Period) -> Select[FeedbackAnswer]:
 
 
 def set_selected(actor: User, answer: FeedbackAnswer, selected: bool) -> None:
-    """Pick a comment for the annual report, or put it back."""
+    """Pick a comment for the annual report, or put it back.
+
+    :raises PermissionDenied: when ``actor`` is not a manager.
+    :raises ConflictError: when picking a comment whose author did not agree to be quoted,
+        or an answer that is not a written comment.
+    """
     if not permissions.can_view_reports(actor):
         raise PermissionDenied(_("Only managers choose quotes for the annual report"))
     if selected and not answer.response.quote_consent:

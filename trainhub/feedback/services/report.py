@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
@@ -15,9 +14,10 @@ from trainhub.auth.models import User
 from trainhub.courses.models import local_today
 from trainhub.errors import ConflictError, PermissionDenied
 from trainhub.extensions import db
-from trainhub.feedback import permissions
+from trainhub.feedback import permissions, reporting
 from trainhub.feedback.models import ReportSnapshot
-from trainhub.feedback.services import charts, exports, statistics, tables
+from trainhub.feedback.reporting import Figures
+from trainhub.feedback.services import charts, exports
 from trainhub.financial_years import Period, financial_year
 from trainhub.storage import storage
 
@@ -30,35 +30,41 @@ def deadline(year: int) -> dt.date:
     return dt.date(year + 1, month, day)
 
 
-def context(data: Mapping[str, Any], snapshot: ReportSnapshot | None = None) -> dict[str, Any]:
+def context(data: Figures, snapshot: ReportSnapshot | None = None) -> dict[str, Any]:
     """What the statistics page and the PDF draw from one period's figures."""
     period = Period(data["period"]["year"], data["period"]["quarter"])
     return {
         "data": data,
         "period": period,
-        "tables": tables.build(data),
+        "tables": reporting.build(data),
         "charts": charts.charts(data),
-        "headline": tables.headline(data),
-        "sections": tables.SECTIONS,
-        "quarter_label": tables.quarter_label,
-        "display": tables.display,
+        "headline": reporting.headline(data),
+        "sections": reporting.SECTIONS,
+        "quarter_label": reporting.quarter_label,
+        "display": reporting.display,
         "snapshot": snapshot,
     }
 
 
 def snapshot_of(year: int) -> ReportSnapshot | None:
+    """The published figures of the financial year starting in ``year``, if published."""
     return db.session.execute(
         select(ReportSnapshot).where(ReportSnapshot.financial_year == year)
     ).scalar_one_or_none()
 
 
 def published_years() -> dict[int, ReportSnapshot]:
+    """Every published year's snapshot, by year."""
     rows = db.session.execute(select(ReportSnapshot).order_by(ReportSnapshot.financial_year))
     return {s.financial_year: s for s in rows.scalars()}
 
 
 def publish(actor: User, year: int, today: dt.date | None = None) -> ReportSnapshot:
-    """Freeze the year's figures and the PDF made from them: they never change afterwards."""
+    """Freeze the year's figures and the PDF made from them: they never change afterwards.
+
+    :raises PermissionDenied: when ``actor`` is not a manager.
+    :raises ConflictError: when the year has not started yet, or was already published.
+    """
     if not permissions.can_view_reports(actor):
         raise PermissionDenied(_("Only managers can publish the annual figures"))
     today = today or local_today()
@@ -67,7 +73,7 @@ def publish(actor: User, year: int, today: dt.date | None = None) -> ReportSnaps
     # Lock out a second manager publishing at the same moment (the unique year decides).
     if snapshot_of(year) is not None:
         raise ConflictError(_("These figures were already published"))
-    data = statistics.compute(Period(year), today)
+    data = reporting.compute(Period(year), today)
     pdf = exports.annual_report_pdf(context(data) | {"published_on": today})
     snapshot = ReportSnapshot(
         financial_year=year, data=data, pdf_key=storage().save(pdf), published_by_id=actor.id

@@ -83,6 +83,11 @@ def submit_response(
     """Record the answers once; a second submission keeps the first and is refused.
 
     ``answers`` maps item keys to a rating (rating items) or text (text items).
+
+    :raises PermissionDenied: when the request is someone else's.
+    :raises ConflictError: when the request was already answered.
+    :raises ValidationFailed: on ``item_<key>`` when a statement has no rating from 1 to 5
+        or a written answer is longer than ``MAX_TEXT``.
     """
     if request.user_id != actor.id:
         raise PermissionDenied(_("This feedback request is for someone else"))
@@ -150,7 +155,13 @@ def _unanswered() -> Select[FeedbackRequest]:
 
 
 def remind_cohort(actor: User, cohort: Cohort) -> int:
-    """A trainer's or manager's reminder to the cohort's attendees who have not answered."""
+    """A trainer's or manager's reminder to the cohort's attendees who have not answered;
+    how many were reminded.
+
+    :raises PermissionDenied: when ``actor`` may not see the cohort's feedback.
+    :raises ConflictError: when everyone has answered, everyone who has not was reminded in
+        the last 24 hours, or none of them has an active account.
+    """
     if not permissions.can_view_cohort_feedback(actor, cohort):
         raise PermissionDenied(_("You cannot send reminders for this cohort"))
     requests = list(

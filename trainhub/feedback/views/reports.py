@@ -29,7 +29,7 @@ from trainhub.auth.permissions import role_required
 from trainhub.courses.models import Cohort, local_today
 from trainhub.errors import ConflictError, ValidationFailed
 from trainhub.extensions import db
-from trainhub.feedback import permissions, queries
+from trainhub.feedback import permissions, queries, reporting
 from trainhub.feedback.forms import (
     AllocationForm,
     ConfirmForm,
@@ -39,7 +39,7 @@ from trainhub.feedback.forms import (
 )
 from trainhub.feedback.models import SpendLine
 from trainhub.feedback.services import budget as budget_services
-from trainhub.feedback.services import cache, charts, exports, quotes, report, statistics, tables
+from trainhub.feedback.services import cache, charts, exports, quotes, report
 from trainhub.feedback.views import bp
 from trainhub.financial_years import Period, financial_year, financial_year_label
 from trainhub.forms import add_field_error
@@ -95,7 +95,7 @@ def _period(whole_year: bool = False) -> tuple[Period, PeriodForm]:
     quarter = None if whole_year else request.args.get("quarter")
     form.fy.data, form.quarter.data = fy, quarter or ""
     try:
-        period = statistics.parse_period(fy, quarter)
+        period = reporting.parse_period(fy, quarter)
     except ValidationFailed as error:
         add_field_error(form, error)
         raise BadPeriod(form) from error
@@ -118,13 +118,13 @@ def dashboard() -> ResponseReturnValue:
     year = financial_year(today)
     period = Period(year)
     deadline = report.deadline(year)
-    checks = statistics.readiness(period, today)
+    checks = reporting.readiness(period, today)
     warn_from = current_app.config["REPORT_WARNING_DAYS"]
     return render_template(
         "feedback/dashboard.html",
         period=period,
-        figures=statistics.delivery(period)["totals"],
-        feedback=statistics.feedback(statistics.period_cohorts(period)),
+        figures=reporting.delivery(period)["totals"],
+        feedback=reporting.feedback(reporting.period_cohorts(period)),
         checks=checks,
         deadline=deadline,
         days_left=(deadline - today).days,
@@ -141,7 +141,11 @@ def statistics_page() -> ResponseReturnValue:
     period, form = _period()
     context = report.context(cache.figures(period))
     snapshot = report.snapshot_of(period.year) if period.quarter is None else None
-    changes = tables.differences(tables.build(snapshot.data), context["tables"]) if snapshot else []
+    changes = (
+        reporting.differences(reporting.build(reporting.stored(snapshot.data)), context["tables"])
+        if snapshot
+        else []
+    )
     return render_template(
         "feedback/statistics.html",
         form=form,
@@ -161,7 +165,7 @@ def exports_page() -> ResponseReturnValue:
         form=form,
         period=period,
         args=_args(period),
-        tables=tables.build(cache.figures(period)),
+        tables=reporting.build(cache.figures(period)),
         snapshot=report.snapshot_of(period.year),
         named=permissions.can_download_named_exports(current_user),
     )
@@ -171,7 +175,7 @@ def exports_page() -> ResponseReturnValue:
 @role_required(MANAGER)
 def table_csv(name: str) -> ResponseReturnValue:
     period, _form = _period()
-    table = next((t for t in tables.build(cache.figures(period)) if t.key == name), None)
+    table = next((t for t in reporting.build(cache.figures(period)) if t.key == name), None)
     if table is None:
         abort(404)
     return _attachment(exports.table_csv(table), "text/csv", _filename(period, name, "csv"))
@@ -183,7 +187,7 @@ def statistics_xlsx() -> ResponseReturnValue:
     period, _form = _period()
     data = cache.figures(period)
     label = _("Training statistics %(fy)s", fy=period.fy)
-    content = exports.workbook(tables.build(data), label, data["quotes"])
+    content = exports.workbook(reporting.build(data), label, data["quotes"])
     return _attachment(
         content,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -321,7 +325,7 @@ def _budget_page(
         allocation_form = AllocationForm(formdata=None)
         allocation_form.allocation.data = current.allocation if current else None
     # Only the budget's figures: the rest of the year's statistics are not on this page.
-    figures = statistics.budget(period)
+    figures = reporting.budget(period)
     return render_template(
         "feedback/budget.html",
         form=form,
@@ -329,11 +333,11 @@ def _budget_page(
         allocation_form=allocation_form,
         spend_form=spend_form or SpendForm(formdata=None),
         lines=budget_services.spend_lines(period.year),
-        budget_tables=tables.budget_tables(figures, None),
+        budget_tables=reporting.budget_tables(figures, None),
         chart=charts.budget_chart(figures),
-        spend_labels=tables.SPEND_LABELS,
-        quarter_label=tables.quarter_label,
-        display=tables.display,
+        spend_labels=reporting.SPEND_LABELS,
+        quarter_label=reporting.quarter_label,
+        display=reporting.display,
     ), status
 
 
@@ -403,8 +407,8 @@ def spend_delete(line_id: int) -> ResponseReturnValue:
         form=form,
         line=line,
         fy=fy,
-        spend_labels=tables.SPEND_LABELS,
-        quarter_label=tables.quarter_label,
+        spend_labels=reporting.SPEND_LABELS,
+        quarter_label=reporting.quarter_label,
     )
 
 

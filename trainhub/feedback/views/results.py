@@ -15,9 +15,8 @@ from trainhub.errors import ConflictError
 from trainhub.extensions import db
 from trainhub.feedback import permissions, queries
 from trainhub.feedback.forms import ConfirmForm
+from trainhub.feedback.reporting import cohort_feedback, item_text, min_members, trainer_feedback
 from trainhub.feedback.services import responses as services
-from trainhub.feedback.services import statistics
-from trainhub.feedback.services.tables import item_text
 from trainhub.feedback.views import bp
 
 STAFF = ("trainer", "manager", "admin")
@@ -33,13 +32,13 @@ def cohorts() -> ResponseReturnValue:
         error_out=False,
     )
     mine = queries.facilitated_cohorts(current_user.id)
-    overall = statistics.feedback(mine) if current_user.has_role("trainer") else None
+    overall = trainer_feedback(mine) if current_user.has_role("trainer") else None
     return render_template(
         "feedback/cohorts.html",
         page=page,
         counts=queries.counts_by_cohort([c.id for c in page.items]),
         overall=overall,
-        floor=statistics.min_members(),
+        floor=min_members(),
         item_text=item_text,
     )
 
@@ -56,19 +55,13 @@ def _cohort(cohort_id: int) -> Cohort:
 def cohort_results(cohort_id: int) -> ResponseReturnValue:
     cohort = _cohort(cohort_id)
     asked, answered = queries.cohort_counts(cohort.id)
-    ids = select(Cohort.id).where(Cohort.id == cohort.id)
-    results = statistics.feedback(ids)
-    floor = statistics.min_members()
-    shown = results["responses"] >= floor
+    results = cohort_feedback(select(Cohort.id).where(Cohort.id == cohort.id))
     return render_template(
         "feedback/cohort_results.html",
         cohort=cohort,
         asked=asked,
         answered=answered,
         results=results,
-        shown=shown,
-        floor=floor,
-        comments=queries.comments(ids) if shown else [],
         item_text=item_text,
         form=ConfirmForm(),
     )

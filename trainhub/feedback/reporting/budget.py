@@ -1,0 +1,133 @@
+"""The training budget (R39): the year's allocation, spend by quarter and category, and
+what remains. The allocation and the spend lines are kept by
+``trainhub.feedback.services.budget``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, TypedDict
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Integer, Numeric, String, func, select
+
+from trainhub.feedback.models import QUARTERS, SPEND_CATEGORIES, SpendLine, TrainingBudget
+from trainhub.feedback.reporting._sql import money, tagged_union
+from trainhub.feedback.reporting.tables import Column, Table, as_decimal, quarter_label
+from trainhub.financial_years import Period
+
+SPEND_LABELS = {
+    "venue": _l("Venue hire"),
+    "catering": _l("Catering"),
+    "hospitality": _l("Hospitality"),
+    "conference": _l("Conference expenses"),
+    "print": _l("Print costs and stationery"),
+    "books": _l("Books and resources"),
+    "trainer_fees": _l("Trainer fees"),
+    "travel": _l("Travel"),
+    "other": _l("Other"),
+}
+assert set(SPEND_LABELS) == set(SPEND_CATEGORIES)
+
+
+class SpendFigure(TypedDict):
+    quarter: int
+    category: str
+    #: Pounds and pence as text ("388.00"): JSON keeps it exactly.
+    amount: str
+
+
+class Budget(TypedDict):
+    #: None: no allocation recorded for the year.
+    allocation: str | None
+    #: The period's own lines (a quarter's only, for a quarter).
+    lines: list[SpendFigure]
+    #: Spent from April to the end of the period.
+    spent_to_date: str
+    remaining: str | None
+
+
+def budget(period: Period) -> Budget:
+    """Allocation, spend by quarter and category, and what remains (R39), in one statement."""
+    last_quarter = period.quarter or 4
+    parts = tagged_union(
+        {"quarter": Integer(), "category": String(), "amount": Numeric()},
+        {
+            "allocation": select(TrainingBudget.allocation.label("amount")).where(
+                TrainingBudget.financial_year == period.year
+            ),
+            "spend": select(
+                SpendLine.quarter.label("quarter"),
+                SpendLine.category.label("category"),
+                func.sum(SpendLine.amount).label("amount"),
+            )
+            .where(SpendLine.financial_year == period.year, SpendLine.quarter <= last_quarter)
+            .group_by(SpendLine.quarter, SpendLine.category),
+        },
+        order=("category", "quarter"),
+    )
+    allocation = parts["allocation"][0].amount if parts["allocation"] else None
+    spend = [(r.quarter, r.category, r.amount) for r in parts["spend"]]
+    lines: list[SpendFigure] = [
+        {"quarter": q, "category": c, "amount": money(a)}
+        for q, c, a in spend
+        if period.quarter is None or q == period.quarter
+    ]
+    spent = sum((Decimal(str(a)) for _q, _c, a in spend), Decimal(0))
+    return {
+        "allocation": money(allocation) if allocation is not None else None,
+        "lines": lines,
+        "spent_to_date": money(spent),
+        "remaining": money(allocation - spent) if allocation is not None else None,
+    }
+
+
+def budget_tables(figures: Budget, quarter: int | None) -> list[Table]:
+    """The allocation against the spend, then the spend by category and quarter (one
+    quarter's column for a quarter)."""
+    quarters = [quarter] if quarter else list(QUARTERS)
+    amounts: dict[tuple[str, int], Decimal] = {
+        (line["category"], line["quarter"]): Decimal(line["amount"]) for line in figures["lines"]
+    }
+    categories = [c for c in SPEND_CATEGORIES if any((c, q) in amounts for q in quarters)]
+    zero = Decimal("0.00")
+    spent = [
+        [
+            str(SPEND_LABELS[c]),
+            *[amounts.get((c, q), zero) for q in quarters],
+            sum((amounts.get((c, q), zero) for q in quarters), zero),
+        ]
+        for c in categories
+    ]
+    total: list[Any] = [
+        _("Total"),
+        *[sum((amounts.get((c, q), zero) for c in categories), zero) for q in quarters],
+        sum((amounts.get((c, q), zero) for c in categories for q in quarters), zero),
+    ]
+    spend = Table(
+        "spend",
+        "budget",
+        _("Training and professional development spend"),
+        [
+            Column("category", _("Category"), "text"),
+            *[Column(f"q{q}", quarter_label(q), "money") for q in quarters],
+            Column("total", _("Total"), "money"),
+        ],
+        spent,
+        empty=_("No spending recorded in this period."),
+        total=total if spent else None,
+    )
+    allocation = as_decimal(figures["allocation"])
+    summary = Table(
+        "budget",
+        "budget",
+        _("Training budget"),
+        [Column("measure", _("Measure"), "text"), Column("amount", _("Amount"), "money")],
+        [
+            [_("Allocation for the year"), allocation],
+            [_("Spent in the year to date"), Decimal(figures["spent_to_date"])],
+            [_("Remaining"), as_decimal(figures["remaining"])],
+        ],
+        note="" if allocation is not None else _("No allocation has been recorded for this year."),
+    )
+    return [summary, spend]

@@ -1,0 +1,138 @@
+"""Every figure of a period, as plain JSON-ready data, and every table drawn from them.
+
+``compute`` returns numbers, codes and names, never translated labels, so a published
+snapshot is stored as it is and drawn again in either language; ``build`` turns the figures
+into the tables the statistics page, the spreadsheets and the PDF all show, each section's
+module building its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, TypedDict, cast
+
+from trainhub.courses.models import local_today
+from trainhub.feedback.reporting.audiences import (
+    ByCode,
+    ByOrganisation,
+    Facilitators,
+    Partner,
+    Planned,
+    attendee_tables,
+    audiences,
+    planned_table,
+)
+from trainhub.feedback.reporting.budget import Budget, budget, budget_tables
+from trainhub.feedback.reporting.delivery import CourseFigures, Totals, courses_table, delivery
+from trainhub.feedback.reporting.outcomes import CpdBanked, LevelOutcome, outcome_tables, outcomes
+from trainhub.feedback.reporting.periods import period_cohorts
+from trainhub.feedback.reporting.quotes import Quote, quotes
+from trainhub.feedback.reporting.ratings import (
+    CourseMean,
+    Summary,
+    TrainerMean,
+    ratings,
+    ratings_tables,
+)
+from trainhub.feedback.reporting.tables import Table
+from trainhub.feedback.reporting.workforce import Workforce, workforce, workforce_table
+from trainhub.financial_years import Period
+
+
+class PeriodFigures(TypedDict):
+    year: int
+    quarter: int | None
+    #: ISO dates.
+    start: str
+    end: str
+
+
+class Figures(TypedDict):
+    """What ``compute`` returns and a snapshot stores, section by section."""
+
+    period: PeriodFigures
+    computed_on: str
+    # How much (delivery)
+    courses: list[CourseFigures]
+    totals: Totals
+    # How much (audiences)
+    backgrounds: list[ByCode]
+    sectors: list[ByCode]
+    local_authorities: list[ByCode]
+    organisations: list[ByOrganisation]
+    partners: list[Partner]
+    facilitators: list[Facilitators]
+    # How well (ratings)
+    feedback: Summary
+    feedback_by_course: list[CourseMean]
+    feedback_by_trainer: list[TrainerMean]
+    # Is anyone better off (outcomes)
+    accreditation: list[LevelOutcome]
+    cpd: CpdBanked
+    workforce: Workforce
+    budget: Budget
+    planned: list[Planned]
+    quotes: list[Quote]
+
+
+def compute(period: Period, today: dt.date | None = None) -> Figures:
+    """Every figure of the period, as plain data (what a snapshot stores).
+
+    A fixed number of statements however much data there is: each section aggregates in
+    one statement.
+    """
+    today = today or local_today()
+    as_at = min(today, period.end)
+    groups = audiences(period)
+    rated = ratings(period_cohorts(period))
+    better_off = outcomes(period)
+    how_much = delivery(period)
+    return {
+        "period": {
+            "year": period.year,
+            "quarter": period.quarter,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
+        "computed_on": today.isoformat(),
+        "courses": how_much["courses"],
+        "totals": how_much["totals"],
+        "backgrounds": groups["backgrounds"],
+        "sectors": groups["sectors"],
+        "local_authorities": groups["local_authorities"],
+        "organisations": groups["organisations"],
+        "partners": groups["partners"],
+        "facilitators": groups["facilitators"],
+        "feedback": rated["feedback"],
+        "feedback_by_course": rated["feedback_by_course"],
+        "feedback_by_trainer": rated["feedback_by_trainer"],
+        "accreditation": better_off["accreditation"],
+        "cpd": better_off["cpd"],
+        "workforce": workforce(as_at),
+        "budget": budget(period),
+        "planned": groups["planned"],
+        "quotes": quotes(period),
+    }
+
+
+def stored(data: Mapping[str, Any]) -> Figures:
+    """A snapshot's figures (``ReportSnapshot.data``): ``compute``'s, kept as JSON."""
+    return cast(Figures, data)
+
+
+def build(figures: Figures) -> list[Table]:
+    """All the tables of one period's figures, in report order (the next year's cohorts
+    for a whole year only)."""
+    quarter = figures["period"]["quarter"]
+    tables = [
+        courses_table(figures),
+        *attendee_tables(figures),
+        *ratings_tables(figures),
+        *outcome_tables(figures),
+        workforce_table(figures["workforce"]),
+        *budget_tables(figures["budget"], quarter),
+    ]
+    if quarter is None:
+        tables.append(planned_table(figures["planned"]))
+    return tables
