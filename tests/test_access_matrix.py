@@ -51,6 +51,8 @@ from trainhub.accreditation.services.applications import (
 from trainhub.accreditation.services.assessment import claim_application, decide_application
 from trainhub.accreditation.services.cpd import ActivityInput, log_activity
 from trainhub.auth.models import UserSession
+from trainhub.auth.permissions import Access, access_of
+from trainhub.auth.roles import Role
 from trainhub.auth.services import make_reset_token
 from trainhub.auth.sign_ins import start_session, token_hash
 from trainhub.courses.models import Cohort, CohortPresenter, local_today
@@ -636,6 +638,60 @@ def test_every_endpoint_is_in_the_matrix(app: Flask) -> None:
     stale = sorted(set(MATRIX) - endpoints)
     assert not missing, f"Add these endpoints to the access matrix: {missing}"
     assert not stale, f"These matrix entries have no route any more: {stale}"
+
+
+#: Endpoints Flask itself adds (the app's and the GOV.UK assets blueprint's static files):
+#: public, and not ours to decorate.
+FLASK_PUBLIC = frozenset({"static", "assets.static"})
+#: The roles each kind of user in the world holds (``world`` makes them so).
+HELD: dict[str, frozenset[str]] = {
+    "learner": frozenset({Role.LEARNER}),
+    "trainer": frozenset({Role.TRAINER}),
+    "assessor": frozenset({Role.ASSESSOR}),
+    "manager": frozenset({Role.MANAGER}),
+    "admin": frozenset({Role.ADMIN}),
+    "supervisor": frozenset({Role.LEARNER}),
+}
+
+
+def _declared(app: Flask) -> dict[str, Access | None]:
+    return {
+        rule.endpoint: access_of(app.view_functions[rule.endpoint])
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in FLASK_PUBLIC
+    }
+
+
+def test_every_endpoint_declares_its_access(app: Flask) -> None:
+    """Each route wears ``public``, ``signed_in``, ``role_required`` or ``allowed``: a new
+    route that says nothing about who may reach it fails here."""
+    undeclared = sorted(endpoint for endpoint, access in _declared(app).items() if access is None)
+    assert not undeclared, f"Declare who may reach these endpoints: {undeclared}"
+
+
+def test_declared_access_agrees_with_the_matrix(app: Flask) -> None:
+    """What a route declares is what the matrix sees: visitors are sent to sign in exactly
+    where the route is not public, and a declared role list refuses everyone outside it."""
+    for endpoint, access in _declared(app).items():
+        assert access is not None
+        expect = MATRIX[endpoint].expect
+        if access.public:
+            assert expect["anonymous"] != "login", endpoint
+        else:
+            assert expect["anonymous"] == "login", endpoint
+        if access.roles:
+            for kind, roles in HELD.items():
+                if roles.isdisjoint(access.roles):
+                    assert expect[kind] == "deny", (endpoint, kind)
+
+
+def test_object_checks_are_declared(app: Flask) -> None:
+    """The routes that load an object for a person name the predicate that guards it."""
+    declared = _declared(app)
+    assert "can_manage_cohort" in declared["courses.cohort_edit"].checks  # type: ignore[union-attr]
+    assert "can_view_booking" in declared["courses.booking_detail"].checks  # type: ignore[union-attr]
+    assert "can_view_training_record" in declared["auth.training_record"].checks  # type: ignore[union-attr]
+    assert declared["feedback.audit_log"].checks == ("can_view_audit_log",)  # type: ignore[union-attr]
 
 
 def test_every_role_is_covered() -> None:

@@ -6,7 +6,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from trainhub.auth.permissions import role_required
+from trainhub.auth.permissions import public, role_required
+from trainhub.auth.roles import MANAGERS
 from trainhub.extensions import db
 from trainhub.urls import safe_next
 
@@ -14,6 +15,7 @@ bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
+@public
 def index() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return render_template("home/dashboard.html")
@@ -21,12 +23,13 @@ def index() -> ResponseReturnValue:
 
 
 @bp.get("/admin")
-@role_required("admin", "manager")
+@role_required(*MANAGERS)
 def admin() -> ResponseReturnValue:
     return render_template("home/admin.html")
 
 
 @bp.get("/language/<code>")
+@public
 def language(code: str) -> ResponseReturnValue:
     """Switch the interface language, then go back to the page the visitor was on."""
     if code in current_app.config["LANGUAGES"]:
@@ -35,6 +38,7 @@ def language(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/healthz")
+@public
 def health() -> ResponseReturnValue:
     """For load balancers and monitoring: the app answers and the database responds."""
     db.session.execute(db.select(1))

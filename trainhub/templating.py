@@ -25,6 +25,7 @@ from jinja2.utils import missing
 from markupsafe import Markup, escape
 from wtforms import DateField
 
+from trainhub.auth.roles import sections
 from trainhub.forms import find_field
 from trainhub.security import csp_nonce
 
@@ -42,30 +43,22 @@ def error_summary(form: FlaskForm) -> dict[str, Any]:
     return params
 
 
-#: The service navigation: (endpoint, label, who sees it) in order. "everyone", "signed_in",
-#: "supervisor" (someone names them as supervisor) or a rule in ``_ROLES``.
+#: The service navigation: (endpoint, label, who sees it) in order; who sees it is one of the
+#: sections ``trainhub.auth.roles.sections`` gives the user.
 _NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("home.index", "Home", "signed_in"),
     ("courses.catalogue", "Courses", "everyone"),
     ("courses.calendar", "Training calendar", "everyone"),
     ("courses.my_bookings", "My bookings", "signed_in"),
     ("accreditation.my_accreditation", "Accreditation", "signed_in"),
-    ("accreditation.assessment_queue", "Assessment", "assessor"),
-    ("courses.cohorts", "Cohorts", "cohort_staff"),
+    ("accreditation.assessment_queue", "Assessment", "assessment"),
+    ("courses.cohorts", "Cohorts", "cohorts"),
     ("auth.supervisees", "Supervisees", "supervisor"),
-    ("feedback.dashboard", "Reports", "manager"),
-    ("courses.venues", "Venues", "trainer"),
+    ("feedback.dashboard", "Reports", "reports"),
+    ("courses.venues", "Venues", "venues"),
     ("home.admin", "Administration", "administration"),
     ("auth.account", "Your account", "signed_in"),
 )
-#: The roles that see an item, any one of them.
-_ROLES: dict[str, tuple[str, ...]] = {
-    "assessor": ("assessor",),
-    "cohort_staff": ("trainer", "manager", "admin"),
-    "manager": ("manager",),
-    "trainer": ("trainer",),
-    "administration": ("admin", "manager"),
-}
 _LABELS = {
     "Home": _l("Home"),
     "Courses": _l("Courses"),
@@ -82,18 +75,6 @@ _LABELS = {
 }
 
 
-def _shown(rule: str, user: Any) -> bool:
-    if rule == "everyone":
-        return True
-    if not user.is_authenticated:
-        return False
-    if rule == "signed_in":
-        return True
-    if rule == "supervisor":
-        return bool(user.has_supervisees())
-    return bool(user.has_role(*_ROLES[rule]))
-
-
 def _hrefs(app: Flask, root: str) -> dict[str, str]:
     """The navigation's addresses under the script root ``root`` (worked out once)."""
     known: dict[str, dict[str, str]] = app.extensions.setdefault(_HREFS, {})
@@ -108,8 +89,9 @@ def _navigation_state(
 ) -> tuple[tuple[str, str, bool, bool], ...]:
     """The items ``user`` sees on ``path``, as (endpoint, address, active, current)."""
     state = []
+    shown = sections(user)
     for endpoint, _label, rule in _NAVIGATION:
-        if not _shown(rule, user):
+        if rule not in shown:
             continue
         href = hrefs[endpoint]
         active = path == href or (href != "/" and path.startswith(href))

@@ -7,20 +7,23 @@ from trainhub.accreditation.models import (
     SUBMITTED,
     Application,
     Certificate,
+    CpdEntry,
     ExternalActivity,
 )
 from trainhub.auth.models import User
 from trainhub.auth.permissions import can_view_training_record
+from trainhub.auth.roles import MANAGERS, Role
 
 
-def _is_assessor(user: User, application: Application) -> bool:
-    return user.has_role("assessor") and user.id != application.user_id
+def can_judge_application(user: User, application: Application) -> bool:
+    """An assessor, and not the learner: nobody assesses their own workbook (R26)."""
+    return user.has_role(Role.ASSESSOR) and user.id != application.user_id
 
 
 def can_verify_application(user: User, application: Application) -> bool:
     """A second assessor, not the learner nor the one who assessed it."""
     return (
-        _is_assessor(user, application)
+        can_judge_application(user, application)
         and application.status == AWAITING_VERIFICATION
         and user.id != application.assessor_id
     )
@@ -31,8 +34,8 @@ def can_download_workbook(user: User, application: Application) -> bool:
     return (
         user.id == application.user_id
         or user.is_admin
-        or (_is_assessor(user, application) and user.id == application.assessor_id)
-        or (_is_assessor(user, application) and user.id == application.verifier_id)
+        or (can_judge_application(user, application) and user.id == application.assessor_id)
+        or (can_judge_application(user, application) and user.id == application.verifier_id)
         or can_verify_application(user, application)
     )
 
@@ -49,7 +52,7 @@ def can_view_application(user: User, application: Application) -> bool:
 
 def can_claim_application(user: User, application: Application) -> bool:
     return (
-        _is_assessor(user, application)
+        can_judge_application(user, application)
         and application.status == SUBMITTED
         and application.assessor_id is None
     )
@@ -57,14 +60,20 @@ def can_claim_application(user: User, application: Application) -> bool:
 
 def can_assess_application(user: User, application: Application) -> bool:
     return (
-        _is_assessor(user, application)
+        can_judge_application(user, application)
         and application.status == SUBMITTED
         and application.assessor_id == user.id
     )
 
 
-def can_edit_application(user: User, application: Application) -> bool:
-    return user.id == application.user_id and application.is_open
+def can_work_on_application(user: User, application: Application) -> bool:
+    """Upload workbooks and submit: the learner alone (the service refuses a closed one)."""
+    return user.id == application.user_id
+
+
+def can_withdraw_application(user: User, application: Application) -> bool:
+    """The learner, or an administrator on their behalf."""
+    return user.id == application.user_id or user.is_admin
 
 
 def can_assign_assessor(user: User, application: Application) -> bool:
@@ -80,6 +89,17 @@ def can_view_activity(user: User, activity: ExternalActivity) -> bool:
 def can_decide_activity(user: User, activity: ExternalActivity) -> bool:
     """Those who read the learner's record may approve it; never the learner themselves."""
     return user.id != activity.user_id and can_view_training_record(user, activity.user)
+
+
+def can_approve_activities(user: User) -> bool:
+    """The CPD approvals list: managers, admins, and anyone who supervises someone."""
+    return user.has_role(*MANAGERS) or user.has_supervisees()
+
+
+def can_reverse_entry(user: User, entry: CpdEntry) -> bool:
+    """Correct a line of someone's CPD ledger: those who may read their training record
+    (the view admits managers and admins only)."""
+    return can_view_training_record(user, entry.user)
 
 
 def can_view_certificate(user: User, certificate: Certificate) -> bool:

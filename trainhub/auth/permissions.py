@@ -1,32 +1,112 @@
-"""Who may do what with accounts, and the decorator every non-public view wears."""
+"""Who may do what with accounts, and the declarations every view wears.
+
+Every route says who may reach it with exactly one of ``public``, ``signed_in``,
+``role_required(...)`` or ``allowed(predicate)``; each records an ``Access`` on the view
+function, and ``trainhub.boundary.load`` adds the object predicate it checks. The access
+matrix test reads ``access_of(view)`` for every endpoint, so an undeclared route fails.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import wraps
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
+
+from trainhub.auth.roles import Role
 
 if TYPE_CHECKING:
     from trainhub.auth.models import User
 
 P = ParamSpec("P")
 R = TypeVar("R")
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The attribute of a view function that holds its ``Access``.
+ACCESS_ATTRIBUTE = "trainhub_access"
 
 
-def role_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+@dataclass(frozen=True)
+class Access:
+    """Who may reach a view, as declared on it.
+
+    ``public`` views answer visitors; otherwise visitors are sent to sign in. ``roles``
+    (when not empty) are the roles of which a signed-in user needs one, else 403;
+    ``checks`` name the predicates the view applies (to the user, or to the object it
+    loads) before it acts, each a 403 when it says no.
+    """
+
+    public: bool = False
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    checks: tuple[str, ...] = ()
+
+
+def access_of(view: Callable[..., Any]) -> Access | None:
+    """The declared access of ``view``, or None when it declares nothing."""
+    access = getattr(view, ACCESS_ATTRIBUTE, None)
+    return access if isinstance(access, Access) else None
+
+
+def _declare(view: Any, **changes: Any) -> None:
+    current = access_of(view) or Access()
+    setattr(view, ACCESS_ATTRIBUTE, replace(current, **changes))
+
+
+def add_check(view: Any, name: str) -> None:
+    """Record that ``view`` applies the predicate ``name`` (``boundary.load`` calls this)."""
+    current = access_of(view) or Access()
+    setattr(view, ACCESS_ATTRIBUTE, replace(current, checks=(*current.checks, name)))
+
+
+def public(view: F) -> F:
+    """Anyone may reach this view, signed in or not (any object checks are its own)."""
+    _declare(view, public=True)
+    return view
+
+
+def signed_in(view: F) -> F:
+    """Any signed-in user; visitors are sent to the sign-in page."""
+    wrapped = login_required(view)
+    _declare(wrapped, public=False)
+    return wrapped
+
+
+def role_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Anonymous visitors go to sign-in; signed-in users without one of ``roles`` get 403."""
+    needed = frozenset(Role(role) for role in roles)
 
     def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
         def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
-            if not current_user.has_role(*roles):
+            if not current_user.has_role(*needed):
                 abort(403)
             return view(*args, **kwargs)
 
-        return login_required(wrapped)
+        guarded: Callable[P, R] = login_required(wrapped)
+        _declare(guarded, public=False, roles=needed)
+        return guarded
+
+    return decorator
+
+
+def allowed(predicate: Callable[[User], bool]) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A signed-in user for whom ``predicate(user)`` holds (a rule that is not a role list:
+    a supervisor, say); visitors are sent to sign in, anyone else gets 403."""
+
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not predicate(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded: Callable[P, R] = login_required(wrapped)
+        add_check(guarded, predicate.__name__)
+        _declare(guarded, public=False)
+        return guarded
 
     return decorator
 
@@ -42,7 +122,7 @@ def can_view_training_record(actor: User, person: User) -> bool:
         or (person.supervisor_id is not None and person.supervisor_id == actor.id)
         or actor.is_admin
         or (
-            actor.has_role("manager")
+            actor.has_role(Role.MANAGER)
             and person.organisation_id is not None
             and person.organisation_id == actor.organisation_id
         )

@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_url, login_user, logout_user
+from flask_login import current_user, login_url, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from trainhub import ratelimit
@@ -42,10 +42,11 @@ from trainhub.auth.forms import (
     profile_data,
 )
 from trainhub.auth.models import Organisation, User, UserSession
-from trainhub.auth.permissions import can_view_training_record, role_required
-from trainhub.errors import NotFound, PermissionDenied, ValidationFailed
+from trainhub.auth.permissions import can_view_training_record, public, role_required, signed_in
+from trainhub.auth.roles import MANAGERS, Role
+from trainhub.boundary import act, by_id, load
 from trainhub.extensions import db, login_manager, utcnow
-from trainhub.forms import add_field_error, form_page
+from trainhub.forms import form_page
 from trainhub.urls import safe_next
 
 log = logging.getLogger(__name__)
@@ -183,6 +184,7 @@ def _sign_out() -> None:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @ratelimit.limit("RATELIMIT_SIGN_IN", methods=["POST"])
+@public
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -199,6 +201,7 @@ def login() -> ResponseReturnValue:
 
 
 @bp.post("/sign-out")
+@public
 def logout() -> ResponseReturnValue:
     sign_in = current_sign_in()
     _sign_out()  # this browser is signed out first, whatever the database can do
@@ -217,6 +220,7 @@ def logout() -> ResponseReturnValue:
 
 @bp.route("/register", methods=["GET", "POST"])
 @ratelimit.limit("RATELIMIT_REGISTER", methods=["POST"])
+@public
 def register() -> ResponseReturnValue:
     if not current_app.config["SELF_REGISTRATION"]:
         abort(404)
@@ -224,19 +228,19 @@ def register() -> ResponseReturnValue:
         return redirect(url_for("home.index"))
     form = RegisterForm()
     form.set_organisations(queries.organisation_choices())
-    if form.validate_on_submit():
-        try:
-            services.register_learner(form.email.data, services.ProfileData(**profile_data(form)))
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            # The same page whether or not the address already had an account.
-            return redirect(url_for("auth.register_sent"))
+    if form.validate_on_submit() and act(
+        lambda: services.register_learner(
+            form.email.data, services.ProfileData(**profile_data(form))
+        ),
+        form,
+    ):
+        # The same page whether or not the address already had an account.
+        return redirect(url_for("auth.register_sent"))
     return form_page("auth/register.html", form)
 
 
 @bp.get("/register/sent")
+@public
 def register_sent() -> ResponseReturnValue:
     if not current_app.config["SELF_REGISTRATION"]:
         abort(404)
@@ -247,6 +251,7 @@ def register_sent() -> ResponseReturnValue:
 
 @bp.route("/register/confirm/<token>", methods=["GET", "POST"])
 @ratelimit.limit("RATELIMIT_PASSWORD_RESET", methods=["POST"])
+@public
 def register_confirm(token: str) -> ResponseReturnValue:
     """Create your password, from the link e-mailed at registration. Opening the link (as mail
     scanners do) changes nothing: only the password sent back confirms the address."""
@@ -255,14 +260,12 @@ def register_confirm(token: str) -> ResponseReturnValue:
         return render_template("auth/password_link_invalid.html"), 404
     form = PasswordCreateForm()
     if form.validate_on_submit():
-        try:
+
+        def confirm() -> None:
             services.create_password(user, form.password.data)
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        else:
             _sign_in(user)
-            db.session.commit()
-            flash(_("Your password has been created and you are signed in."), "success")
+
+        if act(confirm, form, success=_("Your password has been created and you are signed in.")):
             return redirect(url_for("home.index"))
     return form_page("auth/password_create.html", form, user=user)
 
@@ -272,16 +275,19 @@ def register_confirm(token: str) -> ResponseReturnValue:
 
 @bp.route("/password/forgotten", methods=["GET", "POST"])
 @ratelimit.limit("RATELIMIT_PASSWORD_FORGOTTEN", methods=["POST"])
+@public
 def password_forgotten() -> ResponseReturnValue:
     form = PasswordResetRequestForm()
-    if form.validate_on_submit():
-        services.request_password_reset(form.email.data, str(get_locale() or "en"))
-        db.session.commit()
+    if form.validate_on_submit() and act(
+        lambda: services.request_password_reset(form.email.data, str(get_locale() or "en")),
+        form,
+    ):
         return redirect(url_for("auth.password_sent"))
     return form_page("auth/password_forgotten.html", form)
 
 
 @bp.get("/password/sent")
+@public
 def password_sent() -> ResponseReturnValue:
     return render_template(
         "auth/password_sent.html", hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
@@ -290,21 +296,19 @@ def password_sent() -> ResponseReturnValue:
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @ratelimit.limit("RATELIMIT_PASSWORD_RESET", methods=["POST"])
+@public
 def password_reset(token: str) -> ResponseReturnValue:
     user = services.user_for_reset_token(token)
     if user is None:
         return render_template("auth/password_link_invalid.html"), 404
     form = PasswordResetForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(user, form.password.data)
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            _sign_out()
-            flash(_("Your password has been set. You can now sign in."), "success")
-            return redirect(url_for("auth.login"))
+    if form.validate_on_submit() and act(
+        lambda: services.reset_password(user, form.password.data),
+        form,
+        success=_("Your password has been set. You can now sign in."),
+    ):
+        _sign_out()
+        return redirect(url_for("auth.login"))
     return form_page("auth/password_reset.html", form, user=user)
 
 
@@ -312,50 +316,45 @@ def password_reset(token: str) -> ResponseReturnValue:
 
 
 @bp.get("/account")
-@login_required
+@signed_in
 def account() -> ResponseReturnValue:
     return render_template("auth/account.html", person=current_user, own=True)
 
 
 @bp.route("/account/edit", methods=["GET", "POST"])
-@login_required
+@signed_in
 def account_edit() -> ResponseReturnValue:
     form = ProfileForm()
     form.set_organisations(queries.organisation_choices(current_user.organisation_id))
     if request.method == "GET":
         fill_profile(form, current_user)
-    if form.validate_on_submit():
-        try:
-            services.update_profile(current_user, services.ProfileData(**profile_data(form)))
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your details have been saved."), "success")
-            return redirect(url_for("auth.account"))
+    if form.validate_on_submit() and act(
+        lambda: services.update_profile(current_user, services.ProfileData(**profile_data(form))),
+        form,
+        success=_("Your details have been saved."),
+    ):
+        return redirect(url_for("auth.account"))
     return form_page("auth/account_edit.html", form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@signed_in
 def password_change() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
+
+        def change() -> None:
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        else:
             # Every sign-in has ended, this one too: this browser gets a new one.
             _sign_in(current_user._get_current_object())
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
+
+        if act(change, form, success=_("Your password has been changed.")):
             return redirect(url_for("auth.account"))
     return form_page("auth/password_change.html", form)
 
 
 @bp.get("/account/sessions")
-@login_required
+@signed_in
 def sessions() -> ResponseReturnValue:
     found = queries.open_sessions(
         current_user, utcnow(), sign_ins.idle_timeout(), sign_ins.max_age()
@@ -370,15 +369,14 @@ def sessions() -> ResponseReturnValue:
 
 
 @bp.post("/account/sessions/<int:session_id>/end")
-@login_required
+@signed_in
 def session_end(session_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("auth.sessions"))
-    try:
-        ended = sign_ins.end_own_session(current_user, session_id)
-    except NotFound:
-        abort(404)
-    db.session.commit()
+    done = act(lambda: sign_ins.end_own_session(current_user, session_id))
+    if not done:
+        return redirect(url_for("auth.sessions"))
+    ended = done.result
     if ended is current_sign_in():
         _sign_out()
         flash(_("You have signed out."), "success")
@@ -391,20 +389,20 @@ def session_end(session_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/account/sessions/end-others")
-@login_required
+@signed_in
 def sessions_end_others() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
-        ended = sign_ins.end_other_sessions(current_user, current_sign_in())
-        db.session.commit()
-        flash(
-            ngettext(
-                "You have signed out of %(num)d other session.",
-                "You have signed out of %(num)d other sessions.",
-                ended,
-            )
-            if ended
-            else _("You were not signed in anywhere else."),
-            "success",
+        act(
+            lambda: sign_ins.end_other_sessions(current_user, current_sign_in()),
+            success=lambda ended: (
+                ngettext(
+                    "You have signed out of %(num)d other session.",
+                    "You have signed out of %(num)d other sessions.",
+                    ended,
+                )
+                if ended
+                else _("You were not signed in anywhere else.")
+            ),
         )
     return redirect(url_for("auth.sessions"))
 
@@ -413,17 +411,15 @@ def sessions_end_others() -> ResponseReturnValue:
 
 
 @bp.get("/supervisees")
-@login_required
+@signed_in
 def supervisees() -> ResponseReturnValue:
     return render_template("auth/supervisees.html", people=queries.supervisees_of(current_user))
 
 
 @bp.get("/people/<int:user_id>")
-@login_required
-def training_record(user_id: int) -> ResponseReturnValue:
-    person = db.get_or_404(User, user_id)
-    if not can_view_training_record(current_user, person):
-        abort(403)
+@signed_in
+@load("person", by_id(User), can=can_view_training_record, arg="user_id")
+def training_record(person: User) -> ResponseReturnValue:
     return render_template("auth/account.html", person=person, own=person.id == current_user.id)
 
 
@@ -431,7 +427,7 @@ def training_record(user_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/admin/users")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_users() -> ResponseReturnValue:
     search = request.args.get("q", "")
     role = request.args.get("role", "")
@@ -456,34 +452,28 @@ def _account_data(form: UserForm) -> services.AccountData:
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_user_new() -> ResponseReturnValue:
     form = UserForm()
     form.set_organisations(queries.organisation_choices())
     if request.method == "GET":
-        form.roles.data = ["learner"]
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(current_user, _account_data(form))
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Account created. %(name)s has been sent a link to set a password.",
-                    name=user.full_name,
-                ),
-                "success",
-            )
-            return redirect(url_for("auth.admin_users"))
+        form.roles.data = [Role.LEARNER]
+    if form.validate_on_submit() and act(
+        lambda: services.create_user(current_user, _account_data(form)),
+        form,
+        success=lambda user: _(
+            "Account created. %(name)s has been sent a link to set a password.",
+            name=user.full_name,
+        ),
+    ):
+        return redirect(url_for("auth.admin_users"))
     return form_page("auth/admin_user_form.html", form, user=None)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
-@role_required("admin")
-def admin_user_edit(user_id: int) -> ResponseReturnValue:
-    user = db.get_or_404(User, user_id)
+@role_required(Role.ADMIN)
+@load("user", by_id(User))
+def admin_user_edit(user: User) -> ResponseReturnValue:
     form = UserForm()
     form.set_organisations(queries.organisation_choices(user.organisation_id))
     if request.method == "GET":
@@ -491,78 +481,69 @@ def admin_user_edit(user_id: int) -> ResponseReturnValue:
         form.email.data = user.email
         form.roles.data = sorted(user.roles)
         form.supervisor_email.data = user.supervisor.email if user.supervisor else ""
-    if form.validate_on_submit():
-        try:
-            services.update_user(current_user, user, _account_data(form))
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Account saved."), "success")
-            return redirect(url_for("auth.admin_users"))
+    if form.validate_on_submit() and act(
+        lambda: services.update_user(current_user, user, _account_data(form)),
+        form,
+        success=_("Account saved."),
+    ):
+        return redirect(url_for("auth.admin_users"))
     return form_page("auth/admin_user_form.html", form, user=user, confirm_form=ConfirmForm())
 
 
 @bp.post("/admin/users/<int:user_id>/active")
-@role_required("admin")
-def admin_user_active(user_id: int) -> ResponseReturnValue:
-    user = db.get_or_404(User, user_id)
+@role_required(Role.ADMIN)
+@load("user", by_id(User))
+def admin_user_active(user: User) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         activate = request.form.get("active") == "yes"
-        try:
-            services.set_user_active(current_user, user, activate)
-        except PermissionDenied as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(
-                _("%(name)s can sign in again.", name=user.full_name)
-                if activate
-                else _(
-                    "%(name)s has been deactivated and can no longer sign in.", name=user.full_name
-                ),
-                "success",
-            )
+        name = user.full_name
+        act(
+            lambda: services.set_user_active(current_user, user, activate),
+            success=_("%(name)s can sign in again.", name=name)
+            if activate
+            else _("%(name)s has been deactivated and can no longer sign in.", name=name),
+        )
     return redirect(url_for("auth.admin_user_edit", user_id=user.id))
 
 
 @bp.post("/admin/users/<int:user_id>/send-reset")
-@role_required("admin")
-def admin_user_send_reset(user_id: int) -> ResponseReturnValue:
-    user = db.get_or_404(User, user_id)
+@role_required(Role.ADMIN)
+@load("user", by_id(User))
+def admin_user_send_reset(user: User) -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
-        services.send_password_link(current_user, user)
-        db.session.commit()
-        flash(
-            _("A link to set a password has been sent to %(email)s.", email=user.email), "success"
+        email = user.email
+        act(
+            lambda: services.send_password_link(current_user, user),
+            success=_("A link to set a password has been sent to %(email)s.", email=email),
         )
     return redirect(url_for("auth.admin_user_edit", user_id=user.id))
 
 
 @bp.post("/admin/users/<int:user_id>/sign-out")
-@role_required("admin")
-def admin_user_sign_out(user_id: int) -> ResponseReturnValue:
-    user = db.get_or_404(User, user_id)
+@role_required(Role.ADMIN)
+@load("user", by_id(User))
+def admin_user_sign_out(user: User) -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
-        ended = sign_ins.sign_out_everywhere(current_user, user)
-        db.session.commit()
-        flash(
-            ngettext(
-                "%(name)s has been signed out of %(num)d session.",
-                "%(name)s has been signed out of %(num)d sessions.",
-                ended,
-                name=user.full_name,
-            )
-            if ended
-            else _("%(name)s was not signed in anywhere.", name=user.full_name),
-            "success",
+        name = user.full_name
+        act(
+            lambda: sign_ins.sign_out_everywhere(current_user, user),
+            success=lambda ended: (
+                ngettext(
+                    "%(name)s has been signed out of %(num)d session.",
+                    "%(name)s has been signed out of %(num)d sessions.",
+                    ended,
+                    name=name,
+                )
+                if ended
+                else _("%(name)s was not signed in anywhere.", name=name)
+            ),
         )
     return redirect(url_for("auth.admin_user_edit", user_id=user.id))
 
 
 @bp.route("/admin/users/import", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_users_import() -> ResponseReturnValue:
     form = UserImportForm()
     result = None
@@ -592,7 +573,7 @@ def admin_users_import() -> ResponseReturnValue:
 
 
 @bp.get("/admin/users/import/template.csv")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_users_import_template() -> ResponseReturnValue:
     rows = (services.IMPORT_COLUMNS, services.IMPORT_EXAMPLE)
     return Response(
@@ -606,7 +587,7 @@ def admin_users_import_template() -> ResponseReturnValue:
 
 
 @bp.get("/admin/organisations")
-@role_required("admin", "manager")
+@role_required(*MANAGERS)
 def admin_organisations() -> ResponseReturnValue:
     page = db.paginate(
         queries.organisations_query(), per_page=current_app.config["PAGE_SIZE"], error_out=False
@@ -616,19 +597,16 @@ def admin_organisations() -> ResponseReturnValue:
 
 @bp.route("/admin/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None})
 @bp.route("/admin/organisations/<int:organisation_id>", methods=["GET", "POST"])
-@role_required("admin", "manager")
+@role_required(*MANAGERS)
 def admin_organisation_edit(organisation_id: int | None) -> ResponseReturnValue:
     organisation = db.get_or_404(Organisation, organisation_id) if organisation_id else None
     form = OrganisationForm(obj=organisation)
-    if form.validate_on_submit():
-        try:
-            services.save_organisation(
-                current_user, organisation, form.name.data, form.sector.data, form.is_active.data
-            )
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Organisation saved."), "success")
-            return redirect(url_for("auth.admin_organisations"))
+    if form.validate_on_submit() and act(
+        lambda: services.save_organisation(
+            current_user, organisation, form.name.data, form.sector.data, form.is_active.data
+        ),
+        form,
+        success=_("Organisation saved."),
+    ):
+        return redirect(url_for("auth.admin_organisations"))
     return form_page("auth/admin_organisation_form.html", form, organisation=organisation)

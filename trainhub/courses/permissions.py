@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from trainhub.auth.roles import EDITORS, MANAGERS, STAFF, Role
+
 if TYPE_CHECKING:
     from trainhub.auth.models import User
     from trainhub.courses.models import Booking, Cohort, Course
 
 
 def can_edit_catalogue(user: User) -> bool:
-    return user.has_role("trainer", "admin")
+    return user.has_role(*EDITORS)
 
 
 def can_edit_course(user: User, course: Course) -> bool:
@@ -23,22 +25,22 @@ def can_change_canonical_content(user: User, course: Course) -> bool:
 
 
 def can_manage_venues(user: User) -> bool:
-    return user.has_role("trainer", "admin")
+    return user.has_role(*EDITORS)
 
 
 def can_schedule_cohorts(user: User) -> bool:
-    return user.has_role("trainer", "manager", "admin")
+    return user.has_role(*STAFF)
 
 
 def can_see_all_cohorts(user: User) -> bool:
-    return user.has_role("manager", "admin")
+    return user.has_role(*MANAGERS)
 
 
 def can_manage_cohort(user: User, cohort: Cohort) -> bool:
     """Managers and admins; trainers for cohorts they facilitate or scheduled."""
-    if user.has_role("manager", "admin"):
+    if user.has_role(*MANAGERS):
         return True
-    return user.has_role("trainer") and (
+    return user.has_role(Role.TRAINER) and (
         cohort.created_by_id == user.id or any(f.user_id == user.id for f in cohort.facilitators)
     )
 
@@ -47,7 +49,7 @@ def can_view_cohort(user: Any, cohort: Cohort, booked: bool = False) -> bool:
     """Published open cohorts are public; closed and draft ones are for staff, the partner's
     learners, and anyone holding a booking on it (``booked``)."""
     signed_in = getattr(user, "is_authenticated", False)
-    if signed_in and (can_manage_cohort(user, cohort) or user.has_role("trainer")):
+    if signed_in and (can_manage_cohort(user, cohort) or user.has_role(Role.TRAINER)):
         return True
     if cohort.status == "draft":
         return False
@@ -57,12 +59,22 @@ def can_view_cohort(user: Any, cohort: Cohort, booked: bool = False) -> bool:
 
 
 def can_override_clashes(user: User) -> bool:
-    return user.has_role("manager", "admin")
+    return user.has_role(*MANAGERS)
 
 
 def can_decide_requests(user: User) -> bool:
-    return user.has_role("manager", "admin")
+    return user.has_role(*MANAGERS)
 
 
 def can_view_booking(user: User, booking: Booking) -> bool:
     return booking.user_id == user.id or can_manage_cohort(user, booking.cohort)
+
+
+def can_manage_booking(user: User, booking: Booking) -> bool:
+    """Move someone on the waiting list or give them a place: those who manage the cohort."""
+    return can_manage_cohort(user, booking.cohort)
+
+
+def can_answer_offer(user: User, booking: Booking) -> bool:
+    """An offered place is accepted or declined by its learner alone."""
+    return booking.user_id == user.id

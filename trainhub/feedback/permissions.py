@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trainhub.auth.models import User
+from trainhub.auth.roles import MANAGERS, Role
 from trainhub.courses.models import Cohort
 from trainhub.courses.permissions import can_manage_cohort
 from trainhub.feedback.models import FeedbackRequest
@@ -19,12 +20,12 @@ def can_view_cohort_feedback(user: User, cohort: Cohort) -> bool:
 
 def can_view_reports(user: User) -> bool:
     """The statistics, budget, quotes, exports and publication are managers' work."""
-    return user.has_role("manager")
+    return user.has_role(Role.MANAGER)
 
 
 def can_download_named_exports(user: User) -> bool:
     """Per-learner exports: managers only, and every download is audited (R42)."""
-    return user.has_role("manager")
+    return user.has_role(Role.MANAGER)
 
 
 def can_edit_questionnaire(user: User) -> bool:
@@ -32,4 +33,4 @@ def can_edit_questionnaire(user: User) -> bool:
 
 
 def can_view_audit_log(user: User) -> bool:
-    return user.has_role("manager", "admin")
+    return user.has_role(*MANAGERS)

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from trainhub.auth.permissions import role_required
+from trainhub.auth.roles import Role
 from trainhub.extensions import db
 from trainhub.mail.models import OutboxMessage
 from trainhub.mail.queries import outbox_query
@@ -14,7 +15,7 @@ bp = Blueprint("mail", __name__, url_prefix="/admin/outbox")
 
 
 @bp.get("/")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def outbox() -> ResponseReturnValue:
     status = request.args.get("status", "")
     page = db.paginate(
@@ -24,7 +25,7 @@ def outbox() -> ResponseReturnValue:
 
 
 @bp.get("/<int:message_id>")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def message_detail(message_id: int) -> ResponseReturnValue:
     message = db.get_or_404(OutboxMessage, message_id)
     return render_template(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from trainhub import ratelimit
 from trainhub.accreditation import permissions, queries
@@ -20,20 +20,19 @@ from trainhub.accreditation.services.assessment import latest_judgements
 from trainhub.accreditation.services.files import QuotaExceeded
 from trainhub.accreditation.views import bp
 from trainhub.antivirus import ScannerUnavailable
-from trainhub.errors import ValidationFailed
+from trainhub.auth.permissions import signed_in
+from trainhub.boundary import act, by_id, load
+from trainhub.errors import TrainhubError
 from trainhub.extensions import db
-from trainhub.forms import add_field_error, form_page
+from trainhub.forms import form_page
 from trainhub.storage import download
 from trainhub.uploads import FileTooLarge, megabytes, upload_of
 
-
-def _load_application(application_id: int) -> Application:
-    application = queries.application_for_page(application_id)
-    if application is None:
-        abort(404)
-    if not permissions.can_view_application(current_user, application):
-        abort(403)
-    return application
+#: ``@viewable_application``: the application of the URL's ``application_id``, for those
+#: who may see it.
+viewable_application = load(
+    "application", queries.application_for_page, can=permissions.can_view_application
+)
 
 
 def upload_limit_mb() -> str:
@@ -41,7 +40,7 @@ def upload_limit_mb() -> str:
     return megabytes(current_app.config["UPLOAD_MAX_BYTES"])
 
 
-def refused_upload_status(error: ValidationFailed) -> tuple[int, dict[str, str]]:
+def refused_upload_status(error: TrainhubError | None) -> tuple[int, dict[str, str]]:
     """The status (and headers) of an upload form that comes back with ``error`` on it."""
     if isinstance(error, FileTooLarge):
         return 413, {}
@@ -53,7 +52,7 @@ def refused_upload_status(error: ValidationFailed) -> tuple[int, dict[str, str]]
 
 
 @bp.get("/my/accreditation")
-@login_required
+@signed_in
 def my_accreditation() -> ResponseReturnValue:
     levels = queries.active_levels_with_entry()
     completed = services.completions_of(current_user)
@@ -78,7 +77,7 @@ def my_accreditation() -> ResponseReturnValue:
 
 
 @bp.route("/my/accreditation/apply", methods=["GET", "POST"])
-@login_required
+@signed_in
 def apply() -> ResponseReturnValue:
     levels = queries.active_levels_with_entry()
     recommended = services.recommended_level(current_user, levels)
@@ -96,15 +95,15 @@ def apply() -> ResponseReturnValue:
         form.level_id.data = chosen or (recommended.id if recommended else None)
     if form.validate_on_submit():
         level = db.get_or_404(AccreditationLevel, form.level_id.data)
-        try:
-            application = services.start_application(current_user, level)
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your application for Level %(n)d has started.", n=level.number), "success")
-            return redirect(url_for(".application_detail", application_id=application.id))
+        done = act(
+            lambda: services.start_application(current_user, level),
+            form,
+            success=lambda _started: _(
+                "Your application for Level %(n)d has started.", n=level.number
+            ),
+        )
+        if done:
+            return redirect(url_for(".application_detail", application_id=done.result.id))
     completed = services.completions_of(current_user)
     return form_page(
         "accreditation/apply.html",
@@ -114,9 +113,9 @@ def apply() -> ResponseReturnValue:
 
 
 @bp.get("/applications/<int:application_id>")
-@login_required
-def application_detail(application_id: int) -> ResponseReturnValue:
-    application = _load_application(application_id)
+@signed_in
+@viewable_application
+def application_detail(application: Application) -> ResponseReturnValue:
     own = application.user_id == current_user.id
     # The learner reads the assessors' judgements once they have decided.
     show_judgements = not own or application.status not in ("submitted", "awaiting_verification")
@@ -131,7 +130,8 @@ def application_detail(application_id: int) -> ResponseReturnValue:
         can_assess=permissions.can_assess_application(current_user, application),
         can_verify=permissions.can_verify_application(current_user, application),
         can_assign=permissions.can_assign_assessor(current_user, application),
-        can_withdraw=application.is_open and (own or current_user.is_admin),
+        can_withdraw=application.is_open
+        and permissions.can_withdraw_application(current_user, application),
         clock=services.level_clock(
             application.level,
             application.clock_started_on,
@@ -142,46 +142,35 @@ def application_detail(application_id: int) -> ResponseReturnValue:
 
 @bp.route("/applications/<int:application_id>/workbooks/new", methods=["GET", "POST"])
 @ratelimit.limit("RATELIMIT_UPLOAD", methods=["POST"])
-@login_required
-def workbook_upload(application_id: int) -> ResponseReturnValue:
-    application = _load_application(application_id)
-    if application.user_id != current_user.id:
-        abort(403)
+@signed_in
+@load("application", queries.application_for_page, can=permissions.can_work_on_application)
+def workbook_upload(application: Application) -> ResponseReturnValue:
     form = WorkbookUploadForm()
     form.file.description = _(
         "A PDF, Word (DOCX) or OpenDocument (ODT) file, up to %(mb)s MB.", mb=upload_limit_mb()
     )
-    status = 200
-    headers: dict[str, str] = {}
     if form.validate_on_submit():
-        try:
-            workbook = services.upload_workbook(
+        done = act(
+            lambda: services.upload_workbook(
                 current_user, application, upload_of(form.file.data), bool(form.anonymised.data)
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-            status, headers = refused_upload_status(error)
-        else:
-            db.session.commit()
-            flash(_("Version %(v)d of your workbook is uploaded.", v=workbook.version), "success")
+            ),
+            form,
+            success=lambda workbook: _(
+                "Version %(v)d of your workbook is uploaded.", v=workbook.version
+            ),
+        )
+        if done:
             return redirect(url_for(".application_detail", application_id=application.id))
-    elif form.is_submitted():
-        status = 400
-    return (
-        render_template("accreditation/workbook_upload.html", form=form, application=application),
-        status,
-        headers,
-    )
+        status, headers = refused_upload_status(done.error)
+        page, _code = form_page("accreditation/workbook_upload.html", form, application=application)
+        return page, status, headers
+    return form_page("accreditation/workbook_upload.html", form, application=application)
 
 
 @bp.get("/applications/<int:application_id>/workbooks/<int:version>")
-@login_required
-def workbook_download(application_id: int, version: int) -> ResponseReturnValue:
-    application = db.get_or_404(Application, application_id)
-    # The same answer for a missing and a forbidden file: nothing is revealed.
-    if not permissions.can_download_workbook(current_user, application):
-        abort(403)
+@signed_in
+@load("application", by_id(Application), can=permissions.can_download_workbook)
+def workbook_download(application: Application, version: int) -> ResponseReturnValue:
     workbook = queries.workbook(application.id, version)
     if workbook is None:
         abort(404)
@@ -189,40 +178,28 @@ def workbook_download(application_id: int, version: int) -> ResponseReturnValue:
 
 
 @bp.route("/applications/<int:application_id>/submit", methods=["GET", "POST"])
-@login_required
-def application_submit(application_id: int) -> ResponseReturnValue:
-    application = _load_application(application_id)
-    if application.user_id != current_user.id:
-        abort(403)
+@signed_in
+@load("application", queries.application_for_page, can=permissions.can_work_on_application)
+def application_submit(application: Application) -> ResponseReturnValue:
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.submit_application(current_user, application)
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your workbook has been sent to the assessors."), "success")
-            return redirect(url_for(".application_detail", application_id=application.id))
+    if form.validate_on_submit() and act(
+        lambda: services.submit_application(current_user, application),
+        form,
+        success=_("Your workbook has been sent to the assessors."),
+    ):
+        return redirect(url_for(".application_detail", application_id=application.id))
     return form_page("accreditation/application_submit.html", form, application=application)
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
-@login_required
-def application_withdraw(application_id: int) -> ResponseReturnValue:
-    application = _load_application(application_id)
-    if application.user_id != current_user.id and not current_user.is_admin:
-        abort(403)
+@signed_in
+@load("application", queries.application_for_page, can=permissions.can_withdraw_application)
+def application_withdraw(application: Application) -> ResponseReturnValue:
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.withdraw_application(current_user, application, form.reason.data or "")
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The application has been withdrawn."), "success")
-            return redirect(url_for(".application_detail", application_id=application.id))
+    if form.validate_on_submit() and act(
+        lambda: services.withdraw_application(current_user, application, form.reason.data or ""),
+        form,
+        success=_("The application has been withdrawn."),
+    ):
+        return redirect(url_for(".application_detail", application_id=application.id))
     return form_page("accreditation/application_withdraw.html", form, application=application)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,20 +25,20 @@ from trainhub.accreditation.services import assessment as services
 from trainhub.accreditation.views import bp
 from trainhub.auth.models import User
 from trainhub.auth.permissions import role_required
-from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
+from trainhub.auth.roles import Role
+from trainhub.boundary import act, by_id, load
+from trainhub.errors import ValidationFailed
 from trainhub.extensions import db
-from trainhub.forms import add_field_error, form_page
+from trainhub.forms import form_page
 
 
-def _load(application_id: int) -> Application:
-    application = queries.application_for_page(application_id)
-    if application is None:
-        abort(404)
-    return application
+def _application(can: Callable[[User, Application], bool]) -> Any:
+    """``@_application(can)``: the application of the URL's ``application_id`` if ``can``."""
+    return load("application", queries.application_for_page, can=can)
 
 
 @bp.get("/assessment")
-@role_required("assessor")
+@role_required(Role.ASSESSOR)
 def assessment_queue() -> ResponseReturnValue:
     queue = request.args.get("queue", "waiting")
     if queue not in queries.QUEUES:
@@ -57,31 +60,26 @@ def assessment_queue() -> ResponseReturnValue:
 
 
 @bp.post("/applications/<int:application_id>/claim")
-@role_required("assessor")
-def application_claim(application_id: int) -> ResponseReturnValue:
-    application = _load(application_id)
-    if application.user_id == current_user.id:
-        abort(403)
+@role_required(Role.ASSESSOR)
+@_application(permissions.can_judge_application)
+def application_claim(application: Application) -> ResponseReturnValue:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.claim_application(current_user, application)
-    except ConflictError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not act(
+        lambda: services.claim_application(current_user, application),
+        success=_("The application is yours to assess."),
+    ):
         return redirect(url_for(".assessment_queue"))
-    db.session.commit()
-    flash(_("The application is yours to assess."), "success")
     return redirect(url_for(".application_assess", application_id=application.id))
 
 
 @bp.route("/applications/<int:application_id>/assign", methods=["GET", "POST"])
-@role_required("admin")
-def application_assign(application_id: int) -> ResponseReturnValue:
-    # Not the page loader: with ``assessor`` already loaded, the service's new assessor_id
-    # would not reach ``application.assessor`` and the notice would go to nobody.
-    application = db.get_or_404(Application, application_id)
+@role_required(Role.ADMIN)
+# Not the page loader: with ``assessor`` already loaded, the service's new assessor_id
+# would not reach ``application.assessor`` and the notice would go to nobody.
+@load("application", by_id(Application))
+def application_assign(application: Application) -> ResponseReturnValue:
     form = AssignForm()
     form.assessor_id.choices = [
         (0, _("Choose an assessor")),
@@ -91,28 +89,26 @@ def application_assign(application_id: int) -> ResponseReturnValue:
         form.assessor_id.data = application.assessor_id
     if form.validate_on_submit():
         assessor = db.session.get(User, form.assessor_id.data or 0)
-        try:
+
+        def assign() -> User:
             if assessor is None:
                 raise ValidationFailed("assessor_id", _("Choose an assessor"))
             services.assign_assessor(current_user, application, assessor)
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is now the assessor.", name=assessor.full_name), "success")
+            return assessor
+
+        if act(
+            assign,
+            form,
+            success=lambda chosen: _("%(name)s is now the assessor.", name=chosen.full_name),
+        ):
             return redirect(url_for(".application_detail", application_id=application.id))
     return form_page("accreditation/application_assign.html", form, application=application)
 
 
 @bp.route("/applications/<int:application_id>/assess", methods=["GET", "POST"])
-@role_required("assessor")
-def application_assess(application_id: int) -> ResponseReturnValue:
-    application = _load(application_id)
-    if application.user_id == current_user.id:
-        abort(403)  # nobody assesses their own workbook (R26)
-    if not permissions.can_assess_application(current_user, application):
-        abort(403)
+@role_required(Role.ASSESSOR)
+@_application(permissions.can_assess_application)
+def application_assess(application: Application) -> ResponseReturnValue:
     outcomes = services.outcomes_to_judge(application)
     form = judgement_form(outcomes)
     if request.method == "GET":
@@ -124,17 +120,23 @@ def application_assess(application_id: int) -> ResponseReturnValue:
             )
             for o in outcomes
         }
-        try:
-            services.record_judgements(current_user, application, judgements)
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Judgements saved."), "success")
+        if act(
+            lambda: services.record_judgements(current_user, application, judgements),
+            form,
+            success=_("Judgements saved."),
+        ):
             return redirect(url_for(".application_assess", application_id=application.id))
     status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return _assess_page(application, form, DecisionForm(formdata=None), status)
+
+
+def _decision_message(application: Application) -> str:
+    messages = {
+        "achieved": _("Level %(n)d awarded.", n=application.level.number),
+        "awaiting_verification": _("Sent to a second assessor to verify the award."),
+        "resubmission_requested": _("The learner has been asked to resubmit."),
+    }
+    return messages.get(application.status, _("Decision recorded."))
 
 
 def _assess_page(
@@ -155,61 +157,41 @@ def _assess_page(
 
 
 @bp.post("/applications/<int:application_id>/decide")
-@role_required("assessor")
-def application_decide(application_id: int) -> ResponseReturnValue:
-    application = _load(application_id)
-    if not permissions.can_assess_application(current_user, application):
-        abort(403)
+@role_required(Role.ASSESSOR)
+@_application(permissions.can_assess_application)
+def application_decide(application: Application) -> ResponseReturnValue:
     form = DecisionForm()
-    if form.validate_on_submit():
-        try:
-            services.decide_application(
-                current_user, application, form.decision.data == "achieved", form.note.data or ""
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            messages = {
-                "achieved": _("Level %(n)d awarded.", n=application.level.number),
-                "awaiting_verification": _("Sent to a second assessor to verify the award."),
-                "resubmission_requested": _("The learner has been asked to resubmit."),
-            }
-            flash(messages.get(application.status, _("Decision recorded.")), "success")
-            return redirect(url_for(".application_detail", application_id=application.id))
+    if form.validate_on_submit() and act(
+        lambda: services.decide_application(
+            current_user, application, form.decision.data == "achieved", form.note.data or ""
+        ),
+        form,
+        success=lambda _none: _decision_message(application),
+    ):
+        return redirect(url_for(".application_detail", application_id=application.id))
     judgements = judgement_form(services.outcomes_to_judge(application), formdata=None)
     fill_judgements(judgements, services.latest_judgements(application))
     return _assess_page(application, judgements, form, 400)
 
 
 @bp.route("/applications/<int:application_id>/verify", methods=["GET", "POST"])
-@role_required("assessor")
-def application_verify(application_id: int) -> ResponseReturnValue:
-    application = _load(application_id)
-    if not permissions.can_verify_application(current_user, application):
-        abort(403)
+@role_required(Role.ASSESSOR)
+@_application(permissions.can_verify_application)
+def application_verify(application: Application) -> ResponseReturnValue:
     form = VerifyForm()
     if form.validate_on_submit():
-        try:
-            services.verify_application(
+        done = act(
+            lambda: services.verify_application(
                 current_user, application, form.decision.data == "confirm", form.note.data or ""
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        except (ConflictError, PermissionDenied) as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for(".assessment_queue", queue="verify"))
-        else:
-            db.session.commit()
-            if application.status == "achieved":
-                flash(
-                    _("Award verified: Level %(n)d awarded.", n=application.level.number), "success"
-                )
-            else:
-                flash(_("Sent back to the assessor."), "success")
+            ),
+            form,
+            success=lambda _none: (
+                _("Award verified: Level %(n)d awarded.", n=application.level.number)
+                if application.status == "achieved"
+                else _("Sent back to the assessor.")
+            ),
+        )
+        if done or done.conflict:
             return redirect(url_for(".assessment_queue", queue="verify"))
     return form_page(
         "accreditation/application_verify.html",

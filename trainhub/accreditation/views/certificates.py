@@ -9,7 +9,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -18,7 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from trainhub import ratelimit
 from trainhub.accreditation import permissions, queries
@@ -27,10 +26,11 @@ from trainhub.accreditation.models import Certificate
 from trainhub.accreditation.services import badges
 from trainhub.accreditation.services import certificates as services
 from trainhub.accreditation.views import bp
-from trainhub.auth.permissions import role_required
-from trainhub.errors import ConflictError, ValidationFailed
+from trainhub.auth.permissions import public, role_required, signed_in
+from trainhub.auth.roles import Role
+from trainhub.boundary import act, by_id, load
 from trainhub.extensions import db
-from trainhub.forms import add_field_error, form_page
+from trainhub.forms import form_page
 from trainhub.mail.services import external_url
 
 #: Codes could be tried at any of the public look-ups: one per-IP count for them all.
@@ -39,17 +39,14 @@ verification_limit = ratelimit.shared_limit(
 )
 
 
-def _own_certificate(code: str) -> Certificate:
-    certificate = services.find_by_code(code)
-    if certificate is None:
-        abort(404)
-    if not permissions.can_view_certificate(current_user, certificate):
-        abort(403)
-    return certificate
+#: ``@own_certificate``: the certificate of the URL's ``code``, for those who may see it.
+own_certificate = load(
+    "certificate", services.find_by_code, can=permissions.can_view_certificate, arg="code"
+)
 
 
 @bp.get("/my/certificates")
-@login_required
+@signed_in
 def my_certificates() -> ResponseReturnValue:
     return render_template(
         "accreditation/my_certificates.html",
@@ -58,9 +55,9 @@ def my_certificates() -> ResponseReturnValue:
 
 
 @bp.get("/certificates/<code>.pdf")
-@login_required
-def certificate_pdf(code: str) -> ResponseReturnValue:
-    certificate = _own_certificate(code)
+@signed_in
+@own_certificate
+def certificate_pdf(certificate: Certificate) -> ResponseReturnValue:
     return send_file(
         io.BytesIO(services.certificate_pdf(certificate)),
         mimetype="application/pdf",
@@ -72,9 +69,9 @@ def certificate_pdf(code: str) -> ResponseReturnValue:
 
 @bp.get("/certificates/<code>/badge.json")
 @verification_limit
-@login_required
-def certificate_badge(code: str) -> ResponseReturnValue:
-    certificate = _own_certificate(code)
+@signed_in
+@own_certificate
+def certificate_badge(certificate: Certificate) -> ResponseReturnValue:
     body = json.dumps(badges.open_badge_credential(certificate), indent=2, ensure_ascii=False)
     return Response(
         body,
@@ -87,6 +84,7 @@ def certificate_badge(code: str) -> ResponseReturnValue:
 
 @bp.get("/verify")
 @verification_limit
+@public
 def verify_lookup() -> ResponseReturnValue:
     """Anyone can type a certificate's code (no login)."""
     form = CodeForm(request.args)
@@ -104,6 +102,7 @@ def verify_lookup() -> ResponseReturnValue:
 
 @bp.get("/verify/<code>")
 @verification_limit
+@public
 def verify_certificate(code: str) -> ResponseReturnValue:
     """Every certified field and the status; nothing else about the learner (public)."""
     certificate = services.find_by_code(code)
@@ -119,6 +118,7 @@ def verify_certificate(code: str) -> ResponseReturnValue:
 
 @bp.get("/certificates/<code>/status")
 @verification_limit
+@public
 def certificate_status(code: str) -> ResponseReturnValue:
     """The status a credential's ``credentialStatus`` points at (public, JSON)."""
     certificate = services.find_by_code(code)
@@ -139,7 +139,7 @@ def certificate_status(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/admin/certificates")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_certificates() -> ResponseReturnValue:
     search = request.args.get("q", "")
     page = db.paginate(
@@ -151,43 +151,32 @@ def admin_certificates() -> ResponseReturnValue:
 
 
 @bp.route("/admin/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
-@role_required("admin")
-def certificate_revoke(certificate_id: int) -> ResponseReturnValue:
-    certificate = db.get_or_404(Certificate, certificate_id)
+@role_required(Role.ADMIN)
+@load("certificate", by_id(Certificate))
+def certificate_revoke(certificate: Certificate) -> ResponseReturnValue:
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            services.revoke_certificate(current_user, certificate, form.reason.data or "")
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        except ConflictError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for(".admin_certificates"))
-        else:
-            db.session.commit()
-            flash(_("Certificate %(code)s revoked.", code=certificate.display_code), "success")
+        done = act(
+            lambda: services.revoke_certificate(current_user, certificate, form.reason.data or ""),
+            form,
+            success=lambda _none: _("Certificate %(code)s revoked.", code=certificate.display_code),
+        )
+        if done or done.conflict:
             return redirect(url_for(".admin_certificates"))
     return form_page("accreditation/certificate_revoke.html", form, certificate=certificate)
 
 
 @bp.route("/admin/certificates/<int:certificate_id>/reissue", methods=["GET", "POST"])
-@role_required("admin")
-def certificate_reissue(certificate_id: int) -> ResponseReturnValue:
-    certificate = db.get_or_404(Certificate, certificate_id)
+@role_required(Role.ADMIN)
+@load("certificate", by_id(Certificate))
+def certificate_reissue(certificate: Certificate) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            replacement = services.reissue_certificate(current_user, certificate)
-        except ConflictError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for(".admin_certificates"))
-        db.session.commit()
-        flash(
-            _("Certificate %(code)s issued in its place.", code=replacement.display_code),
-            "success",
+        act(
+            lambda: services.reissue_certificate(current_user, certificate),
+            success=lambda replacement: _(
+                "Certificate %(code)s issued in its place.", code=replacement.display_code
+            ),
         )
         return redirect(url_for(".admin_certificates"))
     return form_page("accreditation/certificate_reissue.html", form, certificate=certificate)

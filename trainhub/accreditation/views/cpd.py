@@ -8,7 +8,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -17,7 +16,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from trainhub import ratelimit
 from trainhub.accreditation import permissions, queries
@@ -27,12 +26,13 @@ from trainhub.accreditation.services import cpd as services
 from trainhub.accreditation.views import bp
 from trainhub.accreditation.views.applications import refused_upload_status, upload_limit_mb
 from trainhub.auth.models import User
-from trainhub.auth.permissions import can_view_training_record, role_required
+from trainhub.auth.permissions import allowed, can_view_training_record, role_required, signed_in
+from trainhub.auth.roles import MANAGERS
+from trainhub.boundary import act, by_id, load
 from trainhub.courses.models import local_today
-from trainhub.errors import ConflictError, ValidationFailed
 from trainhub.extensions import db
 from trainhub.financial_years import financial_year, financial_year_label
-from trainhub.forms import add_field_error
+from trainhub.forms import form_page
 from trainhub.pdf import render_pdf
 from trainhub.spreadsheets import csv_text
 from trainhub.storage import download
@@ -48,15 +48,12 @@ def source_label(source: str) -> str:
     }.get(source, source)
 
 
-def _person(user_id: int) -> User:
-    person = db.get_or_404(User, user_id)
-    if not can_view_training_record(current_user, person):
-        abort(403)
-    return person
+#: ``@record_of``: the person of the URL's ``user_id``, for those who may read their record.
+record_of = load("person", by_id(User), can=can_view_training_record, arg="user_id")
 
 
 @bp.get("/my/cpd")
-@login_required
+@signed_in
 def my_cpd() -> ResponseReturnValue:
     entries = services.ledger(current_user)
     return render_template(
@@ -85,9 +82,9 @@ def _year_arg() -> int | None:
 
 
 @bp.get("/people/<int:user_id>/cpd/statement.pdf")
-@login_required
-def cpd_statement_pdf(user_id: int) -> ResponseReturnValue:
-    person = _person(user_id)
+@signed_in
+@record_of
+def cpd_statement_pdf(person: User) -> ResponseReturnValue:
     year = _year_arg()
     entries = _statement_rows(person, year)
     pdf = render_pdf(
@@ -110,9 +107,9 @@ def cpd_statement_pdf(user_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/people/<int:user_id>/cpd/statement.csv")
-@login_required
-def cpd_statement_csv(user_id: int) -> ResponseReturnValue:
-    person = _person(user_id)
+@signed_in
+@record_of
+def cpd_statement_csv(person: User) -> ResponseReturnValue:
     year = _year_arg()
     header = [
         "date",
@@ -146,15 +143,13 @@ def cpd_statement_csv(user_id: int) -> ResponseReturnValue:
 
 @bp.route("/my/cpd/activities/new", methods=["GET", "POST"])
 @ratelimit.limit("RATELIMIT_UPLOAD", methods=["POST"])
-@login_required
+@signed_in
 def activity_new() -> ResponseReturnValue:
     form = ActivityForm()
     form.evidence.description = _(
         "A certificate or notes: PDF, DOCX, ODT, PNG or JPEG, up to %(mb)s MB.",
         mb=upload_limit_mb(),
     )
-    status = 200
-    headers: dict[str, str] = {}
     if form.validate_on_submit():
         upload = upload_of(form.evidence.data)
         data = services.ActivityInput(
@@ -166,39 +161,31 @@ def activity_new() -> ResponseReturnValue:
             accrediting_body=form.accrediting_body.data or "",
             description=form.description.data or "",
         )
-        try:
-            services.log_activity(current_user, data, upload)
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-            status, headers = refused_upload_status(error)
-        else:
-            db.session.commit()
-            flash(_("Your activity has been sent for approval."), "success")
+        done = act(
+            lambda: services.log_activity(current_user, data, upload),
+            form,
+            success=_("Your activity has been sent for approval."),
+        )
+        if done:
             return redirect(url_for(".my_cpd"))
-    elif form.is_submitted():
-        status = 400
-    return render_template("accreditation/activity_form.html", form=form), status, headers
+        status, headers = refused_upload_status(done.error)
+        page, _code = form_page("accreditation/activity_form.html", form)
+        return page, status, headers
+    return form_page("accreditation/activity_form.html", form)
 
 
 @bp.get("/cpd/activities/<int:activity_id>/evidence")
-@login_required
-def activity_evidence(activity_id: int) -> ResponseReturnValue:
-    activity = db.get_or_404(ExternalActivity, activity_id)
-    if not permissions.can_view_activity(current_user, activity):
-        abort(403)
+@signed_in
+@load("activity", by_id(ExternalActivity), can=permissions.can_view_activity)
+def activity_evidence(activity: ExternalActivity) -> ResponseReturnValue:
     return download(
         activity.evidence_key, activity.evidence_content_type, activity.evidence_filename
     )
 
 
 @bp.get("/cpd/approvals")
-@login_required
+@allowed(permissions.can_approve_activities)
 def cpd_approvals() -> ResponseReturnValue:
-    if not (
-        current_user.has_role("manager") or current_user.is_admin or current_user.has_supervisees()
-    ):
-        abort(403)
     page = db.paginate(
         queries.activities_to_decide(current_user),
         per_page=current_app.config["PAGE_SIZE"],
@@ -208,59 +195,34 @@ def cpd_approvals() -> ResponseReturnValue:
 
 
 @bp.route("/cpd/activities/<int:activity_id>/decide", methods=["GET", "POST"])
-@login_required
-def activity_decide(activity_id: int) -> ResponseReturnValue:
-    activity = db.get_or_404(ExternalActivity, activity_id)
-    if not permissions.can_decide_activity(current_user, activity):
-        abort(403)
+@signed_in
+@load("activity", by_id(ExternalActivity), can=permissions.can_decide_activity)
+def activity_decide(activity: ExternalActivity) -> ResponseReturnValue:
     form = ActivityDecisionForm()
     if form.validate_on_submit():
-        try:
-            services.decide_activity(
+        done = act(
+            lambda: services.decide_activity(
                 current_user, activity, form.decision.data == "approve", form.note.data or ""
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        except ConflictError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            ),
+            form,
+            success=_("Decision recorded."),
+        )
+        if done or done.conflict:
             return redirect(url_for(".cpd_approvals"))
-        else:
-            db.session.commit()
-            flash(_("Decision recorded."), "success")
-            return redirect(url_for(".cpd_approvals"))
-    status = 400 if form.is_submitted() and form.errors else 200
-    return render_template(
-        "accreditation/activity_decide.html", form=form, activity=activity
-    ), status
+    return form_page("accreditation/activity_decide.html", form, activity=activity)
 
 
 @bp.route("/cpd/entries/<int:entry_id>/reverse", methods=["GET", "POST"])
-@role_required("manager", "admin")
-def cpd_entry_reverse(entry_id: int) -> ResponseReturnValue:
-    entry = db.get_or_404(CpdEntry, entry_id)
-    if not can_view_training_record(current_user, entry.user):
-        abort(403)
+@role_required(*MANAGERS)
+@load("entry", by_id(CpdEntry), can=permissions.can_reverse_entry)
+def cpd_entry_reverse(entry: CpdEntry) -> ResponseReturnValue:
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            services.reverse_entry(current_user, entry, form.reason.data or "")
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        except ConflictError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        done = act(
+            lambda: services.reverse_entry(current_user, entry, form.reason.data or ""),
+            form,
+            success=_("The line has been reversed."),
+        )
+        if done or done.conflict:
             return redirect(url_for(".person_record", user_id=entry.user_id))
-        else:
-            db.session.commit()
-            flash(_("The line has been reversed."), "success")
-            return redirect(url_for(".person_record", user_id=entry.user_id))
-    status = 400 if form.is_submitted() and form.errors else 200
-    return render_template(
-        "accreditation/cpd_reverse.html",
-        form=form,
-        entry=entry,
-        source_label=source_label,
-    ), status
+    return form_page("accreditation/cpd_reverse.html", form, entry=entry, source_label=source_label)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,28 +11,30 @@ from trainhub.accreditation import queries, services
 from trainhub.accreditation.forms import LevelForm
 from trainhub.accreditation.models import AccreditationLevel
 from trainhub.accreditation.views import bp
-from trainhub.auth.permissions import role_required
+from trainhub.auth.permissions import public, role_required
+from trainhub.auth.roles import Role
+from trainhub.boundary import act
 from trainhub.courses.queries import prerequisite_choices
-from trainhub.errors import ValidationFailed
 from trainhub.extensions import db
-from trainhub.forms import add_field_error, form_page
+from trainhub.forms import form_page
 
 
 @bp.get("/accreditation")
+@public
 def levels() -> ResponseReturnValue:
     shown = [level for level in queries.levels() if level.is_active]
     return render_template("accreditation/levels.html", levels=shown)
 
 
 @bp.get("/admin/levels")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_levels() -> ResponseReturnValue:
     return render_template("accreditation/admin_levels.html", levels=queries.levels())
 
 
 @bp.route("/admin/levels/new", methods=["GET", "POST"], defaults={"level_id": None})
 @bp.route("/admin/levels/<int:level_id>", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_level_edit(level_id: int | None) -> ResponseReturnValue:
     level = db.get_or_404(AccreditationLevel, level_id) if level_id else None
     form = LevelForm()
@@ -59,13 +61,10 @@ def admin_level_edit(level_id: int | None) -> ResponseReturnValue:
             due_after_months=form.due_after_months.data,
             overdue_after_months=form.overdue_after_months.data,
         )
-        try:
-            services.save_level(current_user, level, data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Level %(n)d saved.", n=data.number), "success")
+        if act(
+            lambda: services.save_level(current_user, level, data),
+            form,
+            success=_("Level %(n)d saved.", n=data.number),
+        ):
             return redirect(url_for("accreditation.admin_levels"))
     return form_page("accreditation/admin_level_form.html", form, level=level)

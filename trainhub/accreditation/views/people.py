@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from trainhub.accreditation import queries
 from trainhub.accreditation.services import clock as clock_services
 from trainhub.accreditation.services import cpd
 from trainhub.accreditation.services.applications import level_clock
 from trainhub.accreditation.views import bp
-from trainhub.accreditation.views.cpd import source_label
+from trainhub.accreditation.views.cpd import record_of, source_label
 from trainhub.auth.models import User
-from trainhub.auth.permissions import can_view_training_record, role_required
-from trainhub.extensions import db
+from trainhub.auth.permissions import can_view_training_record, role_required, signed_in
+from trainhub.auth.roles import MANAGERS
 from trainhub.financial_years import financial_year_label
 
 CLOCK_FILTERS = ("", "on_track", "due", "overdue")
 
 
 @bp.get("/people/<int:user_id>/accreditation")
-@login_required
-def person_record(user_id: int) -> ResponseReturnValue:
-    person = db.get_or_404(User, user_id)
-    if not can_view_training_record(current_user, person):
-        abort(403)
+@signed_in
+@record_of
+def person_record(person: User) -> ResponseReturnValue:
     entries = cpd.ledger(person)
     applications = queries.applications_of(person.id)
     return render_template(
@@ -46,7 +44,7 @@ def person_record(user_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/accreditation/progress")
-@role_required("manager", "admin")
+@role_required(*MANAGERS)
 def accreditation_progress() -> ResponseReturnValue:
     """Who is on a level's clock (R24, R30), due and overdue first when filtered."""
     state = request.args.get("clock", "")

@@ -29,7 +29,6 @@ from trainhub.courses.models import (
     Venue,
     local_today,
 )
-from trainhub.courses.queries import trainers as trainers  # views/cohorts.py imports it here
 from trainhub.courses.services import notices
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow

@@ -3,13 +3,15 @@ waitlist controls and managers' approvals."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from trainhub.auth.permissions import role_required
+from trainhub.auth.permissions import role_required, signed_in
+from trainhub.auth.roles import MANAGERS, STAFF
 from trainhub.auth.services import find_user_by_email
+from trainhub.boundary import act, load
 from trainhub.courses import permissions, queries
 from trainhub.courses.forms.cohorts import (
     ActionForm,
@@ -19,59 +21,48 @@ from trainhub.courses.forms.cohorts import (
     OfferForm,
     WaitlistMoveForm,
 )
-from trainhub.courses.models import Booking
+from trainhub.courses.models import Booking, Cohort
 from trainhub.courses.services import booking as services
 from trainhub.courses.views import bp
-from trainhub.courses.views.cohorts import STAFF, _managed_cohort, bookings_page, viewable_cohort
-from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
+from trainhub.courses.views.cohorts import bookings_page, managed_cohort, viewable_cohort
 from trainhub.extensions import db, utcnow
-from trainhub.forms import add_field_error, form_page
+from trainhub.forms import form_page
+
+#: ``@viewable_booking``: the booking of the URL's ``booking_id``, for its learner and staff.
+viewable_booking = load("booking", queries.booking_for_page, can=permissions.can_view_booking)
 
 
-def _load_booking(booking_id: int) -> Booking:
-    booking = queries.booking_for_page(booking_id) or abort(404)
-    if not permissions.can_view_booking(current_user, booking):
-        abort(403)
-    return booking
-
-
-def _flash_outcome(outcome: services.BookingOutcome) -> None:
+def _outcome_message(outcome: services.BookingOutcome) -> tuple[str, str]:
     booking = outcome.booking
     if not outcome.created:
-        flash(_("You already have this booking: here it is."), "info")
-    elif booking.status == "requested":
-        flash(_("Request sent. A manager will decide, and we will email you."), "success")
-    elif booking.status == "waitlisted":
-        flash(
+        return _("You already have this booking: here it is."), "info"
+    if booking.status == "requested":
+        return _("Request sent. A manager will decide, and we will email you."), "success"
+    if booking.status == "waitlisted":
+        return (
             _(
                 "The cohort is full, so you are on the waiting list, number %(position)d.",
                 position=outcome.position or 0,
             ),
             "success",
         )
-    else:
-        flash(_("Booked. We have emailed you a calendar invitation."), "success")
+    return _("Booked. We have emailed you a calendar invitation."), "success"
 
 
 @bp.post("/cohorts/<int:cohort_id>/book")
-@login_required
+@signed_in
 def cohort_book(cohort_id: int) -> ResponseReturnValue:
     cohort, _own = viewable_cohort(cohort_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        outcome = services.book_place(current_user, cohort)
-    except ConflictError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    done = act(lambda: services.book_place(current_user, cohort), success=_outcome_message)
+    if not done:
         return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
-    db.session.commit()
-    _flash_outcome(outcome)
-    return redirect(url_for("courses.booking_detail", booking_id=outcome.booking.id))
+    return redirect(url_for("courses.booking_detail", booking_id=done.result.booking.id))
 
 
 @bp.get("/bookings")
-@login_required
+@signed_in
 def my_bookings() -> ResponseReturnValue:
     page = db.paginate(
         queries.bookings_of(current_user.id),
@@ -82,9 +73,9 @@ def my_bookings() -> ResponseReturnValue:
 
 
 @bp.get("/bookings/<int:booking_id>")
-@login_required
-def booking_detail(booking_id: int) -> ResponseReturnValue:
-    booking = _load_booking(booking_id)
+@signed_in
+@viewable_booking
+def booking_detail(booking: Booking) -> ResponseReturnValue:
     return render_template(
         "courses/booking_detail.html",
         booking=booking,
@@ -96,23 +87,24 @@ def booking_detail(booking_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
-@login_required
-def booking_cancel(booking_id: int) -> ResponseReturnValue:
-    booking = _load_booking(booking_id)
+@signed_in
+@viewable_booking
+def booking_cancel(booking: Booking) -> ResponseReturnValue:
     form = BookingCancelForm()
+    status = None
     if form.validate_on_submit():
-        try:
-            services.cancel_booking(current_user, booking, form.reason.data or "")
-        except ConflictError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Booking cancelled."), "success")
-            if booking.user_id == current_user.id:
-                return redirect(url_for("courses.my_bookings"))
+        done = act(
+            lambda: services.cancel_booking(current_user, booking, form.reason.data or ""),
+            form,
+            success=_("Booking cancelled."),
+            conflict="form",
+        )
+        if done and booking.user_id == current_user.id:
+            return redirect(url_for("courses.my_bookings"))
+        if done:
             return redirect(url_for("courses.cohort_bookings", cohort_id=booking.cohort_id))
-    status = 409 if form.form_errors else None
+        if done.conflict:
+            status = 409
     page, code = form_page(
         "courses/booking_cancel.html",
         form,
@@ -125,33 +117,27 @@ def booking_cancel(booking_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/bookings/<int:booking_id>/offer", methods=["GET", "POST"])
-@login_required
-def offer_respond(booking_id: int) -> ResponseReturnValue:
+@signed_in
+@load("booking", queries.booking_for_page, can=permissions.can_answer_offer)
+def offer_respond(booking: Booking) -> ResponseReturnValue:
     """The link in an offer email: accept or decline, or be told the offer has gone."""
-    booking = queries.booking_for_page(booking_id) or abort(404)
-    if booking.user_id != current_user.id:
-        abort(403)
     form = OfferForm()
     expired = False
     if form.validate_on_submit():
-        try:
-            services.respond_to_offer(current_user, booking, accept=bool(form.accept.data))
-        except services.OfferExpired:
-            db.session.commit()  # the expiry and the next person's offer stand
-            expired = True
-        except ConflictError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+
+        def respond() -> bool:
+            """Whether the learner answered in time; an expiry and the next person's
+            offer stand (committed) either way."""
+            try:
+                services.respond_to_offer(current_user, booking, accept=bool(form.accept.data))
+            except services.OfferExpired:
+                return False
+            return True
+
+        done = act(respond, success=lambda answered: _answer_message(booking) if answered else None)
+        if not done or done.result:
             return redirect(url_for("courses.booking_detail", booking_id=booking.id))
-        else:
-            db.session.commit()
-            if booking.status == "booked":
-                flash(_("Place accepted. We have emailed you a calendar invitation."), "success")
-            else:
-                flash(
-                    _("Place declined. It goes to the next person on the waiting list."), "success"
-                )
-            return redirect(url_for("courses.booking_detail", booking_id=booking.id))
+        expired = True
     elif booking.status == "offered" and booking.offer_expires_at is not None:
         expired = booking.offer_expires_at <= utcnow()
     else:  # the sweep may have passed the place on before the learner came back
@@ -170,62 +156,60 @@ def offer_respond(booking_id: int) -> ResponseReturnValue:
     )
 
 
+def _answer_message(booking: Booking) -> str:
+    if booking.status == "booked":
+        return _("Place accepted. We have emailed you a calendar invitation.")
+    return _("Place declined. It goes to the next person on the waiting list.")
+
+
 @bp.post("/cohorts/<int:cohort_id>/bookings")
 @role_required(*STAFF)
-def cohort_add_learner(cohort_id: int) -> ResponseReturnValue:
-    cohort = _managed_cohort(cohort_id)
+@managed_cohort
+def cohort_add_learner(cohort: Cohort) -> ResponseReturnValue:
     form = AddLearnerForm()
     if form.validate_on_submit():
         learner = find_user_by_email(form.email.data or "")
         if learner is None:
             form.email.errors = [_("There is no account with this email address")]
-        else:
-            try:
-                outcome = services.add_learner(current_user, cohort, learner)
-            except ConflictError as error:
-                db.session.rollback()
-                form.form_errors.append(error.message)
-            else:
-                db.session.commit()
-                if not outcome.created:
-                    flash(_("%(name)s already has a booking.", name=learner.full_name), "info")
-                elif outcome.position:
-                    flash(
-                        _(
-                            "%(name)s is on the waiting list, number %(position)d.",
-                            name=learner.full_name,
-                            position=outcome.position,
-                        ),
-                        "success",
-                    )
-                else:
-                    flash(_("%(name)s is booked.", name=learner.full_name), "success")
-                return redirect(url_for("courses.cohort_bookings", cohort_id=cohort.id))
+        elif act(
+            lambda: services.add_learner(current_user, cohort, learner),
+            form,
+            success=lambda outcome: _added_message(outcome, learner.full_name),
+            conflict="form",
+        ):
+            return redirect(url_for("courses.cohort_bookings", cohort_id=cohort.id))
     return bookings_page(cohort, form)
+
+
+def _added_message(outcome: services.BookingOutcome, name: str) -> tuple[str, str]:
+    if not outcome.created:
+        return _("%(name)s already has a booking.", name=name), "info"
+    if outcome.position:
+        return (
+            _(
+                "%(name)s is on the waiting list, number %(position)d.",
+                name=name,
+                position=outcome.position,
+            ),
+            "success",
+        )
+    return _("%(name)s is booked.", name=name), "success"
 
 
 @bp.route("/bookings/<int:booking_id>/move", methods=["GET", "POST"])
 @role_required(*STAFF)
-def waitlist_move(booking_id: int) -> ResponseReturnValue:
-    booking = _load_booking(booking_id)
-    if not permissions.can_manage_cohort(current_user, booking.cohort):
-        abort(403)
+@load("booking", queries.booking_for_page, can=permissions.can_manage_booking)
+def waitlist_move(booking: Booking) -> ResponseReturnValue:
     form = WaitlistMoveForm()
-    if form.validate_on_submit():
-        try:
-            services.move_in_waitlist(
-                current_user, booking, up=bool(form.up.data), reason=form.reason.data or ""
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        except ConflictError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Waiting list changed."), "success")
-            return redirect(url_for("courses.cohort_bookings", cohort_id=booking.cohort_id))
+    if form.validate_on_submit() and act(
+        lambda: services.move_in_waitlist(
+            current_user, booking, up=bool(form.up.data), reason=form.reason.data or ""
+        ),
+        form,
+        success=_("Waiting list changed."),
+        conflict="form",
+    ):
+        return redirect(url_for("courses.cohort_bookings", cohort_id=booking.cohort_id))
     return form_page(
         "courses/waitlist_move.html",
         form,
@@ -237,24 +221,18 @@ def waitlist_move(booking_id: int) -> ResponseReturnValue:
 
 @bp.post("/bookings/<int:booking_id>/place")
 @role_required(*STAFF)
-def waitlist_book(booking_id: int) -> ResponseReturnValue:
-    booking = _load_booking(booking_id)
-    if not permissions.can_manage_cohort(current_user, booking.cohort):
-        abort(403)
+@load("booking", queries.booking_for_page, can=permissions.can_manage_booking)
+def waitlist_book(booking: Booking) -> ResponseReturnValue:
     if ActionForm().validate_on_submit():
-        try:
-            services.book_from_waitlist(current_user, booking)
-        except ConflictError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s is booked.", name=booking.user.full_name), "success")
+        act(
+            lambda: services.book_from_waitlist(current_user, booking),
+            success=lambda _none: _("%(name)s is booked.", name=booking.user.full_name),
+        )
     return redirect(url_for("courses.cohort_bookings", cohort_id=booking.cohort_id))
 
 
 @bp.get("/approvals")
-@role_required("manager", "admin")
+@role_required(*MANAGERS)
 def approvals() -> ResponseReturnValue:
     page = db.paginate(
         queries.pending_requests(current_user),
@@ -265,25 +243,21 @@ def approvals() -> ResponseReturnValue:
 
 
 @bp.post("/bookings/<int:booking_id>/decide")
-@role_required("manager", "admin")
-def approval_decide(booking_id: int) -> ResponseReturnValue:
-    booking = queries.booking_for_page(booking_id) or abort(404)
+@role_required(*MANAGERS)
+@load("booking", queries.booking_for_page)
+def approval_decide(booking: Booking) -> ResponseReturnValue:
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
-            services.decide_request(
+        name = booking.user.full_name
+        act(
+            lambda: services.decide_request(
                 current_user,
                 booking,
                 approve=bool(form.approve.data),
                 reason=form.reason.data or "",
-            )
-        except (ConflictError, PermissionDenied) as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            if form.approve.data:
-                flash(_("Request from %(name)s approved.", name=booking.user.full_name), "success")
-            else:
-                flash(_("Request from %(name)s declined.", name=booking.user.full_name), "success")
+            ),
+            success=_("Request from %(name)s approved.", name=name)
+            if form.approve.data
+            else _("Request from %(name)s declined.", name=name),
+        )
     return redirect(url_for("courses.approvals"))

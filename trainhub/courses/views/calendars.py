@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from trainhub import ratelimit
+from trainhub.auth.permissions import public, signed_in
+from trainhub.boundary import act
 from trainhub.courses import queries
 from trainhub.courses.forms.cohorts import ActionForm
 from trainhub.courses.services import calendars
@@ -22,6 +24,7 @@ FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @bp.get("/calendar")
+@public
 def calendar() -> ResponseReturnValue:
     """Upcoming cohorts anyone can book, with the places left."""
     code = request.args.get("course", "")
@@ -41,6 +44,7 @@ def calendar() -> ResponseReturnValue:
 
 
 @bp.get("/calendar.ics")
+@public
 def calendar_ics() -> ResponseReturnValue:
     body = calendars.feed(calendars.public_days(), _("IFSS training calendar"))
     return (
@@ -51,6 +55,7 @@ def calendar_ics() -> ResponseReturnValue:
 
 
 @bp.get("/calendar.csv")
+@public
 def calendar_csv() -> ResponseReturnValue:
     """The training calendar for spreadsheets: one row per cohort day (R16)."""
     return (
@@ -64,6 +69,7 @@ def calendar_csv() -> ResponseReturnValue:
 
 
 @bp.get("/calendar/feed/<token>.ics")
+@public
 @ratelimit.limit("RATELIMIT_CALENDAR_FEED")
 def calendar_feed(token: str) -> ResponseReturnValue:
     """A private feed: the secret in the address is the only key, so a bad one is a 404."""
@@ -76,13 +82,14 @@ def calendar_feed(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/calendar/subscribe", methods=["GET", "POST"])
-@login_required
+@signed_in
 def calendar_subscribe() -> ResponseReturnValue:
     form = ActionForm()
     if form.validate_on_submit():
-        calendars.reset_feed_token(current_user)
-        db.session.commit()
-        flash(_("New calendar address made. The old one no longer works."), "success")
+        act(
+            lambda: calendars.reset_feed_token(current_user),
+            success=_("New calendar address made. The old one no longer works."),
+        )
         return redirect(url_for("courses.calendar_subscribe"))
     token = calendars.feed_token(current_user)
     db.session.commit()

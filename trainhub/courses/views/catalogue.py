@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainhub.auth.permissions import role_required
+from trainhub.auth.permissions import public, role_required
+from trainhub.auth.roles import EDITORS
+from trainhub.boundary import act
 from trainhub.courses import permissions, queries
 from trainhub.courses.forms.catalogue import (
     AUDIENCE_CHOICES,
@@ -20,9 +22,8 @@ from trainhub.courses.models import Venue
 from trainhub.courses.services import catalogue as services
 from trainhub.courses.signals import course_detail_sections
 from trainhub.courses.views import bp
-from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
-from trainhub.forms import add_field_error, form_page
+from trainhub.forms import form_page
 
 
 def _is_editor() -> bool:
@@ -30,6 +31,7 @@ def _is_editor() -> bool:
 
 
 @bp.get("/courses")
+@public
 def catalogue() -> ResponseReturnValue:
     audience = request.args.get("audience", "")
     kind = request.args.get("kind", "")
@@ -52,6 +54,7 @@ def catalogue() -> ResponseReturnValue:
 
 
 @bp.get("/courses/<code>")
+@public
 def course_detail(code: str) -> ResponseReturnValue:
     course = queries.course_by_code(code)
     editor = _is_editor()
@@ -72,29 +75,28 @@ def course_detail(code: str) -> ResponseReturnValue:
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
-@role_required("trainer", "admin")
+@role_required(*EDITORS)
 def course_new() -> ResponseReturnValue:
     form = CourseForm()
     form.prerequisite_ids.choices = queries.prerequisite_choices()
     if request.method == "GET":
         form.published.data = True
     if form.validate_on_submit():
-        try:
-            data = services.CourseInput(**form.changes(admin=current_user.is_admin))
-            course = services.create_course(current_user, data)
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        except PermissionDenied as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Course added to the catalogue."), "success")
-            return redirect(url_for("courses.course_detail", code=course.code))
+        done = act(
+            lambda: services.create_course(
+                current_user, services.CourseInput(**form.changes(admin=current_user.is_admin))
+            ),
+            form,
+            success=_("Course added to the catalogue."),
+            conflict="form",
+        )
+        if done:
+            return redirect(url_for("courses.course_detail", code=done.result.code))
     return form_page("courses/course_form.html", form, course=None, full=True)
 
 
 @bp.route("/courses/<code>/edit", methods=["GET", "POST"])
-@role_required("trainer", "admin")
+@role_required(*EDITORS)
 def course_edit(code: str) -> ResponseReturnValue:
     course = queries.course_by_code(code) or abort(404)
     full = permissions.can_change_canonical_content(current_user, course)
@@ -103,24 +105,20 @@ def course_edit(code: str) -> ResponseReturnValue:
         form.prerequisite_ids.choices = queries.prerequisite_choices(exclude_id=course.id)
     if request.method == "GET":
         form.fill(services.course_input(course))
-    if form.validate_on_submit():
-        try:
-            services.update_course(current_user, course, form.changes(admin=current_user.is_admin))
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        except PermissionDenied as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Course saved."), "success")
-            return redirect(url_for("courses.course_detail", code=course.code))
+    if form.validate_on_submit() and act(
+        lambda: services.update_course(
+            current_user, course, form.changes(admin=current_user.is_admin)
+        ),
+        form,
+        success=_("Course saved."),
+        conflict="form",
+    ):
+        return redirect(url_for("courses.course_detail", code=course.code))
     return form_page("courses/course_form.html", form, course=course, full=full)
 
 
 @bp.get("/venues")
-@role_required("trainer", "admin")
+@role_required(*EDITORS)
 def venues() -> ResponseReturnValue:
     page = db.paginate(
         queries.venues_query(), per_page=current_app.config["PAGE_SIZE"], error_out=False
@@ -130,7 +128,7 @@ def venues() -> ResponseReturnValue:
 
 @bp.route("/venues/new", methods=["GET", "POST"], defaults={"venue_id": None})
 @bp.route("/venues/<int:venue_id>", methods=["GET", "POST"])
-@role_required("trainer", "admin")
+@role_required(*EDITORS)
 def venue_edit(venue_id: int | None) -> ResponseReturnValue:
     venue = db.get_or_404(Venue, venue_id) if venue_id else None
     form = VenueForm(obj=venue)
@@ -142,12 +140,8 @@ def venue_edit(venue_id: int | None) -> ResponseReturnValue:
             accessibility_notes=form.accessibility_notes.data or "",
             is_active=form.is_active.data,
         )
-        try:
-            services.save_venue(current_user, venue, data)
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Venue saved."), "success")
+        if act(
+            lambda: services.save_venue(current_user, venue, data), form, success=_("Venue saved.")
+        ):
             return redirect(url_for("courses.venues"))
     return form_page("courses/venue_form.html", form, venue=venue)

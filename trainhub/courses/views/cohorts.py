@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from trainhub.auth.permissions import role_required
+from trainhub.auth.permissions import public, role_required
+from trainhub.auth.roles import MANAGERS, STAFF, Role
+from trainhub.boundary import act, authorise, load
 from trainhub.courses import permissions, queries
 from trainhub.courses.forms.cohorts import (
     ActionForm,
@@ -23,11 +25,8 @@ from trainhub.courses.models import COHORT_STATUSES, Booking, Cohort, CohortPres
 from trainhub.courses.services import booking as booking_services
 from trainhub.courses.services import partners, scheduling
 from trainhub.courses.views import bp
-from trainhub.errors import ConflictError, ValidationFailed
-from trainhub.extensions import db, login_manager
-from trainhub.forms import add_field_error, form_page
-
-STAFF = ("trainer", "manager", "admin")
+from trainhub.extensions import db
+from trainhub.forms import form_page
 
 
 def load_cohort(cohort_id: int) -> Cohort:
@@ -42,18 +41,12 @@ def viewable_cohort(cohort_id: int) -> tuple[Cohort, Booking | None]:
     booking = None
     if current_user.is_authenticated:
         booking = queries.booking_of(cohort.id, current_user.id)
-    if not permissions.can_view_cohort(current_user, cohort, booked=booking is not None):
-        if not current_user.is_authenticated:
-            abort(login_manager.unauthorized())
-        abort(403)
+    authorise(permissions.can_view_cohort(current_user, cohort, booked=booking is not None))
     return cohort, booking
 
 
-def _managed_cohort(cohort_id: int) -> Cohort:
-    cohort = load_cohort(cohort_id)
-    if not permissions.can_manage_cohort(current_user, cohort):
-        abort(403)
-    return cohort
+#: ``@managed_cohort``: the cohort of the URL's ``cohort_id``, for those who manage it.
+managed_cohort = load("cohort", queries.cohort_for_page, can=permissions.can_manage_cohort)
 
 
 @bp.get("/cohorts")
@@ -85,7 +78,7 @@ def _cohort_form(course: Course) -> CohortForm:
     form.setup(
         course.duration_days,
         queries.venue_choices(),
-        [(t.id, t.full_name) for t in scheduling.trainers()],
+        [(t.id, t.full_name) for t in queries.trainers()],
         queries.partner_choices(),
     )
     return form
@@ -106,46 +99,41 @@ def cohort_new() -> ResponseReturnValue:
     if request.method == "GET":
         form.title.data = course.title
         form.capacity.data = scheduling.DEFAULT_CAPACITY
-        if current_user.has_role("trainer"):
+        if current_user.has_role(Role.TRAINER):
             form.facilitators.entries[0].form.user_id.data = current_user.id
             form.facilitators.entries[0].form.professional_title.data = current_user.job_title
     if form.validate_on_submit():
-        try:
-            cohort = scheduling.schedule_cohort(current_user, course, form.to_input())
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Cohort saved as a draft. Publish it when it is ready for booking."), "success")
-            return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
+        done = act(
+            lambda: scheduling.schedule_cohort(current_user, course, form.to_input()),
+            form,
+            success=_("Cohort saved as a draft. Publish it when it is ready for booking."),
+        )
+        if done:
+            return redirect(url_for("courses.cohort_detail", cohort_id=done.result.id))
     return form_page("courses/cohort_form.html", form, course=course, cohort=None)
 
 
 @bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
 @role_required(*STAFF)
-def cohort_edit(cohort_id: int) -> ResponseReturnValue:
-    cohort = _managed_cohort(cohort_id)
+@managed_cohort
+def cohort_edit(cohort: Cohort) -> ResponseReturnValue:
     if cohort.status in ("cancelled", "completed"):
         flash(_("A cancelled or completed cohort cannot be changed."), "error")
         return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
     form = _cohort_form(cohort.course)
     if request.method == "GET":
         form.fill(scheduling.cohort_input(cohort))
-    if form.validate_on_submit():
-        try:
-            scheduling.update_cohort(current_user, cohort, form.to_input())
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Cohort saved."), "success")
-            return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
+    if form.validate_on_submit() and act(
+        lambda: scheduling.update_cohort(current_user, cohort, form.to_input()),
+        form,
+        success=_("Cohort saved."),
+    ):
+        return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
     return form_page("courses/cohort_form.html", form, course=cohort.course, cohort=cohort)
 
 
 @bp.get("/cohorts/<int:cohort_id>")
+@public
 def cohort_detail(cohort_id: int) -> ResponseReturnValue:
     cohort, booking = viewable_cohort(cohort_id)
     manage = current_user.is_authenticated and permissions.can_manage_cohort(current_user, cohort)
@@ -173,104 +161,89 @@ def _presenter_form(cohort: Cohort) -> PresenterForm:
 
 @bp.post("/cohorts/<int:cohort_id>/publish")
 @role_required(*STAFF)
-def cohort_publish(cohort_id: int) -> ResponseReturnValue:
-    cohort = _managed_cohort(cohort_id)
+@managed_cohort
+def cohort_publish(cohort: Cohort) -> ResponseReturnValue:
     if ActionForm().validate_on_submit():
-        try:
-            scheduling.publish_cohort(current_user, cohort)
-        except ConflictError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Cohort published: learners can now book it."), "success")
+        act(
+            lambda: scheduling.publish_cohort(current_user, cohort),
+            success=_("Cohort published: learners can now book it."),
+        )
     return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
 
 
 @bp.post("/cohorts/<int:cohort_id>/complete")
 @role_required(*STAFF)
-def cohort_complete(cohort_id: int) -> ResponseReturnValue:
-    cohort = _managed_cohort(cohort_id)
+@managed_cohort
+def cohort_complete(cohort: Cohort) -> ResponseReturnValue:
     if ActionForm().validate_on_submit():
-        try:
-            scheduling.complete_cohort(current_user, cohort)
-        except ConflictError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Cohort marked as completed."), "success")
+        act(
+            lambda: scheduling.complete_cohort(current_user, cohort),
+            success=_("Cohort marked as completed."),
+        )
     return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
 
 
 @bp.route("/cohorts/<int:cohort_id>/cancel", methods=["GET", "POST"])
 @role_required(*STAFF)
-def cohort_cancel(cohort_id: int) -> ResponseReturnValue:
-    cohort = _managed_cohort(cohort_id)
+@managed_cohort
+def cohort_cancel(cohort: Cohort) -> ResponseReturnValue:
     form = CohortCancelForm()
-    if form.validate_on_submit():
-        try:
-            told = scheduling.cancel_cohort(current_user, cohort, form.reason.data or "")
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        except ConflictError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "Cohort cancelled. %(num)d person has been told.",
-                    "Cohort cancelled. %(num)d people have been told.",
-                    told,
-                ),
-                "success",
-            )
-            return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
+    if form.validate_on_submit() and act(
+        lambda: scheduling.cancel_cohort(current_user, cohort, form.reason.data or ""),
+        form,
+        success=lambda told: ngettext(
+            "Cohort cancelled. %(num)d person has been told.",
+            "Cohort cancelled. %(num)d people have been told.",
+            told,
+        ),
+        conflict="form",
+    ):
+        return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
     counts = queries.place_count(cohort.id)
     return form_page("courses/cohort_cancel.html", form, cohort=cohort, counts=counts)
 
 
 @bp.post("/cohorts/<int:cohort_id>/presenters")
 @role_required(*STAFF)
-def presenter_add(cohort_id: int) -> ResponseReturnValue:
-    cohort = _managed_cohort(cohort_id)
+@managed_cohort
+def presenter_add(cohort: Cohort) -> ResponseReturnValue:
     form = _presenter_form(cohort)
-    if form.validate_on_submit():
-        try:
-            scheduling.add_presenter(
-                current_user,
-                cohort,
-                form.day_number.data,
-                form.module.data or "",
-                form.name.data or "",
-                form.organisation.data or "",
-            )
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Presenter added."), "success")
-            return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id) + "#presenters")
+    if form.validate_on_submit() and act(
+        lambda: scheduling.add_presenter(
+            current_user,
+            cohort,
+            form.day_number.data,
+            form.module.data or "",
+            form.name.data or "",
+            form.organisation.data or "",
+        ),
+        form,
+        success=_("Presenter added."),
+    ):
+        return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id) + "#presenters")
     return form_page("courses/presenter_form.html", form, cohort=cohort)
 
 
 @bp.post("/cohorts/<int:cohort_id>/presenters/<int:presenter_id>/remove")
 @role_required(*STAFF)
-def presenter_remove(cohort_id: int, presenter_id: int) -> ResponseReturnValue:
-    cohort = _managed_cohort(cohort_id)
+@managed_cohort
+def presenter_remove(cohort: Cohort, presenter_id: int) -> ResponseReturnValue:
     presenter = db.get_or_404(CohortPresenter, presenter_id)
     if presenter.cohort_id != cohort.id:
         abort(404)
     if ActionForm().validate_on_submit():
-        scheduling.remove_presenter(current_user, presenter)
-        db.session.commit()
-        flash(_("Presenter removed."), "success")
+        act(
+            lambda: scheduling.remove_presenter(current_user, presenter),
+            success=_("Presenter removed."),
+        )
     return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id) + "#presenters")
 
 
 @bp.route("/cohorts/<int:cohort_id>/partner-learners", methods=["GET", "POST"])
 @role_required(*STAFF)
-def partner_learners(cohort_id: int) -> ResponseReturnValue:
+@managed_cohort
+def partner_learners(cohort: Cohort) -> ResponseReturnValue:
     """Upload a partner's learner list and share it between its closed cohorts."""
-    cohort = _managed_cohort(cohort_id)
     if not cohort.is_closed:
         abort(404)
     # Only the cohorts this person may book onto are offered.
@@ -286,14 +259,11 @@ def partner_learners(cohort_id: int) -> ResponseReturnValue:
     text = form.text() if form.validate_on_submit() else None
     if text is not None:
         chosen = [c for c in siblings if c.id in set(form.cohort_ids.data or [])]
-        try:
-            result = partners.import_partner_learners(current_user, chosen, text)
-        except ValidationFailed as error:
-            db.session.rollback()
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_partner_summary(result), "success")
+        if act(
+            lambda: partners.import_partner_learners(current_user, chosen, text),
+            form,
+            success=_partner_summary,
+        ):
             return redirect(url_for("courses.cohort_bookings", cohort_id=cohort.id))
     return form_page("courses/partner_learners.html", form, cohort=cohort)
 
@@ -317,7 +287,7 @@ def _partner_summary(result: partners.PartnerImport) -> str:
 
 
 @bp.get("/cohorts/overrides")
-@role_required("manager", "admin")
+@role_required(*MANAGERS)
 def clash_overrides() -> ResponseReturnValue:
     page = db.paginate(
         queries.clash_overrides_query(), per_page=current_app.config["PAGE_SIZE"], error_out=False
@@ -327,8 +297,9 @@ def clash_overrides() -> ResponseReturnValue:
 
 @bp.get("/cohorts/<int:cohort_id>/bookings")
 @role_required(*STAFF)
-def cohort_bookings(cohort_id: int) -> ResponseReturnValue:
-    return bookings_page(_managed_cohort(cohort_id), AddLearnerForm())
+@managed_cohort
+def cohort_bookings(cohort: Cohort) -> ResponseReturnValue:
+    return bookings_page(cohort, AddLearnerForm())
 
 
 def bookings_page(cohort: Cohort, add_form: AddLearnerForm) -> tuple[str, int]:

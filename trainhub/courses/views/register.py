@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from trainhub.auth.permissions import role_required
+from trainhub.auth.roles import STAFF
 from trainhub.auth.services import find_user_by_email
+from trainhub.boundary import act
 from trainhub.courses.forms.cohorts import ATTENDANCE_LABELS, ActionForm, MakeupForm, parse_register
 from trainhub.courses.models import Cohort, CohortDay, local_today
 from trainhub.courses.services import attendance
 from trainhub.courses.views import bp
-from trainhub.courses.views.cohorts import STAFF, _managed_cohort
-from trainhub.errors import ConflictError, ValidationFailed
-from trainhub.extensions import db
+from trainhub.courses.views.cohorts import managed_cohort
+from trainhub.errors import ValidationFailed
 from trainhub.pdf import render_pdf
 
 
@@ -55,10 +56,10 @@ def _render(
 
 @bp.route("/cohorts/<int:cohort_id>/days/<int:day_number>/register", methods=["GET", "POST"])
 @role_required(*STAFF)
-def register(cohort_id: int, day_number: int) -> ResponseReturnValue:
+@managed_cohort
+def register(cohort: Cohort, day_number: int) -> ResponseReturnValue:
     """The day's register; ``errors`` maps a field (``status-<user id>``, ``minutes-<user
     id>``) to its message, ``problems`` are about the whole register."""
-    cohort = _managed_cohort(cohort_id)
     day = _day(cohort, day_number)
     if request.method == "GET":
         return _render(cohort, day, {}, MakeupForm(formdata=None), [])
@@ -68,41 +69,42 @@ def register(cohort_id: int, day_number: int) -> ResponseReturnValue:
     problems: list[str] = []
     status = 400
     if not errors:
-        try:
+
+        def save() -> int:
             # Marks chosen on the page count first: "mark all" only fills in the rest.
             changed = attendance.record_attendance(current_user, day, marks)
             if "mark_all" in request.form:
                 changed += attendance.mark_all_present(current_user, day)
-        except ValidationFailed as error:
-            db.session.rollback()
-            if error.field.startswith(("minutes-", "status-")):
-                errors[error.field] = error.message
-            else:
-                problems.append(error.message)
-        except ConflictError as error:
-            db.session.rollback()
-            problems.append(error.message)
-            status = 409
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "Register saved: %(num)d mark changed.",
-                    "Register saved: %(num)d marks changed.",
-                    changed,
-                ),
-                "success",
-            )
+            return changed
+
+        done = act(
+            save,
+            success=lambda changed: ngettext(
+                "Register saved: %(num)d mark changed.",
+                "Register saved: %(num)d marks changed.",
+                changed,
+            ),
+            show_errors=False,
+        )
+        if done:
             return redirect(
                 url_for("courses.register", cohort_id=cohort.id, day_number=day.day_number)
             )
+        error = done.error
+        assert error is not None
+        if isinstance(error, ValidationFailed) and error.field.startswith(("minutes-", "status-")):
+            errors[error.field] = error.message
+        else:
+            problems.append(error.message)
+        if done.conflict:
+            status = 409
     return _render(cohort, day, errors, MakeupForm(formdata=None), problems, status)
 
 
 @bp.post("/cohorts/<int:cohort_id>/days/<int:day_number>/register/makeup")
 @role_required(*STAFF)
-def register_makeup(cohort_id: int, day_number: int) -> ResponseReturnValue:
-    cohort = _managed_cohort(cohort_id)
+@managed_cohort
+def register_makeup(cohort: Cohort, day_number: int) -> ResponseReturnValue:
     day = _day(cohort, day_number)
     form = MakeupForm()
     if form.validate_on_submit():
@@ -110,27 +112,24 @@ def register_makeup(cohort_id: int, day_number: int) -> ResponseReturnValue:
         if learner is None:
             form.email.errors = [_("There is no account with this email address")]
         else:
-            try:
-                attendance.add_makeup_attendee(current_user, day, learner)
-            except (ValidationFailed, ConflictError) as error:
-                db.session.rollback()
-                form.email.errors = [error.message]
-            else:
-                db.session.commit()
-                flash(
-                    _("%(name)s added to this register as present.", name=learner.full_name),
-                    "success",
-                )
+            done = act(
+                lambda: attendance.add_makeup_attendee(current_user, day, learner),
+                success=_("%(name)s added to this register as present.", name=learner.full_name),
+                show_errors=False,
+            )
+            if done:
                 return redirect(
                     url_for("courses.register", cohort_id=cohort.id, day_number=day.day_number)
                 )
+            assert done.error is not None
+            form.email.errors = [done.error.message]
     return _render(cohort, day, {}, form, [], 400)
 
 
 @bp.get("/cohorts/<int:cohort_id>/days/<int:day_number>/sign-in-sheet.pdf")
 @role_required(*STAFF)
-def sign_in_sheet(cohort_id: int, day_number: int) -> ResponseReturnValue:
-    cohort = _managed_cohort(cohort_id)
+@managed_cohort
+def sign_in_sheet(cohort: Cohort, day_number: int) -> ResponseReturnValue:
     day = _day(cohort, day_number)
     pdf = render_pdf(
         "courses/sign_in_sheet.html", cohort=cohort, day=day, rows=attendance.register(day)

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainhub.auth.permissions import role_required
-from trainhub.errors import ValidationFailed
+from trainhub.auth.permissions import allowed
+from trainhub.boundary import act
 from trainhub.extensions import db
+from trainhub.feedback import permissions
 from trainhub.feedback.forms import QuestionnaireForm
 from trainhub.feedback.services import questionnaire as services
 from trainhub.feedback.views import bp
-from trainhub.forms import add_field_error, form_page
+from trainhub.forms import form_page
 
 
 @bp.get("/admin/feedback/questionnaire")
-@role_required("admin")
+@allowed(permissions.can_edit_questionnaire)
 def questionnaire() -> ResponseReturnValue:
     current = services.current_questionnaire()
     db.session.commit()  # the standard questionnaire, the first time anyone looks
@@ -27,7 +28,7 @@ def questionnaire() -> ResponseReturnValue:
 
 
 @bp.route("/admin/feedback/questionnaire/edit", methods=["GET", "POST"])
-@role_required("admin")
+@allowed(permissions.can_edit_questionnaire)
 def questionnaire_edit() -> ResponseReturnValue:
     current = services.current_questionnaire()
     form = QuestionnaireForm()
@@ -49,12 +50,10 @@ def questionnaire_edit() -> ResponseReturnValue:
             for entry in form.items.entries
             if not entry.form.remove.data
         ]
-        try:
-            services.save_version(current_user, drafts, form.note.data)
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The questionnaire is saved as a new version."), "success")
+        if act(
+            lambda: services.save_version(current_user, drafts, form.note.data),
+            form,
+            success=_("The questionnaire is saved as a new version."),
+        ):
             return redirect(url_for("feedback.questionnaire"))
     return form_page("feedback/questionnaire_edit.html", form, questionnaire=current)

@@ -10,7 +10,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -25,9 +24,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from trainhub.audit import AuditEvent
-from trainhub.auth.permissions import role_required
+from trainhub.auth.permissions import allowed, role_required
+from trainhub.auth.roles import Role
+from trainhub.boundary import act, by_id, load
 from trainhub.courses.models import Cohort, local_today
-from trainhub.errors import ConflictError, ValidationFailed
+from trainhub.errors import ValidationFailed
 from trainhub.extensions import db
 from trainhub.feedback import permissions, queries, reporting
 from trainhub.feedback.forms import (
@@ -37,7 +38,7 @@ from trainhub.feedback.forms import (
     SpendForm,
     quarter_choices,
 )
-from trainhub.feedback.models import SpendLine
+from trainhub.feedback.models import FeedbackAnswer, SpendLine
 from trainhub.feedback.services import budget as budget_services
 from trainhub.feedback.services import cache, charts, exports, quotes, report
 from trainhub.feedback.views import bp
@@ -45,7 +46,7 @@ from trainhub.financial_years import Period, financial_year, financial_year_labe
 from trainhub.forms import add_field_error
 from trainhub.storage import download
 
-MANAGER = "manager"
+MANAGER = Role.MANAGER
 
 
 class BadPeriod(Exception):
@@ -206,12 +207,10 @@ def report_pdf() -> ResponseReturnValue:
 
 
 @bp.get("/reports/named/<kind>.csv")
-@role_required(MANAGER)
+@allowed(permissions.can_download_named_exports)
 def named_export(kind: str) -> ResponseReturnValue:
     if kind not in ("attendees", "workforce"):
         abort(404)
-    if not permissions.can_download_named_exports(current_user):
-        abort(403)
     period, _form = _period()
     if kind == "attendees":
         content = exports.attendees_csv(current_user, period)
@@ -234,16 +233,17 @@ def publish() -> ResponseReturnValue:
     period, _form = _period(whole_year=True)
     snapshot = report.snapshot_of(period.year)
     form = ConfirmForm()
-    if snapshot is None and form.validate_on_submit():
-        try:
-            report.publish(current_user, period.year)
-        except ConflictError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The %(fy)s figures are published.", fy=period.fy), "success")
-            return redirect(url_for("feedback.statistics_page", fy=period.fy))
+    if (
+        snapshot is None
+        and form.validate_on_submit()
+        and act(
+            lambda: report.publish(current_user, period.year),
+            form,
+            success=_("The %(fy)s figures are published.", fy=period.fy),
+            conflict="form",
+        )
+    ):
+        return redirect(url_for("feedback.statistics_page", fy=period.fy))
     status = 409 if form.form_errors or (snapshot and form.is_submitted()) else 200
     return render_template(
         "feedback/publish.html",
@@ -282,27 +282,18 @@ def quotes_page() -> ResponseReturnValue:
 
 @bp.post("/reports/quotes/<int:answer_id>")
 @role_required(MANAGER)
-def quote_select(answer_id: int) -> ResponseReturnValue:
-    answer = queries.answer_for_quote(answer_id)
-    if answer is None:
-        abort(404)
+@load("answer", queries.answer_for_quote)
+def quote_select(answer: FeedbackAnswer) -> ResponseReturnValue:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     selected = request.form.get("selected") == "1"
-    try:
-        quotes.set_selected(current_user, answer, selected)
-    except ConflictError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(
-            _("Quote chosen for the annual report.")
-            if selected
-            else _("Quote taken out of the annual report."),
-            "success",
-        )
+    act(
+        lambda: quotes.set_selected(current_user, answer, selected),
+        success=_("Quote chosen for the annual report.")
+        if selected
+        else _("Quote taken out of the annual report."),
+    )
     return redirect(
         url_for(
             "feedback.quotes_page",
@@ -353,17 +344,14 @@ def budget() -> ResponseReturnValue:
 def budget_allocation() -> ResponseReturnValue:
     period, form = _period(whole_year=True)
     allocation_form = AllocationForm()
-    if allocation_form.validate_on_submit():
-        try:
-            budget_services.set_allocation(
-                current_user, period.year, allocation_form.allocation.data
-            )
-        except ValidationFailed as error:
-            add_field_error(allocation_form, error)
-        else:
-            db.session.commit()
-            flash(_("Allocation for %(fy)s saved.", fy=period.fy), "success")
-            return redirect(url_for("feedback.budget", fy=period.fy))
+    if allocation_form.validate_on_submit() and act(
+        lambda: budget_services.set_allocation(
+            current_user, period.year, allocation_form.allocation.data
+        ),
+        allocation_form,
+        success=_("Allocation for %(fy)s saved.", fy=period.fy),
+    ):
+        return redirect(url_for("feedback.budget", fy=period.fy))
     return _budget_page(period, form, allocation_form=allocation_form, status=400)
 
 
@@ -372,35 +360,33 @@ def budget_allocation() -> ResponseReturnValue:
 def budget_spend() -> ResponseReturnValue:
     period, form = _period(whole_year=True)
     spend_form = SpendForm()
-    if spend_form.validate_on_submit():
-        try:
-            budget_services.add_spend(
-                current_user,
-                period.year,
-                int(spend_form.quarter.data),
-                spend_form.category.data,
-                spend_form.description.data or "",
-                spend_form.amount.data,
-            )
-        except ValidationFailed as error:
-            add_field_error(spend_form, error)
-        else:
-            db.session.commit()
-            flash(_("Spending added."), "success")
-            return redirect(url_for("feedback.budget", fy=period.fy))
+    if spend_form.validate_on_submit() and act(
+        lambda: budget_services.add_spend(
+            current_user,
+            period.year,
+            int(spend_form.quarter.data),
+            spend_form.category.data,
+            spend_form.description.data or "",
+            spend_form.amount.data,
+        ),
+        spend_form,
+        success=_("Spending added."),
+    ):
+        return redirect(url_for("feedback.budget", fy=period.fy))
     return _budget_page(period, form, spend_form=spend_form, status=400)
 
 
 @bp.route("/reports/budget/spend/<int:line_id>/delete", methods=["GET", "POST"])
 @role_required(MANAGER)
-def spend_delete(line_id: int) -> ResponseReturnValue:
-    line = db.get_or_404(SpendLine, line_id)
+@load("line", by_id(SpendLine))
+def spend_delete(line: SpendLine) -> ResponseReturnValue:
     form = ConfirmForm()
     fy = financial_year_label(line.financial_year)
     if form.validate_on_submit():
-        budget_services.remove_spend(current_user, line)
-        db.session.commit()
-        flash(_("Spending line removed."), "success")
+        act(
+            lambda: budget_services.remove_spend(current_user, line),
+            success=_("Spending line removed."),
+        )
         return redirect(url_for("feedback.budget", fy=fy))
     return render_template(
         "feedback/spend_delete.html",
@@ -413,7 +399,7 @@ def spend_delete(line_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/reports/audit")
-@role_required(MANAGER, "admin")
+@allowed(permissions.can_view_audit_log)
 def audit_log() -> ResponseReturnValue:
     page = db.paginate(
         select(AuditEvent)

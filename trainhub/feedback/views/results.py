@@ -3,23 +3,22 @@ floor (fewer than ``FEEDBACK_MIN_RESPONSES`` responses shows counts only)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from trainhub.auth.permissions import role_required
+from trainhub.auth.roles import STAFF, Role
+from trainhub.boundary import act, by_id, load
 from trainhub.courses.models import Cohort
-from trainhub.errors import ConflictError
 from trainhub.extensions import db
 from trainhub.feedback import permissions, queries
 from trainhub.feedback.forms import ConfirmForm
 from trainhub.feedback.reporting import cohort_feedback, item_text, min_members, trainer_feedback
 from trainhub.feedback.services import responses as services
 from trainhub.feedback.views import bp
-
-STAFF = ("trainer", "manager", "admin")
 
 
 @bp.get("/feedback/cohorts")
@@ -32,7 +31,7 @@ def cohorts() -> ResponseReturnValue:
         error_out=False,
     )
     mine = queries.facilitated_cohorts(current_user.id)
-    overall = trainer_feedback(mine) if current_user.has_role("trainer") else None
+    overall = trainer_feedback(mine) if current_user.has_role(Role.TRAINER) else None
     return render_template(
         "feedback/cohorts.html",
         page=page,
@@ -43,17 +42,15 @@ def cohorts() -> ResponseReturnValue:
     )
 
 
-def _cohort(cohort_id: int) -> Cohort:
-    cohort = db.get_or_404(Cohort, cohort_id)
-    if not permissions.can_view_cohort_feedback(current_user, cohort):
-        abort(403)
-    return cohort
+#: ``@feedback_cohort``: the cohort of the URL's ``cohort_id``, for those who may read its
+#: feedback.
+feedback_cohort = load("cohort", by_id(Cohort), can=permissions.can_view_cohort_feedback)
 
 
 @bp.get("/feedback/cohorts/<int:cohort_id>")
 @role_required(*STAFF)
-def cohort_results(cohort_id: int) -> ResponseReturnValue:
-    cohort = _cohort(cohort_id)
+@feedback_cohort
+def cohort_results(cohort: Cohort) -> ResponseReturnValue:
     asked, answered = queries.cohort_counts(cohort.id)
     results = cohort_feedback(select(Cohort.id).where(Cohort.id == cohort.id))
     return render_template(
@@ -69,19 +66,15 @@ def cohort_results(cohort_id: int) -> ResponseReturnValue:
 
 @bp.post("/feedback/cohorts/<int:cohort_id>/remind")
 @role_required(*STAFF)
-def cohort_remind(cohort_id: int) -> ResponseReturnValue:
-    cohort = _cohort(cohort_id)
+@feedback_cohort
+def cohort_remind(cohort: Cohort) -> ResponseReturnValue:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        sent = services.remind_cohort(current_user, cohort)
-    except ConflictError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(
-            ngettext("Reminder sent to %(num)d person.", "Reminders sent to %(num)d people.", sent),
-            "success",
-        )
+    act(
+        lambda: services.remind_cohort(current_user, cohort),
+        success=lambda sent: ngettext(
+            "Reminder sent to %(num)d person.", "Reminders sent to %(num)d people.", sent
+        ),
+    )
     return redirect(url_for("feedback.cohort_results", cohort_id=cohort.id))
