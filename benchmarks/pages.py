@@ -1,4 +1,4 @@
-"""The main pages of issue 6 and who looks at them, on data from ``flask synth``.
+"""The main pages of issue 6 and who looks at them, on data from ``benchmarks.synth``.
 
 Shared by the benchmark runner and by ``tests/test_page_queries.py``, which holds
 every one of them to at most 12 SQL statements at two data sizes.
@@ -12,10 +12,10 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Flask, render_template
 
+from benchmarks.synth import BIG_REGISTER_TITLE, synth_email
 from trainhub.auth.models import User
 from trainhub.extensions import db
 from trainhub.financial_years import financial_year
-from trainhub.synth import BIG_REGISTER_TITLE, synth_email
 
 #: The most SQL statements any main page may send, whatever the size of the data.
 MAX_QUERIES = 12

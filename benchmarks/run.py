@@ -1,7 +1,7 @@
 """Measure trainhub on Wales-scale synthetic data, on PostgreSQL and SQLite.
 
 For each backend: a fresh database (PostgreSQL: a throwaway cluster started from the
-machine's server binaries, as in the tests), the migrations, ``flask synth`` data, then
+machine's server binaries, as in the tests), the migrations, ``benchmarks.synth`` data, then
 
 * SQL statements per request of each main page (in-process, counted on the engine);
 * each page under gunicorn with concurrent clients on loopback (wrk): median and p95
@@ -381,13 +381,13 @@ def make_race_cohort(today: date) -> tuple[int, int]:
 # -- one backend ----------------------------------------------------------------------------
 def bench(backend: str, args: argparse.Namespace) -> Result:
     from benchmarks.hello import app as hello_app
+    from benchmarks.synth import load, synth_email
     from trainhub.auth.models import User
     from trainhub.courses.models import ACTIVE_STATUSES, Booking, Cohort, local_today
     from trainhub.courses.services.booking import booking_problems
     from trainhub.feedback import reporting as stats
     from trainhub.feedback.services import cache
     from trainhub.financial_years import financial_year, financial_year_label
-    from trainhub.synth import load, synth_email
 
     result = Result(
         backend=backend,

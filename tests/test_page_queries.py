@@ -1,23 +1,19 @@
 """Every main page sends at most 12 SQL statements, and the same number however much data
-there is (issue 6): measured on ``flask synth`` data at two sizes, on both backends.
+there is (issue 6): measured on ``benchmarks.synth`` data at two sizes, on both backends.
 
 The pages and who looks at them are those of the benchmark (``benchmarks/pages.py``).
 """
 
 from __future__ import annotations
 
-from datetime import date
-
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from benchmarks.pages import MAX_QUERIES, main_pages, synth_people
-from tests.conftest import empty_database
+from benchmarks.synth import load
 from tests.helpers import QueryCounter, login
 from trainhub.courses.models import local_today
 from trainhub.extensions import db
-from trainhub.synth import load
 
 SMALL, LARGE = (1, 0.002), (2, 0.006)
 
@@ -67,30 +63,3 @@ def test_the_pages_cover_every_main_page_of_the_benchmark(app: Flask) -> None:
         "assessor queue",
         "manager statistics",
     }
-
-
-def test_synth_is_idempotent_per_seed(app: Flask) -> None:
-    first = load(3, 0.002)
-    db.session.commit()
-    again = load(3, 0.002)
-    assert first.loaded and sum(first.rows.values()) > 1000
-    assert not again.loaded and again.rows == {}
-
-
-def _fingerprint() -> list[tuple[object, ...]]:
-    query = sa.text(
-        "SELECT u.email, c.first_day, c.capacity, b.status, b.queue_rank "
-        "FROM bookings b JOIN users u ON u.id = b.user_id JOIN cohorts c ON c.id = b.cohort_id "
-        "ORDER BY 1, 2, 3, 4, 5"
-    )
-    return [tuple(row) for row in db.session.execute(query)]
-
-
-def test_one_seed_always_makes_the_same_data(app: Flask) -> None:
-    load(4, 0.002, today=date(2026, 11, 23))
-    db.session.commit()
-    first = _fingerprint()
-    empty_database()
-    load(4, 0.002, today=date(2026, 11, 23))
-    db.session.commit()
-    assert _fingerprint() == first and len(first) > 500

@@ -111,41 +111,6 @@ def demo() -> None:
         click.echo(f"  {person.label:<11} {person.email:<26} password: {person.password}")
 
 
-@click.command("synth")
-@click.option("--scale", default=1.0, show_default=True, help="1 is Wales-sized; 0.01 for tests.")
-@click.option("--seed", default=1, show_default=True, help="The same seed makes the same data.")
-def synth(scale: float, seed: int) -> None:
-    """Fill the database with a fictional Wales-scale history (benchmarks; idempotent per seed)."""
-    import time
-
-    from flask import current_app
-
-    from trainhub.synth import PASSWORD, SYNTH_ACCOUNTS, YEARS, load, synth_email
-
-    if current_app.config["ENV"] == "production":
-        raise click.ClickException(
-            "flask synth adds fictional people with a published password: it runs only with "
-            "TRAINHUB_ENV=development."
-        )
-    if scale <= 0:
-        raise click.BadParameter("must be above 0", param_hint="--scale")
-    started = time.perf_counter()
-    with click.progressbar(length=YEARS + 2, label=f"Synthetic data, seed {seed}") as bar:
-        summary = load(seed, scale, progress=lambda _label, done: bar.update(done))
-    if not summary.loaded:
-        click.echo(f"Seed {seed} is already loaded: nothing added.")
-        return
-    db.session.commit()
-    seconds = time.perf_counter() - started
-    total = sum(summary.rows.values())
-    click.echo(f"Loaded {total:,} rows in {seconds:.0f} s:")
-    for table, count in sorted(summary.rows.items()):
-        click.echo(f"  {table:<22} {count:>10,}")
-    click.echo(f"Named accounts (password {PASSWORD!r}):")
-    for label in SYNTH_ACCOUNTS:
-        click.echo(f"  {label:<9} {synth_email(seed, label)}")
-
-
 def init_app(app: Flask) -> None:
     from trainhub.accreditation.cli import init_app as init_accreditation_cli
     from trainhub.courses.cli import init_app as init_cohorts_cli
@@ -156,7 +121,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(organisations_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo)
-    app.cli.add_command(synth)
     init_mail_cli(app)
     init_cohorts_cli(app)
     init_accreditation_cli(app)

@@ -246,7 +246,7 @@ def _award(actor: User, application: Application, note: str) -> Application:
         application.user,
         cpd.LEVEL,
         application.achieved_on,
-        _("Level %(n)d: %(title)s", n=level.number, title=level.title),
+        certificates.level_achievement(level),
         hours=level.cpd_hours,
         credits=level.credit_value,
         accrediting_body=level.accrediting_body,

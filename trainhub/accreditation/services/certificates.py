@@ -5,14 +5,20 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import segno
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
-from trainhub.accreditation.models import REVOKED, VALID, Application, Certificate
+from trainhub.accreditation.models import (
+    REVOKED,
+    VALID,
+    AccreditationLevel,
+    Application,
+    Certificate,
+)
 from trainhub.accreditation.services import notices
 from trainhub.auth.models import User
 from trainhub.courses.models import Completion, Course
@@ -27,6 +33,18 @@ log = logging.getLogger(__name__)
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12
 _CODE = re.compile(rf"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
+
+
+def random_code(choice: Callable[[str], str] | None = None) -> str:
+    """A new code's characters, each drawn by ``choice`` (by default ``secrets.choice``; the
+    synthetic data passes a seeded generator's, so a seed always makes the same codes)."""
+    draw = choice or secrets.choice
+    return "".join(draw(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def level_achievement(level: AccreditationLevel) -> str:
+    """What an awarded level's certificate and CPD line say it is."""
+    return _("Level %(n)d: %(title)s", n=level.number, title=level.title)
 
 
 def normalise_code(text: str) -> str | None:
@@ -49,10 +67,7 @@ def _new_codes(count: int) -> list[str]:
     """``count`` fresh codes, checked against the table in one query."""
     codes: set[str] = set()
     while len(codes) < count:  # 60 bits each: a clash is a once-in-a-lifetime event
-        wanted = {
-            "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-            for _ in range(count - len(codes))
-        }
+        wanted = {random_code() for _ in range(count - len(codes))}
         taken = set(
             db.session.execute(
                 select(Certificate.code).where(Certificate.code.in_(wanted))
@@ -142,7 +157,7 @@ def issue_for_level(application: Application) -> Certificate:
         kind="level",
         level_id=level.id,
         application_id=application.id,
-        achievement=_("Level %(n)d: %(title)s", n=level.number, title=level.title),
+        achievement=level_achievement(level),
         awarded_on=application.achieved_on,
         hours=level.cpd_hours,
         credits=level.credit_value,

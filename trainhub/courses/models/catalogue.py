@@ -84,6 +84,11 @@ class Course(db.Model):  # type: ignore[name-defined]
         return f"<Course {self.code}>"
 
     @property
+    def days_to_complete(self) -> int:
+        """The distinct day numbers a learner must attend, over any cohorts, to complete it."""
+        return self.completion_days or self.duration_days
+
+    @property
     def aim_list(self) -> list[str]:
         return [line for line in self.aims.splitlines() if line.strip()]
 

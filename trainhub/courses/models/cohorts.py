@@ -36,6 +36,9 @@ def local_today() -> dt.date:
 
 
 COHORT_STATUSES = ("draft", "published", "completed", "cancelled")
+#: A cohort in one of these is still to run: it may be edited or cancelled, and it counts
+#: for trainer and venue clashes.
+LIVE_COHORT_STATUSES = ("draft", "published")
 DELIVERY_LANGUAGES = ("en", "cy", "bilingual")
 WAITLIST_POLICIES = ("offer", "auto_book")
 FACILITATOR_ROLES = ("lead", "co")
@@ -57,6 +60,12 @@ ACTIVE_STATUSES = ("requested", "waitlisted", "offered", "booked")
 PLACE_STATUSES = ("offered", "booked", "attended", "partially_attended", "no_show")
 #: A booking in one of these puts the learner on the register.
 REGISTER_STATUSES = ("booked", "attended", "partially_attended", "no_show")
+#: A booking in one of these stands (active, or held a place): the learner cannot book the
+#: cohort again, and its page shows their booking instead of a button.
+STANDING_STATUSES = ACTIVE_STATUSES + tuple(s for s in PLACE_STATUSES if s not in ACTIVE_STATUSES)
+#: An active booking that holds a place: cancelling it frees the place for the waiting list,
+#: and inside the cut-off counts as late.
+FREEABLE_STATUSES = tuple(s for s in ACTIVE_STATUSES if s in PLACE_STATUSES)
 #: Who or what ended a booking.
 CANCEL_REASONS = ("learner", "cohort", "staff", "offer_declined", "offer_expired")
 
@@ -125,6 +134,34 @@ class Cohort(db.Model):  # type: ignore[name-defined]
     @property
     def is_closed(self) -> bool:
         return self.partner_organisation_id is not None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def is_published(self) -> bool:
+        """Open: people can book, and bookings can change."""
+        return self.status == "published"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def is_live(self) -> bool:
+        """Still to run (``LIVE_COHORT_STATUSES``): it may be edited or cancelled."""
+        return self.status in LIVE_COHORT_STATUSES
+
+    @property
+    def has_registers(self) -> bool:
+        """Published or completed: its days have registers to take or to read."""
+        return self.status in ("published", "completed")
+
+    def places_left(self, held: int) -> int:
+        """The free places when ``held`` are taken (``PLACE_STATUSES``); never below 0, even
+        when staff have booked past the capacity."""
+        return max(self.capacity - held, 0)
 
     @property
     def lead(self) -> CohortFacilitator | None:
@@ -246,6 +283,46 @@ class Booking(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<Booking {self.id} {self.status}>"
+
+    @property
+    def is_active(self) -> bool:
+        """Still going somewhere (``ACTIVE_STATUSES``): it can be cancelled."""
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def holds_place(self) -> bool:
+        """It takes one of the cohort's places (``PLACE_STATUSES``)."""
+        return self.status in PLACE_STATUSES
+
+    @property
+    def stands(self) -> bool:
+        """Active or held a place (``STANDING_STATUSES``): the learner cannot book again."""
+        return self.status in STANDING_STATUSES
+
+    @property
+    def frees_place_when_cancelled(self) -> bool:
+        """An offer or a place (``FREEABLE_STATUSES``): cancelling it frees the place, and
+        inside the cut-off counts as late."""
+        return self.status in FREEABLE_STATUSES
+
+    @property
+    def is_request(self) -> bool:
+        """Waiting for a manager's approval."""
+        return self.status == "requested"
+
+    @property
+    def is_waiting(self) -> bool:
+        """On the waiting list."""
+        return self.status == "waitlisted"
+
+    @property
+    def is_offer(self) -> bool:
+        """A freed place offered to the learner, until ``offer_expires_at``."""
+        return self.status == "offered"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
 
 
 class BookingEvent(db.Model):  # type: ignore[name-defined]

@@ -291,7 +291,7 @@ def update_completions(
     ids = set(user_ids)
     if not ids:
         return []
-    required = course.completion_days or course.duration_days
+    required = course.days_to_complete
     days_done = func.count(func.distinct(CohortDay.day_number))
     progress = {
         row.user_id: (row.days, row.last)

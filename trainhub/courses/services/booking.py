@@ -21,7 +21,6 @@ from trainhub.courses import permissions
 from trainhub.courses.models import (
     ACTIVE_STATUSES,
     LOCAL_TIME,
-    PLACE_STATUSES,
     Booking,
     BookingEvent,
     Cohort,
@@ -209,7 +208,7 @@ def _lock(booking: Booking) -> None:
 
 
 def _seat_free(cohort: Cohort) -> bool:
-    return places_held(cohort.id) < cohort.capacity
+    return cohort.places_left(places_held(cohort.id)) > 0
 
 
 def _join_waitlist(booking: Booking, actor: User | None, action: str) -> int:
@@ -249,7 +248,7 @@ def book_place(
     now = now or utcnow()
     lock_cohort(cohort.id)
     existing = _live_booking(cohort.id, learner.id)
-    if existing is not None and existing.status in ACTIVE_STATUSES + PLACE_STATUSES:
+    if existing is not None and existing.stands:
         return BookingOutcome(existing, created=False, position=waitlist_position(existing))
     if cohort.status != "published":
         raise ConflictError(_("This cohort is not open for booking."))
@@ -335,7 +334,7 @@ def cancel_booking(
         raise ConflictError(_("This booking is not active, so there is nothing to cancel"))
     if cohort.status != "published":
         raise ConflictError(_("This cohort is no longer open, so its bookings cannot change"))
-    had_place = booking.status in PLACE_STATUSES
+    had_place = booking.frees_place_when_cancelled
     late = inside_cutoff(cohort, now)
     if own and late and had_place and not permissions.can_manage_cohort(actor, cohort):
         raise ConflictError(
@@ -371,9 +370,9 @@ def fill_freed_places(cohort: Cohort, actor: User | None, now: datetime | None =
     if cohort.status != "published" or inside_cutoff(cohort, now):
         return 0
     lock_cohort(cohort.id)
-    free = cohort.capacity - places_held(cohort.id)
+    free = cohort.places_left(places_held(cohort.id))
     moved = 0
-    for booking in waitlist(cohort.id)[: max(free, 0)]:
+    for booking in waitlist(cohort.id)[:free]:
         booking.queue_rank = None
         if cohort.waitlist_policy == "auto_book":
             record_change(booking, actor, "promoted", "booked")

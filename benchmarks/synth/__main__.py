@@ -1,0 +1,3 @@
+from benchmarks.synth.cli import main
+
+main()
