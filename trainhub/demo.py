@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from trainhub.auth.models import Organisation, User, UserRole
+from trainhub.auth.roles import Role
 from trainhub.auth.services import seed_organisations
 from trainhub.courses.models import Cohort, Course, Venue, local_today
 from trainhub.extensions import db
@@ -36,7 +37,7 @@ DEMO_PEOPLE = [
         "learner",
         "learner@example.org",
         "Catrin Owen",
-        frozenset({"learner"}),
+        frozenset({Role.LEARNER}),
         "Cardiff Council",
         {
             **CARDIFF,
@@ -49,7 +50,7 @@ DEMO_PEOPLE = [
         "trainer",
         "trainer@example.org",
         "Rhodri Evans",
-        frozenset({"trainer", "learner"}),
+        frozenset({Role.TRAINER, Role.LEARNER}),
         "Cardiff Council",
         {
             **CARDIFF,
@@ -62,7 +63,7 @@ DEMO_PEOPLE = [
         "cotrainer",
         "cotrainer@example.org",
         "Nia Thomas",
-        frozenset({"trainer", "learner"}),
+        frozenset({Role.TRAINER, Role.LEARNER}),
         "Cardiff and Vale University Health Board",
         {
             "sector": "health",
@@ -76,7 +77,7 @@ DEMO_PEOPLE = [
         "assessor",
         "assessor@example.org",
         "Megan Hughes",
-        frozenset({"assessor", "learner"}),
+        frozenset({Role.ASSESSOR, Role.LEARNER}),
         "Cardiff and Vale University Health Board",
         {
             "sector": "health",
@@ -90,7 +91,7 @@ DEMO_PEOPLE = [
         "manager",
         "manager@example.org",
         "Gareth Lloyd",
-        frozenset({"manager", "learner"}),
+        frozenset({Role.MANAGER, Role.LEARNER}),
         "Cardiff Council",
         {
             **CARDIFF,
@@ -103,7 +104,7 @@ DEMO_PEOPLE = [
         "admin",
         "admin@example.org",
         "Siân Parry",
-        frozenset({"admin"}),
+        frozenset({Role.ADMIN}),
         "Cardiff Council",
         {**CARDIFF, "job_title": "Administrative Assistant"},
     ),
@@ -111,7 +112,7 @@ DEMO_PEOPLE = [
         "supervisor",
         "supervisor@example.org",
         "Dafydd Morgan",
-        frozenset({"learner"}),
+        frozenset({Role.LEARNER}),
         "Cardiff Council",
         {**CARDIFF, "professional_background": "manager", "job_title": "Team Manager"},
     ),

@@ -25,7 +25,7 @@ from jinja2.utils import missing
 from markupsafe import Markup, escape
 from wtforms import DateField
 
-from trainhub.auth.roles import sections
+from trainhub.auth.roles import Role, sections
 from trainhub.forms import find_field
 from trainhub.security import csp_nonce
 
@@ -311,6 +311,7 @@ def init_app(app: Flask) -> None:
     from trainhub.auth import choices
 
     app.jinja_env.globals.update(
+        Role=Role,
         role_labels=choices.ROLES,
         sector_labels=choices.SECTORS,
         local_authority_labels=choices.LOCAL_AUTHORITIES,

@@ -19,6 +19,7 @@ from trainhub.accreditation.models import (
 )
 from trainhub.accreditation.models.cpd import PENDING
 from trainhub.auth.models import User, UserRole
+from trainhub.auth.roles import Role
 from trainhub.extensions import db
 
 
@@ -128,7 +129,7 @@ def assessor_choices(excluding_user_id: int) -> list[tuple[int, str]]:
     query = (
         select(User.id, User.full_name)
         .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "assessor", User.active.is_(True), User.id != excluding_user_id)
+        .where(UserRole.role == Role.ASSESSOR, User.active.is_(True), User.id != excluding_user_id)
         .order_by(User.full_name)
     )
     return [(uid, name) for uid, name in db.session.execute(query)]
@@ -188,6 +189,6 @@ def activities_to_decide(actor: User) -> Select[ExternalActivity]:
     if actor.is_admin:
         return query
     mine = User.supervisor_id == actor.id
-    if actor.has_role("manager") and actor.organisation_id is not None:
+    if actor.has_role(Role.MANAGER) and actor.organisation_id is not None:
         mine = mine | (User.organisation_id == actor.organisation_id)
     return query.where(mine)

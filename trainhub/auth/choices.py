@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from trainhub.auth.roles import Role
+
 ROLES = {
-    "learner": _l("Learner"),
-    "trainer": _l("Trainer"),
-    "assessor": _l("Assessor"),
-    "manager": _l("Manager"),
-    "admin": _l("Administrator"),
+    Role.LEARNER: _l("Learner"),
+    Role.TRAINER: _l("Trainer"),
+    Role.ASSESSOR: _l("Assessor"),
+    Role.MANAGER: _l("Manager"),
+    Role.ADMIN: _l("Administrator"),
 }
 
 SECTORS = {

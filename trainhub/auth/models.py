@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from trainhub.auth.roles import Role
 from trainhub.extensions import UTCDateTime, db, utcnow
 
 
@@ -116,7 +117,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
 
     @property
     def is_admin(self) -> bool:
-        return "admin" in self.roles
+        return Role.ADMIN in self.roles
 
     def remember_has_supervisees(self, value: bool) -> None:
         self.__dict__["_has_supervisees"] = value

@@ -11,8 +11,10 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
+from trainhub.auth.roles import Role
 from trainhub.courses.models import (
     ACTIVE_STATUSES,
+    LIVE_COHORT_STATUSES,
     PLACE_STATUSES,
     AgendaTopic,
     Booking,
@@ -239,7 +241,9 @@ def pending_requests(decider: User) -> Select[Booking]:
     managed = (
         select(User.organisation_id)
         .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "manager", User.active.is_(True), User.organisation_id.is_not(None))
+        .where(
+            UserRole.role == Role.MANAGER, User.active.is_(True), User.organisation_id.is_not(None)
+        )
     )
     return query.where(
         or_(
@@ -307,7 +311,7 @@ def trainers() -> list[User]:
     query = (
         select(User)
         .join(UserRole)
-        .where(UserRole.role == "trainer", User.active.is_(True))
+        .where(UserRole.role == Role.TRAINER, User.active.is_(True))
         .order_by(User.full_name)
     )
     return list(db.session.execute(query).scalars())
@@ -321,7 +325,7 @@ def live_cohort_days(
     query = (
         select(CohortDay)
         .join(Cohort)
-        .where(CohortDay.date.in_(set(dates)), Cohort.status.in_(("draft", "published")))
+        .where(CohortDay.date.in_(set(dates)), Cohort.status.in_(LIVE_COHORT_STATUSES))
         .options(
             selectinload(CohortDay.cohort)
             .selectinload(Cohort.facilitators)
@@ -368,7 +372,7 @@ def learners_booked_at_the_same_time(cohort_id: int, limit: int = 5) -> list[tup
         .where(
             here.cohort_id == cohort_id,
             here.status.in_(ACTIVE_STATUSES),
-            other_cohort.status.in_(("draft", "published")),
+            other_cohort.status.in_(LIVE_COHORT_STATUSES),
         )
         .distinct()
         .limit(limit)

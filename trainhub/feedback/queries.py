@@ -8,6 +8,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from trainhub.auth.models import User
+from trainhub.auth.roles import Role
 from trainhub.courses.models import Cohort, CohortFacilitator
 from trainhub.extensions import db
 from trainhub.feedback.models import (
@@ -53,7 +54,7 @@ def cohorts_with_feedback(actor: User) -> Select[Cohort]:
         .options(joinedload(Cohort.course))
         .order_by(Cohort.first_day.desc(), Cohort.id.desc())
     )
-    if not actor.has_role("manager", "admin"):
+    if not actor.has_role(Role.MANAGER, Role.ADMIN):
         query = query.where(
             or_(Cohort.id.in_(facilitated_cohorts(actor.id)), Cohort.created_by_id == actor.id)
         )

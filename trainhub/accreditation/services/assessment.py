@@ -21,6 +21,7 @@ from trainhub.accreditation.models import (
 from trainhub.accreditation.services import certificates, cpd, notices
 from trainhub.accreditation.services.applications import lock_application, record_event
 from trainhub.auth.models import User
+from trainhub.auth.roles import Role
 from trainhub.courses.models import local_today
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
@@ -35,7 +36,7 @@ class Judgement:
 
 
 def _require_assessor(actor: User, application: Application) -> None:
-    if not actor.has_role("assessor"):
+    if not actor.has_role(Role.ASSESSOR):
         raise PermissionDenied(_("Only an assessor can do this"))
     if actor.id == application.user_id:
         raise PermissionDenied(_("You cannot assess your own application"))
@@ -83,7 +84,7 @@ def assign_assessor(actor: User, application: Application, assessor: User) -> Ap
     """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can assign assessors"))
-    if not assessor.active or not assessor.has_role("assessor"):
+    if not assessor.active or not assessor.has_role(Role.ASSESSOR):
         raise ValidationFailed("assessor_id", _("Choose an active assessor"))
     if assessor.id == application.user_id:
         raise ValidationFailed("assessor_id", _("Learners cannot assess their own application"))

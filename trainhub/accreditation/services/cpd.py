@@ -29,6 +29,7 @@ from trainhub.accreditation.permissions import can_decide_activity
 from trainhub.accreditation.services import notices
 from trainhub.accreditation.services.files import receive_upload, store_checked
 from trainhub.auth.models import User
+from trainhub.auth.roles import Role
 from trainhub.courses.models import local_today
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
@@ -161,7 +162,7 @@ def reverse_course_lines(user_ids: Iterable[int], course_id: int, reason: str) -
 
 def can_correct_cpd(actor: User) -> bool:
     """Whether ``actor`` may reverse lines of other people's CPD records."""
-    return actor.is_admin or actor.has_role("manager")
+    return actor.is_admin or actor.has_role(Role.MANAGER)
 
 
 def reverse_entry(actor: User | None, entry: CpdEntry, reason: str) -> CpdEntry:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from trainhub.accreditation.models.cpd import PENDING, ExternalActivity
 from trainhub.auth.models import User, UserRole
+from trainhub.auth.roles import Role
 from trainhub.extensions import db
 from trainhub.mail.services import external_url, queue_templated_mail
 
@@ -33,7 +34,7 @@ def _assessors(excluding: Iterable[int | None] = ()) -> list[User]:
     query = (
         select(User)
         .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "assessor", User.active.is_(True))
+        .where(UserRole.role == Role.ASSESSOR, User.active.is_(True))
         .order_by(User.id)
     )
     return [u for u in db.session.execute(query).scalars() if u.id not in skip]

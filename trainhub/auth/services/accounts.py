@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from trainhub.auth import choices, sign_ins
 from trainhub.auth.models import Organisation, User, UserRole
+from trainhub.auth.roles import Role
 from trainhub.auth.services.emails import (
     check_email,
     email_taken,
@@ -45,7 +46,7 @@ class AccountData(ProfileData):
     """What an administrator may set on an account."""
 
     email: str = ""
-    roles: set[str] = field(default_factory=lambda: {"learner"})
+    roles: set[str] = field(default_factory=lambda: {Role.LEARNER})
     supervisor_email: str = ""
 
 
@@ -204,7 +205,7 @@ def create_first_admin(email: str, full_name: str, password: str) -> User:
 
     :raises ValidationFailed: when the address is malformed or taken, or the password weak.
     """
-    user = new_account(email, full_name, {"admin"}, password)
+    user = new_account(email, full_name, {Role.ADMIN}, password)
     db.session.flush()
     log.info("Administrator %s created from the command line", user.id)
     return user
@@ -239,7 +240,7 @@ def update_user(actor: User, user: User, data: AccountData) -> None:
     email = check_email(data.email)
     if email_taken(email, except_id=user.id):
         raise ValidationFailed("email", _("An account with this email address already exists"))
-    if actor.id == user.id and "admin" not in data.roles:
+    if actor.id == user.id and Role.ADMIN not in data.roles:
         raise ValidationFailed("roles", _("You cannot remove your own administrator role"))
     _check_profile(data)
     supervisor = _find_supervisor(data.supervisor_email, email)

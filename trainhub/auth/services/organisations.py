@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from trainhub.auth.models import Organisation, User
+from trainhub.auth.roles import Role
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 
@@ -20,7 +21,7 @@ def save_organisation(
     :raises PermissionDenied: when ``actor`` is neither an administrator nor a manager.
     :raises ValidationFailed: on ``name`` when another organisation has it (any case).
     """
-    if not actor.has_role("admin", "manager"):
+    if not actor.has_role(Role.ADMIN, Role.MANAGER):
         raise PermissionDenied(_("Only an administrator or manager can change organisations"))
     name = " ".join(name.split())
     query = select(Organisation.id).where(func.lower(Organisation.name) == name.lower())

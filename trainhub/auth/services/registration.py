@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from trainhub.auth.models import User, UserRole
+from trainhub.auth.roles import Role
 from trainhub.auth.services.accounts import (
     ProfileData,
     check_new_account,
@@ -97,7 +98,7 @@ def _claim_address(email: str, profile: ProfileData) -> User | None:
     ).one_or_none()
     if user is not None:
         db.session.execute(
-            _insert(UserRole).values(user_id=user.id, role="learner").on_conflict_do_nothing()
+            _insert(UserRole).values(user_id=user.id, role=Role.LEARNER).on_conflict_do_nothing()
         )
     return user
 
@@ -107,7 +108,7 @@ def invite_learner(email: str, full_name: str, organisation_id: int | None) -> U
 
     :raises ValidationFailed: when the address is malformed or taken, or the name empty.
     """
-    user = new_account(email, full_name, {"learner"})
+    user = new_account(email, full_name, {Role.LEARNER})
     user.organisation_id = organisation_id
     db.session.flush()
     send_invitation(user)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from trainhub.auth import choices
 from trainhub.auth.models import Organisation, User
+from trainhub.auth.roles import Role
 from trainhub.auth.services.accounts import AccountData, new_account
 from trainhub.auth.services.emails import check_email, normalise_email
 from trainhub.auth.services.passwords import send_invitation
@@ -111,7 +112,7 @@ def _parse_row(
             return None
 
     roles = {r.strip().lower() for r in values.get("roles", "").replace(",", ";").split(";")}
-    data.roles = (roles - {""}) or {"learner"}
+    data.roles = (roles - {""}) or {Role.LEARNER}
     bad_roles = data.roles - set(choices.ROLES)
     if bad_roles:
         problems.append(_("unknown role(s): %(roles)s", roles=", ".join(sorted(bad_roles))))

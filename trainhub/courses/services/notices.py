@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainhub.auth.models import User, UserRole
+from trainhub.auth.roles import Role
 from trainhub.courses.models import REGISTER_STATUSES, Booking, Cohort
 from trainhub.courses.services import calendars
 from trainhub.extensions import db
@@ -102,7 +103,7 @@ def approvers(learner: User) -> list[User]:
     query = (
         select(User)
         .join(UserRole)
-        .where(UserRole.role == "manager", User.active.is_(True))
+        .where(UserRole.role == Role.MANAGER, User.active.is_(True))
         .order_by(User.id)
     )
     managers = list(db.session.execute(query).scalars())

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
+from trainhub.auth.roles import Role
 from trainhub.courses import permissions, queries
 from trainhub.courses.models import (
     ACTIVE_STATUSES,
@@ -227,7 +228,7 @@ def _check_facilitators(facilitators: list[FacilitatorInput]) -> None:
         db.session.execute(
             select(UserRole.user_id)
             .join(User, User.id == UserRole.user_id)
-            .where(UserRole.user_id.in_(ids), UserRole.role == "trainer", User.active.is_(True))
+            .where(UserRole.user_id.in_(ids), UserRole.role == Role.TRAINER, User.active.is_(True))
         ).scalars()
     )
     if set(ids) - trainers:
