@@ -13,6 +13,7 @@ from trainhub.boundary import act, load
 from trainhub.feedback import permissions, queries
 from trainhub.feedback.forms import feedback_form
 from trainhub.feedback.models import RATING, FeedbackRequest
+from trainhub.feedback.reporting import min_members
 from trainhub.feedback.services import responses as services
 from trainhub.feedback.services.questionnaire import current_questionnaire
 from trainhub.feedback.views import bp
@@ -60,5 +61,9 @@ def give(request: FeedbackRequest) -> ResponseReturnValue:
         # A second, incomplete go (the back button): there is nothing left to correct.
         return render_template("feedback/given.html", feedback_request=request), 409
     return form_page(
-        "feedback/give.html", form, feedback_request=request, questionnaire=questionnaire
+        "feedback/give.html",
+        form,
+        feedback_request=request,
+        questionnaire=questionnaire,
+        floor=min_members(),
     )
