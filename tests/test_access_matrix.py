@@ -692,6 +692,8 @@ def test_object_checks_are_declared(app: Flask) -> None:
     assert "can_view_booking" in declared["courses.booking_detail"].checks  # type: ignore[union-attr]
     assert "can_view_training_record" in declared["auth.training_record"].checks  # type: ignore[union-attr]
     assert declared["feedback.audit_log"].checks == ("can_view_audit_log",)  # type: ignore[union-attr]
+    for endpoint in ("courses.cohort_detail", "courses.cohort_book"):
+        assert declared[endpoint].checks == ("can_view_cohort",)  # type: ignore[union-attr]
 
 
 def test_every_role_is_covered() -> None:

@@ -87,7 +87,8 @@ def act(
     :param form: where a ``ValidationFailed`` message goes; without a form it is flashed.
     :param success: flashed ("success") after the commit; a callable gets the call's value.
     :param conflict: ``"form"`` puts a conflict's message at the top of ``form`` instead
-        of flashing it (pages that show the form again, with 409).
+        of flashing it. The view picks the status: ``form_page`` gives 400; a view that
+        answers 409 reads ``Outcome.conflict``.
     :param show_errors: False when the view shows ``Outcome.error`` itself (a register
         whose errors belong to rows rather than to a form's fields).
     """

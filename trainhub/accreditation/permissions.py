@@ -97,9 +97,9 @@ def can_approve_activities(user: User) -> bool:
 
 
 def can_reverse_entry(user: User, entry: CpdEntry) -> bool:
-    """Correct a line of someone's CPD ledger: those who may read their training record
-    (the view admits managers and admins only)."""
-    return can_view_training_record(user, entry.user)
+    """Correct a line of someone's CPD ledger: managers and administrators who may read
+    that person's training record (never the learner, nor a supervisor)."""
+    return user.has_role(*MANAGERS) and can_view_training_record(user, entry.user)
 
 
 def can_view_certificate(user: User, certificate: Certificate) -> bool:

@@ -209,7 +209,7 @@ class ReportSnapshot(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     financial_year: Mapped[int] = mapped_column(Integer, unique=True)
-    #: The statistics exactly as computed at publication (``statistics.compute``).
+    #: The statistics exactly as computed at publication (``reporting.compute``).
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     #: The published PDF in file storage, byte for byte.
     pdf_key: Mapped[str] = mapped_column(String(200))

@@ -159,8 +159,7 @@ class Cohort(db.Model):  # type: ignore[name-defined]
         return self.status in ("published", "completed")
 
     def places_left(self, held: int) -> int:
-        """The free places when ``held`` are taken (``PLACE_STATUSES``); never below 0, even
-        when staff have booked past the capacity."""
+        """The free places when ``held`` are taken (``PLACE_STATUSES``); never below 0."""
         return max(self.capacity - held, 0)
 
     @property

@@ -132,7 +132,7 @@ def import_partner_learners(actor: User, cohorts: list[Cohort], text: str) -> Pa
     for cohort in cohorts:
         lock_cohort(cohort.id)
     for cohort, share in zip(cohorts, shares, strict=True):
-        free = cohort.capacity - places_held(cohort.id)
+        free = cohort.places_left(places_held(cohort.id))
         if share > free:
             raise ValidationFailed(
                 "cohort_ids",

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainhub.auth.permissions import role_required, signed_in
+from trainhub.auth.permissions import checks, role_required, signed_in
 from trainhub.auth.roles import MANAGERS, STAFF
 from trainhub.auth.services import find_user_by_email
 from trainhub.boundary import act, load
@@ -51,6 +51,7 @@ def _outcome_message(outcome: services.BookingOutcome) -> tuple[str, str]:
 
 @bp.post("/cohorts/<int:cohort_id>/book")
 @signed_in
+@checks(permissions.can_view_cohort)  # by viewable_cohort
 def cohort_book(cohort_id: int) -> ResponseReturnValue:
     cohort, _own = viewable_cohort(cohort_id)
     if not ActionForm().validate_on_submit():

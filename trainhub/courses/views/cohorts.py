@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from trainhub.auth.permissions import public, role_required
+from trainhub.auth.permissions import checks, public, role_required
 from trainhub.auth.roles import MANAGERS, STAFF, Role
 from trainhub.boundary import act, authorise, load
 from trainhub.courses import permissions, queries
@@ -134,6 +134,7 @@ def cohort_edit(cohort: Cohort) -> ResponseReturnValue:
 
 @bp.get("/cohorts/<int:cohort_id>")
 @public
+@checks(permissions.can_view_cohort)  # by viewable_cohort
 def cohort_detail(cohort_id: int) -> ResponseReturnValue:
     cohort, booking = viewable_cohort(cohort_id)
     manage = current_user.is_authenticated and permissions.can_manage_cohort(current_user, cohort)
