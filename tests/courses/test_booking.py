@@ -29,7 +29,7 @@ from tests.factories import make_booking, make_cohort, make_course, make_organis
 from tests.helpers import QueryCounter
 from trainhub.auth.models import User
 from trainhub.courses.models import Booking, BookingEvent, Cohort, Completion
-from trainhub.courses.queries import places_held
+from trainhub.courses.queries import places_held, waitlist, waitlist_position
 from trainhub.courses.services.booking import (
     OfferExpired,
     add_learner,
@@ -42,8 +42,6 @@ from trainhub.courses.services.booking import (
     fill_freed_places,
     move_in_waitlist,
     respond_to_offer,
-    waitlist,
-    waitlist_position,
 )
 from trainhub.courses.services.scheduling import cancel_cohort
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed

@@ -18,12 +18,11 @@ from tests.courses.cohort_helpers import learner, statuses
 from tests.factories import make_cohort
 from trainhub.auth.models import User
 from trainhub.courses.models import ACTIVE_STATUSES, Booking, Cohort
-from trainhub.courses.queries import places_held
+from trainhub.courses.queries import places_held, waitlist
 from trainhub.courses.services.booking import (
     book_place,
     cancel_booking,
     respond_to_offer,
-    waitlist,
 )
 from trainhub.extensions import db
 

@@ -24,11 +24,14 @@ from trainhub.courses.models import (
     Booking,
     BookingEvent,
     Cohort,
-    Completion,
-    Course,
-    course_prerequisites,
 )
-from trainhub.courses.queries import cohort_overlaps, places_held
+from trainhub.courses.queries import (
+    cohort_overlaps,
+    missing_prerequisites,
+    places_held,
+    waitlist,
+    waitlist_position,
+)
 from trainhub.courses.services import notices
 from trainhub.courses.services.scheduling import lock_cohort
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
@@ -107,42 +110,6 @@ def booking_closes_at(cohort: Cohort) -> datetime:
     if cohort.bookings_close is not None:
         return datetime.combine(cohort.bookings_close + timedelta(days=1), time(), LOCAL_TIME)
     return cohort.starts_at()
-
-
-def waitlist(cohort_id: int) -> list[Booking]:
-    """The cohort's waiting list in order, each booking read afresh with its learner."""
-    query = (
-        select(Booking)
-        .where(Booking.cohort_id == cohort_id, Booking.status == "waitlisted")
-        .order_by(Booking.queue_rank, Booking.id)
-        .options(selectinload(Booking.user))
-        .execution_options(populate_existing=True)
-    )
-    return list(db.session.execute(query).scalars())
-
-
-def waitlist_position(booking: Booking) -> int | None:
-    """The booking's place on the waiting list (1 is next), or None when not waiting."""
-    if booking.status != "waitlisted" or booking.queue_rank is None:
-        return None
-    query = select(func.count(Booking.id)).where(
-        Booking.cohort_id == booking.cohort_id,
-        Booking.status == "waitlisted",
-        Booking.queue_rank < booking.queue_rank,
-    )
-    return int(db.session.execute(query).scalar_one()) + 1
-
-
-def missing_prerequisites(course: Course, learner: User) -> list[Course]:
-    """The prerequisites of ``course`` the learner has not completed, by title."""
-    done = select(Completion.course_id).where(Completion.user_id == learner.id)
-    query = (
-        select(Course)
-        .join(course_prerequisites, course_prerequisites.c.prerequisite_id == Course.id)
-        .where(course_prerequisites.c.course_id == course.id, Course.id.not_in(done))
-        .order_by(Course.title)
-    )
-    return list(db.session.execute(query).scalars())
 
 
 def booking_problems(cohort: Cohort, learner: User, now: datetime | None = None) -> list[str]:

@@ -81,7 +81,7 @@ def booking_detail(booking: Booking) -> ResponseReturnValue:
         "courses/booking_detail.html",
         booking=booking,
         cohort=booking.cohort,
-        position=services.waitlist_position(booking),
+        position=queries.waitlist_position(booking),
         inside_cutoff=services.inside_cutoff(booking.cohort),
         own=booking.user_id == current_user.id,
     )
@@ -216,7 +216,7 @@ def waitlist_move(booking: Booking) -> ResponseReturnValue:
         form,
         booking=booking,
         cohort=booking.cohort,
-        position=services.waitlist_position(booking),
+        position=queries.waitlist_position(booking),
     )
 
 

@@ -147,7 +147,7 @@ def cohort_detail(cohort_id: int) -> ResponseReturnValue:
         counts=queries.place_count(cohort.id),
         manage=manage,
         booking=booking,
-        position=booking_services.waitlist_position(booking) if booking else None,
+        position=queries.waitlist_position(booking) if booking else None,
         problems=problems,
         action_form=ActionForm(),
         presenter_form=_presenter_form(cohort),
