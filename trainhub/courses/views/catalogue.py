@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
+from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -85,6 +86,12 @@ def _listings() -> Listings:
     return store
 
 
+def _translated(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Markup]]:
+    """``choices`` with their lazy labels translated once, not on every card; as Markup,
+    as a lazy label writes itself into a template (the catalogue is trusted)."""
+    return [(key, Markup(str(label))) for key, label in choices]  # noqa: S704
+
+
 def _listing(audience: str, kind: str, editor: bool) -> Markup:
     """The catalogue's contents: kept ones while no course has changed, in one query."""
     store = _listings()
@@ -104,8 +111,8 @@ def _listing(audience: str, kind: str, editor: bool) -> Markup:
             courses=courses or [],
             audience=audience,
             kind=kind,
-            audiences=AUDIENCE_CHOICES,
-            kinds=KIND_CHOICES,
+            audiences=_translated(AUDIENCE_CHOICES),
+            kinds=_translated(KIND_CHOICES),
             can_add=editor,
         )
     )
