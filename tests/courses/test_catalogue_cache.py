@@ -185,3 +185,21 @@ def test_a_cache_size_of_nought_keeps_nothing(
     client.get("/courses")
 
     assert drawn.count(LISTING) == 2
+
+
+@pytest.mark.real_commits
+def test_a_visitor_reads_the_version_and_courses_outside_any_transaction(
+    catalogue: None, client: FlaskClient, drawn: list[str]
+) -> None:
+    """With the app on its engine (no test transaction around it), a visitor's catalogue is
+    read on a connection of its own in autocommit; changes still show at once."""
+    assert SAFETY_PLAN in page_html(client.get("/courses"))
+    assert SAFETY_PLAN in page_html(client.get("/courses"))
+
+    update_course(admin(), course("SAFETY-PLAN"), {"title": "Planning for Safety Together"})
+    db.session.commit()
+    text = page_html(client.get("/courses"))
+
+    assert "Planning for Safety Together" in text
+    assert SAFETY_PLAN not in text
+    assert drawn.count(LISTING) == 2

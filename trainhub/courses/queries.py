@@ -20,6 +20,7 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
@@ -56,6 +57,20 @@ def catalogue_query(
     if kind:
         query = query.where(Course.kind == kind)
     return query
+
+
+def _read_in_one_statement(statement: Select[Any], values: dict[str, Any]) -> list[Row[Any]]:
+    """The rows of ``statement``, a read whose one statement is consistent by itself: on a
+    connection of its own in autocommit when the session has no transaction yet and would
+    open one on the engine (as for a visitor who is not signed in), so no BEGIN and no
+    ROLLBACK go to the database around it (one round trip instead of three); else in the
+    session's transaction."""
+    session = db.session()
+    bind = session.get_bind()
+    if session.in_transaction() or not isinstance(bind, Engine):
+        return list(session.execute(statement, values).all())
+    with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return list(connection.execute(statement, values).all())
 
 
 #: What a catalogue card shows of a course.
@@ -104,9 +119,9 @@ def catalogue_listing(
         unless_version is not None, include_unpublished, bool(audience), bool(kind)
     )
     values = {"unless": unless_version, "audience": audience, "kind": kind}
-    rows = db.session.execute(
+    rows = _read_in_one_statement(
         statement, {name: value for name, value in values.items() if value}
-    ).all()
+    )
     if not rows:
         columns = (getattr(Course, name) for name in CATALOGUE_COLUMNS)
         plain = catalogue_query(audience, kind, include_unpublished).with_only_columns(*columns)
