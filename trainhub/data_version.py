@@ -153,6 +153,13 @@ def current(session: Session | None = None) -> str | None:
     return token
 
 
+def changed_here(session: Session | None = None) -> bool:
+    """Whether this transaction has changed watched data not yet counted in the version
+    (what it reads then must not be kept under the version)."""
+    session = session or db.session()
+    return bool(session.info.get(_CHANGED)) or _touches_watched(session)
+
+
 # -- what counts as a change -------------------------------------------------------------
 def _watched_table(name: str) -> bool:
     return name not in UNWATCHED_TABLES

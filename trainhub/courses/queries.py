@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
@@ -31,6 +44,7 @@ from trainhub.courses.models import (
     course_prerequisites,
     local_today,
 )
+from trainhub.data_version import ROW_ID, DataVersion
 from trainhub.extensions import db
 
 
@@ -45,6 +59,79 @@ def catalogue_query(
     if kind:
         query = query.where(Course.kind == kind)
     return query
+
+
+def _read_in_one_statement(statement: Select[Any], values: dict[str, Any]) -> list[Row[Any]]:
+    """The rows of ``statement``, a read whose one statement is consistent by itself: on a
+    connection of its own in autocommit when the session has no transaction yet and would
+    open one on the engine (as for a visitor who is not signed in), so no BEGIN and no
+    ROLLBACK go to the database around it (one round trip instead of three); else in the
+    session's transaction."""
+    session = db.session()
+    bind = session.get_bind()
+    if session.in_transaction() or not isinstance(bind, Engine):
+        return list(session.execute(statement, values).all())
+    with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return list(connection.execute(statement, values).all())
+
+
+#: What a catalogue card shows of a course.
+CATALOGUE_COLUMNS = ("code", "title", "kind", "audience", "duration_days", "published", "summary")
+
+
+@functools.cache
+def _catalogue_statement(
+    unless: bool, include_unpublished: bool, audience: bool, kind: bool
+) -> Select[Any]:
+    """``catalogue_listing``'s statement for one shape of filters, built once (in Core: the
+    ORM's compiling and loading would cost more than the page's content)."""
+    version, courses = DataVersion.__table__, Course.__table__
+    shown: list[ColumnElement[bool]] = []
+    if unless:
+        shown.append(version.c.token != bindparam("unless"))
+    if not include_unpublished:
+        shown.append(courses.c.published.is_(True))
+    if audience:
+        shown.append(courses.c.audience == bindparam("audience"))
+    if kind:
+        shown.append(courses.c.kind == bindparam("kind"))
+    return (
+        select(version.c.token, *(courses.c[name] for name in CATALOGUE_COLUMNS))
+        .select_from(version)
+        .outerjoin(courses, and_(true(), *shown))
+        .where(version.c.id == ROW_ID)
+        .order_by(courses.c.kind, courses.c.title)
+    )
+
+
+def catalogue_listing(
+    audience: str, kind: str, include_unpublished: bool, unless_version: str | None
+) -> tuple[str | None, list[Row[Any]] | None]:
+    """The data version (``trainhub.data_version``) and the courses of
+    ``catalogue_query(audience, kind, include_unpublished)`` as rows of what a card shows
+    (``CATALOGUE_COLUMNS``), in one statement; no courses (None) when the version is still
+    ``unless_version``, the version the caller's copy of the list was made at.
+
+    The version's one row is joined to the courses only when its token has changed, so an
+    unchanged catalogue costs one tiny query and a changed one still only one. Where the
+    row is missing (a schema made without the migrations) the version is None and the
+    courses come from a second query.
+    """
+    statement = _catalogue_statement(
+        unless_version is not None, include_unpublished, bool(audience), bool(kind)
+    )
+    values = {"unless": unless_version, "audience": audience, "kind": kind}
+    rows = _read_in_one_statement(
+        statement, {name: value for name, value in values.items() if value}
+    )
+    if not rows:
+        columns = (getattr(Course, name) for name in CATALOGUE_COLUMNS)
+        plain = catalogue_query(audience, kind, include_unpublished).with_only_columns(*columns)
+        return None, list(db.session.execute(plain).all())
+    token = rows[0].token
+    if token == unless_version:
+        return token, None
+    return token, [row for row in rows if row.code is not None]
 
 
 def course_by_code(code: str) -> Course | None:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Hashable, Iterable
+from typing import Any
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
+from trainhub import data_version
 from trainhub.auth.permissions import public, role_required
 from trainhub.auth.roles import EDITORS
 from trainhub.boundary import act
@@ -30,6 +37,90 @@ def _is_editor() -> bool:
     return current_user.is_authenticated and permissions.can_edit_catalogue(current_user)
 
 
+#: Catalogue contents kept per process when CATALOGUE_CACHE_SIZE is not set: the two
+#: languages, the filters' 12 combinations, editors or not, 10 KB or so each.
+DEFAULT_LISTINGS = 64
+_LISTINGS = "trainhub.catalogue_listings"
+
+
+class Listings:
+    """The catalogue's contents as drawn (``courses/_catalogue_listing.html``), kept per
+    process under the data version they were drawn at (``trainhub.data_version``).
+
+    Every commit that changes a course gives the data a new version (the ``courses`` table
+    is watched), and every reader asks the database for the version in the same statement
+    that would load the courses (``queries.catalogue_listing``), so a change made through
+    any worker is seen by all of them at once. What else the contents depend on is the key:
+    the language, the script root the links start with, the filters and whether the reader
+    edits the catalogue (unpublished courses and the "Add a course" button). All entries are
+    of one version: a newer one empties the store, since a version never comes back.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.version: str | None = None
+        self._drawn: dict[Hashable, Markup] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> tuple[str | None, Markup | None]:
+        """The version of the kept contents and those for ``key`` (None if not kept)."""
+        with self._lock:
+            return self.version, self._drawn.get(key)
+
+    def put(self, key: Hashable, version: str, drawn: Markup) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            if version != self.version or len(self._drawn) >= self.size:
+                self._drawn.clear()
+                self.version = version
+            self._drawn[key] = drawn
+
+
+def _listings() -> Listings:
+    store = current_app.extensions.get(_LISTINGS)
+    if store is None:
+        size = int(current_app.config.get("CATALOGUE_CACHE_SIZE", DEFAULT_LISTINGS))
+        store = current_app.extensions.setdefault(_LISTINGS, Listings(size))
+    assert isinstance(store, Listings)
+    return store
+
+
+def _translated(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Markup]]:
+    """``choices`` with their lazy labels translated once, not on every card; as Markup,
+    as a lazy label writes itself into a template (the catalogue is trusted)."""
+    return [(key, Markup(str(label))) for key, label in choices]  # noqa: S704
+
+
+def _listing(audience: str, kind: str, editor: bool) -> Markup:
+    """The catalogue's contents: kept ones while no course has changed, in one query."""
+    store = _listings()
+    key = (str(get_locale()), request.script_root, audience, kind, editor)
+    # What this transaction has changed itself is not in the version: never kept, nor kept
+    # contents shown over it.
+    usable = store.size > 0 and not data_version.changed_here()
+    kept_version, kept = store.get(key) if usable else (None, None)
+    version, courses = queries.catalogue_listing(
+        audience, kind, editor, unless_version=kept_version if kept is not None else None
+    )
+    if courses is None and kept is not None:
+        return kept
+    drawn = Markup(  # noqa: S704 (our own template's autoescaped output)
+        render_template(
+            "courses/_catalogue_listing.html",
+            courses=courses or [],
+            audience=audience,
+            kind=kind,
+            audiences=_translated(AUDIENCE_CHOICES),
+            kinds=_translated(KIND_CHOICES),
+            can_add=editor,
+        )
+    )
+    if version is not None and usable:
+        store.put(key, version, drawn)
+    return drawn
+
+
 @bp.get("/courses")
 @public
 def catalogue() -> ResponseReturnValue:
@@ -39,18 +130,8 @@ def catalogue() -> ResponseReturnValue:
         audience = ""
     if kind not in dict(KIND_CHOICES):
         kind = ""
-    editor = _is_editor()
-    query = queries.catalogue_query(audience, kind, include_unpublished=editor)
-    courses = db.session.execute(query).scalars().all()
-    return render_template(
-        "courses/catalogue.html",
-        courses=courses,
-        audience=audience,
-        kind=kind,
-        audiences=AUDIENCE_CHOICES,
-        kinds=KIND_CHOICES,
-        can_add=editor,
-    )
+    listing = _listing(audience, kind, _is_editor())
+    return render_template("courses/catalogue.html", listing=listing)
 
 
 @bp.get("/courses/<code>")
