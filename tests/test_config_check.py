@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.conftest import base_config
+from tests.conftest import base_config, make_test_app
 from trainhub import create_app, settings_check
+from trainhub.extensions import db
 from trainhub.settings_check import UnsafeSettings
 
 SAFE: dict[str, Any] = {
@@ -227,6 +228,7 @@ def test_passwords_are_taken_out_of_any_url() -> None:
         "'sqlite:////srv/trainhub/instance/trainhub.sqlite'"
     )
     assert mask("SECRET_KEY", "") == "(empty)"
+    assert mask("SECRET_KEY_FALLBACKS", ["an-old-key"]).startswith("(hidden")
     assert mask("SMTP_PASSWORD", None) == "(not set)"
 
 
@@ -326,3 +328,22 @@ def test_without_secure_cookies_the_failed_form_says_it_expired(app: Flask) -> N
     response = app.test_client().post("/sign-in", data={"email": "alys@example.org"})
     assert response.status_code == 400
     assert "The form had expired" in response.get_data(as_text=True)
+
+
+def test_behind_a_proxy_that_says_https_the_failed_form_says_it_expired(
+    app: Flask, database_url: str
+) -> None:
+    proxied = make_test_app(
+        database_url, PROXY_FIX_X_FOR=1, WTF_CSRF_ENABLED=True, SESSION_COOKIE_SECURE=True
+    )
+    try:
+        response = proxied.test_client().post(
+            "/sign-in",
+            data={"email": "alys@example.org"},
+            headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"},
+        )
+        assert response.status_code == 400
+        assert "The form had expired" in response.get_data(as_text=True)
+    finally:
+        with proxied.app_context():
+            db.engine.dispose()

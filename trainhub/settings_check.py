@@ -30,7 +30,7 @@ PROXY_DEFAULT_BODY_BYTES = 1024 * 1024
 _RESERVED_DOMAINS = (".invalid", ".test", ".example", ".localhost", ".local")
 #: Settings whose value is never shown (names ending so, and these).
 _SECRET_ENDINGS = ("_PASSWORD", "_TOKEN", "_SECRET", "_SECRET_KEY", "_API_KEY")
-_SECRET_SETTINGS = frozenset({"SECRET_KEY"})
+_SECRET_SETTINGS = frozenset({"SECRET_KEY", "SECRET_KEY_FALLBACKS"})
 #: Query parameters of a URL that hold credentials.
 _SECRET_PARAMETERS = ("password", "passwd", "secret", "token", "key", "sslpassword")
 #: Settings trainhub reads besides Config's (Flask's and its extensions', or derived).
@@ -180,8 +180,9 @@ def warnings(config: Mapping[str, Any], environ: Mapping[str, str]) -> list[Find
             "PROXY_FIX_X_FOR",
             "is 0 while BASE_URL is https: behind a reverse proxy that terminates HTTPS, set "
             "TRAINHUB_PROXY_FIX_X_FOR=1 (one proxy), or trainhub sees every visitor at the "
-            "proxy's address (one rate limit for everybody) and over http (forms fail). Leave "
-            "it at 0 only if nothing stands between the visitors and gunicorn.",
+            "proxy's address (one rate limit shared by everybody) and, with the proxy on "
+            "another machine, every request as plain http (forms fail). Leave it at 0 only if "
+            "nothing stands between the visitors and gunicorn.",
         )
     max_content = int(config.get("MAX_CONTENT_LENGTH") or 0)
     upload_max = int(config.get("UPLOAD_MAX_BYTES") or 0)
@@ -210,7 +211,7 @@ def warnings(config: Mapping[str, Any], environ: Mapping[str, str]) -> list[Find
     ):
         warn(
             "RATELIMIT_STORAGE_URI",
-            "is memory://: each gunicorn worker counts separately (4 workers let through 4 "
+            "is memory://: each gunicorn worker counts separately (N workers let through N "
             "times each limit). Point TRAINHUB_RATELIMIT_STORAGE_URI at a Redis or memcached "
             "that every worker shares.",
         )
