@@ -141,6 +141,7 @@ def test_only_flask_config_check_is_let_through() -> None:
     assert check(["/usr/lib/python3/site-packages/flask/__main__.py", "config", "check"])
     assert not check(["flask", "db", "upgrade"])
     assert not check(["flask", "config"])
+    assert not check(["flask", "config", "check", "--help"])
     assert not check(["gunicorn", "config", "check"])
     assert not check([])
 

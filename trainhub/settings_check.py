@@ -271,14 +271,16 @@ def refuse_unsafe_production(config: Mapping[str, Any]) -> None:
 
 
 def running_config_check(argv: Sequence[str]) -> bool:
-    """Whether this process is ``flask [options] config check``."""
-    if not argv:
+    """Whether this process is ``flask [options] config check`` (or ``python -m flask …``).
+
+    Nothing else is let through: gunicorn, the jobs and every other command still refuse.
+    """
+    if len(argv) < 3:
         return False
     program = Path(argv[0])
     if program.name != "flask" and program.parts[-2:] != ("flask", "__main__.py"):
         return False
-    words = list(argv[1:])
-    return any(words[i : i + 2] == ["config", "check"] for i in range(len(words)))
+    return list(argv[-2:]) == ["config", "check"]
 
 
 # What `flask config check` lists ---------------------------------------------------------------
