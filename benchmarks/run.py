@@ -524,6 +524,9 @@ def bench(backend: str, args: argparse.Namespace) -> Result:
         env = {
             "TRAINHUB_ENV": "production",
             "TRAINHUB_SECRET_KEY": secret,
+            # Production refuses to start with development's BASE_URL and MAIL_FROM.
+            "TRAINHUB_BASE_URL": "https://trainhub.example.org",
+            "TRAINHUB_MAIL_FROM": "trainhub <no-reply@trainhub.example.org>",
             "TRAINHUB_DATABASE_URL": url,
             "TRAINHUB_UPLOAD_FOLDER": uploads,
         }

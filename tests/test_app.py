@@ -24,7 +24,13 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     with pytest.raises(RuntimeError, match="32 characters"):
         create_app({"SECRET_KEY": "short", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     app = create_app(
-        {"ENV": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        {
+            "ENV": "production",
+            "SECRET_KEY": "x" * 40,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "BASE_URL": "https://training.example.gov.wales",
+            "MAIL_FROM": "IFSS training <no-reply@training.example.gov.wales>",
+        }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["OUTBOX_SHOW_BODIES"] is False
@@ -226,7 +232,14 @@ def test_every_response_carries_the_security_headers(client):
 
 
 def test_production_asks_browsers_for_https():
-    app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(
+        {
+            "SECRET_KEY": "x" * 40,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "BASE_URL": "https://training.example.gov.wales",
+            "MAIL_FROM": "IFSS training <no-reply@training.example.gov.wales>",
+        }
+    )
     response = app.test_client().get("/static/js/init.mjs")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 

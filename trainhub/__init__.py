@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from trainhub import settings_check
 from trainhub.config import Config
 from trainhub.extensions import babel, csrf, db, login_manager, migrate
 
@@ -71,12 +72,9 @@ def _configure_secrets_and_database(app: Flask) -> None:
     production = app.config["ENV"] == "production"
     if not app.config.get("SECRET_KEY") and os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
-    if production and len(app.config.get("SECRET_KEY") or "") < 32:
-        raise RuntimeError(
-            "trainhub refuses to start in production without a SECRET_KEY of 32 characters or "
-            "more: set TRAINHUB_SECRET_KEY to a long random value (or TRAINHUB_ENV=development)."
-        )
-    if not app.config.get("SECRET_KEY"):
+    # Production refuses to start while any setting is unsafe (all of them named at once).
+    settings_check.refuse_unsafe_production(app.config)
+    if not app.config.get("SECRET_KEY") and not production:
         app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
     if production:  # cookies travel only over HTTPS
         app.config["SESSION_COOKIE_SECURE"] = True

@@ -1,5 +1,6 @@
 """Command-line tasks: ``flask catalogue seed``, ``flask organisations seed``,
-``flask users import``, ``flask demo``, ``flask mail …`` and ``flask cohorts sweep``.
+``flask users import``, ``flask demo``, ``flask config check``, ``flask mail …`` and
+``flask cohorts sweep``.
 Each commits once."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from trainhub.extensions import db
 catalogue_cli = AppGroup("catalogue", help="The IFSS Training Framework catalogue.")
 organisations_cli = AppGroup("organisations", help="The managed list of organisations.")
 users_cli = AppGroup("users", help="Accounts.")
+config_cli = AppGroup("config", help="The settings trainhub runs with.")
 
 
 def _seed_catalogue() -> tuple[int, int]:
@@ -111,6 +113,37 @@ def demo() -> None:
         click.echo(f"  {person.label:<11} {person.email:<26} password: {person.password}")
 
 
+@config_cli.command("check")
+def config_check() -> None:
+    """Show every setting, its value (secrets hidden) and its source; flag unsafe ones.
+
+    Exits with status 1 when anything is unsafe for production (what stops it starting).
+    """
+    import os
+
+    from flask import current_app
+
+    from trainhub import settings_check
+
+    rows = settings_check.rows(current_app, os.environ)
+    width = max(len(row.setting) for row in rows)
+    value_width = min(max(len(row.value) for row in rows), 48)
+    click.echo(f"{'SETTING':<{width}}  {'VALUE':<{value_width}}  SOURCE")
+    for row in rows:
+        click.echo(f"{row.setting:<{width}}  {row.value:<{value_width}}  {row.source}")
+    found = settings_check.check(current_app.config, os.environ)
+    errors = [finding for finding in found if finding.level == "error"]
+    click.echo()
+    for finding in found:
+        click.echo(f"{finding.level.upper()}: {finding}")
+    if errors:
+        raise click.ClickException(
+            f"{len(errors)} setting(s) unsafe for production: production refuses to start "
+            "until they are fixed."
+        )
+    click.echo(f"No setting is unsafe for production ({len(found)} warning(s)).")
+
+
 def init_app(app: Flask) -> None:
     from trainhub.accreditation.cli import init_app as init_accreditation_cli
     from trainhub.courses.cli import init_app as init_cohorts_cli
@@ -120,6 +153,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(organisations_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(config_cli)
     app.cli.add_command(demo)
     init_mail_cli(app)
     init_cohorts_cli(app)

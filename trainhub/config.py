@@ -1,7 +1,9 @@
 """Configuration: defaults, then ``TRAINHUB_*`` environment variables, then the caller's mapping.
 
 Nothing secret lives in git: ``SECRET_KEY`` comes from the environment (or, in
-development only, a random key generated once into the instance folder).
+development only, a random key generated once into the instance folder). Production refuses
+to start while a setting is unsafe (trainhub/settings_check.py: a development BASE_URL or
+MAIL_FROM, a short SECRET_KEY, …); ``flask config check`` shows every setting and its source.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ class Config:
     CERTIFICATE_ISSUER = "Integrated Family Support Service training"
     #: Feedback breakdowns with fewer responses than this are not shown (anonymity floor).
     FEEDBACK_MIN_RESPONSES = 5
+    #: Feedback figures kept in memory per process, one entry a reporting period (0: none).
+    #: trainhub/feedback/services/cache.py falls back to the same 32 when unset.
+    STATISTICS_CACHE_SIZE = 32
     #: When the annual report is due, as MM-DD after the financial year starts (R41).
     REPORT_DEADLINE = "03-31"
     #: The managers' dashboard warns about missing data this many days before the deadline.
@@ -133,8 +138,10 @@ class Config:
     #: those headers are ignored, as anyone on the internet can send them.
     PROXY_FIX_X_FOR = 0
 
-    #: Public address used in e-mailed links, e.g. https://training.example.gov.wales
+    #: Public address used in e-mailed links, e.g. https://training.example.gov.wales.
+    #: Development's default: production refuses to start until it is an https:// address.
     BASE_URL = "http://127.0.0.1:5000"
+    #: Development's default: production refuses to start with it (or any .invalid address).
     MAIL_FROM = "trainhub <no-reply@trainhub.invalid>"
     SMTP_HOST = "localhost"
     SMTP_PORT = 25

@@ -6,7 +6,7 @@ import logging
 import math
 from typing import Any
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
@@ -61,7 +61,10 @@ _TITLES = {
 }
 
 #: Titles for particular kinds of an error (the ``reason`` an exception carries).
-_REASON_TITLES = {"file_missing": _l("This file cannot be found")}
+_REASON_TITLES = {
+    "file_missing": _l("This file cannot be found"),
+    "csrf_http": _l("This service must be reached over HTTPS"),
+}
 
 #: How long a visitor is asked to wait when the database cannot take a write (seconds).
 RETRY_AFTER_SECONDS = 60
@@ -104,6 +107,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
+        # Over plain http the browser never sends back a Secure session cookie, so every
+        # form fails its CSRF check: say so, instead of "the form had expired".
+        if app.config.get("SESSION_COOKIE_SECURE") and not request.is_secure:
+            return render(400, "csrf_http")
         return render(400, "csrf")
 
     @app.errorhandler(HTTPException)
