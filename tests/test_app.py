@@ -191,7 +191,7 @@ def test_trainhub_logs_at_info_unless_told_otherwise(app: Flask) -> None:
 
 
 def test_health_check(client):
-    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
 
 
 @pytest.mark.real_commits

@@ -38,8 +38,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     _configure_secrets_and_database(app)
     _trust_proxies(app)
-    app.logger.setLevel(str(app.config["LOG_LEVEL"]).upper())  # the "trainhub" logger
+    from trainhub import database, logs
 
+    logs.init_app(app)
+    database.init_app(app)  # the engine's timeouts, before the engine is made
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

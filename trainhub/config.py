@@ -153,3 +153,17 @@ class Config:
     SMTP_TIMEOUT = 30
     #: Show message bodies on the admin outbox page (they hold password-reset links).
     OUTBOX_SHOW_BODIES: bool | None = None
+
+    #: How long trainhub waits for the database before it gives up, in seconds, so that a
+    #: database that accepts connections and never answers (a frozen server, a lock held
+    #: for ever) costs a visitor a "service unavailable" page, not a request held until
+    #: gunicorn kills the worker. Keep them well below gunicorn's --timeout.
+    #: Connecting (PostgreSQL's connect_timeout, whole seconds, at least 2).
+    DATABASE_CONNECT_TIMEOUT = 5
+    #: Any one SQL statement, waiting for locks included (PostgreSQL's statement_timeout; on
+    #: SQLite, how long to wait for another connection's lock); 0 for no limit.
+    DATABASE_STATEMENT_TIMEOUT = 30
+    #: A free connection from the pool, when every one is in use.
+    DATABASE_POOL_TIMEOUT = 10
+    #: /healthz answers "timeout" (503) when the database has not answered in this long.
+    HEALTH_CHECK_TIMEOUT = 1

@@ -11,10 +11,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from trainhub import ratelimit
+from trainhub import database, logs, ratelimit
 from trainhub.extensions import db
 
 log = logging.getLogger(__name__)
@@ -66,31 +66,28 @@ _REASON_TITLES = {
     "csrf_http": _l("This service must be reached over HTTPS"),
 }
 
+#: The 503 page's reason when the database could not be reached or did not answer in time
+#: (a refused write, read-only, is the page's plain 503).
+DATABASE_UNREACHABLE = "database_unreachable"
+
 #: How long a visitor is asked to wait when the database cannot take a write (seconds).
 RETRY_AFTER_SECONDS = 60
-
-
-def _database_unavailable(error: SQLAlchemyError) -> bool:
-    """Whether the database could not be reached or refused to write (not a bug of ours).
-
-    OperationalError covers a lost connection, a locked or read-only SQLite file and a
-    server shutting down; PostgreSQL answers a write in a read-only transaction (a standby,
-    or ``default_transaction_read_only``) with SQLSTATE 25006, a disk full with 53100.
-    """
-    if not isinstance(error, DBAPIError):
-        return False
-    if error.connection_invalidated or type(error).__name__ == "OperationalError":
-        return True
-    sqlstate = getattr(error.orig, "sqlstate", None) or ""
-    return sqlstate == "25006" or sqlstate.startswith(("08", "53", "57P"))
 
 
 def register_error_handlers(app: Flask) -> None:
     """Render friendly pages for 400/403/404/405/413/429/500; roll back on 500."""
 
-    def render(code: int, reason: str | None = None, **context: Any) -> tuple[str, int]:
-        """The styled, translated page; it never needs the database to be drawn."""
+    def render(
+        code: int, reason: str | None = None, *, anonymous: bool = False, **context: Any
+    ) -> tuple[str, int]:
+        """The styled, translated page; it never needs the database to be drawn.
+
+        :param anonymous: draw it for a visitor at once, asking nothing of the database
+            (which is unavailable: even the signed-in user's name could wait for ever).
+        """
         title = _REASON_TITLES.get(reason or "") or _TITLES.get(code, _TITLES[500])
+        if anonymous:
+            g._login_user = AnonymousUserMixin()
         try:
             page = render_template(
                 "errors/error.html", code=code, title=title, reason=reason, **context
@@ -136,26 +133,35 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(SQLAlchemyError)
     def database_error(error: SQLAlchemyError) -> ResponseReturnValue:
-        _forget_session_state()
-        if not _database_unavailable(error):
-            log.exception("Unhandled database error", exc_info=error)
+        if not database.unavailable(error):
+            _forget_session_state()
+            logs.request_failed(500, error, traceback=True)
             return render(500)
-        # Nothing was written (the transaction was rolled back): ask to come back shortly.
-        log.error("The database is unavailable or refused a write: %s", error)
-        page, code = render(503)
+        # An outage, not a bug: one line in the log, and nothing was written (the
+        # transaction is rolled back), so the visitor is asked to come back shortly.
+        _forget_session_state(outage=True)
+        logs.request_failed(503, error)
+        reason = None if database.read_only(error) else DATABASE_UNREACHABLE
+        page, code = render(503, reason, anonymous=True)
         return page, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
         _forget_session_state()
-        log.exception("Unhandled error", exc_info=error)
+        logs.request_failed(500, error, traceback=True)
         return render(500)
 
 
-def _forget_session_state() -> None:
-    """Roll back whatever the request had begun, even when the database is gone."""
+def _forget_session_state(*, outage: bool = False) -> None:
+    """Roll back whatever the request had begun, even when the database is gone.
+
+    :param outage: the database is unavailable, which the request's log line says already.
+    """
     try:
         db.session.rollback()
-    except SQLAlchemyError:
-        log.warning("Could not roll back after an error", exc_info=True)
+    except SQLAlchemyError as error:
+        if outage or database.unavailable(error):
+            log.debug("Could not roll back after an error: %s", logs.describe(error))
+        else:
+            log.warning("Could not roll back after an error", exc_info=True)
         db.session.close()

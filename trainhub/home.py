@@ -6,9 +6,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from trainhub import database
 from trainhub.auth.permissions import public, role_required
 from trainhub.auth.roles import MANAGERS
-from trainhub.extensions import db
 from trainhub.urls import safe_next
 
 bp = Blueprint("home", __name__)
@@ -40,6 +40,14 @@ def language(code: str) -> ResponseReturnValue:
 @bp.get("/healthz")
 @public
 def health() -> ResponseReturnValue:
-    """For load balancers and monitoring: the app answers and the database responds."""
-    db.session.execute(db.select(1))
-    return {"status": "ok"}, 200
+    """For load balancers and monitoring: the app's state and the database's, as JSON, in
+    HEALTH_CHECK_TIMEOUT at most whatever the database does (it is asked on a thread of
+    its own). 200 while pages can be served: "ok", or "degraded" while the database
+    refuses writes (reading still works); 503 while it cannot be reached or does not
+    answer in time."""
+    state = database.database_state(current_app._get_current_object())  # type: ignore[attr-defined]
+    if state == database.OK:
+        return {"status": "ok", "database": state}, 200
+    if state == database.READ_ONLY:
+        return {"status": "degraded", "database": state}, 200
+    return {"status": "unavailable", "database": state}, 503
