@@ -29,7 +29,9 @@ from tests.accreditation.helpers import application, complete, pdf, pdf_bytes
 from tests.conftest import make_test_app
 from tests.factories import make_cohort, make_user
 from tests.postgres import throwaway_cluster
-from trainhub import backup
+from tests.test_storage_s3 import BUCKET
+from tests.test_storage_s3 import s3 as s3_bucket  # noqa: F401  (the fixture, as s3_bucket)
+from trainhub import backup, storage
 from trainhub.accreditation.models import Certificate
 from trainhub.accreditation.services.applications import upload_workbook
 from trainhub.accreditation.services.certificates import find_by_code
@@ -284,6 +286,39 @@ def test_pending_mail_is_listed_and_can_be_discarded(app: Flask, tmp_path: Path)
     discarded = invoke(app, "pending-mail", str(folder), "--discard")
     assert "1 message(s) discarded" in discarded.output
     assert db.session.execute(sa.select(sa.func.count(OutboxMessage.id))).scalar_one() == 0
+
+
+@pytest.mark.once
+@pytest.mark.real_commits
+def test_with_s3_storage_the_backup_lists_the_bucket_and_asks_for_versioning(
+    app: Flask,
+    s3_bucket: Any,  # noqa: F811  (the fixture imported above)
+    tmp_path: Path,
+) -> None:
+    s3 = s3_bucket
+    app.config.update(STORAGE_BACKEND="s3", S3_BUCKET=BUCKET)
+    storage.init_app(app)
+    key = storage.storage().save(b"workbook bytes")
+    db.session.remove()
+
+    made = invoke(app, str(tmp_path / "unversioned"))
+    assert made.exit_code == 0, made.output
+    assert f"Bucket {BUCKET} has versioning Off: turn it on" in made.output
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    made = invoke(app, str(tmp_path / "backups"))
+    assert "versioning" not in made.output
+    [folder] = (tmp_path / "backups").iterdir()
+    assert_private(folder)
+    listing = json.loads((folder / "uploads-s3.json").read_text())
+    assert listing["versioning"] == "Enabled"
+    assert list(listing["objects"]) == [f"{key[:2]}/{key}"]
+    assert invoke(app, "verify", str(folder)).exit_code == 0
+    assert invoke(app, "compare", str(folder)).exit_code == 0
+
+    s3.delete_object(Bucket=BUCKET, Key=f"{key[:2]}/{key}")
+    compared = invoke(app, "compare", str(folder))
+    assert compared.exit_code == 1
+    assert f"object {key[:2]}/{key} is missing" in compared.output
 
 
 # The PostgreSQL tools ---------------------------------------------------------------------

@@ -471,8 +471,8 @@ def verify_backup(folder: Path) -> list[str]:
     return problems
 
 
-def compare_live(manifest: Mapping[str, Any]) -> list[str]:
-    """How the app's database and files differ from a manifest (none: the same)."""
+def compare_live(folder: Path, manifest: Mapping[str, Any]) -> list[str]:
+    """How the app's database and files differ from a backup (none: the same)."""
     engine = db.engine
     recorded = manifest["database"]
     if engine.dialect.name != recorded["backend"]:
@@ -513,6 +513,15 @@ def compare_live(manifest: Mapping[str, Any]) -> list[str]:
                 problems.append(f"file {name} is missing from {upload_folder()}")
             elif have["sha256"] != want["sha256"]:
                 problems.append(f"file {name} differs from the backup")
+    else:  # the objects the dump refers to must still be in the bucket, unchanged
+        listed = json.loads((folder / S3_LISTING).read_text())["objects"]
+        present = s3_listing()["objects"]
+        for name, want in listed.items():
+            have = present.get(name)
+            if have is None:
+                problems.append(f"object {name} is missing: bring it back from its versions")
+            elif have["etag"] != want["etag"]:
+                problems.append(f"object {name} differs from the backup (ETag)")
     return problems
 
 
@@ -591,8 +600,8 @@ def backup_verify(backup: Path) -> None:
 def backup_compare(backup: Path) -> None:
     """Compare the database and the upload folder with a backup's manifest, table by table
     and file by file (after a restore, nothing should differ)."""
-    _, manifest = read_manifest(backup)
-    problems = compare_live(manifest)
+    folder, manifest = read_manifest(backup)
+    problems = compare_live(folder, manifest)
     db.session.remove()
     for problem in problems:
         click.echo(f"  {problem}", err=True)
