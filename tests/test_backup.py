@@ -321,6 +321,33 @@ def test_with_s3_storage_the_backup_lists_the_bucket_and_asks_for_versioning(
     assert f"object {key[:2]}/{key} is missing" in compared.output
 
 
+@pytest.mark.once
+@pytest.mark.real_commits
+def test_the_nightly_script_backs_up_checks_and_removes_old_backups(
+    app: Flask, tmp_path: Path
+) -> None:
+    backups = tmp_path / "backups"
+    old = backups / "trainhub-2026-10-01T010000Z"
+    old.mkdir(parents=True)
+    (old / "manifest.json").write_text("{}")
+    os.utime(old, (0, 0))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TRAINHUB_")},
+        "TRAINHUB_ENV_FILE": "",
+        "FLASK": f"{sys.executable} -m flask",
+        "KEEP_DAYS": "30",
+        "TRAINHUB_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "TRAINHUB_UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
+        "TRAINHUB_ENV": "development",
+    }
+    ran = run([str(ROOT / "deploy" / "backup.sh"), str(backups)], env)
+    assert ran.returncode == 0, ran.stderr
+    assert "complete (0 uploaded file(s))" in ran.stdout
+    [folder] = backups.iterdir()
+    assert folder != old
+    assert_private(folder)
+
+
 # The PostgreSQL tools ---------------------------------------------------------------------
 
 

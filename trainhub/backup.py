@@ -86,9 +86,14 @@ class BackupError(click.ClickException):
 
 
 def private_dir(path: Path) -> Path:
-    """Make ``path`` (and missing parents) mode 0700, whatever the umask."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
+    """Make the new folder ``path`` (and missing parents) mode 0700, whatever the umask.
+
+    A folder that is there already keeps its mode (``flask backup /tmp`` must not close
+    /tmp): the backup's own folder inside it is new, and 0700.
+    """
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True)
+        os.chmod(path, 0o700)
     return path
 
 
@@ -300,6 +305,8 @@ def make_backup(directory: Path, now: dt.datetime | None = None) -> Backup:
     now = now or dt.datetime.now(dt.UTC)
     name = f"trainhub-{now:%Y-%m-%dT%H%M%SZ}"
     private_dir(directory)
+    if not directory.is_dir():
+        raise BackupError(f"{directory} is not a folder.")
     final = directory / name
     if final.exists():
         raise BackupError(f"{final} exists already: wait a second and run it again.")
