@@ -169,7 +169,16 @@ def database_state(connection: sa.Connection) -> dict[str, Any]:
     revision = None
     if "alembic_version" in tables:
         revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    return {"alembic_revision": revision, "tables": tables, "sequences": sequences}
+    #: The newest message in the outbox: what was pending up to it may go out again.
+    outbox_last_id = None
+    if "outbox_messages" in tables:
+        outbox_last_id = connection.exec_driver_sql("SELECT max(id) FROM outbox_messages").scalar()
+    return {
+        "alembic_revision": revision,
+        "tables": tables,
+        "sequences": sequences,
+        "outbox_last_id": outbox_last_id,
+    }
 
 
 # PostgreSQL tools ----------------------------------------------------------------------------
@@ -535,13 +544,13 @@ def compare_live(folder: Path, manifest: Mapping[str, Any]) -> list[str]:
 # Mail that was waiting at the backup ---------------------------------------------------------
 
 
-def pending_mail(before: dt.datetime) -> list[Any]:
-    """Messages still pending that were written before ``before`` (the backup's time)."""
+def pending_mail(last_id: int | None) -> list[Any]:
+    """Messages still pending that were in the backup (ids up to ``last_id``, the newest)."""
     from trainhub.mail.models import OutboxMessage
 
     query = (
         sa.select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.created_at <= before)
+        .where(OutboxMessage.status == "pending", OutboxMessage.id <= (last_id or 0))
         .order_by(OutboxMessage.id)
     )
     return list(db.session.execute(query).scalars())
@@ -634,7 +643,7 @@ def backup_pending_mail(backup: Path, mark_sent: bool, discard: bool) -> None:
     if mark_sent and discard:
         raise click.UsageError("Give --mark-sent or --discard, not both.")
     _, manifest = read_manifest(backup)
-    messages = pending_mail(dt.datetime.fromisoformat(manifest["created_at"]))
+    messages = pending_mail(manifest["database"]["outbox_last_id"])
     for message in messages:
         click.echo(
             f"{message.id:>8}  {message.created_at:%Y-%m-%d %H:%M}  "
