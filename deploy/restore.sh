@@ -5,6 +5,7 @@
 #
 # The runbook, step by step (each step prints what it does; any failure stops the script):
 #   1. check the backup's files against its manifest     flask backup verify
+#      (and that pg_restore, the administrator's psql and the files' owner are there)
 #   2. stop every app, worker and timer                  systemctl stop trainhub-*
 #   3. drop the database and create it again, owned by the app's role
 #                                                        DROP DATABASE / CREATE DATABASE … OWNER
@@ -65,8 +66,24 @@ admin_psql() {
 }
 STARTED=$(date +%s)
 
-step "1. Checking the backup against its manifest"
+step "1. Checking the backup against its manifest, and the tools"
 flask backup verify "$BACKUP"
+eval "$(flask backup restore-env "$BACKUP")"
+# Everything the later steps need, checked before anything is stopped or dropped.
+if [ "$TRAINHUB_DB_BACKEND" = postgresql ]; then
+    PG_RESTORE=""
+    for candidate in "${PG_BIN:+$PG_BIN/pg_restore}" "/usr/lib/postgresql/$TRAINHUB_BACKUP_PG_MAJOR/bin/pg_restore" "$(command -v pg_restore || true)"; do
+        if [ -n "$candidate" ] && [ -x "$candidate" ]; then PG_RESTORE=$candidate; break; fi
+    done
+    [ -n "$PG_RESTORE" ] || die "pg_restore not found: install the PostgreSQL $TRAINHUB_BACKUP_PG_MAJOR client tools, or set PG_BIN"
+    RESTORE_MAJOR=$("$PG_RESTORE" --version | sed -E 's/^[^)]*\) ([0-9]+).*/\1/')
+    [ "$RESTORE_MAJOR" = "$TRAINHUB_BACKUP_PG_MAJOR" ] || die "$PG_RESTORE is version $RESTORE_MAJOR; the dump is of PostgreSQL $TRAINHUB_BACKUP_PG_MAJOR: set PG_BIN to that version's folder"
+    admin_psql -At -d postgres -c "SELECT 1" >/dev/null || die "cannot connect as the administrator with: ${PG_ADMIN_CMD[*]} (set PG_ADMIN)"
+fi
+if [ "$(id -u)" = 0 ] && [ -n "$RESTORE_USER" ]; then
+    id "$RESTORE_USER" >/dev/null 2>&1 || die "no user $RESTORE_USER to own the files (set TRAINHUB_USER, or empty)"
+fi
+echo "ready"
 
 step "2. Stopping every trainhub app, worker and timer"
 ACTIVE=""
@@ -82,8 +99,6 @@ else
     echo "TRAINHUB_UNITS is empty: nothing stopped (make sure nothing uses the database)"
 fi
 
-eval "$(flask backup restore-env "$BACKUP")"
-
 if [ "$TRAINHUB_DB_BACKEND" = postgresql ]; then
     NAME_RE='^[A-Za-z_][A-Za-z0-9_]*$'
     [[ "$PGDATABASE" =~ $NAME_RE ]] || die "database name '$PGDATABASE': use letters, digits and _ only"
@@ -98,12 +113,7 @@ if [ "$TRAINHUB_DB_BACKEND" = postgresql ]; then
     admin_psql -d postgres -c "DROP DATABASE IF EXISTS \"$PGDATABASE\""
     admin_psql -d postgres -c "CREATE DATABASE \"$PGDATABASE\" OWNER \"$PGUSER\" ENCODING 'UTF8' TEMPLATE template0"
 
-    step "4. Restoring the dump as $PGUSER"
-    PG_RESTORE=pg_restore
-    for dir in "${PG_BIN:-}" "/usr/lib/postgresql/$TRAINHUB_BACKUP_PG_MAJOR/bin"; do
-        if [ -n "$dir" ] && [ -x "$dir/pg_restore" ]; then PG_RESTORE="$dir/pg_restore"; break; fi
-    done
-    "$PG_RESTORE" --version
+    step "4. Restoring the dump as $PGUSER with $PG_RESTORE"
     "$PG_RESTORE" --no-owner --role="$PGUSER" --dbname="$PGDATABASE" --no-password \
         --exit-on-error --single-transaction "$BACKUP/database.dump"
 elif [ "$TRAINHUB_DB_BACKEND" = sqlite ]; then
