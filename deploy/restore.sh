@@ -27,12 +27,28 @@
 #   PG_ADMIN           a psql command line as a PostgreSQL superuser (or a role with CREATEDB
 #                      that is a member of the app's role), for DROP and CREATE DATABASE
 #                      (default `runuser -u postgres -- psql`: the local server's socket).
-#                      For a managed server e.g. 'psql -h db.example.org -U admin -d postgres'
+#                      For a managed server e.g. 'psql -h db.example.org -U admin'
 #   PG_BIN             where pg_restore is (default: the backup's server version,
 #                      /usr/lib/postgresql/<major>/bin, else PATH)
 #   TRAINHUB_USER      with root, the restored files are given to this user (default
 #                      trainhub; empty: left as in the backup)
 set -euo pipefail
+
+# Read KEY=value lines as systemd's EnvironmentFile= does (never run as shell: a URL's "&"
+# or a password's "$" stays as it is); quotes around a whole value are taken off.
+load_env_file() {
+    local line key value
+    while IFS= read -r line || [ -n "$line" ]; do
+        line=${line#"${line%%[![:space:]]*}"}
+        case "$line" in ''|'#'*|';'*) continue ;; esac
+        key=${line%%=*}
+        value=${line#*=}
+        key=${key%"${key##*[![:space:]]}"}
+        value=${value#"${value%%[![:space:]]*}"}
+        case "$value" in \"*\") value=${value:1:-1} ;; \'*\') value=${value:1:-1} ;; esac
+        export "$key=$value"
+    done < "$1"
+}
 
 die() { echo "restore.sh: $*" >&2; exit 1; }
 step() { echo; echo "== $*"; }
@@ -43,10 +59,7 @@ BACKUP=$(cd "$1" && pwd) || die "no such folder: $1"
 ENV_FILE=${TRAINHUB_ENV_FILE-/etc/trainhub/trainhub.env}
 if [ -n "$ENV_FILE" ]; then
     [ -r "$ENV_FILE" ] || die "cannot read $ENV_FILE (set TRAINHUB_ENV_FILE, or empty to use this shell's settings)"
-    set -a
-    # shellcheck disable=SC1090
-    . "$ENV_FILE"
-    set +a
+    load_env_file "$ENV_FILE"
 fi
 if [ -z "${FLASK:-}" ]; then
     if [ -x /opt/trainhub/.venv/bin/flask ]; then FLASK=/opt/trainhub/.venv/bin/flask; else FLASK=flask; fi

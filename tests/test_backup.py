@@ -114,7 +114,14 @@ def cluster() -> Iterator[sa.URL]:
 
 @pytest.mark.real_commits  # a database of its own: nothing is rolled back, all is dropped
 def test_the_restore_drill_loses_nothing(cluster: sa.URL, tmp_path: Path) -> None:
-    app_url = cluster.set(username="trainhub", password=PASSWORD, database="trainhub")
+    # Options after "?" and "&", as a URL may have them: passed to pg_dump and pg_restore, and
+    # read from the environment file as they are (never run as shell).
+    app_url = cluster.set(
+        username="trainhub",
+        password=PASSWORD,
+        database="trainhub",
+        query={"sslmode": "disable", "application_name": "trainhub-drill"},
+    )
     uploads = tmp_path / "srv" / "uploads"
     env_file = tmp_path / "trainhub.env"
     env_file.write_text(
