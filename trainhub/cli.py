@@ -159,3 +159,7 @@ def init_app(app: Flask) -> None:
     init_cohorts_cli(app)
     init_accreditation_cli(app)
     init_feedback_cli(app)
+
+    from trainhub.backup import backup_cli  # flask backup …: backups, checks, restore drills
+
+    app.cli.add_command(backup_cli)
