@@ -49,17 +49,18 @@ trainhub/translations/cy/LC_MESSAGES/messages.mo: trainhub/translations/cy/LC_ME
 # tests start PostgreSQL from the server binaries, the virus-scanning tests start clamd
 # (clamav-daemon, with a signature database of their own) and the deployment tests start
 # nginx in front of the app (with a configuration of their own, on free ports; the
-# system's nginx service is not used): install them if missing.
+# system's nginx service is not used) and check the systemd units with systemd-analyze
+# (Debian's systemd package; nothing is started): install them if missing.
 # clamd and nginx are in /usr/sbin, which is not on every user's PATH.
 CLAMD_FOUND := { command -v clamd || test -x /usr/sbin/clamd; }
 NGINX_FOUND := { command -v nginx || test -x /usr/sbin/nginx; }
 install-test-system:
-	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! $(CLAMD_FOUND) >/dev/null 2>&1 || ! $(NGINX_FOUND) >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" != 0 ]; then echo "Chromium, PostgreSQL, ClamAV or nginx is missing: run 'sudo apt-get install -y chromium postgresql clamav-daemon nginx' first." >&2; exit 1; fi; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! $(CLAMD_FOUND) >/dev/null 2>&1 || ! $(NGINX_FOUND) >/dev/null 2>&1 || ! command -v systemd-analyze >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "Chromium, PostgreSQL, ClamAV, nginx or systemd-analyze is missing: run 'sudo apt-get install -y chromium postgresql clamav-daemon nginx systemd' first." >&2; exit 1; fi; \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium postgresql clamav-daemon nginx >/dev/null; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium postgresql clamav-daemon nginx systemd >/dev/null; \
 	fi
-	@command -v chromium >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null && $(CLAMD_FOUND) >/dev/null && $(NGINX_FOUND) >/dev/null
+	@command -v chromium >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null && $(CLAMD_FOUND) >/dev/null && $(NGINX_FOUND) >/dev/null && command -v systemd-analyze >/dev/null
 
 # The benchmark also needs wrk (the load generator) and the PostgreSQL server binaries.
 install-bench-system:

@@ -66,6 +66,9 @@ class Config:
     #: Feedback figures kept in memory per process, one entry a reporting period (0: none).
     #: trainhub/feedback/services/cache.py falls back to the same 32 when unset.
     STATISTICS_CACHE_SIZE = 32
+    #: Versions of the catalogue page's contents kept per process (0: none); see
+    #: trainhub/courses/views/catalogue.py.
+    CATALOGUE_CACHE_SIZE = 64
     #: When the annual report is due, as MM-DD after the financial year starts (R41).
     REPORT_DEADLINE = "03-31"
     #: The managers' dashboard warns about missing data this many days before the deadline.
