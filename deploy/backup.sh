@@ -6,14 +6,14 @@
 # Run it as the app's user (it reads the upload folder and connects as the app's database
 # role), from a timer or cron on one machine, e.g. a systemd service with
 # `User=trainhub`, `EnvironmentFile=/etc/trainhub/trainhub.env` and
-# `ExecStart=/opt/trainhub/deploy/backup.sh`. Each backup is a folder
+# `ExecStart=/srv/trainhub/deploy/backup.sh`. Each backup is a folder
 # DIRECTORY/trainhub-<UTC time>/ of mode 0700 with files of mode 0600 (trainhub/backup.py).
 # Copy DIRECTORY off the machine (encrypted) with the council's usual backup tool.
 #
 # Settings, from the environment:
 #   TRAINHUB_ENV_FILE  read first if set and readable (default /etc/trainhub/trainhub.env;
 #                      empty: the settings already in the environment, as systemd gives them)
-#   FLASK              the flask command (default /opt/trainhub/.venv/bin/flask, else `flask`)
+#   FLASK              the flask command (default /srv/trainhub/.venv/bin/flask, else `flask`)
 #   KEEP_DAYS          backups older than this many days are removed (default 35; 0: none)
 set -euo pipefail
 
@@ -39,7 +39,7 @@ if [ -n "$ENV_FILE" ] && [ -r "$ENV_FILE" ]; then
     load_env_file "$ENV_FILE"
 fi
 if [ -z "${FLASK:-}" ]; then
-    if [ -x /opt/trainhub/.venv/bin/flask ]; then FLASK=/opt/trainhub/.venv/bin/flask; else FLASK=flask; fi
+    if [ -x /srv/trainhub/.venv/bin/flask ]; then FLASK=/srv/trainhub/.venv/bin/flask; else FLASK=flask; fi
 fi
 read -r -a FLASK_CMD <<< "$FLASK"
 KEEP_DAYS=${KEEP_DAYS:-35}

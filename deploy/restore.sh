@@ -20,7 +20,7 @@
 #   TRAINHUB_ENV_FILE  the environment file the services read, for TRAINHUB_DATABASE_URL,
 #                      TRAINHUB_UPLOAD_FOLDER and the rest (default /etc/trainhub/trainhub.env;
 #                      empty: the settings already in this shell's environment)
-#   FLASK              the flask command (default /opt/trainhub/.venv/bin/flask, else `flask`)
+#   FLASK              the flask command (default /srv/trainhub/.venv/bin/flask, else `flask`)
 #   TRAINHUB_UNITS     systemd units to stop, timers first (default 'trainhub-*.timer
 #                      trainhub-*.service': every trainhub unit loaded); empty on a spare
 #                      machine with nothing running
@@ -62,7 +62,7 @@ if [ -n "$ENV_FILE" ]; then
     load_env_file "$ENV_FILE"
 fi
 if [ -z "${FLASK:-}" ]; then
-    if [ -x /opt/trainhub/.venv/bin/flask ]; then FLASK=/opt/trainhub/.venv/bin/flask; else FLASK=flask; fi
+    if [ -x /srv/trainhub/.venv/bin/flask ]; then FLASK=/srv/trainhub/.venv/bin/flask; else FLASK=flask; fi
 fi
 read -r -a FLASK_CMD <<< "$FLASK"
 flask() { "${FLASK_CMD[@]}" --app trainhub "$@"; }
