@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 import re
+import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -139,3 +141,12 @@ class QueryCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+def wait_until(check: Callable[[], bool], what: str, within: float = 60.0) -> None:
+    """Wait until ``check()`` is true: what the app or the database shows, never a fixed time,
+    so a busy machine only makes it slower. Fails, saying ``what``, after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while not check():
+        assert time.monotonic() < deadline, f"still not {what} after {within:.0f} s"
+        time.sleep(0.1)
