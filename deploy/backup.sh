@@ -17,31 +17,16 @@
 #   KEEP_DAYS          backups older than this many days are removed (default 35; 0: none)
 set -euo pipefail
 
-# Read KEY=value lines as systemd's EnvironmentFile= does (never run as shell: a URL's "&"
-# or a password's "$" stays as it is); quotes around a whole value are taken off.
-load_env_file() {
-    local line key value
-    while IFS= read -r line || [ -n "$line" ]; do
-        line=${line#"${line%%[![:space:]]*}"}
-        case "$line" in ''|'#'*|';'*) continue ;; esac
-        key=${line%%=*}
-        value=${line#*=}
-        key=${key%"${key##*[![:space:]]}"}
-        value=${value#"${value%%[![:space:]]*}"}
-        case "$value" in \"*\") value=${value:1:-1} ;; \'*\') value=${value:1:-1} ;; esac
-        export "$key=$value"
-    done < "$1"
-}
+# load_env_file and find_flask.
+# shellcheck source=deploy/settings.sh
+source "$(dirname "$(readlink -f "$0")")/settings.sh"
 
 DIRECTORY=${1:-/var/backups/trainhub}
 ENV_FILE=${TRAINHUB_ENV_FILE-/etc/trainhub/trainhub.env}
 if [ -n "$ENV_FILE" ] && [ -r "$ENV_FILE" ]; then
     load_env_file "$ENV_FILE"
 fi
-if [ -z "${FLASK:-}" ]; then
-    if [ -x /srv/trainhub/.venv/bin/flask ]; then FLASK=/srv/trainhub/.venv/bin/flask; else FLASK=flask; fi
-fi
-read -r -a FLASK_CMD <<< "$FLASK"
+find_flask
 KEEP_DAYS=${KEEP_DAYS:-35}
 
 umask 077

@@ -34,21 +34,9 @@
 #                      trainhub; empty: left as in the backup)
 set -euo pipefail
 
-# Read KEY=value lines as systemd's EnvironmentFile= does (never run as shell: a URL's "&"
-# or a password's "$" stays as it is); quotes around a whole value are taken off.
-load_env_file() {
-    local line key value
-    while IFS= read -r line || [ -n "$line" ]; do
-        line=${line#"${line%%[![:space:]]*}"}
-        case "$line" in ''|'#'*|';'*) continue ;; esac
-        key=${line%%=*}
-        value=${line#*=}
-        key=${key%"${key##*[![:space:]]}"}
-        value=${value#"${value%%[![:space:]]*}"}
-        case "$value" in \"*\") value=${value:1:-1} ;; \'*\') value=${value:1:-1} ;; esac
-        export "$key=$value"
-    done < "$1"
-}
+# load_env_file and find_flask.
+# shellcheck source=deploy/settings.sh
+source "$(dirname "$(readlink -f "$0")")/settings.sh"
 
 die() { echo "restore.sh: $*" >&2; exit 1; }
 step() { echo; echo "== $*"; }
@@ -61,10 +49,7 @@ if [ -n "$ENV_FILE" ]; then
     [ -r "$ENV_FILE" ] || die "cannot read $ENV_FILE (set TRAINHUB_ENV_FILE, or empty to use this shell's settings)"
     load_env_file "$ENV_FILE"
 fi
-if [ -z "${FLASK:-}" ]; then
-    if [ -x /srv/trainhub/.venv/bin/flask ]; then FLASK=/srv/trainhub/.venv/bin/flask; else FLASK=flask; fi
-fi
-read -r -a FLASK_CMD <<< "$FLASK"
+find_flask
 flask() { "${FLASK_CMD[@]}" --app trainhub "$@"; }
 UNITS=${TRAINHUB_UNITS-trainhub-*.timer trainhub-*.service}
 read -r -a PG_ADMIN_CMD <<< "${PG_ADMIN:-runuser -u postgres -- psql}"
