@@ -31,6 +31,7 @@ from collections.abc import Hashable, Iterable
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Connection, String, event, insert, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import (
@@ -276,6 +277,15 @@ class VersionedCache:
             self._entries.move_to_end(key)
             return found[1]
 
+    def peek(self, key: Hashable) -> tuple[str, Any] | None:
+        """The version and value kept for ``key``, whatever the version: for a reader that
+        asks for the current version in the same statement as the data (the catalogue)."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
     def put(self, key: Hashable, version: str, value: Any) -> None:
         if self.size <= 0:
             return
@@ -290,3 +300,14 @@ class VersionedCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def cache_of(name: str, size_setting: str, default_size: int) -> VersionedCache:
+    """The current app's ``VersionedCache`` called ``name``, made on first use with
+    ``size_setting`` entries at most (``default_size`` when it is not set)."""
+    store = current_app.extensions.get(name)
+    if store is None:
+        size = int(current_app.config.get(size_setting, default_size))
+        store = current_app.extensions.setdefault(name, VersionedCache(size))
+    assert isinstance(store, VersionedCache)
+    return store

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
@@ -43,7 +42,7 @@ DEFAULT_LISTINGS = 64
 _LISTINGS = "trainhub.catalogue_listings"
 
 
-class Listings:
+def _listings() -> data_version.VersionedCache:
     """The catalogue's contents as drawn (``courses/_catalogue_listing.html``), kept per
     process under the data version they were drawn at (``trainhub.data_version``).
 
@@ -52,38 +51,9 @@ class Listings:
     that would load the courses (``queries.catalogue_listing``), so a change made through
     any worker is seen by all of them at once. What else the contents depend on is the key:
     the language, the script root the links start with, the filters and whether the reader
-    edits the catalogue (unpublished courses and the "Add a course" button). All entries are
-    of one version: a newer one empties the store, since a version never comes back.
+    edits the catalogue (unpublished courses and the "Add a course" button).
     """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.version: str | None = None
-        self._drawn: dict[Hashable, Markup] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> tuple[str | None, Markup | None]:
-        """The version of the kept contents and those for ``key`` (None if not kept)."""
-        with self._lock:
-            return self.version, self._drawn.get(key)
-
-    def put(self, key: Hashable, version: str, drawn: Markup) -> None:
-        if self.size <= 0:
-            return
-        with self._lock:
-            if version != self.version or len(self._drawn) >= self.size:
-                self._drawn.clear()
-                self.version = version
-            self._drawn[key] = drawn
-
-
-def _listings() -> Listings:
-    store = current_app.extensions.get(_LISTINGS)
-    if store is None:
-        size = int(current_app.config.get("CATALOGUE_CACHE_SIZE", DEFAULT_LISTINGS))
-        store = current_app.extensions.setdefault(_LISTINGS, Listings(size))
-    assert isinstance(store, Listings)
-    return store
+    return data_version.cache_of(_LISTINGS, "CATALOGUE_CACHE_SIZE", DEFAULT_LISTINGS)
 
 
 def _translated(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Markup]]:
@@ -99,12 +69,13 @@ def _listing(audience: str, kind: str, editor: bool) -> Markup:
     # What this transaction has changed itself is not in the version: never kept, nor kept
     # contents shown over it.
     usable = store.size > 0 and not data_version.changed_here()
-    kept_version, kept = store.get(key) if usable else (None, None)
+    kept = store.peek(key) if usable else None
     version, courses = queries.catalogue_listing(
-        audience, kind, editor, unless_version=kept_version if kept is not None else None
+        audience, kind, editor, unless_version=kept[0] if kept is not None else None
     )
     if courses is None and kept is not None:
-        return kept
+        drawn_before: Markup = kept[1]
+        return drawn_before
     drawn = Markup(  # noqa: S704 (our own template's autoescaped output)
         render_template(
             "courses/_catalogue_listing.html",

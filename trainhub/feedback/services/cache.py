@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 
-from flask import current_app
-
 from trainhub import data_version
 from trainhub.courses.models import local_today
 from trainhub.feedback import reporting
@@ -31,12 +29,7 @@ _EXTENSION = "trainhub.statistics_cache"
 
 
 def _store() -> data_version.VersionedCache:
-    store = current_app.extensions.get(_EXTENSION)
-    if store is None:
-        size = int(current_app.config.get("STATISTICS_CACHE_SIZE", DEFAULT_SIZE))
-        store = current_app.extensions.setdefault(_EXTENSION, data_version.VersionedCache(size))
-    assert isinstance(store, data_version.VersionedCache)
-    return store
+    return data_version.cache_of(_EXTENSION, "STATISTICS_CACHE_SIZE", DEFAULT_SIZE)
 
 
 def figures(period: Period, today: dt.date | None = None) -> Figures:
