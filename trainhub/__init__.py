@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from trainhub.auth import bp as auth_bp
     from trainhub.courses import bp as courses_bp
     from trainhub.feedback import bp as feedback_bp
+    from trainhub.history import bp as history_bp
     from trainhub.home import bp as home_bp
     from trainhub.mail import bp as mail_bp
 
@@ -128,5 +129,5 @@ def _register_blueprints(app: Flask) -> None:
         static_url_path="/assets",
     )
     app.register_blueprint(assets)
-    for bp in (home_bp, auth_bp, courses_bp, accreditation_bp, feedback_bp, mail_bp):
+    for bp in (home_bp, auth_bp, courses_bp, accreditation_bp, feedback_bp, history_bp, mail_bp):
         app.register_blueprint(bp)

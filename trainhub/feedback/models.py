@@ -130,6 +130,8 @@ class FeedbackResponse(db.Model):  # type: ignore[name-defined]
     #: The attendee agreed that their comments may be quoted anonymously in reports (R32).
     quote_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     submitted_on: Mapped[dt.date] = mapped_column(Date)
+    #: A paper form entered from records (no request was sent for it).
+    on_paper: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     cohort: Mapped[Cohort] = relationship()
     questionnaire: Mapped[Questionnaire] = relationship()
@@ -184,14 +186,15 @@ class TrainingBudget(db.Model):  # type: ignore[name-defined]
 
 
 class SpendLine(db.Model):  # type: ignore[name-defined]
-    """Money spent on training in one quarter of a financial year."""
+    """Money spent on training in one quarter of a financial year, or in the whole year."""
 
     __tablename__ = "spend_lines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     financial_year: Mapped[int] = mapped_column(Integer, index=True)
-    #: 1 is April to June … 4 is January to March.
-    quarter: Mapped[int] = mapped_column(Integer)
+    #: 1 is April to June … 4 is January to March; None for a whole-year line (old reports
+    #: give some lines for the year only, e.g. "Training £120.00" in 2016-17).
+    quarter: Mapped[int | None] = mapped_column(Integer)
     #: One of ``SPEND_CATEGORIES``.
     category: Mapped[str] = mapped_column(String(30))
     description: Mapped[str] = mapped_column(String(300), default="", server_default="")

@@ -54,6 +54,8 @@ class Application(db.Model):  # type: ignore[name-defined]
     #: The latest submission: the assessor queue is oldest first by this.
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     achieved_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: A past award entered from records (signed off on paper before trainhub).
+    recorded: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])

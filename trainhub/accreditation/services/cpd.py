@@ -30,7 +30,7 @@ from trainhub.accreditation.services import notices
 from trainhub.accreditation.services.files import receive_upload, store_checked
 from trainhub.auth.models import User
 from trainhub.auth.roles import Role
-from trainhub.courses.models import local_today
+from trainhub.courses.models import Completion, Course, local_today
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 from trainhub.financial_years import financial_year
@@ -136,6 +136,34 @@ def bank_course_certificates(issued: Sequence[Certificate]) -> None:
                 course_id=c.course_id,
             )
             for c in issued
+        ]
+    )
+
+
+def bank_course_completions(completions: Sequence[Completion], recorded_by: User) -> None:
+    """Bank the hours and credits of completions recorded from before trainhub (no
+    certificate needed): one line each dated on the real day, one INSERT for the lot."""
+    courses = {
+        c.id: c
+        for c in db.session.execute(
+            select(Course).where(Course.id.in_({c.course_id for c in completions}))
+        ).scalars()
+    }
+    _insert_lines(
+        [
+            _line(
+                c.user_id,
+                COURSE,
+                c.completed_on,
+                courses[c.course_id].title,
+                hours=courses[c.course_id].cpd_hours,
+                credits=courses[c.course_id].credit_value,
+                accrediting_body=courses[c.course_id].accrediting_body,
+                course_id=c.course_id,
+                recorded_by_id=recorded_by.id,
+                note=_("Recorded from before trainhub"),
+            )
+            for c in completions
         ]
     )
 

@@ -10,6 +10,7 @@ line and other areas use are importable from here.
 from trainhub.auth.services.accounts import (
     AccountData,
     ProfileData,
+    add_accounts_without_passwords,
     create_first_admin,
     create_user,
     set_user_active,
@@ -59,6 +60,7 @@ __all__ = [
     "ImportError_",
     "ImportResult",
     "ProfileData",
+    "add_accounts_without_passwords",
     "authenticate",
     "change_password",
     "check_email",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import insert, select
 
 from trainhub.auth import choices, sign_ins
 from trainhub.auth.models import Organisation, User, UserRole
@@ -270,3 +271,34 @@ def set_user_active(actor: User, user: User, active: bool) -> None:
     else:
         sign_ins.end_sessions(user, sign_ins.DEACTIVATED)
     log.info("User %s %s by %s", user.id, "activated" if active else "deactivated", actor.id)
+
+
+def add_accounts_without_passwords(
+    people: Iterable[tuple[str, str, int | None]], invite: bool = False
+) -> dict[str, User]:
+    """Learner accounts for people known only from records (``(email, full name,
+    organisation id)``, addresses already checked and not taken), in a fixed number of
+    queries however many. They have no password, so they can't sign in until invited;
+    nobody is e-mailed unless ``invite``. Returns the new accounts by address.
+    """
+    rows = [
+        {"email": normalise_email(email), "full_name": name.strip(), "organisation_id": org}
+        for email, name, org in people
+    ]
+    if not rows:
+        return {}
+    db.session.execute(insert(User), rows)
+    made = {
+        user.email: user
+        for user in db.session.execute(
+            select(User).where(User.email.in_([row["email"] for row in rows]))
+        ).scalars()
+    }
+    db.session.execute(
+        insert(UserRole), [{"user_id": user.id, "role": Role.LEARNER} for user in made.values()]
+    )
+    if invite:
+        for user in made.values():
+            send_invitation(user)
+    log.info("%d accounts made from records", len(made))
+    return made

@@ -106,6 +106,11 @@ class Cohort(db.Model):  # type: ignore[name-defined]
     #: Dates of the first and last day, kept by the scheduling service for lists and sorting.
     first_day: Mapped[dt.date] = mapped_column(Date, index=True)
     last_day: Mapped[dt.date] = mapped_column(Date)
+    #: Delivered before trainhub and entered from its records (the history area): it lands
+    #: completed, is never published, e-mails nobody, is in no calendar and can't be booked.
+    recorded: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: Facilitators without an account (a recorded cohort's trainers), one per line.
+    facilitator_names: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -157,6 +162,10 @@ class Cohort(db.Model):  # type: ignore[name-defined]
     def has_registers(self) -> bool:
         """Published or completed: its days have registers to take or to read."""
         return self.status in ("published", "completed")
+
+    @property
+    def facilitators_without_accounts(self) -> list[str]:
+        return [name for name in self.facilitator_names.splitlines() if name.strip()]
 
     def places_left(self, held: int) -> int:
         """The free places when ``held`` are taken (``PLACE_STATUSES``); never below 0."""
@@ -389,6 +398,9 @@ class Completion(db.Model):  # type: ignore[name-defined]
     completed_on: Mapped[dt.date] = mapped_column(Date, index=True)
     #: The cohort whose register completed it.
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    #: Entered from records (a past completion, or a recorded cohort's register): a later
+    #: register correction never takes it away; only withdrawing the record does.
+    recorded: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()

@@ -332,7 +332,8 @@ def update_completions(
                     "cohort_id": cohort.id if cohort else None,
                 }
             )
-        elif not complete and user_id in existing:
+        elif not complete and user_id in existing and not existing[user_id].recorded:
+            # A completion recorded from before trainhub has no registers here to recount.
             withdrawn.append(user_id)
     if withdrawn:
         db.session.execute(

@@ -1,0 +1,9 @@
+"""The history blueprint: recording the past by hand or from a spreadsheet, and withdrawing."""
+
+from flask import Blueprint
+
+from trainhub.history import models as _models  # noqa: F401  (the tables, for migrations)
+
+bp = Blueprint("history", __name__)
+
+__all__ = ["bp"]
