@@ -236,16 +236,27 @@ def reissue_certificate(actor: User, certificate: Certificate) -> Certificate:
 
 
 def revoke_for_withdrawn_completions(
-    user_ids: Sequence[int], course_id: int, actor: User | None
+    user_ids: Sequence[int], course_id: int, actor: User | None, reason: str = ""
 ) -> None:
-    """Register corrections took completions away: their certificates no longer stand."""
+    """Register corrections (or a withdrawn record) took completions away: their
+    certificates no longer stand."""
     query = select(Certificate).where(
         Certificate.user_id.in_(user_ids),
         Certificate.course_id == course_id,
         Certificate.kind == "course",
         Certificate.status == VALID,
     )
-    reason = _("The course completion was withdrawn after a register correction")
+    reason = reason or _("The course completion was withdrawn after a register correction")
+    for certificate in db.session.execute(query).scalars():
+        _revoke(certificate, actor, reason)
+    db.session.flush()
+
+
+def revoke_for_withdrawn_award(application_id: int, actor: User | None, reason: str) -> None:
+    """A recorded award was withdrawn: its certificate no longer stands."""
+    query = select(Certificate).where(
+        Certificate.application_id == application_id, Certificate.status == VALID
+    )
     for certificate in db.session.execute(query).scalars():
         _revoke(certificate, actor, reason)
     db.session.flush()

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
+from trainhub.accreditation.models.applications import Application
 from trainhub.accreditation.models.certificates import Certificate
 from trainhub.accreditation.models.cpd import (
     APPROVED,
@@ -25,8 +26,10 @@ from trainhub.accreditation.models.cpd import (
     CpdEntry,
     ExternalActivity,
 )
+from trainhub.accreditation.models.levels import AccreditationLevel
 from trainhub.accreditation.permissions import can_decide_activity
 from trainhub.accreditation.services import notices
+from trainhub.accreditation.services.certificates import level_achievement
 from trainhub.accreditation.services.files import receive_upload, store_checked
 from trainhub.auth.models import User
 from trainhub.auth.roles import Role
@@ -166,6 +169,38 @@ def bank_course_completions(completions: Sequence[Completion], recorded_by: User
             for c in completions
         ]
     )
+
+
+def bank_level_awards(applications: Sequence[Application], recorded_by: User) -> None:
+    """Bank the hours and credits of levels awarded before trainhub, dated on the award,
+    one INSERT for the lot."""
+    levels = {
+        lv.id: lv
+        for lv in db.session.execute(
+            select(AccreditationLevel).where(
+                AccreditationLevel.id.in_({a.level_id for a in applications})
+            )
+        ).scalars()
+    }
+    lines = []
+    for application in applications:
+        level = levels[application.level_id]
+        assert application.achieved_on is not None
+        lines.append(
+            _line(
+                application.user_id,
+                LEVEL,
+                application.achieved_on,
+                level_achievement(level),
+                hours=level.cpd_hours,
+                credits=level.credit_value,
+                accrediting_body=level.accrediting_body,
+                application_id=application.id,
+                recorded_by_id=recorded_by.id,
+                note=_("Recorded from before trainhub"),
+            )
+        )
+    _insert_lines(lines)
 
 
 def reverse_course_lines(user_ids: Iterable[int], course_id: int, reason: str) -> int:
