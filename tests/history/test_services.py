@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
 from tests.factories import make_organisation, make_user
@@ -203,3 +204,17 @@ def test_a_closed_cohort_gives_new_attendees_the_partner() -> None:
     people = db.session.execute(select(User).where(User.email.like("attendee%"))).scalars()
     assert {p.organisation_id for p in people} == {university.id}
     assert db.session.get(Course, cohort.course_id) is not None
+
+
+def test_certificates_only_when_asked_and_they_say_when_they_were_issued(app: Flask) -> None:
+    from tests.helpers import as_user, page
+    from trainhub.accreditation.models import Certificate
+
+    actor = manager()
+    services.record_cohorts(actor, [ffi_cohort()])
+    assert count(Certificate) == 0
+    services.record_cohorts(actor, [ffi_cohort("Another", dt.date(2016, 7, 5))], certificates=True)
+    certificate = db.session.execute(select(Certificate)).scalars().first()
+    assert certificate is not None and certificate.awarded_on == dt.date(2016, 7, 7)
+    text = page(as_user(app, None).get(f"/verify/{certificate.code}"))
+    assert "7 July 2016" in text and "Issued on" in text

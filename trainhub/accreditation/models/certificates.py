@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainhub.extensions import UTCDateTime, db, utcnow
+
+LOCAL_TIME = ZoneInfo("Europe/London")
 
 if TYPE_CHECKING:
     from trainhub.auth.models import User
@@ -61,6 +64,17 @@ class Certificate(db.Model):  # type: ignore[name-defined]
     @property
     def is_valid(self) -> bool:
         return self.status == VALID
+
+    @property
+    def issued_on(self) -> dt.date:
+        """The day it was issued, in Wales."""
+        return self.issued_at.astimezone(LOCAL_TIME).date()
+
+    @property
+    def issued_later(self) -> bool:
+        """Issued on another day than the one it certifies (training recorded from before
+        trainhub, or a register taken late): the certificate then says both."""
+        return self.issued_on != self.awarded_on
 
     @property
     def display_code(self) -> str:
