@@ -218,3 +218,18 @@ def test_certificates_only_when_asked_and_they_say_when_they_were_issued(app: Fl
     assert certificate is not None and certificate.awarded_on == dt.date(2016, 7, 7)
     text = page(as_user(app, None).get(f"/verify/{certificate.code}"))
     assert "7 July 2016" in text and "Issued on" in text
+
+
+def test_the_workforce_table_counts_a_2014_core_as_core_trained_and_overdue() -> None:
+    from trainhub.feedback.reporting import workforce
+
+    person = make_user(email="ifst.member@example.org", ifst_member=True)
+    before = workforce(dt.date.today())
+    assert before["not_core_trained"] >= 1
+    services.record_completions(
+        manager(), [CompletionDraft(person.email, "", "IFSS-CORE", dt.date(2014, 5, 12))]
+    )
+    after = workforce(dt.date.today())
+    assert after["not_core_trained"] == before["not_core_trained"] - 1
+    assert after["core_trained"] == before["core_trained"] + 1
+    assert after["overdue"] == before["overdue"] + 1
