@@ -198,3 +198,28 @@ def test_add_months_moves_whole_months_and_never_past_the_months_end(
 
     assert (moved.year * 12 + moved.month) - (day.year * 12 + day.month) == months
     assert moved.day == min(day.day, calendar.monthrange(moved.year, moved.month)[1])
+
+
+def test_a_clock_started_from_records_e_mails_nobody(catalogue: None) -> None:
+    """Everyone core-trained in 2014 is overdue on the first run: they stay on the list as
+    overdue, but nobody is e-mailed (they may have no way to sign in)."""
+    supervisor = make_user(roles=["manager"])
+    veteran = learner(core_on=D(2014, 5, 12), ifst_member=True, supervisor=supervisor)
+    db.session.execute(
+        Completion.__table__.update().where(Completion.user_id == veteran.id).values(recorded=True)
+    )
+    member = learner(core_on=D(2024, 1, 15), ifst_member=True)
+    db.session.commit()
+
+    found = people_on_the_clock(today=D(2024, 10, 16))
+    assert [(i.user, i.clock.state, i.from_records) for i in found] == [
+        (veteran, "overdue", True),
+        (member, "overdue", False),
+    ]
+    assert found[0].clock.started_on == D(2014, 5, 12)
+
+    assert send_reminders(today=D(2024, 10, 16)) == 1
+    db.session.commit()
+    assert outbox(veteran) == []
+    assert outbox(supervisor) == []
+    assert [m.subject for m in outbox(member)] == ["Level 6 accreditation overdue"]

@@ -47,12 +47,15 @@ def can_manage_cohort(user: User, cohort: Cohort) -> bool:
 
 def can_view_cohort(user: Any, cohort: Cohort, booked: bool = False) -> bool:
     """Published open cohorts are public; closed and draft ones are for staff, the partner's
-    learners, and anyone holding a booking on it (``booked``)."""
+    learners, and anyone holding a booking on it (``booked``). A cohort recorded from records
+    is for staff and its own attendees only: it was never offered to anyone."""
     signed_in = getattr(user, "is_authenticated", False)
     if signed_in and (can_manage_cohort(user, cohort) or user.has_role(Role.TRAINER)):
         return True
     if cohort.status == "draft":
         return False
+    if cohort.recorded:
+        return bool(signed_in) and booked
     if not cohort.is_closed or (signed_in and booked):
         return True
     return bool(signed_in) and user.organisation_id == cohort.partner_organisation_id

@@ -97,6 +97,10 @@ class AllocationForm(FlaskForm):
     submit_allocation = Submit(_l("Save the allocation"))
 
 
+#: The spend form's value for a line given for the whole year (no quarter).
+WHOLE_YEAR = "year"
+
+
 class SpendForm(FlaskForm):
     quarter = Select(
         _l("Quarter"),
@@ -120,7 +124,11 @@ class SpendForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.quarter.choices = quarter_choices(_l("Choose a quarter"))
+        # A line may be for the whole year (old reports give some for the year only).
+        self.quarter.choices = [
+            *quarter_choices(_l("Choose a quarter")),
+            (WHOLE_YEAR, _l("Whole year")),
+        ]
 
 
 class ConfirmForm(FlaskForm):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import ScalarSelect, Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from trainhub.auth.models import User
 from trainhub.auth.roles import Role
-from trainhub.courses.models import Cohort, CohortFacilitator
+from trainhub.courses.models import Booking, Cohort, CohortFacilitator
 from trainhub.extensions import db
 from trainhub.feedback.models import (
     TEXT,
@@ -18,6 +18,9 @@ from trainhub.feedback.models import (
     FeedbackResponse,
     QuestionnaireItem,
 )
+
+#: Booking statuses of people who attended a cohort (all its days or some).
+ATTENDED_BOOKINGS = ("attended", "partially_attended")
 
 
 def requests_of(user_id: int) -> list[FeedbackRequest]:
@@ -42,15 +45,17 @@ def request_for_page(request_id: int) -> FeedbackRequest | None:
 
 
 def cohorts_with_feedback(actor: User) -> Select[Cohort]:
-    """Cohorts whose attendees were asked, newest first.
+    """Cohorts whose attendees were asked, or that have responses (a recorded cohort's
+    paper forms), newest first.
 
     Trainers see the cohorts they facilitate or scheduled (as ``can_view_cohort_feedback``
     lets them open); managers and admins see all.
     """
     asked = select(FeedbackRequest.id).where(FeedbackRequest.cohort_id == Cohort.id).exists()
+    answered = select(FeedbackResponse.id).where(FeedbackResponse.cohort_id == Cohort.id).exists()
     query = (
         select(Cohort)
-        .where(asked)
+        .where(or_(asked, answered))
         .options(joinedload(Cohort.course))
         .order_by(Cohort.first_day.desc(), Cohort.id.desc())
     )
@@ -61,15 +66,57 @@ def cohorts_with_feedback(actor: User) -> Select[Cohort]:
     return query
 
 
-def counts_by_cohort(cohort_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """(asked, answered) for each of these cohorts, in one query."""
-    answered = func.sum(case((FeedbackRequest.responded.is_(True), 1), else_=0))
-    rows = db.session.execute(
-        select(FeedbackRequest.cohort_id, func.count(FeedbackRequest.id), answered)
-        .where(FeedbackRequest.cohort_id.in_(cohort_ids))
-        .group_by(FeedbackRequest.cohort_id)
+def recorded_attendees(cohorts: Select[Any]) -> ScalarSelect[Any]:
+    """How many attended the recorded cohorts among ``cohorts`` (a select of their ids),
+    as a scalar subquery.
+
+    A cohort recorded from records sent no feedback requests: its attendees were handed the
+    paper forms, so they count as the people asked (and its responses stay within them).
+    """
+    return (
+        select(func.count(Booking.id))
+        .join(Cohort, Cohort.id == Booking.cohort_id)
+        .where(
+            Booking.cohort_id.in_(cohorts),
+            Cohort.recorded.is_(True),
+            Booking.status.in_(ATTENDED_BOOKINGS),
+        )
+        .scalar_subquery()
     )
-    return {cohort_id: (int(asked), int(done or 0)) for cohort_id, asked, done in rows}
+
+
+def counts_by_cohort(cohort_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(asked, answered) for each of these cohorts, in one query: requests sent and
+    answered; for a recorded cohort, its attendees and its paper responses."""
+    requests = (
+        select(func.count(FeedbackRequest.id))
+        .where(FeedbackRequest.cohort_id == Cohort.id)
+        .scalar_subquery()
+    )
+    responded = (
+        select(func.count(FeedbackRequest.id))
+        .where(FeedbackRequest.cohort_id == Cohort.id, FeedbackRequest.responded.is_(True))
+        .scalar_subquery()
+    )
+    responses = (
+        select(func.count(FeedbackResponse.id))
+        .where(FeedbackResponse.cohort_id == Cohort.id)
+        .scalar_subquery()
+    )
+    attendees = (
+        select(func.count(Booking.id))
+        .where(Booking.cohort_id == Cohort.id, Booking.status.in_(ATTENDED_BOOKINGS))
+        .scalar_subquery()
+    )
+    recorded = Cohort.recorded.is_(True)
+    rows = db.session.execute(
+        select(
+            Cohort.id,
+            case((recorded, attendees), else_=requests),
+            case((recorded, responses), else_=responded),
+        ).where(Cohort.id.in_(cohort_ids))
+    )
+    return {cohort_id: (int(asked), int(done)) for cohort_id, asked, done in rows}
 
 
 def facilitated_cohorts(user_id: int) -> Select[Any]:

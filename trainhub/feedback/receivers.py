@@ -1,4 +1,8 @@
-"""What feedback does when the courses area announces something: ask attendees."""
+"""What feedback does when the courses area announces something: ask attendees.
+
+A cohort recorded from records (``Cohort.recorded``) asks nobody: its feedback was given on
+paper long ago, and its attendees may have no way to sign in.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from trainhub.feedback.services.responses import request_feedback
 def ask_last_day_attendees(
     sender: Any, cohort: Cohort, user_ids: Sequence[int], actor: Any = None, **extra: Any
 ) -> None:
+    if cohort.recorded:
+        return
     request_feedback(cohort, user_ids)
 
 
@@ -31,6 +37,8 @@ def ask_completers(
             by_cohort.setdefault(completion.cohort_id, []).append(completion.user_id)
     if not by_cohort:
         return
-    cohorts = db.session.execute(select(Cohort).where(Cohort.id.in_(by_cohort))).scalars()
+    cohorts = db.session.execute(
+        select(Cohort).where(Cohort.id.in_(by_cohort), Cohort.recorded.is_(False))
+    ).scalars()
     for cohort in cohorts:
         request_feedback(cohort, by_cohort[cohort.id])

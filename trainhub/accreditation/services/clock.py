@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from trainhub.accreditation.models import (
@@ -33,6 +33,9 @@ class OnTheClock:
     level: AccreditationLevel
     clock: Clock
     application: Application | None
+    #: The clock started at a completion recorded from records (e.g. a core done in 2014,
+    #: before trainhub): it counts and shows, but nobody is e-mailed about it.
+    from_records: bool = False
 
 
 def people_on_the_clock(today: dt.date | None = None) -> list[OnTheClock]:
@@ -57,13 +60,19 @@ def people_on_the_clock(today: dt.date | None = None) -> list[OnTheClock]:
     )
     result: list[OnTheClock] = []
     for level in levels:
+        live = case((Completion.recorded.is_(False), Completion.completed_on))
         entry = (
-            select(Completion.user_id, func.min(Completion.completed_on))
+            select(Completion.user_id, func.min(Completion.completed_on), func.min(live))
             .join(level_entry_courses, level_entry_courses.c.course_id == Completion.course_id)
             .where(level_entry_courses.c.level_id == level.id)
             .group_by(Completion.user_id)
         )
-        started = {user_id: day for user_id, day in db.session.execute(entry)}
+        started: dict[int, dt.date] = {}
+        recorded_start: set[int] = set()
+        for user_id, first, first_live in db.session.execute(entry):
+            started[user_id] = first
+            if first_live is None or first_live > first:
+                recorded_start.add(user_id)
         applications = {
             a.user_id: a
             for a in db.session.execute(
@@ -87,10 +96,12 @@ def people_on_the_clock(today: dt.date | None = None) -> list[OnTheClock]:
         ).scalars()
         for user in users:
             application = applications.get(user.id)
-            start = (application.clock_started_on if application else None) or started.get(user.id)
+            from_application = application.clock_started_on if application else None
+            start = from_application or started.get(user.id)
             clock = level_clock(level, start, today=today)
             if clock is not None:
-                result.append(OnTheClock(user, level, clock, application))
+                from_records = from_application is None and user.id in recorded_start
+                result.append(OnTheClock(user, level, clock, application, from_records))
     # Latest start last; on the same day the higher level last: a member on two clocks shows
     # the last one (statistics.workforce breaks the tie the same way, in SQL).
     result.sort(
@@ -108,13 +119,18 @@ def people_on_the_clock(today: dt.date | None = None) -> list[OnTheClock]:
 def send_reminders(today: dt.date | None = None) -> int:
     """Send each "due" and "overdue" reminder once per clock start; returns how many were sent.
 
+    A clock that started at a completion recorded from records (``OnTheClock.from_records``)
+    sends nothing: everyone core-trained years before trainhub would otherwise be told on the
+    next run that they are overdue, and they may have no way to sign in. Such a clock still
+    counts as due or overdue in the figures and shows on the pages; only the e-mails stop.
+
     Two runs at the same moment send each reminder once: the second waits for the first.
     """
     run_alone("accreditation remind")
     sent = 0
     for item in people_on_the_clock(today):
         kind = item.clock.state
-        if kind not in ("due", "overdue"):
+        if kind not in ("due", "overdue") or item.from_records:
             continue
         already = db.session.execute(
             select(ClockReminder.id).where(

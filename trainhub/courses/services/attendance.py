@@ -100,15 +100,15 @@ def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) ->
     """Save the day's register (people left out keep their mark); returns how many changed.
 
     :raises PermissionDenied: when ``actor`` cannot manage the cohort.
-    :raises ConflictError: when the cohort is not published or completed, or the day has not come.
+    :raises ConflictError: when the cohort is not published or completed, was recorded from
+        records, or the day has not come.
     :raises ValidationFailed: when someone marked is not on the register, or minutes late are
         missing or out of range.
     """
     cohort = day.cohort
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot take the register for this cohort"))
-    if cohort.status not in ("published", "completed"):
-        raise ConflictError(_("Publish the cohort before taking its register"))
+    _check_register_open(cohort)
     _check_day_has_come(day)
     rows = register(day)
     _check_marks(marks, {row.user.id for row in rows})
@@ -160,10 +160,25 @@ def mark_all_present(actor: User, day: CohortDay) -> int:
     """Everyone without a mark yet is present; marks already taken stay.
 
     :raises PermissionDenied: when ``actor`` cannot manage the cohort.
-    :raises ConflictError: when the cohort is not published or completed, or the day has not come.
+    :raises ConflictError: when the cohort is not published or completed, was recorded from
+        records, or the day has not come.
     """
     unmarked = {row.user.id: Mark("present") for row in register(day) if row.attendance is None}
     return record_attendance(actor, day, unmarked)
+
+
+def _check_register_open(cohort: Cohort) -> None:
+    """A register is taken once the cohort is published; a recorded cohort's register is its
+    paper record, changed only by withdrawing the record and recording it again."""
+    if cohort.recorded:
+        raise ConflictError(
+            _(
+                "This cohort was recorded from records: withdraw it and record it again to "
+                "change its register"
+            )
+        )
+    if cohort.status not in ("published", "completed"):
+        raise ConflictError(_("Publish the cohort before taking its register"))
 
 
 def _check_day_has_come(day: CohortDay) -> None:
@@ -178,15 +193,15 @@ def add_makeup_attendee(actor: User, day: CohortDay, learner: User) -> None:
     course, as present (the day has come, and they are there).
 
     :raises PermissionDenied: when ``actor`` cannot manage the cohort.
-    :raises ConflictError: when the cohort is not published or completed, or the day has not come.
+    :raises ConflictError: when the cohort is not published or completed, was recorded from
+        records, or the day has not come.
     :raises ValidationFailed: on ``email`` when the learner did not miss this day earlier, or is
         already on the register.
     """
     cohort = day.cohort
     if not permissions.can_manage_cohort(actor, cohort):
         raise PermissionDenied(_("You cannot take the register for this cohort"))
-    if cohort.status not in ("published", "completed"):
-        raise ConflictError(_("Publish the cohort before taking its register"))
+    _check_register_open(cohort)
     _check_day_has_come(day)
     attended = (
         select(Attendance.id)

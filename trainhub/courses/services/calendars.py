@@ -130,7 +130,8 @@ def _day_options() -> tuple[Any, ...]:
 
 
 def public_days(today: date | None = None) -> list[CohortDay]:
-    """Days of published open cohorts, from a while ago onward (R16)."""
+    """Days of published open cohorts, from a while ago onward (R16); never a cohort
+    recorded from records (it was never offered)."""
     since = (today or local_today()) - FEED_HISTORY
     query = (
         select(CohortDay)
@@ -138,6 +139,7 @@ def public_days(today: date | None = None) -> list[CohortDay]:
         .where(
             Cohort.status.in_(("published", "completed")),
             Cohort.partner_organisation_id.is_(None),
+            Cohort.recorded.is_(False),
             CohortDay.date >= since,
         )
         .order_by(CohortDay.date, CohortDay.start_time)
@@ -147,7 +149,8 @@ def public_days(today: date | None = None) -> list[CohortDay]:
 
 
 def personal_days(user: User, today: date | None = None) -> list[CohortDay]:
-    """Days the person is booked on, and days they facilitate; cancellations stay as such."""
+    """Days the person is booked on, and days they facilitate; cancellations stay as such.
+    A cohort recorded from records is in no calendar: nobody was sent an invitation for it."""
     since = (today or local_today()) - FEED_HISTORY
     ended = aliased(Cohort)
     booked = (
@@ -173,6 +176,7 @@ def personal_days(user: User, today: date | None = None) -> list[CohortDay]:
         .where(
             CohortDay.date >= since,
             Cohort.status != "draft",
+            Cohort.recorded.is_(False),
             or_(Cohort.id.in_(booked), Cohort.id.in_(facilitated)),
         )
         .order_by(CohortDay.date, CohortDay.start_time)

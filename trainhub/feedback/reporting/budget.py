@@ -9,7 +9,7 @@ from typing import Any, TypedDict
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, Numeric, String, func, select
+from sqlalchemy import Integer, Numeric, String, func, or_, select
 
 from trainhub.feedback.models import QUARTERS, SPEND_CATEGORIES, SpendLine, TrainingBudget
 from trainhub.feedback.reporting._sql import money, tagged_union
@@ -31,7 +31,8 @@ assert set(SPEND_LABELS) == set(SPEND_CATEGORIES)
 
 
 class SpendFigure(TypedDict):
-    quarter: int
+    #: None: a line given for the whole year only (counted in whole-year figures only).
+    quarter: int | None
     category: str
     #: Pounds and pence as text ("388.00"): JSON keeps it exactly.
     amount: str
@@ -48,8 +49,15 @@ class Budget(TypedDict):
 
 
 def budget(period: Period) -> Budget:
-    """Allocation, spend by quarter and category, and what remains (R39), in one statement."""
+    """Allocation, spend by quarter and category, and what remains (R39), in one statement.
+
+    A whole-year line (no quarter) counts in the whole year's figures only: no quarter's
+    figures can say when in the year it was spent.
+    """
     last_quarter = period.quarter or 4
+    in_period = SpendLine.quarter <= last_quarter
+    if period.quarter is None:
+        in_period = or_(in_period, SpendLine.quarter.is_(None))
     parts = tagged_union(
         {"quarter": Integer(), "category": String(), "amount": Numeric()},
         {
@@ -61,13 +69,16 @@ def budget(period: Period) -> Budget:
                 SpendLine.category.label("category"),
                 func.sum(SpendLine.amount).label("amount"),
             )
-            .where(SpendLine.financial_year == period.year, SpendLine.quarter <= last_quarter)
+            .where(SpendLine.financial_year == period.year, in_period)
             .group_by(SpendLine.quarter, SpendLine.category),
         },
-        order=("category", "quarter"),
     )
     allocation = parts["allocation"][0].amount if parts["allocation"] else None
-    spend = [(r.quarter, r.category, r.amount) for r in parts["spend"]]
+    # Ordered here: SQLite puts NULLs first and PostgreSQL last; whole-year lines go last.
+    spend = sorted(
+        ((r.quarter, r.category, r.amount) for r in parts["spend"]),
+        key=lambda s: (s[1], s[0] is None, s[0] or 0),
+    )
     lines: list[SpendFigure] = [
         {"quarter": q, "category": c, "amount": money(a)}
         for q, c, a in spend
@@ -84,9 +95,12 @@ def budget(period: Period) -> Budget:
 
 def budget_tables(figures: Budget, quarter: int | None) -> list[Table]:
     """The allocation against the spend, then the spend by category and quarter (one
-    quarter's column for a quarter)."""
-    quarters = [quarter] if quarter else list(QUARTERS)
-    amounts: dict[tuple[str, int], Decimal] = {
+    quarter's column for a quarter; a "Whole year" column when the year has lines given for
+    the year only)."""
+    quarters: list[int | None] = [quarter] if quarter else list(QUARTERS)
+    if quarter is None and any(line["quarter"] is None for line in figures["lines"]):
+        quarters.append(None)
+    amounts: dict[tuple[str, int | None], Decimal] = {
         (line["category"], line["quarter"]): Decimal(line["amount"]) for line in figures["lines"]
     }
     categories = [c for c in SPEND_CATEGORIES if any((c, q) in amounts for q in quarters)]
@@ -110,7 +124,10 @@ def budget_tables(figures: Budget, quarter: int | None) -> list[Table]:
         _("Training and professional development spend"),
         [
             Column("category", _("Category"), "text"),
-            *[Column(f"q{q}", quarter_label(q), "money") for q in quarters],
+            *[
+                Column("year" if q is None else f"q{q}", quarter_label(q), "money")
+                for q in quarters
+            ],
             Column("total", _("Total"), "money"),
         ],
         spent,

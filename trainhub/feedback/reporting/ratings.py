@@ -82,8 +82,8 @@ class CohortResults:
 
 
 def _rows(cohorts: Select[Any], by_course_and_trainer: bool = False) -> dict[str, list[Row[Any]]]:
-    """Requests, responses, each item key's latest wording and its ratings, and the ratings
-    per course and per trainer if asked, in one statement.
+    """Requests (a recorded cohort's attendees), responses, each item key's latest wording
+    and its ratings, and the ratings per course and per trainer if asked, in one statement.
 
     The answers are read once: their ratings are added up per cohort and item key, and every
     figure adds those sums up further (a mean as ``avg`` would give it, total over count).
@@ -104,7 +104,15 @@ def _rows(cohorts: Select[Any], by_course_and_trainer: bool = False) -> dict[str
         .cte("rated")
     )
     parts = {
-        "requests": select(func.count().label("n")).where(FeedbackRequest.cohort_id.in_(cohorts)),
+        # A recorded cohort's attendees stand for the requests it never sent (paper forms).
+        "requests": select(
+            (
+                select(func.count(FeedbackRequest.id))
+                .where(FeedbackRequest.cohort_id.in_(cohorts))
+                .scalar_subquery()
+                + queries.recorded_attendees(cohorts)
+            ).label("n")
+        ),
         "responses": select(func.count().label("n")).where(FeedbackResponse.cohort_id.in_(cohorts)),
         # Every version's wording, oldest first: the latest is kept.
         "wording": select(

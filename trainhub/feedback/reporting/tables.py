@@ -30,8 +30,11 @@ SECTIONS = {
 Kind = Literal["int", "money", "mean", "percent", "number", "text"]
 
 
-def quarter_label(quarter: int) -> str:
-    """The months of a quarter (1 is April to June), translated."""
+def quarter_label(quarter: int | None) -> str:
+    """The months of a quarter (1 is April to June), translated; "Whole year" for None (a
+    spend line given for the year only)."""
+    if quarter is None:
+        return _("Whole year")
     return {
         1: _("April to June"),
         2: _("July to September"),

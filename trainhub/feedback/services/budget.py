@@ -71,15 +71,16 @@ def add_spend(
     description: str,
     amount: Decimal | None,
 ) -> SpendLine:
-    """Add a line of spending to the year's budget, in the quarter it was spent in.
+    """Add a line of spending to the year's budget, in the quarter it was spent in, or for
+    the whole year (``quarter`` None: old reports give some lines for the year only).
 
     :raises PermissionDenied: when ``actor`` is not a manager.
-    :raises ValidationFailed: on ``quarter`` when it is not 1 to 4, on ``category`` when it
-        is not one of ``SPEND_CATEGORIES``, and on ``amount`` when it is missing, £0 or
-        less, £10 million or more, or has more than two decimal places.
+    :raises ValidationFailed: on ``quarter`` when it is neither None nor 1 to 4, on
+        ``category`` when it is not one of ``SPEND_CATEGORIES``, and on ``amount`` when it
+        is missing, £0 or less, £10 million or more, or has more than two decimal places.
     """
     _check(actor)
-    if quarter not in QUARTERS:
+    if quarter is not None and quarter not in QUARTERS:
         raise ValidationFailed("quarter", _("Choose the quarter the money was spent in"))
     if category not in SPEND_CATEGORIES:
         raise ValidationFailed("category", _("Choose a category"))
@@ -112,10 +113,10 @@ def remove_spend(actor: User, line: SpendLine) -> None:
 
 
 def spend_lines(year: int) -> list[SpendLine]:
-    """The year's spending lines, by quarter and category."""
+    """The year's spending lines, by quarter (whole-year lines last) and category."""
     query = (
         select(SpendLine)
         .where(SpendLine.financial_year == year)
-        .order_by(SpendLine.quarter, SpendLine.category, SpendLine.id)
+        .order_by(SpendLine.quarter.nulls_last(), SpendLine.category, SpendLine.id)
     )
     return list(db.session.execute(query).scalars())

@@ -82,11 +82,18 @@ def charts(data: Figures) -> dict[str, Markup]:
 
 
 def budget_chart(budget: Budget) -> Markup:
-    """Spend per quarter, from ``reporting.budget``."""
-    spend: dict[int, Decimal] = {}
+    """Spend per quarter, from ``reporting.budget``; whole-year lines in a last bar."""
+    spend: dict[int | None, Decimal] = {}
     for line in budget["lines"]:
         spend[line["quarter"]] = spend.get(line["quarter"], Decimal(0)) + Decimal(line["amount"])
     return bar_chart(
         _("Training spend by quarter"),
-        [(quarter_label(q), float(v), f"£{v:,.2f}") for q, v in sorted(spend.items())],
+        [
+            (quarter_label(q), float(v), f"£{v:,.2f}")
+            for q, v in sorted(spend.items(), key=_quarter_order)
+        ],
     )
+
+
+def _quarter_order(item: tuple[int | None, Decimal]) -> tuple[bool, int]:
+    return item[0] is None, item[0] or 0

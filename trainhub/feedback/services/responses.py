@@ -159,11 +159,19 @@ def remind_cohort(actor: User, cohort: Cohort) -> int:
     how many were reminded.
 
     :raises PermissionDenied: when ``actor`` may not see the cohort's feedback.
-    :raises ConflictError: when everyone has answered, everyone who has not was reminded in
-        the last 24 hours, or none of them has an active account.
+    :raises ConflictError: when the cohort was recorded from records (its feedback was
+        given on paper: nobody was asked), everyone has answered, everyone who has not was
+        reminded in the last 24 hours, or none of them has an active account.
     """
     if not permissions.can_view_cohort_feedback(actor, cohort):
         raise PermissionDenied(_("You cannot send reminders for this cohort"))
+    if cohort.recorded:
+        raise ConflictError(
+            _(
+                "This cohort was recorded from records: its feedback was given on paper, "
+                "so there is nobody to remind"
+            )
+        )
     requests = list(
         db.session.execute(_unanswered().where(FeedbackRequest.cohort_id == cohort.id)).scalars()
     )

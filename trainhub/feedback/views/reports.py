@@ -32,6 +32,7 @@ from trainhub.errors import ValidationFailed
 from trainhub.extensions import db
 from trainhub.feedback import permissions, queries, reporting
 from trainhub.feedback.forms import (
+    WHOLE_YEAR,
     AllocationForm,
     ConfirmForm,
     PeriodForm,
@@ -364,7 +365,7 @@ def budget_spend() -> ResponseReturnValue:
         lambda: budget_services.add_spend(
             current_user,
             period.year,
-            int(spend_form.quarter.data),
+            None if spend_form.quarter.data == WHOLE_YEAR else int(spend_form.quarter.data),
             spend_form.category.data,
             spend_form.description.data or "",
             spend_form.amount.data,
