@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
@@ -73,10 +73,11 @@ def _check(
     if numbers != wanted:
         outcome.problem(
             next((d.line for d in draft.days if d.day_number not in wanted), line),
-            _(
-                "%(code)s lasts %(n)d day(s), so “%(title)s” needs days %(wanted)s, not %(found)s",
+            ngettext(
+                "%(code)s lasts %(num)d day, so “%(title)s” needs day %(wanted)s, not %(found)s",
+                "%(code)s lasts %(num)d days, so “%(title)s” needs days %(wanted)s, not %(found)s",
+                course.duration_days,
                 code=course.code,
-                n=course.duration_days,
                 title=draft.title,
                 wanted=", ".join(map(str, wanted)),
                 found=", ".join(map(str, numbers)) or "-",

@@ -252,11 +252,13 @@ def _check_not_more_than_attendees(
         if held.get(cohort.id, 0) + counted[cohort.id] == limit + 1:
             outcome.problem(
                 draft.line,
-                _(
-                    "“%(title)s” had %(attendees)d attendee(s) and %(held)d form(s) already: "
-                    "this form and any after it would be more forms than attendees",
+                ngettext(
+                    "“%(title)s” had %(num)d attendee: this form and any after it would be "
+                    "more forms than attendees (forms held already: %(held)d)",
+                    "“%(title)s” had %(num)d attendees: this form and any after it would be "
+                    "more forms than attendees (forms held already: %(held)d)",
+                    limit,
                     title=cohort.title,
-                    attendees=limit,
                     held=held.get(cohort.id, 0),
                 ),
             )
