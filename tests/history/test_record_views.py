@@ -297,7 +297,9 @@ def test_a_bad_completion_form_is_400_and_writes_nothing(
 
 def test_a_new_person_needs_a_name_and_a_refused_file_writes_nothing(app: Flask) -> None:
     client = as_user(app, manager())
-    response = client.post("/history/completions/new", data=completion_form(full_name=""))
+    response = post_file(
+        client, "/history/completions/new", "evidence", "", b"", **completion_form(full_name="")
+    )
     assert response.status_code == 400
     assert any("has no account yet" in e for e in summary_errors(page(response)))
     refused = post_file(

@@ -74,12 +74,17 @@ def _sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-def _recorded(outcome: Outcome, what: str) -> str | tuple[str, str] | None:
+def _recorded(outcome: Outcome, kind: str) -> str | tuple[str, str] | None:
     """The message after recording: what was added, or that it was there already."""
     if not outcome.ok:
         return None
     if outcome.record_ids:
-        return _("%(what)s recorded: %(detail)s", what=what, detail="; ".join(outcome.added))
+        detail = "; ".join(outcome.added)
+        return {
+            "cohort": _("Cohort recorded: %(detail)s", detail=detail),
+            "completion": _("Completion recorded: %(detail)s", detail=detail),
+            "award": _("Award recorded: %(detail)s", detail=detail),
+        }.get(kind) or _("Paper feedback form recorded: %(detail)s", detail=detail)
     return (_("Nothing was added: %(detail)s", detail="; ".join(outcome.skipped)), "info")
 
 
@@ -130,7 +135,7 @@ def cohort_new() -> ResponseReturnValue:
                 current_user, [draft], certificates=bool(form.certificates.data)
             ),
             form,
-            success=lambda outcome: _recorded(outcome, _("Cohort")),
+            success=lambda outcome: _recorded(outcome, "cohort"),
         )
         if done and done.result.ok:
             return _after(done.result)
@@ -154,6 +159,8 @@ def completion_new() -> ResponseReturnValue:
     status, headers = 400, dict[str, str]()
     if form.validate_on_submit():
         upload = upload_of(form.evidence.data)
+        if upload and not (upload.filename or upload.data or upload.unreadable):
+            upload = None  # the file box left empty: the evidence is optional
         done = act(
             lambda: services.record_completions(
                 current_user,
@@ -162,7 +169,7 @@ def completion_new() -> ResponseReturnValue:
                 certificates=bool(form.certificates.data),
             ),
             form,
-            success=lambda outcome: _recorded(outcome, _("Completion")),
+            success=lambda outcome: _recorded(outcome, "completion"),
         )
         if done and done.result.ok:
             return _after(done.result)
@@ -183,7 +190,7 @@ def award_new() -> ResponseReturnValue:
                 current_user, [form.to_draft()], certificates=bool(form.certificates.data)
             ),
             form,
-            success=lambda outcome: _recorded(outcome, _("Award")),
+            success=lambda outcome: _recorded(outcome, "award"),
         )
         if done and done.result.ok:
             return _after(done.result)
@@ -217,7 +224,7 @@ def feedback_new() -> ResponseReturnValue:
         done = act(
             lambda: services.record_feedback(current_user, [draft]),
             form,
-            success=lambda outcome: _recorded(outcome, _("Paper feedback form")),
+            success=lambda outcome: _recorded(outcome, "feedback"),
         )
         if done and done.result.ok:
             if form.another.data:
