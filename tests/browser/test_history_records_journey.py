@@ -93,3 +93,17 @@ def test_manager_records_a_past_cohort_and_a_2014_completion_then_withdraws_it(
     row = visitor.main.get_by_role("row", name=re.compile("Long Serving"))
     expect(row).to_contain_text("Withdrawn")
     expect(row).to_contain_text("Entered for the wrong person")
+
+    # The other forms pass axe-core too: an award, and paper feedback for the recorded cohort.
+    visitor.click_link("Record a past award")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record a past award")
+    visitor.follow(page.get_by_role("link", name="Back to history", exact=True))
+    visitor.click_link("Enter paper feedback")
+    visitor.main.get_by_label("Cohort").select_option(
+        label="FFI-3DAY, 2016-05-10: FFI May 2016 (Bridgend)"
+    )
+    visitor.submit("Continue")
+    expect(visitor.main).to_contain_text("FFI May 2016 (Bridgend)")
+    visitor.main.get_by_label("Comment (optional)").fill("Practical and kind.")
+    visitor.submit("Save and enter another")
+    expect(visitor.success_banner()).to_contain_text("Paper feedback form recorded")
