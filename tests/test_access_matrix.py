@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -171,12 +171,32 @@ class World:
             db.session.commit()
         return year
 
+    def history_record(self) -> int:
+        """A past completion recorded with an evidence file (made once, when first asked)."""
+        from trainhub.history.models import HistoryRecord
+        from trainhub.history.services import CompletionDraft, record_completions
+
+        found = db.session.execute(db.select(HistoryRecord.id)).scalar()
+        if found is not None:
+            return int(found)
+        outcome = record_completions(
+            self.users["manager"],
+            [CompletionDraft("past.person@example.org", "Past Person", "IFSS-CORE", PAST)],
+            evidence=pdf("register.pdf"),
+        )
+        db.session.commit()
+        return outcome.record_ids[0]
+
     def fresh_judged(self) -> int:
         """Someone else's application the matrix's assessor has judged met throughout."""
         application, by = claimed(3, by=self.users["assessor"])
         judge_all(by, application)
         db.session.commit()
         return application.id
+
+
+#: A date before trainhub, for recorded history.
+PAST = date(2014, 5, 12)
 
 
 def everyone(outcome: str) -> dict[str, str]:
@@ -501,6 +521,25 @@ MATRIX: dict[str, Route] = {
     ),
     "feedback.spend_delete": Route(
         lambda w: f"/reports/budget/spend/{w.spend_line_id}/delete", MANAGERS
+    ),
+    # History: managers and admins record what happened before trainhub, and withdraw it.
+    "history.hub": Route(lambda w: "/history", only(("manager", "admin"))),
+    "history.cohort_new": Route(
+        lambda w: "/history/cohorts/new?course=IFSS-CORE", only(("manager", "admin"))
+    ),
+    "history.completion_new": Route(
+        lambda w: "/history/completions/new", only(("manager", "admin"))
+    ),
+    "history.award_new": Route(lambda w: "/history/awards/new", only(("manager", "admin"))),
+    "history.feedback_new": Route(lambda w: "/history/feedback/new", only(("manager", "admin"))),
+    "history.record_detail": Route(
+        lambda w: f"/history/records/{w.history_record()}", only(("manager", "admin"))
+    ),
+    "history.record_evidence": Route(
+        lambda w: f"/history/records/{w.history_record()}/evidence", only(("manager", "admin"))
+    ),
+    "history.record_withdraw": Route(
+        lambda w: f"/history/records/{w.history_record()}/withdraw", only(("manager", "admin"))
     ),
     # Named exports are audited; managers and admins read the log.
     "feedback.audit_log": Route(lambda w: "/reports/audit", only(("manager", "admin"))),

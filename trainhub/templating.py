@@ -56,6 +56,7 @@ _NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("auth.supervisees", "Supervisees", "supervisor"),
     ("feedback.dashboard", "Reports", "reports"),
     ("courses.venues", "Venues", "venues"),
+    ("history.hub", "History", "administration"),
     ("home.admin", "Administration", "administration"),
     ("auth.account", "Your account", "signed_in"),
 )
@@ -70,6 +71,7 @@ _LABELS = {
     "Supervisees": _l("Supervisees"),
     "Reports": _l("Reports"),
     "Venues": _l("Venues"),
+    "History": _l("History"),
     "Administration": _l("Administration"),
     "Your account": _l("Your account"),
 }

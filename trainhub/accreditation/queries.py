@@ -20,6 +20,7 @@ from trainhub.accreditation.models import (
 from trainhub.accreditation.models.cpd import PENDING
 from trainhub.auth.models import User, UserRole
 from trainhub.auth.roles import Role
+from trainhub.courses.models import Completion
 from trainhub.extensions import db
 
 
@@ -66,6 +67,17 @@ def applications_of(user_id: int) -> list[Application]:
         .where(Application.user_id == user_id)
         .order_by(Application.created_at.desc(), Application.id.desc())
         .options(joinedload(Application.level))
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def completions_with_courses(user_id: int) -> list[Completion]:
+    """The courses a person completed, newest first (recorded ones marked ``recorded``)."""
+    query = (
+        select(Completion)
+        .where(Completion.user_id == user_id)
+        .order_by(Completion.completed_on.desc(), Completion.id.desc())
+        .options(joinedload(Completion.course))
     )
     return list(db.session.execute(query).scalars())
 

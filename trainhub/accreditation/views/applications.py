@@ -70,6 +70,7 @@ def my_accreditation() -> ResponseReturnValue:
         checks=checks,
         recommended=services.recommended_level(current_user, levels),
         applications=applications,
+        completions=queries.completions_with_courses(current_user.id),
         current=next((a for a in applications if a.is_open), None),
         achieved=achieved,
         clocks=clocks,

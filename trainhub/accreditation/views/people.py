@@ -37,6 +37,7 @@ def person_record(person: User) -> ResponseReturnValue:
         entries=entries,
         totals=cpd.totals_by_year(entries),
         certificates=queries.certificates_of(person.id),
+        completions=queries.completions_with_courses(person.id),
         can_correct=cpd.can_correct_cpd(current_user),
         source_label=source_label,
         financial_year_label=financial_year_label,

@@ -6,4 +6,6 @@ from trainhub.history import models as _models  # noqa: F401  (the tables, for m
 
 bp = Blueprint("history", __name__)
 
+from trainhub.history.views import records  # noqa: E402, F401  (registers the routes)
+
 __all__ = ["bp"]
