@@ -233,3 +233,12 @@ def test_the_workforce_table_counts_a_2014_core_as_core_trained_and_overdue() ->
     assert after["not_core_trained"] == before["not_core_trained"] - 1
     assert after["core_trained"] == before["core_trained"] + 1
     assert after["overdue"] == before["overdue"] + 1
+
+
+def test_identical_paper_forms_entered_by_hand_are_each_kept() -> None:
+    actor = manager()
+    services.record_cohorts(actor, [ffi_cohort(people=3)])
+    form = FeedbackDraft("FFI-3DAY", dt.date(2016, 5, 10), {"knowledge": 5})
+    assert services.record_feedback(actor, [form]).added
+    assert services.record_feedback(actor, [form]).added
+    assert count(FeedbackResponse) == 2

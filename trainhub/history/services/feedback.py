@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -37,8 +38,9 @@ MAX_COMMENT = 5000
 
 
 def _form_key(cohort_id: int, draft: FeedbackDraft, ordinal: int) -> str:
-    """The cohort + the form's answers + which of the identical forms it is: the same file
-    imported twice adds nothing, and two identical forms are still two."""
+    """The cohort + the form's answers + which of the identical forms of a file it is: the
+    same file imported twice adds nothing, and two identical forms are still two (a form
+    entered by hand gets a key of its own)."""
     answers = json.dumps(
         [sorted(draft.ratings.items()), " ".join(draft.comment.split()), draft.consent_to_quote]
     )
@@ -144,7 +146,11 @@ def record_feedback(
     for draft, cohort in found:
         base = _form_key(cohort.id, draft, 0)
         ordinals[base] += 1
-        keyed.append((_form_key(cohort.id, draft, ordinals[base]), draft, cohort))
+        key = _form_key(cohort.id, draft, ordinals[base])
+        if source is None:
+            # Entered by hand, one form at a time: two identical forms are two forms.
+            key = f"{key}|{secrets.token_hex(8)}"
+        keyed.append((key, draft, cohort))
     done = existing_keys(FEEDBACK, [k for k, _d, _c in keyed])
     todo = [(k, d, c) for k, d, c in keyed if k not in done]
     _check_not_more_than_attendees(todo, outcome)
