@@ -83,9 +83,7 @@ def problem_lines(output: str) -> list[int]:
 
 
 def consented_comments() -> list[str]:
-    return [
-        answer.text for answer in db.session.execute(quotes.consented(YEAR)).unique().scalars()
-    ]
+    return [answer.text for answer in db.session.execute(quotes.consented(YEAR)).unique().scalars()]
 
 
 def test_the_2016_17_year_comes_in_as_the_report_says(app: Flask, client: FlaskClient) -> None:

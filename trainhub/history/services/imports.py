@@ -7,11 +7,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import selectinload
 
+from trainhub.accreditation.models import Application
 from trainhub.auth.models import User
 from trainhub.extensions import db
-from trainhub.history.models import IMPORT_KINDS, HistoryImport
+from trainhub.history.models import IMPORT_KINDS, HistoryImport, HistoryRecord
 from trainhub.history.services.awards import record_awards
 from trainhub.history.services.cohorts import record_cohorts
 from trainhub.history.services.common import require_recorder
@@ -149,3 +151,40 @@ def _merged(problems: list[Any]) -> list[Any]:
     unique = list(dict.fromkeys(problems))
     unique.sort(key=lambda p: -1 if p.line is None else p.line)
     return unique
+
+
+def source_of(outcome: Outcome) -> HistoryImport | None:
+    """The file an import's records came from (None when it added nothing)."""
+    if not outcome.record_ids:
+        return None
+    return db.session.execute(
+        select(HistoryImport)
+        .join(HistoryRecord, HistoryRecord.import_id == HistoryImport.id)
+        .where(HistoryRecord.id == outcome.record_ids[0])
+    ).scalar_one_or_none()
+
+
+def imports_query() -> Select[tuple[HistoryImport]]:
+    """Every file brought in, newest first."""
+    return (
+        select(HistoryImport)
+        .options(selectinload(HistoryImport.recorded_by))
+        .order_by(HistoryImport.created_at.desc(), HistoryImport.id.desc())
+    )
+
+
+def records_of(source: HistoryImport) -> list[HistoryRecord]:
+    """What a file added, by line, with the people, courses and cohorts they are about."""
+    return list(
+        db.session.execute(
+            select(HistoryRecord)
+            .where(HistoryRecord.import_id == source.id)
+            .options(
+                selectinload(HistoryRecord.user),
+                selectinload(HistoryRecord.course),
+                selectinload(HistoryRecord.cohort),
+                selectinload(HistoryRecord.application).selectinload(Application.level),
+            )
+            .order_by(HistoryRecord.line, HistoryRecord.id)
+        ).scalars()
+    )

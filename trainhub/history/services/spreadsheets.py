@@ -82,7 +82,12 @@ REQUIRED: Final[dict[str, tuple[str, ...]]] = {
 }
 
 #: What ``attended`` may say, and the attendance mark it stands for.
-ATTENDED_VALUES: Final = {"yes": "present", "no": "absent", "late": "late", "left early": "left_early"}
+ATTENDED_VALUES: Final = {
+    "yes": "present",
+    "no": "absent",
+    "late": "late",
+    "left early": "left_early",
+}
 
 _EXAMPLES: Final[dict[str, dict[str, str]]] = {
     "cohorts": {
@@ -179,7 +184,9 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     try:
         yield from csv.reader(io.StringIO(text, newline=""))
     except csv.Error as error:
-        raise FileRefused(_("The file could not be read as CSV: %(error)s", error=str(error))) from error
+        raise FileRefused(
+            _("The file could not be read as CSV: %(error)s", error=str(error))
+        ) from error
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
@@ -281,7 +288,11 @@ def parse_time(column: str, value: Any) -> dt.time:
         if hour < 24 and minute < 60:
             return dt.time(hour, minute)
     raise CellProblem(
-        _("%(column)s “%(value)s” is not a time: write it as HH:MM, like 09:30", column=column, value=raw)
+        _(
+            "%(column)s “%(value)s” is not a time: write it as HH:MM, like 09:30",
+            column=column,
+            value=raw,
+        )
     )
 
 
@@ -387,13 +398,9 @@ def read_sheet(
     missing = [c for c in REQUIRED[kind] if c not in header]
     unknown = [h for h in header if h and h not in known]
     if missing:
-        sheet.problems.append(
-            Problem(1, _("missing column(s): %(cols)s", cols=", ".join(missing)))
-        )
+        sheet.problems.append(Problem(1, _("missing column(s): %(cols)s", cols=", ".join(missing))))
     if unknown:
-        sheet.problems.append(
-            Problem(1, _("unknown column(s): %(cols)s", cols=", ".join(unknown)))
-        )
+        sheet.problems.append(Problem(1, _("unknown column(s): %(cols)s", cols=", ".join(unknown))))
     if missing or unknown:
         return sheet
     rows: list[Row] = []

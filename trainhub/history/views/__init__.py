@@ -7,3 +7,5 @@ from trainhub.history import models as _models  # noqa: F401  (the tables, for m
 bp = Blueprint("history", __name__)
 
 __all__ = ["bp"]
+
+from trainhub.history.views import imports as _imports  # noqa: E402,F401  (its routes)
