@@ -543,7 +543,37 @@ MATRIX: dict[str, Route] = {
     ),
     # Named exports are audited; managers and admins read the log.
     "feedback.audit_log": Route(lambda w: "/reports/audit", only(("manager", "admin"))),
+    # Bringing history in: managers and admins.
+    "history.import_upload": Route(lambda w: "/admin/history/import", only(("manager", "admin"))),
+    # Without a dry run's signed file: back to the upload page.
+    "history.import_confirm": Route(
+        lambda w: "/admin/history/import/confirm", only(("manager", "admin"), "away"), "POST"
+    ),
+    "history.import_template": Route(
+        lambda w: "/admin/history/import/cohorts/template.csv", only(("manager", "admin"))
+    ),
+    "history.imports_list": Route(lambda w: "/admin/history/imports", only(("manager", "admin"))),
+    "history.import_detail": Route(
+        lambda w: f"/admin/history/imports/{a_history_import(w)}", only(("manager", "admin"))
+    ),
 }
+
+
+def a_history_import(world: World) -> int:
+    """A spreadsheet brought in by the matrix's manager."""
+    from trainhub.history.models import HistoryImport
+
+    source = HistoryImport(
+        kind="completions",
+        filename="history.csv",
+        sha256="0" * 64,
+        rows=1,
+        added=0,
+        recorded_by_id=world.users["manager"].id,
+    )
+    db.session.add(source)
+    db.session.commit()
+    return source.id
 
 
 @pytest.fixture

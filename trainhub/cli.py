@@ -163,3 +163,7 @@ def init_app(app: Flask) -> None:
     from trainhub.backup import backup_cli  # flask backup …: backups, checks, restore drills
 
     app.cli.add_command(backup_cli)
+
+    from trainhub.history.cli import history_cli  # flask history import …: bringing history in
+
+    app.cli.add_command(history_cli)

@@ -9,3 +9,5 @@ bp = Blueprint("history", __name__)
 from trainhub.history.views import records  # noqa: E402, F401  (registers the routes)
 
 __all__ = ["bp"]
+
+from trainhub.history.views import imports as _imports  # noqa: E402,F401  (its routes)
