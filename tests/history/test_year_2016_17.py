@@ -112,6 +112,8 @@ def test_the_2016_17_year_comes_in_as_the_report_says(app: Flask, client: FlaskC
     for answer in answers:
         quotes.set_selected(actor, answer, True)
     budget.set_allocation(actor, 2016, Decimal("18000"))
+    # The 2016-17 report gives "Training £120.00" for the whole year, with no quarter.
+    budget.add_spend(actor, 2016, None, "other", "Training", Decimal("120.00"))
     db.session.commit()
     texts = [answer.text for answer in answers]
 
@@ -123,6 +125,7 @@ def test_the_2016_17_year_comes_in_as_the_report_says(app: Flask, client: FlaskC
         assert text in shown
     assert "Cardiff University" in shown
     assert "£18,000" in shown
+    assert "Whole year" in shown and "Training" in shown and "£120" in shown
 
     pdf = client.get("/reports/training-report.pdf?fy=2016-17")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
@@ -137,6 +140,7 @@ def test_the_2016_17_year_comes_in_as_the_report_says(app: Flask, client: FlaskC
         assert text in report
     assert "Cardiff University" in report
     assert "£18,000" in report
+    assert "Whole year" in report and "£120" in report
 
     # The same four files again add nothing.
     before = row_counts()

@@ -10,7 +10,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from trainhub import audit, ratelimit
 from trainhub.accreditation.views.applications import refused_upload_status, upload_limit_mb
@@ -37,14 +36,6 @@ from trainhub.uploads import upload_of
 
 #: ``@record``: the history record of the URL's ``record_id`` (404 when there is none).
 record = load("record", queries.record_for_page)
-
-
-def import_url() -> str:
-    """The spreadsheet import's page (its view lives beside this module)."""
-    try:
-        return url_for("history.import_upload")
-    except BuildError:
-        return request.script_root + "/admin/history/import"
 
 
 def kind_labels() -> dict[str, str]:
@@ -110,7 +101,6 @@ def hub() -> ResponseReturnValue:
         page=page,
         kind=kind,
         kind_labels=kind_labels(),
-        import_url=import_url(),
     )
 
 
