@@ -190,7 +190,9 @@ def statistics_xlsx() -> ResponseReturnValue:
     period, _form = _period()
     data = cache.figures(period)
     label = _("Training statistics %(fy)s", fy=period.fy)
-    content = exports.workbook(reporting.build(data), label, data["quotes"])
+    content = exports.workbook(
+        reporting.build(data), label, data["quotes"], reporting.headline(data)
+    )
     return _attachment(
         content,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
