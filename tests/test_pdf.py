@@ -15,6 +15,7 @@ from typing import Any
 import pikepdf
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.factories import make_booking, make_cohort, make_course, make_user
@@ -26,6 +27,7 @@ from trainhub.auth.models import User
 from trainhub.courses.models import Completion, Course, local_today
 from trainhub.courses.signals import course_completed
 from trainhub.extensions import db
+from trainhub.feedback.services import report
 
 pytestmark = pytest.mark.once
 
@@ -166,3 +168,20 @@ def test_an_empty_year_still_makes_a_report(app: Flask) -> None:
     with pikepdf.open(io.BytesIO(response.get_data())) as document:
         assert str(document.Root.Lang) == "en"
         assert "/StructTreeRoot" in document.Root
+
+
+def test_the_published_report_is_tagged_in_the_language_it_was_published_in(
+    app: Flask, catalogue: None
+) -> None:
+    asked_cohort(5, 5)
+    boss = make_user(roles=["manager"], preferred_language="cy")
+    with app.test_request_context(), force_locale("cy"):
+        report.publish(boss, 2016, today=dt.date(2017, 6, 1))
+
+    response = as_user(app, boss).get("/reports/published/2016.pdf")
+
+    with pikepdf.open(io.BytesIO(response.get_data())) as document:
+        assert "/StructTreeRoot" in document.Root
+        assert bool(document.Root.MarkInfo.Marked) is True
+        assert str(document.Root.Lang) == "cy"
+        assert str(document.docinfo.Title) == "Hyfforddiant – 2016-17"
