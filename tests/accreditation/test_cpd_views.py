@@ -123,19 +123,30 @@ def test_the_csv_statement_has_one_header_row_and_formula_safe_cells(
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == [
-        "date",
-        "financial_year",
-        "source",
-        "activity",
-        "hours",
-        "credits",
-        "accrediting_body",
-        "note",
+        "Date",
+        "Financial year",
+        "Source",
+        "Activity",
+        "Hours",
+        "Credits",
+        "Accrediting body",
+        "Note",
     ]
-    assert sum(1 for row in rows if row[0] == "date") == 1
-    assert rows[1] == ["2026-05-01", "2026-27", "course", "Core training", "28.00", "0.00", "", ""]
+    assert sum(1 for row in rows if row[0] == "Date") == 1
+    assert rows[1] == [
+        "2026-05-01",
+        "2026-27",
+        "Course completed",
+        "Core training",
+        "28.00",
+        "0.00",
+        "",
+        "",
+    ]
     assert rows[2][3] == '\'=HYPERLINK("http://evil.example","click")'
     assert rows[2][6] == "'@SUM(1+1)"
     assert (rows[3][3], rows[3][7]) == ("'+44 call", "'-2+3")
@@ -152,6 +163,17 @@ def test_the_statement_can_be_for_one_financial_year(app: Flask, catalogue: None
 
     assert "This year" in text and "Last year" not in text
     assert client.get(f"/people/{person.id}/cpd/statement.csv?year=1900").status_code == 400
+
+
+def test_the_csv_statement_speaks_the_readers_language(app: Flask, catalogue: None) -> None:
+    person = learner(preferred_language="cy")
+    bank_entry(person, "course", dt.date(2026, 5, 1), "Hyfforddiant craidd", hours=Decimal(28))
+
+    response = as_user(app, person).get(f"/people/{person.id}/cpd/statement.csv")
+
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Dyddiad", "Blwyddyn ariannol"]
+    assert rows[1][2] == "Cwrs wedi'i gwblhau"
 
 
 def test_the_pdf_statement_is_a_pdf(app: Flask, catalogue: None) -> None:

@@ -153,12 +153,15 @@ def test_template_download_has_the_columns(client, admin):
     login(client, admin)
     response = client.get("/admin/users/import/template.csv")
     assert response.mimetype == "text/csv"
-    assert response.get_data(as_text=True).splitlines()[0] == HEADER
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, as every CSV download
+    assert data.decode("utf-8-sig").splitlines()[0] == HEADER
 
 
-def test_cli_import(app, admin, tmp_path):
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_cli_import(app, admin, tmp_path, encoding):
     path = tmp_path / "people.csv"
-    path.write_text(GOOD, encoding="utf-8")
+    path.write_text(GOOD, encoding=encoding)  # utf-8-sig: as Excel saves "CSV UTF-8"
     runner = app.test_cli_runner()
     result = runner.invoke(args=["users", "import", str(path), "--by", "admin@example.org"])
     assert result.exit_code == 0, result.output

@@ -340,9 +340,9 @@ def test_learner_logs_learning_done_elsewhere_and_the_supervisor_approves_it(
 
     with page.expect_download() as download:
         visitor.main.get_by_role("link", name="Download statement (CSV)").click()
-    statement = Path(download.value.path()).read_text()
-    assert statement.startswith("date,financial_year,source,activity,hours,")
-    assert f"{day.isoformat()},{year},external,{title},3.50," in statement
+    statement = Path(download.value.path()).read_text(encoding="utf-8-sig")  # Excel's BOM
+    assert statement.startswith("Date,Financial year,Source,Activity,Hours,")
+    assert f"{day.isoformat()},{year},External activity,{title},3.50," in statement
     with page.expect_download() as download:
         visitor.main.get_by_role("link", name="Download statement (PDF)").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")

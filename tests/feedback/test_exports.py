@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from flask import render_template
+from flask_babel import force_locale, gettext
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -39,6 +40,7 @@ from trainhub.feedback.models import FeedbackAnswer, ReportSnapshot
 from trainhub.feedback.reporting import compute
 from trainhub.feedback.services import budget, exports, quotes, report
 from trainhub.financial_years import Period
+from trainhub.spreadsheets import safe_cell
 from trainhub.storage import storage
 
 SECRET = "Not for quoting: my manager never listens"
@@ -188,9 +190,12 @@ def test_spreadsheet_formulas_are_neutralised(feedback: Feedback) -> None:
     )
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert not any(c.data_type == "f" for c in cells)
-    assert "'=SUM(A1:A9)" in [c.value for c in cells]
-    assert exports.safe_cell(-3) == -3
-    assert exports.safe_cell("-3") == "'-3"
+    # In Excel a cell typed as text is text: shown as written, with no apostrophe.
+    values = [c.value for c in cells]
+    assert "=SUM(A1:A9)" in values and "=title" in values and FORMULA_ORG in values
+    assert not any(str(v).startswith("'") for v in values)
+    assert safe_cell(-3) == -3
+    assert safe_cell("-3") == "'-3"
 
 
 def test_each_table_is_one_csv_with_one_header_row(feedback: Feedback) -> None:
@@ -222,6 +227,43 @@ def test_the_workbook_has_a_sheet_per_table_and_numbers_as_numbers(feedback: Fee
     assert courses["A1"].value == "Course"
     assert [c.value for c in courses[2]][1:4] == [5, 15, 100]
     assert book.worksheets[-1]["B2"].value == QUOTE
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_workbook_opens_on_a_summary_of_the_headline(feedback: Feedback, language: str) -> None:
+    with force_locale(language):
+        data = compute(Period(FY), today=AFTER)
+        built = reporting.build(data)
+        headline = reporting.headline(data)
+        content = exports.workbook(built, "Training 2016-17", data["quotes"], headline)
+        summary = gettext("Summary")
+
+    book = load_workbook(io.BytesIO(content))
+
+    assert book.sheetnames[0] == summary
+    first = [row[0] for row in book.worksheets[0].iter_rows(values_only=True)]
+    sentences = [headline] if isinstance(headline, str) else list(headline)
+    assert first[0] == "Training 2016-17"
+    assert first[1 : 1 + len(sentences)] == sentences
+    assert all(c.data_type == "s" for row in book.worksheets[0].iter_rows() for c in row)
+    # Every table has its sheet, named within Excel's rules and never cut inside a word.
+    assert len(book.sheetnames) == len(built) + 2
+    assert len({n.casefold() for n in book.sheetnames}) == len(book.sheetnames)
+    for name, table in zip(book.sheetnames[1:], built, strict=False):
+        assert len(name) <= 31
+        assert not set(name) & set("[]:*?/\\")
+        words = {w.strip(",;:") for w in table.title.split()}
+        assert {w.strip(",;:") for w in name.split()} <= words, (name, table.title)
+
+
+def test_a_headline_of_several_sentences_has_a_row_each(feedback: Feedback) -> None:
+    sentences = ["Five cohorts of the core were delivered.", "=Two of the consultation."]
+
+    book = load_workbook(io.BytesIO(exports.workbook([], "Training 2016-17", [], sentences)))
+
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert [r[0] for r in rows[:3]] == ["Training 2016-17", *sentences]
+    assert book.sheetnames == ["Summary", "Quotes"]
 
 
 # Named exports -----------------------------------------------------------------------------

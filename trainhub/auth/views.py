@@ -6,7 +6,6 @@ import logging
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -47,6 +46,7 @@ from trainhub.auth.roles import MANAGERS, Role
 from trainhub.boundary import act, by_id, load
 from trainhub.extensions import db, login_manager, utcnow
 from trainhub.forms import form_page
+from trainhub.spreadsheets import csv_response, csv_text
 from trainhub.urls import safe_next
 
 log = logging.getLogger(__name__)
@@ -575,12 +575,8 @@ def admin_users_import() -> ResponseReturnValue:
 @bp.get("/admin/users/import/template.csv")
 @role_required(Role.ADMIN)
 def admin_users_import_template() -> ResponseReturnValue:
-    rows = (services.IMPORT_COLUMNS, services.IMPORT_EXAMPLE)
-    return Response(
-        "".join(",".join(row) + "\r\n" for row in rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=trainhub-users-template.csv"},
-    )
+    text = csv_text(services.IMPORT_COLUMNS, [services.IMPORT_EXAMPLE])
+    return csv_response(text, "trainhub-users-template.csv")
 
 
 # Organisations ---------------------------------------------------------------

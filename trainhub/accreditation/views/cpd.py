@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from flask import (
-    Response,
     abort,
     current_app,
     redirect,
@@ -34,7 +33,7 @@ from trainhub.extensions import db
 from trainhub.financial_years import financial_year, financial_year_label
 from trainhub.forms import form_page
 from trainhub.pdf import render_pdf
-from trainhub.spreadsheets import csv_text
+from trainhub.spreadsheets import csv_response, csv_text
 from trainhub.storage import download
 from trainhub.uploads import upload_of
 
@@ -112,20 +111,20 @@ def cpd_statement_pdf(person: User) -> ResponseReturnValue:
 def cpd_statement_csv(person: User) -> ResponseReturnValue:
     year = _year_arg()
     header = [
-        "date",
-        "financial_year",
-        "source",
-        "activity",
-        "hours",
-        "credits",
-        "accrediting_body",
-        "note",
+        _("Date"),
+        _("Financial year"),
+        _("Source"),
+        _("Activity"),
+        _("Hours"),
+        _("Credits"),
+        _("Accrediting body"),
+        _("Note"),
     ]
     rows = (
         [
             entry.occurred_on.isoformat(),
             financial_year_label(financial_year(entry.occurred_on)),
-            entry.source,
+            source_label(entry.source),
             entry.title,
             entry.hours,
             entry.credits,
@@ -134,11 +133,7 @@ def cpd_statement_csv(person: User) -> ResponseReturnValue:
         ]
         for entry in _statement_rows(person, year)
     )
-    return Response(
-        csv_text(header, rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="cpd-statement-{person.id}.csv"'},
-    )
+    return csv_response(csv_text(header, rows), f"cpd-statement-{person.id}.csv")
 
 
 @bp.route("/my/cpd/activities/new", methods=["GET", "POST"])

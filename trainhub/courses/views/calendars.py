@@ -18,6 +18,7 @@ from trainhub.courses.services import calendars
 from trainhub.courses.views import bp
 from trainhub.extensions import db
 from trainhub.mail.services import external_url
+from trainhub.spreadsheets import csv_response
 
 ICS = "text/calendar; charset=utf-8"
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -58,14 +59,7 @@ def calendar_ics() -> ResponseReturnValue:
 @public
 def calendar_csv() -> ResponseReturnValue:
     """The training calendar for spreadsheets: one row per cohort day (R16)."""
-    return (
-        calendars.calendar_csv(calendars.public_days()),
-        200,
-        {
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="training-calendar.csv"',
-        },
-    )
+    return csv_response(calendars.calendar_csv(calendars.public_days()), "training-calendar.csv")
 
 
 @bp.get("/calendar/feed/<token>.ics")

@@ -11,7 +11,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
 from trainhub import audit
@@ -24,7 +25,7 @@ from trainhub.feedback import permissions
 from trainhub.feedback.reporting import Quote, Table, period_cohorts, workforce_members
 from trainhub.financial_years import Period
 from trainhub.pdf import render_pdf
-from trainhub.spreadsheets import csv_text, safe_cell
+from trainhub.spreadsheets import csv_text, sheet_name
 
 
 def table_csv(table: Table) -> str:
@@ -33,53 +34,60 @@ def table_csv(table: Table) -> str:
     return csv_text([c.label for c in table.columns], rows)
 
 
-def workbook(tables: Sequence[Table], title: str, quotes: Sequence[Quote]) -> bytes:
-    """One sheet per table (openpyxl), numbers as numbers, then the selected quotes."""
+def workbook(
+    tables: Sequence[Table],
+    title: str,
+    quotes: Sequence[Quote],
+    headline: str | Sequence[str] = (),
+) -> bytes:
+    """A "Summary" sheet (the title and ``headline``, from ``reporting.headline``: one row per
+    sentence), one sheet per table (openpyxl), numbers as numbers, then the selected quotes.
+
+    Sheet names are ``spreadsheets.sheet_name``; text is written as text, as it reads (a
+    cell typed as a string is never a formula, so it needs no apostrophe as CSV does).
+    """
     book = Workbook()
+    used: set[str] = set()
     cover = book.active
     assert cover is not None
-    cover.title = _("About")[:31]
-    cover.append([safe_cell(title)])
+    cover.title = sheet_name(_("Summary"), used)
+    _append(cover, [title])
     cover["A1"].font = Font(bold=True, size=14)
-    cover.append([_("Each table of the report is on its own sheet.")])
-    used: set[str] = set()
+    for sentence in [headline] if isinstance(headline, str) else headline:
+        _append(cover, [str(sentence)])
+    _append(cover, [_("Each table of the report is on its own sheet.")])
+    cover.column_dimensions["A"].width = 100
+    for cell in cover["A"][1:]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     for table in tables:
-        name = _sheet_name(table.title, used)
-        sheet = book.create_sheet(name)
-        sheet.append([safe_cell(c.label) for c in table.columns])
+        sheet = book.create_sheet(sheet_name(table.title, used))
+        _append(sheet, [c.label for c in table.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         rows = table.rows + ([table.total] if table.total else [])
         for row in rows:
-            sheet.append([_excel(v) for v in row])
+            _append(sheet, row)
         for column, cells in zip(table.columns, sheet.columns, strict=False):
             letter = cells[0].column_letter
             sheet.column_dimensions[letter].width = 40 if column.kind == "text" else 16
             if column.kind in ("money", "mean", "number"):
                 for cell in cells[1:]:
                     cell.number_format = "#,##0.00"
-    sheet = book.create_sheet(_sheet_name(_("Quotes"), used))
-    sheet.append([_("Course"), _("Comment")])
+    sheet = book.create_sheet(sheet_name(_("Quotes"), used))
+    _append(sheet, [_("Course"), _("Comment")])
     for quote in quotes:
-        sheet.append([safe_cell(quote["course"]), safe_cell(quote["text"])])
+        _append(sheet, [quote["course"], quote["text"]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _excel(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    return safe_cell(value)
-
-
-def _sheet_name(title: str, used: set[str]) -> str:
-    base = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28]
-    name, n = base, 2
-    while name in used:
-        name, n = f"{base[:26]} {n}", n + 1
-    used.add(name)
-    return name
+def _append(sheet: Worksheet, values: Sequence[Any]) -> None:
+    """One row: decimals as numbers, text as text (openpyxl takes "=…" for a formula)."""
+    sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def annual_report_pdf(context: Mapping[str, Any]) -> bytes:

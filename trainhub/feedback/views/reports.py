@@ -45,6 +45,7 @@ from trainhub.feedback.services import cache, charts, exports, quotes, report
 from trainhub.feedback.views import bp
 from trainhub.financial_years import Period, financial_year, financial_year_label
 from trainhub.forms import add_field_error
+from trainhub.spreadsheets import csv_response
 from trainhub.storage import download
 
 MANAGER = Role.MANAGER
@@ -180,7 +181,7 @@ def table_csv(name: str) -> ResponseReturnValue:
     table = next((t for t in reporting.build(cache.figures(period)) if t.key == name), None)
     if table is None:
         abort(404)
-    return _attachment(exports.table_csv(table), "text/csv", _filename(period, name, "csv"))
+    return csv_response(exports.table_csv(table), _filename(period, name, "csv"))
 
 
 @bp.get("/reports/statistics.xlsx")
@@ -189,7 +190,9 @@ def statistics_xlsx() -> ResponseReturnValue:
     period, _form = _period()
     data = cache.figures(period)
     label = _("Training statistics %(fy)s", fy=period.fy)
-    content = exports.workbook(reporting.build(data), label, data["quotes"])
+    content = exports.workbook(
+        reporting.build(data), label, data["quotes"], reporting.headline(data)
+    )
     return _attachment(
         content,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -218,11 +221,10 @@ def named_export(kind: str) -> ResponseReturnValue:
     else:
         content = exports.workforce_csv(current_user, period, local_today())
     db.session.commit()  # the audit entry
-    return _attachment(content, "text/csv", _filename(period, f"{kind}-named", "csv"))
+    return csv_response(content, _filename(period, f"{kind}-named", "csv"))
 
 
-def _attachment(content: str | bytes, mimetype: str, filename: str) -> Response:
-    data = content.encode("utf-8-sig") if isinstance(content, str) else content
+def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
     return send_file(
         io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0
     )
