@@ -51,6 +51,11 @@ def _template(app: Flask) -> Download:
     return Download(client, "/admin/users/import/template.csv", "email", "Sam Example")
 
 
+def _history_template(app: Flask) -> Download:
+    client = as_user(app, make_user(roles=["manager"]))
+    return Download(client, "/admin/history/import/awards/template.csv", "email", "Sam Example")
+
+
 def _manager_with_a_year(app: Flask) -> FlaskClient:
     organisation = make_organisation(WELSH)
     asked = asked_cohort(3, 3, course=make_course(title=WELSH))
@@ -79,6 +84,7 @@ DOWNLOADS: dict[str, list[Callable[[Flask], Download]]] = {
     "courses.calendar_csv": [_calendar],
     "accreditation.cpd_statement_csv": [_statement],
     "auth.admin_users_import_template": [_template],
+    "history.import_template": [_history_template],
     "feedback.table_csv": [_table],
     "feedback.named_export": [_attendees, _workforce],
 }

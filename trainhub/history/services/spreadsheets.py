@@ -31,6 +31,7 @@ from trainhub.history.services.drafts import (
     FeedbackDraft,
 )
 from trainhub.history.services.outcome import Problem
+from trainhub.spreadsheets import csv_text
 
 #: The most rows a file may hold (as for accounts).
 MAX_ROWS: Final = 20000
@@ -152,11 +153,7 @@ def template_csv(kind: str) -> str:
     """``kind``'s template: the header and one example row."""
     header = columns(kind)
     example = _EXAMPLES[kind]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerow([example.get(name, "4") for name in header])
-    return out.getvalue()
+    return csv_text(header, [[example.get(name, "4") for name in header]])
 
 
 class FileRefused(Exception):

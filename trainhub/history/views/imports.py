@@ -7,7 +7,7 @@ import base64
 import zlib
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,6 +22,7 @@ from trainhub.history.permissions import can_record_history
 from trainhub.history.services import imports, spreadsheets
 from trainhub.history.services.outcome import Outcome
 from trainhub.history.views import bp
+from trainhub.spreadsheets import csv_response
 
 #: How long a dry run's "Import these records" button keeps working, in seconds.
 CONFIRM_MAX_AGE = 3600
@@ -161,11 +162,7 @@ def import_confirm() -> ResponseReturnValue:
 def import_template(kind: str) -> ResponseReturnValue:
     if kind not in IMPORT_KINDS:
         abort(404)
-    return Response(
-        spreadsheets.template_csv(kind),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=trainhub-history-{kind}.csv"},
-    )
+    return csv_response(spreadsheets.template_csv(kind), f"trainhub-history-{kind}.csv")
 
 
 @bp.get("/admin/history/imports")
