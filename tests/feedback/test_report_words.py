@@ -284,7 +284,7 @@ def test_the_training_section_downloads_as_word(app: Flask, manager: User) -> No
     # Charts as pictures, each described by its title.
     assert len(document.inline_shapes) >= 2
     described = [s._inline.docPr.get("descr") for s in document.inline_shapes]
-    assert "Attendees by course" in described and "Attendees by financial year" in described
+    assert "Attendees by course" in described and "Attendees, year by year" in described
 
 
 def test_a_quarters_word_file_has_no_years_words(app: Flask, manager: User) -> None:
@@ -354,7 +354,7 @@ def test_the_statistics_page_and_pdf_show_five_years(app: Flask, manager: User) 
     asked_cohort(5, 5, start=dt.date(2013, 6, 1))
     client = as_user(app, manager)
     text = page(client.get(f"/reports/statistics?fy={FY}"))
-    assert "Five years at a glance" in text and "Attendees by financial year" in text
+    assert "Five years at a glance" in text and "Attendees, year by year" in text
     assert "2012-13" in text
     # A quarter's page looks at the quarter only.
     assert "Five years at a glance" not in page(

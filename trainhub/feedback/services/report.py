@@ -92,7 +92,7 @@ def context(
         "five_years": {
             "table": reporting.five_year_table(years),
             "chart": charts.bar_chart(
-                _("Attendees by financial year"),
+                _("Attendees, year by year"),
                 [
                     (financial_year_label(y["year"]), y["attendees"], f"{y['attendees']:,}")
                     for y in years["years"]
