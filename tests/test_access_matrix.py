@@ -494,6 +494,8 @@ MATRIX: dict[str, Route] = {
     "feedback.table_csv": Route(lambda w: "/reports/statistics/courses.csv", MANAGERS),
     "feedback.statistics_xlsx": Route(lambda w: "/reports/statistics.xlsx", MANAGERS),
     "feedback.report_pdf": Route(lambda w: "/reports/training-report.pdf", MANAGERS),
+    "feedback.report_docx": Route(lambda w: "/reports/training-report.docx", MANAGERS),
+    "feedback.narrative_edit": Route(lambda w: "/reports/narrative", MANAGERS),
     "feedback.named_export": Route(lambda w: "/reports/named/attendees.csv", MANAGERS),
     "feedback.publish": Route(lambda w: "/reports/publish", MANAGERS),
     "feedback.published_pdf": Route(

@@ -69,8 +69,10 @@ class Config:
     #: Versions of the catalogue page's contents kept per process (0: none); see
     #: trainhub/courses/views/catalogue.py.
     CATALOGUE_CACHE_SIZE = 64
-    #: When the annual report is due, as MM-DD after the financial year starts (R41).
-    REPORT_DEADLINE = "03-31"
+    #: When the annual report is due, as MM-DD in the calendar year the financial year ends
+    #: (R41): "06-30" is 30 June after the year's end. Until then (or its publication) the
+    #: managers' dashboard shows that year's checklist first.
+    REPORT_DEADLINE = "06-30"
     #: The managers' dashboard warns about missing data this many days before the deadline.
     REPORT_WARNING_DAYS = 42
     WTF_CSRF_TIME_LIMIT: int | None = None  # the token lives as long as the session

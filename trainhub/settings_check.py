@@ -8,6 +8,7 @@ who run the service: English, each naming the setting and the ``TRAINHUB_*`` var
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
 import sys
@@ -88,6 +89,16 @@ def _mail_domain(mail_from: str) -> str:
     return address.rpartition("@")[2].lower() if "@" in address else ""
 
 
+def _report_deadline(value: Any) -> dt.date | None:
+    """REPORT_DEADLINE (MM-DD) as a day of 2001, a year with no 29 February (the deadline
+    must fall in every year); None when it is not a month and day."""
+    try:
+        month, day = (int(part) for part in str(value).split("-"))
+        return dt.date(2001, month, day)
+    except ValueError:
+        return None
+
+
 def problems(config: Mapping[str, Any]) -> list[Finding]:
     """What production must not start with; outside production, ENV itself is one."""
     found: list[Finding] = []
@@ -150,6 +161,14 @@ def problems(config: Mapping[str, Any]) -> list[Finding]:
             "is set without TLS, and trainhub never sends a password unencrypted, so no mail "
             "would go out: set TRAINHUB_SMTP_STARTTLS=true (port 587) or TRAINHUB_SMTP_SSL=true "
             "(port 465).",
+        )
+
+    deadline = config.get("REPORT_DEADLINE", Config.REPORT_DEADLINE)
+    if _report_deadline(deadline) is None:
+        error(
+            "REPORT_DEADLINE",
+            f"is {deadline!r}, not a month and day like 06-30: set TRAINHUB_REPORT_DEADLINE to "
+            "the day the annual report is due after the year ends, e.g. 06-30 for 30 June.",
         )
 
     if config.get("WTF_CSRF_ENABLED", True) is False:
@@ -228,6 +247,15 @@ def warnings(config: Mapping[str, Any], environ: Mapping[str, str]) -> list[Find
             "OUTBOX_SHOW_BODIES",
             "is true in production: administrators can read password-reset links in the "
             "outbox. Remove TRAINHUB_OUTBOX_SHOW_BODIES.",
+        )
+    deadline = _report_deadline(config.get("REPORT_DEADLINE", Config.REPORT_DEADLINE))
+    if deadline is not None and deadline <= dt.date(2001, 3, 31):
+        warn(
+            "REPORT_DEADLINE",
+            f"is {config.get('REPORT_DEADLINE')}, on or before the financial year's last day "
+            "(31 March): the report would be due before it can be written and the dashboard "
+            "drops a year's checklist as the year ends. Set TRAINHUB_REPORT_DEADLINE to a day "
+            "from 04-01 on, e.g. 06-30 for 30 June.",
         )
     if str(config.get("LOG_LEVEL") or "").upper() == "DEBUG":
         warn("LOG_LEVEL", "is DEBUG: the log may hold personal data. Use INFO or WARNING.")

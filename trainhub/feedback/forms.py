@@ -156,3 +156,12 @@ class QuestionnaireForm(FlaskForm):
         validators=[required(_l("Say what changed, for the version history")), Length(max=500)],
     )
     submit = Submit(_l("Save as a new version"))
+
+
+class NarrativeForm(FlaskForm):
+    """The prose sections of a year's report (services.narrative checks the rules)."""
+
+    introduction = TextArea(_l("Introduction"), validators=[Optional()])
+    developments = TextArea(_l("Developments and new collaborations"), validators=[Optional()])
+    other = TextArea(_l("Anything else"), validators=[Optional()])
+    submit = Submit(_l("Save the report's text"))

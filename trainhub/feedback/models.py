@@ -218,5 +218,31 @@ class ReportSnapshot(db.Model):  # type: ignore[name-defined]
     pdf_key: Mapped[str] = mapped_column(String(200))
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The narrative as published (section → Markdown text), frozen with the figures; None
+    #: for a year published before the narrative was written in trainhub.
+    narrative: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     published_by: Mapped[User | None] = relationship()
+
+
+#: The prose sections of a year's report, in report order.
+NARRATIVE_SECTIONS = ("introduction", "developments", "other")
+
+
+class ReportNarrative(db.Model):  # type: ignore[name-defined]
+    """A prose section of a year's report, written by a manager as plain paragraphs or
+    Markdown; frozen into the snapshot when the year is published."""
+
+    __tablename__ = "report_narratives"
+    __table_args__ = (UniqueConstraint("financial_year", "section"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    financial_year: Mapped[int] = mapped_column(Integer)
+    #: One of ``NARRATIVE_SECTIONS``.
+    section: Mapped[str] = mapped_column(String(20))
+    #: Markdown (CommonMark, raw HTML not rendered).
+    text: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    updated_by: Mapped[User | None] = relationship()

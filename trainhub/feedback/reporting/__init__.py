@@ -16,6 +16,7 @@ workforce      the IFST workforce and the Level 6 clock (in numbers, and by name
 budget         the allocation, the spend by quarter and category, what remains
 quotes         the consented comments picked for the report
 readiness      the dashboard's checklist before the report is due
+years          five years at a glance: a year and the four before it, grouped in SQL
 figures        ``compute`` (every section's figures: what a snapshot stores) and ``build``
                (every section's tables, in report order)
 tables         what a table is, how a figure is shown, what changed since publication
@@ -59,6 +60,7 @@ from trainhub.feedback.reporting.tables import (
     quarter_label,
 )
 from trainhub.feedback.reporting.workforce import Member, Workforce, workforce, workforce_members
+from trainhub.feedback.reporting.years import FiveYears, five_year_table, five_years
 
 __all__ = [
     "DELIVERED_STATUSES",
@@ -71,6 +73,7 @@ __all__ = [
     "Delivery",
     "Difference",
     "Figures",
+    "FiveYears",
     "Floored",
     "ItemMean",
     "Member",
@@ -88,6 +91,8 @@ __all__ = [
     "differences",
     "display",
     "feedback",
+    "five_year_table",
+    "five_years",
     "headline",
     "hide_below_floor",
     "in_period",

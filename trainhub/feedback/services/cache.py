@@ -53,3 +53,21 @@ def figures(period: Period, today: dt.date | None = None) -> Figures:
     data = reporting.compute(period, today)
     store.put(key, version, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     return data
+
+
+def five_years(year: int, today: dt.date | None = None) -> reporting.FiveYears:
+    """``reporting.five_years(year)``, kept like :func:`figures` (in the same store)."""
+    today = today or local_today()
+    store = _store()
+    version = data_version.current() if store.size > 0 else None
+    if version is None:
+        return reporting.five_years(year)
+    key = ("five_years", year, today, reporting.min_members())
+    kept = store.get(key, version)
+    if kept is not None:
+        # Our own bytes, made below in this process: never data from outside.
+        copy: reporting.FiveYears = pickle.loads(kept)  # noqa: S301
+        return copy
+    data = reporting.five_years(year)
+    store.put(key, version, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    return data

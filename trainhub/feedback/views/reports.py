@@ -35,13 +35,19 @@ from trainhub.feedback.forms import (
     WHOLE_YEAR,
     AllocationForm,
     ConfirmForm,
+    NarrativeForm,
     PeriodForm,
     SpendForm,
     quarter_choices,
 )
-from trainhub.feedback.models import FeedbackAnswer, SpendLine
+from trainhub.feedback.models import (
+    NARRATIVE_SECTIONS,
+    FeedbackAnswer,
+    ReportSnapshot,
+    SpendLine,
+)
 from trainhub.feedback.services import budget as budget_services
-from trainhub.feedback.services import cache, charts, exports, quotes, report
+from trainhub.feedback.services import cache, charts, exports, narrative, quotes, report, word
 from trainhub.feedback.views import bp
 from trainhub.financial_years import Period, financial_year, financial_year_label
 from trainhub.forms import add_field_error
@@ -65,6 +71,7 @@ _PERIOD_FORMS: dict[str, tuple[str, bool]] = {
     "feedback.exports_page": ("feedback.exports_page", False),
     "feedback.quotes_page": ("feedback.quotes_page", True),
     "feedback.publish": ("feedback.publish", True),
+    "feedback.narrative_edit": ("feedback.narrative_edit", True),
     "feedback.budget": ("feedback.budget", True),
     "feedback.budget_allocation": ("feedback.budget", True),
     "feedback.budget_spend": ("feedback.budget", True),
@@ -118,20 +125,13 @@ def _filename(period: Period, name: str, extension: str) -> str:
 @role_required(MANAGER)
 def dashboard() -> ResponseReturnValue:
     today = local_today()
-    year = financial_year(today)
-    period = Period(year)
-    deadline = report.deadline(year)
-    checks = reporting.readiness(period, today)
-    warn_from = current_app.config["REPORT_WARNING_DAYS"]
+    period = Period(financial_year(today))
     return render_template(
         "feedback/dashboard.html",
         period=period,
         figures=reporting.delivery(period)["totals"],
         feedback=reporting.feedback(reporting.period_cohorts(period)),
-        checks=checks,
-        deadline=deadline,
-        days_left=(deadline - today).days,
-        warn=(deadline - today).days <= warn_from and not all(c["done"] for c in checks),
+        report_years=report.report_years(today),
         years=_years(),
         published=report.published_years(),
         financial_year_label=financial_year_label,
@@ -142,8 +142,8 @@ def dashboard() -> ResponseReturnValue:
 @role_required(MANAGER)
 def statistics_page() -> ResponseReturnValue:
     period, form = _period()
-    context = report.context(cache.figures(period))
-    snapshot = report.snapshot_of(period.year) if period.quarter is None else None
+    snapshot = _snapshot(period)
+    context = _report_context(period, snapshot)
     changes = (
         reporting.differences(reporting.build(reporting.stored(snapshot.data)), context["tables"])
         if snapshot
@@ -204,9 +204,38 @@ def statistics_xlsx() -> ResponseReturnValue:
 @role_required(MANAGER)
 def report_pdf() -> ResponseReturnValue:
     period, _form = _period()
-    context = report.context(cache.figures(period))
+    context = _report_context(period, _snapshot(period))
     return _attachment(
         exports.annual_report_pdf(context), "application/pdf", _filename(period, "report", "pdf")
+    )
+
+
+@bp.get("/reports/training-report.docx")
+@role_required(MANAGER)
+def report_docx() -> ResponseReturnValue:
+    period, _form = _period()
+    return _attachment(
+        word.training_section(_report_context(period, _snapshot(period))),
+        word.MIMETYPE,
+        _filename(period, "report", "docx"),
+    )
+
+
+def _snapshot(period: Period) -> ReportSnapshot | None:
+    """The published snapshot of a whole year (None for a quarter)."""
+    return report.snapshot_of(period.year) if period.quarter is None else None
+
+
+def _report_context(period: Period, snapshot: ReportSnapshot | None) -> dict[str, Any]:
+    """The statistics page's, the PDF's and the Word file's context: a whole year's adds
+    its narrative (as published once ``snapshot`` is) and the five-year view."""
+    data = cache.figures(period)
+    if period.quarter is not None:
+        return report.context(data)
+    return report.context(
+        data,
+        words=narrative.narrative_of(period.year, snapshot),
+        years=cache.five_years(period.year),
     )
 
 
@@ -254,6 +283,39 @@ def publish() -> ResponseReturnValue:
         period=period,
         snapshot=snapshot,
         year_over=local_today() > period.end,
+    ), status
+
+
+@bp.route("/reports/narrative", methods=["GET", "POST"])
+@role_required(MANAGER)
+def narrative_edit() -> ResponseReturnValue:
+    """The report's own words for a year: frozen once the year is published."""
+    period, _form = _period(whole_year=True)
+    snapshot = report.snapshot_of(period.year)
+    # A section missing from a POST is emptied, not kept.
+    form = NarrativeForm(data=narrative.texts_of(period.year) if request.method == "GET" else {})
+    if (
+        snapshot is None
+        and form.validate_on_submit()
+        and act(
+            lambda: narrative.save_narrative(
+                current_user, period.year, {name: form[name].data for name in NARRATIVE_SECTIONS}
+            ),
+            form,
+            success=_("The report's text for %(fy)s is saved.", fy=period.fy),
+            conflict="form",
+        )
+    ):
+        return redirect(url_for("feedback.statistics_page", fy=period.fy) + "#narrative")
+    status = 200
+    if form.is_submitted():
+        status = 409 if snapshot or form.form_errors else 400
+    return render_template(
+        "feedback/narrative.html",
+        form=form,
+        period=period,
+        snapshot=snapshot,
+        frozen=narrative.sections(narrative.narrative_of(period.year, snapshot)),
     ), status
 
 
