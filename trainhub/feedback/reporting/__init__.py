@@ -29,7 +29,13 @@ from __future__ import annotations
 
 from trainhub.feedback.reporting.anonymity import Floored, hide_below_floor, min_members
 from trainhub.feedback.reporting.budget import SPEND_LABELS, Budget, budget, budget_tables
-from trainhub.feedback.reporting.delivery import Delivery, Totals, delivery, headline
+from trainhub.feedback.reporting.delivery import (
+    Delivery,
+    Totals,
+    delivery,
+    headline,
+    headlines,
+)
 from trainhub.feedback.reporting.figures import Figures, build, compute, stored
 from trainhub.feedback.reporting.periods import (
     DELIVERED_STATUSES,
@@ -89,6 +95,7 @@ __all__ = [
     "display",
     "feedback",
     "headline",
+    "headlines",
     "hide_below_floor",
     "in_period",
     "item_text",
