@@ -116,7 +116,7 @@ class Audiences(TypedDict):
     pivot: NotRequired[list[PivotCell]]
 
 
-#: How many years the organisation × course × year pivot looks back over (with the year).
+#: How many years the organisation by course by year pivot looks back over (with the year).
 PIVOT_YEARS = 5
 
 
@@ -130,7 +130,7 @@ def audiences(period: Period, as_at: dt.date | None = None) -> Audiences:
     organisation, and per course; closed cohorts per partner organisation (e.g. Cardiff
     University's health visitors); facilitators by the professional title they facilitated
     under; the delivery panel; who was asked for feedback and who answered, per course; the
-    organisation × course × year pivot; and, for a whole year, the cohorts planned for the
+    organisation by course by year pivot; and, for a whole year, the cohorts planned for the
     next one ("new collaborations"), drafts too.
 
     Only delivered cohorts count, as in :func:`~.delivery.delivery`.
