@@ -69,6 +69,9 @@ class Config:
     #: Versions of the catalogue page's contents kept per process (0: none); see
     #: trainhub/courses/views/catalogue.py.
     CATALOGUE_CACHE_SIZE = 64
+    #: CPD hours a catalogue course is seeded with for each of its days (``flask catalogue
+    #: seed`` gives them to a course without hours; hours entered are kept).
+    CPD_HOURS_PER_DAY = 6
     #: When the annual report is due, as MM-DD after the financial year starts (R41).
     REPORT_DEADLINE = "03-31"
     #: The managers' dashboard warns about missing data this many days before the deadline.

@@ -74,7 +74,10 @@ def test_a_whole_year_line_through_the_budget_page_and_every_export(
     app: Flask, manager: User
 ) -> None:
     client = as_user(app, manager)
-    client.post(f"/reports/budget/allocation?fy={LABEL}", data={"allocation": "18000"})
+    client.post(
+        f"/reports/budget/allocation?fy={LABEL}",
+        data={"allocation": "18000", "show_remaining": "y"},
+    )
     response = client.post(
         f"/reports/budget/spend?fy={LABEL}",
         data={

@@ -242,6 +242,7 @@ def test_a_year_without_training_is_all_zeros_with_notes() -> None:
         "lines": [],
         "spent_to_date": "0.00",
         "remaining": None,
+        "show_remaining": True,
     }
     built = {t.key: t for t in reporting.build(data)}
     for key in ("courses", "backgrounds", "organisations", "sectors", "local_authorities"):
