@@ -603,7 +603,7 @@ def pivot_table(figures: Audiences, year: int) -> Table:
     return Table(
         "pivot",
         "workforce",
-        _("Attendees by organisation, course and financial year"),
+        _("Attendees by organisation and course, year by year"),
         [
             Column("organisation", _("Organisation"), "text"),
             Column("course", _("Course"), "text"),
