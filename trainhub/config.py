@@ -69,6 +69,9 @@ class Config:
     #: Versions of the catalogue page's contents kept per process (0: none); see
     #: trainhub/courses/views/catalogue.py.
     CATALOGUE_CACHE_SIZE = 64
+    #: CPD hours a catalogue course is seeded with for each of its days (``flask catalogue
+    #: seed`` gives them to a course without hours; hours entered are kept).
+    CPD_HOURS_PER_DAY = 6
     #: When the annual report is due, as MM-DD in the calendar year the financial year ends
     #: (R41): "06-30" is 30 June after the year's end. Until then (or its publication) the
     #: managers' dashboard shows that year's checklist first.

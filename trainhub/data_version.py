@@ -67,7 +67,6 @@ UNWATCHED_TABLES = frozenset(
         "certificates",
         "clash_overrides",
         "clock_reminders",
-        "cohort_presenters",
         "course_days",
         "course_outcomes",
         "course_prerequisites",

@@ -3,7 +3,7 @@ developments and new collaborations, anything else), and the narrative frozen in
 published snapshot.
 
 Revision ID: 0012_report_narrative
-Revises: 0010_history
+Revises: 0011_report_figures
 Create Date: 2026-12-06 22:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 # revision identifiers, used by Alembic.
 revision = '0012_report_narrative'
 # Rechained onto 0011_report_figures at the merge of issue 17's branches.
-down_revision = '0010_history'
+down_revision = '0011_report_figures'
 branch_labels = None
 depends_on = None
 

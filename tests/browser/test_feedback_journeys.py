@@ -280,9 +280,11 @@ def test_manager_reports_from_statistics_to_the_published_pdf(
     visitor.main.get_by_label("Financial year").select_option(LAST_FY)
     visitor.submit("Show")
     expect(visitor.page.locator("h1")).to_have_text(f"Training statistics {LAST_FY}")
+    # One sentence per course, then the people counted once.
     expect(visitor.main).to_contain_text(
-        "2 cohorts (4 training days) were delivered to 9 attendees, of whom 9 completed"
+        "(3 days) was delivered to 7 attendees, of whom 7 completed."
     )
+    expect(visitor.main).to_contain_text("In all, 9 different people came on the training.")
     visitor.goto("/reports/statistics?fy=2016-18", status=400)
     expect(visitor.page.locator("h1")).to_have_text("Choose a financial year")
     expect(visitor.error_summary()).to_contain_text(

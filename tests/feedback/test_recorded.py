@@ -74,7 +74,10 @@ def test_a_whole_year_line_through_the_budget_page_and_every_export(
     app: Flask, manager: User
 ) -> None:
     client = as_user(app, manager)
-    client.post(f"/reports/budget/allocation?fy={LABEL}", data={"allocation": "18000"})
+    client.post(
+        f"/reports/budget/allocation?fy={LABEL}",
+        data={"allocation": "18000", "show_remaining": "y"},
+    )
     response = client.post(
         f"/reports/budget/spend?fy={LABEL}",
         data={
@@ -113,7 +116,8 @@ def test_a_whole_year_line_through_the_budget_page_and_every_export(
         "Whole year",
         "Total",
     ]
-    assert ["Trainer fees", "0.00", "0.00", "0.00", "0.00", "120.00", "120.00"] in rows
+    # A line's description names its row (its category's name where it has none).
+    assert ["Training", "0.00", "0.00", "0.00", "0.00", "120.00", "120.00"] in rows
     assert rows[-1] == ["Total", "0.00", "0.00", "388.50", "0.00", "120.00", "508.50"]
     quarter = _spend_rows(page(client.get(f"/reports/statistics/spend.csv?fy={LABEL}&quarter=3")))
     assert quarter[0] == ["Category", "October to December", "Total"]
@@ -124,8 +128,8 @@ def test_a_whole_year_line_through_the_budget_page_and_every_export(
     book = load_workbook(io.BytesIO(client.get(f"/reports/statistics.xlsx?fy={LABEL}").get_data()))
     sheet = next(s for s in book.worksheets if s["F1"].value == "Whole year")
     assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
-        ["Venue hire", 0, 0, 388.5, 0, 0, 388.5],
-        ["Trainer fees", 0, 0, 0, 0, 120, 120],
+        ["Hall", 0, 0, 388.5, 0, 0, 388.5],
+        ["Training", 0, 0, 0, 0, 120, 120],
         ["Total", 0, 0, 388.5, 0, 120, 508.5],
     ]
 

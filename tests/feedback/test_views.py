@@ -271,7 +271,9 @@ def test_a_spending_line_needs_a_sensible_amount(
 
 def test_a_manager_keeps_the_budget(app: Flask, manager: User) -> None:
     client = as_user(app, manager)
-    response = client.post(f"/reports/budget/allocation?fy={FY}", data={"allocation": "18000"})
+    response = client.post(
+        f"/reports/budget/allocation?fy={FY}", data={"allocation": "18000", "show_remaining": "y"}
+    )
     assert response.headers["Location"] == f"/reports/budget?fy={FY}"
     assert ("success", "Allocation for 2016-17 saved.") in banners(follow(client, response))
     budget = db.session.execute(select(TrainingBudget)).scalar_one()

@@ -94,6 +94,7 @@ class AllocationForm(FlaskForm):
         places=2,
         validators=[InputRequired(_l("Enter the allocation in pounds, like 18000"))],
     )
+    show_remaining = Checkbox(_l("Show what remains of the allocation in the report"))
     submit_allocation = Submit(_l("Save the allocation"))
 
 

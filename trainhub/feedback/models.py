@@ -181,6 +181,8 @@ class TrainingBudget(db.Model):  # type: ignore[name-defined]
     #: The calendar year the financial year starts in (2016 is 2016-17).
     financial_year: Mapped[int] = mapped_column(Integer, unique=True)
     allocation: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    #: Whether the report shows what remains of the allocation (the manager's choice).
+    show_remaining: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -374,8 +375,16 @@ def _input_from_data(entry: CourseData) -> CourseInput:
     )
 
 
+def seed_hours(duration_days: int) -> Decimal:
+    """A seeded course's CPD hours: its days at ``CPD_HOURS_PER_DAY`` (6 by default)."""
+    per_day = Decimal(str(current_app.config.get("CPD_HOURS_PER_DAY", 6)))
+    return (per_day * duration_days).quantize(Decimal("0.01"))
+
+
 def seed_courses(entries: Iterable[CourseData] = COURSES) -> list[Course]:
-    """Add the catalogue's courses that are missing; existing ones are left as they are.
+    """Add the catalogue's courses that are missing; existing ones are left as they are,
+    except that a catalogue course without CPD hours is given :func:`seed_hours` (hours
+    someone entered are never overwritten).
 
     Returns the courses added. Safe to run any number of times.
 
@@ -386,8 +395,13 @@ def seed_courses(entries: Iterable[CourseData] = COURSES) -> list[Course]:
     added: list[Course] = []
     for entry in entries:
         if entry["code"] in existing:
+            known = existing[entry["code"]]
+            if known.cpd_hours is None:
+                known.cpd_hours = seed_hours(known.duration_days)
+                log.info("CPD hours of %s set to %s", known.code, known.cpd_hours)
             continue
         data = _input_from_data(entry)
+        data.cpd_hours = seed_hours(entry["duration_days"])
         _check(data, None)
         course = Course()
         _write(course, data)

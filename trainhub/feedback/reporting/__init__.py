@@ -30,7 +30,13 @@ from __future__ import annotations
 
 from trainhub.feedback.reporting.anonymity import Floored, hide_below_floor, min_members
 from trainhub.feedback.reporting.budget import SPEND_LABELS, Budget, budget, budget_tables
-from trainhub.feedback.reporting.delivery import Delivery, Totals, delivery, headline
+from trainhub.feedback.reporting.delivery import (
+    Delivery,
+    Totals,
+    delivery,
+    headline,
+    headlines,
+)
 from trainhub.feedback.reporting.figures import Figures, build, compute, stored
 from trainhub.feedback.reporting.periods import (
     DELIVERED_STATUSES,
@@ -94,6 +100,7 @@ __all__ = [
     "five_year_table",
     "five_years",
     "headline",
+    "headlines",
     "hide_below_floor",
     "in_period",
     "item_text",

@@ -4,26 +4,32 @@ and for a whole year the cohorts already scheduled for the next one."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Select, String, cast, distinct, func, select
+from sqlalchemy import Integer, Select, String, case, cast, distinct, extract, func, select
 
 from trainhub.auth.choices import LOCAL_AUTHORITIES, PROFESSIONAL_BACKGROUNDS, SECTORS
 from trainhub.auth.models import Organisation, User
 from trainhub.courses.models import (
     ATTENDED,
     Attendance,
+    Booking,
     Cohort,
     CohortDay,
     CohortFacilitator,
+    CohortPresenter,
     Course,
 )
-from trainhub.feedback.reporting._sql import tagged_union
-from trainhub.feedback.reporting.periods import in_period, period_cohorts
+from trainhub.feedback.models import FeedbackRequest, FeedbackResponse
+from trainhub.feedback.queries import ATTENDED_BOOKINGS
+from trainhub.feedback.reporting._sql import rate, tagged_union
+from trainhub.feedback.reporting.delivery import as_at_date, delivered
+from trainhub.feedback.reporting.periods import DELIVERED_STATUSES
 from trainhub.feedback.reporting.tables import Column, Table, label
-from trainhub.financial_years import Period
+from trainhub.financial_years import Period, financial_year_label
 
 
 class ByCode(TypedDict):
@@ -53,8 +59,42 @@ class Facilitators(TypedDict):
 
 class Planned(TypedDict):
     course: str
+    #: Published: scheduled, if agreed.
     cohorts: int
+    #: Of every planned cohort, drafts too.
     places: int
+    #: Drafts: planned, not yet offered.
+    drafts: NotRequired[int]
+
+
+class Presenter(TypedDict):
+    """Someone from outside who delivered a module (the delivery panel)."""
+
+    name: str
+    organisation: str
+    cohorts: int
+    sessions: int
+
+
+class ByCourse(TypedDict):
+    course: str
+    #: A code of ``trainhub.auth.choices`` or an organisation's name (None: not recorded).
+    key: str | None
+    attendees: int
+
+
+class ResponseRate(TypedDict):
+    course: str
+    asked: int
+    responses: int
+    response_rate: float | None
+
+
+class PivotCell(TypedDict):
+    organisation: str | None
+    course: str
+    year: int
+    attendees: int
 
 
 class Audiences(TypedDict):
@@ -66,14 +106,37 @@ class Audiences(TypedDict):
     facilitators: list[Facilitators]
     #: Empty for a quarter.
     planned: list[Planned]
+    # Not in the snapshots published before they were added.
+    presenters: NotRequired[list[Presenter]]
+    backgrounds_by_course: NotRequired[list[ByCourse]]
+    organisations_by_course: NotRequired[list[ByCourse]]
+    response_rates: NotRequired[list[ResponseRate]]
+    #: Attendees by organisation, course and financial year, for the period's year and the
+    #: four before it (R43).
+    pivot: NotRequired[list[PivotCell]]
 
 
-def audiences(period: Period) -> Audiences:
+#: How many years the organisation by course by year pivot looks back over (with the year).
+PIVOT_YEARS = 5
+
+
+def _financial_year(day: Any) -> Any:
+    """The financial year (its first calendar year) of a date column, in SQL."""
+    return cast(extract("year", day), Integer) - case((extract("month", day) < 4, 1), else_=0)
+
+
+def audiences(period: Period, as_at: dt.date | None = None) -> Audiences:
     """In one statement: attendees (each counted once) by background, sector, area and
-    organisation; closed cohorts per partner organisation (e.g. Cardiff University's health
-    visitors); facilitators by the professional title they facilitated under; and, for a
-    whole year, the cohorts already scheduled for the next one ("new collaborations")."""
-    cohorts = period_cohorts(period)
+    organisation, and per course; closed cohorts per partner organisation (e.g. Cardiff
+    University's health visitors); facilitators by the professional title they facilitated
+    under; the delivery panel; who was asked for feedback and who answered, per course; the
+    organisation by course by year pivot; and, for a whole year, the cohorts planned for the
+    next one ("new collaborations"), drafts too.
+
+    Only delivered cohorts count, as in :func:`~.delivery.delivery`.
+    """
+    as_at = as_at or as_at_date(period)
+    cohorts = select(Cohort.id).where(delivered(period, as_at))
     attended = (
         select(Attendance.user_id)
         .join(CohortDay, CohortDay.id == Attendance.cohort_day_id)
@@ -129,7 +192,7 @@ def audiences(period: Period) -> Audiences:
         .join(Cohort, Cohort.partner_organisation_id == Organisation.id)
         .join(CohortDay, CohortDay.cohort_id == Cohort.id)
         .join(Attendance, Attendance.cohort_day_id == CohortDay.id)
-        .where(in_period(period), Attendance.status.in_(ATTENDED))
+        .where(Cohort.id.in_(cohorts), Attendance.status.in_(ATTENDED))
         .group_by(Organisation.name),
         "facilitators": select(
             CohortFacilitator.professional_title.label("name"),
@@ -140,21 +203,127 @@ def audiences(period: Period) -> Audiences:
         .where(CohortFacilitator.cohort_id.in_(cohorts))
         .group_by(CohortFacilitator.professional_title),
     }
+    course_people = (
+        select(Attendance.user_id, Cohort.course_id)
+        .join(CohortDay, CohortDay.id == Attendance.cohort_day_id)
+        .join(Cohort, Cohort.id == CohortDay.cohort_id)
+        .where(Cohort.id.in_(cohorts), Attendance.status.in_(ATTENDED))
+        .distinct()
+        .cte("course_people")
+    )
+
+    def by_course(name: Any) -> Select[Any]:
+        return (
+            select(Course.title.label("course"), name.label("name"), func.count().label("n"))
+            .select_from(course_people)
+            .join(Course, Course.id == course_people.c.course_id)
+            .join(User, User.id == course_people.c.user_id)
+            .group_by(Course.title, name)
+        )
+
+    parts["backgrounds_by_course"] = by_course(User.professional_background)
+    parts["organisations_by_course"] = by_course(Organisation.name).outerjoin(
+        Organisation, Organisation.id == User.organisation_id
+    )
+    parts["presenters"] = (
+        select(
+            CohortPresenter.name.label("name"),
+            CohortPresenter.organisation.label("org"),
+            func.count(distinct(CohortPresenter.cohort_id)).label("n"),
+            func.count(CohortPresenter.id).label("n2"),
+        )
+        .where(CohortPresenter.cohort_id.in_(cohorts))
+        .group_by(CohortPresenter.name, CohortPresenter.organisation)
+    )
+    # Asked: requests sent, and a recorded cohort's attendees (handed paper forms).
+    parts["asked"] = (
+        select(Course.title.label("course"), func.count(FeedbackRequest.id).label("n"))
+        .join(Cohort, Cohort.course_id == Course.id)
+        .join(FeedbackRequest, FeedbackRequest.cohort_id == Cohort.id)
+        .where(Cohort.id.in_(cohorts))
+        .group_by(Course.title)
+    )
+    parts["asked_on_paper"] = (
+        select(Course.title.label("course"), func.count(Booking.id).label("n"))
+        .join(Cohort, Cohort.course_id == Course.id)
+        .join(Booking, Booking.cohort_id == Cohort.id)
+        .where(
+            Cohort.id.in_(cohorts),
+            Cohort.recorded.is_(True),
+            Booking.status.in_(ATTENDED_BOOKINGS),
+        )
+        .group_by(Course.title)
+    )
+    parts["answered"] = (
+        select(Course.title.label("course"), func.count(FeedbackResponse.id).label("n"))
+        .join(Cohort, Cohort.course_id == Course.id)
+        .join(FeedbackResponse, FeedbackResponse.cohort_id == Cohort.id)
+        .where(Cohort.id.in_(cohorts))
+        .group_by(Course.title)
+    )
+    first = Period(period.year - PIVOT_YEARS + 1)
+    pivot_people = (
+        select(
+            Attendance.user_id,
+            Cohort.course_id,
+            _financial_year(Cohort.first_day).label("fy"),
+        )
+        .join(CohortDay, CohortDay.id == Attendance.cohort_day_id)
+        .join(Cohort, Cohort.id == CohortDay.cohort_id)
+        .where(
+            Cohort.status.in_(DELIVERED_STATUSES),
+            Cohort.first_day >= first.start,
+            Cohort.first_day <= period.end,
+            Cohort.last_day <= as_at,
+            Attendance.status.in_(ATTENDED),
+        )
+        .distinct()
+        .cte("pivot_people")
+    )
+    parts["pivot"] = (
+        select(
+            Organisation.name.label("org"),
+            Course.title.label("course"),
+            pivot_people.c.fy.label("fy"),
+            func.count().label("n"),
+        )
+        .select_from(pivot_people)
+        .join(Course, Course.id == pivot_people.c.course_id)
+        .join(User, User.id == pivot_people.c.user_id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .group_by(Organisation.name, Course.title, pivot_people.c.fy)
+    )
     if period.quarter is None:
+        next_year = Period(period.year + 1)
+        drafts = func.count(case((Cohort.status == "draft", Cohort.id)))
         parts["planned"] = (
             select(
                 Course.title.label("name"),
                 func.count(Cohort.id).label("n"),
                 func.sum(Cohort.capacity).label("n2"),
+                drafts.label("n3"),
             )
             .join(Cohort, Cohort.course_id == Course.id)
-            .where(Cohort.id.in_(period_cohorts(Period(period.year + 1))))
+            .where(
+                Cohort.status.in_(("draft", *DELIVERED_STATUSES)),
+                Cohort.first_day >= next_year.start,
+                Cohort.first_day <= next_year.end,
+            )
             .group_by(Course.title)
         )
     # Attendee counts and facilitators go most first, then by name (so that ties come in
     # the same order on every database); partners and planned courses have no rank.
     found = tagged_union(
-        {"name": String(), "n": Integer(), "n2": Integer(), "rank": Integer()},
+        {
+            "name": String(),
+            "org": String(),
+            "course": String(),
+            "fy": Integer(),
+            "n": Integer(),
+            "n2": Integer(),
+            "n3": Integer(),
+            "rank": Integer(),
+        },
         parts,
         order=("-rank", "name"),
     )
@@ -163,6 +332,10 @@ def audiences(period: Period) -> Audiences:
         return [{"key": r.name, "attendees": int(r.n)} for r in found[key]]
 
     partner_attendees = {r.name: int(r.n) for r in found["partner_attendees"]}
+    asked: dict[str, int] = {}
+    for r in (*found["asked"], *found["asked_on_paper"]):
+        asked[r.course] = asked.get(r.course, 0) + int(r.n)
+    answered = {r.course: int(r.n) for r in found["answered"]}
     return {
         "backgrounds": by_code("backgrounds"),
         "sectors": by_code("sectors"),
@@ -182,10 +355,58 @@ def audiences(period: Period) -> Audiences:
             for r in found["facilitators"]
         ],
         "planned": [
-            {"course": r.name, "cohorts": int(r.n), "places": int(r.n2 or 0)}
+            {
+                "course": r.name,
+                "cohorts": int(r.n) - int(r.n3 or 0),
+                "places": int(r.n2 or 0),
+                "drafts": int(r.n3 or 0),
+            }
             for r in found.get("planned", [])
         ],
+        "presenters": sorted(
+            (
+                {
+                    "name": r.name,
+                    "organisation": r.org or "",
+                    "cohorts": int(r.n),
+                    "sessions": int(r.n2),
+                }
+                for r in found["presenters"]
+            ),
+            key=lambda p: (p["name"].casefold(), p["organisation"].casefold()),
+        ),
+        "backgrounds_by_course": _by_course(found["backgrounds_by_course"]),
+        "organisations_by_course": _by_course(found["organisations_by_course"]),
+        "response_rates": [
+            {
+                "course": course,
+                "asked": asked.get(course, 0),
+                "responses": answered.get(course, 0),
+                "response_rate": rate(answered.get(course, 0), asked.get(course, 0)),
+            }
+            for course in sorted(set(asked) | set(answered), key=str.casefold)
+        ],
+        "pivot": sorted(
+            (
+                {
+                    "organisation": r.org,
+                    "course": r.course,
+                    "year": int(r.fy),
+                    "attendees": int(r.n),
+                }
+                for r in found["pivot"]
+            ),
+            key=lambda c: ((c["organisation"] or "").casefold(), c["course"].casefold(), c["year"]),
+        ),
     }
+
+
+def _by_course(found: list[Any]) -> list[ByCourse]:
+    """Most first within each course, then by name (the same order on every database)."""
+    return sorted(
+        ({"course": r.course, "key": r.name, "attendees": int(r.n)} for r in found),
+        key=lambda r: (r["course"].casefold(), -r["attendees"], r["key"] or ""),
+    )
 
 
 def _attendees_table(
@@ -269,16 +490,136 @@ def attendee_tables(figures: Audiences) -> list[Table]:
 
 
 def planned_table(planned: list[Planned]) -> Table:
-    """Cohorts already scheduled for the next financial year (a whole year's report only)."""
+    """The cohorts planned for the next financial year (a whole year's report only):
+    tentative, as the 2016-17 report says, "if agreed"."""
     return Table(
         "planned",
         "next_year",
-        _("Cohorts already scheduled for the next financial year"),
+        _("Training planned for the next financial year, if agreed"),
         [
             Column("course", _("Course"), "text"),
-            Column("cohorts", _("Cohorts")),
+            Column("cohorts", _("Cohorts scheduled")),
+            Column("drafts", _("Cohorts in draft")),
             Column("places", _("Places")),
         ],
-        [[p["course"], p["cohorts"], p["places"]] for p in planned],
-        empty=_("Nothing scheduled for the next financial year yet."),
+        [[p["course"], p["cohorts"], p.get("drafts", 0), p["places"]] for p in planned],
+        empty=_("Nothing planned for the next financial year yet."),
+        note=_("Tentative: these cohorts go ahead if agreed, and drafts may change."),
+    )
+
+
+def panel_tables(figures: Audiences) -> list[Table]:
+    """The delivery panel: presenters from outside who delivered a module."""
+    return [
+        Table(
+            "presenters",
+            "how_much",
+            _("Delivery panel"),
+            [
+                Column("name", _("Presenter"), "text"),
+                Column("organisation", _("Organisation"), "text"),
+                Column("cohorts", _("Cohorts")),
+                Column("sessions", _("Sessions")),
+            ],
+            [
+                [p["name"], p["organisation"] or _("Not recorded"), p["cohorts"], p["sessions"]]
+                for p in figures.get("presenters", [])
+            ],
+            empty=_("No external presenters in this period."),
+        )
+    ]
+
+
+def course_tables(figures: Audiences) -> list[Table]:
+    """Per course: attendees by background and by organisation, and the response rate (for
+    managers: in the exports and on the page, not in the report)."""
+    empty = _("No training recorded in this period.")
+    rates = figures.get("response_rates", [])
+    backgrounds = figures.get("backgrounds_by_course", [])
+    organisations = figures.get("organisations_by_course", [])
+    return [
+        Table(
+            "backgrounds_by_course",
+            "how_much",
+            _("Attendees by course and professional background"),
+            [
+                Column("course", _("Course"), "text"),
+                Column("group", _("Professional background"), "text"),
+                Column("attendees", _("Attendees")),
+            ],
+            [
+                [r["course"], label(PROFESSIONAL_BACKGROUNDS, r["key"]), r["attendees"]]
+                for r in backgrounds
+            ],
+            empty=empty,
+            in_report=False,
+        ),
+        Table(
+            "organisations_by_course",
+            "how_much",
+            _("Attendees by course and organisation"),
+            [
+                Column("course", _("Course"), "text"),
+                Column("group", _("Organisation"), "text"),
+                Column("attendees", _("Attendees")),
+            ],
+            [[r["course"], r["key"] or _("Not recorded"), r["attendees"]] for r in organisations],
+            empty=empty,
+            in_report=False,
+        ),
+        Table(
+            "response_rates",
+            "how_well",
+            _("Feedback response rate by course"),
+            [
+                Column("course", _("Course"), "text"),
+                Column("asked", _("Attendees asked")),
+                Column("responses", _("Responses")),
+                Column("response_rate", _("Response rate"), "percent"),
+            ],
+            [[r["course"], r["asked"], r["responses"], r["response_rate"]] for r in rates],
+            empty=_("No feedback received in this period."),
+            total=[
+                _("Total"),
+                sum(r["asked"] for r in rates),
+                sum(r["responses"] for r in rates),
+                rate(sum(r["responses"] for r in rates), sum(r["asked"] for r in rates)),
+            ]
+            if rates
+            else None,
+        ),
+    ]
+
+
+def pivot_table(figures: Audiences, year: int) -> Table:
+    """Attendees by organisation, course and financial year (R43: the workforce-development
+    view), the period's year and the four before it."""
+    years = list(range(year - PIVOT_YEARS + 1, year + 1))
+    cells: dict[tuple[str | None, str], dict[int, int]] = {}
+    for cell in figures.get("pivot", []):
+        cells.setdefault((cell["organisation"], cell["course"]), {})[cell["year"]] = cell[
+            "attendees"
+        ]
+    return Table(
+        "pivot",
+        "workforce",
+        _("Attendees by organisation and course, year by year"),
+        [
+            Column("organisation", _("Organisation"), "text"),
+            Column("course", _("Course"), "text"),
+            *[Column(f"fy{y}", financial_year_label(y)) for y in years],
+            Column("total", _("Total")),
+        ],
+        [
+            [
+                organisation or _("Not recorded"),
+                course,
+                *[by_year.get(y, 0) for y in years],
+                sum(by_year.values()),
+            ]
+            for (organisation, course), by_year in cells.items()
+        ],
+        empty=_("No training recorded in these years."),
+        in_report=False,
+        note=_("Each person once per course and year: attended at least one day."),
     )

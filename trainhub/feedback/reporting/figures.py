@@ -10,21 +10,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any, TypedDict, cast
+from typing import Any, NotRequired, TypedDict, cast
 
 from trainhub.courses.models import local_today
 from trainhub.feedback.reporting.audiences import (
     ByCode,
+    ByCourse,
     ByOrganisation,
     Facilitators,
     Partner,
+    PivotCell,
     Planned,
+    Presenter,
+    ResponseRate,
     attendee_tables,
     audiences,
+    course_tables,
+    panel_tables,
+    pivot_table,
     planned_table,
 )
 from trainhub.feedback.reporting.budget import Budget, budget, budget_tables
-from trainhub.feedback.reporting.delivery import CourseFigures, Totals, courses_table, delivery
+from trainhub.feedback.reporting.delivery import (
+    CourseFigures,
+    Scheduled,
+    Totals,
+    courses_table,
+    delivery,
+    scheduled_tables,
+)
 from trainhub.feedback.reporting.outcomes import CpdBanked, LevelOutcome, outcome_tables, outcomes
 from trainhub.feedback.reporting.periods import period_cohorts
 from trainhub.feedback.reporting.quotes import Quote, quotes
@@ -56,6 +70,8 @@ class Figures(TypedDict):
     # How much (delivery)
     courses: list[CourseFigures]
     totals: Totals
+    # Not in the snapshots published before they were added.
+    scheduled: NotRequired[list[Scheduled]]
     # How much (audiences)
     backgrounds: list[ByCode]
     sectors: list[ByCode]
@@ -63,6 +79,11 @@ class Figures(TypedDict):
     organisations: list[ByOrganisation]
     partners: list[Partner]
     facilitators: list[Facilitators]
+    presenters: NotRequired[list[Presenter]]
+    backgrounds_by_course: NotRequired[list[ByCourse]]
+    organisations_by_course: NotRequired[list[ByCourse]]
+    response_rates: NotRequired[list[ResponseRate]]
+    pivot: NotRequired[list[PivotCell]]
     # How well (ratings)
     feedback: Summary
     feedback_by_course: list[CourseMean]
@@ -84,10 +105,10 @@ def compute(period: Period, today: dt.date | None = None) -> Figures:
     """
     today = today or local_today()
     as_at = min(today, period.end)
-    groups = audiences(period)
+    groups = audiences(period, today)
     rated = ratings(period_cohorts(period))
     better_off = outcomes(period)
-    how_much = delivery(period)
+    how_much = delivery(period, today)
     return {
         "period": {
             "year": period.year,
@@ -98,12 +119,18 @@ def compute(period: Period, today: dt.date | None = None) -> Figures:
         "computed_on": today.isoformat(),
         "courses": how_much["courses"],
         "totals": how_much["totals"],
+        "scheduled": how_much.get("scheduled", []),
         "backgrounds": groups["backgrounds"],
         "sectors": groups["sectors"],
         "local_authorities": groups["local_authorities"],
         "organisations": groups["organisations"],
         "partners": groups["partners"],
         "facilitators": groups["facilitators"],
+        "presenters": groups.get("presenters", []),
+        "backgrounds_by_course": groups.get("backgrounds_by_course", []),
+        "organisations_by_course": groups.get("organisations_by_course", []),
+        "response_rates": groups.get("response_rates", []),
+        "pivot": groups.get("pivot", []),
         "feedback": rated["feedback"],
         "feedback_by_course": rated["feedback_by_course"],
         "feedback_by_trainer": rated["feedback_by_trainer"],
@@ -127,10 +154,14 @@ def build(figures: Figures) -> list[Table]:
     quarter = figures["period"]["quarter"]
     tables = [
         courses_table(figures),
+        *scheduled_tables(figures),
         *attendee_tables(figures),
+        *panel_tables(figures),
         *ratings_tables(figures),
+        *course_tables(figures),
         *outcome_tables(figures),
         workforce_table(figures["workforce"]),
+        pivot_table(figures, figures["period"]["year"]),
         *budget_tables(figures["budget"], quarter),
     ]
     if quarter is None:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import Integer, Numeric, Row, Select, String, func, select
 
@@ -288,12 +288,19 @@ def ratings_tables(figures: Ratings) -> list[Table]:
             ],
             [[item_text(i), i["n"], as_decimal(i["mean"])] for i in summary["items"]],
             empty=none,
-            note=_(
-                "%(responses)d responses from %(requests)d attendees asked. Means from fewer "
-                "than %(floor)d responses are not shown.",
-                responses=summary["responses"],
-                requests=summary["requests"],
-                floor=summary["floor"],
+            note=ngettext(
+                "%(num)d response from %(asked)s.",
+                "%(num)d responses from %(asked)s.",
+                summary["responses"],
+                asked=ngettext(
+                    "%(num)d attendee asked", "%(num)d attendees asked", summary["requests"]
+                ),
+            )
+            + " "
+            + ngettext(
+                "Means from fewer than %(num)d response are not shown.",
+                "Means from fewer than %(num)d responses are not shown.",
+                summary["floor"],
             ),
         ),
         Table(

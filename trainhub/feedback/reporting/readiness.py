@@ -7,9 +7,10 @@ import datetime as dt
 from typing import TypedDict
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from flask_babel import ngettext
+from sqlalchemy import func, or_, select
 
-from trainhub.courses.models import Attendance, CohortDay
+from trainhub.courses.models import Attendance, Cohort, CohortDay, Course
 from trainhub.extensions import db
 from trainhub.feedback.models import (
     FeedbackAnswer,
@@ -17,7 +18,7 @@ from trainhub.feedback.models import (
     ReportSnapshot,
     TrainingBudget,
 )
-from trainhub.feedback.reporting.periods import period_cohorts
+from trainhub.feedback.reporting.periods import in_period, period_cohorts
 from trainhub.feedback.reporting.quotes import picked_answers
 from trainhub.financial_years import Period
 
@@ -60,7 +61,11 @@ def readiness(period: Period, today: dt.date) -> list[Check]:
             "done": registers == 0,
             "text": _("Registers taken for every training day so far")
             if registers == 0
-            else _("%(n)d training day(s) without a register", n=registers),
+            else ngettext(
+                "%(num)d training day without a register",
+                "%(num)d training days without a register",
+                registers,
+            ),
         },
         {
             "key": "allocation",
@@ -72,7 +77,11 @@ def readiness(period: Period, today: dt.date) -> list[Check]:
         {
             "key": "quotes",
             "done": chosen > 0,
-            "text": _("%(n)d quote(s) chosen for the report", n=chosen)
+            "text": ngettext(
+                "%(num)d quote chosen for the report",
+                "%(num)d quotes chosen for the report",
+                chosen,
+            )
             if chosen
             else _("No quotes chosen for the report"),
         },
@@ -81,4 +90,34 @@ def readiness(period: Period, today: dt.date) -> list[Check]:
             "done": published is not None,
             "text": _("Figures published") if published else _("Figures not yet published"),
         },
+        _cpd_hours_check(period, today),
     ]
+
+
+def _cpd_hours_check(period: Period, today: dt.date) -> Check:
+    """A course delivered in the year (a cohort's last day come) with no CPD hours: its
+    attendees' CPD statements would show none."""
+    missing = list(
+        db.session.execute(
+            select(Course.title)
+            .where(
+                Course.id.in_(
+                    select(Cohort.course_id).where(in_period(period), Cohort.last_day <= today)
+                ),
+                or_(Course.cpd_hours.is_(None), Course.cpd_hours <= 0),
+            )
+            .order_by(Course.title)
+        ).scalars()
+    )
+    return {
+        "key": "cpd_hours",
+        "done": not missing,
+        "text": _("Every course delivered this year has its CPD hours")
+        if not missing
+        else ngettext(
+            "A course delivered this year has no CPD hours: %(courses)s",
+            "%(num)d courses delivered this year have no CPD hours: %(courses)s",
+            len(missing),
+            courses=", ".join(missing),
+        ),
+    }

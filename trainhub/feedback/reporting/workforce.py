@@ -284,7 +284,9 @@ def workforce_table(figures: Workforce) -> Table:
     measures: list[list[Any]] = [
         [_("IFST members"), figures["members"]],
         [_("Core training completed"), figures["core_trained"]],
-        [_("New members not yet core-trained"), figures["not_core_trained"]],
+        # Members with no core (nor its equivalent) by the as-at date, in trainhub or in the
+        # recorded history: long-serving staff with a recorded core are core-trained.
+        [_("IFST members without the core training"), figures["not_core_trained"]],
         *[[_("Holding Level %(n)d", n=row["level"]), row["people"]] for row in figures["levels"]],
         [_("Accreditation due"), figures["due"]],
         [_("Accreditation overdue"), figures["overdue"]],

@@ -7,6 +7,7 @@ grouped by financial year, in one statement for all five years: not five compute
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from typing import Any, TypedDict
 
@@ -14,7 +15,14 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Integer, Numeric, Select, case, func, or_, select
 
 from trainhub.accreditation.models import ACHIEVED, Application
-from trainhub.courses.models import ATTENDED, Attendance, Cohort, CohortDay, Completion
+from trainhub.courses.models import (
+    ATTENDED,
+    Attendance,
+    Cohort,
+    CohortDay,
+    Completion,
+    local_today,
+)
 from trainhub.feedback.models import (
     RATING,
     FeedbackAnswer,
@@ -24,7 +32,7 @@ from trainhub.feedback.models import (
 )
 from trainhub.feedback.reporting._sql import mean, money, ratio, tagged_union
 from trainhub.feedback.reporting.anonymity import hide_below_floor, min_members
-from trainhub.feedback.reporting.periods import in_period
+from trainhub.feedback.reporting.delivery import delivered
 from trainhub.feedback.reporting.tables import Column, Table, as_decimal
 from trainhub.financial_years import Period, financial_year_label
 
@@ -56,10 +64,12 @@ def _year_of(day: Any, years: list[int]) -> ColumnElement[Any]:
     return case(*((day.between(Period(y).start, Period(y).end), y) for y in years), else_=None)
 
 
-def five_years(year: int) -> FiveYears:
-    """The figures of ``year`` and the four years before it, in one statement."""
+def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
+    """The figures of ``year`` and the four years before it, in one statement; a cohort
+    counts once delivered by ``as_at`` (today by default), as in :func:`delivery`."""
     years = list(range(year - YEARS + 1, year + 1))
-    counts = or_(*(in_period(Period(y)) for y in years))
+    as_at = as_at or local_today()
+    counts = or_(*(delivered(Period(y), as_at) for y in years))
     cohort_year = _year_of(Cohort.first_day, years).label("year")
     cohorts = select(cohort_year, Cohort.id.label("id")).where(counts)
     attended = (

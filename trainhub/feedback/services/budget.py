@@ -43,8 +43,11 @@ def allocation_of(year: int) -> TrainingBudget | None:
     ).scalar_one_or_none()
 
 
-def set_allocation(actor: User, year: int, amount: Decimal | None) -> TrainingBudget:
-    """Record the year's training allocation, replacing the one before.
+def set_allocation(
+    actor: User, year: int, amount: Decimal | None, show_remaining: bool = True
+) -> TrainingBudget:
+    """Record the year's training allocation, replacing the one before, and whether the
+    report shows what remains of it.
 
     :raises PermissionDenied: when ``actor`` is not a manager.
     :raises ValidationFailed: on ``allocation`` when the amount is missing, negative, £10
@@ -57,6 +60,7 @@ def set_allocation(actor: User, year: int, amount: Decimal | None) -> TrainingBu
         budget = TrainingBudget(financial_year=year, allocation=value)
         db.session.add(budget)
     budget.allocation = value
+    budget.show_remaining = show_remaining
     budget.updated_by_id = actor.id
     db.session.flush()
     log.info("Training allocation for %s set to %s by user %s", year, value, actor.id)

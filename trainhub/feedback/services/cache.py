@@ -61,13 +61,13 @@ def five_years(year: int, today: dt.date | None = None) -> reporting.FiveYears:
     store = _store()
     version = data_version.current() if store.size > 0 else None
     if version is None:
-        return reporting.five_years(year)
+        return reporting.five_years(year, today)
     key = ("five_years", year, today, reporting.min_members())
     kept = store.get(key, version)
     if kept is not None:
         # Our own bytes, made below in this process: never data from outside.
         copy: reporting.FiveYears = pickle.loads(kept)  # noqa: S301
         return copy
-    data = reporting.five_years(year)
+    data = reporting.five_years(year, today)
     store.put(key, version, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     return data

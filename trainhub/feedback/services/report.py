@@ -106,6 +106,7 @@ def context(
         "tables": reporting.build(data),
         "charts": charts.charts(data),
         "headline": reporting.headline(data),
+        "headlines": reporting.headlines(data),
         "sections": reporting.SECTIONS,
         "quarter_label": reporting.quarter_label,
         "display": reporting.display,

@@ -191,7 +191,7 @@ def statistics_xlsx() -> ResponseReturnValue:
     data = cache.figures(period)
     label = _("Training statistics %(fy)s", fy=period.fy)
     content = exports.workbook(
-        reporting.build(data), label, data["quotes"], reporting.headline(data)
+        reporting.build(data), label, data["quotes"], reporting.headlines(data)
     )
     return _attachment(
         content,
@@ -380,6 +380,7 @@ def _budget_page(
     if allocation_form is None:
         allocation_form = AllocationForm(formdata=None)
         allocation_form.allocation.data = current.allocation if current else None
+        allocation_form.show_remaining.data = current.show_remaining if current else True
     # Only the budget's figures: the rest of the year's statistics are not on this page.
     figures = reporting.budget(period)
     return render_template(
@@ -411,7 +412,10 @@ def budget_allocation() -> ResponseReturnValue:
     allocation_form = AllocationForm()
     if allocation_form.validate_on_submit() and act(
         lambda: budget_services.set_allocation(
-            current_user, period.year, allocation_form.allocation.data
+            current_user,
+            period.year,
+            allocation_form.allocation.data,
+            bool(allocation_form.show_remaining.data),
         ),
         allocation_form,
         success=_("Allocation for %(fy)s saved.", fy=period.fy),
