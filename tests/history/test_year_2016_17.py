@@ -125,6 +125,9 @@ def test_the_2016_17_year_comes_in_as_the_report_says(app: Flask, client: FlaskC
         assert text in shown
     assert "Cardiff University" in shown
     assert "£18,000" in shown
+    # As the 2016-17 report opens: five three-day modules, about 90 attendees.
+    assert "5 cohorts of Family Focused Interventions" in shown
+    assert "(3 days each) were delivered to 90 attendees, of whom 90 completed." in shown
     assert "Whole year" in shown and "Training" in shown and "£120" in shown
 
     pdf = client.get("/reports/training-report.pdf?fy=2016-17")
@@ -140,6 +143,7 @@ def test_the_2016_17_year_comes_in_as_the_report_says(app: Flask, client: FlaskC
         assert text in report
     assert "Cardiff University" in report
     assert "£18,000" in report
+    assert "(3 days each) were delivered to 90 attendees, of whom 90 completed." in report
     assert "Whole year" in report and "£120" in report
 
     # The same four files again add nothing.
