@@ -54,11 +54,25 @@ def test_names_are_unique_whatever_their_case() -> None:
 
     assert names == [
         "Attendees by local authority",
-        "Attendees by local (2)",
-        "ATTENDEES BY LOCAL (3)",
+        "Attendees local authority area",  # the title again, without its linking words
+        "ATTENDEES BY LOCAL (2)",
         "History (2)",  # Excel keeps "History" for itself
     ]
     assert used == {n.casefold() for n in names}
+
+
+def test_two_long_titles_cut_to_the_same_words_keep_what_tells_them_apart() -> None:
+    used: set[str] = set()
+
+    names = [
+        sheet_name(title, used)
+        for title in (
+            "Attendees by course and background",
+            "Attendees by course and organisation",
+        )
+    ]
+
+    assert names == ["Attendees by course", "Attendees course organisation"]
 
 
 @given(st.lists(st.text(min_size=0, max_size=80), min_size=1, max_size=12))

@@ -88,12 +88,20 @@ def sheet_name(title: str, used: set[str]) -> str:
     """A sheet name for ``title`` that Excel accepts, unique among ``used`` (casefolded, and
     added to it): the characters Excel refuses become spaces; a title longer than 31
     characters loses its brackets' aside, then whole words from its end (and a linking word
-    left last), never part of a word; a name already used gets " (2)", " (3)"…
+    left last), never part of a word; when that name is used already, the title without its
+    linking words if it fits, else " (2)", " (3)"…
     """
     words = _NOT_IN_SHEET_NAMES.sub(" ", title).split()
     if len(" ".join(words)) > SHEET_NAME_LIMIT:
         words = _ASIDE.sub("", " ".join(words)).split() or words
     name, n = _fit(words, SHEET_NAME_LIMIT), 1
+    if name.casefold() in used:
+        # Two long titles cut to the same words ("Attendees by course and background" and
+        # "… and organisation"): try again without the linking words.
+        terse = [words[0], *(w for w in words[1:] if w.casefold() not in _LINKING_WORDS)]
+        shorter = _fit(terse, SHEET_NAME_LIMIT)
+        if shorter and shorter.casefold() not in used:
+            name = shorter
     while not name or name.casefold() in used or name.casefold() == "history":
         n += 1
         suffix = f"({n})"
