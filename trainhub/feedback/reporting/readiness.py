@@ -115,7 +115,7 @@ def _cpd_hours_check(period: Period, today: dt.date) -> Check:
         "text": _("Every course delivered this year has its CPD hours")
         if not missing
         else ngettext(
-            "A course delivered this year has no CPD hours: %(courses)s",
+            "%(num)d course delivered this year has no CPD hours: %(courses)s",
             "%(num)d courses delivered this year have no CPD hours: %(courses)s",
             len(missing),
             courses=", ".join(missing),
