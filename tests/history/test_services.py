@@ -242,3 +242,13 @@ def test_identical_paper_forms_entered_by_hand_are_each_kept() -> None:
     assert services.record_feedback(actor, [form]).added
     assert services.record_feedback(actor, [form]).added
     assert count(FeedbackResponse) == 2
+
+
+def test_one_cohort_written_two_ways_in_one_file_is_a_problem_not_two_cohorts() -> None:
+    first = ffi_cohort("FFI May 2016")
+    second = ffi_cohort("ffi  may 2016")
+    second.line = 9
+    outcome = services.record_cohorts(manager(), [first, second])
+    assert [p.line for p in outcome.problems] == [9]
+    assert "same cohort as line 2" in outcome.problems[0].message
+    assert count(Cohort) == 0

@@ -249,7 +249,20 @@ def record_cohorts(
             outcome.problem(draft.line, _("“%(title)s” has no days", title=draft.title))
             continue
         first = min(d.date for d in draft.days)
-        keyed.append((cohort_key(course.code, first, draft.title), draft, course))
+        key = cohort_key(course.code, first, draft.title)
+        twin = next((d for k, d, _c in keyed if k == key), None)
+        if twin is not None:
+            outcome.problem(
+                draft.line,
+                _(
+                    "“%(title)s” is the same cohort as line %(line)s (the same course, first "
+                    "day and title): write its title the same way on every row",
+                    title=draft.title,
+                    line=twin.line,
+                ),
+            )
+            continue
+        keyed.append((key, draft, course))
     done = existing_keys(COHORT, [k for k, _d, _c in keyed])
     todo = []
     for key, draft, course in keyed:
