@@ -16,12 +16,13 @@ from sqlalchemy import func, literal, select, union_all
 
 from trainhub import antivirus
 from trainhub.accreditation.models import Application, ExternalActivity, Workbook
+from trainhub.antivirus import ScannerUnavailable
 from trainhub.auth.models import User
 from trainhub.courses.models import LOCAL_TIME, local_today
-from trainhub.errors import ValidationFailed
+from trainhub.errors import TrainhubError, ValidationFailed
 from trainhub.extensions import db, utcnow
 from trainhub.storage import storage
-from trainhub.uploads import CheckedFile, Upload, check_upload, megabytes
+from trainhub.uploads import CheckedFile, FileTooLarge, Upload, check_upload, megabytes
 
 log = logging.getLogger(__name__)
 
@@ -144,3 +145,20 @@ def store_checked(checked: CheckedFile) -> None:
     key = storage().save(checked.data)
     if key != checked.sha256:  # a storage that names files otherwise would lose them
         raise RuntimeError(f"storage key {key} is not the file's SHA-256 {checked.sha256}")
+
+
+def upload_limit_mb() -> str:
+    """The limit as the refusal states it, so a form's hint and its error give one figure."""
+    return megabytes(current_app.config["UPLOAD_MAX_BYTES"])
+
+
+def refused_upload_status(error: TrainhubError | None) -> tuple[int, dict[str, str]]:
+    """The status (and headers) of an upload form that comes back with ``error`` on it:
+    413 too large, 429 over the daily allowance, 503 the scanner away, else 400."""
+    if isinstance(error, FileTooLarge):
+        return 413, {}
+    if isinstance(error, QuotaExceeded):
+        return 429, {"Retry-After": str(error.retry_after)}
+    if isinstance(error, ScannerUnavailable):  # refused, never stored unscanned
+        return 503, {"Retry-After": str(error.retry_after)}
+    return 400, {}

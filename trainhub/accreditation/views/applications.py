@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,38 +17,20 @@ from trainhub.accreditation.models import (
 )
 from trainhub.accreditation.services import applications as services
 from trainhub.accreditation.services.assessment import latest_judgements
-from trainhub.accreditation.services.files import QuotaExceeded
+from trainhub.accreditation.services.files import refused_upload_status, upload_limit_mb
 from trainhub.accreditation.views import bp
-from trainhub.antivirus import ScannerUnavailable
 from trainhub.auth.permissions import signed_in
 from trainhub.boundary import act, by_id, load
-from trainhub.errors import TrainhubError
 from trainhub.extensions import db
 from trainhub.forms import form_page
 from trainhub.storage import download
-from trainhub.uploads import FileTooLarge, megabytes, upload_of
+from trainhub.uploads import upload_of
 
 #: ``@viewable_application``: the application of the URL's ``application_id``, for those
 #: who may see it.
 viewable_application = load(
     "application", queries.application_for_page, can=permissions.can_view_application
 )
-
-
-def upload_limit_mb() -> str:
-    """The limit as the refusal states it, so the hint and the error give the same figure."""
-    return megabytes(current_app.config["UPLOAD_MAX_BYTES"])
-
-
-def refused_upload_status(error: TrainhubError | None) -> tuple[int, dict[str, str]]:
-    """The status (and headers) of an upload form that comes back with ``error`` on it."""
-    if isinstance(error, FileTooLarge):
-        return 413, {}
-    if isinstance(error, QuotaExceeded):
-        return 429, {"Retry-After": str(error.retry_after)}
-    if isinstance(error, ScannerUnavailable):  # refused, never stored unscanned
-        return 503, {"Retry-After": str(error.retry_after)}
-    return 400, {}
 
 
 @bp.get("/my/accreditation")

@@ -22,8 +22,8 @@ from trainhub.accreditation import permissions, queries
 from trainhub.accreditation.forms import ActivityDecisionForm, ActivityForm, ReasonForm
 from trainhub.accreditation.models import CpdEntry, ExternalActivity
 from trainhub.accreditation.services import cpd as services
+from trainhub.accreditation.services.files import refused_upload_status, upload_limit_mb
 from trainhub.accreditation.views import bp
-from trainhub.accreditation.views.applications import refused_upload_status, upload_limit_mb
 from trainhub.auth.models import User
 from trainhub.auth.permissions import allowed, can_view_training_record, role_required, signed_in
 from trainhub.auth.roles import MANAGERS

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainhub import audit, ratelimit
-from trainhub.accreditation.views.applications import refused_upload_status, upload_limit_mb
+from trainhub.accreditation.services.files import refused_upload_status, upload_limit_mb
 from trainhub.auth.permissions import allowed
 from trainhub.boundary import act, load
 from trainhub.extensions import db
