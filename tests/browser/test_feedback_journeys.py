@@ -304,6 +304,22 @@ def test_manager_reports_from_statistics_to_the_published_pdf(
     expect(card).to_contain_text("In the report")
     expect(card.get_by_role("button", name="Take out of the report")).to_be_visible()
 
+    # The report's own words: a text too long is a field error; then saved, shown, in Word.
+    visitor.goto(f"/reports/statistics?fy={LAST_FY}")
+    visitor.click_link("Write the report's text (introduction, developments, anything else)")
+    expect(visitor.page.locator("h1")).to_have_text(f"The report's text for {LAST_FY}")
+    introduction = visitor.main.get_by_label("Introduction")
+    introduction.fill("x" * 20_001)
+    visitor.submit("Save the report's text", status=400)
+    expect(visitor.error_summary()).to_contain_text("Enter 20000 characters or fewer")
+    introduction.fill("The team delivered **five** modules with its partners.")
+    visitor.submit("Save the report's text")
+    expect(visitor.success_banner()).to_contain_text(f"The report's text for {LAST_FY} is saved.")
+    expect(visitor.main).to_contain_text("The team delivered five modules with its partners.")
+    word, content = _download(visitor, "Download the Training section (Word)", tmp_path)
+    assert word.suggested_filename.endswith(".docx") and content[:2] == b"PK"
+    visitor.goto(f"/reports/statistics?fy={LAST_FY}")
+
     # Budget: bad amounts are field errors; a good line is added, then one removed.
     visitor.follow(visitor.main.get_by_role("link", name="Budget", exact=True))
     expect(visitor.page.locator("h1")).to_have_text(f"Training budget {LAST_FY}")
