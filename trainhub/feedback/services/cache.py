@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from trainhub import data_version
 from trainhub.courses.models import local_today
@@ -26,48 +28,45 @@ from trainhub.financial_years import Period
 #: figures are some 15 KB).
 DEFAULT_SIZE = 32
 _EXTENSION = "trainhub.statistics_cache"
+T = TypeVar("T")
 
 
 def _store() -> data_version.VersionedCache:
     return data_version.cache_of(_EXTENSION, "STATISTICS_CACHE_SIZE", DEFAULT_SIZE)
 
 
+def _kept(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, from this process's copy while the data has not changed since it was
+    computed (``key`` names everything else it depends on); computed afresh when there is no
+    cache or this transaction has changed the data itself."""
+    store = _store()
+    version = data_version.current() if store.size > 0 else None
+    if version is None:
+        return compute()
+    kept = store.get(key, version)
+    if kept is not None:
+        # Our own bytes, made below in this process: never data from outside.
+        copy: T = pickle.loads(kept)  # noqa: S301
+        return copy
+    data = compute()
+    store.put(key, version, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    return data
+
+
 def figures(period: Period, today: dt.date | None = None) -> Figures:
-    """``reporting.compute(period, today)``, from this process's copy while the data has
-    not changed since it was computed.
+    """``reporting.compute(period, today)``, kept while the data has not changed.
 
     The key holds the day (the open year's figures run to today, and every year's say when
     they were computed) and the anonymity floor; the version stands for everything else.
     """
-    today = today or local_today()
-    store = _store()
-    version = data_version.current() if store.size > 0 else None
-    if version is None:  # no cache, or this transaction has changed the data itself
-        return reporting.compute(period, today)
-    key = (period, today, reporting.min_members())
-    kept = store.get(key, version)
-    if kept is not None:
-        # Our own bytes, made below in this process: never data from outside.
-        copy: Figures = pickle.loads(kept)  # noqa: S301
-        return copy
-    data = reporting.compute(period, today)
-    store.put(key, version, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-    return data
+    day = today or local_today()
+    return _kept((period, day, reporting.min_members()), lambda: reporting.compute(period, day))
 
 
 def five_years(year: int, today: dt.date | None = None) -> reporting.FiveYears:
     """``reporting.five_years(year)``, kept like :func:`figures` (in the same store)."""
-    today = today or local_today()
-    store = _store()
-    version = data_version.current() if store.size > 0 else None
-    if version is None:
-        return reporting.five_years(year, today)
-    key = ("five_years", year, today, reporting.min_members())
-    kept = store.get(key, version)
-    if kept is not None:
-        # Our own bytes, made below in this process: never data from outside.
-        copy: reporting.FiveYears = pickle.loads(kept)  # noqa: S301
-        return copy
-    data = reporting.five_years(year, today)
-    store.put(key, version, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-    return data
+    day = today or local_today()
+    return _kept(
+        ("five_years", year, day, reporting.min_members()),
+        lambda: reporting.five_years(year, day),
+    )
