@@ -1,4 +1,5 @@
-"""The whole corpus through both upload forms (a workbook, CPD evidence), on both databases:
+"""The whole corpus through every upload form (a workbook, CPD evidence, a past completion's
+evidence), on both databases:
 every hostile file gets its message on the form, linked from the error summary, with a 400
 and nothing stored (no row, no file); every valid one is stored as the type it really is.
 
@@ -122,6 +123,31 @@ def test_every_hostile_evidence_file_is_refused_on_the_form_and_nothing_is_store
 
     failures = _check_corpus(
         as_user(app, person), send, "evidence", EVIDENCE, lambda: count(ExternalActivity)
+    )
+
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.once
+def test_every_hostile_file_as_a_past_completions_evidence_is_refused_and_nothing_is_stored(
+    app: Flask, catalogue: None
+) -> None:
+    from tests.history.test_record_views import completion_form
+    from trainhub.courses.models import Completion
+    from trainhub.history.models import HistoryRecord
+
+    _without_allowances(app)
+    url = "/history/completions/new"
+
+    def send(client: FlaskClient, sample: Sample) -> Any:
+        return post_file(client, url, "evidence", sample.filename, sample.data, **completion_form())
+
+    failures = _check_corpus(
+        as_user(app, make_user(roles=["manager"])),
+        send,
+        "evidence",
+        EVIDENCE,
+        lambda: count(HistoryRecord) + count(Completion),
     )
 
     assert not failures, "\n".join(failures)
