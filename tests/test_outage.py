@@ -252,6 +252,10 @@ def test_a_lock_held_for_ever_costs_a_signed_in_person_the_statement_timeout(
             assert TIMEOUTS["DATABASE_STATEMENT_TIMEOUT"] <= took < BOUND
             assert_one_line_each(outage_lines(caplog), ["/account"])
             assert "QueryCanceled" in caplog.records[-1].getMessage()
+            # Which transaction held which lock: what a flaky timeout needs to be explained.
+            holders = [r.getMessage() for r in caplog.records if r.name == "trainhub.database"]
+            assert len(holders) == 1
+            assert "users AccessExclusiveLock" in holders[0], holders
             # The health check asks nothing of the locked table: the database answers.
             assert outage_app.test_client().get("/healthz").status_code == 200
             connection.rollback()

@@ -96,6 +96,49 @@ def _timeouts(
     return args
 
 
+#: Who else is in a transaction on the database, and the locks each holds: logged when a
+#: statement was cancelled by the statement timeout, since a wait for a lock is the likely
+#: cause of a statement that is fast by itself.
+_OTHERS_IN_TRANSACTION = sa.text(
+    """
+    SELECT a.pid, a.state, a.wait_event_type, a.wait_event, a.xact_start,
+           left(a.query, 200) AS query,
+           (SELECT string_agg(coalesce(l.relation::regclass::text, l.locktype)
+                              || ' ' || l.mode || CASE WHEN l.granted THEN '' ELSE ' (waiting)' END,
+                              ', ')
+              FROM pg_locks l WHERE l.pid = a.pid) AS locks
+      FROM pg_stat_activity a
+     WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+       AND a.xact_start IS NOT NULL
+     ORDER BY a.xact_start
+    """
+)
+
+
+def _log_lock_holders(context: sa.engine.ExceptionContext) -> None:
+    """After PostgreSQL cancelled a statement for taking too long (SQLSTATE 57014), log the
+    other transactions on the database and their locks, on a connection of its own."""
+    if context.dialect.name != "postgresql" or context.engine is None:
+        return
+    if getattr(context.original_exception, "sqlstate", None) != "57014":
+        return
+    try:
+        with context.engine.connect() as connection:
+            rows = connection.execute(_OTHERS_IN_TRANSACTION).mappings().all()
+    except Exception:
+        log.info("A statement timed out; could not list the transactions holding locks")
+        return
+    # INFO: the request's own failure is its one WARNING line; this says why.
+    log.info(
+        "A statement timed out (%s). Other transactions open on the database: %s",
+        (context.statement or "")[:200],
+        "; ".join(str(dict(row)) for row in rows) or "none",
+    )
+
+
+sa.event.listen(sa.Engine, "handle_error", _log_lock_holders)
+
+
 def unavailable(error: BaseException) -> bool:
     """Whether the database could not be reached, did not answer in time or refused to
     write: an outage to wait out, not a bug of ours. Takes SQLAlchemy's errors and the
