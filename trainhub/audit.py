@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from trainhub.extensions import AppendOnly, UTCDateTime, db, utcnow
 
 if TYPE_CHECKING:
+    from flask_babel.speaklater import LazyString
+
     from trainhub.auth.models import User
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,23 @@ class AuditEvent(AppendOnly, db.Model):  # type: ignore[name-defined]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()
+
+
+#: What the audit log page calls each action, set by the area that records it.
+_LABELS: dict[str, LazyString] = {}
+
+
+def describe(action: str, label: LazyString) -> str:
+    """Name ``action`` for the audit log page, where the area that records it is defined
+    (``audit`` imports no area); gives back ``action``."""
+    _LABELS[action] = label
+    return action
+
+
+def label(action: str) -> str | None:
+    """The audit log page's name for ``action``; None for one no area has named."""
+    found = _LABELS.get(action)
+    return str(found) if found is not None else None
 
 
 def record(actor: User | None, action: str, detail: str) -> AuditEvent:

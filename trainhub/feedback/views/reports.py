@@ -23,6 +23,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from trainhub import audit
 from trainhub.audit import AuditEvent
 from trainhub.auth.permissions import allowed, role_required
 from trainhub.auth.roles import Role
@@ -478,4 +479,4 @@ def audit_log() -> ResponseReturnValue:
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    return render_template("feedback/audit.html", page=page)
+    return render_template("feedback/audit.html", page=page, audit_label=audit.label)
