@@ -260,6 +260,9 @@ MATRIX: dict[str, Route] = {
     "auth.account_edit": Route(lambda w: "/account/edit", SIGNED_IN),
     "auth.password_change": Route(lambda w: "/account/password", SIGNED_IN),
     "auth.sessions": Route(lambda w: "/account/sessions", SIGNED_IN),
+    # The timeout warning's question (its POST, "Stay signed in", writes apart from the
+    # request: tests/auth/test_timeout_warning.py).
+    "auth.session_time": Route(lambda w: "/account/session-time", SIGNED_IN),
     # Only one's own sessions: anyone else's is not found.
     "auth.session_end": Route(
         lambda w: f"/account/sessions/{w.fresh_sign_in()}/end",

@@ -108,6 +108,9 @@ class Config:
     #: A sign-in's "last active" time is written at most once in this many seconds (keep it
     #: well below SESSION_IDLE_TIMEOUT): one small write a minute per person, not per page.
     SESSION_TOUCH_INTERVAL = 60
+    #: How long before the idle timeout a signed-in page warns and offers "Stay signed in"
+    #: (WCAG 2.2.1 Timing Adjustable asks for at least 20 seconds to answer).
+    SESSION_TIMEOUT_WARNING = 2 * 60
     #: Ended sign-ins (with their browser and IP address) are deleted this many days after
     #: they began, when their owner next signs in.
     SESSION_RETENTION_DAYS = 90

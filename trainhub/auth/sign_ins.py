@@ -161,14 +161,28 @@ def sign_out_everywhere(actor: User, user: User) -> int:
     return ended
 
 
+def seconds_left(sign_in: UserSession, now: datetime) -> int:
+    """How long this sign-in lets its browser in without another request: until its idle
+    timeout, or its maximum age if that comes first (0 once over)."""
+    ends = min(sign_in.last_seen_at + idle_timeout(), sign_in.created_at + max_age())
+    return max(0, int((ends - now).total_seconds()))
+
+
+def can_extend(sign_in: UserSession, now: datetime) -> bool:
+    """Whether using trainhub now would give this sign-in more time: not when its maximum
+    age comes before a fresh idle timeout would."""
+    return sign_in.created_at + max_age() > now + idle_timeout()
+
+
 # Per request: written in a short transaction of its own, outside the request's, so that a
 # page that commits nothing still keeps its sign-in alive and nothing else is committed.
 
 
-def note_activity(sign_in: UserSession, now: datetime) -> None:
-    """Move "last active" on, at most once every ``SESSION_TOUCH_INTERVAL`` seconds."""
+def note_activity(sign_in: UserSession, now: datetime, *, asked: bool = False) -> None:
+    """Move "last active" on, at most once every ``SESSION_TOUCH_INTERVAL`` seconds, or at
+    once when the person ``asked`` to stay signed in (the timeout warning's button)."""
     interval = timedelta(seconds=int(current_app.config["SESSION_TOUCH_INTERVAL"]))
-    if now - sign_in.last_seen_at < interval:
+    if not asked and now - sign_in.last_seen_at < interval:
         return
     # A database that refuses writes (a standby, a full disk) must not stop people reading
     # pages: "last active" is tried again on the next request.

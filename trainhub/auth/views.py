@@ -88,7 +88,12 @@ def load_user(session_id: str) -> User | None:
         return None
     if not user.active or fingerprint != user.credentials_fingerprint():
         return None
-    sign_ins.note_activity(sign_in, now)
+    # The timeout warning's question "how long have I left?" is not using trainhub; its
+    # "Stay signed in" is, and moves "last active" on at once.
+    if request.endpoint != "auth.session_time":
+        sign_ins.note_activity(sign_in, now)
+    elif request.method == "POST":
+        sign_ins.note_activity(sign_in, now, asked=True)
     g.sign_in = sign_in
     return user
 
@@ -405,6 +410,40 @@ def sessions_end_others() -> ResponseReturnValue:
             ),
         )
     return redirect(url_for("auth.sessions"))
+
+
+@bp.route("/account/session-time", methods=["GET", "POST"])
+@signed_in
+def session_time() -> ResponseReturnValue:
+    """For the timeout warning (static/js/timeout.mjs): how long this sign-in has left, as
+    JSON. GET only asks; POST (with the CSRF token) is "Stay signed in"."""
+    sign_in = current_sign_in()
+    now = utcnow()
+    if sign_in is None:  # signed in, but the sign-in could not be read: nothing to extend
+        return {"seconds_left": 0, "can_extend": False}
+    return {
+        "seconds_left": sign_ins.seconds_left(sign_in, now),
+        "can_extend": sign_ins.can_extend(sign_in, now),
+    }
+
+
+def timeout_warning() -> dict[str, object] | None:
+    """What the page's timeout warning needs (templates/auth/_timeout_warning.html), for a
+    signed-in visitor; None for others."""
+    sign_in = current_sign_in()
+    if sign_in is None:
+        return None
+    now = utcnow()
+    return {
+        "seconds_left": sign_ins.seconds_left(sign_in, now),
+        "warn_seconds": int(current_app.config["SESSION_TIMEOUT_WARNING"]),
+        "warn_minutes": max(1, int(current_app.config["SESSION_TIMEOUT_WARNING"]) // 60),
+    }
+
+
+@bp.app_context_processor
+def _timeout_warning() -> dict[str, object]:
+    return {"timeout_warning": timeout_warning}
 
 
 # Supervisors -----------------------------------------------------------------
