@@ -115,9 +115,9 @@ def _text(row: SitePage | None, field: str) -> str | None:
 def _chosen(row: SitePage | None, key: str, part: str, lang: str) -> tuple[str, str | None]:
     """The text of ``part`` (title or body) for ``lang`` and its own language when it differs.
 
-    An empty field shows the shipped text; but once the English has been changed, an empty
-    Welsh field shows that English (marked as English) rather than a shipped Welsh text that
-    no longer says the same.
+    An empty field shows the shipped text; but once the English has been changed, a Welsh
+    field without text of its own shows that English (marked as English) rather than a
+    shipped Welsh text that no longer says the same.
     """
     own_en = _text(row, f"{part}_en")
     if lang != "cy":
@@ -184,8 +184,8 @@ def _row_for_writing(key: str) -> SitePage:
 
 
 def save_page(actor: User, key: str, texts: dict[str, str | None]) -> SitePage:
-    """Write an administrator's text for the page ``key`` (an empty field shows the shipped
-    text again) and record it in the audit log.
+    """Write an administrator's text for the page ``key`` and record it in the audit log. A
+    field left empty, or as the shipped text, keeps showing the shipped text.
 
     :raises PermissionDenied: when ``actor`` is not an administrator.
     :raises NotFound: when ``key`` is not one of the pages.
@@ -215,7 +215,11 @@ def save_page(actor: User, key: str, texts: dict[str, str | None]) -> SitePage:
                 if field.startswith("title")
                 else _("Remove the hidden control characters from this text"),
             )
-        cleaned[field] = text or None
+        part, _sep, lang = field.partition("_")
+        shipped = getattr(DEFAULTS[key][lang], part).replace("\r\n", "\n").strip()
+        # The shipped text as it came is no text of one's own: it stays the default (and an
+        # English text of one's own then shows to Welsh readers instead of it).
+        cleaned[field] = text if text and text != shipped else None
     row = _row_for_writing(key)
     for field, value in cleaned.items():
         setattr(row, field, value)
