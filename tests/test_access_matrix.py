@@ -194,6 +194,23 @@ class World:
         db.session.commit()
         return application.id
 
+    def agreement(self) -> int:
+        """A data-sharing agreement with the learner's organisation (made once, when asked)."""
+        from trainhub.auth.models import DataSharingAgreement
+
+        found = db.session.execute(db.select(DataSharingAgreement.id)).scalar()
+        if found is not None:
+            return int(found)
+        agreement = DataSharingAgreement(
+            organisation_id=self.organisation_id,
+            reference="DSA-MATRIX",
+            agreed_on=date(2025, 4, 1),
+            review_on=date(2027, 4, 1),
+        )
+        db.session.add(agreement)
+        db.session.commit()
+        return agreement.id
+
 
 #: A date before trainhub, for recorded history.
 PAST = date(2014, 5, 12)
@@ -560,6 +577,22 @@ MATRIX: dict[str, Route] = {
     "history.imports_list": Route(lambda w: "/admin/history/imports", only(("manager", "admin"))),
     "history.import_detail": Route(
         lambda w: f"/admin/history/imports/{a_history_import(w)}", only(("manager", "admin"))
+    ),
+    # The pages every public service has: everyone reads them; admins change them.
+    "site.privacy": Route(lambda w: "/privacy", everyone("ok")),
+    "site.accessibility": Route(lambda w: "/accessibility", everyone("ok")),
+    "site.cookies": Route(lambda w: "/cookies", everyone("ok")),
+    "site.help": Route(lambda w: "/help", everyone("ok")),
+    "site.admin_pages": Route(lambda w: "/admin/site-pages", only(("admin",))),
+    "site.admin_page_edit": Route(lambda w: "/admin/site-pages/privacy", only(("admin",))),
+    "site.admin_page_reset": Route(lambda w: "/admin/site-pages/privacy/reset", only(("admin",))),
+    # Data-sharing agreements: admins record them (managers see them on the organisation).
+    "auth.agreement_new": Route(
+        lambda w: f"/admin/organisations/{w.organisation_id}/agreements/new", only(("admin",))
+    ),
+    "auth.agreement_edit": Route(lambda w: f"/admin/agreements/{w.agreement()}", only(("admin",))),
+    "auth.agreement_end": Route(
+        lambda w: f"/admin/agreements/{w.agreement()}/end", only(("admin",))
     ),
 }
 

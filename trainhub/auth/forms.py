@@ -16,7 +16,9 @@ from trainhub.forms import (
     NOT_SET,
     Checkbox,
     Checkboxes,
+    Date,
     Email,
+    InputRequired,
     Length,
     Optional,
     Password,
@@ -24,6 +26,7 @@ from trainhub.forms import (
     Select,
     Submit,
     Text,
+    TextArea,
     choice_list,
     required,
 )
@@ -241,3 +244,43 @@ def fill_profile(form: Any, user: Any) -> None:
             "" if name != "preferred_language" else "en"
         )
     form.organisation_id.data = str(user.organisation_id or "")
+
+
+class AgreementForm(FlaskForm):
+    """A data-sharing agreement (services.agreements checks the dates' order)."""
+
+    reference = Text(
+        _l("Reference"),
+        description=_l("The agreement's reference in your information governance register"),
+        validators=[required(_l("Enter the agreement's reference")), Length(max=100)],
+    )
+    agreed_on = Date(
+        _l("Date agreed"),
+        description=_l("For example, 27 3 2026"),
+        validators=[InputRequired(_l("Enter the date the agreement was made"))],
+    )
+    review_on = Date(
+        _l("Review date"),
+        description=_l("When the agreement is due for review. For example, 27 3 2028"),
+        validators=[InputRequired(_l("Enter the date the agreement is due for review"))],
+    )
+    partner_contact = Text(
+        _l("Contact at the partner organisation (optional)"),
+        description=_l("Name, role and email address"),
+        validators=[Optional(), Length(max=300)],
+    )
+    notes = TextArea(_l("Notes (optional)"), validators=[Optional(), Length(max=4000)])
+    submit = Submit(_l("Save agreement"))
+
+
+class AgreementEndForm(FlaskForm):
+    ended_on = Date(
+        _l("Date the agreement ended"),
+        description=_l("For example, 27 3 2026"),
+        validators=[InputRequired(_l("Enter the date the agreement ended"))],
+    )
+    end_reason = TextArea(
+        _l("Why did it end?"),
+        validators=[required(_l("Enter why the agreement ended")), Length(max=4000)],
+    )
+    submit = Submit(_l("End the agreement"))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, select
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -27,6 +27,11 @@ class Organisation(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     members: Mapped[list[User]] = relationship(back_populates="organisation")
+    #: Newest agreement first (the organisation's page lists them).
+    agreements: Mapped[list[DataSharingAgreement]] = relationship(
+        back_populates="organisation",
+        order_by="(DataSharingAgreement.agreed_on.desc(), DataSharingAgreement.id.desc())",
+    )
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name!r}>"
@@ -170,3 +175,43 @@ class UserSession(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<UserSession {self.id} of user {self.user_id}>"
+
+
+class DataSharingAgreement(db.Model):  # type: ignore[name-defined]
+    """A data-sharing agreement with a partner organisation: what lets its managers see
+    their own people's training (R49), reviewed on a date the agreement sets."""
+
+    __tablename__ = "data_sharing_agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    #: The agreement's own reference (the information governance register's, say).
+    reference: Mapped[str] = mapped_column(String(100))
+    agreed_on: Mapped[date] = mapped_column(Date)
+    #: When the agreement is due for review: after that an unended agreement is overdue.
+    review_on: Mapped[date] = mapped_column(Date, index=True)
+    #: Who to contact at the partner about it (name, role, email address).
+    partner_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: When the agreement stopped applying (None while it applies), and why.
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="agreements")
+    updated_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<DataSharingAgreement {self.reference!r}>"
+
+    @property
+    def in_force(self) -> bool:
+        return self.ended_on is None
+
+    def review_overdue(self, today: date) -> bool:
+        """In force, and its review date has passed."""
+        return self.in_force and self.review_on < today

@@ -139,3 +139,14 @@ def can_view_training_record(actor: User, person: User) -> bool:
             and person.organisation_id == actor.organisation_id
         )
     )
+
+
+def can_manage_agreements(actor: User) -> bool:
+    """Data-sharing agreements are recorded by administrators (the controller's side);
+    managers see them on the organisation's page."""
+    return bool(actor.is_authenticated and actor.is_admin)
+
+
+def can_change_agreement(actor: User, _agreement: Any) -> bool:
+    """``can_manage_agreements`` for an agreement loaded by ``boundary.load``."""
+    return can_manage_agreements(actor)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from trainhub.auth.models import Organisation, User, UserRole, UserSession
+from trainhub.auth.models import DataSharingAgreement, Organisation, User, UserRole, UserSession
 from trainhub.extensions import db
 
 
@@ -80,3 +80,30 @@ def supervisees_of(user: User) -> list[User]:
 
 def organisations_query() -> Select[tuple[Organisation]]:
     return select(Organisation).order_by(Organisation.name)
+
+
+def organisations_overdue_for_review(ids: list[int], on: date) -> set[int]:
+    """Which of the organisations ``ids`` have an agreement in force whose review date passed
+    before ``on``: one query for a page of organisations."""
+    if not ids:
+        return set()
+    query = select(DataSharingAgreement.organisation_id).where(
+        DataSharingAgreement.organisation_id.in_(ids),
+        DataSharingAgreement.ended_on.is_(None),
+        DataSharingAgreement.review_on < on,
+    )
+    return set(db.session.execute(query.distinct()).scalars())
+
+
+def agreement_in_force_with_reference(
+    organisation_id: int, reference: str, other_than: int | None = None
+) -> bool:
+    """Whether the organisation has an agreement in force with this reference (any case)."""
+    query = select(DataSharingAgreement.id).where(
+        DataSharingAgreement.organisation_id == organisation_id,
+        DataSharingAgreement.ended_on.is_(None),
+        func.lower(DataSharingAgreement.reference) == reference.lower(),
+    )
+    if other_than is not None:
+        query = query.where(DataSharingAgreement.id != other_than)
+    return db.session.execute(query.limit(1)).first() is not None

@@ -43,6 +43,7 @@ from trainhub.auth.forms import (
 from trainhub.auth.models import Organisation, User, UserSession
 from trainhub.auth.permissions import can_view_training_record, public, role_required, signed_in
 from trainhub.auth.roles import MANAGERS, Role
+from trainhub.auth.services import agreements
 from trainhub.boundary import act, by_id, load
 from trainhub.extensions import db, login_manager, utcnow
 from trainhub.forms import form_page
@@ -627,7 +628,10 @@ def admin_organisations() -> ResponseReturnValue:
     page = db.paginate(
         queries.organisations_query(), per_page=current_app.config["PAGE_SIZE"], error_out=False
     )
-    return render_template("auth/admin_organisations.html", page=page)
+    overdue = queries.organisations_overdue_for_review(
+        [organisation.id for organisation in page.items], agreements.today()
+    )
+    return render_template("auth/admin_organisations.html", page=page, overdue=overdue)
 
 
 @bp.route("/admin/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None})
@@ -644,4 +648,9 @@ def admin_organisation_edit(organisation_id: int | None) -> ResponseReturnValue:
         success=_("Organisation saved."),
     ):
         return redirect(url_for("auth.admin_organisations"))
-    return form_page("auth/admin_organisation_form.html", form, organisation=organisation)
+    return form_page(
+        "auth/admin_organisation_form.html",
+        form,
+        organisation=organisation,
+        today=agreements.today(),
+    )

@@ -39,11 +39,14 @@ MAX_LENGTH = 20_000
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
-def _markdown() -> MarkdownIt:
-    """CommonMark with raw HTML shown as text, and no headings or images: the report's own
-    headings frame the text, and the PDF fetches nothing."""
+def markdown(*, headings: bool = False) -> MarkdownIt:
+    """CommonMark with raw HTML shown as text, no images, and links only to the web or an
+    e-mail address. No headings unless asked: the report's own headings frame its text (the
+    site's pages, trainhub.site, ask for them), and the PDF fetches nothing."""
     md = MarkdownIt("commonmark", {"html": False})
-    md.disable(["heading", "lheading", "image", "html_block", "html_inline"])
+    md.disable(
+        ["image", "html_block", "html_inline", *(() if headings else ("heading", "lheading"))]
+    )
     md.validateLink = _safe_link  # type: ignore[method-assign]
     return md
 
@@ -54,7 +57,7 @@ def _safe_link(url: str) -> bool:
     return target.startswith(SAFE_SCHEMES) or target.startswith("#")
 
 
-_MD = _markdown()
+_MD = markdown()
 
 
 def render(text: str) -> Markup:

@@ -1,0 +1,18 @@
+"""Who may change the service's own pages (everyone may read them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trainhub.auth.models import User
+
+
+def can_edit_site_pages(actor: User) -> bool:
+    """Administrators: the privacy notice and the statements speak for the body that runs
+    the service."""
+    return bool(actor.is_authenticated and actor.is_admin)
+
+
+def can_edit_site_page(actor: User, _page: Any) -> bool:
+    """``can_edit_site_pages`` for a page loaded by ``boundary.load``."""
+    return can_edit_site_pages(actor)

@@ -1,0 +1,104 @@
+"""The pages every public service has (privacy notice, accessibility statement, cookies, help
+and contact), open to everyone, and their administrators' editing."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainhub.auth.permissions import public, role_required
+from trainhub.auth.roles import Role
+from trainhub.boundary import act, form_page, load
+from trainhub.site import queries, services
+from trainhub.site.cookies import cookies_set
+from trainhub.site.forms import SitePageForm, SitePageResetForm
+from trainhub.site.models import PAGE_KEYS
+from trainhub.site.permissions import can_edit_site_page, can_edit_site_pages
+
+bp = Blueprint("site", __name__)
+
+
+def _show(key: str) -> ResponseReturnValue:
+    page = services.shown(key, str(get_locale()), queries.page_row(key))
+    return render_template(
+        "site/page.html",
+        page=page,
+        can_edit=can_edit_site_pages(current_user),
+        cookies=cookies_set(current_app.config) if key == "cookies" else None,
+    )
+
+
+@bp.get("/privacy")
+@public
+def privacy() -> ResponseReturnValue:
+    return _show("privacy")
+
+
+@bp.get("/accessibility")
+@public
+def accessibility() -> ResponseReturnValue:
+    return _show("accessibility")
+
+
+@bp.get("/cookies")
+@public
+def cookies() -> ResponseReturnValue:
+    return _show("cookies")
+
+
+@bp.get("/help", endpoint="help")
+@public
+def help_page() -> ResponseReturnValue:
+    return _show("help")
+
+
+# Administration ---------------------------------------------------------------------------------
+
+
+def _known_page(key: str) -> str | None:
+    return key if key in PAGE_KEYS else None
+
+
+@bp.get("/admin/site-pages")
+@role_required(Role.ADMIN)
+def admin_pages() -> ResponseReturnValue:
+    rows = queries.page_rows()
+    lang = str(get_locale())
+    pages = [services.shown(key, lang, rows.get(key)) for key in PAGE_KEYS]
+    return render_template("site/admin_pages.html", pages=pages)
+
+
+@bp.route("/admin/site-pages/<key>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+@load("key", _known_page, can=can_edit_site_page, arg="key")
+def admin_page_edit(key: str) -> ResponseReturnValue:
+    row = queries.page_row(key)
+    form = SitePageForm(data=services.texts_to_edit(key, row))
+    page = services.shown(key, str(get_locale()), row)
+    if form.validate_on_submit() and act(
+        lambda: services.save_page(
+            current_user, key, {field: form[field].data for field in services.FIELDS}
+        ),
+        form,
+        success=_("“%(title)s” saved.", title=page.title),
+    ):
+        return redirect(url_for("site.admin_pages"))
+    return form_page("site/admin_page_edit.html", form, page=page)
+
+
+@bp.route("/admin/site-pages/<key>/reset", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+@load("key", _known_page, can=can_edit_site_page, arg="key")
+def admin_page_reset(key: str) -> ResponseReturnValue:
+    form = SitePageResetForm()
+    page = services.shown(key, str(get_locale()), queries.page_row(key))
+    if form.validate_on_submit() and act(
+        lambda: services.reset_page(current_user, key),
+        form,
+        success=_("“%(title)s” shows the default text again.", title=page.title),
+    ):
+        return redirect(url_for("site.admin_page_edit", key=key))
+    return form_page("site/admin_page_reset.html", form, page=page)
