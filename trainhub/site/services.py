@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -25,6 +26,9 @@ from trainhub.site.models import PAGE_KEYS, SitePage
 from trainhub.text import has_control_characters
 
 log = logging.getLogger(__name__)
+
+SAVED = audit.describe("site_page.saved", _l("Site page changed"))
+RESET = audit.describe("site_page.reset", _l("Site page reset to the default text"))
 
 MAX_TITLE = 200
 #: The longest text a page may hold (some twenty printed pages).
@@ -225,7 +229,7 @@ def save_page(actor: User, key: str, texts: dict[str, str | None]) -> SitePage:
         setattr(row, field, value)
     row.updated_at = utcnow()
     row.updated_by_id = actor.id
-    audit.record(actor, "site_page.saved", f"{DEFAULTS[key]['en'].title} ({key})")
+    audit.record(actor, SAVED, f"{DEFAULTS[key]['en'].title} ({key})")
     db.session.flush()
     log.info("Site page %s changed by user %s", key, actor.id)
     return row
@@ -245,7 +249,7 @@ def reset_page(actor: User, key: str) -> SitePage:
         setattr(row, field, None)
     row.updated_at = utcnow()
     row.updated_by_id = actor.id
-    audit.record(actor, "site_page.reset", f"{DEFAULTS[key]['en'].title} ({key})")
+    audit.record(actor, RESET, f"{DEFAULTS[key]['en'].title} ({key})")
     db.session.flush()
     log.info("Site page %s reset to the shipped text by user %s", key, actor.id)
     return row

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from trainhub import audit
 from trainhub.auth import permissions, queries
@@ -18,6 +19,10 @@ from trainhub.errors import ConflictError, NotFound, PermissionDenied, Validatio
 from trainhub.extensions import db
 
 log = logging.getLogger(__name__)
+
+ADDED = audit.describe("agreement.added", _l("Data-sharing agreement recorded"))
+CHANGED = audit.describe("agreement.changed", _l("Data-sharing agreement changed"))
+ENDED = audit.describe("agreement.ended", _l("Data-sharing agreement ended"))
 
 #: Agreements are dated in Wales.
 _WALES = ZoneInfo("Europe/London")
@@ -132,7 +137,7 @@ def save_agreement(
     agreement.partner_contact = clean.partner_contact
     agreement.notes = clean.notes
     agreement.updated_by_id = actor.id
-    action = "agreement.added" if added else "agreement.changed"
+    action = ADDED if added else CHANGED
     audit.record(actor, action, _describe(agreement, organisation))
     db.session.flush()
     log.info("Data-sharing agreement %s %s by user %s", agreement.id, action, actor.id)
@@ -180,7 +185,7 @@ def end_agreement(
     agreement.updated_by_id = actor.id
     audit.record(
         actor,
-        "agreement.ended",
+        ENDED,
         f"{_describe(agreement, agreement.organisation)}, ended {ended_on.isoformat()}",
     )
     db.session.flush()
