@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from trainhub.auth.models import User
+from trainhub.auth.models import TwoFactorAuthenticator, User
 from trainhub.auth.services.emails import find_user_by_email
 from trainhub.auth.services.passwords import make_reset_token
 from trainhub.extensions import db, utcnow
@@ -36,20 +36,43 @@ def authenticate(email: str, password: str) -> User | None:
         check_password_hash(_DUMMY_HASH, password)  # same work whether or not it can succeed
         return None
     if not user.check_password(password):
-        # Counted in the database, so that guesses sent in parallel all count.
-        db.session.execute(
-            update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
-        )
-        db.session.refresh(user, ["failed_logins"])
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            _lock(user, now)
+        count_failed_sign_in(user, now)
         return None
     if not user.active or not user.email_confirmed:
         return None  # the same answer as a wrong password: it tells nobody the account exists
+    if not _asks_for_code(user):
+        note_sign_in(user, now)
+    # Else the count goes on until the code is right too (``two_factor.complete_sign_in``),
+    # so a known password cannot keep clearing it between guesses at the code.
+    return user
+
+
+def count_failed_sign_in(user: User, now: datetime) -> None:
+    """One more wrong password or code in a row; the account is locked at the limit."""
+    # Counted in the database, so that guesses sent in parallel all count.
+    db.session.execute(
+        update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+    )
+    db.session.refresh(user, ["failed_logins"])
+    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+        _lock(user, now)
+
+
+def note_sign_in(user: User, now: datetime) -> None:
+    """A sign-in completed: the count of wrong guesses starts again."""
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
-    return user
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    """Whether sign-in is refused for now after too many wrong passwords or codes."""
+    return user.locked_until is not None and user.locked_until > now
+
+
+def _asks_for_code(user: User) -> bool:
+    authenticator = db.session.get(TwoFactorAuthenticator, user.id)
+    return authenticator is not None and authenticator.confirmed_at is not None
 
 
 def _lock(user: User, now: datetime) -> None:
