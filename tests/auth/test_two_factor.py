@@ -459,3 +459,21 @@ def test_an_admin_resets_it_from_the_account_page(app: Flask, client: FlaskClien
     # The person signs in with their password alone now.
     other = app.test_client()
     assert pending_sign_in(other, person).headers["Location"] == "/"
+
+
+@pytest.mark.once
+def test_production_refuses_a_role_that_does_not_exist_and_warns_when_none_is_required():
+    from trainhub import settings_check
+
+    production = {"ENV": "production", "TWO_FACTOR_REQUIRED_ROLES": "admin,admins"}
+    [refused] = [
+        f for f in settings_check.problems(production) if f.setting == "TWO_FACTOR_REQUIRED_ROLES"
+    ]
+    assert "admins" in refused.message
+    assert not [
+        f
+        for f in settings_check.problems({"ENV": "production"})
+        if f.setting == "TWO_FACTOR_REQUIRED_ROLES"
+    ]
+    empty = {"ENV": "production", "TWO_FACTOR_REQUIRED_ROLES": ""}
+    assert "TWO_FACTOR_REQUIRED_ROLES" in {f.setting for f in settings_check.warnings(empty, {})}

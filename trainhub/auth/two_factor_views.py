@@ -107,7 +107,11 @@ def require_two_factor_setup() -> ResponseReturnValue | None:
     only the set-up pages (and signing out) until it has done so."""
     if SETUP_DUE_KEY not in session or request.endpoint in SETUP_ENDPOINTS:
         return None
-    if not current_user.is_authenticated or rules.is_enabled(current_user):
+    if (
+        not current_user.is_authenticated
+        or not rules.is_required(current_user)  # a role since taken away
+        or rules.is_enabled(current_user)
+    ):
         session.pop(SETUP_DUE_KEY, None)
         return None
     return redirect(url_for("auth.two_factor"))

@@ -273,7 +273,7 @@ def complete_sign_in(user: User, code: str) -> SecondStep:
     now = utcnow()
     authenticator = authenticator_of(user)
     if not user.active or authenticator is None or authenticator.confirmed_at is None:
-        raise PermissionDenied(_("Sign in again."))
+        raise PermissionDenied(_("Sign in again"))
     if is_locked(user, now):
         raise PermissionDenied(_locked_message())
     given = re.sub(r"[\s-]", "", code).upper()
