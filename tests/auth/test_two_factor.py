@@ -137,6 +137,8 @@ def test_wrong_codes_count_toward_the_lock(app: Flask):
     assert user.locked_until is not None
     [warning] = outbox(user)
     assert "locked" in warning.subject
+    assert "wrong two-step verification codes" in warning.body
+    assert "/password/reset/" in warning.body
     # While locked, even a right code or recovery code is refused, and so is the password.
     with pytest.raises(PermissionDenied):
         two_factor.complete_sign_in(user, code_at(secret, utcnow()))

@@ -47,6 +47,7 @@ def set_up(visitor: Visitor, *, button: str, turn_on: str, saved: str) -> tuple[
     assert page.url.endswith("/account/two-step/recovery-codes")
     codes = page.locator(".trainhub-recovery-codes code").all_inner_texts()
     assert len(codes) == 10
+    expect(visitor.main.get_by_role("button", name="Print this page")).to_be_visible()
     visitor.submit(saved)
     return secret, codes
 

@@ -47,15 +47,16 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def count_failed_sign_in(user: User, now: datetime) -> None:
-    """One more wrong password or code in a row; the account is locked at the limit."""
+def count_failed_sign_in(user: User, now: datetime, warning: str = "account_locked") -> None:
+    """One more wrong password or code in a row; the account is locked at the limit, and its
+    owner warned with the mail template ``warning``."""
     # Counted in the database, so that guesses sent in parallel all count.
     db.session.execute(
         update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
     )
     db.session.refresh(user, ["failed_logins"])
     if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        _lock(user, now)
+        _lock(user, now, warning)
 
 
 def note_sign_in(user: User, now: datetime) -> None:
@@ -75,16 +76,16 @@ def _asks_for_code(user: User) -> bool:
     return authenticator is not None and authenticator.confirmed_at is not None
 
 
-def _lock(user: User, now: datetime) -> None:
+def _lock(user: User, now: datetime, warning: str = "account_locked") -> None:
     seconds = int(current_app.config["LOGIN_LOCKOUT_SECONDS"])
     locked_recently = user.locked_until is not None and user.locked_until > now - timedelta(days=1)
     user.locked_until = now + timedelta(seconds=seconds)
     user.failed_logins = 0
-    log.warning("Account %s locked after repeated wrong passwords", user.id)
+    log.warning("Account %s locked after repeated wrong passwords or codes", user.id)
     if user.active and not locked_recently:  # one warning a day, however long it goes on
         queue_templated_mail(
             user,
-            "account_locked",
+            warning,
             lambda: _("Your trainhub account has been locked for a while"),
             {
                 "minutes": seconds // 60,

@@ -298,7 +298,8 @@ def complete_sign_in(user: User, code: str) -> SecondStep:
             "The code is not right. Enter the 6-digit code from your app, or one of your "
             "recovery codes"
         )
-    count_failed_sign_in(user, now)
+    # The password was right: the warning, if it locks, says someone knows it.
+    count_failed_sign_in(user, now, warning="account_locked_codes")
     if is_locked(user, now):
         raise PermissionDenied(_locked_message())
     raise ValidationFailed("code", problem)

@@ -2,3 +2,9 @@
 import { initAll } from "/assets/govuk-frontend.min.js";
 
 initAll();
+
+// "Print this page" buttons (the recovery codes): shown only where this script runs.
+for (const button of document.querySelectorAll("button[data-trainhub-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}
