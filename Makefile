@@ -16,6 +16,9 @@ PORT ?= 5000
 export FLASK_APP := trainhub
 # `make serve` is for trying trainhub out; a real server leaves this unset (production).
 serve: export TRAINHUB_ENV := development
+# The demo's staff sign in with their password alone (a real server requires two-step
+# verification of admins, managers and assessors: TRAINHUB_TWO_FACTOR_REQUIRED_ROLES).
+serve: export TRAINHUB_TWO_FACTOR_REQUIRED_ROLES :=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: serve test install install-test-system install-bench-system lint typecheck pytest translations-update bench clean

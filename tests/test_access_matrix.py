@@ -318,6 +318,39 @@ MATRIX: dict[str, Route] = {
     "auth.admin_organisation_edit": Route(
         lambda w: f"/admin/organisations/{w.organisation_id}", only(("manager", "admin"))
     ),
+    # Two-step verification. Nobody in the world has it on or half set up, so its pages
+    # that need either send a signed-in person back to /account/two-step ("away"); the
+    # second step of signing in, with no password just entered, says to sign in again.
+    "auth.two_factor_sign_in": Route(lambda w: "/sign-in/two-step", GUEST_ONLY),
+    "auth.two_factor": Route(lambda w: "/account/two-step", SIGNED_IN),
+    "auth.two_factor_start": Route(
+        lambda w: "/account/two-step/start", {**everyone("away"), "anonymous": "login"}, "POST"
+    ),
+    "auth.two_factor_setup": Route(
+        lambda w: "/account/two-step/set-up", {**everyone("away"), "anonymous": "login"}
+    ),
+    "auth.two_factor_recovery_codes": Route(
+        lambda w: "/account/two-step/recovery-codes", {**everyone("away"), "anonymous": "login"}
+    ),
+    "auth.two_factor_recovery_codes_download": Route(
+        lambda w: "/account/two-step/recovery-codes.txt",
+        {**everyone("away"), "anonymous": "login"},
+    ),
+    "auth.two_factor_recovery_codes_done": Route(
+        lambda w: "/account/two-step/recovery-codes/done",
+        {**everyone("away"), "anonymous": "login"},
+        "POST",
+    ),
+    "auth.two_factor_regenerate": Route(
+        lambda w: "/account/two-step/recovery-codes/new",
+        {**everyone("away"), "anonymous": "login"},
+    ),
+    "auth.two_factor_turn_off": Route(
+        lambda w: "/account/two-step/turn-off", {**everyone("away"), "anonymous": "login"}
+    ),
+    "auth.admin_user_two_factor_reset": Route(
+        lambda w: f"/admin/users/{w.subject_id}/two-step/reset", only(("admin",), "away")
+    ),
     # Catalogue and venues
     "courses.course_new": Route(lambda w: "/courses/new", only(("trainer", "admin"))),
     "courses.course_edit": Route(lambda w: "/courses/IFSS-CORE/edit", only(("trainer", "admin"))),

@@ -178,3 +178,14 @@ class Config:
     DATABASE_POOL_TIMEOUT = 10
     #: /healthz answers "timeout" (503) when the database has not answered in this long.
     HEALTH_CHECK_TIMEOUT = 1
+
+    #: Roles that must use two-step verification (an authenticator app's code after the
+    #: password), comma-separated: such an account that has not set it up is sent to do so
+    #: right after its password, before any other page. Everyone else may turn it on. Empty:
+    #: required of nobody (the tests and `make serve`'s demo; never on a real server).
+    TWO_FACTOR_REQUIRED_ROLES = "admin,manager,assessor"
+    #: Seconds between a correct password and the code that must follow it: after that the
+    #: password must be entered again.
+    TWO_FACTOR_PENDING_SECONDS = 5 * 60
+    #: The name authenticator apps show beside the account's email address.
+    TWO_FACTOR_ISSUER = "trainhub"

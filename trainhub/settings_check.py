@@ -99,6 +99,16 @@ def _report_deadline(value: Any) -> dt.date | None:
         return None
 
 
+#: The roles TWO_FACTOR_REQUIRED_ROLES may name (``trainhub.auth.roles.Role``).
+_ROLES = ("learner", "trainer", "assessor", "manager", "admin")
+
+
+def _two_factor_roles(config: Mapping[str, Any]) -> list[str]:
+    setting = config.get("TWO_FACTOR_REQUIRED_ROLES", Config.TWO_FACTOR_REQUIRED_ROLES) or ""
+    names = setting.split(",") if isinstance(setting, str) else list(setting)
+    return [str(name).strip().lower() for name in names if str(name).strip()]
+
+
 def problems(config: Mapping[str, Any]) -> list[Finding]:
     """What production must not start with; outside production, ENV itself is one."""
     found: list[Finding] = []
@@ -169,6 +179,14 @@ def problems(config: Mapping[str, Any]) -> list[Finding]:
             "REPORT_DEADLINE",
             f"is {deadline!r}, not a month and day like 06-30: set TRAINHUB_REPORT_DEADLINE to "
             "the day the annual report is due after the year ends, e.g. 06-30 for 30 June.",
+        )
+
+    unknown = [role for role in _two_factor_roles(config) if role not in _ROLES]
+    if unknown:
+        error(
+            "TWO_FACTOR_REQUIRED_ROLES",
+            f"names {', '.join(unknown)}, which is no role, so nobody in it would need two-step "
+            f"verification: write roles from {', '.join(_ROLES)}, comma-separated.",
         )
 
     if config.get("WTF_CSRF_ENABLED", True) is False:
@@ -272,6 +290,12 @@ def warnings(config: Mapping[str, Any], environ: Mapping[str, str]) -> list[Find
             f"is {host}, reached without TLS: the messages (password-reset links among them) "
             "cross the network unencrypted. Set TRAINHUB_SMTP_STARTTLS=true or "
             "TRAINHUB_SMTP_SSL=true if the server offers it.",
+        )
+    if _production(config) and not _two_factor_roles(config):
+        warn(
+            "TWO_FACTOR_REQUIRED_ROLES",
+            "is empty: administrators, managers and assessors sign in with a password alone. "
+            "Remove TRAINHUB_TWO_FACTOR_REQUIRED_ROLES (the default is admin,manager,assessor).",
         )
     for name in unknown_variables(environ):
         warn(

@@ -3,7 +3,7 @@ help and contact) as administrators change them, and data-sharing agreements wit
 organisations (with their review dates).
 
 Revision ID: 0015_site_pages
-Revises: 0012_report_narrative
+Revises: 0014_two_factor
 Create Date: 2026-12-06 23:49:59.609738
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_site_pages'
-down_revision = '0012_report_narrative'
+down_revision = '0014_two_factor'
 branch_labels = None
 depends_on = None
 

@@ -190,6 +190,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SELF_REGISTRATION": True,
             "OUTBOX_SHOW_BODIES": True,
             "UPLOAD_FOLDER": str(folder / "uploads"),  # workbooks and evidence, not instance/
+            "TWO_FACTOR_REQUIRED_ROLES": "",  # journeys sign staff in with passwords alone
         }
     )
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES

@@ -6,7 +6,7 @@ import hashlib
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -215,3 +215,46 @@ class DataSharingAgreement(db.Model):  # type: ignore[name-defined]
     def review_overdue(self, today: date) -> bool:
         """In force, and its review date has passed."""
         return self.in_force and self.review_on < today
+
+
+class TwoFactorAuthenticator(db.Model):  # type: ignore[name-defined]
+    """A person's authenticator app (TOTP, RFC 6238): the secret shared with it when they
+    set up two-step verification (``auth.services.two_factor``)."""
+
+    __tablename__ = "two_factor_authenticators"
+
+    #: One authenticator a person: setting up again replaces it.
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The base32 secret the QR code carries. The server must read it to check codes, so it
+    #: cannot be hashed; it is worth nothing without the account's password.
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the person proved the app works with a code; until then sign-in does not ask.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The last 30-second time step whose code was accepted: a code is never taken twice,
+    #: and never one older than the last accepted.
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TwoFactorAuthenticator of user {self.user_id}>"
+
+
+class RecoveryCode(db.Model):  # type: ignore[name-defined]
+    """One of a person's one-time recovery codes, for when their authenticator is lost.
+    Only a salted hash is kept; the codes are shown once, when made."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set when the code signs someone in: it never works again.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} of user {self.user_id}>"

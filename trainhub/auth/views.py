@@ -197,11 +197,13 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            _sign_in(user)
-        db.session.commit()  # the sign-in, or one more wrong password counted
-        if user is not None:
-            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
+        if user is not None:  # signed in, or on to the code (two-step verification)
+            from trainhub.auth.two_factor_views import password_accepted  # (it imports this)
+
+            return password_accepted(
+                user, safe_next(request.args.get("next"), url_for("home.index"))
+            )
+        db.session.commit()  # one more wrong password counted
         form.email.errors = [_("Enter a correct email address and password")]
     return form_page("auth/login.html", form)
 

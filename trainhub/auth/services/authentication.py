@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from trainhub.auth.models import User
+from trainhub.auth.models import TwoFactorAuthenticator, User
 from trainhub.auth.services.emails import find_user_by_email
 from trainhub.auth.services.passwords import make_reset_token
 from trainhub.extensions import db, utcnow
@@ -36,32 +36,56 @@ def authenticate(email: str, password: str) -> User | None:
         check_password_hash(_DUMMY_HASH, password)  # same work whether or not it can succeed
         return None
     if not user.check_password(password):
-        # Counted in the database, so that guesses sent in parallel all count.
-        db.session.execute(
-            update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
-        )
-        db.session.refresh(user, ["failed_logins"])
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            _lock(user, now)
+        count_failed_sign_in(user, now)
         return None
     if not user.active or not user.email_confirmed:
         return None  # the same answer as a wrong password: it tells nobody the account exists
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    if not _asks_for_code(user):
+        note_sign_in(user, now)
+    # Else the count goes on until the code is right too (``two_factor.complete_sign_in``),
+    # so a known password cannot keep clearing it between guesses at the code.
     return user
 
 
-def _lock(user: User, now: datetime) -> None:
+def count_failed_sign_in(user: User, now: datetime, warning: str = "account_locked") -> None:
+    """One more wrong password or code in a row; the account is locked at the limit, and its
+    owner warned with the mail template ``warning``."""
+    # Counted in the database, so that guesses sent in parallel all count.
+    db.session.execute(
+        update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+    )
+    db.session.refresh(user, ["failed_logins"])
+    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+        _lock(user, now, warning)
+
+
+def note_sign_in(user: User, now: datetime) -> None:
+    """A sign-in completed: the count of wrong guesses starts again."""
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    """Whether sign-in is refused for now after too many wrong passwords or codes."""
+    return user.locked_until is not None and user.locked_until > now
+
+
+def _asks_for_code(user: User) -> bool:
+    authenticator = db.session.get(TwoFactorAuthenticator, user.id)
+    return authenticator is not None and authenticator.confirmed_at is not None
+
+
+def _lock(user: User, now: datetime, warning: str = "account_locked") -> None:
     seconds = int(current_app.config["LOGIN_LOCKOUT_SECONDS"])
     locked_recently = user.locked_until is not None and user.locked_until > now - timedelta(days=1)
     user.locked_until = now + timedelta(seconds=seconds)
     user.failed_logins = 0
-    log.warning("Account %s locked after repeated wrong passwords", user.id)
+    log.warning("Account %s locked after repeated wrong passwords or codes", user.id)
     if user.active and not locked_recently:  # one warning a day, however long it goes on
         queue_templated_mail(
             user,
-            "account_locked",
+            warning,
             lambda: _("Your trainhub account has been locked for a while"),
             {
                 "minutes": seconds // 60,

@@ -4,3 +4,9 @@ import { initTimeoutWarning } from "./timeout.mjs";
 
 initAll();
 initTimeoutWarning(document.getElementById("timeout-warning"));
+
+// "Print this page" buttons (the recovery codes): shown only where this script runs.
+for (const button of document.querySelectorAll("button[data-trainhub-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}
