@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from trainhub.history import bp as history_bp
     from trainhub.home import bp as home_bp
     from trainhub.mail import bp as mail_bp
+    from trainhub.privacy import bp as privacy_bp
 
     # GOV.UK Frontend's compiled assets (installed by npm, copied by `npm run build`);
     # its stylesheet expects fonts and images under /assets.
@@ -131,3 +132,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(assets)
     for bp in (home_bp, auth_bp, courses_bp, accreditation_bp, feedback_bp, history_bp, mail_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(privacy_bp)
