@@ -558,6 +558,17 @@ MATRIX: dict[str, Route] = {
     "history.import_detail": Route(
         lambda w: f"/admin/history/imports/{a_history_import(w)}", only(("manager", "admin"))
     ),
+    # Data protection: a copy of one's own data for everyone; subject access for anyone,
+    # erasure (the confirmation page; posting it erases) and the retention schedule: admins.
+    "privacy.my_data": Route(lambda w: "/account/data", SIGNED_IN),
+    "privacy.my_data_download": Route(lambda w: "/account/data.zip", SIGNED_IN),
+    "privacy.person_data_download": Route(
+        lambda w: f"/admin/users/{w.subject_id}/data.zip", only(("admin",))
+    ),
+    "privacy.person_erase": Route(
+        lambda w: f"/admin/users/{w.subject_id}/erase", only(("admin",))
+    ),
+    "privacy.retention_schedule": Route(lambda w: "/admin/retention", only(("admin",))),
 }
 
 
