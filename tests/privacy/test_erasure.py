@@ -124,10 +124,9 @@ def test_a_file_someone_else_also_uploaded_is_kept(catalogue: None) -> None:
 def test_a_rolled_back_erasure_loses_no_file(catalogue: None) -> None:
     person = with_history(1)
     user_id = person.user.id
-    with pytest.raises(RuntimeError):
-        with db.session.begin_nested():
-            erase_person(_admin(), person.user, "Their request")
-            raise RuntimeError("the commit failed")
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        erase_person(_admin(), person.user, "Their request")
+        raise RuntimeError("the commit failed")
     files.delete_pending()
     assert all(_stored(key) for key in person.keys)
     assert db.session.execute(select(FileDeletion.id)).first() is None

@@ -9,9 +9,9 @@ import zipfile
 from flask import Flask
 from sqlalchemy import select
 
+from tests.factories import make_user
 from tests.helpers import QueryCounter
 from tests.privacy.helpers import with_history
-from tests.factories import make_user
 from trainhub.audit import AuditEvent
 from trainhub.extensions import db
 from trainhub.feedback.models import TEXT, FeedbackRequest
