@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, update
 
 from trainhub.audit import AuditEvent
+from trainhub.errors import ValidationFailed
 from trainhub.extensions import db, utcnow
 from trainhub.jobs import run_alone
 from trainhub.mail.models import OutboxAttachment, OutboxMessage
@@ -150,13 +151,18 @@ def purge(
     Raises nothing: an inactive account that cannot be erased now (being assessed) is
     counted in ``skipped_accounts``.
     """
-    from trainhub.errors import ValidationFailed
-
     run_alone("retention purge")
     now = now or utcnow()
     report = PurgeReport(dry_run=dry_run)
     cutoffs = schedule.cutoffs(now)
 
+    cutoff = cutoffs["audit_entries"]
+    if cutoff is not None:
+        report.removed["audit_entries"] = queries.audit_due(cutoff)
+        if not dry_run:
+            # Audit entries are append-only against changes; the schedule ends them whole.
+            # First, so the entries this run writes (its erasures) are never among them.
+            db.session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff))
     cutoff = cutoffs["evidence_files"]
     if cutoff is not None:
         due = queries.evidence_due(cutoff)
@@ -192,12 +198,6 @@ def purge(
                 update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(body="")
             )
 
-    cutoff = cutoffs["audit_entries"]
-    if cutoff is not None:
-        report.removed["audit_entries"] = queries.audit_due(cutoff)
-        if not dry_run:
-            # Audit entries are append-only against changes; the schedule ends them whole.
-            db.session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff))
     db.session.flush()
     log.info("Retention purge%s: %s", " (dry run)" if dry_run else "", report.removed)
     return report
