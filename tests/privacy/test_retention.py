@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.accreditation.helpers import submitted
 from tests.factories import make_user
-from tests.helpers import as_user, page
+from tests.helpers import QueryCounter, as_user, page
 from tests.privacy.helpers import with_history
 from trainhub import audit
 from trainhub.audit import AuditEvent
@@ -182,3 +182,29 @@ def test_the_admin_page_shows_the_schedule_and_what_falls_due(app: Flask, catalo
     # Workbooks: none decided; accounts: none due; outbox: one due, the next in 25 days.
     assert cells[1:3] == ["0", "Nothing waiting"]
     assert cells[7] == "1" and cells[8] != "Nothing waiting"
+
+
+def test_the_admin_page_costs_the_same_statements_however_much_is_due(
+    app: Flask, catalogue: None, count_queries: QueryCounter
+) -> None:
+    admin = make_user(roles=["admin"])
+    client = as_user(app, admin)
+    counts = []
+    for extra in (1, 6):
+        now = utcnow()
+        for n in range(extra):
+            make_user(last_login_at=now - dt.timedelta(days=365 * 7 + n))
+            db.session.add(
+                OutboxMessage(
+                    to_address=f"{n}@example.org",
+                    subject="Sent",
+                    body="Body",
+                    status="sent",
+                    sent_at=now - dt.timedelta(days=40 + n),
+                )
+            )
+        db.session.commit()
+        count_queries.statements.clear()
+        assert client.get("/admin/retention").status_code == 200
+        counts.append(count_queries.count)
+    assert counts[0] == counts[1]

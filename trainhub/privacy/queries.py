@@ -581,6 +581,15 @@ def inactive_accounts(cutoff: dt.datetime) -> list[User]:
     return list(db.session.execute(query).scalars())
 
 
+def inactive_count(cutoff: dt.datetime) -> int:
+    query = (
+        select(func.count(User.id))
+        .outerjoin(Erasure, Erasure.user_id == User.id)
+        .where(Erasure.id.is_(None), _last_active() < cutoff)
+    )
+    return int(db.session.execute(query).scalar() or 0)
+
+
 def next_inactive(cutoff: dt.datetime) -> dt.datetime | None:
     """The earliest last-activity among accounts not yet due."""
     query = (

@@ -117,7 +117,7 @@ def due_overview(schedule: Schedule, now: dt.datetime | None = None) -> list[Due
             count = len(set(due) - queries.evidence_kept(set(due), cutoff))
             first = queries.next_evidence_decision(cutoff)
         elif kind == "inactive_accounts":
-            count = len(queries.inactive_accounts(cutoff))
+            count = queries.inactive_count(cutoff)
             first = queries.next_inactive(cutoff)
         elif kind == "outbox_bodies":
             count = queries.outbox_due(cutoff)
