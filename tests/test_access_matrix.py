@@ -565,9 +565,7 @@ MATRIX: dict[str, Route] = {
     "privacy.person_data_download": Route(
         lambda w: f"/admin/users/{w.subject_id}/data.zip", only(("admin",))
     ),
-    "privacy.person_erase": Route(
-        lambda w: f"/admin/users/{w.subject_id}/erase", only(("admin",))
-    ),
+    "privacy.person_erase": Route(lambda w: f"/admin/users/{w.subject_id}/erase", only(("admin",))),
     "privacy.retention_schedule": Route(lambda w: "/admin/retention", only(("admin",))),
 }
 
