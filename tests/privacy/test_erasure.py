@@ -3,6 +3,7 @@ certificates withdrawn, totals unchanged; refused while assessed unless forced; 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -200,3 +201,30 @@ def test_totals_snapshots_and_anonymous_feedback_are_unchanged(catalogue: None) 
         )
     ).one()
     assert answers_after == answers_before
+
+
+def test_past_records_lose_the_address_in_their_key_and_their_evidence(
+    catalogue: None,
+) -> None:
+    from trainhub.history.models import HistoryRecord
+    from trainhub.history.services import CompletionDraft, record_completions
+
+    manager = make_user(roles=["manager"])
+    outcome = record_completions(
+        manager,
+        [CompletionDraft("past.person@example.org", "Past Person", "IFSS-CORE", PAST)],
+        evidence=pdf("register.pdf", pdf_bytes("past register")),
+    )
+    record = db.session.get_one(HistoryRecord, outcome.record_ids[0])
+    assert record.user is not None and "past.person@example.org" in record.natural_key
+    key = record.evidence_key
+    erase_person(_admin(), record.user, "Their request")
+    db.session.flush()
+    files.delete_pending()
+    db.session.expire_all()
+    assert record.natural_key == f"erased:{record.id}"
+    assert record.evidence_filename == ""
+    assert not _stored(key)
+
+
+PAST = dt.date(2014, 5, 12)
