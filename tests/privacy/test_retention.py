@@ -112,6 +112,9 @@ def test_sent_message_bodies_and_old_audit_entries_go(catalogue: None) -> None:
     assert (fresh.body, waiting.body) == ("Still here", "Unsent")
     actions = set(db.session.execute(select(AuditEvent.action)).scalars())
     assert "test.old" not in actions and "test.new" in actions
+    purged = select(AuditEvent.detail).where(AuditEvent.action == "privacy.retention_purge")
+    [detail] = db.session.execute(purged).scalars()
+    assert "1 outbox bodies" in detail and "1 audit entries" in detail
 
 
 def test_a_dry_run_counts_the_same_and_writes_nothing(catalogue: None) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import delete, update
 
+from trainhub import audit
 from trainhub.audit import AuditEvent
 from trainhub.errors import ValidationFailed
 from trainhub.extensions import db, utcnow
@@ -198,6 +199,15 @@ def purge(
                 update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(body="")
             )
 
+    if not dry_run and any(report.removed.values()):
+        audit.record(
+            None,
+            "privacy.retention_purge",
+            "Retention purge: "
+            + ", ".join(
+                f"{count} {kind.replace('_', ' ')}" for kind, count in report.removed.items()
+            ),
+        )
     db.session.flush()
     log.info("Retention purge%s: %s", " (dry run)" if dry_run else "", report.removed)
     return report
