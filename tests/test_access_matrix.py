@@ -627,6 +627,15 @@ MATRIX: dict[str, Route] = {
     "auth.agreement_end": Route(
         lambda w: f"/admin/agreements/{w.agreement()}/end", only(("admin",))
     ),
+    # Data protection: a copy of one's own data for everyone; subject access for anyone,
+    # erasure (the confirmation page; posting it erases) and the retention schedule: admins.
+    "privacy.my_data": Route(lambda w: "/account/data", SIGNED_IN),
+    "privacy.my_data_download": Route(lambda w: "/account/data.zip", SIGNED_IN),
+    "privacy.person_data_download": Route(
+        lambda w: f"/admin/users/{w.subject_id}/data.zip", only(("admin",))
+    ),
+    "privacy.person_erase": Route(lambda w: f"/admin/users/{w.subject_id}/erase", only(("admin",))),
+    "privacy.retention_schedule": Route(lambda w: "/admin/retention", only(("admin",))),
 }
 
 

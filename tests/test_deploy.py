@@ -84,6 +84,8 @@ EXPECTED_UNITS = {
     "trainhub-feedback-remind.timer",
     "trainhub-backup.service",
     "trainhub-backup.timer",
+    "trainhub-retention-purge.service",
+    "trainhub-retention-purge.timer",
 }
 #: One nginx and one live app per module: keep its tests on one xdist worker.
 pytestmark = pytest.mark.xdist_group("deploy")
@@ -620,6 +622,7 @@ def test_every_flask_command_in_the_units_is_one_the_app_has(app: Flask) -> None
         "cohorts sweep",
         "feedback remind",
         "mail worker --interval 30",
+        "retention purge",
     ]
 
 

@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from trainhub.history import bp as history_bp
     from trainhub.home import bp as home_bp
     from trainhub.mail import bp as mail_bp
+    from trainhub.privacy import bp as privacy_bp
     from trainhub.site import bp as site_bp
 
     # GOV.UK Frontend's compiled assets (installed by npm, copied by `npm run build`);
@@ -139,5 +140,6 @@ def _register_blueprints(app: Flask) -> None:
         history_bp,
         mail_bp,
         site_bp,
+        privacy_bp,
     ):
         app.register_blueprint(bp)

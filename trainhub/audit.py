@@ -33,8 +33,13 @@ class AuditEvent(AppendOnly, db.Model):  # type: ignore[name-defined]
     #: What exactly, in words a reviewer understands (which export, which year).
     detail: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: The person the action was about, when it was about one (a subject-access export, an
+    #: erasure): their copy of their data lists it.
+    subject_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 
 #: What the audit log page calls each action, set by the area that records it.
@@ -54,9 +59,16 @@ def label(action: str) -> str | None:
     return str(found) if found is not None else None
 
 
-def record(actor: User | None, action: str, detail: str) -> AuditEvent:
+def record(
+    actor: User | None, action: str, detail: str, *, subject: User | None = None
+) -> AuditEvent:
     """Add an audit event to the session (the caller commits with the action itself)."""
-    event = AuditEvent(actor_id=actor.id if actor else None, action=action, detail=detail)
+    event = AuditEvent(
+        actor_id=actor.id if actor else None,
+        action=action,
+        detail=detail,
+        subject_id=subject.id if subject else None,
+    )
     db.session.add(event)
     log.info("Audit %s by user %s: %s", action, actor.id if actor else None, detail)
     return event

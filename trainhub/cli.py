@@ -167,3 +167,7 @@ def init_app(app: Flask) -> None:
     from trainhub.history.cli import history_cli  # flask history import …: bringing history in
 
     app.cli.add_command(history_cli)
+
+    from trainhub.privacy.cli import retention_cli  # flask retention purge: the schedule
+
+    app.cli.add_command(retention_cli)

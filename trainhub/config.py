@@ -189,3 +189,15 @@ class Config:
     TWO_FACTOR_PENDING_SECONDS = 5 * 60
     #: The name authenticator apps show beside the account's email address.
     TWO_FACTOR_ISSUER = "trainhub"
+    #: The retention schedule (UK GDPR storage limitation), applied daily by
+    #: ``flask retention purge`` and shown to administrators at /admin/retention; 0 keeps for
+    #: ever. Workbooks and CPD evidence: months after the application was decided (achieved
+    #: or withdrawn) or the CPD activity approved or rejected; the records stay, the files go.
+    RETENTION_EVIDENCE_MONTHS = 24
+    #: Accounts nobody has signed in to for this many years (or never, counted from their
+    #: creation) are erased, as an administrator's erasure would.
+    RETENTION_INACTIVE_ACCOUNT_YEARS = 6
+    #: Sent messages' bodies and attachments are cleared this many days after sending.
+    RETENTION_OUTBOX_DAYS = 30
+    #: Audit entries are deleted this many years after they were written.
+    RETENTION_AUDIT_YEARS = 7

@@ -38,6 +38,9 @@ class Storage(Protocol):
     def load(self, key: str) -> bytes:
         """The bytes kept under ``key`` (``KeyError`` when there are none)."""
 
+    def delete(self, key: str) -> None:
+        """Remove the bytes kept under ``key``; nothing happens when there are none."""
+
 
 def _check_key(key: str) -> None:
     """Refuse anything but a SHA-256 in lower-case hex, so a key can never name another file."""
@@ -80,6 +83,9 @@ class LocalStorage:
             return self._path(key).read_bytes()
         except FileNotFoundError:
             raise KeyError(key) from None
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
 
 
 #: botocore's error codes for "no such object": GetObject answers NoSuchKey; HeadObject has
@@ -151,6 +157,10 @@ class S3Storage:
         finally:
             body.close()
         return data
+
+    def delete(self, key: str) -> None:
+        # S3 answers a delete of a missing object with success: deleting is idempotent.
+        self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
 
 
 def _is_missing(error: Any) -> bool:

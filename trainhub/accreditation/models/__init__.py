@@ -16,7 +16,12 @@ from trainhub.accreditation.models.applications import (
     OutcomeJudgement,
     Workbook,
 )
-from trainhub.accreditation.models.certificates import REVOKED, VALID, Certificate
+from trainhub.accreditation.models.certificates import (
+    REVOKED,
+    VALID,
+    WITHDRAWN_BY_HOLDER,
+    Certificate,
+)
 from trainhub.accreditation.models.cpd import CpdEntry, ExternalActivity
 from trainhub.accreditation.models.levels import (
     AccreditationLevel,
@@ -37,6 +42,7 @@ __all__ = [
     "SUBMITTED",
     "VALID",
     "WITHDRAWN",
+    "WITHDRAWN_BY_HOLDER",
     "AccreditationLevel",
     "Application",
     "ApplicationEvent",

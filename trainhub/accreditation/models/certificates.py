@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 VALID: Final = "valid"
 REVOKED: Final = "revoked"
 CERTIFICATE_KINDS: Final = ("course", "level")
+#: The revocation reason of an erased person's certificates (stored in English, shown
+#: translated): their verification page then says only this, never their name.
+WITHDRAWN_BY_HOLDER: Final = "withdrawn at the holder's request"
 
 
 class Certificate(db.Model):  # type: ignore[name-defined]
@@ -64,6 +67,11 @@ class Certificate(db.Model):  # type: ignore[name-defined]
     @property
     def is_valid(self) -> bool:
         return self.status == VALID
+
+    @property
+    def withdrawn_by_holder(self) -> bool:
+        """Revoked because its holder was erased: nothing about them is shown any more."""
+        return self.status == REVOKED and self.revoked_reason == WITHDRAWN_BY_HOLDER
 
     @property
     def issued_on(self) -> dt.date:

@@ -1,0 +1,208 @@
+"""Erasure (UK GDPR Article 17): a person's personal data goes, what they counted in stays.
+
+The account row stays, so bookings, attendance, completions, CPD hours and feedback
+requests still count in every total and published report; what identifies the person is
+replaced or cleared. Anonymous feedback answers never pointed at them and are untouched.
+Everything is written in the caller's one transaction; their files are queued for
+deletion in it and deleted after the commit (``files.delete_pending``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import String, cast, delete, func, literal, select, update
+
+from trainhub import audit
+from trainhub.accreditation.models import (
+    REVOKED,
+    WITHDRAWN,
+    WITHDRAWN_BY_HOLDER,
+    Application,
+    Certificate,
+    ExternalActivity,
+    Workbook,
+)
+from trainhub.accreditation.services.applications import record_event
+from trainhub.auth import sign_ins
+from trainhub.auth.models import RecoveryCode, TwoFactorAuthenticator, User, UserSession
+from trainhub.courses.models import CalendarFeed
+from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
+from trainhub.extensions import db, utcnow
+from trainhub.history.models import HistoryRecord
+from trainhub.mail.models import OutboxAttachment, OutboxMessage
+from trainhub.privacy import queries
+from trainhub.privacy.models import ERASURE, Erasure
+from trainhub.privacy.services import files
+
+log = logging.getLogger(__name__)
+
+#: What an erased person's files, sessions and records are called once their own words go.
+ERASED_FILENAME = "erased"
+
+
+def erased_name(user_id: int) -> str:
+    return f"Erased person {user_id}"
+
+
+def erased_email(user_id: int) -> str:
+    """Unique, and never delivered: .invalid is reserved for that (RFC 2606)."""
+    return f"erased-{user_id}@erased.invalid"
+
+
+@dataclass
+class ErasurePlan:
+    """What erasing a person will do, for the confirmation page."""
+
+    being_assessed: int
+    files: int
+    certificates: int
+    messages: int
+
+
+def plan_erasure(person: User) -> ErasurePlan:
+    """Counts for the confirmation page (reads only). Raises nothing."""
+    valid = select(func.count(Certificate.id)).where(Certificate.user_id == person.id)
+    return ErasurePlan(
+        being_assessed=len(queries.applications_being_assessed(person)),
+        files=len(queries.file_keys_of(person)),
+        certificates=int(db.session.execute(valid).scalar() or 0),
+        messages=len(queries.outbox_to(person.email)),
+    )
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def erase_person(
+    actor: User | None, person: User, reason: str, *, force_reason: str = ""
+) -> Erasure:
+    """Erase ``person`` (``actor`` None: the retention purge, for an inactive account).
+
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    :raises ConflictError: when ``actor`` is ``person``, or the person is already erased.
+    :raises ValidationFailed: on ``reason`` when it is empty; on ``force`` when an
+        application of theirs is being assessed and no ``force_reason`` is given.
+    """
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied(_("Only an administrator can erase a person"))
+    if actor is not None and actor.id == person.id:
+        raise ConflictError(_("You cannot erase your own account"))
+    reason, force_reason = _clean(reason), _clean(force_reason)
+    if not reason:
+        raise ValidationFailed("reason", _("Enter the reason for erasing this person"))
+    if queries.erasure_of(person.id) is not None:
+        raise ConflictError(_("This person has already been erased"))
+    assessed = queries.applications_being_assessed(person)
+    if assessed and not force_reason:
+        raise ValidationFailed(
+            "force",
+            _(
+                "An application of theirs is being assessed: to erase them anyway, say why "
+                "and confirm"
+            ),
+        )
+    old_email = person.email
+    for application in assessed:  # forced: the assessment stops with them
+        application.closed_at = utcnow()
+        record_event(application, actor, "withdrawn", WITHDRAWN, "Erased: " + force_reason)
+
+    keys = queries.file_keys_of(person)
+    keys -= queries.keys_kept_for_others(keys, {person.id})
+    files.queue_deletions(keys, ERASURE, person.id)
+    _replace_own_words(person)
+    _revoke_certificates(actor, person)
+
+    # Ended and forgotten: sign-ins, the private calendar address, mail to them.
+    sign_ins.end_sessions(person, sign_ins.DEACTIVATED)
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == person.id)
+        .values(user_agent="", ip_address="")
+    )
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == person.id))
+    # Their authenticator app's secret and recovery codes.
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == person.id))
+    db.session.execute(
+        delete(TwoFactorAuthenticator).where(TwoFactorAuthenticator.user_id == person.id)
+    )
+    to_them = select(OutboxMessage.id).where(OutboxMessage.to_address == old_email)
+    db.session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id.in_(to_them)))
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == old_email))
+
+    # Supervision links name them: they go both ways.
+    db.session.execute(
+        update(User).where(User.supervisor_id == person.id).values(supervisor_id=None)
+    )
+    person.full_name = erased_name(person.id)
+    person.email = erased_email(person.id)
+    person.password_hash = None
+    person.job_title = ""
+    person.supervisor_id = None
+    person.active = False
+    person.email_confirmed = False
+    person.failed_logins = 0
+    person.locked_until = None
+
+    erasure = Erasure(
+        user_id=person.id,
+        erased_by_id=actor.id if actor else None,
+        reason=reason,
+        forced=bool(assessed),
+        force_reason=force_reason if assessed else "",
+    )
+    db.session.add(erasure)
+    audit.record(
+        actor,
+        "privacy.erasure",
+        f"User {person.id} erased: {reason}"
+        + (f" (forced while assessed: {force_reason})" if assessed else "")
+        + f"; {len(keys)} file(s) queued for deletion",
+        subject=person,
+    )
+    db.session.flush()
+    log.info("User %s erased by %s", person.id, actor.id if actor else "the retention purge")
+    return erasure
+
+
+def _replace_own_words(person: User) -> None:
+    """File names and descriptions they wrote may name them. Workbooks are append-only
+    against corrections; erasure is not a correction, so their names are replaced in SQL."""
+    their_applications = select(Application.id).where(Application.user_id == person.id)
+    db.session.execute(
+        update(Workbook)
+        .where(Workbook.application_id.in_(their_applications))
+        .values(filename=ERASED_FILENAME)
+    )
+    db.session.execute(
+        update(ExternalActivity)
+        .where(ExternalActivity.user_id == person.id)
+        .values(description="", evidence_filename=ERASED_FILENAME)
+    )
+    # A past record's natural key holds the e-mail address: keep it unique, without it.
+    db.session.execute(
+        update(HistoryRecord)
+        .where(HistoryRecord.user_id == person.id)
+        .values(
+            natural_key=literal("erased:") + cast(HistoryRecord.id, String),
+            evidence_filename="",
+        )
+    )
+
+
+def _revoke_certificates(actor: User | None, person: User) -> None:
+    """Every certificate of theirs: revoked (if still valid) and withdrawn at their request,
+    without their name, so each verification page says only that."""
+    now = utcnow()
+    base = update(Certificate).where(Certificate.user_id == person.id)
+    db.session.execute(
+        base.where(Certificate.status != REVOKED).values(
+            revoked_at=now, revoked_by_id=actor.id if actor else None
+        )
+    )
+    db.session.execute(
+        base.values(status=REVOKED, revoked_reason=WITHDRAWN_BY_HOLDER, learner_name="")
+    )
