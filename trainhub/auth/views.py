@@ -41,6 +41,7 @@ from trainhub.auth.forms import (
     profile_data,
 )
 from trainhub.auth.models import Organisation, User, UserSession
+from trainhub.auth.oidc_forms import refuse_password
 from trainhub.auth.permissions import can_view_training_record, public, role_required, signed_in
 from trainhub.auth.roles import MANAGERS, Role
 from trainhub.boundary import act, by_id, load
@@ -189,7 +190,7 @@ def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refuse_password(form):
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             _sign_in(user)
@@ -606,3 +607,7 @@ def admin_organisation_edit(organisation_id: int | None) -> ResponseReturnValue:
     ):
         return redirect(url_for("auth.admin_organisations"))
     return form_page("auth/admin_organisation_form.html", form, organisation=organisation)
+
+
+#: How other sign-in routes (OpenID Connect, ``oidc_views``) finish a sign-in, as ``login`` does.
+complete_sign_in = _sign_in
