@@ -87,13 +87,17 @@ def oidc_discover() -> ResponseReturnValue:
     if form.validate_on_submit():
         provider = oidc.provider_for_email(form.email.data)
         if provider is not None:
-            return redirect(
-                url_for(
+            # A page with the provider's button, not a redirect: browsers hold a form's
+            # redirects to the Content-Security-Policy's form-action ('self').
+            return render_template(
+                "auth/oidc_discovered.html",
+                provider=provider,
+                start=url_for(
                     "auth.oidc_start",
                     provider_id=provider.id,
                     login_hint=form.email.data,
                     next=request.args.get("next"),
-                )
+                ),
             )
         form.email.errors = [
             _(
