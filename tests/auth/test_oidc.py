@@ -696,3 +696,42 @@ def test_the_provider_pages_are_for_admins_only(app: Flask, organisation: Organi
     client = login(app.test_client(), manager)
     assert "Sign-in services" not in page(client.get(f"/admin/organisations/{organisation.id}"))
     assert client.get(f"/admin/organisations/{organisation.id}/sign-in-services").status_code == 403
+
+
+def test_the_lists_of_providers_and_links_take_a_fixed_number_of_queries(
+    app: Flask, oidc_provider: Provider, organisation: Organisation, count_queries: Any
+) -> None:
+    admin = make_user(roles=["admin"])
+    person = make_user()
+    db.session.commit()
+    client = login(app.test_client(), admin)
+    pages = (
+        f"/admin/organisations/{organisation.id}/sign-in-services",
+        "/sign-in",
+        f"/admin/users/{person.id}",
+    )
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            other = make_organisation()
+            provider = make_identity_provider(
+                oidc_provider.issuer, organisation, f"o{other.id}.example"
+            )
+            db.session.add(
+                ExternalIdentity(provider_id=provider.id, subject=new_sub(), user_id=person.id)
+            )
+        db.session.commit()
+
+    def counts() -> list[int]:
+        found = []
+        for url in pages:
+            visitor = client if url != "/sign-in" else app.test_client()
+            count_queries.statements.clear()
+            assert visitor.get(url).status_code == 200
+            found.append(count_queries.count)
+        return found
+
+    add(1)
+    few = counts()
+    add(4)
+    assert counts() == few
