@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from flask import Flask
 from flask.testing import FlaskClient
 from joserfc import jwt
@@ -97,6 +98,11 @@ def test_first_sign_in_creates_a_learner_in_the_providers_organisation(
     assert query["code_challenge_method"] == ["S256"] and query["code_challenge"]
     assert query["state"] and query["nonce"] and query["client_id"] == [CLIENT_ID]
     assert query["redirect_uri"] == ["https://trainhub.example.org/sign-in/callback"]
+    with client.session_transaction() as session:
+        flow = session["_oidc_flow"]
+    # The challenge is the S256 of the verifier kept in this browser's session only.
+    assert query["code_challenge"] == [create_s256_code_challenge(flow["verifier"])]
+    assert (query["state"], query["nonce"]) == ([flow["state"]], [flow["nonce"]])
 
     response = client.get(local_path(oidc_provider.authorize(authorization, sub)))
 
