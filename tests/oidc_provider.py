@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from oidc_provider_mock import run_server_in_thread
 
 from trainhub.auth.models import IdentityProvider, Organisation
 from trainhub.auth.services.oidc import seal
@@ -87,6 +86,9 @@ def make_identity_provider(
 
 
 def _serve(**options: Any) -> Iterator[Provider]:
+    # Imported only by the tests that start it (it imports Authlib's deprecated JOSE module).
+    from oidc_provider_mock import run_server_in_thread
+
     # The provider (Authlib's server) refuses plain http unless told this is a test.
     os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
     with run_server_in_thread(require_nonce=True, **options) as server:
