@@ -46,6 +46,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from tests.helpers import QueryCounter, login, sign_in_with_form
+from tests.oidc_provider import expired_oidc_provider, oidc_provider  # noqa: F401 (fixtures)
 from tests.postgres import throwaway_cluster
 from trainhub import create_app
 from trainhub.extensions import db

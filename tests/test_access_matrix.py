@@ -41,6 +41,7 @@ from tests.factories import (
     make_venue,
 )
 from tests.helpers import login
+from tests.oidc_provider import Provider, make_identity_provider
 from trainhub.accreditation.models import Certificate, CpdEntry
 from trainhub.accreditation.services import LevelInput, save_level
 from trainhub.accreditation.services.applications import (
@@ -127,6 +128,8 @@ class World:
     quote_id: int
     #: A line of this financial year's training spend.
     spend_line_id: int
+    #: The test session's OpenID Connect provider (tests/oidc_provider.py).
+    oidc_issuer: str = ""
 
     def fresh_presenter(self) -> int:
         """A new external presenter on the open cohort."""
@@ -607,6 +610,35 @@ MATRIX: dict[str, Route] = {
     "history.import_template": Route(
         lambda w: "/admin/history/import/cohorts/template.csv", only(("manager", "admin"))
     ),
+    # Signing in with the employer's account (OpenID Connect).
+    "auth.oidc_discover": Route(lambda w: "/sign-in/work-account", GUEST_ONLY),
+    # Off to the provider (a real one, on a local port); a signed-in person goes home.
+    "auth.oidc_start": Route(
+        lambda w: f"/sign-in/with/{an_identity_provider(w)}", everyone("away")
+    ),
+    # With no sign-in under way, the callback and the confirmation say so.
+    "auth.oidc_callback": Route(lambda w: "/sign-in/callback?code=x&state=y", everyone("400")),
+    "auth.oidc_confirm": Route(lambda w: "/sign-in/confirm-link", everyone("400")),
+    "auth.oidc_providers": Route(
+        lambda w: f"/admin/organisations/{w.organisation_id}/sign-in-services", only(("admin",))
+    ),
+    "auth.oidc_provider_new": Route(
+        lambda w: f"/admin/organisations/{w.organisation_id}/sign-in-services/new",
+        only(("admin",)),
+    ),
+    "auth.oidc_provider_edit": Route(
+        lambda w: f"/admin/sign-in-services/{an_identity_provider(w)}", only(("admin",))
+    ),
+    "auth.oidc_link_confirm": Route(
+        lambda w: f"/admin/users/{w.subject_id}/sign-in-links/{a_waiting_link(w)}/confirm",
+        only(("admin",), "away"),
+        "POST",
+    ),
+    "auth.oidc_link_remove": Route(
+        lambda w: f"/admin/users/{w.subject_id}/sign-in-links/{a_waiting_link(w)}/remove",
+        only(("admin",), "away"),
+        "POST",
+    ),
     "history.imports_list": Route(lambda w: "/admin/history/imports", only(("manager", "admin"))),
     "history.import_detail": Route(
         lambda w: f"/admin/history/imports/{a_history_import(w)}", only(("manager", "admin"))
@@ -639,6 +671,33 @@ MATRIX: dict[str, Route] = {
 }
 
 
+def an_identity_provider(world: World) -> int:
+    """A sign-in service of the learner's organisation, at the session's real provider."""
+    from trainhub.auth.models import IdentityProvider, Organisation
+
+    found = db.session.execute(db.select(IdentityProvider.id)).scalar()
+    if found is not None:
+        return int(found)
+    organisation = db.session.get_one(Organisation, world.organisation_id)
+    provider = make_identity_provider(world.oidc_issuer, organisation, "matrix.example")
+    db.session.commit()
+    return provider.id
+
+
+def a_waiting_link(world: World) -> int:
+    """A new link of the learner's to a new provider, waiting for an administrator."""
+    from trainhub.auth.models import ExternalIdentity
+
+    organisation = make_organisation()
+    provider = make_identity_provider(
+        world.oidc_issuer, organisation, f"o{organisation.id}.example"
+    )
+    identity = ExternalIdentity(provider_id=provider.id, subject="sub", user_id=world.subject_id)
+    db.session.add(identity)
+    db.session.commit()
+    return identity.id
+
+
 def a_history_import(world: World) -> int:
     """A spreadsheet brought in by the matrix's manager."""
     from trainhub.history.models import HistoryImport
@@ -657,7 +716,7 @@ def a_history_import(world: World) -> int:
 
 
 @pytest.fixture
-def world(app: Flask, catalogue: None) -> World:
+def world(app: Flask, catalogue: None, oidc_provider: Provider) -> World:
     from trainhub.accreditation.models import AccreditationLevel
 
     supervisor = make_user(roles=["learner"], full_name="Supervisor Person")
@@ -712,6 +771,7 @@ def world(app: Flask, catalogue: None) -> World:
     )
     db.session.flush()
     world.message_id = message.id
+    world.oidc_issuer = oidc_provider.issuer
     db.session.commit()
     return world
 

@@ -5,7 +5,7 @@ confirmed, the last time step whose code was taken); ``recovery_codes`` their on
 codes, hashed. Nobody has two-step verification until they set it up.
 
 Revision ID: 0014_two_factor
-Revises: 0012_report_narrative
+Revises: 0013_oidc
 Create Date: 2026-12-06 23:55:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014_two_factor'
-down_revision = '0012_report_narrative'
+down_revision = '0013_oidc'
 branch_labels = None
 depends_on = None
 

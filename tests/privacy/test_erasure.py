@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.accreditation.helpers import pdf, pdf_bytes, submitted
-from tests.factories import make_user
+from tests.factories import make_organisation, make_user
 from tests.feedback.helpers import AFTER, FY, build_year, respond
 from tests.helpers import as_user, page
 from tests.privacy.helpers import with_history
@@ -20,7 +20,14 @@ from tests.test_storage_s3 import BUCKET, objects, s3  # noqa: F401  (the moto f
 from trainhub.accreditation.models import WITHDRAWN, Application, Certificate
 from trainhub.accreditation.services.applications import start_application, upload_workbook
 from trainhub.audit import AuditEvent
-from trainhub.auth.models import RecoveryCode, TwoFactorAuthenticator, User, UserSession
+from trainhub.auth.models import (
+    ExternalIdentity,
+    IdentityProvider,
+    RecoveryCode,
+    TwoFactorAuthenticator,
+    User,
+    UserSession,
+)
 from trainhub.auth.services import two_factor
 from trainhub.auth.sign_ins import start_session
 from trainhub.courses.models import CalendarFeed, Course
@@ -54,6 +61,17 @@ def test_erasure_replaces_fields_ends_access_and_deletes_files(catalogue: None) 
     start_session(user, "Firefox", "192.0.2.7")
     secret = two_factor.start_setup(user).secret
     two_factor.confirm_setup(user, pyotp.TOTP(secret).now())
+    provider = IdentityProvider(
+        organisation_id=make_organisation().id,
+        display_name="Example Council",
+        issuer="https://login.example.org",
+        client_id="trainhub",
+    )
+    db.session.add(provider)
+    db.session.flush()
+    db.session.add(
+        ExternalIdentity(provider_id=provider.id, subject="s-42", user_id=user.id, email=old_email)
+    )
     admin = _admin()
     assert all(_stored(key) for key in person.keys)
 
@@ -75,6 +93,8 @@ def test_erasure_replaces_fields_ends_access_and_deletes_files(catalogue: None) 
         assert sign_in.ended_at is not None and sign_in.ip_address == ""
     assert db.session.get(CalendarFeed, user.id) is None
     assert db.session.get(TwoFactorAuthenticator, user.id) is None
+    links = select(func.count(ExternalIdentity.id)).where(ExternalIdentity.user_id == user.id)
+    assert db.session.execute(links).scalar() == 0
     codes = select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id)
     assert db.session.execute(codes).scalar() == 0
     messages = select(func.count(OutboxMessage.id)).where(OutboxMessage.to_address == old_email)

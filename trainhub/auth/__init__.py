@@ -1,9 +1,11 @@
 """Accounts, sign-in, roles and organisations."""
 
-# The data-sharing agreements' routes, on the same blueprint.
+# Routes in modules of their own, on the same blueprint: data-sharing agreements, two-step
+# verification, sign-in with the employer's account (OpenID Connect).
 from trainhub.auth import (
     agreement_views,  # noqa: F401
-    two_factor_views,  # noqa: F401  (its routes are on bp)
+    oidc_views,  # noqa: F401
+    two_factor_views,  # noqa: F401
 )
 from trainhub.auth.views import bp
 

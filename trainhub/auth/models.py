@@ -6,7 +6,18 @@ import hashlib
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -258,3 +269,79 @@ class RecoveryCode(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<RecoveryCode {self.id} of user {self.user_id}>"
+
+
+class IdentityProvider(db.Model):  # type: ignore[name-defined]
+    """An organisation's OpenID Connect sign-in service (Microsoft Entra ID, a university's).
+
+    Its people sign in with their work account instead of, or as well as, a password.
+    """
+
+    __tablename__ = "identity_providers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    #: Shown on the button: "Sign in with <display_name>".
+    display_name: Mapped[str] = mapped_column(String(100))
+    #: The issuer URL; its ``/.well-known/openid-configuration`` names the endpoints and keys.
+    issuer: Mapped[str] = mapped_column(String(500))
+    client_id: Mapped[str] = mapped_column(String(255))
+    #: The client secret encrypted with a key derived from ``SECRET_KEY``
+    #: (``trainhub.auth.services.oidc.seal``): a copy of the database alone does not reveal it.
+    client_secret_sealed: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Lower-case e-mail domains, one per line: the addresses this provider may sign in.
+    email_domains: Mapped[str] = mapped_column(Text, default="", server_default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    #: Addresses in these domains may not sign in with a password: only through this provider.
+    passwords_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    identities: Mapped[list[ExternalIdentity]] = relationship(
+        back_populates="provider", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def domains(self) -> list[str]:
+        return [line for line in self.email_domains.split() if line]
+
+    def __repr__(self) -> str:
+        return f"<IdentityProvider {self.display_name!r}>"
+
+
+class ExternalIdentity(db.Model):  # type: ignore[name-defined]
+    """A person's account at an identity provider (its ``sub``), linked to their trainhub
+    account. Later sign-ins match on the provider and ``sub``, never on the e-mail address."""
+
+    __tablename__ = "external_identities"
+    __table_args__ = (
+        # One link per ``sub`` of a provider, and one per account at each provider.
+        UniqueConstraint("subject", "provider_id"),
+        UniqueConstraint("user_id", "provider_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(
+        ForeignKey("identity_providers.id", ondelete="CASCADE")
+    )
+    #: The provider's ``sub`` claim: stable and unique within that provider.
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The address the provider gave when the link was made (for the admin's page).
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: None while a link to an account with admin, manager or assessor roles waits for
+    #: that person's password or an administrator: until then it signs nobody in.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: How it was confirmed: ``automatic``, ``password`` or ``admin``.
+    confirmed_how: Mapped[str | None] = mapped_column(String(20))
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    provider: Mapped[IdentityProvider] = relationship(back_populates="identities")
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ExternalIdentity {self.provider_id}:{self.subject!r} of user {self.user_id}>"

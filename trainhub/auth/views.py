@@ -41,6 +41,7 @@ from trainhub.auth.forms import (
     profile_data,
 )
 from trainhub.auth.models import Organisation, User, UserSession
+from trainhub.auth.oidc_forms import refuse_password
 from trainhub.auth.permissions import can_view_training_record, public, role_required, signed_in
 from trainhub.auth.roles import MANAGERS, Role
 from trainhub.auth.services import agreements
@@ -195,7 +196,7 @@ def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refuse_password(form):
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:  # signed in, or on to the code (two-step verification)
             from trainhub.auth.two_factor_views import password_accepted  # (it imports this)
@@ -656,3 +657,7 @@ def admin_organisation_edit(organisation_id: int | None) -> ResponseReturnValue:
         organisation=organisation,
         today=agreements.today(),
     )
+
+
+#: How other sign-in routes (OpenID Connect, ``oidc_views``) finish a sign-in, as ``login`` does.
+complete_sign_in = _sign_in

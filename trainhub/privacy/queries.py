@@ -26,7 +26,14 @@ from trainhub.accreditation.models import (
     Workbook,
 )
 from trainhub.audit import AuditEvent
-from trainhub.auth.models import Organisation, User, UserRole, UserSession
+from trainhub.auth.models import (
+    ExternalIdentity,
+    IdentityProvider,
+    Organisation,
+    User,
+    UserRole,
+    UserSession,
+)
 from trainhub.courses.models import (
     Attendance,
     Booking,
@@ -126,6 +133,19 @@ def person_data(person: User) -> PersonData:
         )
         .where(UserSession.user_id == person.id)
         .order_by(UserSession.id)
+    )
+    data.records["work_accounts"] = _rows(
+        select(
+            IdentityProvider.display_name.label("sign_in_service"),
+            ExternalIdentity.subject,
+            ExternalIdentity.email,
+            ExternalIdentity.created_at,
+            ExternalIdentity.confirmed_at,
+            ExternalIdentity.last_used_at,
+        )
+        .join(IdentityProvider, IdentityProvider.id == ExternalIdentity.provider_id)
+        .where(ExternalIdentity.user_id == person.id)
+        .order_by(ExternalIdentity.id)
     )
     data.records["bookings"] = _rows(
         select(

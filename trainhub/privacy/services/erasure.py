@@ -27,7 +27,13 @@ from trainhub.accreditation.models import (
 )
 from trainhub.accreditation.services.applications import record_event
 from trainhub.auth import sign_ins
-from trainhub.auth.models import RecoveryCode, TwoFactorAuthenticator, User, UserSession
+from trainhub.auth.models import (
+    ExternalIdentity,
+    RecoveryCode,
+    TwoFactorAuthenticator,
+    User,
+    UserSession,
+)
 from trainhub.courses.models import CalendarFeed
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
@@ -124,7 +130,9 @@ def erase_person(
         .values(user_agent="", ip_address="")
     )
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == person.id))
-    # Their authenticator app's secret and recovery codes.
+    # Their work accounts' links (the provider's subject and e-mail), their authenticator
+    # app's secret and recovery codes.
+    db.session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == person.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == person.id))
     db.session.execute(
         delete(TwoFactorAuthenticator).where(TwoFactorAuthenticator.user_id == person.id)

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 KINDS = (
     "profile",
     "sign_ins",
+    "work_accounts",
     "bookings",
     "booking_history",
     "attendance",
