@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
@@ -21,7 +22,7 @@ from flask_login import current_user
 
 from trainhub import ratelimit
 from trainhub.auth.forms import ConfirmForm
-from trainhub.auth.models import ExternalIdentity, IdentityProvider, Organisation
+from trainhub.auth.models import ExternalIdentity, IdentityProvider, Organisation, User
 from trainhub.auth.oidc_forms import IdentityProviderForm, LinkConfirmForm, WorkAccountForm
 from trainhub.auth.permissions import public, role_required
 from trainhub.auth.roles import Role
@@ -318,28 +319,39 @@ def oidc_provider_edit(provider: IdentityProvider) -> ResponseReturnValue:
 @bp.post("/admin/users/<int:user_id>/sign-in-links/<int:identity_id>/confirm")
 @role_required(Role.ADMIN)
 def oidc_link_confirm(user_id: int, identity_id: int) -> ResponseReturnValue:
-    identity = db.get_or_404(ExternalIdentity, identity_id)
-    if identity.user_id != user_id:
-        abort(404)
-    if ConfirmForm().validate_on_submit():
-        name = identity.provider.display_name
-        act(
-            lambda: oidc.confirm_by_admin(current_user, identity),
-            success=_("The link to %(provider)s is confirmed.", provider=name),
-        )
-    return redirect(url_for("auth.admin_user_edit", user_id=user_id))
+    return _change_link(
+        user_id,
+        identity_id,
+        oidc.confirm_by_admin,
+        lambda name: _("The link to %(provider)s is confirmed.", provider=name),
+    )
 
 
 @bp.post("/admin/users/<int:user_id>/sign-in-links/<int:identity_id>/remove")
 @role_required(Role.ADMIN)
 def oidc_link_remove(user_id: int, identity_id: int) -> ResponseReturnValue:
+    return _change_link(
+        user_id,
+        identity_id,
+        oidc.remove_link,
+        lambda name: _("The link to %(provider)s has been removed.", provider=name),
+    )
+
+
+def _change_link(
+    user_id: int,
+    identity_id: int,
+    change: Callable[[User, ExternalIdentity], None],
+    success: Callable[[str], str],
+) -> ResponseReturnValue:
+    """An administrator confirms or removes one of an account's work-account links."""
     identity = db.get_or_404(ExternalIdentity, identity_id)
     if identity.user_id != user_id:
         abort(404)
     if ConfirmForm().validate_on_submit():
         name = identity.provider.display_name
         act(
-            lambda: oidc.remove_link(current_user, identity),
-            success=_("The link to %(provider)s has been removed.", provider=name),
+            lambda: change(current_user, identity),
+            success=success(name),
         )
     return redirect(url_for("auth.admin_user_edit", user_id=user_id))
