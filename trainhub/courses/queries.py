@@ -44,6 +44,7 @@ from trainhub.courses.models import (
     course_prerequisites,
     local_today,
 )
+from trainhub.courses.permissions import attendees_visible_to
 from trainhub.data_version import ROW_ID, DataVersion
 from trainhub.extensions import db
 
@@ -311,36 +312,22 @@ def cohort_bookings(cohort_id: int) -> list[Booking]:
 
 
 def pending_requests(decider: User) -> Select[Booking]:
-    """Requests this manager decides: their own organisation's learners, and learners whose
-    organisation has no manager (R49: learner data goes to their own organisation's
-    managers). Administrators see every request."""
+    """Requests this manager decides: those whose learner they may see on the cohort
+    (``permissions.attendees_visible_to``, R49: their own organisation's learners, and the
+    cohorts they run). Administrators see every request, so a learner with no organisation,
+    or of an organisation with no manager, is decided by them."""
     query = (
         select(Booking)
         .join(Cohort)
         .join(User, User.id == Booking.user_id)
-        .where(Booking.status == "requested")
+        .where(Booking.status == "requested", attendees_visible_to(decider, Booking.cohort_id))
         .options(
             selectinload(Booking.user).selectinload(User.organisation),
             selectinload(Booking.cohort).options(*_cohort_list_options()),
         )
         .order_by(Booking.created_at, Booking.id)
     )
-    if decider.is_admin:
-        return query
-    managed = (
-        select(User.organisation_id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(
-            UserRole.role == Role.MANAGER, User.active.is_(True), User.organisation_id.is_not(None)
-        )
-    )
-    return query.where(
-        or_(
-            User.organisation_id == decider.organisation_id,
-            User.organisation_id.is_(None),
-            User.organisation_id.not_in(managed),
-        )
-    )
+    return query
 
 
 def clash_overrides_query() -> Select[ClashOverride]:
