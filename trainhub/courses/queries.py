@@ -16,6 +16,7 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    null,
     or_,
     select,
     true,
@@ -424,14 +425,20 @@ def _same_time(days: Any, other: Any) -> ColumnElement[bool]:
     )
 
 
-def learners_booked_at_the_same_time(cohort_id: int, limit: int = 5) -> list[tuple[str, str]]:
+def learners_booked_at_the_same_time(
+    cohort_id: int, limit: int = 5, visible: ColumnElement[bool] | None = None
+) -> list[tuple[str | None, str]]:
     """(name, other cohort's title) of people booked on ``cohort_id`` and also on a draft or
-    published cohort whose days overlap its days; at most ``limit``."""
+    published cohort whose days overlap its days; at most ``limit``. With ``visible`` (a
+    condition on ``User``), the name of anyone else is None (R49)."""
     mine = select(CohortDay).where(CohortDay.cohort_id == cohort_id).subquery()
     here, there = aliased(Booking), aliased(Booking)
     other_cohort, other_day = aliased(Cohort), aliased(CohortDay)
+    name: Any = User.full_name
+    if visible is not None:
+        name = case((visible, User.full_name), else_=null())
     query = (
-        select(User.full_name, other_cohort.title)
+        select(name, other_cohort.title)
         .select_from(here)
         .join(User, User.id == here.user_id)
         .join(

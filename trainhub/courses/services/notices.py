@@ -103,7 +103,7 @@ def approvers(learner: User) -> list[User]:
     administrators when it has none or the learner has no organisation (R49: no other
     manager may see the learner; ``queries.pending_requests`` shows them the same)."""
 
-    def holding(role: Role) -> Select[tuple[User]]:
+    def holding(role: Role) -> Select[Any]:
         return (
             select(User)
             .join(UserRole)
