@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from tests.accreditation.helpers import pdf
 from tests.factories import make_booking, make_cohort, make_course, make_organisation, make_user
-from tests.helpers import as_user, count, page, page_html
+from tests.helpers import as_user, banners, count, follow, page, page_html
 from trainhub.auth.models import User
 from trainhub.auth.permissions import can_view_training_record, people_visible_to
 from trainhub.courses.models import Attendance, Booking, Cohort, local_today
@@ -391,3 +391,19 @@ def test_a_history_record_names_its_person_only_by_the_rule(app: Flask, world: W
     assert person.full_name in own and person.email in own
     assert person.full_name not in hub and "someone outside your organisation" in hub
     assert count(Booking) == 3
+
+
+def test_booking_someone_by_address_does_not_tell_a_manager_their_name(
+    app: Flask, world: World
+) -> None:
+    stranger = make_user(
+        full_name="Gwen Of-B", organisation_id=world.users["person_b"].organisation_id
+    )
+    db.session.commit()
+    client = as_user(app, world.users["manager_a"])
+
+    response = client.post(f"/cohorts/{world.cohort.id}/bookings", data={"email": stranger.email})
+
+    text = follow(client, response)
+    assert banners(text) == [("success", f"{stranger.email} is booked.")]
+    assert "Gwen Of-B" not in text

@@ -116,7 +116,12 @@ def register_makeup(cohort: Cohort, day_number: int) -> ResponseReturnValue:
         else:
             done = act(
                 lambda: attendance.add_makeup_attendee(current_user, day, learner),
-                success=_("%(name)s added to this register as present.", name=learner.full_name),
+                success=_(
+                    "%(name)s added to this register as present.",
+                    name=learner.full_name
+                    if permissions.can_see_attendee(current_user, cohort, learner)
+                    else learner.email,
+                ),
                 show_errors=False,
             )
             if done:
