@@ -761,7 +761,10 @@ def world(app: Flask, catalogue: None, oidc_provider: Provider) -> World:
             course, facilitators=trainer, start=local_today(), created_by_id=users["trainer"].id
         ).id,
         booking_id=make_booking(cohort, users["learner"]).id,
-        waitlisted_id=make_booking(cohort, status="waitlisted", queue_rank=1).id,
+        # Of the manager's organisation: managers move only people they may see (R49).
+        waitlisted_id=make_booking(
+            cohort, make_user(organisation=organisation), status="waitlisted", queue_rank=1
+        ).id,
         requested_id=make_booking(cohort, status="requested").id,
         offer_id=offered.id,
         feed_token=feed_token(users["learner"]),

@@ -60,7 +60,8 @@ def _manager_with_a_year(app: Flask) -> FlaskClient:
     organisation = make_organisation(WELSH)
     asked = asked_cohort(3, 3, course=make_course(title=WELSH))
     make_booking(asked.cohort, make_user(organisation=organisation), status="attended")
-    return as_user(app, make_user(roles=["manager"]))
+    # That organisation's manager, who may see its people by name (R49).
+    return as_user(app, make_user(roles=["manager"], organisation=organisation))
 
 
 def _table(app: Flask) -> Download:
@@ -74,8 +75,9 @@ def _attendees(app: Flask) -> Download:
 
 
 def _workforce(app: Flask) -> Download:
-    make_user(roles=["learner"], full_name=WELSH, ifst_member=True)
-    client = as_user(app, make_user(roles=["manager"]))
+    organisation = make_organisation()
+    make_user(roles=["learner"], full_name=WELSH, ifst_member=True, organisation=organisation)
+    client = as_user(app, make_user(roles=["manager"], organisation=organisation))
     return Download(client, "/reports/named/workforce.csv?fy=2016-17", "Name")
 
 

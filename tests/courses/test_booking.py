@@ -164,6 +164,12 @@ def test_a_cancelled_booking_does_not_block_an_overlapping_cohort() -> None:
     assert book_place(person, make_cohort(start=in_days(30))).booking.status == "booked"
 
 
+def colleagues() -> tuple[User, User]:
+    """A learner and a manager of their organisation, who decides their requests (R49)."""
+    organisation = make_organisation()
+    return learner(organisation_id=organisation.id), manager(organisation_id=organisation.id)
+
+
 def test_an_ifst_only_course_needs_a_managers_approval() -> None:
     organisation = make_organisation()
     own_manager = manager(organisation_id=organisation.id)
@@ -181,7 +187,7 @@ def test_an_ifst_only_course_needs_a_managers_approval() -> None:
 
 def test_a_request_is_approved_with_an_invitation() -> None:
     cohort = make_cohort(make_course(audience="ifst_only"))
-    person, boss = learner(), manager()
+    person, boss = colleagues()
     booking = book_place(person, cohort).booking
 
     decide_request(boss, booking, approve=True)
@@ -197,10 +203,10 @@ def test_a_request_is_approved_with_an_invitation() -> None:
 def test_a_request_approved_when_full_joins_the_waitlist() -> None:
     cohort = make_cohort(make_course(audience="ifst_only"), capacity=1)
     make_booking(cohort)
-    person = learner()
+    person, boss = colleagues()
     booking = book_place(person, cohort).booking
 
-    decide_request(manager(), booking, approve=True)
+    decide_request(boss, booking, approve=True)
 
     assert booking.status == "waitlisted"
     assert waitlist_position(booking) == 1
@@ -210,10 +216,10 @@ def test_a_request_approved_when_full_joins_the_waitlist() -> None:
 
 def test_a_request_is_declined_with_the_reason() -> None:
     cohort = make_cohort(make_course(audience="ifst_only"))
-    person = learner()
+    person, boss = colleagues()
     booking = book_place(person, cohort).booking
 
-    decide_request(manager(), booking, approve=False, reason="Not an IFST member")
+    decide_request(boss, booking, approve=False, reason="Not an IFST member")
 
     assert booking.status == "declined"
     [declined] = [m for m in outbox(person) if m.subject.startswith("Request declined")]
@@ -255,7 +261,7 @@ def test_staff_cannot_book_someone_onto_an_overlapping_cohort() -> None:
 
 
 def test_approving_a_request_rechecks_the_learners_other_days() -> None:
-    person, boss = learner(), manager()
+    person, boss = colleagues()
     day = in_days(30)
     request = book_place(person, make_cohort(make_course(audience="ifst_only"), start=day)).booking
     # Booked by some other route since the request (e.g. an earlier import).

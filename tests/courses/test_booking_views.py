@@ -29,7 +29,7 @@ from tests.factories import (
     make_user,
 )
 from trainhub.auth.models import User
-from trainhub.courses.models import Booking, Cohort, Completion, local_today
+from trainhub.courses.models import Booking, Cohort, CohortFacilitator, Completion, local_today
 from trainhub.extensions import db, utcnow
 
 TOO_LATE = (
@@ -40,7 +40,7 @@ TOO_LATE = (
 
 @pytest.fixture
 def learner(app: Flask) -> User:
-    return make_user(full_name="Lowri Learner")
+    return make_user(full_name="Lowri Learner", organisation_id=make_organisation().id)
 
 
 @pytest.fixture
@@ -159,7 +159,7 @@ def test_a_course_for_ifst_members_is_a_request_for_a_manager(
     client: FlaskClient, learner: User
 ) -> None:
     ifst = cohort(course=make_course(audience="ifst_only"))
-    manager = make_user(roles=["manager"])
+    manager = make_user(roles=["manager"], organisation_id=learner.organisation_id)
     login(client, learner)
     assert "Request a place" in page(client.get(f"/cohorts/{ifst.id}"))
 
@@ -516,7 +516,9 @@ def request_for_place(app: Flask, learner: User) -> Booking:
 def test_a_manager_approves_a_request(
     client: FlaskClient, request_for_place: Booking, learner: User
 ) -> None:
-    login(client, make_user(roles=["manager"]))
+    login(
+        client, make_user(roles=["manager"], organisation_id=request_for_place.user.organisation_id)
+    )
     listed = page(client.get("/approvals"))
     assert "Lowri Learner" in listed and "Spring cohort" in listed
 
@@ -533,8 +535,9 @@ def test_a_manager_approves_a_request(
 def test_requests_go_to_the_learners_own_organisations_managers(
     client: FlaskClient, app: Flask
 ) -> None:
-    """R49: a learner's request is shown to their own organisation's managers only, unless
-    that organisation has no manager; administrators see all."""
+    """R49: a learner's request is shown to their own organisation's managers only; a
+    learner of an organisation with no manager, or of none, is decided by administrators
+    (and whoever runs the cohort), never by another organisation's manager."""
     ours, theirs, unmanaged = make_organisation(), make_organisation(), make_organisation()
     ifst = cohort(course=make_course(audience="ifst_only"))
     mine = make_booking(
@@ -546,12 +549,14 @@ def test_requests_go_to_the_learners_own_organisations_managers(
     make_booking(
         ifst, make_user(full_name="Unmanaged Learner", organisation_id=unmanaged.id), "requested"
     )
+    make_booking(ifst, make_user(full_name="Unattached Learner"), "requested")
     make_user(roles=["manager"], organisation_id=theirs.id)
     login(client, make_user(roles=["manager"], organisation_id=ours.id))
 
     listed = page(client.get("/approvals"))
-    assert "Ours Learner" in listed and "Unmanaged Learner" in listed
+    assert "Ours Learner" in listed
     assert "Theirs Learner" not in listed
+    assert "Unmanaged Learner" not in listed and "Unattached Learner" not in listed
     response = client.post(f"/bookings/{other.id}/decide", data={"approve": "y"})
     assert banners(follow(client, response)) == [
         ("important", "Requests from this organisation go to its own managers")
@@ -561,7 +566,15 @@ def test_requests_go_to_the_learners_own_organisations_managers(
 
     admin = app.test_client()
     login(admin, make_user(roles=["admin"]))
-    assert "Theirs Learner" in page(admin.get("/approvals"))
+    everything = page(admin.get("/approvals"))
+    assert "Theirs Learner" in everything and "Unmanaged Learner" in everything
+    assert "Unattached Learner" in everything
+    lead = make_user(roles=["manager", "trainer"], organisation_id=theirs.id)
+    ifst.facilitators.append(CohortFacilitator(user=lead, role="lead"))
+    db.session.flush()
+    runner = app.test_client()
+    login(runner, lead)
+    assert "Unattached Learner" in page(runner.get("/approvals"))
 
 
 def test_a_facilitator_cannot_book_their_own_cohort(client: FlaskClient) -> None:
@@ -578,7 +591,9 @@ def test_a_facilitator_cannot_book_their_own_cohort(client: FlaskClient) -> None
 def test_a_manager_declines_a_request_with_a_reason(
     client: FlaskClient, request_for_place: Booking, learner: User
 ) -> None:
-    login(client, make_user(roles=["manager"]))
+    login(
+        client, make_user(roles=["manager"], organisation_id=request_for_place.user.organisation_id)
+    )
 
     response = client.post(
         f"/bookings/{request_for_place.id}/decide",
@@ -595,7 +610,9 @@ def test_a_manager_declines_a_request_with_a_reason(
 
 
 def test_a_request_is_decided_once(client: FlaskClient, request_for_place: Booking) -> None:
-    login(client, make_user(roles=["manager"]))
+    login(
+        client, make_user(roles=["manager"], organisation_id=request_for_place.user.organisation_id)
+    )
     client.post(f"/bookings/{request_for_place.id}/decide", data={"approve": "y"})
     client.get("/approvals")  # the first decision's message
 

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.courses.recorded_helpers import recorded_cohort
-from tests.factories import make_cohort, make_user
+from tests.factories import make_cohort, make_organisation, make_user
 from tests.helpers import as_user, outbox, page
 from trainhub.courses.models import Attendance, Booking, local_today
 from trainhub.courses.services import attendance
@@ -52,7 +52,8 @@ def test_the_services_refuse_to_change_a_recorded_register(app: Flask) -> None:
 
 
 def test_a_recorded_register_page_is_read_only_and_a_post_is_refused(app: Flask) -> None:
-    manager = make_user(roles=["manager"])
+    # An administrator: the recorded attendees belong to no organisation (R49).
+    manager = make_user(roles=["manager", "admin"])
     cohort = recorded_cohort(2, facilitator_names="Gwen Davies")
     someone = cohort.bookings[0].user
     url = f"/cohorts/{cohort.id}/days/1/register"
@@ -80,9 +81,10 @@ def test_a_recorded_register_page_is_read_only_and_a_post_is_refused(app: Flask)
 
 
 def test_a_live_register_still_saves(app: Flask) -> None:
-    manager = make_user(roles=["manager"])
+    organisation = make_organisation()
+    manager = make_user(roles=["manager"], organisation=organisation)
     cohort = make_cohort(start=local_today())
-    person = make_user()
+    person = make_user(organisation=organisation)
     db.session.add(Booking(cohort=cohort, user=person, status="booked"))
     db.session.flush()
 

@@ -309,6 +309,9 @@ def test_a_manager_keeps_the_budget(app: Flask, manager: User) -> None:
 def test_every_named_download_is_in_the_audit_log(app: Flask, manager: User) -> None:
     asked = asked_cohort(2, 0)
     run_cohort(asked.cohort, asked.people)
+    # The manager scheduled the cohort, so its attendees are named to them (R49).
+    asked.cohort.created_by_id = manager.id
+    db.session.commit()
     client = as_user(app, manager)
     for kind in ("attendees", "attendees", "workforce"):
         response = client.get(f"/reports/named/{kind}.csv?fy={FY}")

@@ -116,9 +116,13 @@ def test_the_hub_lists_what_was_recorded_newest_first_with_who_and_withdrawn(app
     services.withdraw_record(actor, completion, "Entered for the wrong person")
     client = as_user(app, actor)
     text = page(client.get("/history"))
-    assert text.index("Completion: Long Serving, IFSS-CORE") < text.index(
+    # Long Serving has no organisation: a manager reads that someone completed it (R49).
+    assert text.index("Completion: someone outside your organisation, IFSS-CORE") < text.index(
         "Cohort: FFI-3DAY “FFI May 2016”"
     )
+    assert "Long Serving" not in text
+    everyone = page(as_user(app, make_user(roles=["admin"])).get("/history"))
+    assert "Completion: Long Serving, IFSS-CORE" in everyone
     assert "Morgan Manager" in text and "Entered by hand" in text
     assert "Withdrawn" in text and "Entered for the wrong person" in text
     only = page(client.get("/history?kind=cohort"))

@@ -19,6 +19,7 @@ from trainhub.accreditation.models import (
 )
 from trainhub.accreditation.models.cpd import PENDING
 from trainhub.auth.models import User, UserRole
+from trainhub.auth.permissions import people_visible_to
 from trainhub.auth.roles import Role
 from trainhub.courses.models import Completion
 from trainhub.extensions import db
@@ -198,9 +199,4 @@ def activities_to_decide(actor: User) -> Select[ExternalActivity]:
         .options(joinedload(ExternalActivity.user))
         .order_by(ExternalActivity.created_at, ExternalActivity.id)
     )
-    if actor.is_admin:
-        return query
-    mine = User.supervisor_id == actor.id
-    if actor.has_role(Role.MANAGER) and actor.organisation_id is not None:
-        mine = mine | (User.organisation_id == actor.organisation_id)
-    return query.where(mine)
+    return query.where(people_visible_to(actor))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import ColumnElement, or_, true
 
 from trainhub.auth.roles import Role
 
@@ -124,10 +125,13 @@ def allowed(predicate: Callable[[User], bool]) -> Callable[[Callable[P, R]], Cal
 
 
 def can_view_training_record(actor: User, person: User) -> bool:
-    """The person, their supervisor, their own organisation's managers, and admins.
+    """Whether ``actor`` may see ``person``'s personal data (DOMAIN.md R49): the person,
+    their supervisor, admins, and the managers of the person's own organisation.
 
-    Learner data from an organisation is shared only with that organisation's
-    managers (DOMAIN.md R49).
+    Learner data from an organisation is shared only with that organisation's managers, so a
+    learner with no organisation is seen by no manager here: only by admins (and, in a
+    cohort's context, by those who run the cohort: ``courses.permissions.can_see_attendee``).
+    ``people_visible_to`` is the same rule as a SQL condition; keep the two together.
     """
     return (
         actor.id == person.id
@@ -150,3 +154,17 @@ def can_manage_agreements(actor: User) -> bool:
 def can_change_agreement(actor: User, _agreement: Any) -> bool:
     """``can_manage_agreements`` for an agreement loaded by ``boundary.load``."""
     return can_manage_agreements(actor)
+
+
+def people_visible_to(actor: User, person: Any = None) -> ColumnElement[bool]:
+    """``can_view_training_record`` as a condition on ``person`` (``User`` or an alias of
+    it), for lists and exports that filter in SQL: the same people, no extra statement."""
+    from trainhub.auth.models import User
+
+    who: Any = person if person is not None else User
+    if actor.is_admin:
+        return true()
+    condition = or_(who.id == actor.id, who.supervisor_id == actor.id)
+    if actor.has_role(Role.MANAGER) and actor.organisation_id is not None:
+        condition = or_(condition, who.organisation_id == actor.organisation_id)
+    return condition

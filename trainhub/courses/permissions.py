@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import ColumnElement, or_, select
+
+from trainhub.auth.permissions import can_view_training_record, people_visible_to
 from trainhub.auth.roles import EDITORS, MANAGERS, STAFF, Role
 
 if TYPE_CHECKING:
@@ -36,13 +40,45 @@ def can_see_all_cohorts(user: User) -> bool:
     return user.has_role(*MANAGERS)
 
 
+def runs_cohort(user: User, cohort: Cohort) -> bool:
+    """The user facilitates the cohort or scheduled it (whatever their roles)."""
+    return cohort.created_by_id == user.id or any(f.user_id == user.id for f in cohort.facilitators)
+
+
 def can_manage_cohort(user: User, cohort: Cohort) -> bool:
     """Managers and admins; trainers for cohorts they facilitate or scheduled."""
     if user.has_role(*MANAGERS):
         return True
-    return user.has_role(Role.TRAINER) and (
-        cohort.created_by_id == user.id or any(f.user_id == user.id for f in cohort.facilitators)
-    )
+    return user.has_role(Role.TRAINER) and runs_cohort(user, cohort)
+
+
+def can_see_attendee(user: User, cohort: Cohort, person: User) -> bool:
+    """Whether a booking's person is named to ``user`` on ``cohort``'s pages (R49): those
+    who may see the person anywhere (``auth.permissions.can_view_training_record``: the
+    person, their supervisor, their own organisation's managers, admins) and those who run
+    the cohort (``runs_cohort``), who need every name to take the register. Everyone
+    else who manages the cohort sees the others as a count. ``attendees_visible_to`` is the
+    same rule in SQL."""
+    return can_view_training_record(user, person) or runs_cohort(user, cohort)
+
+
+def named_attendees(user: User, cohort: Cohort, people: Iterable[User]) -> set[int]:
+    """The ids of ``people`` that ``user`` sees by name on ``cohort``'s pages
+    (``can_see_attendee``); pages count the rest."""
+    return {person.id for person in people if can_see_attendee(user, cohort, person)}
+
+
+def attendees_visible_to(user: User, cohort_id: Any, person: Any = None) -> ColumnElement[bool]:
+    """``can_see_attendee`` as a SQL condition on a cohort id column and a person (``User``
+    or an alias), for lists and exports across cohorts: subqueries, no extra statement."""
+    from trainhub.courses.models import Cohort, CohortFacilitator
+
+    visible = people_visible_to(user, person)
+    if user.is_admin:
+        return visible
+    facilitated = select(CohortFacilitator.cohort_id).where(CohortFacilitator.user_id == user.id)
+    scheduled = select(Cohort.id).where(Cohort.created_by_id == user.id)
+    return or_(visible, cohort_id.in_(facilitated), cohort_id.in_(scheduled))
 
 
 def can_view_cohort(user: Any, cohort: Cohort, booked: bool = False) -> bool:
@@ -70,12 +106,16 @@ def can_decide_requests(user: User) -> bool:
 
 
 def can_view_booking(user: User, booking: Booking) -> bool:
-    return booking.user_id == user.id or can_manage_cohort(user, booking.cohort)
+    """The learner, and those who manage the cohort and may see its attendee (R49)."""
+    return booking.user_id == user.id or can_manage_booking(user, booking)
 
 
 def can_manage_booking(user: User, booking: Booking) -> bool:
-    """Move someone on the waiting list or give them a place: those who manage the cohort."""
-    return can_manage_cohort(user, booking.cohort)
+    """Move someone on the waiting list or give them a place: those who manage the cohort,
+    when they may see the person (``can_see_attendee``)."""
+    return can_manage_cohort(user, booking.cohort) and can_see_attendee(
+        user, booking.cohort, booking.user
+    )
 
 
 def can_answer_offer(user: User, booking: Booking) -> bool:

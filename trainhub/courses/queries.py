@@ -16,6 +16,7 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    null,
     or_,
     select,
     true,
@@ -44,6 +45,7 @@ from trainhub.courses.models import (
     course_prerequisites,
     local_today,
 )
+from trainhub.courses.permissions import attendees_visible_to
 from trainhub.data_version import ROW_ID, DataVersion
 from trainhub.extensions import db
 
@@ -311,36 +313,22 @@ def cohort_bookings(cohort_id: int) -> list[Booking]:
 
 
 def pending_requests(decider: User) -> Select[Booking]:
-    """Requests this manager decides: their own organisation's learners, and learners whose
-    organisation has no manager (R49: learner data goes to their own organisation's
-    managers). Administrators see every request."""
+    """Requests this manager decides: those whose learner they may see on the cohort
+    (``permissions.attendees_visible_to``, R49: their own organisation's learners, and the
+    cohorts they run). Administrators see every request, so a learner with no organisation,
+    or of an organisation with no manager, is decided by them."""
     query = (
         select(Booking)
         .join(Cohort)
         .join(User, User.id == Booking.user_id)
-        .where(Booking.status == "requested")
+        .where(Booking.status == "requested", attendees_visible_to(decider, Booking.cohort_id))
         .options(
             selectinload(Booking.user).selectinload(User.organisation),
             selectinload(Booking.cohort).options(*_cohort_list_options()),
         )
         .order_by(Booking.created_at, Booking.id)
     )
-    if decider.is_admin:
-        return query
-    managed = (
-        select(User.organisation_id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(
-            UserRole.role == Role.MANAGER, User.active.is_(True), User.organisation_id.is_not(None)
-        )
-    )
-    return query.where(
-        or_(
-            User.organisation_id == decider.organisation_id,
-            User.organisation_id.is_(None),
-            User.organisation_id.not_in(managed),
-        )
-    )
+    return query
 
 
 def clash_overrides_query() -> Select[ClashOverride]:
@@ -437,14 +425,20 @@ def _same_time(days: Any, other: Any) -> ColumnElement[bool]:
     )
 
 
-def learners_booked_at_the_same_time(cohort_id: int, limit: int = 5) -> list[tuple[str, str]]:
+def learners_booked_at_the_same_time(
+    cohort_id: int, limit: int = 5, visible: ColumnElement[bool] | None = None
+) -> list[tuple[str | None, str]]:
     """(name, other cohort's title) of people booked on ``cohort_id`` and also on a draft or
-    published cohort whose days overlap its days; at most ``limit``."""
+    published cohort whose days overlap its days; at most ``limit``. With ``visible`` (a
+    condition on ``User``), the name of anyone else is None (R49)."""
     mine = select(CohortDay).where(CohortDay.cohort_id == cohort_id).subquery()
     here, there = aliased(Booking), aliased(Booking)
     other_cohort, other_day = aliased(Cohort), aliased(CohortDay)
+    name: Any = User.full_name
+    if visible is not None:
+        name = case((visible, User.full_name), else_=null())
     query = (
-        select(User.full_name, other_cohort.title)
+        select(name, other_cohort.title)
         .select_from(here)
         .join(User, User.id == here.user_id)
         .join(

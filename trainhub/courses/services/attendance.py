@@ -102,8 +102,8 @@ def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) ->
     :raises PermissionDenied: when ``actor`` cannot manage the cohort.
     :raises ConflictError: when the cohort is not published or completed, was recorded from
         records, or the day has not come.
-    :raises ValidationFailed: when someone marked is not on the register, or minutes late are
-        missing or out of range.
+    :raises ValidationFailed: when someone marked is not on the register (or not one the
+        actor may see by name), or minutes late are missing or out of range.
     """
     cohort = day.cohort
     if not permissions.can_manage_cohort(actor, cohort):
@@ -111,7 +111,8 @@ def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) ->
     _check_register_open(cohort)
     _check_day_has_come(day)
     rows = register(day)
-    _check_marks(marks, {row.user.id for row in rows})
+    # Only people the actor sees on the register are theirs to mark (R49).
+    _check_marks(marks, permissions.named_attendees(actor, cohort, (row.user for row in rows)))
     changed = 0
     new: list[dict[str, object]] = []
     for row in rows:
@@ -157,13 +158,16 @@ def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) ->
 
 
 def mark_all_present(actor: User, day: CohortDay) -> int:
-    """Everyone without a mark yet is present; marks already taken stay.
+    """Everyone without a mark yet whom ``actor`` sees on the register
+    (``permissions.can_see_attendee``) is present; marks already taken stay.
 
     :raises PermissionDenied: when ``actor`` cannot manage the cohort.
     :raises ConflictError: when the cohort is not published or completed, was recorded from
         records, or the day has not come.
     """
-    unmarked = {row.user.id: Mark("present") for row in register(day) if row.attendance is None}
+    rows = [row for row in register(day) if row.attendance is None]
+    named = permissions.named_attendees(actor, day.cohort, (row.user for row in rows))
+    unmarked = {row.user.id: Mark("present") for row in rows if row.user.id in named}
     return record_attendance(actor, day, unmarked)
 
 

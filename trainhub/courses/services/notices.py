@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from trainhub.auth.models import User, UserRole
@@ -99,20 +99,23 @@ def request_received(booking: Booking) -> None:
 
 
 def approvers(learner: User) -> list[User]:
-    """The learner's own organisation's managers; every manager when it has none."""
-    query = (
-        select(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.MANAGER, User.active.is_(True))
-        .order_by(User.id)
-    )
-    managers = list(db.session.execute(query).scalars())
-    own = [
-        m
-        for m in managers
-        if learner.organisation_id and m.organisation_id == learner.organisation_id
-    ]
-    return own or managers
+    """Who is asked to decide the learner's request: their own organisation's managers, or
+    administrators when it has none or the learner has no organisation (R49: no other
+    manager may see the learner; ``queries.pending_requests`` shows them the same)."""
+
+    def holding(role: Role) -> Select[Any]:
+        return (
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == role, User.active.is_(True))
+            .order_by(User.id)
+        )
+
+    own: list[User] = []
+    if learner.organisation_id is not None:
+        query = holding(Role.MANAGER).where(User.organisation_id == learner.organisation_id)
+        own = list(db.session.execute(query).scalars())
+    return own or list(db.session.execute(holding(Role.ADMIN)).scalars())
 
 
 def request_approved(booking: Booking, position: int | None) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
+from trainhub.auth.permissions import people_visible_to
 from trainhub.auth.roles import Role
 from trainhub.courses import permissions, queries
 from trainhub.courses.models import (
@@ -402,7 +403,7 @@ def update_cohort(actor: User, cohort: Cohort, data: CohortInput) -> Cohort:
     _resolve_clashes(actor, cohort, data)
     changed = _apply(cohort, data)
     if cohort.status == "published" and changed:
-        _refuse_learner_overlaps(cohort)
+        _refuse_learner_overlaps(actor, cohort)
     if cohort.status == "published":
         if changed:
             cohort.sequence += 1
@@ -413,10 +414,12 @@ def update_cohort(actor: User, cohort: Cohort, data: CohortInput) -> Cohort:
     return cohort
 
 
-def _refuse_learner_overlaps(cohort: Cohort) -> None:
+def _refuse_learner_overlaps(actor: User, cohort: Cohort) -> None:
     """After new days are written (the caller rolls back on the error): no one booked here
-    may be booked elsewhere at an overlapping time."""
-    found = queries.learners_booked_at_the_same_time(cohort.id)
+    may be booked elsewhere at an overlapping time. People ``actor`` may not see on the
+    cohort (``permissions.can_see_attendee``, R49) are not named."""
+    visible = None if permissions.runs_cohort(actor, cohort) else people_visible_to(actor)
+    found = queries.learners_booked_at_the_same_time(cohort.id, visible=visible)
     if found:
         raise ValidationFailed(
             "days",
@@ -424,6 +427,12 @@ def _refuse_learner_overlaps(cohort: Cohort) -> None:
                 _(
                     "%(name)s is already booked on “%(title)s” at an overlapping time.",
                     name=name,
+                    title=title,
+                )
+                if name is not None
+                else _(
+                    "Someone outside your organisation is already booked on “%(title)s” at "
+                    "an overlapping time.",
                     title=title,
                 )
                 for name, title in found

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from trainhub.auth.models import User
 from trainhub.auth.permissions import checks, role_required, signed_in
 from trainhub.auth.roles import MANAGERS, STAFF
 from trainhub.auth.services import find_user_by_email
@@ -175,11 +176,19 @@ def cohort_add_learner(cohort: Cohort) -> ResponseReturnValue:
         elif act(
             lambda: services.add_learner(current_user, cohort, learner),
             form,
-            success=lambda outcome: _added_message(outcome, learner.full_name),
+            success=lambda outcome: _added_message(outcome, _shown_name(cohort, learner)),
             conflict="form",
         ):
             return redirect(url_for("courses.cohort_bookings", cohort_id=cohort.id))
     return bookings_page(cohort, form)
+
+
+def _shown_name(cohort: Cohort, learner: User) -> str:
+    """The learner's name, or the address typed in when the name is not the reader's to
+    see (R49: ``permissions.can_see_attendee``)."""
+    if permissions.can_see_attendee(current_user, cohort, learner):
+        return learner.full_name
+    return learner.email
 
 
 def _added_message(outcome: services.BookingOutcome, name: str) -> tuple[str, str]:

@@ -305,11 +305,13 @@ def cohort_bookings(cohort: Cohort) -> ResponseReturnValue:
 
 def bookings_page(cohort: Cohort, add_form: AddLearnerForm) -> tuple[str, int]:
     """The bookings and waiting list page (400 when ``add_form`` came back with errors)."""
+    bookings = queries.cohort_bookings(cohort.id)
     return form_page(
         "courses/cohort_bookings.html",
         add_form,
         cohort=cohort,
-        bookings=queries.cohort_bookings(cohort.id),
+        bookings=bookings,
+        named=permissions.named_attendees(current_user, cohort, (b.user for b in bookings)),
         counts=queries.place_count(cohort.id),
         add_form=add_form,
         action_form=ActionForm(),

@@ -12,6 +12,7 @@ from trainhub.auth.permissions import role_required
 from trainhub.auth.roles import STAFF
 from trainhub.auth.services import find_user_by_email
 from trainhub.boundary import act
+from trainhub.courses import permissions
 from trainhub.courses.forms.cohorts import ATTENDANCE_LABELS, ActionForm, MakeupForm, parse_register
 from trainhub.courses.models import Cohort, CohortDay, local_today
 from trainhub.courses.services import attendance
@@ -41,6 +42,7 @@ def _render(
             cohort=cohort,
             day=day,
             rows=rows,
+            named=permissions.named_attendees(current_user, cohort, (r.user for r in rows)),
             # Translated once here, not four hundred times (once per person) in the loop.
             labels={value: str(label) for value, label in ATTENDANCE_LABELS.items()},
             errors=errors,
@@ -114,7 +116,12 @@ def register_makeup(cohort: Cohort, day_number: int) -> ResponseReturnValue:
         else:
             done = act(
                 lambda: attendance.add_makeup_attendee(current_user, day, learner),
-                success=_("%(name)s added to this register as present.", name=learner.full_name),
+                success=_(
+                    "%(name)s added to this register as present.",
+                    name=learner.full_name
+                    if permissions.can_see_attendee(current_user, cohort, learner)
+                    else learner.email,
+                ),
                 show_errors=False,
             )
             if done:
@@ -131,8 +138,13 @@ def register_makeup(cohort: Cohort, day_number: int) -> ResponseReturnValue:
 @managed_cohort
 def sign_in_sheet(cohort: Cohort, day_number: int) -> ResponseReturnValue:
     day = _day(cohort, day_number)
+    rows = attendance.register(day)
     pdf = render_pdf(
-        "courses/sign_in_sheet.html", cohort=cohort, day=day, rows=attendance.register(day)
+        "courses/sign_in_sheet.html",
+        cohort=cohort,
+        day=day,
+        rows=rows,
+        named=permissions.named_attendees(current_user, cohort, (r.user for r in rows)),
     )
     filename = f"sign-in-cohort-{cohort.id}-day-{day.day_number}.pdf"
     return (

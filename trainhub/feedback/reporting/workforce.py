@@ -11,7 +11,18 @@ from typing import Any, TypedDict
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import Date, Integer, Select, and_, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import aliased
 
 from trainhub.accreditation.models import (
@@ -67,8 +78,9 @@ def core_course_ids() -> Select[Any]:
     )
 
 
-def workforce_members(as_at: dt.date) -> list[Member]:
-    """Every active IFST member: core completion, levels held, open application, clock."""
+def workforce_members(as_at: dt.date, visible: ColumnElement[bool] | None = None) -> list[Member]:
+    """Every active IFST member (those ``visible``, a condition on ``User``, when given):
+    core completion, levels held, open application, clock."""
     core = (
         select(Completion.user_id, func.min(Completion.completed_on).label("core_on"))
         .where(Completion.course_id.in_(core_course_ids()), Completion.completed_on <= as_at)
@@ -80,6 +92,7 @@ def workforce_members(as_at: dt.date) -> list[Member]:
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .outerjoin(core, core.c.user_id == User.id)
         .where(User.ifst_member.is_(True), User.active.is_(True))
+        .where(visible if visible is not None else true())
         .order_by(User.full_name, User.id)
     )
     ids = [row[0] for row in members]

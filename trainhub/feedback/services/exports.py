@@ -18,7 +18,9 @@ from sqlalchemy import select
 from trainhub import audit
 from trainhub.auth.choices import LOCAL_AUTHORITIES, PROFESSIONAL_BACKGROUNDS, SECTORS
 from trainhub.auth.models import Organisation, User
+from trainhub.auth.permissions import people_visible_to
 from trainhub.courses.models import REGISTER_STATUSES, Booking, Cohort, Completion, Course
+from trainhub.courses.permissions import attendees_visible_to
 from trainhub.errors import PermissionDenied
 from trainhub.extensions import db
 from trainhub.feedback import permissions
@@ -103,7 +105,9 @@ def _require_named(actor: User, what: str, period: Period) -> None:
 
 
 def attendees_csv(actor: User, period: Period) -> str:
-    """Everyone on a register of the period's cohorts, by name (audited).
+    """Everyone on a register of the period's cohorts whom ``actor`` may see by name
+    (``courses.permissions.can_see_attendee``, R49: their own organisation's learners and
+    the attendees of cohorts they run; admins everyone), audited.
 
     :raises PermissionDenied: when ``actor`` may not download named exports.
     """
@@ -131,7 +135,11 @@ def attendees_csv(actor: User, period: Period) -> str:
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .join(Cohort, Cohort.id == Booking.cohort_id)
         .join(Course, Course.id == Cohort.course_id)
-        .where(Cohort.id.in_(period_cohorts(period)), Booking.status.in_(REGISTER_STATUSES))
+        .where(
+            Cohort.id.in_(period_cohorts(period)),
+            Booking.status.in_(REGISTER_STATUSES),
+            attendees_visible_to(actor, Cohort.id),
+        )
         .order_by(Cohort.first_day, Cohort.id, User.full_name)
     )
     header = [
@@ -169,12 +177,14 @@ def attendees_csv(actor: User, period: Period) -> str:
 
 
 def workforce_csv(actor: User, period: Period, today: dt.date) -> str:
-    """Each IFST member's core completion, levels and clock, by name (audited).
+    """Each IFST member ``actor`` may see (``auth.permissions.can_view_training_record``,
+    R49: their own organisation's; admins everyone): core completion, levels and clock, by
+    name (audited).
 
     :raises PermissionDenied: when ``actor`` may not download named exports.
     """
     _require_named(actor, "IFST workforce", period)
-    members = workforce_members(min(today, period.end))
+    members = workforce_members(min(today, period.end), people_visible_to(actor))
     header = [
         _("Name"),
         _("Email"),

@@ -13,7 +13,8 @@ from flask_login import current_user
 
 from trainhub import audit, ratelimit
 from trainhub.accreditation.services.files import refused_upload_status, upload_limit_mb
-from trainhub.auth.permissions import allowed
+from trainhub.auth.models import User
+from trainhub.auth.permissions import allowed, can_view_training_record
 from trainhub.boundary import act, load
 from trainhub.extensions import db
 from trainhub.feedback.services.questionnaire import current_questionnaire
@@ -83,6 +84,18 @@ def _after(outcome: Outcome) -> ResponseReturnValue:
     if outcome.record_ids:
         return redirect(url_for("history.record_detail", record_id=outcome.record_ids[0]))
     return redirect(url_for("history.hub"))
+
+
+@bp.context_processor
+def _person_rule() -> dict[str, Any]:
+    """``named(person)`` for the history pages: a record names its person only to those
+    who may see that person's training record (R49); others read "someone outside your
+    organisation", with no link."""
+
+    def named(person: User | None) -> bool:
+        return person is not None and can_view_training_record(current_user, person)
+
+    return {"named": named}
 
 
 @bp.get("/history")
