@@ -117,16 +117,18 @@ def summary_links(text: str) -> list[str]:
 
 
 def banners(text: str) -> list[tuple[str, str]]:
-    """The flashed messages on a page, as (kind, message): kind is "success" or "important"."""
-    found = re.findall(
-        r'<div class="govuk-notification-banner( govuk-notification-banner--success)?".*?'
-        r'<p class="govuk-notification-banner__heading">(.*?)</p>',
-        text,
-        re.S,
+    """The flashed messages on a page, as (kind, message): kind is "success" or "important".
+    Messages of one kind share a banner, a heading each (``macros.flashes``)."""
+    found: list[tuple[str, str]] = []
+    starts = re.split(
+        r'<div class="govuk-notification-banner( govuk-notification-banner--success)?"', text
     )
-    return [
-        ("success" if kind else "important", " ".join(message.split())) for kind, message in found
-    ]
+    for kind, banner in zip(starts[1::2], starts[2::2], strict=True):
+        for message in re.findall(
+            r'<p class="govuk-notification-banner__heading">(.*?)</p>', banner, re.S
+        ):
+            found.append(("success" if kind else "important", " ".join(message.split())))
+    return found
 
 
 # Counting queries ------------------------------------------------------------------------------
