@@ -21,7 +21,6 @@ from sqlalchemy import (
     Select,
     String,
     case,
-    distinct,
     func,
     or_,
     select,
@@ -115,27 +114,39 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
         .cte("days")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    # Each person once per course and year: the attendees of every year (each person once,
-    # however many courses) and the pivot both add these up, so the marks are read once.
-    pairs = (
-        select(Attendance.user_id.label("user_id"), days.c.course_id, days.c.year)
+    # Each person once per course and year, marked once more as their first course of the
+    # year: the pivot adds up the pairs, the year's attendees (each person once, however
+    # many courses) the first ones, so the marks are read once for both. (Sorted by person
+    # and year to drop the repeats, they are numbered in the same order: no second sort.)
+    distinct_pairs = (
+        select(Attendance.user_id.label("user_id"), days.c.year, days.c.course_id)
         .join(days, days.c.day_id == Attendance.cohort_day_id)
         .where(Attendance.status.in_(ATTENDED))
         .distinct()
-        .cte("pairs")
+        .subquery()
     )
-    # Grouped by ids first (a few rows per organisation and course), then by their names.
+    pairs = select(
+        distinct_pairs,
+        func.row_number()
+        .over(
+            partition_by=(distinct_pairs.c.user_id, distinct_pairs.c.year),
+            order_by=distinct_pairs.c.course_id,
+        )
+        .label("nth"),
+    ).subquery()
+    # Grouped by ids first (a few rows per organisation, course and year), then by names.
     by_ids = (
         select(
             User.organisation_id.label("organisation_id"),
             pairs.c.course_id,
             pairs.c.year,
             func.count().label("n"),
+            func.count(case((pairs.c.nth == 1, 1))).label("people"),
         )
         .select_from(pairs)
         .join(User, User.id == pairs.c.user_id)
         .group_by(User.organisation_id, pairs.c.course_id, pairs.c.year)
-        .subquery()
+        .cte("by_ids")
     )
     pivot = (
         select(
@@ -216,10 +227,8 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
             "cohorts": count(cohorts),
             # Each person once a year, however many courses they came on.
             "attendees": select(
-                pairs.c.year.label("year"), func.count(distinct(pairs.c.user_id)).label("n")
-            )
-            .select_from(pairs)
-            .group_by(pairs.c.year),
+                by_ids.c.year.label("year"), func.sum(by_ids.c.people).label("n")
+            ).group_by(by_ids.c.year),
             "pivot": pivot,
             "completions": count(completed),
             "awards": count(awards),
