@@ -26,26 +26,6 @@ from trainhub.courses.models import LOCAL_TIME
 from trainhub.extensions import db
 
 
-def for_reporting() -> None:
-    """Set up this transaction for statements that add up years of registers, on
-    PostgreSQL: no JIT compilation (compiling a statement with many branches takes a tenth
-    of a second and more, longer than it saves at this size), and memory enough to group
-    five years of attendance without spilling to disk. For the rest of the transaction
-    only (``set_config(..., true)`` is ``SET LOCAL``)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            select(
-                func.set_config("jit", "off", True),
-                func.set_config("work_mem", REPORTING_WORK_MEM, True),
-            )
-        )
-
-
-#: PostgreSQL's memory per sort or hash step of a reporting statement (hashes may take
-#: ``hash_mem_multiplier`` times it): five Wales-scale years of attendance group in it.
-REPORTING_WORK_MEM = "16MB"
-
-
 def rows(query: Any) -> list[Any]:
     """Every row of ``query``."""
     return list(db.session.execute(query))

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any, NotRequired, TypedDict, cast
 
 from trainhub.courses.models import local_today
-from trainhub.feedback.reporting._sql import for_reporting
 from trainhub.feedback.reporting.audiences import (
     ByCode,
     ByCourse,
@@ -106,7 +105,6 @@ def compute(period: Period, today: dt.date | None = None) -> Figures:
     """
     today = today or local_today()
     as_at = min(today, period.end)
-    for_reporting()
     groups = audiences(period, today)
     rated = ratings(period_cohorts(period))
     better_off = outcomes(period)

@@ -46,7 +46,7 @@ from trainhub.feedback.models import (
     QuestionnaireItem,
     SpendLine,
 )
-from trainhub.feedback.reporting._sql import for_reporting, mean, money, ratio, tagged_union
+from trainhub.feedback.reporting._sql import mean, money, ratio, tagged_union
 from trainhub.feedback.reporting.anonymity import hide_below_floor, min_members
 from trainhub.feedback.reporting.delivery import delivered
 from trainhub.feedback.reporting.tables import Column, Table, as_decimal
@@ -116,8 +116,8 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
     )
     # Each person once per course and year, marked once more as their first course of the
     # year: the pivot adds up the pairs, the year's attendees (each person once, however
-    # many courses) the first ones, so the marks are read once for both. (Sorted by person
-    # and year to drop the repeats, they are numbered in the same order: no second sort.)
+    # many courses) the first ones, so the marks are read once for both (PostgreSQL sorts
+    # them once, to drop the repeats and to number them).
     distinct_pairs = (
         select(Attendance.user_id.label("user_id"), days.c.year, days.c.course_id)
         .join(days, days.c.day_id == Attendance.cohort_day_id)
@@ -214,7 +214,6 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
             .group_by(rows.c.year)
         )
 
-    for_reporting()
     found = tagged_union(
         {
             "year": Integer(),
