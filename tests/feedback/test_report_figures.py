@@ -124,10 +124,12 @@ def test_the_delivery_panel_and_per_course_breakdowns(app: Flask) -> None:
     assert data["backgrounds_by_course"] == [
         {"course": "Panel course", "key": "social_worker", "attendees": 3}
     ]
-    assert data["pivot"] == [
+    years = reporting.five_years(FY, AFTER)
+    assert years["pivot"] == [
         {"organisation": None, "course": "Panel course", "year": FY, "attendees": 3}
     ]
-    shown = {t.key: t for t in reporting.build(data)}
+    assert "pivot" not in data  # a year's own figures read one year, not five
+    shown = {t.key: t for t in reporting.build(data, years)}
     assert shown["presenters"].rows == [["Dr Ada Lewis", "Cardiff University", 1, 2]]
     assert shown["pivot"].rows == [["Not recorded", "Panel course", 0, 0, 0, 0, 3, 3]]
     assert [c.label for c in shown["pivot"].columns][2:4] == ["2012-13", "2013-14"]
@@ -144,6 +146,8 @@ def test_the_new_tables_download_as_csv(app: Flask, catalogue: None) -> None:
         assert response.mimetype == "text/csv"
     text = client.get("/reports/statistics/pivot.csv?fy=2016-17").data.decode("utf-8-sig")
     assert "Bridgend County Borough Council" in text
+    # Year by year: with the five-year view, of whole years only.
+    assert client.get("/reports/statistics/pivot.csv?fy=2016-17&quarter=2").status_code == 404
 
 
 def test_seeded_courses_get_cpd_hours_once(app: Flask) -> None:

@@ -16,7 +16,8 @@ workforce      the IFST workforce and the Level 6 clock (in numbers, and by name
 budget         the allocation, the spend by quarter and category, what remains
 quotes         the consented comments picked for the report
 readiness      the dashboard's checklist before the report is due
-years          five years at a glance: a year and the four before it, grouped in SQL
+years          five years at a glance: a year and the four before it, grouped in SQL, and
+               the organisation by course by year pivot (R43)
 figures        ``compute`` (every section's figures: what a snapshot stores) and ``build``
                (every section's tables, in report order)
 tables         what a table is, how a figure is shown, what changed since publication
@@ -66,7 +67,13 @@ from trainhub.feedback.reporting.tables import (
     quarter_label,
 )
 from trainhub.feedback.reporting.workforce import Member, Workforce, workforce, workforce_members
-from trainhub.feedback.reporting.years import FiveYears, five_year_table, five_years
+from trainhub.feedback.reporting.years import (
+    FiveYears,
+    PivotCell,
+    five_year_table,
+    five_years,
+    pivot_table,
+)
 
 __all__ = [
     "DELIVERED_STATUSES",
@@ -83,6 +90,7 @@ __all__ = [
     "Floored",
     "ItemMean",
     "Member",
+    "PivotCell",
     "Quote",
     "Summary",
     "Table",
@@ -108,6 +116,7 @@ __all__ = [
     "parse_period",
     "parse_year",
     "period_cohorts",
+    "pivot_table",
     "quarter_label",
     "quotes",
     "readiness",

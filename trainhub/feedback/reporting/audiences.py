@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NotRequired, TypedDict
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Select, String, case, cast, distinct, extract, func, select
+from sqlalchemy import Integer, Select, String, case, cast, distinct, func, select
 
 from trainhub.auth.choices import LOCAL_AUTHORITIES, PROFESSIONAL_BACKGROUNDS, SECTORS
 from trainhub.auth.models import Organisation, User
@@ -29,7 +29,7 @@ from trainhub.feedback.reporting._sql import rate, tagged_union
 from trainhub.feedback.reporting.delivery import as_at_date, delivered
 from trainhub.feedback.reporting.periods import DELIVERED_STATUSES
 from trainhub.feedback.reporting.tables import Column, Table, label
-from trainhub.financial_years import Period, financial_year_label
+from trainhub.financial_years import Period
 
 
 class ByCode(TypedDict):
@@ -90,13 +90,6 @@ class ResponseRate(TypedDict):
     response_rate: float | None
 
 
-class PivotCell(TypedDict):
-    organisation: str | None
-    course: str
-    year: int
-    attendees: int
-
-
 class Audiences(TypedDict):
     backgrounds: list[ByCode]
     sectors: list[ByCode]
@@ -111,27 +104,16 @@ class Audiences(TypedDict):
     backgrounds_by_course: NotRequired[list[ByCourse]]
     organisations_by_course: NotRequired[list[ByCourse]]
     response_rates: NotRequired[list[ResponseRate]]
-    #: Attendees by organisation, course and financial year, for the period's year and the
-    #: four before it (R43).
-    pivot: NotRequired[list[PivotCell]]
-
-
-#: How many years the organisation by course by year pivot looks back over (with the year).
-PIVOT_YEARS = 5
-
-
-def _financial_year(day: Any) -> Any:
-    """The financial year (its first calendar year) of a date column, in SQL."""
-    return cast(extract("year", day), Integer) - case((extract("month", day) < 4, 1), else_=0)
 
 
 def audiences(period: Period, as_at: dt.date | None = None) -> Audiences:
     """In one statement: attendees (each counted once) by background, sector, area and
     organisation, and per course; closed cohorts per partner organisation (e.g. Cardiff
     University's health visitors); facilitators by the professional title they facilitated
-    under; the delivery panel; who was asked for feedback and who answered, per course; the
-    organisation by course by year pivot; and, for a whole year, the cohorts planned for the
-    next one ("new collaborations"), drafts too.
+    under; the delivery panel; who was asked for feedback and who answered, per course; and,
+    for a whole year, the cohorts planned for the next one ("new collaborations"), drafts too.
+    (The organisation by course by year pivot reads five years: it is part of
+    :func:`~.years.five_years`.)
 
     Only delivered cohorts count, as in :func:`~.delivery.delivery`.
     """
@@ -261,38 +243,6 @@ def audiences(period: Period, as_at: dt.date | None = None) -> Audiences:
         .where(Cohort.id.in_(cohorts))
         .group_by(Course.title)
     )
-    first = Period(period.year - PIVOT_YEARS + 1)
-    pivot_people = (
-        select(
-            Attendance.user_id,
-            Cohort.course_id,
-            _financial_year(Cohort.first_day).label("fy"),
-        )
-        .join(CohortDay, CohortDay.id == Attendance.cohort_day_id)
-        .join(Cohort, Cohort.id == CohortDay.cohort_id)
-        .where(
-            Cohort.status.in_(DELIVERED_STATUSES),
-            Cohort.first_day >= first.start,
-            Cohort.first_day <= period.end,
-            Cohort.last_day <= as_at,
-            Attendance.status.in_(ATTENDED),
-        )
-        .distinct()
-        .cte("pivot_people")
-    )
-    parts["pivot"] = (
-        select(
-            Organisation.name.label("org"),
-            Course.title.label("course"),
-            pivot_people.c.fy.label("fy"),
-            func.count().label("n"),
-        )
-        .select_from(pivot_people)
-        .join(Course, Course.id == pivot_people.c.course_id)
-        .join(User, User.id == pivot_people.c.user_id)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .group_by(Organisation.name, Course.title, pivot_people.c.fy)
-    )
     if period.quarter is None:
         next_year = Period(period.year + 1)
         drafts = func.count(case((Cohort.status == "draft", Cohort.id)))
@@ -318,7 +268,6 @@ def audiences(period: Period, as_at: dt.date | None = None) -> Audiences:
             "name": String(),
             "org": String(),
             "course": String(),
-            "fy": Integer(),
             "n": Integer(),
             "n2": Integer(),
             "n3": Integer(),
@@ -386,18 +335,6 @@ def audiences(period: Period, as_at: dt.date | None = None) -> Audiences:
             }
             for course in sorted(set(asked) | set(answered), key=str.casefold)
         ],
-        "pivot": sorted(
-            (
-                {
-                    "organisation": r.org,
-                    "course": r.course,
-                    "year": int(r.fy),
-                    "attendees": int(r.n),
-                }
-                for r in found["pivot"]
-            ),
-            key=lambda c: ((c["organisation"] or "").casefold(), c["course"].casefold(), c["year"]),
-        ),
     }
 
 
@@ -589,37 +526,3 @@ def course_tables(figures: Audiences) -> list[Table]:
             else None,
         ),
     ]
-
-
-def pivot_table(figures: Audiences, year: int) -> Table:
-    """Attendees by organisation, course and financial year (R43: the workforce-development
-    view), the period's year and the four before it."""
-    years = list(range(year - PIVOT_YEARS + 1, year + 1))
-    cells: dict[tuple[str | None, str], dict[int, int]] = {}
-    for cell in figures.get("pivot", []):
-        cells.setdefault((cell["organisation"], cell["course"]), {})[cell["year"]] = cell[
-            "attendees"
-        ]
-    return Table(
-        "pivot",
-        "workforce",
-        _("Attendees by organisation and course, year by year"),
-        [
-            Column("organisation", _("Organisation"), "text"),
-            Column("course", _("Course"), "text"),
-            *[Column(f"fy{y}", financial_year_label(y)) for y in years],
-            Column("total", _("Total")),
-        ],
-        [
-            [
-                organisation or _("Not recorded"),
-                course,
-                *[by_year.get(y, 0) for y in years],
-                sum(by_year.values()),
-            ]
-            for (organisation, course), by_year in cells.items()
-        ],
-        empty=_("No training recorded in these years."),
-        in_report=False,
-        note=_("Each person once per course and year: attended at least one day."),
-    )

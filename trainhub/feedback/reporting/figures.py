@@ -19,7 +19,6 @@ from trainhub.feedback.reporting.audiences import (
     ByOrganisation,
     Facilitators,
     Partner,
-    PivotCell,
     Planned,
     Presenter,
     ResponseRate,
@@ -27,7 +26,6 @@ from trainhub.feedback.reporting.audiences import (
     audiences,
     course_tables,
     panel_tables,
-    pivot_table,
     planned_table,
 )
 from trainhub.feedback.reporting.budget import Budget, budget, budget_tables
@@ -51,6 +49,7 @@ from trainhub.feedback.reporting.ratings import (
 )
 from trainhub.feedback.reporting.tables import Table
 from trainhub.feedback.reporting.workforce import Workforce, workforce, workforce_table
+from trainhub.feedback.reporting.years import FiveYears, pivot_table
 from trainhub.financial_years import Period
 
 
@@ -83,7 +82,8 @@ class Figures(TypedDict):
     backgrounds_by_course: NotRequired[list[ByCourse]]
     organisations_by_course: NotRequired[list[ByCourse]]
     response_rates: NotRequired[list[ResponseRate]]
-    pivot: NotRequired[list[PivotCell]]
+    # (Snapshots published between issue 17's pivot and its move to the five-year view
+    # also hold a "pivot": it is not drawn from them.)
     # How well (ratings)
     feedback: Summary
     feedback_by_course: list[CourseMean]
@@ -130,7 +130,6 @@ def compute(period: Period, today: dt.date | None = None) -> Figures:
         "backgrounds_by_course": groups.get("backgrounds_by_course", []),
         "organisations_by_course": groups.get("organisations_by_course", []),
         "response_rates": groups.get("response_rates", []),
-        "pivot": groups.get("pivot", []),
         "feedback": rated["feedback"],
         "feedback_by_course": rated["feedback_by_course"],
         "feedback_by_trainer": rated["feedback_by_trainer"],
@@ -148,9 +147,10 @@ def stored(data: Mapping[str, Any]) -> Figures:
     return cast(Figures, data)
 
 
-def build(figures: Figures) -> list[Table]:
+def build(figures: Figures, years: FiveYears | None = None) -> list[Table]:
     """All the tables of one period's figures, in report order (the next year's cohorts
-    for a whole year only)."""
+    for a whole year only), with the organisation by course by year pivot when a whole
+    year's five-year view (``years``) is given."""
     quarter = figures["period"]["quarter"]
     tables = [
         courses_table(figures),
@@ -161,7 +161,7 @@ def build(figures: Figures) -> list[Table]:
         *course_tables(figures),
         *outcome_tables(figures),
         workforce_table(figures["workforce"]),
-        pivot_table(figures, figures["period"]["year"]),
+        *([pivot_table(years)] if years is not None else []),
         *budget_tables(figures["budget"], quarter),
     ]
     if quarter is None:

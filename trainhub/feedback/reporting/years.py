@@ -1,8 +1,10 @@
 """Five years at a glance: cohorts, attendees, completions, awards, feedback and spend for a
-year and the four before it, like the fifth annual report's look-back.
+year and the four before it, like the fifth annual report's look-back, and the
+organisation by course by financial year pivot (R43) drawn from the same attendance.
 
 The sections' own rules (which cohorts count in a year, who attended, what an award is)
-grouped by financial year, in one statement for all five years: not five computes.
+grouped by financial year, in one statement for all five years: not five computes. A year's
+own statistics (``figures.compute``) read one year; only this view reads five.
 """
 
 from __future__ import annotations
@@ -12,17 +14,31 @@ from functools import partial
 from typing import Any, TypedDict
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Integer, Numeric, Select, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    case,
+    func,
+    or_,
+    select,
+    true,
+)
 
 from trainhub.accreditation.models import ACHIEVED, Application
+from trainhub.auth.models import Organisation, User
 from trainhub.courses.models import (
     ATTENDED,
     Attendance,
     Cohort,
     CohortDay,
     Completion,
+    Course,
     local_today,
 )
+from trainhub.extensions import db
 from trainhub.feedback.models import (
     RATING,
     FeedbackAnswer,
@@ -54,9 +70,22 @@ class YearFigures(TypedDict):
     spend: str
 
 
+class PivotCell(TypedDict):
+    """Attendees of one organisation on one course in one financial year (R43): each person
+    once per course and year."""
+
+    organisation: str | None
+    course: str
+    year: int
+    attendees: int
+
+
 class FiveYears(TypedDict):
     #: Oldest first.
     years: list[YearFigures]
+    #: Attendees by organisation, course and financial year, by organisation then course
+    #: then year (names compared without case).
+    pivot: list[PivotCell]
 
 
 def _year_of(day: Any, years: list[int]) -> ColumnElement[Any]:
@@ -72,44 +101,103 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
     counts = or_(*(delivered(Period(y), as_at) for y in years))
     cohort_year = _year_of(Cohort.first_day, years).label("year")
     cohorts = select(cohort_year, Cohort.id.label("id")).where(counts)
-    attended = (
-        select(cohort_year, Attendance.user_id.label("id"))
-        .join(CohortDay, CohortDay.cohort_id == Cohort.id)
-        .join(Attendance, Attendance.cohort_day_id == CohortDay.id)
-        .where(counts, Attendance.status.in_(ATTENDED))
+    # The days of the cohorts that count, with their course and year, read first (a small
+    # table) so that each attendance mark is looked up by its day in the registers' index.
+    days = (
+        select(
+            CohortDay.id.label("day_id"),
+            Cohort.course_id.label("course_id"),
+            _year_of(Cohort.first_day, years).label("year"),
+        )
+        .join(Cohort, Cohort.id == CohortDay.cohort_id)
+        .where(counts)
+        .cte("days")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    # Each person once per course and year, marked once more as their first course of the
+    # year: the pivot adds up the pairs, the year's attendees (each person once, however
+    # many courses) the first ones, so the marks are read once for both (PostgreSQL sorts
+    # them once, to drop the repeats and to number them).
+    distinct_pairs = (
+        select(Attendance.user_id.label("user_id"), days.c.year, days.c.course_id)
+        .join(days, days.c.day_id == Attendance.cohort_day_id)
+        .where(Attendance.status.in_(ATTENDED))
         .distinct()
+        .subquery()
+    )
+    pairs = select(
+        distinct_pairs,
+        func.row_number()
+        .over(
+            partition_by=(distinct_pairs.c.user_id, distinct_pairs.c.year),
+            order_by=distinct_pairs.c.course_id,
+        )
+        .label("nth"),
+    ).subquery()
+    # Grouped by ids first (a few rows per organisation, course and year), then by names.
+    by_ids = (
+        select(
+            User.organisation_id.label("organisation_id"),
+            pairs.c.course_id,
+            pairs.c.year,
+            func.count().label("n"),
+            func.count(case((pairs.c.nth == 1, 1))).label("people"),
+        )
+        .select_from(pairs)
+        .join(User, User.id == pairs.c.user_id)
+        .group_by(User.organisation_id, pairs.c.course_id, pairs.c.year)
+        .cte("by_ids")
+    )
+    pivot = (
+        select(
+            Organisation.name.label("org"),
+            Course.title.label("course"),
+            by_ids.c.year.label("year"),
+            func.sum(by_ids.c.n).label("n"),
+        )
+        .select_from(by_ids)
+        .join(Course, Course.id == by_ids.c.course_id)
+        .outerjoin(Organisation, Organisation.id == by_ids.c.organisation_id)
+        .group_by(Organisation.name, Course.title, by_ids.c.year)
     )
     completed = (
         select(cohort_year, Completion.id.label("id"))
         .join(Cohort, Cohort.id == Completion.cohort_id)
         .where(counts)
     )
-    responses = (
-        select(cohort_year, FeedbackResponse.id.label("id"))
+    # The responses to the cohorts that count, read once for their number and their ratings.
+    responded = (
+        select(
+            FeedbackResponse.id.label("id"),
+            FeedbackResponse.cohort_id.label("cohort_id"),
+            cohort_year,
+        )
         .join(Cohort, Cohort.id == FeedbackResponse.cohort_id)
         .where(counts)
+        .cte("responded")
     )
-    # Added up per cohort first (the answers' covering index, as ``ratings`` does), then
-    # per year.
-    per_cohort = (
-        select(
-            FeedbackResponse.cohort_id.label("cohort_id"),
-            func.count(FeedbackAnswer.rating).label("ratings"),
-            func.sum(FeedbackAnswer.rating).label("total"),
-        )
-        .select_from(FeedbackAnswer)
-        .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
-        .join(QuestionnaireItem, QuestionnaireItem.id == FeedbackAnswer.item_id)
-        .where(
-            FeedbackResponse.cohort_id.in_(select(Cohort.id).where(counts)),
-            QuestionnaireItem.kind == RATING,
-        )
-        .group_by(FeedbackResponse.cohort_id)
-        .subquery()
-    )
+    # Added up per cohort first, then per year. Each response's ratings are read from the
+    # answers' covering index (response, item, rating); PostgreSQL is told so with a LATERAL
+    # join (it would otherwise hash every answer ever given); SQLite, which has no LATERAL,
+    # reads them so for a plain join anyway.
+    rating_items = select(QuestionnaireItem.id).where(QuestionnaireItem.kind == RATING)
     ratings = select(
-        cohort_year, per_cohort.c.ratings.label("ratings"), per_cohort.c.total.label("total")
-    ).join(per_cohort, per_cohort.c.cohort_id == Cohort.id)
+        func.count(FeedbackAnswer.rating).label("ratings"),
+        func.sum(FeedbackAnswer.rating).label("total"),
+    ).where(FeedbackAnswer.item_id.in_(rating_items))
+    if db.session.get_bind().dialect.name == "postgresql":
+        each = ratings.where(FeedbackAnswer.response_id == responded.c.id).lateral("each")
+        per_cohort = select(
+            responded.c.cohort_id.label("cohort_id"),
+            responded.c.year.label("year"),
+            func.sum(each.c.ratings).label("ratings"),
+            func.sum(each.c.total).label("total"),
+        ).join_from(responded, each, true())
+    else:
+        per_cohort = ratings.add_columns(
+            responded.c.cohort_id.label("cohort_id"), responded.c.year.label("year")
+        ).join_from(responded, FeedbackAnswer, FeedbackAnswer.response_id == responded.c.id)
+    rated = per_cohort.group_by(responded.c.cohort_id, responded.c.year).subquery()
     awards = select(
         _year_of(Application.achieved_on, years).label("year"), Application.id.label("id")
     ).where(
@@ -126,16 +214,28 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
             .group_by(rows.c.year)
         )
 
-    rated = ratings.subquery()
     found = tagged_union(
-        {"year": Integer(), "n": Integer(), "total": Numeric()},
+        {
+            "year": Integer(),
+            "n": Integer(),
+            "total": Numeric(),
+            "org": String(),
+            "course": String(),
+        },
         {
             "cohorts": count(cohorts),
             # Each person once a year, however many courses they came on.
-            "attendees": count(attended),
+            "attendees": select(
+                by_ids.c.year.label("year"), func.sum(by_ids.c.people).label("n")
+            ).group_by(by_ids.c.year),
+            "pivot": pivot,
             "completions": count(completed),
             "awards": count(awards),
-            "responses": count(responses),
+            "responses": select(
+                responded.c.year.label("year"), func.count(responded.c.id).label("n")
+            )
+            .select_from(responded)
+            .group_by(responded.c.year),
             "ratings": select(
                 rated.c.year.label("year"),
                 func.sum(rated.c.ratings).label("n"),
@@ -151,7 +251,11 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
             .group_by(SpendLine.financial_year),
         },
     )
-    value = {kind: {row.year: row for row in found[kind] if row.year is not None} for kind in found}
+    value = {
+        kind: {row.year: row for row in found[kind] if row.year is not None}
+        for kind in found
+        if kind != "pivot"
+    }
     floor = min_members()
 
     def n(kind: str, y: int) -> int:
@@ -176,7 +280,21 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
                 "spend": money(spend.total if spend is not None else None),
             }
         )
-    return {"years": result}
+    return {
+        "years": result,
+        "pivot": sorted(
+            (
+                {
+                    "organisation": r.org,
+                    "course": r.course,
+                    "year": int(r.year),
+                    "attendees": int(r.n),
+                }
+                for r in found["pivot"]
+            ),
+            key=lambda c: ((c["organisation"] or "").casefold(), c["course"].casefold(), c["year"]),
+        ),
+    }
 
 
 def _mean_of(row: Any) -> str | None:
@@ -216,4 +334,38 @@ def five_year_table(figures: FiveYears) -> Table:
             "Each year as its figures stand today. A mean rating from too few responses to "
             "keep them anonymous is not shown."
         ),
+    )
+
+
+def pivot_table(figures: FiveYears) -> Table:
+    """Attendees by organisation, course and financial year (R43: the workforce-development
+    view), the year and the four before it."""
+    years = [y["year"] for y in figures["years"]]
+    cells: dict[tuple[str | None, str], dict[int, int]] = {}
+    for cell in figures["pivot"]:
+        cells.setdefault((cell["organisation"], cell["course"]), {})[cell["year"]] = cell[
+            "attendees"
+        ]
+    return Table(
+        "pivot",
+        "workforce",
+        _("Attendees by organisation and course, year by year"),
+        [
+            Column("organisation", _("Organisation"), "text"),
+            Column("course", _("Course"), "text"),
+            *[Column(f"fy{y}", financial_year_label(y)) for y in years],
+            Column("total", _("Total")),
+        ],
+        [
+            [
+                organisation or _("Not recorded"),
+                course,
+                *[by_year.get(y, 0) for y in years],
+                sum(by_year.values()),
+            ]
+            for (organisation, course), by_year in cells.items()
+        ],
+        empty=_("No training recorded in these years."),
+        in_report=False,
+        note=_("Each person once per course and year: attended at least one day."),
     )

@@ -35,14 +35,19 @@ def _store() -> data_version.VersionedCache:
     return data_version.cache_of(_EXTENSION, "STATISTICS_CACHE_SIZE", DEFAULT_SIZE)
 
 
-def _kept(key: Hashable, compute: Callable[[], T]) -> T:
+def _version() -> str | None:
+    """The data version to keep under: None when nothing is kept or this transaction has
+    changed the data itself (compute afresh)."""
+    return data_version.current() if _store().size > 0 else None
+
+
+def _kept(key: Hashable, compute: Callable[[], T], version: str | None) -> T:
     """``compute()``, from this process's copy while the data has not changed since it was
-    computed (``key`` names everything else it depends on); computed afresh when there is no
-    cache or this transaction has changed the data itself."""
-    store = _store()
-    version = data_version.current() if store.size > 0 else None
+    computed at ``version`` (``key`` names everything else it depends on); computed afresh
+    when there is no version (:func:`_version`)."""
     if version is None:
         return compute()
+    store = _store()
     kept = store.get(key, version)
     if kept is not None:
         # Our own bytes, made below in this process: never data from outside.
@@ -53,20 +58,42 @@ def _kept(key: Hashable, compute: Callable[[], T]) -> T:
     return data
 
 
+def _figures(period: Period, day: dt.date, version: str | None) -> Figures:
+    return _kept(
+        (period, day, reporting.min_members()), lambda: reporting.compute(period, day), version
+    )
+
+
+def _five_years(year: int, day: dt.date, version: str | None) -> reporting.FiveYears:
+    return _kept(
+        ("five_years", year, day, reporting.min_members()),
+        lambda: reporting.five_years(year, day),
+        version,
+    )
+
+
 def figures(period: Period, today: dt.date | None = None) -> Figures:
     """``reporting.compute(period, today)``, kept while the data has not changed.
 
     The key holds the day (the open year's figures run to today, and every year's say when
     they were computed) and the anonymity floor; the version stands for everything else.
     """
-    day = today or local_today()
-    return _kept((period, day, reporting.min_members()), lambda: reporting.compute(period, day))
+    return _figures(period, today or local_today(), _version())
 
 
 def five_years(year: int, today: dt.date | None = None) -> reporting.FiveYears:
-    """``reporting.five_years(year)``, kept like :func:`figures` (in the same store)."""
-    day = today or local_today()
-    return _kept(
-        ("five_years", year, day, reporting.min_members()),
-        lambda: reporting.five_years(year, day),
-    )
+    """``reporting.five_years(year)`` (the pivot with it), kept like :func:`figures` (in the
+    same store)."""
+    return _five_years(year, today or local_today(), _version())
+
+
+def statistics(
+    period: Period, today: dt.date | None = None
+) -> tuple[Figures, reporting.FiveYears | None]:
+    """A period's figures and, for a whole year, its five-year view (the pivot's source),
+    each kept like :func:`figures`, under one read of the data version."""
+    day, version = today or local_today(), _version()
+    data = _figures(period, day, version)
+    if period.quarter is not None:
+        return data, None
+    return data, _five_years(period.year, day, version)

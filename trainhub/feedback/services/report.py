@@ -103,7 +103,7 @@ def context(
         else None,
         "data": data,
         "period": period,
-        "tables": reporting.build(data),
+        "tables": reporting.build(data, years),
         "charts": charts.charts(data),
         "headline": reporting.headline(data),
         "headlines": reporting.headlines(data),

@@ -145,8 +145,11 @@ def statistics_page() -> ResponseReturnValue:
     period, form = _period()
     snapshot = _snapshot(period)
     context = _report_context(period, snapshot)
+    # What a snapshot froze: the period's figures (the five-year view is not frozen).
     changes = (
-        reporting.differences(reporting.build(reporting.stored(snapshot.data)), context["tables"])
+        reporting.differences(
+            reporting.build(reporting.stored(snapshot.data)), reporting.build(context["data"])
+        )
         if snapshot
         else []
     )
@@ -169,7 +172,7 @@ def exports_page() -> ResponseReturnValue:
         form=form,
         period=period,
         args=_args(period),
-        tables=reporting.build(cache.figures(period)),
+        tables=reporting.build(*cache.statistics(period)),
         snapshot=report.snapshot_of(period.year),
         named=permissions.can_download_named_exports(current_user),
     )
@@ -179,7 +182,7 @@ def exports_page() -> ResponseReturnValue:
 @role_required(MANAGER)
 def table_csv(name: str) -> ResponseReturnValue:
     period, _form = _period()
-    table = next((t for t in reporting.build(cache.figures(period)) if t.key == name), None)
+    table = next((t for t in reporting.build(*cache.statistics(period)) if t.key == name), None)
     if table is None:
         abort(404)
     return csv_response(exports.table_csv(table), _filename(period, name, "csv"))
@@ -189,10 +192,10 @@ def table_csv(name: str) -> ResponseReturnValue:
 @role_required(MANAGER)
 def statistics_xlsx() -> ResponseReturnValue:
     period, _form = _period()
-    data = cache.figures(period)
+    data, years = cache.statistics(period)
     label = _("Training statistics %(fy)s", fy=period.fy)
     content = exports.workbook(
-        reporting.build(data), label, data["quotes"], reporting.headlines(data)
+        reporting.build(data, years), label, data["quotes"], reporting.headlines(data)
     )
     return _attachment(
         content,
@@ -229,15 +232,12 @@ def _snapshot(period: Period) -> ReportSnapshot | None:
 
 def _report_context(period: Period, snapshot: ReportSnapshot | None) -> dict[str, Any]:
     """The statistics page's, the PDF's and the Word file's context: a whole year's adds
-    its narrative (as published once ``snapshot`` is) and the five-year view."""
-    data = cache.figures(period)
-    if period.quarter is not None:
+    its narrative (as published once ``snapshot`` is) and the five-year view (with the
+    organisation by course by year pivot)."""
+    data, years = cache.statistics(period)
+    if years is None:
         return report.context(data)
-    return report.context(
-        data,
-        words=narrative.narrative_of(period.year, snapshot),
-        years=cache.five_years(period.year),
-    )
+    return report.context(data, words=narrative.narrative_of(period.year, snapshot), years=years)
 
 
 @bp.get("/reports/named/<kind>.csv")
