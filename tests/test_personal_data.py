@@ -25,8 +25,10 @@ from tests.helpers import as_user, banners, count, follow, page, page_html
 from trainhub.auth.models import User
 from trainhub.auth.permissions import can_view_training_record, people_visible_to
 from trainhub.courses.models import Attendance, Booking, Cohort, local_today
-from trainhub.courses.permissions import attendees_visible_to, can_see_attendee
+from trainhub.courses.permissions import attendees_visible_to, can_decide_request, can_see_attendee
 from trainhub.courses.queries import pending_requests
+from trainhub.courses.services.booking import decide_request
+from trainhub.errors import PermissionDenied
 from trainhub.extensions import db
 
 ACTORS = ("manager_a", "manager_b", "lead", "admin", "trainer")
@@ -331,14 +333,22 @@ def test_moving_someone_on_the_waiting_list_needs_sight_of_them(app: Flask, worl
 
 
 @pytest.mark.parametrize("actor", ("manager_a", "manager_b", "lead", "admin"))
-def test_requests_are_listed_by_the_same_rule(world: World, actor: str) -> None:
+def test_requests_are_decided_by_the_learners_own_managers(world: World, actor: str) -> None:
+    """Running the cohort names its attendees to the lead (R49), but whether another
+    employer's staff may go is that employer's managers' decision (or an administrator's)."""
     for booking in world.bookings.values():
         booking.status = "requested"
     db.session.flush()
+    user = world.users[actor]
 
-    listed = db.session.execute(pending_requests(world.users[actor])).scalars().all()
+    listed = db.session.execute(pending_requests(user)).scalars().all()
+    may_decide = _seen(world, lambda person: can_decide_request(user, person))
 
-    assert {b.user.full_name for b in listed} == {NAMES[w] for w in ON_THE_COHORT[actor]}
+    assert {b.user.full_name for b in listed} == {NAMES[w] for w in ANYWHERE[actor]}
+    assert may_decide == ANYWHERE[actor]
+    if actor == "lead":
+        with pytest.raises(PermissionDenied):
+            decide_request(user, world.bookings["person_a"], approve=True)
 
 
 def test_a_clash_names_only_people_the_editor_may_see(app: Flask, world: World) -> None:

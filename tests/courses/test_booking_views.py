@@ -536,8 +536,9 @@ def test_requests_go_to_the_learners_own_organisations_managers(
     client: FlaskClient, app: Flask
 ) -> None:
     """R49: a learner's request is shown to their own organisation's managers only; a
-    learner of an organisation with no manager, or of none, is decided by administrators
-    (and whoever runs the cohort), never by another organisation's manager."""
+    learner of an organisation with no manager, or of none, is decided by administrators,
+    never by another organisation's manager, even one who runs the cohort (running it names
+    its attendees to them, but whether an employer's staff may go is that employer's call)."""
     ours, theirs, unmanaged = make_organisation(), make_organisation(), make_organisation()
     ifst = cohort(course=make_course(audience="ifst_only"))
     mine = make_booking(
@@ -574,7 +575,9 @@ def test_requests_go_to_the_learners_own_organisations_managers(
     db.session.flush()
     runner = app.test_client()
     login(runner, lead)
-    assert "Unattached Learner" in page(runner.get("/approvals"))
+    led = page(runner.get("/approvals"))
+    assert "Theirs Learner" in led  # their own organisation's
+    assert "Ours Learner" not in led and "Unattached Learner" not in led
 
 
 def test_a_facilitator_cannot_book_their_own_cohort(client: FlaskClient) -> None:

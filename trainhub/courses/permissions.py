@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, false, or_, select, true
 
 from trainhub.auth.permissions import can_view_training_record, people_visible_to
 from trainhub.auth.roles import EDITORS, MANAGERS, STAFF, Role
@@ -103,6 +103,31 @@ def can_override_clashes(user: User) -> bool:
 
 def can_decide_requests(user: User) -> bool:
     return user.has_role(*MANAGERS)
+
+
+def can_decide_request(user: User, learner: User) -> bool:
+    """A request for a place is decided by the learner's own organisation's managers, and by
+    administrators, who are asked when the learner has no organisation or it has no manager
+    (``notices.approvers``). Running the cohort lets a manager see its attendees (R49), not
+    decide for another employer whether its staff may go. ``requests_decided_by`` is the same
+    rule in SQL."""
+    if user.is_admin:
+        return True
+    return (
+        user.has_role(Role.MANAGER)
+        and user.organisation_id is not None
+        and user.organisation_id == learner.organisation_id
+    )
+
+
+def requests_decided_by(user: User, learner: Any) -> ColumnElement[bool]:
+    """``can_decide_request`` as a SQL condition on the learner (``User`` or an alias)."""
+    if user.is_admin:
+        return true()
+    if not user.has_role(Role.MANAGER) or user.organisation_id is None:
+        return false()
+    condition: ColumnElement[bool] = learner.organisation_id == user.organisation_id
+    return condition
 
 
 def can_view_booking(user: User, booking: Booking) -> bool:

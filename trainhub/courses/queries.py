@@ -45,7 +45,7 @@ from trainhub.courses.models import (
     course_prerequisites,
     local_today,
 )
-from trainhub.courses.permissions import attendees_visible_to
+from trainhub.courses.permissions import requests_decided_by
 from trainhub.data_version import ROW_ID, DataVersion
 from trainhub.extensions import db
 
@@ -313,15 +313,14 @@ def cohort_bookings(cohort_id: int) -> list[Booking]:
 
 
 def pending_requests(decider: User) -> Select[Booking]:
-    """Requests this manager decides: those whose learner they may see on the cohort
-    (``permissions.attendees_visible_to``, R49: their own organisation's learners, and the
-    cohorts they run). Administrators see every request, so a learner with no organisation,
-    or of an organisation with no manager, is decided by them."""
+    """Requests this manager decides (``permissions.can_decide_request``): their own
+    organisation's learners. Administrators see every request, so a learner with no
+    organisation, or of an organisation with no manager, is decided by them."""
     query = (
         select(Booking)
         .join(Cohort)
         .join(User, User.id == Booking.user_id)
-        .where(Booking.status == "requested", attendees_visible_to(decider, Booking.cohort_id))
+        .where(Booking.status == "requested", requests_decided_by(decider, User))
         .options(
             selectinload(Booking.user).selectinload(User.organisation),
             selectinload(Booking.cohort).options(*_cohort_list_options()),

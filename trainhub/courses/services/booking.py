@@ -469,7 +469,8 @@ def decide_request(actor: User, booking: Booking, approve: bool, reason: str = "
     """A manager approves (a place, or the waitlist when full) or declines a request.
 
     :raises PermissionDenied: when ``actor`` is not a manager, decides their own request,
-        or may not see the learner (R49: ``permissions.can_see_attendee``).
+        or is neither an administrator nor a manager of the learner's own organisation
+        (``permissions.can_decide_request``).
     :raises ConflictError: when the request was already decided, the cohort is no longer open,
         or the learner's other bookings overlap it.
     """
@@ -477,7 +478,7 @@ def decide_request(actor: User, booking: Booking, approve: bool, reason: str = "
         raise PermissionDenied(_("Only managers decide on requests for places"))
     if booking.user_id == actor.id:
         raise PermissionDenied(_("You cannot decide on your own request"))
-    if not permissions.can_see_attendee(actor, booking.cohort, booking.user):
+    if not permissions.can_decide_request(actor, booking.user):
         raise PermissionDenied(_("Requests from this organisation go to its own managers"))
     _lock(booking)
     if booking.status != "requested":
