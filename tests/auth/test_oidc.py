@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pyotp
 import pytest
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from flask import Flask
@@ -20,7 +21,7 @@ from flask.testing import FlaskClient
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from tests.factories import make_organisation, make_user
+from tests.factories import PASSWORD, make_organisation, make_user
 from tests.helpers import count, field_error, login, page, page_html, sign_in_with_form
 from tests.oidc_provider import (
     CLIENT_ID,
@@ -30,11 +31,17 @@ from tests.oidc_provider import (
     make_identity_provider,
 )
 from trainhub.audit import AuditEvent
-from trainhub.auth.models import ExternalIdentity, IdentityProvider, Organisation, User
-from trainhub.auth.services import oidc
+from trainhub.auth.models import (
+    ExternalIdentity,
+    IdentityProvider,
+    Organisation,
+    User,
+    UserRole,
+)
+from trainhub.auth.services import oidc, two_factor
 from trainhub.auth.services.oidc import ProviderData, save_provider, unseal
 from trainhub.errors import PermissionDenied, ValidationFailed
-from trainhub.extensions import db
+from trainhub.extensions import db, utcnow
 
 DOMAIN = "council.example"
 _sub = iter(range(1, 10**6))
@@ -121,6 +128,7 @@ def test_first_sign_in_creates_a_learner_in_the_providers_organisation(
         "automatic",
     )
     assert audit_actions() == ["oidc.account_created"]
+    assert_audit_names_no_address(user)
     assert client.get("/account").status_code == 200  # a real sign-in, with its session row
 
 
@@ -136,6 +144,7 @@ def test_first_sign_in_links_the_learner_with_that_address_and_later_matches_on_
 
     assert response.status_code == 302 and signed_in_as(client) == learner.id
     assert count(User) == 1 and audit_actions() == ["oidc.linked"]
+    assert_audit_names_no_address(learner)
 
     # The provider now gives Bob another address: the link (provider, sub) still signs him in,
     # and an account that now has his old address is not who he is.
@@ -343,7 +352,7 @@ def test_an_unverified_address_is_refused(
     _callback, response = journey(client, oidc_provider, provider, sub)
 
     assert response.status_code == 403
-    assert "has not confirmed your email address" in page(response)
+    assert "did not say that your email address is verified" in page(response)
     assert signed_in_as(client) is None
     assert count(User) == 1 and count(ExternalIdentity) == 0
 
@@ -448,6 +457,145 @@ def test_a_privileged_account_is_linked_only_with_its_password(
     db.session.expire_all()
     assert identity.confirmed_how == "password"
     assert audit_actions() == ["oidc.link_requested", "oidc.link_confirmed"]
+    assert_audit_names_no_address(person)
+
+
+def assert_audit_names_no_address(person: User) -> None:
+    """Managers read the audit log: its entries name the account, never an address, and
+    are tied to the person they are about."""
+    events = list(db.session.execute(db.select(AuditEvent)).scalars())
+    assert events
+    for event in events:
+        assert "@" not in event.detail and f"account {person.id}" in event.detail.lower()
+        assert event.subject_id == person.id, event.action
+
+
+def enrol(user: User) -> str:
+    """Two-step verification on for ``user`` (the code 30 seconds ago took it): the secret."""
+    authenticator = two_factor.start_setup(user)
+    secret = authenticator.secret
+    two_factor.confirm_setup(user, pyotp.TOTP(secret).at(utcnow().timestamp() - 30))
+    db.session.commit()
+    return secret
+
+
+def test_a_link_to_an_account_with_two_step_verification_needs_a_code_too(
+    app: Flask, client: FlaskClient, oidc_provider: Provider, provider: IdentityProvider
+) -> None:
+    app.config.update(LOGIN_MAX_FAILURES=5)
+    person = make_user(roles=["admin"], email=f"nia@{DOMAIN}")
+    secret = enrol(person)
+    sub = new_sub()
+    oidc_provider.set_user(sub, email=f"nia@{DOMAIN}", email_verified=True)
+    _callback, response = journey(client, oidc_provider, provider, sub)
+    assert response.headers["Location"] == "/sign-in/confirm-link"
+    assert 'name="code"' in page_html(client.get("/sign-in/confirm-link"))
+
+    # The password alone is not enough.
+    alone = client.post("/sign-in/confirm-link", data={"password": PASSWORD})
+    assert alone.status_code == 400
+    assert field_error(page(alone), "code") == "Enter the code from your authenticator app"
+    # A wrong code counts towards the lock, like the second step of signing in.
+    wrong = client.post("/sign-in/confirm-link", data={"password": PASSWORD, "code": "000000"})
+    assert wrong.status_code == 400
+    assert field_error(page(wrong), "code") == (
+        "The code is not right. Enter the code your app shows now"
+    )
+    db.session.expire_all()
+    identity = db.session.execute(db.select(ExternalIdentity)).scalar_one()
+    assert signed_in_as(client) is None and identity.confirmed_at is None
+    assert person.failed_logins == 1
+    # The code already used (to turn it on) is refused: never twice.
+    used = pyotp.TOTP(secret).at(utcnow().timestamp() - 30)
+    replayed = client.post("/sign-in/confirm-link", data={"password": PASSWORD, "code": used})
+    assert "already been used" in (field_error(page(replayed), "code") or "")
+
+    code = pyotp.TOTP(secret).now()
+    right = client.post("/sign-in/confirm-link", data={"password": PASSWORD, "code": code})
+    assert right.status_code == 302 and signed_in_as(client) == person.id
+    db.session.expire_all()
+    assert identity.confirmed_how == "password" and person.failed_logins == 0
+
+
+def test_a_link_without_two_step_verification_does_not_ask_for_a_code(
+    app: Flask, client: FlaskClient, oidc_provider: Provider, provider: IdentityProvider
+) -> None:
+    make_user(roles=["assessor"], email=f"osian@{DOMAIN}")
+    db.session.commit()
+    sub = new_sub()
+    oidc_provider.set_user(sub, email=f"osian@{DOMAIN}", email_verified=True)
+    journey(client, oidc_provider, provider, sub)
+    assert 'name="code"' not in page_html(client.get("/sign-in/confirm-link"))
+
+
+def test_a_learner_given_a_staff_role_confirms_the_automatic_link_again(
+    app: Flask, client: FlaskClient, oidc_provider: Provider, provider: IdentityProvider
+) -> None:
+    person = make_user(email=f"rhys@{DOMAIN}")
+    db.session.commit()
+    sub = new_sub()
+    oidc_provider.set_user(sub, email=f"rhys@{DOMAIN}", email_verified=True)
+    journey(client, oidc_provider, provider, sub)
+    assert signed_in_as(client) == person.id
+    client.post("/sign-out")
+
+    person.role_rows.append(UserRole(role="admin"))  # given the role since
+    db.session.commit()
+
+    other = FlaskClient(app, app.response_class, use_cookies=True)
+    _callback, again = journey(other, oidc_provider, provider, sub)
+    assert again.headers["Location"] == "/sign-in/confirm-link" and signed_in_as(other) is None
+    db.session.expire_all()
+    identity = db.session.execute(db.select(ExternalIdentity)).scalar_one()
+    assert identity.confirmed_at is None and identity.confirmed_how is None
+    assert audit_actions()[-1] == "oidc.link_requested"
+    confirmed = other.post("/sign-in/confirm-link", data={"password": PASSWORD})
+    assert confirmed.status_code == 302 and signed_in_as(other) == person.id
+
+
+def test_a_waiting_link_gives_way_to_the_next_sub_with_the_address(
+    app: Flask, client: FlaskClient, oidc_provider: Provider, provider: IdentityProvider
+) -> None:
+    person = make_user(roles=["admin"], email=f"sian@{DOMAIN}")
+    db.session.commit()
+    squatter, owner = new_sub(), new_sub()
+    oidc_provider.set_user(squatter, email=f"sian@{DOMAIN}", email_verified=True)
+    journey(
+        FlaskClient(app, app.response_class, use_cookies=True), oidc_provider, provider, squatter
+    )
+
+    oidc_provider.set_user(owner, email=f"sian@{DOMAIN}", email_verified=True)
+    _callback, response = journey(client, oidc_provider, provider, owner)
+
+    assert response.headers["Location"] == "/sign-in/confirm-link"
+    identity = db.session.execute(db.select(ExternalIdentity)).scalar_one()
+    assert (identity.subject, identity.user_id, identity.confirmed_at) == (owner, person.id, None)
+    assert audit_actions() == ["oidc.link_requested", "oidc.link_replaced", "oidc.link_requested"]
+    assert_audit_names_no_address(person)
+    assert client.post("/sign-in/confirm-link", data={"password": PASSWORD}).status_code == 302
+    assert signed_in_as(client) == person.id
+
+    # A confirmed link does keep the account: another sub is refused.
+    intruder = new_sub()
+    oidc_provider.set_user(intruder, email=f"sian@{DOMAIN}", email_verified=True)
+    stranger = FlaskClient(app, app.response_class, use_cookies=True)
+    _callback, refused = journey(stranger, oidc_provider, provider, intruder)
+    assert refused.status_code == 403 and "already linked" in page(refused)
+    assert count(ExternalIdentity) == 1
+
+
+def test_a_work_account_sign_in_is_not_held_to_set_up_two_step_verification(
+    app: Flask, client: FlaskClient, oidc_provider: Provider, provider: IdentityProvider
+) -> None:
+    app.config["TWO_FACTOR_REQUIRED_ROLES"] = "admin"
+    person = make_user(roles=["admin"], email=f"tomos@{DOMAIN}")
+    db.session.commit()
+    sub = new_sub()
+    oidc_provider.set_user(sub, email=f"tomos@{DOMAIN}", email_verified=True)
+    journey(client, oidc_provider, provider, sub)
+    client.post("/sign-in/confirm-link", data={"password": PASSWORD})
+    assert signed_in_as(client) == person.id
+    assert client.get("/admin/users").status_code == 200
 
 
 def test_an_admin_confirms_a_waiting_link(
@@ -479,6 +627,7 @@ def test_an_admin_confirms_a_waiting_link(
         db.select(AuditEvent).where(AuditEvent.action == "oidc.link_confirmed")
     ).scalar_one()
     assert event.actor_id == admin.id and "by an administrator" in event.detail
+    assert_audit_names_no_address(person)
 
     _callback, response = journey(client, oidc_provider, provider, sub)
     assert response.status_code == 302 and signed_in_as(client) == person.id
@@ -501,6 +650,7 @@ def test_an_admin_removes_a_link(
     assert "The link to Cardiff Council has been removed." in page(removed)
     assert count(ExternalIdentity) == 0
     assert "oidc.link_removed" in audit_actions()
+    assert_audit_names_no_address(person)
 
 
 @pytest.mark.parametrize("role", ["learner", "admin"])

@@ -158,3 +158,27 @@ def test_an_assessor_must_set_it_up_before_anything_else(visitor: Visitor, live_
         assert page.url.endswith("/courses")
     finally:
         live_app.config["TWO_FACTOR_REQUIRED_ROLES"] = ""
+
+
+def test_the_timeout_warning_works_while_held_on_the_set_up_page(
+    visitor: Visitor, live_app: Flask
+) -> None:
+    """The idle-timeout warning asks the server the time from the set-up pages too: it opens,
+    "Stay signed in" keeps the sign-in, and what the person has typed stays where it was."""
+    page = visitor.page
+    idle = live_app.config["SESSION_IDLE_TIMEOUT"]
+    live_app.config.update(TWO_FACTOR_REQUIRED_ROLES="manager", SESSION_TIMEOUT_WARNING=idle - 3)
+    try:
+        visitor.sign_in(DEMO["manager"])
+        assert page.url.endswith("/account/two-step")
+        visitor.submit("Set up two-step verification")
+        page.locator("#code").fill("12345")
+        dialog = page.locator("dialog#timeout-warning")
+        expect(dialog).to_be_visible()
+        visitor.audit()
+        dialog.locator('[data-action="stay"]').click()
+        expect(dialog).to_be_hidden()
+        assert page.url.endswith("/account/two-step/set-up")
+        expect(page.locator("#code")).to_have_value("12345")
+    finally:
+        live_app.config.update(TWO_FACTOR_REQUIRED_ROLES="", SESSION_TIMEOUT_WARNING=120)

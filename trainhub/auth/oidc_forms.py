@@ -48,6 +48,16 @@ class LinkConfirmForm(FlaskForm):
     password = Password(
         _l("Your trainhub password"), validators=[required(_l("Enter your trainhub password"))]
     )
+    #: Shown, and required by the rules, only when the account has two-step verification on.
+    code = Text(
+        _l("Code from your authenticator app"),
+        description=_l(
+            "Your account uses two-step verification. Enter the 6-digit code your app shows "
+            "for trainhub, or one of your recovery codes."
+        ),
+        validators=[Optional(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false"},
+    )
     submit = Submit(_l("Confirm and sign in"))
 
 
@@ -89,7 +99,10 @@ class IdentityProviderForm(FlaskForm):
             Length(max=2000),
         ],
         description=_l(
-            "One a line. Only addresses in these domains may sign in with this service."
+            "One a line. Only addresses in these domains may sign in with this service, and "
+            "only when the provider says the address is verified (the email_verified claim of "
+            "its ID token). Microsoft Entra ID does not send that claim by default: try a "
+            "sign-in before turning passwords off."
         ),
     )
     enabled = Checkbox(_l("Offer this sign-in service on the sign-in page"), default=True)

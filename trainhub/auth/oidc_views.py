@@ -4,7 +4,8 @@ The browser goes to the provider with ``state``, ``nonce`` and a PKCE challenge,
 the Flask session (``FLOW_KEY``) and used up by the one callback that may come back; the
 rules are in ``trainhub.auth.services.oidc``. A sign-in ends like a password's
 (``views.complete_sign_in``: a ``user_sessions`` row, a fresh session) but asks for no local
-two-step code: the employer's provider does its own.
+two-step code: the employer's provider does its own. Only confirming a link with the trainhub
+password asks for one, when the account has it on: the password alone is not enough there.
 """
 
 from __future__ import annotations
@@ -26,12 +27,13 @@ from trainhub.auth.models import ExternalIdentity, IdentityProvider, Organisatio
 from trainhub.auth.oidc_forms import IdentityProviderForm, LinkConfirmForm, WorkAccountForm
 from trainhub.auth.permissions import public, role_required
 from trainhub.auth.roles import Role
-from trainhub.auth.services import oidc
+from trainhub.auth.services import oidc, two_factor
+from trainhub.auth.two_factor_views import VIA_PROVIDER_KEY, recovery_message
 from trainhub.auth.views import bp, complete_sign_in
 from trainhub.boundary import act, by_id, load
-from trainhub.errors import TrainhubError
+from trainhub.errors import PermissionDenied, TrainhubError, ValidationFailed
 from trainhub.extensions import db
-from trainhub.forms import form_page
+from trainhub.forms import add_field_error, form_page
 from trainhub.mail.services import external_url
 from trainhub.urls import safe_next
 
@@ -186,9 +188,14 @@ def oidc_callback() -> ResponseReturnValue:
         }
         return redirect(url_for("auth.oidc_confirm"))
     assert outcome.user is not None
-    complete_sign_in(outcome.user)
+    _signed_in_via_provider(outcome.user)
     db.session.commit()
     return redirect(safe_next(flow.get("next"), url_for("home.index")))
+
+
+def _signed_in_via_provider(user: User) -> None:
+    complete_sign_in(user)
+    session[VIA_PROVIDER_KEY] = True  # its own second step: not held to set ours up
 
 
 def _waiting() -> tuple[ExternalIdentity, str | None] | None:
@@ -206,7 +213,8 @@ def _waiting() -> tuple[ExternalIdentity, str | None] | None:
 @public
 def oidc_confirm() -> ResponseReturnValue:
     """The owner of an account with admin, manager or assessor roles confirms, with their
-    trainhub password, that the provider's account is theirs."""
+    trainhub password (and a code, when two-step verification is on), that the provider's
+    account is theirs."""
     found = _waiting()
     if found is None:
         return _failed(
@@ -216,24 +224,42 @@ def oidc_confirm() -> ResponseReturnValue:
     form = LinkConfirmForm()
     if form.validate_on_submit():
         try:
-            user = oidc.confirm_with_password(identity, form.password.data)
+            confirmed = oidc.confirm_with_password(
+                identity, form.password.data, form.code.data or ""
+            )
         except oidc.SignInFailed as error:
             db.session.rollback()
             return _failed(error, identity.provider)
-        if user is not None:
-            complete_sign_in(user)
+        except ValidationFailed as error:  # the password was right, the code was not
+            db.session.commit()  # the wrong code counted toward the lock
+            add_field_error(form, error)
+        except PermissionDenied as error:  # locked
             db.session.commit()
-            flash(
-                _(
-                    "Your account is now linked to %(provider)s: sign in with it from now on.",
-                    provider=identity.provider.display_name,
-                ),
-                "success",
-            )
-            return redirect(safe_next(next_url, url_for("home.index")))
-        db.session.commit()  # one more wrong password counted
-        form.password.errors = [_("Enter your correct trainhub password")]
-    return form_page("auth/oidc_confirm.html", form, identity=identity)
+            session.pop(WAITING_KEY, None)
+            flash(error.message, "error")
+            return redirect(url_for("auth.login"))
+        else:
+            if confirmed is not None:
+                _signed_in_via_provider(confirmed.user)
+                db.session.commit()
+                flash(
+                    _(
+                        "Your account is now linked to %(provider)s: sign in with it from now on.",
+                        provider=identity.provider.display_name,
+                    ),
+                    "success",
+                )
+                if confirmed.recovery_codes_left is not None:
+                    flash(recovery_message(confirmed.recovery_codes_left), "info")
+                return redirect(safe_next(next_url, url_for("home.index")))
+            db.session.commit()  # one more wrong password counted
+            form.password.errors = [_("Enter your correct trainhub password")]
+    return form_page(
+        "auth/oidc_confirm.html",
+        form,
+        identity=identity,
+        needs_code=two_factor.is_enabled(identity.user),
+    )
 
 
 # Administration -----------------------------------------------------------------------------

@@ -48,8 +48,12 @@ from trainhub.urls import safe_next
 
 #: The sign-in waiting for its second step: {"user", "fingerprint", "at", "next"}.
 PENDING_KEY = "_two_factor_pending"
-#: Set on a password sign-in of an account that must set it up first: where to go after.
+#: Set on a password sign-in of an account that must set it up first: where to go after. It
+#: says only where to go: whether the account is held is worked out again on every request.
 SETUP_DUE_KEY = "_two_factor_setup_due"
+#: Set on a sign-in through the employer's provider (``oidc_views``), which does its own
+#: second step: such a sign-in is not held for setting it up (unless it is turned off).
+VIA_PROVIDER_KEY = "_signed_in_via_provider"
 #: Recovery codes just made, until the person says they have saved them: {"codes", "at"}.
 CODES_KEY = "_recovery_codes"
 #: How long new recovery codes can be shown again (and downloaded), in seconds.
@@ -65,6 +69,7 @@ SETUP_ENDPOINTS = frozenset(
         "auth.two_factor_recovery_codes_download",
         "auth.two_factor_recovery_codes_done",
         "auth.logout",
+        "auth.session_time",  # the idle-timeout warning asks it from every page
         "home.language",
         "home.health",
         "static",
@@ -101,17 +106,24 @@ def password_accepted(user: User, target: str) -> ResponseReturnValue:
     return redirect(target)
 
 
+def setup_due(user: User) -> bool:
+    """Whether this browser's sign-in of ``user`` must set up two-step verification before
+    anything else: their role needs it, it is not on, and they did not sign in through their
+    employer's provider (or have turned it off since). Worked out from the account each time,
+    never from a flag the browser could get rid of; the database is asked only for an account
+    whose role needs it."""
+    if not rules.is_required(user) or rules.is_enabled(user):
+        return False
+    return not session.get(VIA_PROVIDER_KEY) or SETUP_DUE_KEY in session
+
+
 @bp.before_app_request
 def require_two_factor_setup() -> ResponseReturnValue | None:
-    """An account signed in with its password that must set up two-step verification reaches
-    only the set-up pages (and signing out) until it has done so."""
-    if SETUP_DUE_KEY not in session or request.endpoint in SETUP_ENDPOINTS:
+    """An account that must set up two-step verification (``setup_due``) reaches only the
+    set-up pages (and signing out) until it has done so."""
+    if request.endpoint in SETUP_ENDPOINTS or not current_user.is_authenticated:
         return None
-    if (
-        not current_user.is_authenticated
-        or not rules.is_required(current_user)  # a role since taken away
-        or rules.is_enabled(current_user)
-    ):
+    if not setup_due(current_user):
         session.pop(SETUP_DUE_KEY, None)
         return None
     return redirect(url_for("auth.two_factor"))
@@ -167,12 +179,13 @@ def two_factor_sign_in() -> ResponseReturnValue:
             _sign_in(user)
             db.session.commit()
             if step.recovery_code_used:
-                flash(_recovery_message(step.recovery_codes_left), "info")
+                flash(recovery_message(step.recovery_codes_left), "info")
             return redirect(safe_next(target, url_for("home.index")))
     return form_page("auth/two_factor_sign_in.html", form)
 
 
-def _recovery_message(left: int) -> str:
+def recovery_message(left: int) -> str:
+    """What to say after a sign-in with a recovery code, ``left`` of them unused."""
     if left == 0:
         return _(
             "You signed in with your last recovery code. Make new recovery codes now, from "
@@ -200,7 +213,7 @@ def two_factor() -> ResponseReturnValue:
     return render_template(
         "auth/two_factor.html",
         status=rules.status(current_user),
-        setup_due=SETUP_DUE_KEY in session,
+        setup_due=setup_due(current_user),
         confirm_form=ConfirmForm(),
     )
 
@@ -281,9 +294,10 @@ def two_factor_recovery_codes_download() -> ResponseReturnValue:
 def two_factor_recovery_codes_done() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
         session.pop(CODES_KEY, None)
-        target = session.pop(SETUP_DUE_KEY, None)
-        if target:
-            return redirect(safe_next(target, url_for("home.index")))
+        if rules.is_enabled(current_user):  # else still held: back to setting it up
+            target = session.pop(SETUP_DUE_KEY, None)
+            if target:
+                return redirect(safe_next(target, url_for("home.index")))
     return redirect(url_for("auth.two_factor"))
 
 

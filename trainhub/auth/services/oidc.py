@@ -10,7 +10,11 @@ says it is verified and its domain is one the provider may sign in.
 A first sign-in links the provider's ``sub`` to the account with that address, or makes a
 learner account in the provider's organisation; a link to an account holding admin, manager
 or assessor roles waits until its owner confirms with their password or an administrator
-confirms it. Later sign-ins match on the provider and ``sub``, never on the address.
+confirms it (and, when the account has two-step verification on, a current code). An
+automatic link stops signing in once its account is given one of those roles: it waits for
+confirmation like a new one. Only a confirmed link takes an account: a waiting one gives way
+to the next ``sub`` that signs in with the address. Later sign-ins match on the provider and
+``sub``, never on the address. Audit entries name accounts by id, never by address.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from sqlalchemy.orm import joinedload
 from trainhub import audit
 from trainhub.auth.models import ExternalIdentity, IdentityProvider, Organisation, User
 from trainhub.auth.roles import Role
+from trainhub.auth.services import two_factor
 from trainhub.auth.services.accounts import new_account
 from trainhub.auth.services.authentication import authenticate
 from trainhub.auth.services.emails import find_user_by_email, normalise_email
@@ -58,6 +63,7 @@ for _action, _label in (
     ("oidc.link_requested", _l("Work account link waiting for confirmation")),
     ("oidc.link_confirmed", _l("Work account link confirmed")),
     ("oidc.link_removed", _l("Work account link removed")),
+    ("oidc.link_replaced", _l("Work account link waiting for confirmation replaced")),
 ):
     audit.describe(_action, _label)
 
@@ -495,8 +501,9 @@ def _checked_email(provider: IdentityProvider, claims: dict[str, Any]) -> str:
     if claims.get("email_verified") is not True or not isinstance(email, str) or "@" not in email:
         raise AccessRefused(
             _(
-                "%(provider)s has not confirmed your email address, so trainhub cannot use it. "
-                "Ask your IT service desk to verify it, or sign in with your password.",
+                "%(provider)s did not say that your email address is verified, so trainhub "
+                "cannot use it to sign you in. Ask your IT service desk to check how "
+                "%(provider)s is set up for trainhub, or sign in with your password.",
                 provider=provider.display_name,
             )
         )
@@ -531,13 +538,16 @@ def _full_name(claims: dict[str, Any], email: str) -> str:
 
 
 def sign_in_with(provider: IdentityProvider, claims: dict[str, Any]) -> Outcome:
-    """Who the verified ``claims`` sign in: the account linked to (provider, ``sub``); else
-    the account with the verified address, linked now (or waiting for confirmation, for
-    admin, manager and assessor accounts); else a new learner account in the provider's
+    """Who the verified ``claims`` sign in: the account linked to (provider, ``sub``), unless
+    that link was made automatically and the account has admin, manager or assessor roles
+    now (it waits for confirmation again); else the account with the verified address,
+    linked now (or waiting for confirmation, for those roles, or when it replaces another
+    sub's link that was still waiting); else a new learner account in the provider's
     organisation. Links and new accounts are audited.
 
     :raises AccessRefused: unverified address, a domain the provider may not sign in, a
-        deactivated account, or an account already linked to another person at the provider.
+        deactivated account, or an account whose confirmed link is to another person at the
+        provider.
     """
     email = _checked_email(provider, claims)
     subject = str(claims["sub"])
@@ -553,6 +563,18 @@ def sign_in_with(provider: IdentityProvider, claims: dict[str, Any]) -> Outcome:
             raise _deactivated()
         if identity.confirmed_at is None:
             return Outcome(waiting=identity)
+        if identity.confirmed_how == AUTOMATIC and user.has_role(*PRIVILEGED):
+            # Linked by address alone while a learner: a role given since needs confirming.
+            identity.confirmed_at = None
+            identity.confirmed_how = None
+            audit.record(
+                None,
+                "oidc.link_requested",
+                f"{provider.display_name} (sub {subject}) to account {user.id}: linked "
+                "automatically before the account was given its role; waits for confirmation",
+                subject=user,
+            )
+            return Outcome(waiting=identity)
         identity.last_used_at = now
         user.last_login_at = now
         log.info("User %s signed in with identity provider %s", user.id, provider.id)
@@ -564,7 +586,10 @@ def sign_in_with(provider: IdentityProvider, claims: dict[str, Any]) -> Outcome:
         db.session.flush()
         _link(provider, user, subject, email, AUTOMATIC, now)
         audit.record(
-            user, "oidc.account_created", f"{email} by {provider.display_name} (sub {subject})"
+            user,
+            "oidc.account_created",
+            f"Account {user.id} by {provider.display_name} (sub {subject})",
+            subject=user,
         )
         user.last_login_at = now
         return Outcome(user=user)
@@ -572,11 +597,24 @@ def sign_in_with(provider: IdentityProvider, claims: dict[str, Any]) -> Outcome:
     if not user.active:
         raise _deactivated()
     taken = db.session.execute(
-        select(ExternalIdentity.id).where(
+        select(ExternalIdentity).where(
             ExternalIdentity.provider_id == provider.id, ExternalIdentity.user_id == user.id
         )
-    ).first()
-    if taken is not None:
+    ).scalar_one_or_none()
+    replaced = taken is not None and taken.confirmed_at is None
+    if taken is not None and replaced:
+        # Nobody has confirmed that sub is this account's owner: it does not keep the real
+        # owner out. The new one waits for confirmation in its place.
+        audit.record(
+            None,
+            "oidc.link_replaced",
+            f"{provider.display_name} (sub {taken.subject}) to account {user.id}, waiting for "
+            f"confirmation, replaced by sub {subject}",
+            subject=user,
+        )
+        db.session.delete(taken)
+        db.session.flush()
+    elif taken is not None:
         raise AccessRefused(
             _(
                 "Your trainhub account is already linked to another %(provider)s account. "
@@ -584,19 +622,25 @@ def sign_in_with(provider: IdentityProvider, claims: dict[str, Any]) -> Outcome:
                 provider=provider.display_name,
             )
         )
-    if user.has_role(*PRIVILEGED):
+    if user.has_role(*PRIVILEGED) or replaced:
         identity = _link(provider, user, subject, email, None, now)
         audit.record(
             None,
             "oidc.link_requested",
-            f"{provider.display_name} (sub {subject}) to {user.email}: waits for confirmation",
+            f"{provider.display_name} (sub {subject}) to account {user.id}: waits for confirmation",
+            subject=user,
         )
         return Outcome(waiting=identity)
     _link(provider, user, subject, email, AUTOMATIC, now)
     # The provider has proved the address: a self-registration never confirmed is now.
     user.email_confirmed = True
     user.last_login_at = now
-    audit.record(user, "oidc.linked", f"{provider.display_name} (sub {subject}) to {user.email}")
+    audit.record(
+        user,
+        "oidc.linked",
+        f"{provider.display_name} (sub {subject}) to account {user.id}",
+        subject=user,
+    )
     return Outcome(user=user)
 
 
@@ -623,12 +667,27 @@ def _link(
     return identity
 
 
-def confirm_with_password(identity: ExternalIdentity, password: str) -> User | None:
-    """The owner confirms a waiting link with their trainhub password: the account, now
-    linked (audited), or None for a wrong password (counted towards the lock, as at
-    sign-in: the caller commits either way).
+@dataclass(frozen=True)
+class Confirmed:
+    """A link its owner has confirmed: who to sign in, and how many recovery codes they have
+    left when one was used for it (else None)."""
+
+    user: User
+    recovery_codes_left: int | None = None
+
+
+def confirm_with_password(
+    identity: ExternalIdentity, password: str, code: str = ""
+) -> Confirmed | None:
+    """The owner confirms a waiting link with their trainhub password and, when their account
+    has two-step verification on, a current code or a recovery code (checked as at the second
+    step of signing in: never twice). The account, now linked (audited), or None for a wrong
+    password. Wrong passwords and codes count towards the lock, as at sign-in: the caller
+    commits either way.
 
     :raises AccessRefused: when the account has been deactivated meanwhile.
+    :raises ValidationFailed: on ``code`` when it is missing, wrong or already used.
+    :raises PermissionDenied: when the account is locked (now or by this wrong code).
     """
     owner = identity.user
     if not owner.active:
@@ -636,15 +695,20 @@ def confirm_with_password(identity: ExternalIdentity, password: str) -> User | N
     user = authenticate(owner.email, password)
     if user is None or user.id != owner.id:
         return None
+    left = None
+    if two_factor.is_enabled(user):
+        step = two_factor.complete_sign_in(user, code or "")
+        left = step.recovery_codes_left if step.recovery_code_used else None
     identity.confirmed_at = identity.last_used_at = utcnow()
     identity.confirmed_how = BY_PASSWORD
     audit.record(
         user,
         "oidc.link_confirmed",
-        f"{identity.provider.display_name} (sub {identity.subject}) to {user.email}, "
+        f"{identity.provider.display_name} (sub {identity.subject}) to account {user.id}, "
         "by the owner's password",
+        subject=user,
     )
-    return user
+    return Confirmed(user, left)
 
 
 def confirm_by_admin(actor: User, identity: ExternalIdentity) -> None:
@@ -662,8 +726,9 @@ def confirm_by_admin(actor: User, identity: ExternalIdentity) -> None:
     audit.record(
         actor,
         "oidc.link_confirmed",
-        f"{identity.provider.display_name} (sub {identity.subject}) to {identity.user.email}, "
-        "by an administrator",
+        f"{identity.provider.display_name} (sub {identity.subject}) to account "
+        f"{identity.user_id}, by an administrator",
+        subject=identity.user,
     )
 
 
@@ -677,7 +742,9 @@ def remove_link(actor: User, identity: ExternalIdentity) -> None:
     audit.record(
         actor,
         "oidc.link_removed",
-        f"{identity.provider.display_name} (sub {identity.subject}) from {identity.user.email}",
+        f"{identity.provider.display_name} (sub {identity.subject}) from account "
+        f"{identity.user_id}",
+        subject=identity.user,
     )
     db.session.delete(identity)
     db.session.flush()

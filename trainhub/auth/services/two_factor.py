@@ -235,7 +235,8 @@ def reset(actor: User, user: User) -> None:
     audit.record(
         actor,
         RESET,
-        f"Two-step verification of {user.email} (account {user.id}) reset",
+        f"Two-step verification of account {user.id} reset",
+        subject=user,
     )
     queue_templated_mail(
         user,
