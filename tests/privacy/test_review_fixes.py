@@ -31,7 +31,7 @@ from trainhub.privacy.models import FileDeletion
 from trainhub.privacy.services import files
 from trainhub.privacy.services.erasure import erase_person
 from trainhub.privacy.services.export import export_person
-from trainhub.privacy.services.retention import Schedule, purge
+from trainhub.privacy.services.retention import Schedule, due_overview, purge
 from trainhub.storage import storage
 
 
@@ -308,3 +308,14 @@ def test_erasure_replaces_the_detail_of_entries_about_them(catalogue: None) -> N
     assert ("test.general", "not about anyone") in rows
     [erasure] = [detail for action, detail in rows if action == "privacy.erasure"]
     assert "Their request" in erasure and "Eira" not in erasure
+
+
+def test_an_erased_persons_workbook_no_longer_falls_due(catalogue: None) -> None:
+    person = with_history(1)
+    schedule = Schedule(evidence_months=24, inactive_account_years=0, outbox_days=0, audit_years=0)
+    [before] = [due for due in due_overview(schedule) if due.kind == "evidence_files"]
+    assert before.next_due is not None
+    erase_person(_admin(), person.user, "Their request")
+    db.session.flush()
+    [after] = [due for due in due_overview(schedule) if due.kind == "evidence_files"]
+    assert after.next_due is None and after.due_now == 0

@@ -594,7 +594,11 @@ def next_evidence_decision(cutoff: dt.datetime) -> dt.datetime | None:
     first_application = db.session.execute(
         select(func.min(Application.closed_at))
         .join(Workbook, Workbook.application_id == Application.id)
-        .where(Application.status.in_(DECIDED), Application.closed_at >= cutoff)
+        .where(
+            Application.status.in_(DECIDED),
+            Application.closed_at >= cutoff,
+            Workbook.storage_key != "",
+        )
     ).scalar()
     first_activity = db.session.execute(
         select(func.min(ExternalActivity.decided_at)).where(
