@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from flask import Flask, Response, current_app, send_file
-from werkzeug.exceptions import NotFound
+from flask import Flask, Response, current_app, render_template, send_file
+from werkzeug.exceptions import Gone, NotFound
 
 from trainhub.uploads.names import ascii_name, download_name
 
@@ -29,6 +29,20 @@ class FileMissing(NotFound):
     """A stored file's record exists but its bytes are gone: a 404 that says so."""
 
     reason = "file_missing"
+
+
+class FilePurged(Gone):
+    """The record's file was deleted on purpose (the retention schedule, an erasure): its
+    key was cleared. A 410 whose page says so, not a storage error."""
+
+    reason = "file_purged"
+
+    def get_response(self, environ: Any = None, scope: Any = None) -> Response:
+        return Response(
+            render_template("privacy/file_purged.html"),
+            status=self.code,
+            mimetype="text/html",
+        )
 
 
 class Storage(Protocol):
@@ -248,7 +262,12 @@ def download(key: str, content_type: str, filename: str) -> Response:
     The name is made safe again (rows from before names were cleaned included): never a
     Windows device name like ``CON.pdf``, in the UTF-8 name nor in the plain-ASCII one that
     Werkzeug would otherwise derive from it by dropping accents.
+
+    A record whose key is "" had its file deleted under the retention schedule (or its
+    owner erased): a 410 page that says so.
     """
+    if not key:
+        raise FilePurged()
     try:
         data = storage().load(key)
     except KeyError:

@@ -35,6 +35,8 @@ ELIN = Person("elin.morgan@example.org", "elin-browser-2026", "Elin Morgan")
 HUW = Person("huw.lloyd@example.org", "huw-browser-2026", "Huw Lloyd")
 CODES: dict[str, str] = {}
 IDS: dict[str, int] = {}
+#: Each person's CPD activity (with evidence), by e-mail.
+ACTIVITIES: dict[str, int] = {}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -55,12 +57,13 @@ def privacy_people(live_app: Flask) -> Iterator[None]:
             db.session.add(completion)
             db.session.flush()
             course_completed.send(None, completions=[completion], actor=None)
-            log_activity(
+            activity = log_activity(
                 user,
                 ActivityInput("Reading group", local_today(), Decimal(2)),
                 Upload("reading-group.pdf", build.minimal_pdf(who.email)),
             )
             IDS[who.email] = user.id
+            ACTIVITIES[who.email] = activity.id
         db.session.flush()
         CODES[HUW.email] = db.session.execute(
             select(Certificate.code).where(Certificate.user_id == IDS[HUW.email])
@@ -119,6 +122,10 @@ def test_an_admin_erases_a_person_and_the_verify_page_says_only_that(
     expect(visitor.main.get_by_role("heading", level=1)).to_have_text(
         f"Account of Erased person {huw_id}"
     )
+    # His evidence is gone, and its address says so (not a storage error).
+    visitor.goto(f"/cpd/activities/{ACTIVITIES[HUW.email]}/evidence", status=410)
+    expect(visitor.main.get_by_role("heading", level=1)).to_have_text("This file was deleted")
+    expect(visitor.main).to_contain_text("deleted under the retention schedule")
     visitor.sign_out()
 
     # Anyone checking the certificate learns only that it was withdrawn.

@@ -142,11 +142,14 @@ def test_a_file_someone_else_also_uploaded_is_kept(catalogue: None) -> None:
     same = upload_workbook(
         other, application, pdf("mine.pdf", pdf_bytes(f"wb {person.user.id}")), anonymised=True
     )
-    assert same.storage_key == workbook.storage_key
+    shared = workbook.storage_key
+    assert same.storage_key == shared
     erase_person(_admin(), person.user, "Their request")
     files.delete_pending()
-    assert _stored(workbook.storage_key)
-    assert not any(_stored(key) for key in person.keys - {workbook.storage_key})
+    assert _stored(shared)
+    assert not any(_stored(key) for key in person.keys - {shared})
+    # Their record no longer holds the file; the other person's still does.
+    assert workbook.storage_key == "" and same.storage_key == shared
 
 
 def test_a_rolled_back_erasure_loses_no_file(catalogue: None) -> None:

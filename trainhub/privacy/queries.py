@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from trainhub.accreditation.models import (
@@ -243,10 +243,15 @@ def person_data(person: User) -> PersonData:
         .order_by(FeedbackRequest.id)
     )
     _history(person, data)
+    # What they did about someone else: the action and date only, never that person's
+    # details (the detail names them).
+    about_someone_else = and_(
+        AuditEvent.subject_id.is_not(None), AuditEvent.subject_id != person.id
+    )
     data.records["audit"] = _rows(
         select(
             AuditEvent.action,
-            AuditEvent.detail,
+            case((about_someone_else, literal("")), else_=AuditEvent.detail).label("detail"),
             AuditEvent.created_at,
             (AuditEvent.actor_id == person.id).label("by_you"),
         )
@@ -312,6 +317,7 @@ def _applications(person: User, data: PersonData) -> None:
                     "uploaded_at": _iso(row["uploaded_at"]),
                 }
             )
+        if row["version"] is not None and row["storage_key"]:  # "": its file was purged
             data.files.append(
                 StoredFile(
                     "workbooks",
@@ -460,7 +466,7 @@ def file_keys_of(person: User) -> set[str]:
     query = (
         select(Workbook.storage_key)
         .join(Application, Application.id == Workbook.application_id)
-        .where(Application.user_id == person.id)
+        .where(Application.user_id == person.id, Workbook.storage_key != "")
         .union(
             select(ExternalActivity.evidence_key).where(
                 ExternalActivity.user_id == person.id, ExternalActivity.evidence_key != ""
@@ -496,11 +502,26 @@ def keys_kept_for_others(keys: set[str], owner_ids: set[int]) -> set[str]:
     return set(db.session.execute(query).scalars())
 
 
-def queued_keys(keys: set[str]) -> set[str]:
+def deletions_of(keys: set[str]) -> dict[str, FileDeletion]:
+    """The deletion rows (pending or done) of ``keys``, by key."""
     if not keys:
-        return set()
-    query = select(FileDeletion.storage_key).where(FileDeletion.storage_key.in_(keys))
-    return set(db.session.execute(query).scalars())
+        return {}
+    query = select(FileDeletion).where(FileDeletion.storage_key.in_(keys))
+    return {row.storage_key: row for row in db.session.execute(query).scalars()}
+
+
+def key_in_use(key: str) -> bool:
+    """Whether any record still points at the file ``key``. Records whose file was erased or
+    purged no longer hold its key, so every one that does is live."""
+    query = (
+        select(Workbook.id)
+        .where(Workbook.storage_key == key)
+        .union_all(
+            select(ExternalActivity.id).where(ExternalActivity.evidence_key == key),
+            select(HistoryRecord.id).where(HistoryRecord.evidence_key == key),
+        )
+    )
+    return db.session.execute(query.limit(1)).first() is not None
 
 
 def pending_deletions() -> list[FileDeletion]:
@@ -517,16 +538,15 @@ def outbox_to(address: str) -> list[OutboxMessage]:
 
 
 def evidence_due(cutoff: dt.datetime) -> dict[str, dict[str, Any]]:
-    """Files of decided applications and CPD activities decided before ``cutoff``, not yet
-    queued for deletion: key → {"user_id", "decided_at"}."""
-    queued = select(FileDeletion.storage_key)
+    """Files of decided applications and CPD activities decided before ``cutoff`` whose
+    records still hold them (a purged record's key is ""): key → {"user_id", "decided_at"}."""
     workbooks = (
         select(Workbook.storage_key.label("key"), Application.user_id, Application.closed_at)
         .join(Application, Application.id == Workbook.application_id)
         .where(
             Application.status.in_(DECIDED),
             Application.closed_at < cutoff,
-            Workbook.storage_key.not_in(queued),
+            Workbook.storage_key != "",
         )
     )
     activities = select(
@@ -536,7 +556,6 @@ def evidence_due(cutoff: dt.datetime) -> dict[str, dict[str, Any]]:
     ).where(
         ExternalActivity.decided_at < cutoff,
         ExternalActivity.evidence_key != "",
-        ExternalActivity.evidence_key.not_in(queued),
     )
     found: dict[str, dict[str, Any]] = {}
     for statement in (workbooks, activities):
@@ -575,7 +594,11 @@ def next_evidence_decision(cutoff: dt.datetime) -> dt.datetime | None:
     first_application = db.session.execute(
         select(func.min(Application.closed_at))
         .join(Workbook, Workbook.application_id == Application.id)
-        .where(Application.status.in_(DECIDED), Application.closed_at >= cutoff)
+        .where(
+            Application.status.in_(DECIDED),
+            Application.closed_at >= cutoff,
+            Workbook.storage_key != "",
+        )
     ).scalar()
     first_activity = db.session.execute(
         select(func.min(ExternalActivity.decided_at)).where(

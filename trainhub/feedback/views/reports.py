@@ -20,12 +20,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from trainhub import audit
 from trainhub.audit import AuditEvent
-from trainhub.auth.permissions import allowed, role_required
+from trainhub.auth.models import User
+from trainhub.auth.permissions import allowed, people_visible_to, role_required
 from trainhub.auth.roles import Role
 from trainhub.boundary import act, by_id, load
 from trainhub.courses.models import Cohort, local_today
@@ -471,12 +472,20 @@ def spend_delete(line: SpendLine) -> ResponseReturnValue:
 @bp.get("/reports/audit")
 @allowed(permissions.can_view_audit_log)
 def audit_log() -> ResponseReturnValue:
+    events = select(AuditEvent).options(joinedload(AuditEvent.actor))
+    if not current_user.is_admin:
+        # R49: a manager sees entries about no one, or about a person they may see.
+        subject = aliased(User)
+        events = events.outerjoin(subject, subject.id == AuditEvent.subject_id).where(
+            or_(AuditEvent.subject_id.is_(None), people_visible_to(current_user, subject))
+        )
     page = db.paginate(
-        select(AuditEvent)
-        .options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()),
+        events.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()),
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    return render_template("feedback/audit.html", page=page, audit_label=audit.label)
+    filtered = not current_user.is_admin
+    return render_template(
+        "feedback/audit.html", page=page, audit_label=audit.label, filtered=filtered
+    )

@@ -22,10 +22,12 @@ from trainhub.accreditation.models import (
     WITHDRAWN_BY_HOLDER,
     Application,
     Certificate,
+    CpdEntry,
     ExternalActivity,
     Workbook,
 )
 from trainhub.accreditation.services.applications import record_event
+from trainhub.audit import AuditEvent
 from trainhub.auth import sign_ins
 from trainhub.auth.models import (
     ExternalIdentity,
@@ -34,7 +36,15 @@ from trainhub.auth.models import (
     User,
     UserSession,
 )
-from trainhub.courses.models import CalendarFeed
+from trainhub.courses.models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingEvent,
+    CalendarFeed,
+    Cohort,
+    local_today,
+)
+from trainhub.courses.services.booking import fill_freed_places, record_change
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 from trainhub.history.models import HistoryRecord
@@ -47,6 +57,10 @@ log = logging.getLogger(__name__)
 
 #: What an erased person's files, sessions and records are called once their own words go.
 ERASED_FILENAME = "erased"
+#: What replaces the titles, notes and reasons they wrote (stored data, not translated).
+ERASED_TEXT = "Erased"
+#: The detail of an audit entry about an erased person.
+ERASED_DETAIL = "erased"
 
 
 def erased_name(user_id: int) -> str:
@@ -66,6 +80,8 @@ class ErasurePlan:
     files: int
     certificates: int
     messages: int
+    #: Bookings and waiting-list places on cohorts not yet finished, to be cancelled.
+    places: int
 
 
 def plan_erasure(person: User) -> ErasurePlan:
@@ -76,6 +92,7 @@ def plan_erasure(person: User) -> ErasurePlan:
         files=len(queries.file_keys_of(person)),
         certificates=int(db.session.execute(valid).scalar() or 0),
         messages=len(queries.outbox_to(person.email)),
+        places=len(_open_bookings(person)),
     )
 
 
@@ -116,11 +133,13 @@ def erase_person(
         application.closed_at = utcnow()
         record_event(application, actor, "withdrawn", WITHDRAWN, "Erased: " + force_reason)
 
+    _release_places(actor, person)
     keys = queries.file_keys_of(person)
     keys -= queries.keys_kept_for_others(keys, {person.id})
     files.queue_deletions(keys, ERASURE, person.id)
     _replace_own_words(person)
     _revoke_certificates(actor, person)
+    _erase_audit_details(person)
 
     # Ended and forgotten: sign-ins, the private calendar address, mail to them.
     sign_ins.end_sessions(person, sign_ins.DEACTIVATED)
@@ -176,19 +195,76 @@ def erase_person(
     return erasure
 
 
+def _open_bookings(person: User) -> list[Booking]:
+    """Their active bookings (places, offers, requests, waiting) on cohorts not finished."""
+    query = (
+        select(Booking)
+        .join(Cohort, Cohort.id == Booking.cohort_id)
+        .where(
+            Booking.user_id == person.id,
+            Booking.status.in_(ACTIVE_STATUSES),
+            Cohort.last_day >= local_today(),
+        )
+        .order_by(Booking.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def _release_places(actor: User | None, person: User) -> None:
+    """Their bookings and waiting-list places on cohorts not yet finished are cancelled
+    (no notice: their address is going), and the places freed go to the waiting list by
+    the booking service's own rule, in this transaction."""
+    freed: dict[int, Cohort] = {}
+    for booking in _open_bookings(person):
+        if booking.frees_place_when_cancelled:
+            freed[booking.cohort_id] = booking.cohort
+        record_change(booking, actor, "cancelled", "cancelled", reason=ERASED_TEXT)
+        booking.cancel_reason = "staff"
+        booking.queue_rank = None
+        booking.offer_expires_at = None
+    db.session.flush()
+    for cohort in freed.values():
+        fill_freed_places(cohort, actor=None)
+
+
 def _replace_own_words(person: User) -> None:
-    """File names and descriptions they wrote may name them. Workbooks are append-only
-    against corrections; erasure is not a correction, so their names are replaced in SQL."""
+    """What they wrote may name them or hold health details: file names, descriptions,
+    activity titles and providers (and the CPD lines copied from them), the reasons they
+    gave for their own bookings' changes. Workbooks, CPD lines and booking histories are
+    append-only against corrections; erasure is not a correction, so they are replaced in
+    SQL. Hours, credits and dates stay, so totals do not change. Their files' keys are
+    cleared: the records no longer hold the files queued for deletion."""
     their_applications = select(Application.id).where(Application.user_id == person.id)
     db.session.execute(
         update(Workbook)
         .where(Workbook.application_id.in_(their_applications))
-        .values(filename=ERASED_FILENAME)
+        .values(filename=ERASED_FILENAME, storage_key="")
     )
     db.session.execute(
         update(ExternalActivity)
         .where(ExternalActivity.user_id == person.id)
-        .values(description="", evidence_filename=ERASED_FILENAME)
+        .values(
+            title=ERASED_TEXT,
+            provider="",
+            description="",
+            evidence_filename=ERASED_FILENAME,
+            evidence_key="",
+        )
+    )
+    db.session.execute(
+        update(CpdEntry)
+        .where(CpdEntry.user_id == person.id, CpdEntry.activity_id.is_not(None))
+        .values(title=ERASED_TEXT, note="")
+    )
+    their_bookings = select(Booking.id).where(Booking.user_id == person.id)
+    db.session.execute(
+        update(BookingEvent)
+        .where(
+            BookingEvent.booking_id.in_(their_bookings),
+            BookingEvent.actor_id == person.id,
+            BookingEvent.reason != "",
+        )
+        .values(reason=ERASED_TEXT)
     )
     # A past record's natural key holds the e-mail address: keep it unique, without it.
     db.session.execute(
@@ -197,7 +273,18 @@ def _replace_own_words(person: User) -> None:
         .values(
             natural_key=literal("erased:") + cast(HistoryRecord.id, String),
             evidence_filename="",
+            evidence_key="",
         )
+    )
+
+
+def _erase_audit_details(person: User) -> None:
+    """Entries about them keep their action and date; their detail (which may name them or
+    quote them) becomes "erased". The audit trail is append-only against corrections;
+    erasure is not a correction, so, as for workbook file names, in SQL. Called before the
+    erasure's own entry is written."""
+    db.session.execute(
+        update(AuditEvent).where(AuditEvent.subject_id == person.id).values(detail=ERASED_DETAIL)
     )
 
 

@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from trainhub import audit
+from trainhub.accreditation.models import Application, ExternalActivity, Workbook
 from trainhub.audit import AuditEvent
 from trainhub.errors import ValidationFailed
 from trainhub.extensions import db, utcnow
@@ -130,6 +131,29 @@ def due_overview(schedule: Schedule, now: dt.datetime | None = None) -> list[Due
     return found
 
 
+def _drop_due_keys(keys: set[str], cutoff: dt.datetime) -> None:
+    """The records due at ``cutoff`` no longer hold their file: their key is cleared, so a
+    download says the file was deleted, and the same bytes uploaded again later are nobody
+    else's. Workbooks are append-only against corrections; a purge is not one, so in SQL."""
+    if not keys:
+        return
+    decided = select(Application.id).where(
+        Application.status.in_(queries.DECIDED), Application.closed_at < cutoff
+    )
+    db.session.execute(
+        update(Workbook)
+        .where(Workbook.application_id.in_(decided), Workbook.storage_key.in_(keys))
+        .values(storage_key="")
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(
+        update(ExternalActivity)
+        .where(ExternalActivity.decided_at < cutoff, ExternalActivity.evidence_key.in_(keys))
+        .values(evidence_key="")
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 @dataclass
 class PurgeReport:
     """What a purge removed (or, in a dry run, would remove), per kind."""
@@ -170,6 +194,7 @@ def purge(
         keys = set(due) - queries.evidence_kept(set(due), cutoff)
         report.removed["evidence_files"] = len(keys)
         if not dry_run:
+            _drop_due_keys(set(due), cutoff)
             for key in sorted(keys):
                 files.queue_deletions([key], RETENTION, due[key]["user_id"])
 
