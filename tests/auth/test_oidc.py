@@ -333,6 +333,29 @@ def test_a_token_for_another_client_is_refused(
     assert_refused(response, 400, "could not be trusted", client)
 
 
+@pytest.mark.parametrize(("edov", "signs_in"), [(True, True), (False, False), ("true", False)])
+def test_entra_ids_domain_owner_verified_claim_counts_as_verified(
+    client: FlaskClient,
+    oidc_provider: Provider,
+    provider: IdentityProvider,
+    edov: Any,
+    signs_in: bool,
+) -> None:
+    """Microsoft Entra ID sends no ``email_verified`` for work accounts; its optional
+    ``xms_edov`` says the address's domain is verified by the tenant's owner."""
+    sub = new_sub()
+    oidc_provider.set_user(sub, email=f"{sub}@{DOMAIN}", xms_edov=edov)
+
+    _callback, response = journey(client, oidc_provider, provider, sub)
+
+    if signs_in:
+        assert signed_in_as(client) is not None
+    else:
+        assert response.status_code == 403
+        assert signed_in_as(client) is None
+        assert count(ExternalIdentity) == 0
+
+
 @pytest.mark.parametrize("verified", [False, None, "true"])
 def test_an_unverified_address_is_refused(
     app: Flask,

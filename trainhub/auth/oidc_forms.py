@@ -101,8 +101,8 @@ class IdentityProviderForm(FlaskForm):
         description=_l(
             "One a line. Only addresses in these domains may sign in with this service, and "
             "only when the provider says the address is verified (the email_verified claim of "
-            "its ID token). Microsoft Entra ID does not send that claim by default: try a "
-            "sign-in before turning passwords off."
+            "its ID token, or Microsoft Entra ID's xms_edov, which Entra sends once it is added "
+            "as an optional claim). Try a sign-in before turning passwords off."
         ),
     )
     enabled = Checkbox(_l("Offer this sign-in service on the sign-in page"), default=True)

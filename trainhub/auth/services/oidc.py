@@ -496,9 +496,17 @@ class Outcome:
     waiting: ExternalIdentity | None = None
 
 
+def _verified(claims: dict[str, Any]) -> bool:
+    """Whether the provider says the address is verified: the standard ``email_verified``,
+    or Microsoft Entra ID's ``xms_edov`` (the address's domain is verified by the tenant's
+    owner: Entra sends no ``email_verified`` for work accounts, and Microsoft's answer to
+    address spoofing across tenants is this claim, added as an optional claim)."""
+    return claims.get("email_verified") is True or claims.get("xms_edov") is True
+
+
 def _checked_email(provider: IdentityProvider, claims: dict[str, Any]) -> str:
     email = claims.get("email")
-    if claims.get("email_verified") is not True or not isinstance(email, str) or "@" not in email:
+    if not _verified(claims) or not isinstance(email, str) or "@" not in email:
         raise AccessRefused(
             _(
                 "%(provider)s did not say that your email address is verified, so trainhub "
