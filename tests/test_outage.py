@@ -319,7 +319,10 @@ def _defaults() -> dict[str, object]:
 
 def test_postgresql_gets_the_connect_statement_and_pool_timeouts():
     got = options("postgresql+psycopg://trainhub@db/trainhub")
-    assert got["connect_args"] == {"connect_timeout": 5, "options": "-c statement_timeout=30000"}
+    assert got["connect_args"] == {
+        "connect_timeout": 5,
+        "options": "-c statement_timeout=30000 -c jit=off",
+    }
     assert got["pool_timeout"] == 10
 
 
@@ -329,10 +332,18 @@ def test_what_is_set_already_is_kept():
         SQLALCHEMY_ENGINE_OPTIONS={"pool_timeout": 3, "pool_pre_ping": True},
         DATABASE_STATEMENT_TIMEOUT=0.5,
     )
-    assert got["connect_args"] == {"options": "-c search_path=x -c statement_timeout=500"}
+    assert got["connect_args"] == {
+        "options": "-c search_path=x -c statement_timeout=500 -c jit=off"
+    }
     assert got["pool_timeout"] == 3 and got["pool_pre_ping"] is True
     assert options("postgresql://x@db/t", DATABASE_STATEMENT_TIMEOUT=0)["connect_args"] == {
-        "connect_timeout": 5
+        "connect_timeout": 5,
+        "options": "-c jit=off",
+    }
+    # A JIT setting given is kept.
+    assert options("postgresql://x@db/t?options=-c%20jit%3Don")["connect_args"] == {
+        "connect_timeout": 5,
+        "options": "-c jit=on -c statement_timeout=30000",
     }
 
 

@@ -78,7 +78,8 @@ def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
 def _timeouts(
     url: sa.URL, args: dict[str, Any], *, connect: float, statement: float
 ) -> dict[str, Any]:
-    """The driver's connect arguments with the connect and statement timeouts."""
+    """The driver's connect arguments with the connect and statement timeouts, and JIT
+    compilation off on PostgreSQL."""
     backend = url.get_backend_name()
     if backend == "sqlite":
         # How long to wait for another connection's lock (Python's default is 5 seconds).
@@ -90,9 +91,17 @@ def _timeouts(
     if connect and "connect_timeout" not in url.query:
         args.setdefault("connect_timeout", max(LIBPQ_LEAST_CONNECT_TIMEOUT, math.ceil(connect)))
     given = str(args.get("options") or url.query.get("options") or "")
+    # Startup options, so they hold for the whole session whatever is rolled back.
+    options = given
     if statement and "statement_timeout" not in given:
-        # A startup option, so it holds for the whole session whatever is rolled back.
-        args["options"] = f"{given} -c statement_timeout={math.ceil(statement * 1000)}".strip()
+        options += f" -c statement_timeout={math.ceil(statement * 1000)}"
+    if "jit" not in given:
+        # No JIT compilation: trainhub's statements are short, and its reports' (many
+        # branches, a few hundred thousand rows) took longer to compile (a tenth of a
+        # second and more) than compiling saved.
+        options += " -c jit=off"
+    if options != given:
+        args["options"] = options.strip()
     return args
 
 
