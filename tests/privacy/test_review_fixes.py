@@ -19,8 +19,17 @@ from tests.factories import make_booking, make_cohort, make_organisation, make_u
 from tests.helpers import QueryCounter, as_user, page
 from tests.privacy.helpers import with_history
 from trainhub import audit
-from trainhub.accreditation.models import Application, CpdEntry, ExternalActivity
-from trainhub.accreditation.services.applications import start_application, upload_workbook
+from trainhub.accreditation.models import (
+    Application,
+    ApplicationEvent,
+    CpdEntry,
+    ExternalActivity,
+)
+from trainhub.accreditation.services.applications import (
+    start_application,
+    upload_workbook,
+    withdraw_application,
+)
 from trainhub.accreditation.services.cpd import ActivityInput, decide_activity, log_activity
 from trainhub.audit import AuditEvent
 from trainhub.auth.models import User
@@ -207,6 +216,8 @@ def test_erasure_replaces_their_reasons_activity_titles_and_cpd_lines(catalogue:
     lines_before = db.session.execute(
         select(CpdEntry.hours, CpdEntry.credits).where(CpdEntry.user_id == person.id)
     ).all()
+    withdrawn = start_application(person, level(2))
+    withdraw_application(person, withdrawn, "Signed off sick with depression")
 
     erase_person(_admin(), person, "Their request")
     db.session.flush()
@@ -225,6 +236,10 @@ def test_erasure_replaces_their_reasons_activity_titles_and_cpd_lines(catalogue:
     lines = db.session.execute(select(CpdEntry).where(CpdEntry.activity_id == activity.id))
     titles = [(line.title, line.note) for line in lines.scalars()]
     assert titles and all(title == ("Erased", "") for title in titles)
+    notes = db.session.execute(
+        select(ApplicationEvent.note).where(ApplicationEvent.application_id == withdrawn.id)
+    ).scalars()
+    assert not any("depression" in note for note in notes)
     lines_after = db.session.execute(
         select(CpdEntry.hours, CpdEntry.credits).where(CpdEntry.user_id == person.id)
     ).all()

@@ -21,6 +21,7 @@ from trainhub.accreditation.models import (
     WITHDRAWN,
     WITHDRAWN_BY_HOLDER,
     Application,
+    ApplicationEvent,
     Certificate,
     CpdEntry,
     ExternalActivity,
@@ -230,10 +231,11 @@ def _release_places(actor: User | None, person: User) -> None:
 def _replace_own_words(person: User) -> None:
     """What they wrote may name them or hold health details: file names, descriptions,
     activity titles and providers (and the CPD lines copied from them), the reasons they
-    gave for their own bookings' changes. Workbooks, CPD lines and booking histories are
-    append-only against corrections; erasure is not a correction, so they are replaced in
-    SQL. Hours, credits and dates stay, so totals do not change. Their files' keys are
-    cleared: the records no longer hold the files queued for deletion."""
+    gave for their own bookings' changes, the notes on their own applications' events.
+    Workbooks, CPD lines and booking and application histories are append-only against
+    corrections; erasure is not a correction, so they are replaced in SQL. Hours, credits
+    and dates stay, so totals do not change. Their files' keys are cleared: the records no
+    longer hold the files queued for deletion."""
     their_applications = select(Application.id).where(Application.user_id == person.id)
     db.session.execute(
         update(Workbook)
@@ -255,6 +257,15 @@ def _replace_own_words(person: User) -> None:
         update(CpdEntry)
         .where(CpdEntry.user_id == person.id, CpdEntry.activity_id.is_not(None))
         .values(title=ERASED_TEXT, note="")
+    )
+    db.session.execute(
+        update(ApplicationEvent)
+        .where(
+            ApplicationEvent.application_id.in_(their_applications),
+            ApplicationEvent.actor_id == person.id,
+            ApplicationEvent.note != "",
+        )
+        .values(note=ERASED_TEXT)
     )
     their_bookings = select(Booking.id).where(Booking.user_id == person.id)
     db.session.execute(
