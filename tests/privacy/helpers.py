@@ -32,6 +32,7 @@ from trainhub.courses.services.calendars import feed_token
 from trainhub.extensions import db
 from trainhub.feedback.services.responses import request_feedback
 from trainhub.mail.services import queue_mail
+from trainhub.storage import storage
 
 
 @dataclass
@@ -88,3 +89,16 @@ def with_history(size: int = 1, *, email: str | None = None) -> Person:
         ).scalars()
     )
     return Person(person, awarded, code, keys)
+
+
+def make_admin() -> User:
+    return make_user(roles=["admin"])
+
+
+def stored(key: str) -> bool:
+    """Whether the app's storage (local or S3) holds ``key``."""
+    try:
+        storage().load(key)
+    except KeyError:
+        return False
+    return True

@@ -15,7 +15,7 @@ from tests.accreditation.helpers import pdf, pdf_bytes, submitted
 from tests.factories import make_organisation, make_user
 from tests.feedback.helpers import AFTER, FY, build_year, respond
 from tests.helpers import as_user, page
-from tests.privacy.helpers import with_history
+from tests.privacy.helpers import make_admin, stored, with_history
 from tests.test_storage_s3 import BUCKET, objects, s3  # noqa: F401  (the moto fixture)
 from trainhub.accreditation.models import WITHDRAWN, Application, Certificate
 from trainhub.accreditation.services.applications import start_application, upload_workbook
@@ -40,19 +40,7 @@ from trainhub.mail.models import OutboxMessage
 from trainhub.privacy.models import Erasure, FileDeletion
 from trainhub.privacy.services import files
 from trainhub.privacy.services.erasure import erase_person
-from trainhub.storage import S3Storage, storage
-
-
-def _admin() -> User:
-    return make_user(roles=["admin"])
-
-
-def _stored(key: str) -> bool:
-    try:
-        storage().load(key)
-    except KeyError:
-        return False
-    return True
+from trainhub.storage import S3Storage
 
 
 def test_erasure_replaces_fields_ends_access_and_deletes_files(catalogue: None) -> None:
@@ -72,15 +60,15 @@ def test_erasure_replaces_fields_ends_access_and_deletes_files(catalogue: None) 
     db.session.add(
         ExternalIdentity(provider_id=provider.id, subject="s-42", user_id=user.id, email=old_email)
     )
-    admin = _admin()
-    assert all(_stored(key) for key in person.keys)
+    admin = make_admin()
+    assert all(stored(key) for key in person.keys)
 
     erase_person(admin, user, "Their request of 3 March (DPA-14)")
     db.session.flush()
     # Not yet: the bytes go only after the commit.
-    assert all(_stored(key) for key in person.keys)
+    assert all(stored(key) for key in person.keys)
     assert files.delete_pending() == len(person.keys) == 3
-    assert not any(_stored(key) for key in person.keys)
+    assert not any(stored(key) for key in person.keys)
 
     db.session.expire_all()
     assert user.full_name == f"Erased person {user.id}"
@@ -124,7 +112,7 @@ def test_erasure_replaces_fields_ends_access_and_deletes_files(catalogue: None) 
 def test_the_verify_page_then_says_only_that_it_was_withdrawn(app: Flask, catalogue: None) -> None:
     person = with_history(1)
     name = person.user.full_name
-    erase_person(_admin(), person.user, "Their request")
+    erase_person(make_admin(), person.user, "Their request")
     db.session.flush()
     response = as_user(app, None).get(f"/verify/{person.certificate_code}")
     assert response.status_code == 200
@@ -144,10 +132,10 @@ def test_a_file_someone_else_also_uploaded_is_kept(catalogue: None) -> None:
     )
     shared = workbook.storage_key
     assert same.storage_key == shared
-    erase_person(_admin(), person.user, "Their request")
+    erase_person(make_admin(), person.user, "Their request")
     files.delete_pending()
-    assert _stored(shared)
-    assert not any(_stored(key) for key in person.keys - {shared})
+    assert stored(shared)
+    assert not any(stored(key) for key in person.keys - {shared})
     # Their record no longer holds the file; the other person's still does.
     assert workbook.storage_key == "" and same.storage_key == shared
 
@@ -156,10 +144,10 @@ def test_a_rolled_back_erasure_loses_no_file(catalogue: None) -> None:
     person = with_history(1)
     user_id = person.user.id
     with pytest.raises(RuntimeError), db.session.begin_nested():
-        erase_person(_admin(), person.user, "Their request")
+        erase_person(make_admin(), person.user, "Their request")
         raise RuntimeError("the commit failed")
     files.delete_pending()
-    assert all(_stored(key) for key in person.keys)
+    assert all(stored(key) for key in person.keys)
     assert db.session.execute(select(FileDeletion.id)).first() is None
     db.session.expire_all()
     assert db.session.get_one(User, user_id).full_name != f"Erased person {user_id}"
@@ -169,7 +157,7 @@ def test_files_in_s3_are_deleted_too(app: Flask, catalogue: None, s3: Any) -> No
     app.extensions["trainhub.storage"] = S3Storage(s3, BUCKET)
     person = with_history(1)
     assert len(objects(s3)) == len(person.keys) == 2
-    erase_person(_admin(), person.user, "Their request")
+    erase_person(make_admin(), person.user, "Their request")
     db.session.flush()
     assert files.delete_pending() == 2
     assert objects(s3) == []
@@ -177,7 +165,7 @@ def test_files_in_s3_are_deleted_too(app: Flask, catalogue: None, s3: Any) -> No
 
 def test_refused_while_being_assessed_unless_forced(catalogue: None) -> None:
     application = submitted(2)
-    person, admin = application.user, _admin()
+    person, admin = application.user, make_admin()
     with pytest.raises(ValidationFailed) as refused:
         erase_person(admin, person, "Their request")
     assert refused.value.field == "force"
@@ -192,7 +180,7 @@ def test_refused_while_being_assessed_unless_forced(catalogue: None) -> None:
 
 
 def test_who_may_erase_and_what_is_refused(catalogue: None) -> None:
-    person, admin = make_user(roles=["learner"]), _admin()
+    person, admin = make_user(roles=["learner"]), make_admin()
     with pytest.raises(PermissionDenied):
         erase_person(make_user(roles=["manager"]), person, "Their request")
     with pytest.raises(ConflictError):
@@ -218,7 +206,7 @@ def test_totals_snapshots_and_anonymous_feedback_are_unchanged(catalogue: None) 
             FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id
         )
     ).one()
-    admin = _admin()
+    admin = make_admin()
     for attendee in year.attendees[:3]:
         erase_person(admin, attendee, "Their request")
     db.session.flush()
@@ -248,13 +236,13 @@ def test_past_records_lose_the_address_in_their_key_and_their_evidence(
     record = db.session.get_one(HistoryRecord, outcome.record_ids[0])
     assert record.user is not None and "past.person@example.org" in record.natural_key
     key = record.evidence_key
-    erase_person(_admin(), record.user, "Their request")
+    erase_person(make_admin(), record.user, "Their request")
     db.session.flush()
     files.delete_pending()
     db.session.expire_all()
     assert record.natural_key == f"erased:{record.id}"
     assert record.evidence_filename == ""
-    assert not _stored(key)
+    assert not stored(key)
 
 
 PAST = dt.date(2014, 5, 12)

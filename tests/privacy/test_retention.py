@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.accreditation.helpers import submitted
 from tests.factories import make_user
 from tests.helpers import QueryCounter, as_user, page
-from tests.privacy.helpers import with_history
+from tests.privacy.helpers import stored, with_history
 from trainhub import audit
 from trainhub.audit import AuditEvent
 from trainhub.auth.models import User
@@ -23,14 +23,6 @@ from trainhub.privacy.services import files
 from trainhub.privacy.services.retention import Schedule, months_before, purge
 
 SCHEDULE = Schedule(evidence_months=24, inactive_account_years=6, outbox_days=30, audit_years=7)
-
-
-def _stored(app: Flask, key: str) -> bool:
-    try:
-        app.extensions["trainhub.storage"].load(key)
-    except KeyError:
-        return False
-    return True
 
 
 def test_months_before_keeps_the_day_or_the_months_last() -> None:
@@ -53,8 +45,8 @@ def test_evidence_goes_after_the_months_from_the_decision(app: Flask, catalogue:
     # The decided workbook only: the CPD evidence waits for its activity's decision.
     assert report.removed["evidence_files"] == 1
     assert files.delete_pending() == 1
-    assert not _stored(app, key)
-    assert all(_stored(app, other) for other in person.keys - {key})
+    assert not stored(key)
+    assert all(stored(other) for other in person.keys - {key})
     assert workbook.storage_key == ""  # the record no longer holds the file
     # The record stays; the next run finds nothing more.
     assert purge(SCHEDULE, decided + dt.timedelta(days=30 * 26)).removed["evidence_files"] == 0

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from tests.accreditation.helpers import level, pdf, pdf_bytes
 from tests.factories import make_booking, make_cohort, make_organisation, make_user
 from tests.helpers import QueryCounter, as_user, page
-from tests.privacy.helpers import with_history
+from tests.privacy.helpers import make_admin, stored, with_history
 from trainhub import audit
 from trainhub.accreditation.models import (
     Application,
@@ -41,19 +41,6 @@ from trainhub.privacy.services import files
 from trainhub.privacy.services.erasure import erase_person
 from trainhub.privacy.services.export import export_person
 from trainhub.privacy.services.retention import Schedule, due_overview, purge
-from trainhub.storage import storage
-
-
-def _admin() -> User:
-    return make_user(roles=["admin"])
-
-
-def _stored(key: str) -> bool:
-    try:
-        storage().load(key)
-    except KeyError:
-        return False
-    return True
 
 
 def _upload(person: User, data: bytes) -> tuple[Application, str]:
@@ -73,18 +60,18 @@ def _deletion(key: str) -> FileDeletion | None:
 def test_the_same_bytes_uploaded_after_an_erasure_go_with_the_next_erasure(
     catalogue: None,
 ) -> None:
-    admin, first, second = _admin(), make_user(), make_user()
+    admin, first, second = make_admin(), make_user(), make_user()
     data = pdf_bytes("the same workbook")
     _application, key = _upload(first, data)
     erase_person(admin, first, "Their request")
     assert files.delete_pending() == 1
-    assert not _stored(key)
+    assert not stored(key)
 
     _application, again = _upload(second, data)
-    assert again == key and _stored(key)
+    assert again == key and stored(key)
     erase_person(admin, second, "Their request")
     assert files.delete_pending() == 1
-    assert not _stored(key)
+    assert not stored(key)
     row = _deletion(key)
     assert row is not None and row.deleted_at is not None and row.user_id == second.id
 
@@ -92,7 +79,7 @@ def test_the_same_bytes_uploaded_after_an_erasure_go_with_the_next_erasure(
 def test_a_deletion_left_pending_spares_the_same_bytes_uploaded_meanwhile(
     app: Flask, catalogue: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    admin, first, second = _admin(), make_user(), make_user()
+    admin, first, second = make_admin(), make_user(), make_user()
     data = pdf_bytes("uploaded twice")
     _application, key = _upload(first, data)
     erase_person(admin, first, "Their request")
@@ -110,11 +97,11 @@ def test_a_deletion_left_pending_spares_the_same_bytes_uploaded_meanwhile(
     _application, again = _upload(second, data)  # the bytes are there: nothing written
     assert again == key
     assert files.delete_pending() == 0
-    assert _stored(key)
+    assert stored(key)
     assert _deletion(key) is None  # cancelled, so a later erasure queues it afresh
     erase_person(admin, second, "Their request")
     assert files.delete_pending() == 1
-    assert not _stored(key)
+    assert not stored(key)
 
 
 def test_a_purged_workbook_says_so_and_its_bytes_go_when_uploaded_again(
@@ -141,11 +128,11 @@ def test_a_purged_workbook_says_so_and_its_bytes_go_when_uploaded_again(
     # The same bytes uploaded by someone else later are theirs, and go with their erasure.
     other = make_user()
     _application, again = _upload(other, pdf_bytes(f"wb {person.user.id}"))
-    assert again == key and _stored(key)
+    assert again == key and stored(key)
     assert purge(schedule, later).removed["evidence_files"] == 0  # not decided: kept
-    erase_person(_admin(), other, "Their request")
+    erase_person(make_admin(), other, "Their request")
     assert files.delete_pending() == 1
-    assert not _stored(key)
+    assert not stored(key)
 
 
 # 2. Places held by an erased person --------------------------------------------------------
@@ -154,7 +141,7 @@ def test_a_purged_workbook_says_so_and_its_bytes_go_when_uploaded_again(
 def test_erasure_gives_their_place_and_waiting_list_place_to_the_next_people(
     catalogue: None,
 ) -> None:
-    person, admin = make_user(), _admin()
+    person, admin = make_user(), make_admin()
     full = make_cohort(capacity=1, waitlist_policy="auto_book")
     book_place(person, full)
     next_person = make_user()
@@ -219,7 +206,7 @@ def test_erasure_replaces_their_reasons_activity_titles_and_cpd_lines(catalogue:
     withdrawn = start_application(person, level(2))
     withdraw_application(person, withdrawn, "Signed off sick with depression")
 
-    erase_person(_admin(), person, "Their request")
+    erase_person(make_admin(), person, "Their request")
     db.session.flush()
     db.session.expire_all()
 
@@ -261,7 +248,7 @@ def test_a_manager_sees_only_audit_entries_about_people_they_may_see(
     app: Flask, catalogue: None
 ) -> None:
     manager, colleague, stranger = _org_people()
-    admin = _admin()
+    admin = make_admin()
     audit.record(admin, "test.about", "detail about Cara Colleague", subject=colleague)
     audit.record(admin, "test.about", "detail about Sam Stranger", subject=stranger)
     audit.record(admin, "test.general", "a named export of 2016-17")
@@ -276,7 +263,7 @@ def test_the_audit_page_costs_the_same_statements_for_a_manager(
     app: Flask, catalogue: None, count_queries: QueryCounter
 ) -> None:
     manager, colleague, stranger = _org_people()
-    admin = _admin()
+    admin = make_admin()
     client = as_user(app, manager)
     counts = []
     for size in (1, 8):
@@ -301,7 +288,7 @@ def test_their_copy_gives_only_action_and_date_of_entries_about_someone_else(
     person, other = make_user(roles=["admin"]), make_user(full_name="Olwen Other")
     audit.record(person, "privacy.subject_access", "Copy of Olwen Other's data", subject=other)
     audit.record(person, "test.own", "something of mine")
-    audit.record(_admin(), "test.about_them", "about them", subject=person)
+    audit.record(make_admin(), "test.about_them", "about them", subject=person)
     rows = {row["action"]: row for row in _audit_rows(export_person(person, person).data)}
     assert rows["privacy.subject_access"]["detail"] == ""
     assert rows["privacy.subject_access"]["created_at"]
@@ -310,7 +297,7 @@ def test_their_copy_gives_only_action_and_date_of_entries_about_someone_else(
 
 
 def test_erasure_replaces_the_detail_of_entries_about_them(catalogue: None) -> None:
-    person, admin = make_user(full_name="Eira Erased"), _admin()
+    person, admin = make_user(full_name="Eira Erased"), make_admin()
     audit.record(admin, "test.about", "Eira Erased asked for a copy", subject=person)
     audit.record(admin, "test.general", "not about anyone")
     erase_person(admin, person, "Their request")
@@ -330,7 +317,7 @@ def test_an_erased_persons_workbook_no_longer_falls_due(catalogue: None) -> None
     schedule = Schedule(evidence_months=24, inactive_account_years=0, outbox_days=0, audit_years=0)
     [before] = [due for due in due_overview(schedule) if due.kind == "evidence_files"]
     assert before.next_due is not None
-    erase_person(_admin(), person.user, "Their request")
+    erase_person(make_admin(), person.user, "Their request")
     db.session.flush()
     [after] = [due for due in due_overview(schedule) if due.kind == "evidence_files"]
     assert after.next_due is None and after.due_now == 0
