@@ -10,6 +10,7 @@ import html
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -493,21 +494,31 @@ def assert_audit_names_no_address(person: User) -> None:
         assert event.subject_id == person.id, event.action
 
 
-def enrol(user: User) -> str:
-    """Two-step verification on for ``user`` (the code 30 seconds ago took it): the secret."""
+def enrol(user: User, now: datetime | None = None) -> str:
+    """Two-step verification on for ``user`` (the code 30 seconds before ``now`` took it):
+    the secret."""
     authenticator = two_factor.start_setup(user)
     secret = authenticator.secret
-    two_factor.confirm_setup(user, pyotp.TOTP(secret).at(utcnow().timestamp() - 30))
+    at = (now or utcnow()).timestamp() - 30
+    two_factor.confirm_setup(user, pyotp.TOTP(secret).at(at))
     db.session.commit()
     return secret
 
 
 def test_a_link_to_an_account_with_two_step_verification_needs_a_code_too(
-    app: Flask, client: FlaskClient, oidc_provider: Provider, provider: IdentityProvider
+    app: Flask,
+    client: FlaskClient,
+    oidc_provider: Provider,
+    provider: IdentityProvider,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The codes' clock stands still: a slow machine crossing a 30-second step between the
+    # set-up and the replay below would otherwise turn "used" into "next".
+    now = utcnow()
+    monkeypatch.setattr(two_factor, "utcnow", lambda: now)
     app.config.update(LOGIN_MAX_FAILURES=5)
     person = make_user(roles=["admin"], email=f"nia@{DOMAIN}")
-    secret = enrol(person)
+    secret = enrol(person, now)
     sub = new_sub()
     oidc_provider.set_user(sub, email=f"nia@{DOMAIN}", email_verified=True)
     _callback, response = journey(client, oidc_provider, provider, sub)
@@ -529,11 +540,11 @@ def test_a_link_to_an_account_with_two_step_verification_needs_a_code_too(
     assert signed_in_as(client) is None and identity.confirmed_at is None
     assert person.failed_logins == 1
     # The code already used (to turn it on) is refused: never twice.
-    used = pyotp.TOTP(secret).at(utcnow().timestamp() - 30)
+    used = pyotp.TOTP(secret).at(now.timestamp() - 30)
     replayed = client.post("/sign-in/confirm-link", data={"password": PASSWORD, "code": used})
     assert "already been used" in (field_error(page(replayed), "code") or "")
 
-    code = pyotp.TOTP(secret).now()
+    code = pyotp.TOTP(secret).at(now)
     right = client.post("/sign-in/confirm-link", data={"password": PASSWORD, "code": code})
     assert right.status_code == 302 and signed_in_as(client) == person.id
     db.session.expire_all()
