@@ -39,7 +39,7 @@ from trainhub.auth.two_factor_forms import (
     TwoFactorSignInForm,
     TwoFactorTurnOffForm,
 )
-from trainhub.auth.views import _sign_in, bp
+from trainhub.auth.views import bp, complete_sign_in
 from trainhub.boundary import act, by_id, load
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
@@ -94,7 +94,7 @@ def password_accepted(user: User, target: str) -> ResponseReturnValue:
             "next": target,
         }
         return redirect(url_for("auth.two_factor_sign_in"))
-    _sign_in(user)
+    complete_sign_in(user)
     db.session.commit()
     if rules.is_required(user):
         session[SETUP_DUE_KEY] = target
@@ -176,7 +176,7 @@ def two_factor_sign_in() -> ResponseReturnValue:
             return redirect(url_for("auth.login"))
         else:
             target = session[PENDING_KEY].get("next") or url_for("home.index")
-            _sign_in(user)
+            complete_sign_in(user)
             db.session.commit()
             if step.recovery_code_used:
                 flash(recovery_message(step.recovery_codes_left), "info")

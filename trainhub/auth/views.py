@@ -659,5 +659,5 @@ def admin_organisation_edit(organisation_id: int | None) -> ResponseReturnValue:
     )
 
 
-#: How other sign-in routes (OpenID Connect, ``oidc_views``) finish a sign-in, as ``login`` does.
+#: How other sign-in routes (two-step verification, OpenID Connect) finish a sign-in.
 complete_sign_in = _sign_in
