@@ -67,6 +67,16 @@ def routes(app: Flask) -> Flask:
         act(clash, success="Never shown")
         return redirect("/courses")
 
+    @app.post("/boundary/counted")
+    @role_required(Role.TRAINER)
+    def boundary_counted() -> ResponseReturnValue:
+        def wrong_code() -> None:
+            _half_written_venue("Counted")  # what the refusal writes down (a wrong guess)
+            raise ConflictError("Locked")
+
+        act(wrong_code, refusal_counts=True)
+        return redirect("/courses")
+
     @app.get("/boundary/venues/<int:venue_id>")
     @role_required(Role.TRAINER)
     @load("venue", by_id(Venue), can=_active)
@@ -106,6 +116,14 @@ def test_a_conflict_is_flashed_and_rolled_back(routes: Flask) -> None:
     shown = follow(client, client.post("/boundary/conflict"))
     assert ("important", "Someone else booked the room at the same moment") in banners(shown)
     assert count(Venue, Venue.name == "Clashing") == 0
+
+
+def test_a_refusal_that_counts_is_committed(routes: Flask) -> None:
+    """A wrong code counts toward the sign-in lock: what the refusing service wrote stays."""
+    client = as_user(routes, make_user(roles=["trainer"]))
+    shown = follow(client, client.post("/boundary/counted"))
+    assert ("important", "Locked") in banners(shown)
+    assert count(Venue, Venue.name == "Counted") == 1
 
 
 def test_a_missing_object_is_404_and_a_forbidden_one_403(routes: Flask) -> None:

@@ -80,6 +80,7 @@ def act(
     success: Success = None,
     conflict: Literal["flash", "form"] = "flash",
     show_errors: bool = True,
+    refusal_counts: bool = False,
 ) -> Outcome[T]:
     """Run one service call as the request's unit of work.
 
@@ -91,11 +92,14 @@ def act(
         answers 409 reads ``Outcome.conflict``.
     :param show_errors: False when the view shows ``Outcome.error`` itself (a register
         whose errors belong to rows rather than to a form's fields).
+    :param refusal_counts: the service wrote down its refusal before raising (a wrong code
+        counted toward the sign-in lock): commit that instead of rolling it back.
     """
+    settle = db.session.commit if refusal_counts else db.session.rollback
     try:
         value = call()
     except ValidationFailed as error:
-        db.session.rollback()
+        settle()
         if not show_errors:
             pass
         elif form is not None:
@@ -104,7 +108,7 @@ def act(
             flash(error.message, "error")
         return Outcome(error=error)
     except (ConflictError, PermissionDenied) as error:
-        db.session.rollback()
+        settle()
         if not show_errors:
             pass
         elif conflict == "form" and form is not None:

@@ -31,9 +31,9 @@ from trainhub.auth.services import oidc, two_factor
 from trainhub.auth.two_factor_views import VIA_PROVIDER_KEY, recovery_message
 from trainhub.auth.views import bp, complete_sign_in
 from trainhub.boundary import act, by_id, load
-from trainhub.errors import PermissionDenied, TrainhubError, ValidationFailed
+from trainhub.errors import TrainhubError
 from trainhub.extensions import db
-from trainhub.forms import add_field_error, form_page
+from trainhub.forms import form_page
 from trainhub.mail.services import external_url
 from trainhub.urls import safe_next
 
@@ -223,37 +223,36 @@ def oidc_confirm() -> ResponseReturnValue:
     identity, next_url = found
     form = LinkConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def confirm() -> oidc.Confirmed:
             confirmed = oidc.confirm_with_password(
                 identity, form.password.data, form.code.data or ""
+            )
+            _signed_in_via_provider(confirmed.user)
+            return confirmed
+
+        try:
+            # Wrong passwords and codes count toward the lock (kept); a lock sends them back
+            # to the sign-in page.
+            done = act(
+                confirm,
+                form,
+                refusal_counts=True,
+                success=_(
+                    "Your account is now linked to %(provider)s: sign in with it from now on.",
+                    provider=identity.provider.display_name,
+                ),
             )
         except oidc.SignInFailed as error:
             db.session.rollback()
             return _failed(error, identity.provider)
-        except ValidationFailed as error:  # the password was right, the code was not
-            db.session.commit()  # the wrong code counted toward the lock
-            add_field_error(form, error)
-        except PermissionDenied as error:  # locked
-            db.session.commit()
+        if done.conflict:
             session.pop(WAITING_KEY, None)
-            flash(error.message, "error")
             return redirect(url_for("auth.login"))
-        else:
-            if confirmed is not None:
-                _signed_in_via_provider(confirmed.user)
-                db.session.commit()
-                flash(
-                    _(
-                        "Your account is now linked to %(provider)s: sign in with it from now on.",
-                        provider=identity.provider.display_name,
-                    ),
-                    "success",
-                )
-                if confirmed.recovery_codes_left is not None:
-                    flash(recovery_message(confirmed.recovery_codes_left), "info")
-                return redirect(safe_next(next_url, url_for("home.index")))
-            db.session.commit()  # one more wrong password counted
-            form.password.errors = [_("Enter your correct trainhub password")]
+        if not done.error:
+            if done.result.recovery_codes_left is not None:
+                flash(recovery_message(done.result.recovery_codes_left), "info")
+            return redirect(safe_next(next_url, url_for("home.index")))
     return form_page(
         "auth/oidc_confirm.html",
         form,

@@ -41,9 +41,8 @@ from trainhub.auth.two_factor_forms import (
 )
 from trainhub.auth.views import bp, complete_sign_in
 from trainhub.boundary import act, by_id, load
-from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
-from trainhub.forms import add_field_error, form_page
+from trainhub.forms import form_page
 from trainhub.urls import safe_next
 
 #: The sign-in waiting for its second step: {"user", "fingerprint", "at", "next"}.
@@ -164,22 +163,21 @@ def two_factor_sign_in() -> ResponseReturnValue:
         return render_template("auth/two_factor_sign_in_again.html", minutes=minutes)
     form = TwoFactorSignInForm()
     if form.validate_on_submit():
-        try:
+        target = session[PENDING_KEY].get("next") or url_for("home.index")
+
+        def second_step() -> rules.SecondStep:
             step = rules.complete_sign_in(user, form.code.data)
-        except ValidationFailed as error:
-            db.session.commit()  # the wrong code counted toward the lock
-            add_field_error(form, error)
-        except PermissionDenied as error:
-            db.session.commit()
-            session.pop(PENDING_KEY, None)
-            flash(error.message, "error")
-            return redirect(url_for("auth.login"))
-        else:
-            target = session[PENDING_KEY].get("next") or url_for("home.index")
             complete_sign_in(user)
-            db.session.commit()
-            if step.recovery_code_used:
-                flash(recovery_message(step.recovery_codes_left), "info")
+            return step
+
+        # A wrong code counts toward the lock (kept); a lock sends them back to the start.
+        done = act(second_step, form, refusal_counts=True)
+        if done.conflict:
+            session.pop(PENDING_KEY, None)
+            return redirect(url_for("auth.login"))
+        if not done.error:
+            if done.result.recovery_code_used:
+                flash(recovery_message(done.result.recovery_codes_left), "info")
             return redirect(safe_next(target, url_for("home.index")))
     return form_page("auth/two_factor_sign_in.html", form)
 

@@ -684,17 +684,15 @@ class Confirmed:
     recovery_codes_left: int | None = None
 
 
-def confirm_with_password(
-    identity: ExternalIdentity, password: str, code: str = ""
-) -> Confirmed | None:
+def confirm_with_password(identity: ExternalIdentity, password: str, code: str = "") -> Confirmed:
     """The owner confirms a waiting link with their trainhub password and, when their account
     has two-step verification on, a current code or a recovery code (checked as at the second
-    step of signing in: never twice). The account, now linked (audited), or None for a wrong
-    password. Wrong passwords and codes count towards the lock, as at sign-in: the caller
-    commits either way.
+    step of signing in: never twice). The account, now linked (audited). Wrong passwords and
+    codes count towards the lock, as at sign-in: the caller commits either way.
 
     :raises AccessRefused: when the account has been deactivated meanwhile.
-    :raises ValidationFailed: on ``code`` when it is missing, wrong or already used.
+    :raises ValidationFailed: on ``password`` when it is wrong; on ``code`` when it is
+        missing, wrong or already used.
     :raises PermissionDenied: when the account is locked (now or by this wrong code).
     """
     owner = identity.user
@@ -702,7 +700,7 @@ def confirm_with_password(
         raise _deactivated()
     user = authenticate(owner.email, password)
     if user is None or user.id != owner.id:
-        return None
+        raise ValidationFailed("password", _("Enter your correct trainhub password"))
     left = None
     if two_factor.is_enabled(user):
         step = two_factor.complete_sign_in(user, code or "")
