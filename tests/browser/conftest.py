@@ -380,7 +380,7 @@ class Visitor:
 
     def sign_in(self, person: Person) -> None:
         self.goto("/sign-in")
-        self.page.get_by_label("Email address").fill(person.email)
+        self.page.get_by_label("Email address", exact=True).fill(person.email)
         self.page.get_by_label("Password", exact=True).fill(person.password)
         self.submit("Sign in")
 

@@ -15,7 +15,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Visitor
+from tests.browser.conftest import DEMO, Visitor
+from tests.factories import PASSWORD, make_user
 from tests.oidc_provider import Provider, make_identity_provider
 from trainhub.auth.models import Organisation, User
 from trainhub.extensions import db
@@ -124,3 +125,48 @@ def test_a_learner_signs_in_with_their_employers_account_in_welsh(
     visitor.goto("/account")
     expect(visitor.main).to_contain_text(email)
     leave_provider_out(visitor, oidc_provider)
+
+
+def test_an_assessor_confirms_the_link_with_their_password(
+    visitor: Visitor, oidc_provider: Provider, live_app: Flask
+) -> None:
+    """A link to an account with a staff role waits for its owner's trainhub password."""
+    page = visitor.page
+    page.route("https://cdn.jsdelivr.net/**", lambda route: route.abort())
+    n = next(_people)
+    sub, email = f"assessor-{n}-{id(object())}", f"assessor{n}@{DOMAIN}"
+    with live_app.app_context():
+        make_user(roles=["assessor"], email=email, full_name=f"Journey Assessor {n}")
+        db.session.commit()
+        db.session.remove()
+    oidc_provider.set_user(sub, email=email, email_verified=True)
+
+    visitor.goto("/sign-in")
+    with page.expect_event("load"):
+        visitor.main.get_by_role("button", name=f"Sign in with {ORGANISATION}").click()
+    at_the_provider(visitor, oidc_provider, sub)
+    expect(page).to_have_url(visitor.base_url + "/sign-in/confirm-link")
+    visitor.audit()
+    visitor.main.get_by_label("Your trainhub password").fill("not their password")
+    visitor.submit("Confirm and sign in", status=400)
+    expect(visitor.error_summary()).to_contain_text("Enter your correct trainhub password")
+    visitor.main.get_by_label("Your trainhub password").fill(PASSWORD)
+    visitor.submit("Confirm and sign in")
+    expect(visitor.success_banner()).to_contain_text(
+        f"Your account is now linked to {ORGANISATION}"
+    )
+    leave_provider_out(visitor, oidc_provider)
+
+
+def test_an_admin_sees_the_organisations_sign_in_services(visitor: Visitor) -> None:
+    visitor.sign_in(DEMO["admin"])
+    visitor.goto("/admin/organisations")
+    visitor.click_link(ORGANISATION)
+    visitor.click_link("Sign-in services (OpenID Connect)")
+    expect(visitor.main.get_by_role("heading", level=1)).to_contain_text("Sign-in services")
+    visitor.click_link(ORGANISATION)  # the provider's own page
+    expect(visitor.main.get_by_label("Client ID")).to_have_value("trainhub-tests")
+    visitor.page.go_back()
+    visitor.follow(visitor.main.get_by_role("button", name="Add a sign-in service"))
+    visitor.submit("Save sign-in service", status=400)  # nothing filled in
+    expect(visitor.error_summary()).to_be_visible()

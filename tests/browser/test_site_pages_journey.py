@@ -131,3 +131,19 @@ def test_an_admin_changes_the_privacy_notice_and_records_an_overdue_agreement(
     visitor.follow(page.get_by_role("link", name="Back to organisations"))
     row = visitor.main.get_by_role("row").filter(has_text="Cardiff Council")
     expect(row).to_contain_text("Agreement review overdue")
+
+    # The agreement ends (a reason is needed); then the privacy notice goes back to the default.
+    visitor.click_link("Cardiff Council")
+    visitor.follow(visitor.main.get_by_role("link", name=re.compile("^End")))
+    visitor.submit("End the agreement", status=400)
+    expect(visitor.error_summary()).to_contain_text("Enter why the agreement ended")
+    fill_date(visitor, "Date the agreement ended", 1, 5, 2025)
+    visitor.main.get_by_label("Why did it end?").fill("Replaced by the regional agreement")
+    visitor.submit("End the agreement")
+    expect(visitor.success_banner()).to_contain_text("Data-sharing agreement ended.")
+    expect(visitor.main.locator(".govuk-warning-text")).to_have_count(0)
+
+    visitor.goto("/admin/site-pages/privacy")
+    visitor.click_link("Reset to the default text")
+    visitor.submit("Reset to the default text")
+    expect(visitor.success_banner()).to_contain_text("shows the default text again")

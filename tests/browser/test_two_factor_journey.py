@@ -15,6 +15,10 @@ from flask import Flask
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DEMO, Person, Visitor
+from tests.factories import make_user
+from trainhub.auth.models import User
+from trainhub.auth.services import two_factor
+from trainhub.extensions import db
 
 pytestmark = pytest.mark.browser
 
@@ -100,6 +104,37 @@ def test_a_learner_sets_it_up_and_signs_in_with_a_code_then_a_recovery_code(
     )
     visitor.goto("/account/two-step")
     expect(visitor.main).to_contain_text("9 unused codes")
+
+    # New recovery codes are offered; then they turn it off with their password.
+    visitor.follow(visitor.main.get_by_role("link", name=re.compile("^Make new codes")))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Make new recovery codes")
+    visitor.goto("/account/two-step")
+    visitor.click_link("Turn off two-step verification")
+    visitor.submit("Turn off two-step verification", status=400)
+    expect(visitor.error_summary()).to_be_visible()
+    page.get_by_label("Your password, or a code from your app").fill(learner.password)
+    visitor.submit("Turn off two-step verification")
+    expect(visitor.success_banner()).to_contain_text("Two-step verification is off.")
+
+
+def test_an_admin_resets_someones_two_step_verification(visitor: Visitor, live_app: Flask) -> None:
+    with live_app.app_context():
+        person = make_user(full_name="Lost Phone Person", email="lost.phone@example.org")
+        authenticator = two_factor.start_setup(person)
+        two_factor.confirm_setup(person, pyotp.TOTP(authenticator.secret).now())
+        db.session.commit()
+        person_id = person.id
+        db.session.remove()
+    visitor.sign_in(DEMO["admin"])
+    visitor.goto(f"/admin/users/{person_id}/two-step/reset")
+    expect(visitor.page.get_by_role("heading", level=1)).to_have_text(
+        "Reset two-step verification of Lost Phone Person"
+    )
+    visitor.submit("Reset two-step verification")
+    expect(visitor.success_banner()).to_be_visible()
+    with live_app.app_context():
+        assert not two_factor.is_enabled(db.session.get_one(User, person_id))
+        db.session.remove()
 
 
 def test_in_welsh(visitor: Visitor) -> None:
