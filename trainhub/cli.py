@@ -17,6 +17,7 @@ catalogue_cli = AppGroup("catalogue", help="The IFSS Training Framework catalogu
 organisations_cli = AppGroup("organisations", help="The managed list of organisations.")
 users_cli = AppGroup("users", help="Accounts.")
 config_cli = AppGroup("config", help="The settings trainhub runs with.")
+secrets_cli = AppGroup("secrets", help="The secrets trainhub keeps encrypted.")
 
 
 def _seed_catalogue() -> tuple[int, int]:
@@ -144,6 +145,30 @@ def config_check() -> None:
     click.echo(f"No setting is unsafe for production ({len(found)} warning(s)).")
 
 
+@secrets_cli.command("reseal")
+def secrets_reseal() -> None:
+    """Encrypt every kept secret again under the current SECRET_KEY (after a rotation).
+
+    Run it once the new key is set and the old one is in SECRET_KEY_FALLBACKS, then remove
+    the fallback. Exits with status 1 when a secret no configured key opens.
+    """
+    from trainhub.auth.services.sealed import reseal_all
+
+    done = reseal_all()
+    db.session.commit()
+    click.echo(
+        f"Encrypted again: {done.client_secrets} sign-in service client secret(s), "
+        f"{done.authenticators} authenticator(s)."
+    )
+    if done.unreadable:
+        raise click.ClickException(
+            "No configured key opens: "
+            + "; ".join(done.unreadable)
+            + ". Set the old key in TRAINHUB_SECRET_KEY_FALLBACKS and run this again, or "
+            "enter those client secrets again and reset those people's two-step verification."
+        )
+
+
 def init_app(app: Flask) -> None:
     from trainhub.accreditation.cli import init_app as init_accreditation_cli
     from trainhub.courses.cli import init_app as init_cohorts_cli
@@ -154,6 +179,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(organisations_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(config_cli)
+    app.cli.add_command(secrets_cli)
     app.cli.add_command(demo)
     init_mail_cli(app)
     init_cohorts_cli(app)

@@ -21,8 +21,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from trainhub import sealing
 from trainhub.auth.roles import Role
 from trainhub.extensions import UTCDateTime, db, utcnow
+
+#: The authenticator secrets' sealing purpose (``trainhub.sealing``).
+TOTP_SEALING = "trainhub two-step verification secret"
 
 
 class Organisation(db.Model):  # type: ignore[name-defined]
@@ -238,9 +242,10 @@ class TwoFactorAuthenticator(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    #: The base32 secret the QR code carries. The server must read it to check codes, so it
-    #: cannot be hashed; it is worth nothing without the account's password.
-    secret: Mapped[str] = mapped_column(String(64))
+    #: The base32 secret the QR code carries, sealed (``trainhub.sealing``): the server must
+    #: read it to check codes, so it cannot be hashed, but a copy of the database or a backup
+    #: alone does not reveal it. Read and set it as :attr:`secret`.
+    secret_sealed: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: When the person proved the app works with a code; until then sign-in does not ask.
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -249,6 +254,16 @@ class TwoFactorAuthenticator(db.Model):  # type: ignore[name-defined]
     last_used_step: Mapped[int | None] = mapped_column(BigInteger)
 
     user: Mapped[User] = relationship()
+
+    @property
+    def secret(self) -> str:
+        """The base32 secret; ``trainhub.sealing.Unreadable`` when no configured key opens it
+        (``SECRET_KEY`` changed without the old one as a fallback)."""
+        return sealing.unseal(self.secret_sealed, TOTP_SEALING)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_sealed = sealing.seal(value, TOTP_SEALING)
 
     def __repr__(self) -> str:
         return f"<TwoFactorAuthenticator of user {self.user_id}>"

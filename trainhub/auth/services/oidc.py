@@ -19,7 +19,6 @@ to the next ``sub`` that signs in with the address. Later sign-ins match on the 
 
 from __future__ import annotations
 
-import base64
 import logging
 import re
 import time
@@ -31,10 +30,6 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from joserfc import jwt
@@ -43,7 +38,7 @@ from joserfc.jwk import KeySet
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from trainhub import audit
+from trainhub import audit, sealing
 from trainhub.auth.models import ExternalIdentity, IdentityProvider, Organisation, User
 from trainhub.auth.roles import Role
 from trainhub.auth.services import two_factor
@@ -128,31 +123,28 @@ class ProviderData:
     passwords_off: bool
 
 
+#: The client secrets' sealing purpose (``trainhub.sealing``), and the setting that may hold
+#: a key of their own.
+SEALING = ("trainhub oidc client secret", "OIDC_SECRET_KEY")
+
+
 def seal(secret: str) -> str:
-    """The client secret encrypted (Fernet: AES-128-CBC and HMAC-SHA256) with a key derived
-    from ``OIDC_SECRET_KEY``, else ``SECRET_KEY``: the application must send the secret
-    itself, so it cannot be hashed, but a copy of the database or a backup alone is not
-    enough to pose as trainhub to the provider."""
-    return _fernet().encrypt(secret.encode()).decode()
+    """The client secret sealed (``trainhub.sealing``) under ``OIDC_SECRET_KEY``, else
+    ``SECRET_KEY``: the application must send the secret itself, so it cannot be hashed, but
+    a copy of the database or a backup alone is not enough to pose as trainhub to the
+    provider."""
+    return sealing.seal(secret, *SEALING)
 
 
 def unseal(sealed: str) -> str:
     """The client secret, or a ``ProviderUnavailable`` when the key has changed since."""
     try:
-        return _fernet().decrypt(sealed.encode()).decode()
-    except InvalidToken as error:
+        return sealing.unseal(sealed, *SEALING)
+    except sealing.Unreadable as error:
         log.error("The client secret of an identity provider cannot be decrypted")
         raise ProviderUnavailable(
             _("This sign-in service is not set up correctly. Ask a trainhub administrator.")
         ) from error
-
-
-def _fernet() -> Fernet:
-    material = current_app.config.get("OIDC_SECRET_KEY") or current_app.config["SECRET_KEY"]
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"trainhub oidc client secret"
-    ).derive(str(material).encode())
-    return Fernet(base64.urlsafe_b64encode(key))
 
 
 def normalise_issuer(issuer: str) -> str:

@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from trainhub import audit
+from trainhub import audit, sealing
 from trainhub.auth.models import RecoveryCode, TwoFactorAuthenticator, User
 from trainhub.auth.roles import Role
 from trainhub.auth.services.authentication import count_failed_sign_in, is_locked, note_sign_in
@@ -56,6 +56,8 @@ VALID_WINDOW = 1
 CODE_DIGITS = 6
 
 _CODE = re.compile(r"\d{6}")
+#: ``_use_code``'s answer when the secret cannot be opened.
+UNREADABLE = "unreadable"
 
 
 # Who must use it ------------------------------------------------------------------------------
@@ -140,6 +142,10 @@ def pending_setup(user: User) -> TwoFactorAuthenticator | None:
     """The authenticator ``user`` has started to set up and not yet confirmed, if any."""
     authenticator = authenticator_of(user)
     if authenticator is None or authenticator.confirmed_at is not None:
+        return None
+    try:
+        authenticator.secret  # noqa: B018 (sealed under a key since removed: start again)
+    except sealing.Unreadable:
         return None
     return authenticator
 
@@ -288,6 +294,8 @@ def complete_sign_in(user: User, code: str) -> SecondStep:
         if used is True:
             note_sign_in(user, now)
             return SecondStep(False, 0)
+        if used == UNREADABLE:  # nothing was checked: not a failure of the person's
+            raise ValidationFailed("code", _unreadable_message())
         problem = (
             _("This code has already been used. Wait for your app to show a new code")
             if used == "replayed"
@@ -307,6 +315,14 @@ def complete_sign_in(user: User, code: str) -> SecondStep:
     if is_locked(user, now):
         raise PermissionDenied(_locked_message())
     raise ValidationFailed("code", problem)
+
+
+def _unreadable_message() -> str:
+    return _(
+        "Your authenticator app can no longer be checked here. Sign in with one of your "
+        "recovery codes, then set up two-step verification again, or ask an administrator "
+        "to reset it."
+    )
 
 
 def _locked_message() -> str:
@@ -335,8 +351,15 @@ def _matching_step(secret: str, code: str, now: datetime | None = None) -> int |
 
 def _use_code(authenticator: TwoFactorAuthenticator, code: str, now: datetime) -> bool | str:
     """True when ``code`` is current and newer than the last one taken (which it becomes);
-    "replayed" when it was already used (or an older one was); False when it is wrong."""
-    step = _matching_step(authenticator.secret, code, now)
+    "replayed" when it was already used (or an older one was); False when it is wrong;
+    ``UNREADABLE`` when the sealed secret cannot be opened (``SECRET_KEY`` changed without a
+    fallback), so no code can be checked."""
+    try:
+        secret = authenticator.secret
+    except sealing.Unreadable:
+        log.error("The authenticator secret of user %s cannot be decrypted", authenticator.user_id)
+        return UNREADABLE
+    step = _matching_step(secret, code, now)
     if step is None:
         return False
     # One conditional UPDATE: of two requests racing with one code, only one moves it on.
