@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -17,6 +16,7 @@ from trainhub.auth import permissions, queries
 from trainhub.auth.models import DataSharingAgreement, Organisation, User
 from trainhub.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
 from trainhub.extensions import db
+from trainhub.localtime import local_today
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +24,15 @@ ADDED = audit.describe("agreement.added", _l("Data-sharing agreement recorded"))
 CHANGED = audit.describe("agreement.changed", _l("Data-sharing agreement changed"))
 ENDED = audit.describe("agreement.ended", _l("Data-sharing agreement ended"))
 
-#: Agreements are dated in Wales.
-_WALES = ZoneInfo("Europe/London")
 MAX_REFERENCE = 100
 MAX_CONTACT = 300
 MAX_NOTES = 4000
 
 
 def today() -> dt.date:
-    """Today's date in Wales (what "overdue" is measured against)."""
-    return dt.datetime.now(_WALES).date()
+    """Today's date in Wales (what "overdue" is measured against): agreements are dated
+    there."""
+    return local_today()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Boolean,
@@ -21,19 +20,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainhub.extensions import UTCDateTime, db, utcnow
+from trainhub.localtime import LOCAL_TIME as LOCAL_TIME  # cohort days are in Welsh time
+from trainhub.localtime import local_today as local_today
 
 if TYPE_CHECKING:
     from trainhub.auth.models import Organisation, User
     from trainhub.courses.models.catalogue import Course, Venue
-
-#: Cohort days are entered and shown in Welsh local time.
-LOCAL_TIME = ZoneInfo("Europe/London")
-
-
-def local_today() -> dt.date:
-    """Today's date in Wales."""
-    return dt.datetime.now(LOCAL_TIME).date()
-
 
 COHORT_STATUSES = ("draft", "published", "completed", "cancelled")
 #: A cohort in one of these is still to run: it may be edited or cancelled, and it counts
