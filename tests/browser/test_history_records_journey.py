@@ -90,11 +90,8 @@ def test_manager_records_a_past_cohort_and_a_2014_completion_then_withdraws_it(
     expect(visitor.success_banner()).to_contain_text("The record has been withdrawn.")
     expect(visitor.main).to_contain_text("Entered for the wrong person")
     visitor.follow(page.get_by_role("link", name="Back to history", exact=True))
-    # Long Serving's new account has no organisation, so the hub names nobody (R49).
-    expect(visitor.main).not_to_contain_text("Long Serving")
-    row = visitor.main.get_by_role(
-        "row", name=re.compile("Completion: someone outside your organisation")
-    )
+    # Long Serving's new account joined the manager's organisation: the hub names them (R49).
+    row = visitor.main.get_by_role("row", name=re.compile("Completion: Long Serving"))
     expect(row).to_contain_text("Withdrawn")
     expect(row).to_contain_text("Entered for the wrong person")
 

@@ -233,8 +233,15 @@ def test_each_template_has_its_columns_and_reads_back(app: Flask) -> None:
         "attendee_email",
         "attendee_name",
         "attended",
+        "attendee_organisation",
     )
-    assert columns("completions") == ("email", "full_name", "course_code", "completed_on")
+    assert columns("completions") == (
+        "email",
+        "full_name",
+        "course_code",
+        "completed_on",
+        "organisation",
+    )
     assert columns("awards") == (
         "email",
         "full_name",
@@ -242,6 +249,7 @@ def test_each_template_has_its_columns_and_reads_back(app: Flask) -> None:
         "awarded_on",
         "assessor",
         "old_certificate_number",
+        "organisation",
     )
     for kind in ("cohorts", "completions", "awards", "feedback"):
         text = template_csv(kind)

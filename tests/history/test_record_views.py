@@ -373,6 +373,30 @@ def test_an_unknown_level_is_in_the_summary(app: Flask) -> None:
     assert count(Application) == 0
 
 
+def test_an_admin_chooses_a_new_persons_organisation_a_manager_does_not(app: Flask) -> None:
+    council = make_organisation(name="Cyngor Example")
+    boss = make_user(roles=("manager",), organisation=make_organisation(name="Another Council"))
+    managers_form = page(as_user(app, boss).get("/history/awards/new"))
+    assert 'name="organisation"' not in managers_form
+    assert "A new account joins your organisation." in managers_form
+    admin = as_user(app, make_user(roles=("admin",)))
+    assert "Cyngor Example" in page(admin.get("/history/awards/new"))
+    response = admin.post("/history/awards/new", data=award_form(organisation="Cyngor Example"))
+    assert response.status_code == 302
+    person = db.session.execute(
+        select(User).where(User.email == "new.person@example.org")
+    ).scalar_one()
+    assert person.organisation_id == council.id
+    # A value not offered is refused on the field, nothing written.
+    response = admin.post(
+        "/history/awards/new",
+        data=award_form(email="other@example.org", organisation="Made Up Council"),
+    )
+    assert response.status_code == 400
+    assert field_error(page(response), "organisation")
+    assert count(Application) == 1
+
+
 # Paper feedback --------------------------------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ pytestmark = pytest.mark.usefixtures("catalogue")
 
 NINE = dt.time(9, 30)
 FOUR = dt.time(16, 30)
+PAST_DAY = dt.date(2014, 5, 12)
 
 
 def ffi_cohort(title: str = "FFI May 2016", start: dt.date = dt.date(2016, 5, 10), people: int = 3):
@@ -252,3 +253,94 @@ def test_one_cohort_written_two_ways_in_one_file_is_a_problem_not_two_cohorts() 
     assert [p.line for p in outcome.problems] == [9]
     assert "same cohort as line 2" in outcome.problems[0].message
     assert count(Cohort) == 0
+
+
+# The organisation of the people records make -------------------------------------------------
+
+
+def test_a_managers_new_people_join_their_organisation_and_an_admins_the_one_named() -> None:
+    council = make_organisation(name="Cyngor Example")
+    university = make_organisation(name="Example University")
+    boss = make_user(roles=("manager",), organisation=council)
+    admin = make_user(roles=("admin",))
+    outcome = services.record_completions(
+        boss, [CompletionDraft("new.one@example.org", "New One", "IFSS-CORE", PAST_DAY)]
+    )
+    assert outcome.ok, outcome.problems
+    outcome = services.record_completions(
+        admin,
+        [
+            CompletionDraft(
+                "new.two@example.org",
+                "New Two",
+                "IFSS-CORE",
+                PAST_DAY,
+                organisation="example UNIVERSITY",
+            ),
+            CompletionDraft("new.three@example.org", "New Three", "IFSS-CORE", PAST_DAY),
+        ],
+    )
+    assert outcome.ok, outcome.problems
+    made = {u.email: u.organisation_id for u in db.session.execute(select(User)).scalars()}
+    assert made["new.one@example.org"] == council.id
+    assert made["new.two@example.org"] == university.id
+    assert made["new.three@example.org"] is None
+
+
+def test_a_manager_cannot_put_new_people_in_another_organisation_and_nothing_is_written() -> None:
+    council = make_organisation(name="Cyngor Example")
+    make_organisation(name="Example University")
+    boss = make_user(roles=("manager",), organisation=council)
+    outcome = services.record_awards(
+        boss,
+        [
+            AwardDraft(
+                "new.one@example.org",
+                "New One",
+                2,
+                PAST_DAY,
+                line=2,
+                organisation="Example University",
+            ),
+            AwardDraft(
+                "new.two@example.org", "New Two", 2, PAST_DAY, line=3, organisation="Nowhere"
+            ),
+        ],
+    )
+    assert [(p.line, p.message) for p in outcome.problems] == [
+        (
+            2,
+            "you can record new people of your own organisation only, not of “Example "
+            "University”: ask an administrator",
+        ),
+        (3, "there is no organisation called “Nowhere”"),
+    ]
+    assert db.session.execute(select(User).where(User.email.like("new.%"))).first() is None
+
+
+def test_an_account_that_exists_keeps_its_organisation() -> None:
+    council = make_organisation(name="Cyngor Example")
+    other = make_organisation(name="Example University")
+    person = make_user(email="already@example.org", organisation=other)
+    admin = make_user(roles=("admin",))
+    outcome = services.record_completions(
+        admin,
+        [CompletionDraft(person.email, "", "IFSS-CORE", PAST_DAY, organisation=council.name)],
+    )
+    assert outcome.ok, outcome.problems
+    db.session.refresh(person)
+    assert person.organisation_id == other.id
+
+
+def test_a_cohorts_attendee_may_name_an_organisation_over_the_partner() -> None:
+    council = make_organisation(name="Cyngor Example")
+    admin = make_user(roles=("admin",))
+    draft = ffi_cohort(people=2)
+    draft.attendees[0].organisation = council.name
+    outcome = services.record_cohorts(admin, [draft])
+    assert outcome.ok, outcome.problems
+    first, second = (
+        db.session.execute(select(User).where(User.email == a.email)).scalar_one()
+        for a in draft.attendees
+    )
+    assert first.organisation_id == council.id and second.organisation_id is None

@@ -76,6 +76,11 @@ def organisation_choices() -> list[tuple[int, str]]:
     return [(org_id, name) for org_id, name in rows]
 
 
+def organisation_names() -> list[str]:
+    """Every organisation's name, in order (the single records' choice)."""
+    return list(db.session.execute(select(Organisation.name).order_by(Organisation.name)).scalars())
+
+
 def organisation_name(organisation_id: int) -> str:
     organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
     return organisation.name if organisation else ""

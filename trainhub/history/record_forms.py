@@ -233,6 +233,24 @@ class PersonFields(FlaskForm):
         description=_l("An account is made for them; they can't sign in until invited."),
         validators=[Optional(), Length(max=200)],
     )
+    #: Administrators only (``limit_organisations``): a manager's new people join their own.
+    organisation = Select(
+        _l("Organisation (if they have no account yet)"),
+        description=_l("The new account joins it. An account that exists keeps its own."),
+        validators=[Optional()],
+    )
+
+    def limit_organisations(self, is_admin: bool, names: list[str]) -> None:
+        """Offer the organisations to an administrator; a manager does not choose."""
+        if is_admin:
+            self.organisation.choices = [("", _l("None")), *((n, n) for n in names)]
+        else:
+            del self.organisation
+
+    @property
+    def organisation_name(self) -> str:
+        field = getattr(self, "organisation", None)
+        return str(field.data or "") if field is not None else ""
 
 
 class PastCompletionForm(PersonFields):
@@ -260,6 +278,7 @@ class PastCompletionForm(PersonFields):
             self.full_name.data or "",
             self.course.data or "",
             cast(dt.date, self.completed_on.data),
+            organisation=self.organisation_name,
         )
 
 
@@ -303,6 +322,7 @@ class PastAwardForm(PersonFields):
             cast(dt.date, self.awarded_on.data),
             self.assessor.data or "",
             self.old_certificate_number.data or "",
+            organisation=self.organisation_name,
         )
 
 

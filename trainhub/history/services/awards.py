@@ -67,7 +67,7 @@ def record_awards(
     outcome = Outcome()
     levels = _levels()
     assessors = [d.assessor for d in drafts if "@" in d.assessor]
-    people = People([d.email for d in drafts] + assessors)
+    people = People([d.email for d in drafts] + assessors, actor)
     checked = []
     seen: dict[str, int | None] = {}
     for draft in drafts:
@@ -100,7 +100,7 @@ def record_awards(
                     n=MAX_CERTIFICATE_NUMBER,
                 ),
             )
-        email = people.check(outcome, draft.line, draft.email, draft.full_name)
+        email = people.check(outcome, draft.line, draft.email, draft.full_name, draft.organisation)
         if level is None or email is None:
             continue
         key = award_key(email, level.number)

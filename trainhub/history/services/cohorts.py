@@ -119,7 +119,8 @@ def _check(
             attendee.line,
             attendee.email,
             attendee.full_name,
-            partner.id if partner else None,
+            attendee.organisation,
+            default=partner.id if partner else None,
         )
         if address is None:
             continue
@@ -272,7 +273,7 @@ def record_cohorts(
             todo.append((key, draft, course))
     emails = [a.email for _k, d, _c in todo for a in d.attendees]
     emails += [f for _k, d, _c in todo for f in d.facilitators if "@" in f]
-    people = People(emails)
+    people = People(emails, actor)
     for _key, draft, course in todo:
         _check(draft, course, people, organisations, outcome)
     _check_overlaps([d for _k, d, _c in todo], people, outcome)

@@ -77,15 +77,49 @@ def check_name(outcome: Outcome, line: int | None, value: str, what: str) -> Non
 
 class People:
     """The accounts of the people named in what is being recorded, found in one query;
-    addresses nobody has yet become accounts when recording (never on a dry run)."""
+    addresses nobody has yet become accounts when recording (never on a dry run).
 
-    def __init__(self, emails: Iterable[str]) -> None:
+    A new account joins the organisation its row names, else ``default`` (a closed cohort's
+    partner), else the recording manager's own organisation: so that their managers see them
+    (R49). A manager may name only their own organisation; an administrator any. The
+    organisation of an account that exists already is never changed by a record.
+    """
+
+    def __init__(self, emails: Iterable[str], actor: User | None = None) -> None:
         wanted = {normalise_email(e) for e in emails if e.strip()}
         self.known: dict[str, User] = {}
         if wanted:
             query = select(User).where(User.email.in_(wanted))
             self.known = {u.email: u for u in db.session.execute(query).scalars()}
         self.new: dict[str, tuple[str, int | None]] = {}
+        #: A manager names no organisation but their own; an administrator any.
+        self.restricted = actor is not None and not actor.is_admin
+        self.own: int | None = actor.organisation_id if self.restricted and actor else None
+        self._organisations: dict[str, Organisation] | None = None
+
+    def _organisation(
+        self, outcome: Outcome, line: int | None, name: str, default: int | None
+    ) -> tuple[bool, int | None]:
+        """Whether the row's organisation is acceptable, and the id a new account gets."""
+        if not name.strip():
+            return True, default if default is not None else self.own
+        if self._organisations is None:
+            self._organisations = organisations_by_name()
+        found = self._organisations.get(name.strip().lower())
+        if found is None:
+            outcome.problem(line, _("there is no organisation called “%(name)s”", name=name))
+            return False, None
+        if self.restricted and found.id != self.own:
+            outcome.problem(
+                line,
+                _(
+                    "you can record new people of your own organisation only, not of "
+                    "“%(name)s”: ask an administrator",
+                    name=found.name,
+                ),
+            )
+            return False, None
+        return True, found.id
 
     def check(
         self,
@@ -93,10 +127,12 @@ class People:
         line: int | None,
         email: str,
         full_name: str,
-        organisation_id: int | None = None,
+        organisation: str = "",
+        default: int | None = None,
     ) -> str | None:
         """The address normalised, or None after adding its problem; a person not known
-        needs a name and will be made an account."""
+        needs a name and will be made an account (in ``organisation``, a name from the
+        managed list, else as the class says)."""
         if not email.strip():
             outcome.problem(line, _("the e-mail address is empty"))
             return None
@@ -115,6 +151,9 @@ class People:
                         email=address,
                     ),
                 )
+                return None
+            fits, organisation_id = self._organisation(outcome, line, organisation, default)
+            if not fits:
                 return None
             self.new[address] = (full_name.strip(), organisation_id)
         return address

@@ -69,7 +69,7 @@ def record_completions(
     require_recorder(actor)
     outcome = Outcome()
     courses = courses_by_code()
-    people = People(d.email for d in drafts)
+    people = People((d.email for d in drafts), actor)
     checked = []
     seen: dict[str, int | None] = {}
     for draft in drafts:
@@ -77,7 +77,7 @@ def record_completions(
         if course is None:
             outcome.problem(draft.line, unknown_course(draft.course_code, courses))
         check_past(outcome, draft.line, draft.completed_on, _("the completion date"))
-        email = people.check(outcome, draft.line, draft.email, draft.full_name)
+        email = people.check(outcome, draft.line, draft.email, draft.full_name, draft.organisation)
         if course is None or email is None:
             continue
         key = completion_key(email, course.code, draft.completed_on)

@@ -28,6 +28,9 @@ class AttendeeDraft:
     email: str
     full_name: str
     marks: dict[int, str] = field(default_factory=dict)
+    #: The organisation a new account joins (a name from the managed list), "" for the
+    #: cohort's partner or the recorder's own.
+    organisation: str = ""
     #: The line of each day's mark, for problems about it.
     lines: dict[int, int | None] = field(default_factory=dict)
     line: int | None = None
@@ -57,6 +60,8 @@ class CompletionDraft:
     course_code: str
     completed_on: dt.date
     line: int | None = None
+    #: The organisation a new account joins (a name from the managed list).
+    organisation: str = ""
 
 
 @dataclass
@@ -71,6 +76,8 @@ class AwardDraft:
     assessor: str = ""
     old_certificate_number: str = ""
     line: int | None = None
+    #: The organisation a new account joins (a name from the managed list).
+    organisation: str = ""
 
 
 @dataclass

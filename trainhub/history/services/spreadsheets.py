@@ -51,8 +51,10 @@ COHORT_COLUMNS: Final = (
     "attendee_email",
     "attendee_name",
     "attended",
+    # Optional, last so that files made for the columns before still line up.
+    "attendee_organisation",
 )
-COMPLETION_COLUMNS: Final = ("email", "full_name", "course_code", "completed_on")
+COMPLETION_COLUMNS: Final = ("email", "full_name", "course_code", "completed_on", "organisation")
 AWARD_COLUMNS: Final = (
     "email",
     "full_name",
@@ -60,6 +62,7 @@ AWARD_COLUMNS: Final = (
     "awarded_on",
     "assessor",
     "old_certificate_number",
+    "organisation",
 )
 #: The feedback columns before and after one column per statement key.
 FEEDBACK_FIRST: Final = ("course_code", "cohort_first_day")
@@ -103,17 +106,20 @@ _EXAMPLES: Final[dict[str, dict[str, str]]] = {
         "partner": "",
         "attendee_email": "sam.example@example.org",
         "attendee_name": "Sam Example",
+        "attendee_organisation": "",
         "attended": "yes",
     },
     "completions": {
         "email": "sam.example@example.org",
         "full_name": "Sam Example",
+        "organisation": "",
         "course_code": "IFSS-CORE",
         "completed_on": "2014-05-12",
     },
     "awards": {
         "email": "sam.example@example.org",
         "full_name": "Sam Example",
+        "organisation": "",
         "level": "2",
         "awarded_on": "2016-09-20",
         "assessor": "Alex Example",
@@ -496,6 +502,8 @@ def _cohorts(rows: list[Row], sheet: Sheet) -> None:
             )
             if not attendee.full_name:
                 attendee.full_name = row.text("attendee_name")
+            if not attendee.organisation:
+                attendee.organisation = row.text("attendee_organisation")
             if not row.text("attended"):
                 continue
             mark = row.read(parse_attended, row.cells.get("attended"))  # empty: skipped above
@@ -528,6 +536,7 @@ def _completions(rows: list[Row], sheet: Sheet) -> None:
             CompletionDraft(
                 email=row.text("email"),
                 full_name=row.text("full_name"),
+                organisation=row.text("organisation"),
                 course_code=row.text("course_code"),
                 completed_on=when,
                 line=row.line,
@@ -545,6 +554,7 @@ def _awards(rows: list[Row], sheet: Sheet) -> None:
             AwardDraft(
                 email=row.text("email"),
                 full_name=row.text("full_name"),
+                organisation=row.text("organisation"),
                 level=level,
                 awarded_on=when,
                 assessor=row.text("assessor"),

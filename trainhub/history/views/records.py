@@ -155,6 +155,7 @@ def cohort_new() -> ResponseReturnValue:
 def completion_new() -> ResponseReturnValue:
     form = PastCompletionForm()
     form.course.choices = [("", _("Choose the course")), *queries.course_choices()]
+    form.limit_organisations(current_user.is_admin, queries.organisation_names())
     form.evidence.description = _(
         "A certificate or a register: PDF, DOCX, ODT, PNG or JPEG, up to %(mb)s MB.",
         mb=upload_limit_mb(),
@@ -187,6 +188,7 @@ def completion_new() -> ResponseReturnValue:
 @allowed(can_record_history)
 def award_new() -> ResponseReturnValue:
     form = PastAwardForm()
+    form.limit_organisations(current_user.is_admin, queries.organisation_names())
     if form.validate_on_submit():
         done = act(
             lambda: services.record_awards(
