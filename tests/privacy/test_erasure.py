@@ -246,3 +246,30 @@ def test_past_records_lose_the_address_in_their_key_and_their_evidence(
 
 
 PAST = dt.date(2014, 5, 12)
+
+
+def test_mail_to_other_people_no_longer_names_them(catalogue: None) -> None:
+    from trainhub.mail.services import queue_mail
+
+    person = make_user(full_name="Rhian Example-Jones", email="rhian@example.org")
+    queue_mail(
+        "boss@example.org",
+        "A place to approve: Rhian Example-Jones",
+        "Rhian Example-Jones (rhian@example.org) asks for a place. Rhian's team agrees.",
+    )
+    queue_mail("other@example.org", "Unrelated", "Nothing about them here.")
+    erase_person(make_admin(), person, "Their request (DPA-15)")
+    db.session.flush()
+    db.session.expire_all()
+    to_boss = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.to_address == "boss@example.org")
+    ).scalar_one()
+    assert to_boss.subject == f"A place to approve: Erased person {person.id}"
+    assert to_boss.body == (
+        f"Erased person {person.id} (erased-{person.id}@erased.invalid) asks for a place. "
+        "Rhian's team agrees."
+    )
+    unrelated = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.to_address == "other@example.org")
+    ).scalar_one()
+    assert unrelated.body == "Nothing about them here."

@@ -101,6 +101,31 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _unname_in_others_mail(person: User, old_email: str) -> None:
+    """Mail to other people that names ``person`` (a manager asked to approve their place, a
+    trainer told of their cancellation) names the erased person instead: their address
+    always, their full name when it is at least two words (a single word could be part of
+    anything). Calendar attachments name only their recipient and the facilitators: those
+    of a facilitator's are left, as their cohorts' records are."""
+    replacements = [(old_email, erased_email(person.id))]
+    if len(person.full_name.split()) >= 2:
+        replacements.append((person.full_name, erased_name(person.id)))
+    for old, new in replacements:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.to_address != old_email,
+                (OutboxMessage.body.contains(old, autoescape=True))
+                | (OutboxMessage.subject.contains(old, autoescape=True)),
+            )
+            .values(
+                body=func.replace(OutboxMessage.body, old, new),
+                subject=func.replace(OutboxMessage.subject, old, new),
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
 def erase_person(
     actor: User | None, person: User, reason: str, *, force_reason: str = ""
 ) -> Erasure:
@@ -160,6 +185,7 @@ def erase_person(
     to_them = select(OutboxMessage.id).where(OutboxMessage.to_address == old_email)
     db.session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id.in_(to_them)))
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == old_email))
+    _unname_in_others_mail(person, old_email)
 
     # Supervision links name them: they go both ways.
     db.session.execute(
