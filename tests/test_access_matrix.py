@@ -394,6 +394,9 @@ MATRIX: dict[str, Route] = {
         lambda w: f"/cohorts/{w.cohort_id}/complete", only(STAFF, "away"), "POST"
     ),
     "courses.cohort_cancel": Route(lambda w: f"/cohorts/{w.cohort_id}/cancel", only(STAFF)),
+    "courses.lead_exception": Route(
+        lambda w: f"/cohorts/{w.cohort_id}/lead-exception", only(("manager", "admin"))
+    ),
     "courses.presenter_add": Route(
         lambda w: f"/cohorts/{w.cohort_id}/presenters",
         only(STAFF, "away"),

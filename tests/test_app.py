@@ -265,7 +265,8 @@ def test_demo_and_organisation_seed_commands(app):
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == len(DEMO_PEOPLE)
     # Cohorts too, once: a split core, approval, full, closed and last term's completed core.
     assert db.session.scalar(db.select(db.func.count()).select_from(Cohort)) == 5
-    assert db.session.scalar(db.select(db.func.count()).select_from(Completion)) == 1
+    # The demo learner's core, and the lead trainer's Training the IFSS Trainer (R13).
+    assert db.session.scalar(db.select(db.func.count()).select_from(Completion)) == 2
     # The demo learner's core completion banked CPD and a certificate, and her Level 3
     # workbook waits in the assessors' queue.
     from trainhub.accreditation.models import Application, Certificate, CpdEntry

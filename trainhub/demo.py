@@ -12,7 +12,7 @@ from sqlalchemy import select
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.auth.roles import Role
 from trainhub.auth.services import seed_organisations
-from trainhub.courses.models import Cohort, Course, Venue, local_today
+from trainhub.courses.models import Cohort, Completion, Course, Venue, local_today
 from trainhub.extensions import db
 
 
@@ -235,6 +235,15 @@ def _demo_cohorts(users: dict[str, User]) -> None:
     room, barry, suite = (venues[name] for name, *_rest in DEMO_VENUES)
     today = local_today()
     lead, co = users["trainer"], users["cotrainer"]
+    if "IFSS-TTT" in courses:  # R13: the demo's lead trainer may lead the core
+        db.session.add(
+            Completion(
+                user_id=lead.id,
+                course_id=courses["IFSS-TTT"].id,
+                completed_on=today - timedelta(days=400),
+                recorded=True,
+            )
+        )
     team = [
         FacilitatorInput(lead.id, lead.job_title),
         FacilitatorInput(co.id, co.job_title),

@@ -260,3 +260,58 @@ def test_manager_overrides_a_clash_moves_the_waiting_list_and_cancels_a_cohort(
     visitor.click_link("Book a list of Cardiff University learners")
     visitor.submit("Book the learners", status=400)
     expect(visitor.error_summary()).to_contain_text("Choose the partner's CSV file")
+
+
+def test_manager_lets_a_trainer_lead_the_core_without_the_trainer_training(
+    visitor: Visitor,
+) -> None:
+    """R13: a core led by someone without Training the IFSS Trainer stays a draft until a
+    manager records an exception with a reason; the cohort page says which."""
+    page = visitor.page
+    visitor.sign_in(DEMO["manager"])
+    visitor.nav("Cohorts")
+    page.get_by_label("Schedule a cohort of").select_option(label=CORE_TITLE)
+    visitor.submit("Continue")
+    start = local_today() + timedelta(days=90)
+    page.get_by_label("Title", exact=True).fill("Core led by the co-trainer")
+    page.get_by_label("Places").fill("10")
+    for number, day in enumerate(
+        [start, start + timedelta(days=1), start + timedelta(days=14), start + timedelta(days=15)],
+        start=1,
+    ):
+        group = page.get_by_role("group", name=f"Date of day {number}")
+        group.get_by_label("Day").fill(str(day.day))
+        group.get_by_label("Month").fill(str(day.month))
+        group.get_by_label("Year").fill(str(day.year))
+        page.get_by_label(f"Day {number} starts").fill("09:30")
+        page.get_by_label(f"Day {number} ends").fill("16:30")
+        page.get_by_label(f"Venue of day {number}").select_option(label="Barry learning room (16)")
+    page.get_by_label("Lead facilitator", exact=True).select_option(
+        label=DEMO["cotrainer"].full_name
+    )
+    page.get_by_label("Co-facilitator 1", exact=True).select_option(label=DEMO["trainer"].full_name)
+    visitor.submit("Save cohort")
+    expect(visitor.success_banner()).to_contain_text("Cohort saved as a draft.")
+    expect(visitor.main).to_contain_text("has not completed Training the IFSS Trainer")
+
+    visitor.submit("Publish for booking")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "has not completed Training the IFSS Trainer"
+    )
+    visitor.click_link("Record an exception to the training rule")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Let someone lead without Training the IFSS Trainer"
+    )
+    visitor.submit("Record the exception", status=400)
+    expect(visitor.error_summary()).to_contain_text("Choose the facilitator")
+    page.get_by_label("Who may lead this cohort without the training?").select_option(
+        label=DEMO["cotrainer"].full_name
+    )
+    page.get_by_label("Why?").fill("Co-delivered six cores; TtT booked for the spring")
+    visitor.submit("Record the exception")
+    expect(visitor.success_banner()).to_contain_text("may lead this cohort")
+    expect(visitor.main.locator(".govuk-inset-text")).to_contain_text(
+        "Co-delivered six cores; TtT booked for the spring"
+    )
+    visitor.submit("Publish for booking")
+    expect(visitor.success_banner()).to_contain_text("Cohort published")

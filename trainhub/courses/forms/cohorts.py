@@ -273,6 +273,22 @@ class CohortCancelForm(FlaskForm):
     submit = Submit(_l("Cancel the cohort"))
 
 
+class LeadExceptionForm(FlaskForm):
+    """A manager lets a facilitator lead without Training the IFSS Trainer (R13)."""
+
+    user_id = Select(
+        _l("Who may lead this cohort without the training?"),
+        coerce=int,
+        validators=[required(_l("Choose the facilitator"))],
+    )
+    reason = TextArea(
+        _l("Why?"),
+        description=_l("For example, the experience or the supervision that stands in for it."),
+        validators=[required(_l("Say why they may lead without the training")), Length(max=2000)],
+    )
+    submit = Submit(_l("Record the exception"))
+
+
 class ActionForm(FlaskForm):
     """A button that posts (publish, complete, book, accept…): CSRF only."""
 

@@ -38,6 +38,7 @@ from trainhub.courses.models.cohorts import (
     CohortFacilitator,
     CohortPresenter,
     Completion,
+    LeadException,
     local_today,
 )
 
@@ -75,6 +76,7 @@ __all__ = [
     "CourseDay",
     "CourseOutcome",
     "CourseUnit",
+    "LeadException",
     "Venue",
     "course_prerequisites",
     "local_today",

@@ -249,6 +249,26 @@ class ClashOverride(db.Model):  # type: ignore[name-defined]
     overridden_by: Mapped[User | None] = relationship()
 
 
+class LeadException(db.Model):  # type: ignore[name-defined]
+    """A manager's decision that someone who has not completed Training the IFSS Trainer may
+    lead this cohort of a wider-workforce framework course (R13), with their reason;
+    append-only, one for a person and cohort."""
+
+    __tablename__ = "lead_exceptions"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    #: The facilitator who may lead without the training.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
+
+
 class Booking(db.Model):  # type: ignore[name-defined]
     """One learner's place (or wish for one) on a cohort; one row per learner and cohort."""
 

@@ -31,7 +31,7 @@ from trainhub.courses.models import (
     Venue,
     local_today,
 )
-from trainhub.courses.services import notices
+from trainhub.courses.services import notices, trainers
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 
@@ -402,6 +402,9 @@ def update_cohort(actor: User, cohort: Cohort, data: CohortInput) -> Cohort:
         raise ValidationFailed("days-0-date", _("A published cohort cannot move into the past"))
     _resolve_clashes(actor, cohort, data)
     changed = _apply(cohort, data)
+    if cohort.status == "published":
+        db.session.flush()
+        trainers.require_trained_lead(cohort, field="facilitators-0-user_id")  # R13
     if cohort.status == "published" and changed:
         _refuse_learner_overlaps(actor, cohort)
     if cohort.status == "published":
@@ -453,6 +456,7 @@ def publish_cohort(actor: User, cohort: Cohort) -> None:
         raise ConflictError(_("Only a draft cohort can be published"))
     if cohort.first_day < local_today():
         raise ConflictError(_("This cohort starts in the past: change its dates first"))
+    trainers.require_trained_lead(cohort)  # R13
     cohort.status = "published"
     log.info("Cohort %s published by user %s", cohort.id, actor.id)
 

@@ -18,12 +18,13 @@ from trainhub.courses.forms.cohorts import (
     AddLearnerForm,
     CohortCancelForm,
     CohortForm,
+    LeadExceptionForm,
     PartnerListForm,
     PresenterForm,
 )
 from trainhub.courses.models import COHORT_STATUSES, Booking, Cohort, CohortPresenter, Course
 from trainhub.courses.services import booking as booking_services
-from trainhub.courses.services import partners, scheduling
+from trainhub.courses.services import partners, scheduling, trainers
 from trainhub.courses.views import bp
 from trainhub.extensions import db
 from trainhub.forms import form_page
@@ -151,6 +152,7 @@ def cohort_detail(cohort_id: int) -> ResponseReturnValue:
         problems=problems,
         action_form=ActionForm(),
         presenter_form=_presenter_form(cohort),
+        lead=trainers.lead_check(cohort) if manage else None,
     )
 
 
@@ -202,6 +204,37 @@ def cohort_cancel(cohort: Cohort) -> ResponseReturnValue:
         return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
     counts = queries.place_count(cohort.id)
     return form_page("courses/cohort_cancel.html", form, cohort=cohort, counts=counts)
+
+
+@bp.route("/cohorts/<int:cohort_id>/lead-exception", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+@managed_cohort
+def lead_exception(cohort: Cohort) -> ResponseReturnValue:
+    """R13: a manager lets a facilitator lead without Training the IFSS Trainer."""
+    form = LeadExceptionForm()
+    candidates = trainers.exception_candidates(cohort)
+    form.user_id.choices = [
+        (0, _("Choose the facilitator")),
+        *((p.id, p.full_name) for p in candidates),
+    ]
+    if form.validate_on_submit() and act(
+        lambda: trainers.record_lead_exception(
+            current_user, cohort, form.user_id.data or 0, form.reason.data or ""
+        ),
+        form,
+        success=lambda exception: _(
+            "Exception recorded: %(name)s may lead this cohort.", name=exception.user.full_name
+        ),
+        conflict="form",
+    ):
+        return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
+    return form_page(
+        "courses/lead_exception.html",
+        form,
+        cohort=cohort,
+        candidates=candidates,
+        check=trainers.lead_check(cohort),
+    )
 
 
 @bp.post("/cohorts/<int:cohort_id>/presenters")
