@@ -114,3 +114,5 @@ def test_a_partnership_chooses_the_acronyms_of_each_language(
         refresh()  # the test's app context outlives the request: forget the Welsh
         assert render_template_string(template) == "IFSS training calendar"
         assert gettext("%(team)s members only", team=TEAM) == "IFST members only"
+        monkeypatch.setitem(app.config, "TEAM_ACRONYM", "ICiD")  # one name for both languages
+        assert gettext("%(team)s members only", team=TEAM) == "ICiD members only"

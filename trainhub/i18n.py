@@ -46,7 +46,9 @@ def _choose_language() -> str:
 
 
 def _acronym(setting: str) -> str:
-    chosen: dict[str, str] = current_app.config[setting]
+    chosen: dict[str, str] | str = current_app.config[setting]
+    if isinstance(chosen, str):  # one name for every language
+        return chosen
     locale = get_locale()
     language = locale.language if locale is not None else "en"
     return chosen.get(language) or chosen["en"]
