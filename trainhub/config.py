@@ -87,6 +87,13 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
     LANGUAGES = ("en", "cy")
+    #: The acronyms the interface names the teams and the service by, in each language (a
+    #: language not listed uses "en"; a single string is used for every language). The Welsh
+    #: keeps IFST and IFSS by default; the Welsh regulations call both ICiD, which a
+    #: partnership may choose with TRAINHUB_TEAM_ACRONYM__cy=ICiD and
+    #: TRAINHUB_SERVICE_ACRONYM__cy=ICiD.
+    TEAM_ACRONYM: dict[str, str] = {"en": "IFST", "cy": "IFST"}
+    SERVICE_ACRONYM: dict[str, str] = {"en": "IFSS", "cy": "IFSS"}
 
     #: Learners may create their own accounts.
     SELF_REGISTRATION = True

@@ -9,7 +9,8 @@ import flask_babel
 from babel import Locale
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -42,6 +43,32 @@ def _choose_language() -> str:
             return str(preferred)
     best = request.accept_languages.best_match(languages)
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _acronym(setting: str) -> str:
+    chosen: dict[str, str] | str = current_app.config[setting]
+    if isinstance(chosen, str):  # one name for every language
+        return chosen
+    locale = get_locale()
+    language = locale.language if locale is not None else "en"
+    return chosen.get(language) or chosen["en"]
+
+
+def team_acronym() -> str:
+    """What the teams are called in the message's language (``TEAM_ACRONYM``: IFST unless a
+    partnership chooses, e.g. the Welsh regulations' ICiD)."""
+    return _acronym("TEAM_ACRONYM")
+
+
+def service_acronym() -> str:
+    """What the service is called in the message's language (``SERVICE_ACRONYM``)."""
+    return _acronym("SERVICE_ACRONYM")
+
+
+#: The acronyms for messages made before a language is known (``_l(..., team=TEAM)``): a
+#: value formatted into a lazy message is read only when the message is shown.
+TEAM = LazyString(team_acronym)
+SERVICE = LazyString(service_acronym)
 
 
 def _known(state: Any, domain: object) -> NullTranslations | None:
@@ -152,5 +179,9 @@ def install_template_gettext(app: Flask) -> None:
     )
     # The same behaviour as the callables Jinja has just made of these, in fewer steps.
     app.jinja_env.globals.update(
-        _=template_gettext, gettext=template_gettext, ngettext=template_ngettext
+        _=template_gettext,
+        gettext=template_gettext,
+        ngettext=template_ngettext,
+        team_acronym=team_acronym,
+        service_acronym=service_acronym,
     )

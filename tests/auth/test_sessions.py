@@ -7,6 +7,7 @@ moves by editing the record's timestamps, never by sleeping.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -378,6 +379,21 @@ def test_ending_one_session_from_the_page(app, person):
     assert signed_in(laptop)
     # Ended already: nothing to end.
     assert laptop.post(f"/account/sessions/{phone_sign_in.id}/end").status_code == 404
+
+
+def test_ending_an_unknown_browsers_session_is_a_whole_welsh_sentence(app, person):
+    """An unknown browser is not a word put into "signed out of %(device)s": Welsh would
+    need it mutated after "o" (o'r porwr hwnnw)."""
+    person.preferred_language = "cy"
+    laptop, script = app.test_client(), app.test_client()
+    script.environ_base["HTTP_USER_AGENT"] = "curl/8.5.0"
+    login(laptop, person)
+    sign_in_with_form(script, person.email)
+    script_sign_in = sign_ins_of(person)[-1]
+    response = laptop.post(f"/account/sessions/{script_sign_in.id}/end", follow_redirects=True)
+    assert "Rydych wedi allgofnodi o'r porwr hwnnw." in html.unescape(
+        response.get_data(as_text=True)
+    )
 
 
 def test_ending_this_devices_session_signs_out(app, client, person):

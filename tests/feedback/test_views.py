@@ -654,3 +654,21 @@ def test_the_cohorts_feedback_page_runs_a_constant_number_of_queries(
     text = page(client.get("/feedback/cohorts"))
     assert text.count("/feedback/cohorts/") == 5
     assert count_queries.count == few, "\n".join(s[:120] for s in count_queries.statements)
+
+
+def test_who_published_the_figures_is_a_whole_welsh_sentence(
+    app: Flask, manager: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "by a manager" (an account erased since) is a message of its own, not a word put into
+    the sentence: Welsh mutates the word after "gan" (gan reolwr, not gan rheolwr)."""
+    monkeypatch.setitem(app.config, "STATISTICS_CACHE_SIZE", 0)
+    publish(manager, 2016)
+    client = as_user(app, make_user(roles=["manager"], preferred_language="cy"))
+    url = f"/reports/statistics?fy={FY}"
+    assert f"gan {manager.full_name}." in page(client.get(url))
+
+    snapshot = db.session.execute(select(ReportSnapshot)).scalar_one()
+    snapshot.published_by = None
+    db.session.commit()
+    text = page(client.get(url))
+    assert "Cyhoeddwyd ffigurau 2016-17 ar" in text and "gan reolwr." in text

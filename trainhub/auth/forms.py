@@ -30,6 +30,7 @@ from trainhub.forms import (
     choice_list,
     required,
 )
+from trainhub.i18n import TEAM
 
 
 def _email_field(label: Any = None) -> Email:
@@ -72,7 +73,9 @@ class ProfileFieldsMixin:
         validators=[Optional()],
     )
     job_title = Text(_l("Job title"), validators=[Optional(), Length(max=200)])
-    ifst_member = Checkbox(_l("I am a member of an Integrated Family Support Team (IFST)"))
+    ifst_member = Checkbox(
+        _l("I am a member of an Integrated Family Support Team (%(team)s)", team=TEAM)
+    )
     supplies_family_support = Checkbox(
         _l("I supply family support functions (for example, in children's or adult services)")
     )

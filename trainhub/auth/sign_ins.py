@@ -239,10 +239,15 @@ _SYSTEMS = (
 )
 
 
-def describe_browser(user_agent: str) -> str:
-    """ "Firefox on Windows" from a User-Agent header, as far as it tells."""
+def known_browser(user_agent: str) -> str | None:
+    """ "Firefox on Windows" from a User-Agent header, as far as it tells; None if nothing."""
     browser = next((name for name, pattern in _BROWSERS if pattern.search(user_agent)), None)
     system = next((name for name, pattern in _SYSTEMS if pattern.search(user_agent)), None)
     if browser and system:
         return _("%(browser)s on %(system)s", browser=browser, system=system)
-    return browser or system or _("Unknown browser")
+    return browser or system
+
+
+def describe_browser(user_agent: str) -> str:
+    """ "Firefox on Windows" from a User-Agent header, as far as it tells."""
+    return known_browser(user_agent) or _("Unknown browser")

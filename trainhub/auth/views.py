@@ -390,8 +390,12 @@ def session_end(session_id: int) -> ResponseReturnValue:
         _sign_out()
         flash(_("You have signed out."), "success")
         return redirect(url_for("home.index"))
+    # A whole sentence when the browser is unknown: Welsh mutates the words after "o".
+    device = sign_ins.known_browser(ended.user_agent)
     flash(
-        _("You have signed out of %(device)s.", device=sign_ins.describe_browser(ended.user_agent)),
+        _("You have signed out of %(device)s.", device=device)
+        if device
+        else _("You have signed out of that browser."),
         "success",
     )
     return redirect(url_for("auth.sessions"))

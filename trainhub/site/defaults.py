@@ -128,7 +128,7 @@ diogelu data].
   lleol a'ch cefndir proffesiynol, a'r iaith sydd orau gennych chi
 - y cyrsiau rydych chi'n eu harchebu, eich lle ar restrau aros, eich presenoldeb a'r cyrsiau
   rydych chi'n eu cwblhau
-- eich ceisiadau am achrediad, y llyfrau gwaith a'r dystiolaeth rydych chi'n eu llwytho i fyny,
+- eich ceisiadau am achrediad, y llyfrau gwaith a'r dystiolaeth rydych chi'n eu lanlwytho,
   barn aseswyr a'ch tystysgrifau
 - eich cofnod datblygiad proffesiynol parhaus (DPP)
 - unrhyw anghenion mynediad rydych chi'n sôn amdanyn nhw ar gyfer cwrs
@@ -319,7 +319,7 @@ os oes gennych chi anabledd.
 
 Rydyn ni'n gwybod nad yw rhai rhannau o'r gwasanaeth hwn yn gwbl hygyrch:
 
-- dydy'r dogfennau y mae pobl yn eu llwytho i fyny (llyfrau gwaith a thystiolaeth) ddim yn cael
+- dydy'r dogfennau y mae pobl yn eu lanlwytho (llyfrau gwaith a thystiolaeth) ddim yn cael
   eu gwirio, felly efallai na fyddan nhw'n hygyrch
 - mae'r tystysgrifau, y datganiadau a'r adroddiad blynyddol PDF wedi'u tagio, ond dydyn ni ddim
   wedi'u profi gyda phob darllenydd sgrin
@@ -372,7 +372,7 @@ bodloni safonau hygyrchedd. Os oes angen dogfen arnoch chi mewn fformat arall, c
 
 #### Cynnwys sydd y tu allan i gwmpas y rheoliadau hygyrchedd
 
-Mae llyfrau gwaith, tystiolaeth a dogfennau eraill y mae pobl yn eu llwytho i fyny yn gynnwys
+Mae llyfrau gwaith, tystiolaeth a dogfennau eraill y mae pobl yn eu lanlwytho yn gynnwys
 trydydd parti nad ydyn ni'n ei greu nac yn ei reoli, felly efallai na fyddan nhw'n hygyrch.
 
 ## Sut gwnaethon ni brofi'r gwasanaeth hwn

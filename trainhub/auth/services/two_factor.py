@@ -25,6 +25,7 @@ import segno
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -327,10 +328,12 @@ def _unreadable_message() -> str:
 
 def _locked_message() -> str:
     minutes = int(current_app.config["LOGIN_LOCKOUT_SECONDS"]) // 60
-    return _(
-        "Too many wrong codes or passwords in a row: your account is locked for %(minutes)d "
+    return ngettext(
+        "Too many wrong codes or passwords in a row: your account is locked for %(num)d "
+        "minute. We have emailed you about it.",
+        "Too many wrong codes or passwords in a row: your account is locked for %(num)d "
         "minutes. We have emailed you about it.",
-        minutes=minutes,
+        minutes,
     )
 
 

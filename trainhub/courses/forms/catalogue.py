@@ -25,14 +25,15 @@ from trainhub.forms import (
     TextArea,
     required,
 )
+from trainhub.i18n import SERVICE, TEAM
 
 KIND_CHOICES = [
-    ("framework", _l("IFSS Training Framework programme")),
+    ("framework", _l("%(service)s Training Framework programme", service=SERVICE)),
     ("local", _l("Local course")),
 ]
 AUDIENCE_CHOICES = [
-    ("ifst_only", _l("IFST members only")),
-    ("wider_workforce", _l("IFST members and the wider workforce")),
+    ("ifst_only", _l("%(team)s members only", team=TEAM)),
+    ("wider_workforce", _l("%(team)s members and the wider workforce", team=TEAM)),
     ("open", _l("Open to anyone")),
 ]
 AGENDA_HINT = _l(

@@ -17,6 +17,7 @@ from trainhub.courses.forms.cohorts import ActionForm
 from trainhub.courses.services import calendars
 from trainhub.courses.views import bp
 from trainhub.extensions import db
+from trainhub.i18n import service_acronym
 from trainhub.mail.services import external_url
 from trainhub.spreadsheets import csv_response
 
@@ -47,7 +48,9 @@ def calendar() -> ResponseReturnValue:
 @bp.get("/calendar.ics")
 @public
 def calendar_ics() -> ResponseReturnValue:
-    body = calendars.feed(calendars.public_days(), _("IFSS training calendar"))
+    body = calendars.feed(
+        calendars.public_days(), _("%(service)s training calendar", service=service_acronym())
+    )
     return (
         body,
         200,
@@ -71,7 +74,9 @@ def calendar_feed(token: str) -> ResponseReturnValue:
     user = calendars.user_for_feed_token(token) if FEED_TOKEN.fullmatch(token) else None
     if user is None:
         abort(404)
-    body = calendars.feed(calendars.personal_days(user), _("My IFSS training"))
+    body = calendars.feed(
+        calendars.personal_days(user), _("My %(service)s training", service=service_acronym())
+    )
     return body, 200, {"Content-Type": ICS, "Cache-Control": "private, max-age=900"}
 
 

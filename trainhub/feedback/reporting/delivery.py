@@ -7,7 +7,7 @@ import datetime as dt
 from typing import NotRequired, TypedDict
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from sqlalchemy import ColumnElement, and_, case, distinct, func, select
 
 from trainhub.courses.models import (
@@ -270,7 +270,7 @@ def courses_table(figures: Delivery) -> Table:
             Column("places_offered", _("Places offered")),
             Column("places_filled", _("Places filled")),
             Column("attendees", _("Attendees")),
-            Column("completions", _("Completed")),
+            Column("completions", pgettext("number who completed", "Completed")),
             Column("completion_rate", _("Completion rate"), "percent"),
             Column("no_shows", _("Did not attend")),
             Column("late_cancellations", _("Late cancellations")),

@@ -16,12 +16,14 @@ from typing import Any, Literal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from trainhub.i18n import TEAM
+
 #: The four RBA report-card headings of the 2016-17 report (R38), then the rest.
 SECTIONS = {
     "how_much": _l("How much did we do?"),
     "how_well": _l("How well did we do it?"),
     "better_off": _l("Is anyone better off?"),
-    "workforce": _l("IFST workforce"),
+    "workforce": _l("%(team)s workforce", team=TEAM),
     "budget": _l("Training budget"),
     "next_year": _l("Developments for the next year"),
 }

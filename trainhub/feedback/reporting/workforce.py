@@ -38,6 +38,7 @@ from trainhub.auth.models import Organisation, User
 from trainhub.courses.models import Completion
 from trainhub.feedback.reporting._sql import rows, tagged_union
 from trainhub.feedback.reporting.tables import Column, Table
+from trainhub.i18n import team_acronym
 
 
 class Member(TypedDict):
@@ -295,11 +296,14 @@ def workforce(as_at: dt.date) -> Workforce:
 def workforce_table(figures: Workforce) -> Table:
     """The staff complement's training status, as at the period's end (or today)."""
     measures: list[list[Any]] = [
-        [_("IFST members"), figures["members"]],
+        [_("%(team)s members", team=team_acronym()), figures["members"]],
         [_("Core training completed"), figures["core_trained"]],
         # Members with no core (nor its equivalent) by the as-at date, in trainhub or in the
         # recorded history: long-serving staff with a recorded core are core-trained.
-        [_("IFST members without the core training"), figures["not_core_trained"]],
+        [
+            _("%(team)s members without the core training", team=team_acronym()),
+            figures["not_core_trained"],
+        ],
         *[[_("Holding Level %(n)d", n=row["level"]), row["people"]] for row in figures["levels"]],
         [_("Accreditation due"), figures["due"]],
         [_("Accreditation overdue"), figures["overdue"]],
@@ -307,7 +311,7 @@ def workforce_table(figures: Workforce) -> Table:
     return Table(
         "workforce",
         "workforce",
-        _("IFST workforce training status"),
+        _("%(team)s workforce training status", team=team_acronym()),
         [Column("measure", _("Measure"), "text"), Column("people", _("People"))],
         measures,
         note=_(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
@@ -153,7 +154,7 @@ def attendees_csv(actor: User, period: Period) -> str:
         _("Cohort"),
         _("First day"),
         _("Booking status"),
-        _("Completed"),
+        pgettext("number who completed", "Completed"),
     ]
     return csv_text(
         header,
