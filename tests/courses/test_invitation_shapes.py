@@ -507,7 +507,7 @@ def assert_meeting_mail(message: EmailMessage, ics: bytes, method: str, filename
     assert calendar.get_param("method") == method
     assert calendar.get_content_charset() == "utf-8"
     assert not calendar.is_attachment()
-    assert calendar.get_content().splitlines() == ics.decode().splitlines()
+    assert calendar.get_payload(decode=True) == ics  # byte for byte, CRLF line ends and all
     assert attachment.is_attachment() and attachment.get_filename() == filename
     assert attachment.get_content() == ics
     assert plain.get_content().startswith("Hello ")

@@ -142,8 +142,13 @@ def _invitation_parts(email: EmailMessage, message: OutboxMessage, ics: OutboxAt
     _, _, params = _content_type(ics.content_type)
     method = params["method"].strip('"').upper()
     email.add_alternative(html_body(message.body), subtype="html")
+    # The bytes as they are: base64 keeps iCalendar's CRLF line ends, which a text part
+    # would turn into bare LFs.
     email.add_alternative(
-        ics.content.decode("utf-8"), subtype="calendar", params={"method": method}
+        ics.content,
+        maintype="text",
+        subtype="calendar",
+        params={"charset": "utf-8", "method": method},
     )
     # For mail programs that read no text/calendar part: the file to import.
     email.add_attachment(ics.content, maintype="application", subtype="ics", filename=ics.filename)
