@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from tests.courses.cohort_helpers import DOMAIN, in_days, learner, outbox, trainer
 from tests.factories import make_cohort, make_course, make_venue
+from tests.helpers import QueryCounter
 from trainhub.auth.models import User
 from trainhub.courses.models import Booking, Cohort, CohortDay, Course, Venue, local_today
 from trainhub.courses.services.booking import book_place, cancel_booking
@@ -191,7 +192,11 @@ def cohort_on(
     title: str = "IFSS Core",
 ) -> Cohort:
     """A published cohort on ``dates`` (09:30–16:30 at one venue unless told otherwise)."""
-    venue = make_venue(name="Canolfan Trelái", address="Cowbridge Road West\nCardiff")
+    venue = (
+        venues[0]
+        if venues
+        else make_venue(name="Canolfan Trelái", address="Cowbridge Road West\nCardiff")
+    )
     cohort = make_cohort(
         make_course(duration_days=len(dates), title="IFSS Core training"),
         start=dates[0],
@@ -476,6 +481,31 @@ def test_the_feeds_use_the_invitations_uid_and_ask_to_be_fetched_hourly(
         days = expanded(response.data)
         assert [d[:4] for d in days] == [d[:4] for d in expanded(invite)]
         assert "ATTENDEE" not in response.get_data(as_text=True)
+
+
+def test_the_feeds_cost_the_same_queries_however_many_cohorts(
+    client: FlaskClient, count_queries: QueryCounter
+) -> None:
+    lead = trainer()
+    token = feed_token(lead)
+
+    def queries_with(n: int) -> tuple[int, int]:
+        for _ in range(n):
+            venues = [make_venue() for _ in range(2)]
+            cohort_on([in_days(20 + k) for k in (0, 1)], venues=venues, facilitators=[lead])
+        db.session.commit()
+        counts = []
+        for address in ("/calendar.ics", f"/calendar/feed/{token}.ics"):
+            before = count_queries.count
+            assert client.get(address).status_code == 200
+            counts.append(count_queries.count - before)
+        return counts[0], counts[1]
+
+    with_2 = queries_with(2)
+    with_8 = queries_with(6)
+
+    assert with_2 == with_8, count_queries.statements
+    assert max(with_8) <= 12
 
 
 # The e-mail ---------------------------------------------------------------------------------
