@@ -29,7 +29,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from tests.courses.cohort_helpers import DOMAIN, in_days, learner, outbox, trainer
-from tests.factories import make_cohort, make_course, make_venue
+from tests.factories import make_booking, make_cohort, make_course, make_venue
 from tests.helpers import QueryCounter
 from trainhub.auth.models import User
 from trainhub.courses.models import Booking, Cohort, CohortDay, Course, Venue, local_today
@@ -409,6 +409,74 @@ def test_a_cancelled_cohort_is_one_cancel_and_cancelled_in_the_feeds(app: Flask)
     published = feed(personal_days(person), "Mine")
     outlook_shape(published, cohort, "PUBLISH")
     assert expanded(published) == expected(cohort, "CANCELLED", cohort.sequence)
+
+
+def _sent_per_day_events(person: User, cohort: Cohort) -> Booking:
+    """A learner booked before cohorts were one series: sent an event for each day."""
+    return make_booking(cohort, person, calendar_sequence=1, calendar_per_day=True)
+
+
+def test_a_learner_sent_an_event_per_day_has_them_cancelled_before_the_series(
+    app: Flask,
+) -> None:
+    lead = trainer()
+    cohort = split_core(next_clock_change(10), facilitators=[lead])
+    person = learner()
+    booking = _sent_per_day_events(person, cohort)
+    data = cohort_input(cohort)
+    data.days[1] = DayInput(data.days[1].date, time(10, 0), time(16, 0), data.days[1].venue_id)
+
+    update_cohort(lead, cohort, data)
+
+    replaced, changed = outbox(person)
+    assert replaced.subject == f"Calendar update: {cohort.title}"
+    assert "This does not cancel your place" in replaced.body
+    old = ics_of(replaced)
+    assert b"RDATE" not in old
+    calendar = vobject.readOne(old.decode())
+    assert calendar.method.value == "CANCEL"
+    assert [c.uid.value for c in calendar.vevent_list] == [
+        f"cohort-{cohort.id}-day-{n}@{DOMAIN}" for n in (1, 2, 3, 4)
+    ]
+    assert {c.status.value for c in calendar.vevent_list} == {"CANCELLED"}
+    assert {int(c.sequence.value) for c in calendar.vevent_list} == {booking.calendar_sequence}
+    assert changed.subject.startswith("Changed")
+    outlook_shape(ics_of(changed), cohort, "REQUEST")
+    assert not booking.calendar_per_day
+    # Once only.
+    data.days[1] = DayInput(data.days[1].date, time(11, 0), time(16, 0), data.days[1].venue_id)
+    update_cohort(lead, cohort, data)
+    assert [m.subject.split(":")[0] for m in outbox(person)] == [
+        "Calendar update",
+        "Changed",
+        "Changed",
+    ]
+
+
+def test_a_learner_sent_an_event_per_day_who_cancels_has_them_cancelled_too(
+    app: Flask,
+) -> None:
+    cohort = split_core(next_clock_change(3))
+    person = learner()
+    booking = _sent_per_day_events(person, cohort)
+
+    cancel_booking(person, booking)
+
+    replaced, cancelled = outbox(person)
+    assert "This does not cancel your place" not in replaced.body
+    assert vobject.readOne(ics_of(replaced).decode()).method.value == "CANCEL"
+    [event] = outlook_shape(ics_of(cancelled), cohort, "CANCEL")
+    assert event.uid.value == cohort_uid(cohort)
+
+
+def test_new_bookings_get_no_per_day_cancellation(app: Flask) -> None:
+    cohort = split_core(next_clock_change(10))
+    person = learner()
+
+    book_place(person, cohort)
+    cancel_booking(person, booking_of(person, cohort))
+
+    assert [m.subject.split(":")[0] for m in outbox(person)] == ["Booked", "Cancelled"]
 
 
 # Who it is from and to --------------------------------------------------------------------------

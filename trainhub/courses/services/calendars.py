@@ -266,6 +266,26 @@ def invitation(cohort: Cohort, attendee: User, sequence: int, cancel: bool = Fal
     )
 
 
+def per_day_uid(day: CohortDay) -> str:
+    """The UID each day had before cohorts became one series (``per_day_cancellation``)."""
+    return f"cohort-{day.cohort_id}-day-{day.day_number}@{_domain()}"
+
+
+def per_day_cancellation(cohort: Cohort, attendee: User, sequence: int) -> Attachment:
+    """METHOD:CANCEL of the events a learner was sent for each day, one VEVENT per old UID:
+    Outlook, which took only the first of them, cancels that one; other programs all."""
+    events = []
+    for day in _days(cohort):
+        event = _event(day, sequence, True, attendee, _description(cohort, invited=True))
+        event["UID"] = per_day_uid(day)
+        events.append(event)
+    return Attachment(
+        filename="cancel.ics",
+        content_type="text/calendar; charset=utf-8; method=CANCEL",
+        content=_with_timezone(_calendar("CANCEL"), events),
+    )
+
+
 def feed(days: Iterable[CohortDay], name: str) -> bytes:
     """A published iCalendar of the cohorts of ``days`` (cancelled ones marked so), each as
     its whole series, for a subscribed feed."""
