@@ -171,6 +171,11 @@ class Config:
     SMTP_TIMEOUT = 30
     #: Show message bodies on the admin outbox page (they hold password-reset links).
     OUTBOX_SHOW_BODIES: bool | None = None
+    #: ORGANIZER of calendar invitations, e.g. "IFSS training <training@example.gov.wales>":
+    #: a monitored mailbox, where a learner's reply or "decline" goes (invitations ask for no
+    #: reply, and trainhub reads none: places are cancelled in trainhub). Unset: each cohort's
+    #: lead facilitator, or MAIL_FROM for a cohort without one.
+    CALENDAR_ORGANIZER: str | None = None
 
     #: How long trainhub waits for the database before it gives up, in seconds, so that a
     #: database that accepts connections and never answers (a frozen server, a lock held

@@ -11,6 +11,8 @@ from werkzeug.exceptions import BadRequest
 #: and trainhub's assets), and the private calendar feed, which calendar programs poll and
 #: may keep for a few minutes ("private": never a shared proxy).
 _OWN_CACHING = frozenset({"static", "assets.static", "courses.calendar_feed"})
+#: And the public training calendar: the same for everyone, so a shared cache may keep it.
+_OWN_CACHING |= {"courses.calendar_ics"}
 
 
 class NulCharacter(BadRequest):

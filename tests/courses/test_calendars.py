@@ -1,5 +1,6 @@
-"""iCalendar invitations and feeds: one VEVENT per day, stable UIDs, private feed tokens and
-the public training calendar (R16, issue 3 "Calendars")."""
+"""iCalendar invitations and feeds: one recurring VEVENT per cohort with a stable UID, private
+feed tokens and the public training calendar (R16, issue 3 "Calendars"; the shapes calendar
+programs read, expanded by other parsers: test_invitation_shapes.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from tests.factories import make_booking, make_cohort, make_course, make_organis
 from trainhub.auth.models import User
 from trainhub.courses.models import Cohort
 from trainhub.courses.services.calendars import (
-    day_uid,
+    cohort_uid,
     feed,
     feed_token,
     invitation,
@@ -53,8 +54,8 @@ def _four_day_cohort() -> tuple[Cohort, User, User]:
     return cohort, lead, co
 
 
-def test_an_invitation_has_one_event_per_day_with_stable_uids() -> None:
-    cohort, _lead, _co = _four_day_cohort()
+def test_an_invitation_is_one_series_with_the_cohorts_uid() -> None:
+    cohort, lead, _co = _four_day_cohort()
     person = learner(full_name="Alys Hughes")
 
     attachment = invitation(cohort, person, sequence=3)
@@ -63,20 +64,19 @@ def test_an_invitation_has_one_event_per_day_with_stable_uids() -> None:
     assert attachment.content_type == "text/calendar; charset=utf-8; method=REQUEST"
     calendar = Calendar.from_ical(attachment.content)
     assert calendar["METHOD"] == "REQUEST"
-    days = events(calendar)
-    assert [str(e["UID"]) for e in days] == [
-        f"cohort-{cohort.id}-day-{n}@{DOMAIN}" for n in range(1, 5)
-    ]
-    assert [e["SEQUENCE"] for e in days] == [3, 3, 3, 3]
-    assert [str(e["STATUS"]) for e in days] == ["CONFIRMED"] * 4
-    assert str(days[0]["SUMMARY"]) == "Core, May (day 1 of 4)"
-    assert str(days[3]["SUMMARY"]) == "Core, May (day 4 of 4)"
-    for event, day in zip(days, cohort.days, strict=True):
-        assert event.decoded("DTSTART") == day.starts_at
-        assert event.decoded("DTEND") == day.ends_at
-        assert event.decoded("DTSTART").tzinfo is not None
-    assert str(days[0]["ATTENDEE"]) == f"mailto:{person.email}"
-    assert days[0]["ATTENDEE"].params["CN"] == "Alys Hughes"
+    [event] = events(calendar)  # every day at the same time and venue: no override
+    assert str(event["UID"]) == f"cohort-{cohort.id}@{DOMAIN}"
+    assert event["SEQUENCE"] == 3
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["SUMMARY"]) == "Core, May"
+    assert event.decoded("DTSTART") == cohort.days[0].starts_at
+    assert event.decoded("DTEND") == cohort.days[0].ends_at
+    assert event["RRULE"]["FREQ"] == ["DAILY"]
+    assert event["RRULE"]["UNTIL"] == [cohort.days[-1].starts_at.astimezone(UTC)]
+    assert "RDATE" not in event
+    assert str(event["ATTENDEE"]) == f"mailto:{person.email}"
+    assert event["ATTENDEE"].params["CN"] == "Alys Hughes"
+    assert str(event["ORGANIZER"]) == f"mailto:{lead.email}"
 
 
 def test_the_location_has_the_venue_address_and_the_description_the_facilitators() -> None:
@@ -91,9 +91,11 @@ def test_the_location_has_the_venue_address_and_the_description_the_facilitators
     assert "Lead facilitator: Rhian Morgan, Intervention Specialist" in description
     assert "Co-facilitator: Dewi Jones" in description
     assert f"https://{DOMAIN}/" in str(event["URL"])
+    # The series' title does not number the days: the description lists them.
+    assert "Day 4: " in description
 
 
-def test_a_cancellation_is_method_cancel_with_the_same_uids() -> None:
+def test_a_cancellation_is_method_cancel_with_the_same_uid() -> None:
     cohort, _lead, _co = _four_day_cohort()
     person = learner()
     request = Calendar.from_ical(invitation(cohort, person, sequence=1).content)
@@ -104,19 +106,23 @@ def test_a_cancellation_is_method_cancel_with_the_same_uids() -> None:
     assert attachment.content_type.endswith("method=CANCEL")
     calendar = Calendar.from_ical(attachment.content)
     assert calendar["METHOD"] == "CANCEL"
-    assert [str(e["UID"]) for e in events(calendar)] == [str(e["UID"]) for e in events(request)]
-    assert {str(e["STATUS"]) for e in events(calendar)} == {"CANCELLED"}
-    assert {e["SEQUENCE"] for e in events(calendar)} == {2}
+    [event] = events(calendar)
+    assert [str(event["UID"])] == [str(e["UID"]) for e in events(request)]
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event["SEQUENCE"] == 2
 
 
-def test_uids_stay_the_same_when_a_day_moves() -> None:
+def test_the_uid_stays_the_same_when_a_day_moves() -> None:
     cohort = make_cohort(days=2)
-    before = [day_uid(day) for day in cohort.days]
+    before = cohort_uid(cohort)
 
     cohort.days[1].date += timedelta(days=14)
     cohort.days[1].start_time = time(13, 0)
 
-    assert [day_uid(day) for day in cohort.days] == before
+    assert cohort_uid(cohort) == before
+    [master, moved] = events(Calendar.from_ical(invitation(cohort, learner(), 1).content))
+    assert {str(master["UID"]), str(moved["UID"])} == {before}
+    assert moved.decoded("DTSTART") == cohort.days[1].starts_at
 
 
 def test_the_public_feed_has_published_open_cohorts_only() -> None:
@@ -135,7 +141,7 @@ def test_the_public_feed_has_published_open_cohorts_only() -> None:
     calendar = Calendar.from_ical(feed(days, "IFSS training"))
     assert calendar["METHOD"] == "PUBLISH"
     assert str(calendar["X-WR-CALNAME"]) == "IFSS training"
-    assert [str(e["UID"]) for e in events(calendar)] == [day_uid(d) for d in shown.days]
+    assert [str(e["UID"]) for e in events(calendar)] == [cohort_uid(shown)]
     assert all("ATTENDEE" not in e for e in events(calendar))
 
 
@@ -247,12 +253,14 @@ def test_a_deactivated_persons_feed_stops() -> None:
     assert user_for_feed_token(token) is None
 
 
-def test_times_are_written_in_utc() -> None:
+def test_times_are_written_in_london_time_with_its_timezone() -> None:
     cohort = make_cohort()
-    [event] = events(Calendar.from_ical(invitation(cohort, learner(), sequence=0).content))
+    calendar = Calendar.from_ical(invitation(cohort, learner(), sequence=0).content)
+    [event] = events(calendar)
 
-    assert event.decoded("DTSTART").utcoffset() == timedelta(0)
-    assert event.decoded("DTSTART") == cohort.days[0].starts_at.astimezone(UTC)
+    assert event["DTSTART"].params["TZID"] == "Europe/London"
+    assert event.decoded("DTSTART") == cohort.days[0].starts_at
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/London"]
 
 
 def test_a_completed_cohort_is_not_in_the_feed_of_those_who_only_waited() -> None:

@@ -18,7 +18,7 @@ from tests.helpers import login
 from trainhub.extensions import db, utcnow
 from trainhub.mail.models import OutboxMessage
 from trainhub.mail.services import Attachment, backoff, queue_mail
-from trainhub.mail.worker import deliver_due
+from trainhub.mail.worker import build_email, deliver_due, html_body
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -58,10 +58,12 @@ def test_delivery_sends_each_message_once_with_attachments(app):
     [email] = transport.sent
     assert email["To"] == "a@example.org"
     assert email["From"] == app.config["MAIL_FROM"]
+    # A calendar invitation: the meeting in the alternatives, and the file for other programs.
     [part] = list(email.iter_attachments())
     assert part.get_filename() == "course.ics"
-    assert part.get_content_type() == "text/calendar"
-    assert part.get_param("method") == "REQUEST"
+    assert part.get_content_type() == "application/ics"
+    meeting = next(p for p in email.walk() if p.get_content_type() == "text/calendar")
+    assert meeting.get_param("method") == "REQUEST"
     assert deliver_due(transport).sent == 0
     message = db.session.execute(select(OutboxMessage)).scalar_one()
     assert message.status == "sent" and message.sent_at is not None
@@ -259,3 +261,47 @@ def test_a_message_the_server_accepted_is_not_retried_when_quit_fails(quit_faili
     assert quit_failing_smtp_server.accepted == 1
     assert (report.sent, report.failed) == (1, 0)
     assert message.status == "sent"
+
+
+def test_other_messages_stay_plain_text_with_their_attachments():
+    plain = queue_mail("a@example.org", "Hello", "Just text")
+    with_file = queue_mail(
+        "b@example.org",
+        "Your certificate",
+        "Attached",
+        [Attachment("certificate.pdf", "application/pdf", b"%PDF-1.7")],
+    )
+    # A calendar file that is no invitation (no METHOD) is just a file too.
+    published = queue_mail(
+        "c@example.org",
+        "The calendar",
+        "Attached",
+        [Attachment("training.ics", "text/calendar; charset=utf-8", b"BEGIN:VCALENDAR")],
+    )
+    db.session.flush()
+
+    assert build_email(plain).get_content_type() == "text/plain"
+    for message in (with_file, published):
+        email = build_email(message)
+        assert [p.get_content_type() for p in email.walk()][:2] == ["multipart/mixed", "text/plain"]
+        assert not [p for p in email.walk() if p.get_content_type() == "text/html"]
+        [part] = list(email.iter_attachments())
+        assert part.get_filename() == message.attachments[0].filename
+        assert part.get_payload(decode=True) == message.attachments[0].content
+
+
+def test_the_html_alternative_is_the_text_escaped_with_paragraphs_and_links():
+    text = (
+        "Hello <Alys> & co,\n\nYou have a place:\nCore\nhttps://example.org/cohorts/1?a=1&b=2.\n\n"
+        'Say "hi": <script>alert(1)</script>'
+    )
+
+    html = html_body(text)
+
+    assert "<script>" not in html and "<Alys>" not in html
+    assert "<p>Hello &lt;Alys&gt; &amp; co,</p>" in html
+    assert "<p>You have a place:<br>\nCore<br>\n" in html
+    link = "https://example.org/cohorts/1?a=1&amp;b=2"
+    assert f'<a href="{link}">{link}</a>.</p>' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<p>") == 3

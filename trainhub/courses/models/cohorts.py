@@ -292,6 +292,9 @@ class Booking(db.Model):  # type: ignore[name-defined]
     late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: SEQUENCE of the last calendar invitation this learner was sent for the cohort.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Sent invitations with an event for each day (before each cohort was one recurring
+    #: event): the next calendar message to this learner first cancels those events.
+    calendar_per_day: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -28,8 +28,28 @@ def _context(cohort: Cohort, **extra: Any) -> dict[str, Any]:
 def _invitation(booking: Booking, cancel: bool = False) -> Attachment:
     """The next calendar SEQUENCE for this person and cohort, never going backwards."""
     booking.calendar_sequence = max(booking.calendar_sequence + 1, booking.cohort.sequence)
+    if booking.calendar_per_day:
+        _replace_per_day_events(booking, cancel)
     with force_locale(booking.user.preferred_language or "en"):  # the recipient's language
         return calendars.invitation(booking.cohort, booking.user, booking.calendar_sequence, cancel)
+
+
+def _replace_per_day_events(booking: Booking, cancel: bool) -> None:
+    """Cancel the events a learner was sent for each day before cohorts became one series,
+    in a message of its own (a message carries one calendar method), ahead of the one that
+    brings the series: otherwise the days would show twice, or stay after a cancellation."""
+    with force_locale(booking.user.preferred_language or "en"):
+        attachment = calendars.per_day_cancellation(
+            booking.cohort, booking.user, booking.calendar_sequence
+        )
+    queue_templated_mail(
+        booking.user,
+        "calendar_per_day_replaced",
+        lambda: _("Calendar update: %(title)s", title=booking.cohort.title),
+        _context(booking.cohort, cancel=cancel),
+        [attachment],
+    )
+    booking.calendar_per_day = False
 
 
 def booking_confirmed(booking: Booking) -> None:

@@ -48,13 +48,19 @@ def calendar() -> ResponseReturnValue:
 @bp.get("/calendar.ics")
 @public
 def calendar_ics() -> ResponseReturnValue:
+    """Every published open cohort as a subscribable calendar: the same for everyone, so
+    shared caches may keep it a while (subscribers fetch it hourly: ``calendars.FEED_REFRESH``)."""
     body = calendars.feed(
         calendars.public_days(), _("%(service)s training calendar", service=service_acronym())
     )
     return (
         body,
         200,
-        {"Content-Type": ICS, "Content-Disposition": 'inline; filename="training.ics"'},
+        {
+            "Content-Type": ICS,
+            "Content-Disposition": 'inline; filename="training.ics"',
+            "Cache-Control": "public, max-age=900",
+        },
     )
 
 
