@@ -11,6 +11,16 @@ from werkzeug.exceptions import BadRequest
 #: and trainhub's assets), and the private calendar feed, which calendar programs poll and
 #: may keep for a few minutes ("private": never a shared proxy).
 _OWN_CACHING = frozenset({"static", "assets.static", "courses.calendar_feed"})
+#: Open Badges' public documents (the issuer, its keys, achievements, their images, status
+#: lists): nothing personal, cached briefly by verifiers (accreditation/views/badges.py).
+_OWN_CACHING |= {
+    "accreditation.issuer_profile",
+    "accreditation.issuer_jwks",
+    "accreditation.issuer_key",
+    "accreditation.achievement",
+    "accreditation.achievement_image",
+    "accreditation.status_list",
+}
 
 
 class NulCharacter(BadRequest):
