@@ -261,7 +261,7 @@ class BadgeCheckForm(FlaskForm):
         _l("Paste the badge"),
         description=_l("The text of a .jwt or .json badge file."),
         validators=[Optional()],
-        render_kw={"rows": 6, "spellcheck": "false", "autocomplete": "off"},
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
     file = File(
         _l("Or upload the badge file"),
