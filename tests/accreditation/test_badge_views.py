@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image, PngImagePlugin
 from sqlalchemy import select
 
 from tests.accreditation.helpers import complete, learner
@@ -69,6 +70,16 @@ def check(client: FlaskClient, text: str | None = None, file: dict[str, Any] | N
     return client.post("/verify/badge", data=data, content_type="multipart/form-data")
 
 
+def plain_png(*, compressed: bool = False) -> bytes:
+    """A PNG with no credential, or with one in a compressed chunk (refused, not inflated)."""
+    info = PngImagePlugin.PngInfo()
+    if compressed:
+        info.add_itxt("openbadgecredential", "x" * 5000, zip=True)
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
 def heading(response: Any) -> str:
     found = re.search(r"<h1[^>]*>(.*?)</h1>", page(response), re.S)
     assert found is not None
@@ -83,7 +94,7 @@ def test_the_learner_downloads_the_badge_signed_baked_and_as_json(app: Flask, ho
     client = as_user(app, holder)
 
     text = page(client.get("/my/certificates"))
-    for fmt in ("jwt", "svg", "json"):
+    for fmt in ("jwt", "svg", "png", "json"):
         assert f"/certificates/{certificate.code}/badge.{fmt}" in text
     assert "only the signed forms prove it came from us" in text
 
@@ -103,6 +114,13 @@ def test_the_learner_downloads_the_badge_signed_baked_and_as_json(app: Flask, ho
     found = re.search(r"<openbadges:credential>([^<]+)</openbadges:credential>", baked)
     assert found is not None
     verify_with_pyjwt(client, found.group(1))
+
+    png = client.get(f"/certificates/{certificate.code}/badge.png")
+    assert png.mimetype == "image/png"
+    with Image.open(io.BytesIO(png.data)) as image:  # Pillow reads the iTXt chunk itself
+        assert image.size == (400, 400)
+        baked_png = image.text["openbadgecredential"]
+    verify_with_pyjwt(client, baked_png)
 
     data = client.get(f"/certificates/{certificate.code}/badge.json")
     assert data.mimetype == "application/ld+json"
@@ -129,6 +147,7 @@ def test_a_pasted_or_uploaded_badge_we_signed_is_valid(app: Flask, holder: User)
     for name, data in (
         ("badge.jwt", token.encode()),
         ("badge.svg", as_user(app, holder).get(f"/certificates/{certificate.code}/badge.svg").data),
+        ("badge.png", as_user(app, holder).get(f"/certificates/{certificate.code}/badge.png").data),
     ):
         uploaded = check(client, file={"name": name, "data": data})
         assert (uploaded.status_code, heading(uploaded)) == (200, "Valid badge"), name
@@ -229,6 +248,9 @@ def test_badge_data_without_a_signature_is_compared_with_our_record(
         (None, ("badge.jwt", b"\xff\xfe\x00bad"), "saved as text (UTF-8)"),
         (None, ("badge.jwt", b"x" * (256 * 1024 + 1)), "smaller than 256 KB"),
         (None, ("badge.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "no badge baked"),
+        (None, ("badge.png", plain_png()), "no badge baked"),
+        (None, ("badge.png", plain_png(compressed=True)), "no badge baked"),
+        (None, ("badge.png", plain_png()[:40]), "no badge baked"),
     ],
     ids=[
         "empty",
@@ -240,6 +262,9 @@ def test_badge_data_without_a_signature_is_compared_with_our_record(
         "not utf-8",
         "huge",
         "unbaked svg",
+        "unbaked png",
+        "compressed chunk",
+        "cut short",
     ],
 )
 def test_unreadable_input_is_a_field_error(

@@ -69,6 +69,8 @@ def test_a_shared_badge_checks_out_as_valid_until_the_link_is_withdrawn(
     assert token.count(".") == 2
     baked = _download(page, visitor, "Badge image (.svg)")
     assert "<openbadges:credential>" in baked.read_text()
+    baked_png = _download(page, visitor, "Badge image (.png)")
+    assert baked_png.read_bytes().startswith(b"\x89PNG")
 
     visitor.follow(visitor.main.get_by_role("button", name=re.compile("^Make a public link")))
     expect(visitor.success_banner()).to_contain_text("Public link made.")
@@ -91,6 +93,11 @@ def test_a_shared_badge_checks_out_as_valid_until_the_link_is_withdrawn(
     # The baked image, uploaded, is the same badge.
     visitor.click_link("Check another badge")
     visitor.page.get_by_label("Or upload the badge file").set_input_files(str(baked))
+    visitor.submit("Check badge")
+    expect(visitor.main.locator(".govuk-panel")).to_contain_text("Valid badge")
+
+    visitor.click_link("Check another badge")
+    visitor.page.get_by_label("Or upload the badge file").set_input_files(str(baked_png))
     visitor.submit("Check badge")
     expect(visitor.main.locator(".govuk-panel")).to_contain_text("Valid badge")
 

@@ -59,18 +59,51 @@ def _unreadable(message: str) -> ValidationFailed:
 
 
 def text_of(data: bytes) -> str:
-    """The badge's text: at most MAX_BYTES of UTF-8.
+    """The badge's text: at most MAX_BYTES of UTF-8, or the credential baked into a PNG.
 
     :raises ValidationFailed: on ``badge`` otherwise.
     """
     if len(data) > MAX_BYTES:
         raise _unreadable(_("The badge must be smaller than 256 KB"))
+    if data.startswith(_PNG_SIGNATURE):
+        return _unbake_png(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _unreadable(
-            _("The badge must be a .jwt, .json or .svg file saved as text (UTF-8)")
+            _("The badge must be a .jwt, .json or .svg file saved as text (UTF-8), or a .png")
         ) from None
+
+
+_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+
+
+def _unbake_png(data: bytes) -> str:
+    """The text of the PNG's ``openbadgecredential`` iTXt chunk (OB 3.0 §5.3.1), read from
+    the chunks by their lengths (no image decoder; compressed text refused, never inflated)."""
+    position = len(_PNG_SIGNATURE)
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        if len(body) < length:
+            break
+        if kind == b"iTXt":
+            keyword, _sep, rest = body.partition(b"\x00")
+            if keyword == badges.PNG_KEYWORD.encode() and len(rest) >= 2 and rest[0] == 0:
+                # compression flag 0, method, language tag NUL, translated keyword NUL, text
+                _language, _sep, rest = rest[2:].partition(b"\x00")
+                _translated, _sep, text = rest.partition(b"\x00")
+                try:
+                    return text.decode("utf-8")
+                except UnicodeDecodeError:
+                    break
+        if kind == b"IEND":
+            break
+        position += 12 + length
+    raise _unreadable(
+        _("This picture has no badge baked into it. Upload the .png file downloaded from trainhub")
+    )
 
 
 def _unbake(text: str) -> str:

@@ -14,6 +14,7 @@ import base64
 import datetime as dt
 import gzip
 import hashlib
+import io
 from typing import Any, Final
 from xml.sax.saxutils import escape
 
@@ -413,6 +414,46 @@ def achievement_image(achievement: dict[str, Any], credential_jwt: str | None = 
         main_y=main_y,
         lines=lines,
     )
+
+
+#: The PNG chunk keyword OB 3.0 §5.3.1 bakes a credential under (an iTXt chunk, uncompressed).
+PNG_KEYWORD: Final = "openbadgecredential"
+
+
+def achievement_png(achievement: dict[str, Any], credential_jwt: str) -> bytes:
+    """The badge as a PNG (the SVG's design, drawn with Pillow), the VC-JWT baked into it."""
+    from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
+
+    slug = str(achievement["id"]).rsplit("/", 1)[-1]
+    image = Image.new("RGB", (400, 400), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((10, 10, 390, 390), fill="#1d70b8")
+    draw.ellipse((28, 28, 372, 372), fill="#ffffff")
+    draw.ellipse((40, 40, 360, 360), fill="#003078")
+
+    def text(y: int, line: str, size: int) -> None:
+        font = ImageFont.load_default(size=size)
+        draw.text((200, y), line, fill="#ffffff", font=font, anchor="ms")
+
+    if slug.startswith("level-"):
+        text(105, "Level · Lefel", 22)
+        text(205, slug.removeprefix("level-"), 96)
+    else:
+        text(105, "Course · Cwrs", 22)
+        text(160, slug.removeprefix("course-"), 30)
+        for i, line in enumerate(_wrap(str(achievement["name"]))):
+            text(205 + 30 * i, line, 20)
+    text(330, "Certificate · Tystysgrif", 16)
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt(PNG_KEYWORD, credential_jwt, zip=False)
+    out = io.BytesIO()
+    image.save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def baked_png(certificate: Certificate) -> bytes:
+    credential = open_badge_credential(certificate)
+    return achievement_png(credential["credentialSubject"]["achievement"], sign(credential))
 
 
 def baked_svg(certificate: Certificate) -> str:

@@ -43,7 +43,7 @@ def _unavailable() -> ResponseReturnValue:
     return render_template("accreditation/badge_unavailable.html"), 503
 
 
-def _download(body: str, mimetype: str, filename: str) -> Response:
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     return Response(
         body,
         mimetype=mimetype,
@@ -55,11 +55,13 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
 
 
 def _signed(certificate: Certificate, fmt: str) -> ResponseReturnValue:
-    """The certificate's badge, signed now: a VC-JWT, or baked into its SVG image."""
+    """The certificate's badge, signed now: a VC-JWT, or baked into its SVG or PNG image."""
     name = f"badge-{certificate.display_code}"
     try:
         if fmt == "svg":
             return _download(badges.baked_svg(certificate), "image/svg+xml", f"{name}.svg")
+        if fmt == "png":
+            return _download(badges.baked_png(certificate), "image/png", f"{name}.png")
         return _download(badges.signed_badge(certificate), JWT_TYPE, f"{name}.jwt")
     except credential_keys.NoSigningKey:
         return _unavailable()
@@ -143,7 +145,7 @@ def status_list(number: int) -> ResponseReturnValue:
 # The learner's downloads and links ------------------------------------------------------------
 
 
-@bp.get("/certificates/<code>/badge.<any(jwt, svg):fmt>")
+@bp.get("/certificates/<code>/badge.<any(jwt, svg, png):fmt>")
 @verification_limit
 @signed_in
 @own_certificate
@@ -209,7 +211,7 @@ def badge_link(token: str) -> ResponseReturnValue:
     return response
 
 
-@bp.get("/badges/<token>/badge.<any(jwt, svg, json):fmt>")
+@bp.get("/badges/<token>/badge.<any(jwt, svg, png, json):fmt>")
 @public
 def badge_link_download(token: str, fmt: str) -> ResponseReturnValue:
     found = _public_link(token)
