@@ -266,7 +266,7 @@ class BadgeCheckForm(FlaskForm):
     file = File(
         _l("Or upload the badge file"),
         description=_l(
-            "A .jwt, .json or .svg badge file downloaded from trainhub, 256 KB at most."
+            "A .jwt, .json, .svg or .png badge file downloaded from trainhub, 256 KB at most."
         ),
     )
     check = Submit(_l("Check badge"))
