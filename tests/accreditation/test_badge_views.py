@@ -25,6 +25,7 @@ from tests.accreditation.helpers import complete, learner
 from tests.accreditation.test_badges import verify_with_pyjwt
 from tests.accreditation.view_helpers import as_user, banners, field_error, follow, page
 from tests.factories import make_user
+from tests.helpers import QueryCounter
 from trainhub.accreditation.models import BadgeLink, Certificate
 from trainhub.accreditation.services.badges import open_badge_credential, signed_badge
 from trainhub.accreditation.services.certificates import revoke_certificate
@@ -361,3 +362,29 @@ def test_erasing_the_learner_withdraws_their_links(app: Flask, holder: User) -> 
     response = as_user(app, None).get(f"/badges/{link.token}")
     assert response.status_code == 410
     assert "Rhian" not in page(response)
+
+
+def test_my_certificates_runs_as_many_queries_however_many_badges_are_shared(
+    app: Flask, holder: User, count_queries: QueryCounter
+) -> None:
+    first = certificate_of(holder)
+    client = as_user(app, holder)
+    client.post(f"/certificates/{first.code}/badge-link")
+    client.get("/my/certificates")  # warm up
+
+    count_queries.statements.clear()
+    assert client.get("/my/certificates").status_code == 200
+    few = count_queries.count
+
+    # Three more certificates, each with a public link.
+    for code in ("IFSS-CONSULT", "IFSS-SUPERVISE", "FFI-3DAY"):
+        complete(holder, code, dt.date(2026, 6, 1), announce=True)
+    db.session.commit()
+    for certificate in db.session.execute(
+        select(Certificate).where(Certificate.user_id == holder.id, Certificate.id != first.id)
+    ).scalars():
+        client.post(f"/certificates/{certificate.code}/badge-link")
+    assert len(db.session.execute(select(BadgeLink)).all()) == 4
+    count_queries.statements.clear()
+    assert client.get("/my/certificates").status_code == 200
+    assert count_queries.count == few, "\n".join(s[:120] for s in count_queries.statements)
