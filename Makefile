@@ -26,6 +26,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 serve: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
+	$(BIN)/flask credentials keygen --if-missing
 	@echo "trainhub is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 

@@ -69,7 +69,34 @@ def base_config(database_url: str) -> dict[str, Any]:
         # Staff sign in with their password alone here; tests/auth/test_two_factor.py
         # turns the requirement on where it tests it.
         "TWO_FACTOR_REQUIRED_ROLES": "",
+        # One Open Badges signing key for the process (made once, removed at its end).
+        "CREDENTIALS_KEY_DIR": str(credentials_key_dir()),
     }
+
+
+_CREDENTIALS_KEY_DIR: list[Path] = []
+
+
+def credentials_key_dir() -> Path:
+    """A folder with one signing key, made the first time an app is built."""
+    if not _CREDENTIALS_KEY_DIR:
+        import tempfile
+
+        from trainhub.accreditation.services.credential_keys import generate
+
+        folder = Path(tempfile.mkdtemp(prefix="trainhub-credential-keys-"))
+        generate(folder)
+        _CREDENTIALS_KEY_DIR.append(folder)
+    return _CREDENTIALS_KEY_DIR[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def credential_keys() -> Iterator[Path]:
+    """The session's signing key folder (see ``base_config``), deleted afterwards."""
+    import shutil
+
+    yield credentials_key_dir()
+    shutil.rmtree(credentials_key_dir(), ignore_errors=True)
 
 
 # Which backends a test runs on ---------------------------------------------------------------

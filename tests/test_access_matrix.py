@@ -50,7 +50,9 @@ from trainhub.accreditation.services.applications import (
     upload_workbook,
 )
 from trainhub.accreditation.services.assessment import claim_application, decide_application
+from trainhub.accreditation.services.badge_links import create_link
 from trainhub.accreditation.services.cpd import ActivityInput, log_activity
+from trainhub.accreditation.services.credential_keys import public_keys
 from trainhub.auth.models import UserSession
 from trainhub.auth.permissions import Access, access_of
 from trainhub.auth.roles import Role
@@ -130,6 +132,9 @@ class World:
     spend_line_id: int
     #: The test session's OpenID Connect provider (tests/oidc_provider.py).
     oidc_issuer: str = ""
+    #: The learner's public link to their Level 2 badge.
+    badge_token: str = ""
+    badge_link_id: int = 0
 
     def fresh_presenter(self) -> int:
         """A new external presenter on the open cohort."""
@@ -518,6 +523,35 @@ MATRIX: dict[str, Route] = {
     "accreditation.certificate_status": Route(
         lambda w: f"/certificates/{w.certificate_code}/status", everyone("ok")
     ),
+    # Open Badges: signed downloads (the holder and who reads their record), what verifiers
+    # fetch (public JSON), public badge links (their holder makes and withdraws them).
+    "accreditation.certificate_badge_signed": Route(
+        lambda w: f"/certificates/{w.certificate_code}/badge.jwt", only(("learner", *READERS))
+    ),
+    "accreditation.issuer_profile": Route(lambda w: "/issuer", everyone("ok")),
+    "accreditation.issuer_jwks": Route(lambda w: "/issuer/jwks.json", everyone("ok")),
+    "accreditation.issuer_key": Route(
+        lambda w: f"/issuer/keys/{public_keys()[0].kid}", everyone("ok")
+    ),
+    "accreditation.achievement": Route(lambda w: "/achievements/level-2", everyone("ok")),
+    "accreditation.achievement_image": Route(
+        lambda w: "/achievements/level-2/image.svg", everyone("ok")
+    ),
+    "accreditation.status_list": Route(lambda w: "/credentials/status/0", everyone("ok")),
+    # The learner's badge has its link already: making another is refused (back to the list).
+    "accreditation.badge_link_create": Route(
+        lambda w: f"/certificates/{w.certificate_code}/badge-link",
+        only(("learner",), "away"),
+        "POST",
+    ),
+    "accreditation.badge_link_withdraw": Route(
+        lambda w: f"/badge-links/{w.badge_link_id}/withdraw", only(("learner",))
+    ),
+    "accreditation.badge_link": Route(lambda w: f"/badges/{w.badge_token}", everyone("ok")),
+    "accreditation.badge_link_download": Route(
+        lambda w: f"/badges/{w.badge_token}/badge.jwt", everyone("ok")
+    ),
+    "accreditation.verify_badge": Route(lambda w: "/verify/badge", everyone("ok")),
     "accreditation.admin_certificates": Route(lambda w: "/admin/certificates", only(("admin",))),
     "accreditation.certificate_revoke": Route(
         lambda w: f"/admin/certificates/{w.certificate_id}/revoke", only(("admin",))
@@ -816,7 +850,10 @@ def accreditation_objects(users: dict[str, Any]) -> dict[str, Any]:
         ActivityInput("Motivational interviewing", local_today(), Decimal(3), provider="Elsewhere"),
         pdf("attendance.pdf"),
     )
+    link = create_link(person, certificate)
     return {
+        "badge_token": link.token,
+        "badge_link_id": link.id,
         "application_id": current.id,
         "awarded_id": awarded.id,
         "assessed_id": assessed.id,

@@ -289,6 +289,7 @@ def test_the_warnings_of_doubtful_settings() -> None:
         "SMTP_HOST",
         "DATABASE_URL",
         "CLAMD_SOCKET",
+        "CREDENTIALS_KEY_DIR",
     }
     assert settings_check.problems(config) == []
 

@@ -61,6 +61,13 @@ class Config:
     CPD_NOTICE_WINDOW_MINUTES = 60
     #: Printed on certificates and in Open Badges credentials as the issuer.
     CERTIFICATE_ISSUER = "Integrated Family Support Service training"
+    #: The issuer's contact address in its Open Badges profile (optional).
+    CERTIFICATE_ISSUER_EMAIL: str | None = None
+    #: The folder of the keys that sign Open Badges (`flask credentials keygen` makes one):
+    #: outside the web root and the database, readable by trainhub's user only; back it up.
+    #: Default in development: credential-keys/ in the instance folder. Unset in production,
+    #: badges cannot be downloaded (a 503 page) and `flask config check` warns.
+    CREDENTIALS_KEY_DIR: str | None = None
     #: Feedback breakdowns with fewer responses than this are not shown (anonymity floor).
     FEEDBACK_MIN_RESPONSES = 5
     #: Feedback figures kept in memory per process, one entry a reporting period (0: none).

@@ -13,6 +13,16 @@ from werkzeug.exceptions import BadRequest
 _OWN_CACHING = frozenset({"static", "assets.static", "courses.calendar_feed"})
 #: And the public training calendar: the same for everyone, so a shared cache may keep it.
 _OWN_CACHING |= {"courses.calendar_ics"}
+#: Open Badges' public documents (the issuer, its keys, achievements, their images, status
+#: lists): nothing personal, cached briefly by verifiers (accreditation/views/badges.py).
+_OWN_CACHING |= {
+    "accreditation.issuer_profile",
+    "accreditation.issuer_jwks",
+    "accreditation.issuer_key",
+    "accreditation.achievement",
+    "accreditation.achievement_image",
+    "accreditation.status_list",
+}
 
 
 class NulCharacter(BadRequest):

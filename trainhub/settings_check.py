@@ -297,6 +297,20 @@ def warnings(config: Mapping[str, Any], environ: Mapping[str, str]) -> list[Find
             "is empty: administrators, managers and assessors sign in with a password alone. "
             "Remove TRAINHUB_TWO_FACTOR_REQUIRED_ROLES (the default is admin,manager,assessor).",
         )
+    key_dir = config.get("CREDENTIALS_KEY_DIR")
+    if _production(config) and not key_dir:
+        warn(
+            "CREDENTIALS_KEY_DIR",
+            "is not set: learners cannot download their Open Badges. Set "
+            "TRAINHUB_CREDENTIALS_KEY_DIR to a folder only trainhub's user can read and run "
+            "`flask credentials keygen`.",
+        )
+    elif key_dir and not any(Path(str(key_dir)).glob("*.private.jwk")):
+        warn(
+            "CREDENTIALS_KEY_DIR",
+            f"({key_dir}) holds no signing key: learners cannot download their Open Badges. "
+            "Run `flask credentials keygen`.",
+        )
     for name in unknown_variables(environ):
         warn(
             name.removeprefix("TRAINHUB_"),

@@ -5,7 +5,7 @@ Existing secrets are sealed here, so nobody has to set up their app again. Downg
 them again (with the same key).
 
 Revision ID: 0019_sealed_totp
-Revises: 0016_data_protection
+Revises: 0018_badge_links
 Create Date: 2026-12-07 03:00:00.000000
 
 """
@@ -18,7 +18,7 @@ from trainhub.auth.models import TOTP_SEALING
 
 # revision identifiers, used by Alembic.
 revision = '0019_sealed_totp'
-down_revision = '0016_data_protection'
+down_revision = '0018_badge_links'
 branch_labels = None
 depends_on = None
 

@@ -119,7 +119,7 @@ def test_the_migration_seals_the_secrets_already_kept(app: Flask):
     db.session.remove()
     from flask_migrate import downgrade
 
-    downgrade(revision="0016_data_protection")
+    downgrade(revision="0018_badge_links")
     user_id = make_user().id
     db.session.commit()
     db.session.execute(

@@ -252,3 +252,21 @@ class CodeForm(FlaskForm):
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     submit = Submit(_l("Check certificate"))
+
+
+class BadgeCheckForm(FlaskForm):
+    """A badge to check: pasted, or a file (the view reads the file; the service judges)."""
+
+    badge = TextArea(
+        _l("Paste the badge"),
+        description=_l("The text of a .jwt or .json badge file."),
+        validators=[Optional()],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    file = File(
+        _l("Or upload the badge file"),
+        description=_l(
+            "A .jwt, .json, .svg or .png badge file downloaded from trainhub, 256 KB at most."
+        ),
+    )
+    check = Submit(_l("Check badge"))

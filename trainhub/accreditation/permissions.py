@@ -6,6 +6,7 @@ from trainhub.accreditation.models import (
     AWAITING_VERIFICATION,
     SUBMITTED,
     Application,
+    BadgeLink,
     Certificate,
     CpdEntry,
     ExternalActivity,
@@ -109,3 +110,12 @@ def can_view_certificate(user: User, certificate: Certificate) -> bool:
         or user.is_admin
         or can_view_training_record(user, certificate.user)
     )
+
+
+def can_share_badge(user: User, certificate: Certificate) -> bool:
+    """Only the certificate's holder makes (and withdraws) public links to its badge."""
+    return user.id == certificate.user_id
+
+
+def can_withdraw_badge_link(user: User, link: BadgeLink) -> bool:
+    return user.id == link.certificate.user_id

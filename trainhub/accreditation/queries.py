@@ -11,6 +11,7 @@ from trainhub.accreditation.models import (
     AccreditationLevel,
     Application,
     ApplicationEvent,
+    BadgeLink,
     Certificate,
     ExternalActivity,
     OutcomeJudgement,
@@ -155,6 +156,16 @@ def certificates_of(user_id: int) -> list[Certificate]:
         .order_by(Certificate.awarded_on.desc(), Certificate.id.desc())
     )
     return list(db.session.execute(query).scalars())
+
+
+def badge_links_of(certificate_ids: list[int]) -> dict[int, BadgeLink]:
+    """The public link of each of these certificates that has one, by certificate id."""
+    if not certificate_ids:
+        return {}
+    query = select(BadgeLink).where(
+        BadgeLink.certificate_id.in_(certificate_ids), BadgeLink.withdrawn_at.is_(None)
+    )
+    return {link.certificate_id: link for link in db.session.execute(query).scalars()}
 
 
 def certificates_search(search: str, code: str | None) -> Select[Certificate]:

@@ -20,6 +20,7 @@ from trainhub.accreditation.models.certificates import (
     REVOKED,
     VALID,
     WITHDRAWN_BY_HOLDER,
+    BadgeLink,
     Certificate,
 )
 from trainhub.accreditation.models.cpd import CpdEntry, ExternalActivity
@@ -46,6 +47,7 @@ __all__ = [
     "AccreditationLevel",
     "Application",
     "ApplicationEvent",
+    "BadgeLink",
     "Certificate",
     "ClockReminder",
     "CpdEntry",

@@ -88,3 +88,23 @@ class Certificate(db.Model):  # type: ignore[name-defined]
     def display_code(self) -> str:
         """The code in groups of four, easier to read out and type."""
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+
+class BadgeLink(db.Model):  # type: ignore[name-defined]
+    """A public address a learner made for one of their badges, until they withdraw it."""
+
+    __tablename__ = "badge_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    #: The secret part of the address (``secrets.token_urlsafe``): unguessable.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the learner withdrew it (or was erased): the address then answers "withdrawn".
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    certificate: Mapped[Certificate] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None and not self.certificate.withdrawn_by_holder

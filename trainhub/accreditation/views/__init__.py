@@ -7,6 +7,7 @@ bp = Blueprint("accreditation", __name__)
 from trainhub.accreditation.views import (  # noqa: E402, F401  (registers the routes)
     applications,
     assessment,
+    badges,
     certificates,
     cpd,
     levels,

@@ -21,7 +21,7 @@ from flask_login import current_user
 
 from trainhub import ratelimit
 from trainhub.accreditation import permissions, queries
-from trainhub.accreditation.forms import CodeForm, ConfirmForm, ReasonForm
+from trainhub.accreditation.forms import BadgeCheckForm, CodeForm, ConfirmForm, ReasonForm
 from trainhub.accreditation.models import Certificate
 from trainhub.accreditation.services import badges
 from trainhub.accreditation.services import certificates as services
@@ -31,7 +31,6 @@ from trainhub.auth.roles import Role
 from trainhub.boundary import act, by_id, load
 from trainhub.extensions import db
 from trainhub.forms import form_page
-from trainhub.mail.services import external_url
 
 #: Codes could be tried at any of the public look-ups: one per-IP count for them all.
 verification_limit = ratelimit.shared_limit(
@@ -48,9 +47,11 @@ own_certificate = load(
 @bp.get("/my/certificates")
 @signed_in
 def my_certificates() -> ResponseReturnValue:
+    certificates = queries.certificates_of(current_user.id)
     return render_template(
         "accreditation/my_certificates.html",
-        certificates=queries.certificates_of(current_user.id),
+        certificates=certificates,
+        links=queries.badge_links_of([c.id for c in certificates]),
     )
 
 
@@ -96,8 +97,12 @@ def verify_lookup() -> ResponseReturnValue:
             form.code.errors = [
                 _("Enter the code as printed: 12 letters and numbers, like 7KQ2-M9XH-3TVA")
             ]
-        return render_template("accreditation/verify_lookup.html", form=form), 400
-    return render_template("accreditation/verify_lookup.html", form=form)
+        return render_template(
+            "accreditation/verify_lookup.html", form=form, badge_form=BadgeCheckForm()
+        ), 400
+    return render_template(
+        "accreditation/verify_lookup.html", form=form, badge_form=BadgeCheckForm()
+    )
 
 
 @bp.get("/verify/<code>")
@@ -120,19 +125,12 @@ def verify_certificate(code: str) -> ResponseReturnValue:
 @verification_limit
 @public
 def certificate_status(code: str) -> ResponseReturnValue:
-    """The status a credential's ``credentialStatus`` points at (public, JSON)."""
+    """A 1EdTech Revocation List of this one certificate (public, JSON): what badges
+    downloaded before the Bitstring Status List point their ``credentialStatus`` at."""
     certificate = services.find_by_code(code)
     if certificate is None:
         abort(404)
-    body = {
-        # The address the badge's ``credentialStatus`` names, on the configured BASE_URL.
-        "id": external_url("accreditation.certificate_status", code=certificate.code),
-        "status": certificate.status,
-        "revoked": not certificate.is_valid,
-    }
-    if certificate.revoked_at is not None:
-        body["revokedAt"] = certificate.revoked_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-        body["reason"] = certificate.revoked_reason
+    body = badges.revocation_list(certificate)
     response = Response(json.dumps(body), mimetype="application/json")
     response.headers["Cache-Control"] = "no-cache"
     return response

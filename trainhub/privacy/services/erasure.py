@@ -22,6 +22,7 @@ from trainhub.accreditation.models import (
     WITHDRAWN_BY_HOLDER,
     Application,
     ApplicationEvent,
+    BadgeLink,
     Certificate,
     CpdEntry,
     ExternalActivity,
@@ -337,4 +338,15 @@ def _revoke_certificates(actor: User | None, person: User) -> None:
     )
     db.session.execute(
         base.values(status=REVOKED, revoked_reason=WITHDRAWN_BY_HOLDER, learner_name="")
+    )
+    # Their public badge links stop working (withdrawn, as if they had withdrawn them).
+    db.session.execute(
+        update(BadgeLink)
+        .where(
+            BadgeLink.certificate_id.in_(
+                select(Certificate.id).where(Certificate.user_id == person.id)
+            ),
+            BadgeLink.withdrawn_at.is_(None),
+        )
+        .values(withdrawn_at=now)
     )
