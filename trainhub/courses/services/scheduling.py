@@ -9,6 +9,7 @@ from datetime import date, time
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -107,9 +108,10 @@ def _check_days(course: Course, days: Sequence[DayInput]) -> dict[int, Venue]:
     if len(days) != course.duration_days:
         raise ValidationFailed(
             "days",
-            _(
-                "This course lasts %(days)d days, so the cohort needs %(days)d days, not %(found)d",
-                days=course.duration_days,
+            ngettext(
+                "This course lasts %(num)d day, so the cohort needs %(num)d day, not %(found)d",
+                "This course lasts %(num)d days, so the cohort needs %(num)d days, not %(found)d",
+                course.duration_days,
                 found=len(days),
             ),
         )

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any, TypedDict
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -311,7 +312,7 @@ def five_year_table(figures: FiveYears) -> Table:
             Column("year", _("Financial year"), "text"),
             Column("cohorts", _("Cohorts")),
             Column("attendees", _("Attendees")),
-            Column("completions", _("Completed")),
+            Column("completions", pgettext("number who completed", "Completed")),
             Column("awards", _("Levels awarded")),
             Column("responses", _("Feedback responses")),
             Column("mean", _("Mean rating (out of 5)"), "mean"),
