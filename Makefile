@@ -93,7 +93,7 @@ translations-update: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  --project trainhub --copyright-holder "trainhub developers" \
 	  -o trainhub/translations/messages.pot .
-	$(BIN)/pybabel update -i trainhub/translations/messages.pot -d trainhub/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i trainhub/translations/messages.pot -d trainhub/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) node_modules trainhub/static/govuk trainhub/static/build
