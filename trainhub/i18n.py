@@ -51,7 +51,9 @@ def _acronym(setting: str) -> str:
         return chosen
     locale = get_locale()
     language = locale.language if locale is not None else "en"
-    return chosen.get(language) or chosen["en"]
+    # A language left out (TRAINHUB_TEAM_ACRONYM__cy alone) falls back to English, then to
+    # whatever is given: never an error on every page.
+    return chosen.get(language) or chosen.get("en") or next(iter(chosen.values()), "")
 
 
 def team_acronym() -> str:

@@ -29,10 +29,19 @@ def upgrade():
     )
     with op.batch_alter_table('badge_links', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_badge_links_certificate_id'), ['certificate_id'], unique=False)
+        # One live link a certificate, even when two requests race to make one.
+        batch_op.create_index(
+            'uq_badge_links_live',
+            ['certificate_id'],
+            unique=True,
+            postgresql_where=sa.text('withdrawn_at IS NULL'),
+            sqlite_where=sa.text('withdrawn_at IS NULL'),
+        )
 
 
 def downgrade():
     with op.batch_alter_table('badge_links', schema=None) as batch_op:
+        batch_op.drop_index('uq_badge_links_live')
         batch_op.drop_index(batch_op.f('ix_badge_links_certificate_id'))
 
     op.drop_table('badge_links')

@@ -1,8 +1,9 @@
 """Authenticator secrets sealed at rest: ``two_factor_authenticators.secret`` (base32, readable)
 becomes ``secret_sealed`` (``trainhub.sealing``, under the running app's SECRET_KEY).
 
-Existing secrets are sealed here, so nobody has to set up their app again. Downgrading opens
-them again (with the same key).
+Existing secrets are sealed here, so nobody has to set up their app again. Run it with the
+production settings (``TRAINHUB_SECRET_KEY``): secrets sealed under another key cannot be read
+by the running app. Downgrading opens them again (with the same key).
 
 Revision ID: 0019_sealed_totp
 Revises: 0018_badge_links
@@ -13,7 +14,10 @@ from alembic import op
 import sqlalchemy as sa
 
 from trainhub import sealing
-from trainhub.auth.models import TOTP_SEALING
+
+#: The purpose the secrets are sealed for, as ``trainhub.auth.models.TOTP_SEALING`` was when
+#: this migration was written (a migration never follows the code's later changes).
+TOTP_SEALING = "trainhub two-step verification secret"
 
 
 # revision identifiers, used by Alembic.

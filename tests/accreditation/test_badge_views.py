@@ -252,6 +252,13 @@ def test_badge_data_without_a_signature_is_compared_with_our_record(
         (None, ("badge.png", plain_png()), "no badge baked"),
         (None, ("badge.png", plain_png(compressed=True)), "no badge baked"),
         (None, ("badge.png", plain_png()[:40]), "no badge baked"),
+        # The opening tag 10,000 times and never closed: found in linear time, refused.
+        (None, ("badge.svg", b"<svg>" + b"<openbadges:credential>" * 10_000), "no badge baked"),
+        (
+            None,
+            ("badge.svg", b"<svg><openbadges:credential>a.b.c</openbadges:credential>" * 2),
+            "no badge baked",
+        ),
     ],
     ids=[
         "empty",
@@ -266,6 +273,8 @@ def test_badge_data_without_a_signature_is_compared_with_our_record(
         "unbaked png",
         "compressed chunk",
         "cut short",
+        "opened, never closed",
+        "two baked",
     ],
 )
 def test_unreadable_input_is_a_field_error(

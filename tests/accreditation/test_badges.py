@@ -324,6 +324,9 @@ def test_a_new_key_signs_and_the_old_one_still_verifies_until_retired(
     assert made.exit_code == 0, made.output
     new = next(key.kid for key in credential_keys.public_keys() if key.kid != old)
     assert (tmp_path / f"{new}.private.jwk").stat().st_mode & 0o777 == 0o600
+    # The rotated-out key keeps only its public half: nothing can sign with it any more.
+    assert not (tmp_path / f"{old}.private.jwk").exists()
+    assert (tmp_path / f"{old}.public.jwk").exists()
     listed = runner.invoke(args=["credentials", "list"]).output
     assert f"{new}" in listed and f"{old}" in listed
 
@@ -357,6 +360,25 @@ def test_without_a_key_badges_cannot_be_downloaded_but_nothing_breaks(
     assert client.get(f"/certificates/{certificate.code}/badge.json").status_code == 200
     assert client.get("/credentials/status/0").status_code == 503
     assert client.get("/issuer/jwks.json").json == {"keys": []}
+
+
+def test_a_private_key_others_can_read_signs_nothing_and_a_damaged_file_hides_nothing(
+    app: Flask, client: FlaskClient, catalogue: None, tmp_path: Path
+) -> None:
+    from tests.helpers import login
+
+    app.config["CREDENTIALS_KEY_DIR"] = str(tmp_path)
+    kid = credential_keys.generate(tmp_path)
+    (tmp_path / ("x" * 43 + ".public.jwk")).write_text("{not json", encoding="utf-8")
+    assert [key.kid for key in credential_keys.public_keys()] == [kid]
+    assert [k["kid"] for k in client.get("/issuer/jwks.json").json["keys"]] == [kid]
+
+    (tmp_path / f"{kid}.private.jwk").chmod(0o644)
+    with pytest.raises(credential_keys.NoSigningKey, match="readable by others"):
+        credential_keys.signing_key()
+    certificate = course_certificate()
+    login(client, certificate.user)
+    assert client.get(f"/certificates/{certificate.code}/badge.jwt").status_code == 503
 
 
 @pytest.mark.once

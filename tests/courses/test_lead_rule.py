@@ -163,3 +163,15 @@ def test_a_course_without_the_rule_refuses_an_exception_in_the_form(app: Flask) 
     assert response.status_code == 400
     assert "Anyone may lead this course" in page(response)
     assert count(LeadException) == 0
+
+
+def test_a_published_cohort_whose_lead_stays_can_still_be_changed() -> None:
+    """A cohort published before the rule, its lead untrained: other changes go through."""
+    lead, co = trainer(), trainer()
+    cohort = draft(core(), lead, co)
+    cohort.status = "published"  # as published before R13
+    db.session.flush()
+    changed = cohort_input(cohort)
+    changed.title = "Core, new title"
+    update_cohort(lead, cohort, changed)
+    assert cohort.title == "Core, new title"

@@ -344,3 +344,18 @@ def test_a_cohorts_attendee_may_name_an_organisation_over_the_partner() -> None:
         for a in draft.attendees
     )
     assert first.organisation_id == council.id and second.organisation_id is None
+
+
+def test_a_closed_cohorts_new_attendees_join_its_partner_whoever_records_it() -> None:
+    """The partner is what the cohort was for (a university's students on a council's
+    course): a manager records it as it was; only a row's own organisation is held to theirs."""
+    council = make_organisation(name="Cyngor Example")
+    university = make_organisation(name="Example University")
+    boss = make_user(roles=("manager",), organisation=council)
+    draft = ffi_cohort(people=1)
+    draft.partner = university.name
+    assert services.record_cohorts(boss, [draft]).ok
+    person = db.session.execute(
+        select(User).where(User.email == draft.attendees[0].email)
+    ).scalar_one()
+    assert person.organisation_id == university.id

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, literal_column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainhub.extensions import UTCDateTime, db, utcnow
@@ -94,6 +94,16 @@ class BadgeLink(db.Model):  # type: ignore[name-defined]
     """A public address a learner made for one of their badges, until they withdraw it."""
 
     __tablename__ = "badge_links"
+    __table_args__ = (
+        # One live link a certificate, even when two requests race to make one.
+        Index(
+            "uq_badge_links_live",
+            "certificate_id",
+            unique=True,
+            postgresql_where=literal_column("withdrawn_at").is_(None),
+            sqlite_where=literal_column("withdrawn_at").is_(None),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)

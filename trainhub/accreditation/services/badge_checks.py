@@ -36,9 +36,10 @@ MATCHES: Final = "matches"
 DIFFERS: Final = "differs"
 
 _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
-_BAKED = re.compile(
-    r"<openbadges:credential\b[^>]*>(.*?)</openbadges:credential\s*>", re.DOTALL | re.IGNORECASE
-)
+#: The baked element's tags, found with ``str.find`` in one pass (a regex with a lazy ``.*?``
+#: goes quadratic on text repeating the opening tag without closing it).
+_OPEN_TAG = "<openbadges:credential"
+_CLOSE_TAG = "</openbadges:credential"
 _CDATA = re.compile(r"^<!\[CDATA\[(.*)\]\]>$", re.DOTALL)
 
 
@@ -106,8 +107,25 @@ def _unbake_png(data: bytes) -> str:
     )
 
 
+def _baked_element(text: str) -> str | None:
+    """The text inside the one ``<openbadges:credential>`` element, or None (none, or more
+    than one: OB 3.0 bakes exactly one). Linear in the length of ``text``."""
+    lowered = text.lower()
+    start = lowered.find(_OPEN_TAG)
+    if start < 0 or lowered.find(_OPEN_TAG, start + 1) >= 0:
+        return None
+    after = start + len(_OPEN_TAG)
+    if after < len(text) and not (text[after].isspace() or text[after] in ">/"):
+        return None  # another element whose name starts the same
+    opened = lowered.find(">", after)
+    closed = lowered.find(_CLOSE_TAG, opened + 1) if opened >= 0 else -1
+    if closed < 0 or lowered.find(">", closed) < 0:
+        return None
+    return text[opened + 1 : closed]
+
+
 def _unbake(text: str) -> str:
-    found = _BAKED.search(text)
+    found = _baked_element(text)
     if found is None:
         raise _unreadable(
             _(
@@ -115,7 +133,7 @@ def _unbake(text: str) -> str:
                 "downloaded from trainhub"
             )
         )
-    inner = found.group(1).strip()
+    inner = found.strip()
     cdata = _CDATA.match(inner)
     if cdata:
         return cdata.group(1).strip()

@@ -3,14 +3,17 @@
 The folder (``CREDENTIALS_KEY_DIR``; in development ``<instance>/credential-keys``) holds
 ``<id>.private.jwk`` (mode 0600) and ``<id>.public.jwk`` for each key, ``<id>`` being the
 key's RFC 7638 thumbprint. The newest private key signs; every public key in the folder is
-published, so badges signed with an older key still verify after a rotation. Retiring a key
-removes its files: badges it signed stop verifying (for a key that may have leaked).
+published, so badges signed with an older key still verify after a rotation. A new key
+removes the older private halves (nothing needs them, and a private key on disk is one more to
+leak); a private key readable by anyone but its owner is refused. Retiring a key removes its
+public half too: badges it signed stop verifying (for a key that may have leaked).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -19,6 +22,8 @@ from typing import Any
 
 from flask import current_app
 from joserfc.jwk import RSAKey
+
+log = logging.getLogger(__name__)
 
 #: RS256 with a 3072-bit key: the algorithm OB 3.0 requires every verifier to support, and
 #: the key size NIST SP 800-57 gives for use beyond 2030.
@@ -70,13 +75,19 @@ def generate(folder: Path) -> str:
     kid = key.thumbprint()
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     extra = {"kid": kid, "alg": ALGORITHM, "use": "sig", "created": created}
+    # The public half first, written whole then renamed: a key never signs before every
+    # instance reading the folder can publish it.
+    public = folder / f"{kid}{_PUBLIC}"
+    partial = folder / f".{kid}{_PUBLIC}.part"
+    partial.write_text(json.dumps({**key.as_dict(private=False), **extra}), encoding="utf-8")
+    partial.replace(public)
     private = folder / f"{kid}{_PRIVATE}"
     descriptor = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         json.dump({**key.as_dict(private=True), **extra}, file)
-    (folder / f"{kid}{_PUBLIC}").write_text(
-        json.dumps({**key.as_dict(private=False), **extra}), encoding="utf-8"
-    )
+    for older in folder.glob(f"*{_PRIVATE}"):
+        if older != private:
+            older.unlink()  # rotated out: its public half stays, for the badges it signed
     return kid
 
 
@@ -90,7 +101,11 @@ def public_keys(folder: Path | None = None) -> list[PublicKey]:
         kid = path.name.removesuffix(_PUBLIC)
         if not is_key_id(kid):
             continue
-        data = _read(path)
+        try:
+            data = _read(path)
+        except (OSError, ValueError) as error:  # one damaged file must not hide the others
+            log.error("Credential key %s cannot be read: %s", path, error)
+            continue
         created = str(data.pop("created", ""))
         names: tuple[str, ...] = ("kty", "n", "e", "kid", "alg", "use")
         jwk = {name: data[name] for name in names if name in data}
@@ -113,7 +128,11 @@ def signing_key() -> tuple[str, RSAKey]:
     folder = key_dir()
     for key in public_keys(folder):
         if key.can_sign and folder is not None:
-            data = _read(folder / f"{key.kid}{_PRIVATE}")
+            path = folder / f"{key.kid}{_PRIVATE}"
+            if path.stat().st_mode & 0o077:
+                log.error("Credential key %s is readable by others: chmod 600 it", path)
+                raise NoSigningKey(f"{path} is readable by others than its owner")
+            data = _read(path)
             data.pop("created", None)
             return key.kid, RSAKey.import_key(data)
     raise NoSigningKey("no private key in CREDENTIALS_KEY_DIR")

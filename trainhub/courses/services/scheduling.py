@@ -402,8 +402,10 @@ def update_cohort(actor: User, cohort: Cohort, data: CohortInput) -> Cohort:
     if cohort.status == "published" and first != cohort.first_day and first < local_today():
         raise ValidationFailed("days-0-date", _("A published cohort cannot move into the past"))
     _resolve_clashes(actor, cohort, data)
+    lead_before = next((f.user_id for f in cohort.facilitators if f.role == "lead"), None)
     changed = _apply(cohort, data)
-    if cohort.status == "published":
+    lead_after = data.facilitators[0].user_id if data.facilitators else None
+    if cohort.status == "published" and lead_after != lead_before:
         db.session.flush()
         trainers.require_trained_lead(cohort, field="facilitators-0-user_id")  # R13
     if cohort.status == "published" and changed:

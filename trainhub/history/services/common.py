@@ -80,9 +80,10 @@ class People:
     addresses nobody has yet become accounts when recording (never on a dry run).
 
     A new account joins the organisation its row names, else ``default`` (a closed cohort's
-    partner), else the recording manager's own organisation: so that their managers see them
-    (R49). A manager may name only their own organisation; an administrator any. The
-    organisation of an account that exists already is never changed by a record.
+    partner: what the cohort was for, recorded as it was), else the recording manager's own
+    organisation: so that their managers see them (R49). A row may name only the manager's own
+    organisation; an administrator's any. The organisation of an account that exists already
+    is never changed by a record.
     """
 
     def __init__(self, emails: Iterable[str], actor: User | None = None) -> None:
