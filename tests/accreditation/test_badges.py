@@ -290,6 +290,17 @@ def test_the_issuer_its_keys_and_the_achievements_resolve_to_json(
     assert pyjwt.PyJWK(key).key.key_size == 3072
     assert client.get(f"/issuer/keys/{key['kid']}").json == key
     assert client.get("/issuer/keys/not-a-key").status_code == 404
+    # The profile lists its keys as a controlled identifier document does: the method a
+    # badge's kid names, with the same public key.
+    [method] = issuer.json["verificationMethod"]
+    assert method == {
+        "id": f"{BASE}/issuer/keys/{key['kid']}",
+        "type": "JsonWebKey",
+        "controller": issuer.json["id"],
+        "publicKeyJwk": key,
+    }
+    assert issuer.json["assertionMethod"] == [method["id"]]
+    assert "https://www.w3.org/ns/cid/v1" in issuer.json["@context"]
 
     achievement = fetch(client, credential["credentialSubject"]["achievement"]["id"])
     assert achievement.mimetype == "application/ld+json"

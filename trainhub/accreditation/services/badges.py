@@ -77,6 +77,33 @@ def issuer_profile() -> dict[str, Any]:
     return profile
 
 
+#: The W3C Controlled Identifiers vocabulary (verificationMethod, JsonWebKey).
+CID_CONTEXT: Final = "https://www.w3.org/ns/cid/v1"
+
+
+def issuer_document() -> dict[str, Any]:
+    """What ``issuer.id`` serves: the Profile, and its public keys as a W3C controlled
+    identifier document would list them (``verificationMethod`` entries of type
+    ``JsonWebKey``, each with the ``id`` a badge's JOSE ``kid`` names, all of them
+    ``assertionMethod``s). OB 3.0's Profile has no key property of its own; the embedded
+    issuer in a badge stays the plain Profile."""
+    keys = credential_keys.public_keys()
+    return {
+        "@context": [*CONTEXT, CID_CONTEXT],
+        **issuer_profile(),
+        "verificationMethod": [
+            {
+                "id": key_url(key.kid),
+                "type": "JsonWebKey",
+                "controller": issuer_id(),
+                "publicKeyJwk": key.jwk,
+            }
+            for key in keys
+        ],
+        "assertionMethod": [key_url(key.kid) for key in keys],
+    }
+
+
 # Achievements -------------------------------------------------------------------------------
 
 

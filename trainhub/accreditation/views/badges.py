@@ -73,9 +73,9 @@ def _signed(certificate: Certificate, fmt: str) -> ResponseReturnValue:
 @bp.get("/issuer")
 @public
 def issuer_profile() -> ResponseReturnValue:
-    """``issuer.id``: the issuer's Profile; its keys are linked (OB 3.0's Profile has no key
-    property: a VC-JWT names its key by URL in the JOSE header)."""
-    response = _json(badges.issuer_profile(), mimetype="application/ld+json")
+    """``issuer.id``: the issuer's Profile with its public keys (``badges.issuer_document``);
+    the key set is linked too."""
+    response = _json(badges.issuer_document(), mimetype="application/ld+json")
     response.headers["Link"] = f'<{url_for(".issuer_jwks", _external=False)}>; rel="jwks"'
     return response
 
