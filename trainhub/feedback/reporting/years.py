@@ -92,21 +92,26 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
     years = list(range(year - YEARS + 1, year + 1))
     as_at = as_at or local_today()
     counts = or_(*(delivered(Period(y), as_at) for y in years))
-    cohort_year = _year_of(Cohort.first_day, years).label("year")
-    cohorts = select(cohort_year, Cohort.id.label("id")).where(counts)
+    # The cohorts that count, with their course and year: read once (a small table) for the
+    # sections that follow, each joining its rows to them by cohort.
+    counted = (
+        select(
+            Cohort.id.label("id"),
+            Cohort.course_id.label("course_id"),
+            _year_of(Cohort.first_day, years).label("year"),
+        )
+        .where(counts)
+        .cte("counted")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
     # Each person once per course and year, from the cohorts' attendees (one row per person
     # and cohort, kept in step with the registers: never every mark of every day), marked
     # once more as their first course of the year: the pivot adds up the pairs, the year's
     # attendees (each person once, however many courses) the first ones, so the attendees
     # are read once for both.
     distinct_pairs = (
-        select(
-            CohortAttendee.user_id.label("user_id"),
-            cohort_year,
-            Cohort.course_id.label("course_id"),
-        )
-        .join(Cohort, Cohort.id == CohortAttendee.cohort_id)
-        .where(counts)
+        select(CohortAttendee.user_id.label("user_id"), counted.c.year, counted.c.course_id)
+        .join(counted, counted.c.id == CohortAttendee.cohort_id)
         .distinct()
         .subquery()
     )
@@ -145,23 +150,21 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
         .outerjoin(Organisation, Organisation.id == by_ids.c.organisation_id)
         .group_by(Organisation.name, Course.title, by_ids.c.year)
     )
-    completed = (
-        select(cohort_year, Completion.id.label("id"))
-        .join(Cohort, Cohort.id == Completion.cohort_id)
-        .where(counts)
+    completed = select(counted.c.year, Completion.id.label("id")).join(
+        counted, counted.c.id == Completion.cohort_id
     )
-    # The responses to the cohorts that count, read once for their number and their ratings
-    # (each response keeps the count and sum of its ratings: no answer is read).
+    # The responses to the cohorts that count: their number and the mean of their ratings,
+    # from the count and sum each response keeps (no answer is read).
     responded = (
         select(
-            FeedbackResponse.id.label("id"),
-            FeedbackResponse.rating_count.label("ratings"),
-            FeedbackResponse.rating_total.label("total"),
-            cohort_year,
+            counted.c.year,
+            func.count(FeedbackResponse.id).label("n"),
+            ratio(
+                func.sum(FeedbackResponse.rating_total), func.sum(FeedbackResponse.rating_count)
+            ).label("total"),
         )
-        .join(Cohort, Cohort.id == FeedbackResponse.cohort_id)
-        .where(counts)
-        .cte("responded")
+        .join(counted, counted.c.id == FeedbackResponse.cohort_id)
+        .group_by(counted.c.year)
     )
     awards = select(
         _year_of(Application.achieved_on, years).label("year"), Application.id.label("id")
@@ -188,7 +191,7 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
             "course": String(),
         },
         {
-            "cohorts": count(cohorts),
+            "cohorts": count(select(counted.c.year, counted.c.id)),
             # Each person once a year, however many courses they came on.
             "attendees": select(
                 by_ids.c.year.label("year"), func.sum(by_ids.c.people).label("n")
@@ -196,16 +199,7 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
             "pivot": pivot,
             "completions": count(completed),
             "awards": count(awards),
-            "responses": select(
-                responded.c.year.label("year"), func.count(responded.c.id).label("n")
-            )
-            .select_from(responded)
-            .group_by(responded.c.year),
-            "ratings": select(
-                responded.c.year.label("year"),
-                func.sum(responded.c.ratings).label("n"),
-                ratio(func.sum(responded.c.total), func.sum(responded.c.ratings)).label("total"),
-            ).group_by(responded.c.year),
+            "responses": responded,
             "spend": select(
                 SpendLine.financial_year.label("year"),
                 func.sum(SpendLine.amount).label("total"),
@@ -228,7 +222,7 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
     result: list[YearFigures] = []
     for y in years:
         answered = n("responses", y)
-        rating = value["ratings"].get(y)
+        rating = value["responses"].get(y)
         average = hide_below_floor(answered, partial(_mean_of, rating), floor).value
         spend = value["spend"].get(y)
         result.append(
