@@ -10,7 +10,7 @@ from typing import Any
 from benchmarks.synth.accreditation import bank_completions
 from benchmarks.synth.base import NAMED_LEARNER_BOOKINGS, YEARS, Plan, Synth, moment, scaled
 from benchmarks.synth.feedback import ask_for_feedback
-from trainhub.courses.models import ATTENDED, Attendance, Booking, Completion
+from trainhub.courses.models import ATTENDED, Attendance, Booking, CohortAttendee, Completion
 
 
 def _attendees(s: Synth, count: int, partner: int | None) -> list[int]:
@@ -62,6 +62,8 @@ def fill_cohorts(s: Synth, plans: Sequence[Plan], register_size: int | None = No
     certificates, CPD and feedback."""
     bookings: list[dict[str, Any]] = []
     attendance: list[dict[str, Any]] = []
+    # Who attended at least one day of each cohort (what refresh_attendees keeps).
+    attendees: list[dict[str, Any]] = []
     completions: list[dict[str, Any]] = []
     requests: list[tuple[int, int, date]] = []
     for cohort_id, course, days, status, capacity, partner in plans:
@@ -95,6 +97,8 @@ def fill_cohorts(s: Synth, plans: Sequence[Plan], register_size: int | None = No
             if status != "completed" or state == "cancelled":
                 continue
             days_attended = _register(s, state, days, person, attendance)
+            if days_attended:
+                attendees.append({"cohort_id": cohort_id, "user_id": person})
             # The completion rule (attendance.update_completions): enough distinct days.
             if days_attended >= course.to_complete:
                 key = (person, course.id)
@@ -112,6 +116,7 @@ def fill_cohorts(s: Synth, plans: Sequence[Plan], register_size: int | None = No
                 requests.append((cohort_id, person, last))
     s.insert(Booking.__table__, bookings)
     s.insert(Attendance.__table__, attendance)
+    s.insert(CohortAttendee.__table__, attendees)
     if completions:
         s.insert(Completion.__table__, completions)
         bank_completions(s, completions)

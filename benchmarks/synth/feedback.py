@@ -53,10 +53,15 @@ def ask_for_feedback(s: Synth, requests: list[tuple[int, int, date]]) -> None:
                 "submitted_on": last + timedelta(days=rng.randint(0, 10)),
             }
         )
+        # The count and sum of its ratings, as the model keeps them (_add_up_ratings).
+        response = responses[-1]
+        response["rating_count"] = response["rating_total"] = 0
         for item_id, kind in s.items:
             if kind == RATING:
                 rating = rng.choices(RATING_VALUES, RATING_WEIGHTS)[0]
                 answers.append({"response_id": response_id, "item_id": item_id, "rating": rating})
+                response["rating_count"] += 1
+                response["rating_total"] += rating
             elif rng.random() < 0.35:
                 answers.append(
                     {

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from tests.factories import make_booking, make_cohort, make_user
 from trainhub.auth.models import User
 from trainhub.courses.models import Attendance, Cohort, Completion, Course, local_today
+from trainhub.courses.services.attendance import refresh_attendees
 from trainhub.extensions import db
 
 
@@ -55,6 +56,7 @@ def recorded_cohort(
             )
         )
     db.session.flush()
+    refresh_attendees([cohort.id])
     return cohort
 
 

@@ -23,6 +23,7 @@ from trainhub.courses.models import (
     Completion,
     Course,
 )
+from trainhub.courses.services.attendance import refresh_attendees
 from trainhub.extensions import db
 from trainhub.feedback.models import FeedbackRequest, FeedbackResponse
 from trainhub.feedback.services.questionnaire import current_questionnaire
@@ -125,6 +126,7 @@ def run_cohort(
     ]
     if marks:
         db.session.execute(insert(Attendance), marks)
+        refresh_attendees([cohort.id])
     if full:
         db.session.execute(
             insert(Completion),

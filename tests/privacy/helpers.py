@@ -28,6 +28,7 @@ from trainhub.accreditation.services.assessment import claim_application, decide
 from trainhub.accreditation.services.cpd import ActivityInput, log_activity
 from trainhub.auth.models import User
 from trainhub.courses.models import Attendance, BookingEvent, local_today
+from trainhub.courses.services.attendance import refresh_attendees
 from trainhub.courses.services.calendars import feed_token
 from trainhub.extensions import db
 from trainhub.feedback.services.responses import request_feedback
@@ -69,6 +70,8 @@ def with_history(size: int = 1, *, email: str | None = None) -> Person:
         db.session.add(
             Attendance(cohort_day_id=cohort.days[0].id, user_id=person.id, status="present")
         )
+        db.session.flush()
+        refresh_attendees([cohort.id], [person.id])
         log_activity(
             person,
             ActivityInput(f"Reading group {n}", local_today(), Decimal(2)),

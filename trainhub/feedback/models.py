@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -123,15 +124,27 @@ class FeedbackResponse(db.Model):  # type: ignore[name-defined]
     """One attendee's answers to one cohort's questionnaire, without their name."""
 
     __tablename__ = "feedback_responses"
+    __table_args__ = (
+        # A cohort's responses, with the number and mean of their ratings read from the
+        # index alone (the five-year view).
+        Index(
+            "ix_feedback_responses_cohort_id_ratings", "cohort_id", "rating_count", "rating_total"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"), index=True)
     #: The attendee agreed that their comments may be quoted anonymously in reports (R32).
     quote_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     submitted_on: Mapped[dt.date] = mapped_column(Date)
     #: A paper form entered from records (no request was sent for it).
     on_paper: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: How many ratings the answers give, and their sum: kept when the response is written
+    #: (answers never change after), so that figures over many years need not read every
+    #: answer. Set from ``answers`` on insert (:func:`_add_up_ratings`).
+    rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rating_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     cohort: Mapped[Cohort] = relationship()
     questionnaire: Mapped[Questionnaire] = relationship()
@@ -170,6 +183,14 @@ class FeedbackAnswer(db.Model):  # type: ignore[name-defined]
 
     response: Mapped[FeedbackResponse] = relationship(back_populates="answers")
     item: Mapped[QuestionnaireItem] = relationship()
+
+
+@event.listens_for(FeedbackResponse, "before_insert")
+def _add_up_ratings(_mapper: Any, _connection: Any, response: FeedbackResponse) -> None:
+    """A response written through the ORM keeps the count and sum of its ratings (only
+    rating items have one; a written answer's rating is None)."""
+    ratings = [answer.rating for answer in response.answers if answer.rating is not None]
+    response.rating_count, response.rating_total = len(ratings), sum(ratings)
 
 
 class TrainingBudget(db.Model):  # type: ignore[name-defined]

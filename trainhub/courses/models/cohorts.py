@@ -395,6 +395,21 @@ class Attendance(db.Model):  # type: ignore[name-defined]
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
+class CohortAttendee(db.Model):  # type: ignore[name-defined]
+    """Someone who attended at least one day of a cohort (an ``ATTENDED`` mark on any of its
+    days, a made-up day included): derived from the registers and kept in step with them by
+    ``services.attendance.refresh_attendees``, so that figures over many years read one row
+    per person and cohort instead of every mark of every day."""
+
+    __tablename__ = "cohort_attendees"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: No index of its own: nothing looks attendees up by person (the registers do that).
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
 class Completion(db.Model):  # type: ignore[name-defined]
     """A learner completed a course (possibly over several cohorts, with made-up days)."""
 

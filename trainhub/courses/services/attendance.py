@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -25,6 +27,7 @@ from trainhub.courses.models import (
     Attendance,
     Booking,
     Cohort,
+    CohortAttendee,
     CohortDay,
     Completion,
     Course,
@@ -144,6 +147,7 @@ def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) ->
         # One INSERT for the whole register (the ORM sends one per row on SQLite).
         db.session.execute(insert(Attendance).execution_options(render_nulls=True), new)
     db.session.flush()
+    refresh_attendees([cohort.id], marks.keys())
     settle_bookings(cohort, actor, final=cohort.status == "completed")
     update_completions(cohort.course, marks.keys(), actor, cohort)
     _announce_last_day(day, [uid for uid, mark in marks.items() if mark.status in ATTENDED], actor)
@@ -155,6 +159,37 @@ def record_attendance(actor: User, day: CohortDay, marks: Mapping[int, Mark]) ->
         actor.id,
     )
     return changed
+
+
+def refresh_attendees(cohort_ids: Iterable[int], user_ids: Iterable[int] | None = None) -> None:
+    """Bring ``CohortAttendee`` in step with the registers of ``cohort_ids`` (for ``user_ids``
+    only, or for everyone marked on them). Every writer of attendance marks calls it once it
+    has written them (and flushed): one DELETE and one INSERT … SELECT, whatever the number.
+
+    Two registers of one cohort saved at once may both add the same person: the second add
+    is skipped (the row stands for an ATTENDED mark either way).
+    """
+    cohorts = list(cohort_ids)
+    people = None if user_ids is None else list(user_ids)
+    if not cohorts or people == []:
+        return
+    gone = delete(CohortAttendee).where(CohortAttendee.cohort_id.in_(cohorts))
+    came = (
+        select(CohortDay.cohort_id, Attendance.user_id)
+        .join(Attendance, Attendance.cohort_day_id == CohortDay.id)
+        .where(CohortDay.cohort_id.in_(cohorts), Attendance.status.in_(ATTENDED))
+        .distinct()
+    )
+    if people is not None:
+        gone = gone.where(CohortAttendee.user_id.in_(people))
+        came = came.where(Attendance.user_id.in_(people))
+    db.session.execute(gone.execution_options(synchronize_session=False))
+    add = (
+        postgresql_insert(CohortAttendee)
+        if db.session.get_bind().dialect.name == "postgresql"
+        else sqlite_insert(CohortAttendee)
+    )
+    db.session.execute(add.from_select(["cohort_id", "user_id"], came).on_conflict_do_nothing())
 
 
 def mark_all_present(actor: User, day: CohortDay) -> int:
@@ -254,6 +289,7 @@ def add_makeup_attendee(actor: User, day: CohortDay, learner: User) -> None:
         )
     )
     db.session.flush()
+    refresh_attendees([cohort.id], [learner.id])
     update_completions(cohort.course, [learner.id], actor, cohort)
     _announce_last_day(day, [learner.id], actor)
 

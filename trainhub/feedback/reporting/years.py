@@ -25,26 +25,19 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    true,
 )
 
 from trainhub.accreditation.models import ACHIEVED, Application
 from trainhub.auth.models import Organisation, User
 from trainhub.courses.models import (
-    ATTENDED,
-    Attendance,
     Cohort,
-    CohortDay,
+    CohortAttendee,
     Completion,
     Course,
     local_today,
 )
-from trainhub.extensions import db
 from trainhub.feedback.models import (
-    RATING,
-    FeedbackAnswer,
     FeedbackResponse,
-    QuestionnaireItem,
     SpendLine,
 )
 from trainhub.feedback.reporting._sql import mean, money, ratio, tagged_union
@@ -100,29 +93,26 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
     years = list(range(year - YEARS + 1, year + 1))
     as_at = as_at or local_today()
     counts = or_(*(delivered(Period(y), as_at) for y in years))
-    cohort_year = _year_of(Cohort.first_day, years).label("year")
-    cohorts = select(cohort_year, Cohort.id.label("id")).where(counts)
-    # The days of the cohorts that count, with their course and year, read first (a small
-    # table) so that each attendance mark is looked up by its day in the registers' index.
-    days = (
+    # The cohorts that count, with their course and year: read once (a small table) for the
+    # sections that follow, each joining its rows to them by cohort.
+    counted = (
         select(
-            CohortDay.id.label("day_id"),
+            Cohort.id.label("id"),
             Cohort.course_id.label("course_id"),
             _year_of(Cohort.first_day, years).label("year"),
         )
-        .join(Cohort, Cohort.id == CohortDay.cohort_id)
         .where(counts)
-        .cte("days")
+        .cte("counted")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    # Each person once per course and year, marked once more as their first course of the
-    # year: the pivot adds up the pairs, the year's attendees (each person once, however
-    # many courses) the first ones, so the marks are read once for both (PostgreSQL sorts
-    # them once, to drop the repeats and to number them).
+    # Each person once per course and year, from the cohorts' attendees (one row per person
+    # and cohort, kept in step with the registers: never every mark of every day), marked
+    # once more as their first course of the year: the pivot adds up the pairs, the year's
+    # attendees (each person once, however many courses) the first ones, so the attendees
+    # are read once for both.
     distinct_pairs = (
-        select(Attendance.user_id.label("user_id"), days.c.year, days.c.course_id)
-        .join(days, days.c.day_id == Attendance.cohort_day_id)
-        .where(Attendance.status.in_(ATTENDED))
+        select(CohortAttendee.user_id.label("user_id"), counted.c.year, counted.c.course_id)
+        .join(counted, counted.c.id == CohortAttendee.cohort_id)
         .distinct()
         .subquery()
     )
@@ -161,44 +151,23 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
         .outerjoin(Organisation, Organisation.id == by_ids.c.organisation_id)
         .group_by(Organisation.name, Course.title, by_ids.c.year)
     )
-    completed = (
-        select(cohort_year, Completion.id.label("id"))
-        .join(Cohort, Cohort.id == Completion.cohort_id)
-        .where(counts)
+    # Read from the index on (cohort, course) alone: nothing else of a completion is needed.
+    completed = select(counted.c.year).join_from(
+        Completion, counted, counted.c.id == Completion.cohort_id
     )
-    # The responses to the cohorts that count, read once for their number and their ratings.
+    # The responses to the cohorts that count: their number and the mean of their ratings,
+    # from the count and sum each response keeps (no answer is read).
     responded = (
         select(
-            FeedbackResponse.id.label("id"),
-            FeedbackResponse.cohort_id.label("cohort_id"),
-            cohort_year,
+            counted.c.year,
+            func.count().label("n"),
+            ratio(
+                func.sum(FeedbackResponse.rating_total), func.sum(FeedbackResponse.rating_count)
+            ).label("total"),
         )
-        .join(Cohort, Cohort.id == FeedbackResponse.cohort_id)
-        .where(counts)
-        .cte("responded")
+        .join(counted, counted.c.id == FeedbackResponse.cohort_id)
+        .group_by(counted.c.year)
     )
-    # Added up per cohort first, then per year. Each response's ratings are read from the
-    # answers' covering index (response, item, rating); PostgreSQL is told so with a LATERAL
-    # join (it would otherwise hash every answer ever given); SQLite, which has no LATERAL,
-    # reads them so for a plain join anyway.
-    rating_items = select(QuestionnaireItem.id).where(QuestionnaireItem.kind == RATING)
-    ratings = select(
-        func.count(FeedbackAnswer.rating).label("ratings"),
-        func.sum(FeedbackAnswer.rating).label("total"),
-    ).where(FeedbackAnswer.item_id.in_(rating_items))
-    if db.session.get_bind().dialect.name == "postgresql":
-        each = ratings.where(FeedbackAnswer.response_id == responded.c.id).lateral("each")
-        per_cohort = select(
-            responded.c.cohort_id.label("cohort_id"),
-            responded.c.year.label("year"),
-            func.sum(each.c.ratings).label("ratings"),
-            func.sum(each.c.total).label("total"),
-        ).join_from(responded, each, true())
-    else:
-        per_cohort = ratings.add_columns(
-            responded.c.cohort_id.label("cohort_id"), responded.c.year.label("year")
-        ).join_from(responded, FeedbackAnswer, FeedbackAnswer.response_id == responded.c.id)
-    rated = per_cohort.group_by(responded.c.cohort_id, responded.c.year).subquery()
     awards = select(
         _year_of(Application.achieved_on, years).label("year"), Application.id.label("id")
     ).where(
@@ -210,7 +179,7 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
     def count(inner: Select[Any]) -> Select[Any]:
         rows = inner.subquery()
         return (
-            select(rows.c.year.label("year"), func.count(rows.c.id).label("n"))
+            select(rows.c.year.label("year"), func.count().label("n"))
             .select_from(rows)
             .group_by(rows.c.year)
         )
@@ -224,7 +193,7 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
             "course": String(),
         },
         {
-            "cohorts": count(cohorts),
+            "cohorts": count(select(counted.c.year)),
             # Each person once a year, however many courses they came on.
             "attendees": select(
                 by_ids.c.year.label("year"), func.sum(by_ids.c.people).label("n")
@@ -232,18 +201,7 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
             "pivot": pivot,
             "completions": count(completed),
             "awards": count(awards),
-            "responses": select(
-                responded.c.year.label("year"), func.count(responded.c.id).label("n")
-            )
-            .select_from(responded)
-            .group_by(responded.c.year),
-            "ratings": select(
-                rated.c.year.label("year"),
-                func.sum(rated.c.ratings).label("n"),
-                ratio(func.sum(rated.c.total), func.sum(rated.c.ratings)).label("total"),
-            )
-            .select_from(rated)
-            .group_by(rated.c.year),
+            "responses": responded,
             "spend": select(
                 SpendLine.financial_year.label("year"),
                 func.sum(SpendLine.amount).label("total"),
@@ -266,7 +224,7 @@ def five_years(year: int, as_at: dt.date | None = None) -> FiveYears:
     result: list[YearFigures] = []
     for y in years:
         answered = n("responses", y)
-        rating = value["ratings"].get(y)
+        rating = value["responses"].get(y)
         average = hide_below_floor(answered, partial(_mean_of, rating), floor).value
         spend = value["spend"].get(y)
         result.append(

@@ -28,6 +28,7 @@ from trainhub.courses.models import (
     Course,
     Venue,
 )
+from trainhub.courses.services.attendance import refresh_attendees
 from trainhub.extensions import db
 from trainhub.history.models import COHORT, HistoryImport
 from trainhub.history.services.common import (
@@ -435,6 +436,7 @@ def _write(
         ],
     )
     db.session.execute(insert(Attendance), attendances)
+    refresh_attendees(cohort_ids)
     completions = _complete(planned, users)
     if completions:
         cpd.bank_course_completions(completions, recorded_by=actor)
