@@ -3,8 +3,8 @@ cohort with an attended mark on any of its days, make-ups included), and each fe
 response's count and sum of ratings (in the index on its cohort, read alone). Both are filled here from the registers and answers
 already recorded; the services keep them in step from now on.
 
-Revision ID: 0018_five_year_totals
-Revises: 0016_data_protection
+Revision ID: 0021_five_year_totals
+Revises: 0020_lead_exceptions
 Create Date: 2026-12-07 02:40:00.000000
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018_five_year_totals'
-down_revision = '0016_data_protection'
+revision = '0021_five_year_totals'
+down_revision = '0020_lead_exceptions'
 branch_labels = None
 depends_on = None
 
