@@ -8,10 +8,10 @@ taken, and "Consultation skills", a course for IFST members that needs approval.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DEMO, Visitor
 from trainhub.courses.models import local_today
@@ -20,6 +20,18 @@ pytestmark = pytest.mark.browser
 
 EM_TITLE = "Enhancing Motivation, Lowering Resistance and Goal Setting 1-day Training Course"
 CORE_TITLE = "IFSS Family Focussed Intervention – Core training 4-day Training Programme"
+
+
+def fill_days(page: Page, days: list[date]) -> None:
+    """The scheduling form's days: dates as given, 09:30 to 16:30 in the Barry learning room."""
+    for number, day in enumerate(days, start=1):
+        group = page.get_by_role("group", name=f"Date of day {number}")
+        group.get_by_label("Day").fill(str(day.day))
+        group.get_by_label("Month").fill(str(day.month))
+        group.get_by_label("Year").fill(str(day.year))
+        page.get_by_label(f"Day {number} starts").fill("09:30")
+        page.get_by_label(f"Day {number} ends").fill("16:30")
+        page.get_by_label(f"Venue of day {number}").select_option(label="Barry learning room (16)")
 
 
 def test_learner_joins_a_full_cohort_and_is_offered_a_place_after_a_cancellation(
@@ -117,25 +129,14 @@ def test_trainer_schedules_a_split_core_books_a_learner_and_takes_the_register(
     page.get_by_label("Title", exact=True).fill("Core for the Vale, spring")
     page.get_by_label("Places").fill("12")
 
-    def fill_days(days: list) -> None:  # type: ignore[type-arg]
-        for number, day in enumerate(days, start=1):
-            group = page.get_by_role("group", name=f"Date of day {number}")
-            group.get_by_label("Day").fill(str(day.day))
-            group.get_by_label("Month").fill(str(day.month))
-            group.get_by_label("Year").fill(str(day.year))
-            page.get_by_label(f"Day {number} starts").fill("09:30")
-            page.get_by_label(f"Day {number} ends").fill("16:30")
-            page.get_by_label(f"Venue of day {number}").select_option(
-                label="Barry learning room (16)"
-            )
-
     # Day 4 on day 1's date is refused, and nothing is saved.
-    fill_days(dates)
+    fill_days(page, dates)
     visitor.submit("Save cohort", status=400)
     expect(visitor.error_summary()).to_contain_text("Day 4 must be after day 3")
 
     fill_days(
-        [start, start + timedelta(days=1), start + timedelta(days=21), start + timedelta(days=22)]
+        page,
+        [start, start + timedelta(days=1), start + timedelta(days=21), start + timedelta(days=22)],
     )
     page.get_by_label("Co-facilitator 1", exact=True).select_option(
         label=DEMO["cotrainer"].full_name
@@ -275,17 +276,10 @@ def test_manager_lets_a_trainer_lead_the_core_without_the_trainer_training(
     start = local_today() + timedelta(days=90)
     page.get_by_label("Title", exact=True).fill("Core led by the co-trainer")
     page.get_by_label("Places").fill("10")
-    for number, day in enumerate(
+    fill_days(
+        page,
         [start, start + timedelta(days=1), start + timedelta(days=14), start + timedelta(days=15)],
-        start=1,
-    ):
-        group = page.get_by_role("group", name=f"Date of day {number}")
-        group.get_by_label("Day").fill(str(day.day))
-        group.get_by_label("Month").fill(str(day.month))
-        group.get_by_label("Year").fill(str(day.year))
-        page.get_by_label(f"Day {number} starts").fill("09:30")
-        page.get_by_label(f"Day {number} ends").fill("16:30")
-        page.get_by_label(f"Venue of day {number}").select_option(label="Barry learning room (16)")
+    )
     page.get_by_label("Lead facilitator", exact=True).select_option(
         label=DEMO["cotrainer"].full_name
     )
