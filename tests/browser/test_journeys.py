@@ -414,6 +414,21 @@ def test_admin_manages_accounts_levels_and_imports(visitor: Visitor) -> None:
     visitor.submit("Filter")
     expect(visitor.main.get_by_text("2 accounts", exact=True)).to_be_visible()
 
+    # A past award for someone new: an administrator chooses their organisation.
+    visitor.goto("/history/awards/new")
+    page.get_by_label("Email address", exact=True).fill("past.award@example.org")
+    page.get_by_label("Full name (if they have no account yet)").fill("Past Award")
+    page.get_by_label("Organisation (if they have no account yet)").select_option(
+        label="Cardiff University"
+    )
+    page.get_by_label("Level", exact=True).fill("2")
+    group = page.get_by_role("group", name="Date awarded")
+    group.get_by_label("Day").fill("20")
+    group.get_by_label("Month").fill("9")
+    group.get_by_label("Year").fill("2016")
+    visitor.submit("Record the award")
+    expect(visitor.success_banner()).to_contain_text("Award recorded")
+
 
 def test_supervisor_reads_their_supervisees_record(visitor: Visitor) -> None:
     page = visitor.page
