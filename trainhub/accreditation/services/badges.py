@@ -329,6 +329,10 @@ def encoded_list(number: int) -> str:
     return "u" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
 
 
+#: How far back a status list's validFrom (and nbf) is put, for verifiers' clocks.
+STATUS_LIST_CLOCK_SKEW: Final = dt.timedelta(minutes=5)
+
+
 def status_list_credential(number: int) -> dict[str, Any]:
     url = status_list_url(number)
     return {
@@ -336,7 +340,8 @@ def status_list_credential(number: int) -> dict[str, Any]:
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer_id(),
-        "validFrom": _timestamp(utcnow()),
+        # A few minutes back: a verifier whose clock is a little slow still takes it.
+        "validFrom": _timestamp(utcnow() - STATUS_LIST_CLOCK_SKEW),
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",
