@@ -13,6 +13,7 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,23 @@ from trainhub.accreditation.services.certificates import reissue_certificate, re
 from trainhub.extensions import db
 
 BASE = "https://trainhub.example.org"
-#: Beside the project (../shared from the project's folder), never copied into it.
-STANDARDS = Path(__file__).resolve().parents[3] / "shared" / "standards" / "openbadges"
-SCHEMA: dict[str, Any] = json.loads(
-    (STANDARDS / "ob_v3p0_achievementcredential_schema.json").read_text(encoding="utf-8")
+#: The published standards beside the project (../shared/standards from the project's
+#: folder, or TRAINHUB_STANDARDS_DIR), never copied into it. Missing, the tests fail loudly.
+STANDARDS = (
+    Path(
+        os.environ.get("TRAINHUB_STANDARDS_DIR")
+        or Path(__file__).resolve().parents[3] / "shared" / "standards"
+    )
+    / "openbadges"
 )
+_SCHEMA_FILE = STANDARDS / "ob_v3p0_achievementcredential_schema.json"
+if not _SCHEMA_FILE.is_file():
+    raise RuntimeError(
+        f"The Open Badges 3.0 schema is not at {_SCHEMA_FILE}: the tests validate against the "
+        "official file kept beside the project (../shared/standards/openbadges); clone the "
+        "project beside it, or set TRAINHUB_STANDARDS_DIR to the standards folder."
+    )
+SCHEMA: dict[str, Any] = json.loads(_SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
 def assert_valid_open_badge(credential: dict[str, Any]) -> None:

@@ -693,3 +693,47 @@ def test_the_calendar_invitation_is_in_the_learners_language() -> None:
 
     [invite] = outbox(person)
     assert "Lead facilitator" in str(events(calendar_of(invite))[0]["DESCRIPTION"])
+
+
+# Clashes checked again when a place is offered ------------------------------------------------
+
+
+def clash_with(cohort: Cohort, person: User, title: str) -> None:
+    """``person`` booked on another cohort at the same time as ``cohort`` (as when a cohort
+    moves after they joined the waiting list)."""
+    make_booking(make_cohort(start=cohort.first_day, title=title), person)
+
+
+def test_a_waiting_person_booked_elsewhere_meanwhile_is_passed_over_and_keeps_waiting() -> None:
+    cohort, (booked, first, second) = full_cohort()
+    clash_with(cohort, first, "Moved onto the same day")
+
+    cancel_booking(booked, booking_of(cohort, booked), reason="Sick")
+
+    assert booking_of(cohort, first).status == "waitlisted"
+    assert booking_of(cohort, second).status == "offered"
+    assert waitlist_position(booking_of(cohort, first)) == 1
+
+
+def test_an_offer_is_not_accepted_over_a_clash_and_stays_open() -> None:
+    cohort, (booked, first, _second) = full_cohort()
+    cancel_booking(booked, booking_of(cohort, booked), reason="Sick")
+    offer = booking_of(cohort, first)
+    assert offer.status == "offered"
+    clash_with(cohort, first, "Booked since the offer")
+
+    with pytest.raises(ConflictError, match="Booked since the offer.*or decline this place"):
+        respond_to_offer(first, offer, accept=True)
+    assert reload(offer).status == "offered" and offer.offer_expires_at is not None
+    respond_to_offer(first, offer, accept=False)  # declining still works
+    assert reload(offer).status == "cancelled"
+
+
+def test_a_trainer_cannot_book_a_waiting_person_over_a_clash() -> None:
+    cohort, (booked, first, _second) = full_cohort(cutoff_days=60)  # inside the cut-off
+    cancel_booking(lead_of(cohort), booking_of(cohort, booked), reason="Sick")
+    clash_with(cohort, first, "Booked elsewhere")
+
+    with pytest.raises(ConflictError, match="Booked elsewhere"):
+        book_from_waitlist(lead_of(cohort), booking_of(cohort, first))
+    assert booking_of(cohort, first).status == "waitlisted"

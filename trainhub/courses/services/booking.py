@@ -330,8 +330,8 @@ def cancel_booking(
 
 def fill_freed_places(cohort: Cohort, actor: User | None, now: datetime | None = None) -> int:
     """Give free places to the waitlist in order, by the cohort's policy; returns how many.
-
-    Inside the cut-off nothing happens automatically: trainers fill places by hand.
+    Someone booked elsewhere at an overlapping time since joining is passed over (and stays
+    waiting). Inside the cut-off nothing happens automatically: trainers fill places by hand.
     """
     now = now or utcnow()
     if cohort.status != "published" or inside_cutoff(cohort, now):
@@ -339,7 +339,13 @@ def fill_freed_places(cohort: Cohort, actor: User | None, now: datetime | None =
     lock_cohort(cohort.id)
     free = cohort.places_left(places_held(cohort.id))
     moved = 0
-    for booking in waitlist(cohort.id)[:free]:
+    for booking in waitlist(cohort.id):
+        if moved >= free:
+            break
+        if cohort_overlaps(cohort.id, booking.user_id):
+            # Booked elsewhere at the same time since they joined (a cohort moved): passed
+            # over for this place, still waiting, offered one once the clash is gone.
+            continue
         booking.queue_rank = None
         if cohort.waitlist_policy == "auto_book":
             record_change(booking, actor, "promoted", "booked")
@@ -365,6 +371,8 @@ def respond_to_offer(
     :raises PermissionDenied: when the offer is someone else's.
     :raises ConflictError: when there is no open offer on the booking.
     :raises OfferExpired: (a ``ConflictError``) when the offer ran out first; it is passed on.
+    :raises ConflictError: on accepting, when the learner has been booked elsewhere at an
+        overlapping time since the offer (it stays open: they cancel that or decline this).
     """
     if actor.id != booking.user_id:
         raise PermissionDenied(_("This offer is for someone else"))
@@ -375,6 +383,17 @@ def respond_to_offer(
     if booking.offer_expires_at is not None and now >= booking.offer_expires_at:
         _expire(booking, now)
         raise OfferExpired(_("This offer has expired and the place has gone to the next person"))
+    if accept:
+        clashes = overlaps(booking.cohort, booking.user, own=True)
+        if clashes:  # booked elsewhere at the same time since the offer: it stays open
+            raise ConflictError(
+                " ".join(
+                    [
+                        *clashes,
+                        _("Cancel that booking first, or decline this place."),
+                    ]
+                )
+            )
     booking.offer_expires_at = None
     if accept:
         record_change(booking, actor, "offer_accepted", "booked")
@@ -450,7 +469,8 @@ def book_from_waitlist(actor: User, booking: Booking, reason: str = "") -> None:
     """A trainer gives a free place to someone on the waitlist (e.g. inside the cut-off).
 
     :raises PermissionDenied: when ``actor`` cannot manage the cohort.
-    :raises ConflictError: when the booking is not waiting or the cohort is full.
+    :raises ConflictError: when the booking is not waiting, the cohort is full, or the
+        learner is booked elsewhere at an overlapping time.
     """
     if not permissions.can_manage_cohort(actor, booking.cohort):
         raise PermissionDenied(_("You cannot change this waiting list"))
@@ -459,6 +479,9 @@ def book_from_waitlist(actor: User, booking: Booking, reason: str = "") -> None:
         raise ConflictError(_("Only people on the waiting list can be given a place"))
     if not _seat_free(booking.cohort):
         raise ConflictError(_("There is no free place: the cohort is full"))
+    clashes = overlaps(booking.cohort, booking.user)
+    if clashes:
+        raise ConflictError(" ".join(clashes))
     booking.queue_rank = None
     record_change(booking, actor, "booked_by_hand", "booked", reason=reason)
     notices.booking_confirmed(booking)
