@@ -722,7 +722,7 @@ def test_an_offer_is_not_accepted_over_a_clash_and_stays_open() -> None:
     assert offer.status == "offered"
     clash_with(cohort, first, "Booked since the offer")
 
-    with pytest.raises(ConflictError, match="Booked since the offer.*or decline this place"):
+    with pytest.raises(ConflictError, match=r"Booked since the offer.*or decline this place"):
         respond_to_offer(first, offer, accept=True)
     assert reload(offer).status == "offered" and offer.offer_expires_at is not None
     respond_to_offer(first, offer, accept=False)  # declining still works
