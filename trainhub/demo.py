@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+import holidays
 from sqlalchemy import select
 
 from trainhub.auth.models import Organisation, User, UserRole
@@ -218,6 +219,25 @@ def _demo_application(users: dict[str, User]) -> None:
     submit_application(learner, application)
 
 
+#: The demo's split core: days this many days from today (moved to working days).
+CORE_OFFSETS = [21, 22, 35, 36]
+
+
+def working_days(today: date, offsets: list[int]) -> list[date]:
+    """The days these many days after ``today``, each moved on to the next weekday that is
+    not a bank holiday in Wales (and after the day before), as a real cohort's would be."""
+    bank_holidays = holidays.country_holidays(
+        "GB", subdiv="WLS", years={today.year, today.year + 1}
+    )
+    chosen: list[date] = []
+    for n in offsets:
+        day = today + timedelta(days=n)
+        while day.weekday() >= 5 or day in bank_holidays or (chosen and day <= chosen[-1]):
+            day += timedelta(days=1)
+        chosen.append(day)
+    return chosen
+
+
 def _demo_cohorts(users: dict[str, User]) -> None:
     """A split core, a closed cohort, a course needing approval and a full one (with a
     waiting list), dated from today so the demo always has something to book."""
@@ -251,15 +271,15 @@ def _demo_cohorts(users: dict[str, User]) -> None:
 
     def days(offsets: list[int], venue: Venue) -> list[DayInput]:
         return [
-            DayInput(today + timedelta(days=n), time(9, 30), time(16, 30), venue.id)
-            for n in offsets
+            DayInput(day, time(9, 30), time(16, 30), venue.id)
+            for day in working_days(today, offsets)
         ]
 
     university = db.session.execute(
         select(Organisation).where(Organisation.name == "Cardiff University")
     ).scalar_one_or_none()
     plans = [
-        ("IFSS-CORE", "IFSS core training (2 + 2 days)", 16, days([21, 22, 35, 36], room), None),
+        ("IFSS-CORE", "IFSS core training (2 + 2 days)", 16, days(CORE_OFFSETS, room), None),
         ("IFSS-CONSULT", "Consultation skills", 12, days([28], room), None),
         ("EM-LR-GS-1DAY", "Engaging men (small group)", 2, days([14], barry), None),
         (

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DEMO, Visitor
 from trainhub.courses.models import local_today
+from trainhub.demo import CORE_OFFSETS, working_days
 
 pytestmark = pytest.mark.browser
 
@@ -194,7 +195,7 @@ def test_manager_overrides_a_clash_moves_the_waiting_list_and_cancels_a_cohort(
     visitor.click_link(EM_TITLE)
 
     # The same room and trainers as the first day of the demo's split core: a clash.
-    day = local_today() + timedelta(days=21)
+    day = working_days(local_today(), CORE_OFFSETS)[0]
     page.get_by_label("Title", exact=True).fill("Motivation, extra date")
     page.get_by_label("Places").fill("1")
     group = page.get_by_role("group", name="Date of day 1")

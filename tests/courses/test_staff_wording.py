@@ -36,3 +36,27 @@ def test_a_learner_is_told_when_a_cohort_was_cancelled(app: Flask) -> None:
     db.session.commit()
     shown = page(as_user(app, learner()).get(f"/cohorts/{cohort.id}"))
     assert "Cancelled" in shown and "Trainer unwell" in shown
+
+
+def test_staff_are_warned_of_days_at_the_weekend_or_on_a_welsh_bank_holiday(app: Flask) -> None:
+    from datetime import date
+
+    from trainhub.courses.services.scheduling import day_warnings
+
+    lead = trainer()
+    # Friday 25 December 2026 (Christmas Day), then Saturday 26th, then Monday 4 January 2027.
+    cohort = make_cohort(
+        make_course(duration_days=3), start=date(2026, 12, 25), facilitators=[lead]
+    )
+    cohort.days[2].date = date(2027, 1, 4)
+    db.session.commit()
+    assert day_warnings(cohort) == [
+        "Day 1, Friday 25 December 2026, is a bank holiday in Wales.",
+        "Day 2, Saturday 26 December 2026, is a bank holiday in Wales.",
+    ]
+    cohort.days[1].date = date(2027, 1, 2)  # a Saturday, not a holiday
+    assert day_warnings(cohort)[1] == "Day 2, Saturday 2 January 2027, is at the weekend."
+    db.session.commit()
+    shown = page(as_user(app, lead).get(f"/cohorts/{cohort.id}"))
+    assert "is a bank holiday in Wales" in shown and "is at the weekend" in shown
+    assert "bank holiday" not in page(as_user(app, learner()).get(f"/cohorts/{cohort.id}"))

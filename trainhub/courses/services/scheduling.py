@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 
+import holidays
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -418,6 +419,25 @@ def update_cohort(actor: User, cohort: Cohort, data: CohortInput) -> Cohort:
 
         fill_freed_places(cohort, actor=None)
     return cohort
+
+
+def day_warnings(cohort: Cohort) -> list[str]:
+    """The cohort's days on a weekend or a bank holiday in Wales: a warning for those who run
+    it, never a refusal (some training runs then, and a closed cohort may be asked for it)."""
+    years = {day.date.year for day in cohort.days}
+    bank_holidays = holidays.country_holidays("GB", subdiv="WLS", years=years)
+    warnings = []
+    for day in cohort.days:
+        when = format_date(day.date, "EEEE d MMMM yyyy")
+        if day.date in bank_holidays:
+            warnings.append(
+                _("Day %(n)d, %(date)s, is a bank holiday in Wales.", n=day.day_number, date=when)
+            )
+        elif day.date.weekday() >= 5:
+            warnings.append(
+                _("Day %(n)d, %(date)s, is at the weekend.", n=day.day_number, date=when)
+            )
+    return warnings
 
 
 def _refuse_learner_overlaps(actor: User, cohort: Cohort) -> None:

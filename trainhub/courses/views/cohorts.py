@@ -153,6 +153,7 @@ def cohort_detail(cohort_id: int) -> ResponseReturnValue:
         action_form=ActionForm(),
         presenter_form=_presenter_form(cohort),
         lead=trainers.lead_check(cohort) if manage else None,
+        day_warnings=scheduling.day_warnings(cohort) if manage and cohort.is_live else [],
     )
 
 
