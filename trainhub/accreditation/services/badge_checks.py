@@ -146,6 +146,15 @@ def _unbake(text: str) -> str:
     )
 
 
+def check_submission(pasted: str, uploaded: bytes | None) -> Verdict:
+    """The verdict on what the verify form sent: the uploaded file's bytes when there are
+    any (at most ``MAX_BYTES`` + 1 read), else the pasted text.
+
+    :raises ValidationFailed: on ``badge`` as :func:`text_of` and :func:`check` do.
+    """
+    return check(text_of(uploaded) if uploaded is not None else pasted)
+
+
 def check(text: str) -> Verdict:
     """The verdict on a pasted or uploaded badge (a VC-JWT, a baked SVG or JSON).
 

@@ -20,8 +20,7 @@ from trainhub.accreditation.views import bp
 from trainhub.accreditation.views.certificates import own_certificate, verification_limit
 from trainhub.auth.permissions import public, signed_in
 from trainhub.boundary import act, by_id, load
-from trainhub.errors import ValidationFailed
-from trainhub.forms import add_field_error, form_page
+from trainhub.forms import form_page
 
 #: What verifiers fetch changes seldom (a key, an achievement): five minutes in caches.
 PUBLIC_CACHE = "public, max-age=300"
@@ -234,15 +233,14 @@ def verify_badge() -> ResponseReturnValue:
     """Anyone can paste or upload a badge: signed by us and valid, revoked, or not ours."""
     form = BadgeCheckForm()
     if form.validate_on_submit():
-        try:
-            upload = request.files.get("file")
-            if upload is not None and upload.filename:
-                text = badge_checks.text_of(upload.stream.read(badge_checks.MAX_BYTES + 1))
-            else:
-                text = form.badge.data or ""
-            verdict = badge_checks.check(text)
-        except ValidationFailed as error:
-            add_field_error(form, error)
-        else:
-            return render_template("accreditation/verify_badge_result.html", verdict=verdict)
+        upload = request.files.get("file")
+        # Never more than the limit and one byte is read: enough to refuse a bigger file.
+        uploaded = (
+            upload.stream.read(badge_checks.MAX_BYTES + 1)
+            if upload is not None and upload.filename
+            else None
+        )
+        done = act(lambda: badge_checks.check_submission(form.badge.data or "", uploaded), form)
+        if done:
+            return render_template("accreditation/verify_badge_result.html", verdict=done.result)
     return form_page("accreditation/verify_badge.html", form)
