@@ -25,6 +25,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +41,14 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from tests.conftest import COMPILED_TEMPLATES
 from trainhub import create_app
+from trainhub.auth.models import Organisation, User, UserRole
+from trainhub.courses.models import Completion, Course, local_today
+from trainhub.courses.signals import course_completed
 from trainhub.demo import DEMO_PEOPLE
 from trainhub.extensions import db
 
@@ -281,6 +286,26 @@ class Person:
 
 
 DEMO = {p.label: Person(p.email, p.password, p.full_name) for p in DEMO_PEOPLE}
+
+
+def core_completer(who: Person, days_ago: int) -> User:
+    """A Cardiff Council learner who completed the core ``days_ago`` days ago, announced as
+    the register would (CPD, certificate); call inside the live app's context, then commit."""
+    cardiff = db.session.execute(
+        select(Organisation).where(Organisation.name == "Cardiff Council")
+    ).scalar_one()
+    core = db.session.execute(select(Course).where(Course.code == "IFSS-CORE")).scalar_one()
+    user = User(email=who.email, full_name=who.full_name, organisation=cardiff)
+    user.role_rows = [UserRole(role="learner")]
+    user.set_password(who.password)
+    db.session.add(user)
+    completion = Completion(
+        user=user, course=core, completed_on=local_today() - timedelta(days=days_ago)
+    )
+    db.session.add(completion)
+    db.session.flush()
+    course_completed.send(None, completions=[completion], actor=None)
+    return user
 
 
 class Visitor:

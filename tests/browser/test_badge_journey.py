@@ -6,19 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from tests.browser.conftest import Person, Visitor
+from tests.browser.conftest import Person, Visitor, core_completer
 from trainhub.accreditation.services.credential_keys import generate
-from trainhub.auth.models import Organisation, User, UserRole
-from trainhub.courses.models import Completion, Course, local_today
-from trainhub.courses.signals import course_completed
 from trainhub.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -34,20 +29,7 @@ def badge_holder(live_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> I
     generate(keys)
     live_app.config["CREDENTIALS_KEY_DIR"] = str(keys)  # not the project's instance folder
     with live_app.app_context():
-        cardiff = db.session.execute(
-            select(Organisation).where(Organisation.name == "Cardiff Council")
-        ).scalar_one()
-        core = db.session.execute(select(Course).where(Course.code == "IFSS-CORE")).scalar_one()
-        user = User(email=CERI.email, full_name=CERI.full_name, organisation=cardiff)
-        user.role_rows = [UserRole(role="learner")]
-        user.set_password(CERI.password)
-        db.session.add(user)
-        completion = Completion(
-            user=user, course=core, completed_on=local_today() - timedelta(days=10)
-        )
-        db.session.add(completion)
-        db.session.flush()
-        course_completed.send(None, completions=[completion], actor=None)
+        core_completer(CERI, days_ago=10)
         db.session.commit()
         db.session.remove()
     yield

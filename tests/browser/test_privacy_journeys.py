@@ -8,7 +8,6 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,13 +16,11 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import DEMO, Person, Visitor
+from tests.browser.conftest import DEMO, Person, Visitor, core_completer
 from tests.uploads import build
 from trainhub.accreditation.models import Certificate
 from trainhub.accreditation.services.cpd import ActivityInput, log_activity
-from trainhub.auth.models import Organisation, User, UserRole
-from trainhub.courses.models import Completion, Course, local_today
-from trainhub.courses.signals import course_completed
+from trainhub.courses.models import local_today
 from trainhub.extensions import db
 from trainhub.uploads import Upload
 
@@ -42,21 +39,8 @@ ACTIVITIES: dict[str, int] = {}
 @pytest.fixture(scope="module", autouse=True)
 def privacy_people(live_app: Flask) -> Iterator[None]:
     with live_app.app_context():
-        cardiff = db.session.execute(
-            select(Organisation).where(Organisation.name == "Cardiff Council")
-        ).scalar_one()
-        core = db.session.execute(select(Course).where(Course.code == "IFSS-CORE")).scalar_one()
         for who in (ELIN, HUW):
-            user = User(email=who.email, full_name=who.full_name, organisation=cardiff)
-            user.role_rows = [UserRole(role="learner")]
-            user.set_password(who.password)
-            db.session.add(user)
-            completion = Completion(
-                user=user, course=core, completed_on=local_today() - timedelta(days=20)
-            )
-            db.session.add(completion)
-            db.session.flush()
-            course_completed.send(None, completions=[completion], actor=None)
+            user = core_completer(who, days_ago=20)
             activity = log_activity(
                 user,
                 ActivityInput("Reading group", local_today(), Decimal(2)),
