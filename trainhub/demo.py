@@ -7,7 +7,6 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-import holidays
 from sqlalchemy import select
 
 from trainhub.auth.models import Organisation, User, UserRole
@@ -15,6 +14,7 @@ from trainhub.auth.roles import Role
 from trainhub.auth.services import seed_organisations
 from trainhub.courses.models import Cohort, Completion, Course, Venue, local_today
 from trainhub.extensions import db
+from trainhub.localtime import bank_holidays_in_wales
 
 
 @dataclass(frozen=True)
@@ -226,9 +226,7 @@ CORE_OFFSETS = [21, 22, 35, 36]
 def working_days(today: date, offsets: list[int]) -> list[date]:
     """The days these many days after ``today``, each moved on to the next weekday that is
     not a bank holiday in Wales (and after the day before), as a real cohort's would be."""
-    bank_holidays = holidays.country_holidays(
-        "GB", subdiv="WLS", years={today.year, today.year + 1}
-    )
+    bank_holidays = bank_holidays_in_wales((today.year, today.year + 1))
     chosen: list[date] = []
     for n in offsets:
         day = today + timedelta(days=n)

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 
-import holidays
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -35,6 +34,7 @@ from trainhub.courses.models import (
 from trainhub.courses.services import notices, trainers
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
+from trainhub.localtime import bank_holidays_in_wales
 
 log = logging.getLogger(__name__)
 
@@ -424,8 +424,7 @@ def update_cohort(actor: User, cohort: Cohort, data: CohortInput) -> Cohort:
 def day_warnings(cohort: Cohort) -> list[str]:
     """The cohort's days on a weekend or a bank holiday in Wales: a warning for those who run
     it, never a refusal (some training runs then, and a closed cohort may be asked for it)."""
-    years = {day.date.year for day in cohort.days}
-    bank_holidays = holidays.country_holidays("GB", subdiv="WLS", years=years)
+    bank_holidays = bank_holidays_in_wales(day.date.year for day in cohort.days)
     warnings = []
     for day in cohort.days:
         when = format_date(day.date, "EEEE d MMMM yyyy")
