@@ -685,6 +685,8 @@ MATRIX: dict[str, Route] = {
     "site.accessibility": Route(lambda w: "/accessibility", everyone("ok")),
     "site.cookies": Route(lambda w: "/cookies", everyone("ok")),
     "site.help": Route(lambda w: "/help", everyone("ok")),
+    "site.robots": Route(lambda w: "/robots.txt", everyone("ok")),
+    "site.favicon": Route(lambda w: "/favicon.ico", everyone("away")),
     "site.admin_pages": Route(lambda w: "/admin/site-pages", only(("admin",))),
     "site.admin_page_edit": Route(lambda w: "/admin/site-pages/privacy", only(("admin",))),
     "site.admin_page_reset": Route(lambda w: "/admin/site-pages/privacy/reset", only(("admin",))),

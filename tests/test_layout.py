@@ -86,7 +86,7 @@ REQUESTS = [
 def test_the_kept_layout_is_the_layout_drawn_for_each_request(app: Flask) -> None:
     people = {role: make_user(roles=[role]) for role in ("learner", "manager", "assessor", "admin")}
     db.session.commit()
-    title, before = "Courses & “more” {x} – trainhub", '<nav aria-label="Back">{}</nav>'
+    title, before = "Courses & “more” {x} – IFSS training", '<nav aria-label="Back">{}</nav>'
 
     def compare(path: str, who: str | None, lang: str) -> tuple[str, str, str]:
         with app.test_request_context(path, headers={"Accept-Language": lang}):
@@ -152,6 +152,46 @@ def test_the_navigation_follows_the_language_and_the_roles(app: Flask) -> None:
     assert "/reports" not in anonymous and 'href="/sign-in"' in anonymous
 
 
+def test_the_navigation_groups_pages_by_area_with_the_area_s_pages_beneath(app: Flask) -> None:
+    manager = make_user(roles=["manager"])
+    client = login(app.test_client(), manager)
+
+    cohorts = client.get("/cohorts").get_data(as_text=True)
+    reports = client.get("/reports").get_data(as_text=True)
+    learner = login(app.test_client(), make_user()).get("/bookings").get_data(as_text=True)
+
+    top = re.findall(r'class="govuk-service-navigation__link" href="([^"]+)"', cohorts)
+    assert top == ["/courses", "/bookings", "/reports", "/admin", "/account"]
+    beneath = cohorts.split('class="trainhub-sub-navigation"')[1].split("</nav>")[0]
+    assert 'aria-label="Courses"' in beneath
+    assert re.findall(r'href="([^"]+)"', beneath) == ["/courses", "/calendar", "/cohorts"]
+    assert 'href="/cohorts" aria-current="page"' in beneath
+    # The top row's "Courses" is the area the page is in; "Home" is the service's name.
+    assert 'href="/courses" aria-current="true"' in cohorts.split("trainhub-sub-navigation")[0]
+    assert ">Home<" not in cohorts
+    assert re.search(r"homepage-link\">\s*IFSS training\s*</a>", cohorts)
+    # An area of one page has no row beneath.
+    assert "trainhub-sub-navigation" not in reports
+    assert re.findall(r'class="govuk-service-navigation__link" href="([^"]+)"', learner) == [
+        "/courses",
+        "/bookings",
+        "/account",
+    ]
+
+
+def test_the_service_name_is_a_setting_in_each_language(app: Flask, monkeypatch: Any) -> None:
+    monkeypatch.setitem(app.config, "SERVICE_NAME", {"en": "Family training", "cy": "Hyff"})
+    monkeypatch.setitem(app.extensions, "trainhub.layouts", {})  # drawn for the setting
+    client = app.test_client()
+    english = client.get("/courses").get_data(as_text=True)
+    client.get("/language/cy")
+    welsh = client.get("/courses").get_data(as_text=True)
+
+    assert re.search(r"homepage-link\">\s*Family training\s*</a>", english)
+    assert "<title>" in english and "– Family training</title>" in english
+    assert "– Hyff</title>" in welsh and "trainhub</a>" not in welsh
+
+
 @pytest.mark.own_app
 @pytest.mark.own_app  # adds a route
 def test_flashes_titles_and_back_links_are_each_page_s_own(app: Flask) -> None:
@@ -170,7 +210,7 @@ def test_flashes_titles_and_back_links_are_each_page_s_own(app: Flask) -> None:
     client.get("/_layout_probe")  # flashes show on the next page drawn
     page = client.get("/_layout_probe").get_data(as_text=True)
 
-    assert "<title>Probe {x} &amp; &lt;co&gt; – trainhub</title>" in page
+    assert "<title>Probe {x} &amp; &lt;co&gt; – IFSS training</title>" in page
     assert "Saved &lt;b&gt;safely&lt;/b&gt;" in page
     assert re.search(
         r'<nav aria-label="Back">\s*<a href="/" class="govuk-back-link">Back</a>', page

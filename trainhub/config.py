@@ -101,6 +101,9 @@ class Config:
     #: TRAINHUB_SERVICE_ACRONYM__cy=ICiD.
     TEAM_ACRONYM: dict[str, str] = {"en": "IFST", "cy": "IFST"}
     SERVICE_ACRONYM: dict[str, str] = {"en": "IFSS", "cy": "IFSS"}
+    #: The service's name in the header and in every page's title, in each language
+    #: (TRAINHUB_SERVICE_NAME__en, TRAINHUB_SERVICE_NAME__cy; one string for both).
+    SERVICE_NAME: dict[str, str] = {"en": "IFSS training", "cy": "Hyfforddiant IFSS"}
 
     #: Learners may create their own accounts.
     SELF_REGISTRATION = True

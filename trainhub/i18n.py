@@ -67,6 +67,12 @@ def service_acronym() -> str:
     return _acronym("SERVICE_ACRONYM")
 
 
+def service_name() -> str:
+    """The service's name in the visitor's language (``SERVICE_NAME``): the header's way
+    home and the end of every page's title."""
+    return _acronym("SERVICE_NAME")
+
+
 #: The acronyms for messages made before a language is known (``_l(..., team=TEAM)``): a
 #: value formatted into a lazy message is read only when the message is shown.
 TEAM = LazyString(team_acronym)
@@ -186,4 +192,5 @@ def install_template_gettext(app: Flask) -> None:
         ngettext=template_ngettext,
         team_acronym=team_acronym,
         service_acronym=service_acronym,
+        service_name=service_name,
     )

@@ -43,27 +43,48 @@ def error_summary(form: FlaskForm) -> dict[str, Any]:
     return params
 
 
-#: The service navigation: (endpoint, label, who sees it) in order; who sees it is one of the
-#: sections ``trainhub.auth.roles.sections`` gives the user.
-_NAVIGATION: tuple[tuple[str, str, str], ...] = (
-    ("home.index", "Home", "signed_in"),
-    ("courses.catalogue", "Courses", "everyone"),
-    ("courses.calendar", "Training calendar", "everyone"),
-    ("courses.my_bookings", "My bookings", "signed_in"),
-    ("accreditation.my_accreditation", "Accreditation", "signed_in"),
-    ("accreditation.assessment_queue", "Assessment", "assessment"),
-    ("courses.cohorts", "Cohorts", "cohorts"),
-    ("auth.supervisees", "Supervisees", "supervisor"),
-    ("feedback.dashboard", "Reports", "reports"),
-    ("courses.venues", "Venues", "venues"),
-    ("history.hub", "History", "administration"),
-    ("home.admin", "Administration", "administration"),
-    ("auth.account", "Your account", "signed_in"),
+#: The service navigation: areas in order, each (label, pages); a page is (endpoint, label, who
+#: sees it), who sees it being one of the sections ``trainhub.auth.roles.sections`` gives the
+#: user. The top row shows each area the user may reach, linking to its first page they may
+#: see; the area they are in lists its pages in a row beneath (when it has more than one).
+#: The service's name in the header is the way home.
+_AREAS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+    (
+        "Courses",
+        (
+            ("courses.catalogue", "Courses", "everyone"),
+            ("courses.calendar", "Training calendar", "everyone"),
+            ("courses.cohorts", "Cohorts", "cohorts"),
+            ("courses.venues", "Venues", "venues"),
+        ),
+    ),
+    (
+        "My training",
+        (
+            ("courses.my_bookings", "My bookings", "signed_in"),
+            ("accreditation.my_accreditation", "Accreditation", "signed_in"),
+            ("auth.supervisees", "Supervisees", "supervisor"),
+        ),
+    ),
+    ("Assessment", (("accreditation.assessment_queue", "Assessment", "assessment"),)),
+    ("Reports", (("feedback.dashboard", "Reports", "reports"),)),
+    (
+        "Administration",
+        (
+            ("home.admin", "Administration", "administration"),
+            ("history.hub", "History", "administration"),
+        ),
+    ),
+    ("Your account", (("auth.account", "Your account", "signed_in"),)),
 )
+_NAVIGATION: tuple[tuple[str, str, str], ...] = tuple(
+    page for _area, pages in _AREAS for page in pages
+)
+_AREA_OF = {endpoint: area for area, pages in _AREAS for endpoint, _label, _rule in pages}
 _LABELS = {
-    "Home": _l("Home"),
     "Courses": _l("Courses"),
     "Training calendar": _l("Training calendar"),
+    "My training": _l("My training"),
     "My bookings": _l("My bookings"),
     "Accreditation": _l("Accreditation"),
     "Assessment": _l("Assessment"),
@@ -75,6 +96,14 @@ _LABELS = {
     "Administration": _l("Administration"),
     "Your account": _l("Your account"),
 }
+
+
+def area_of(label: str) -> str | None:
+    """The area whose row beneath lists the page called ``label`` (English), if any."""
+    for area, pages in _AREAS:
+        if any(page_label == label for _endpoint, page_label, _rule in pages):
+            return area
+    return None
 
 
 def _hrefs(app: Flask, root: str) -> dict[str, str]:
@@ -89,7 +118,7 @@ def _hrefs(app: Flask, root: str) -> dict[str, str]:
 def _navigation_state(
     hrefs: dict[str, str], path: str, user: Any
 ) -> tuple[tuple[str, str, bool, bool], ...]:
-    """The items ``user`` sees on ``path``, as (endpoint, address, active, current)."""
+    """The pages ``user`` sees on ``path``, as (endpoint, address, active, current)."""
     state = []
     shown = sections(user)
     for endpoint, _label, rule in _NAVIGATION:
@@ -101,16 +130,38 @@ def _navigation_state(
     return tuple(state)
 
 
-def _navigation_items(state: tuple[tuple[str, str, bool, bool], ...]) -> list[dict[str, Any]]:
+def _navigation_items(state: tuple[tuple[str, str, bool, bool], ...]) -> dict[str, Any]:
+    """The top row (one item per area) and the row beneath for the area the page is in."""
     labels = {endpoint: label for endpoint, label, _rule in _NAVIGATION}
-    return [
-        {"text": str(_LABELS[labels[endpoint]]), "href": href, "active": active, "current": current}
-        for endpoint, href, active, current in state
-    ]
+    by_area: dict[str, list[tuple[str, str, bool, bool]]] = {}
+    for page in state:
+        by_area.setdefault(_AREA_OF[page[0]], []).append(page)
+    items, beneath, beneath_label = [], [], ""
+    for area, pages in by_area.items():
+        _endpoint, href, _active, _current = pages[0]
+        active = any(page[2] for page in pages)
+        label = area if len(pages) > 1 else labels[pages[0][0]]
+        current = len(pages) == 1 and pages[0][3]
+        items.append(
+            {"text": str(_LABELS[label]), "href": href, "active": active, "current": current}
+        )
+        if active and len(pages) > 1:
+            beneath_label = str(_LABELS[area])
+            beneath = [
+                {
+                    "text": str(_LABELS[labels[endpoint]]),
+                    "href": page_href,
+                    "active": page_active,
+                    "current": page_current,
+                }
+                for endpoint, page_href, page_active, page_current in pages
+            ]
+    return {"items": items, "beneath": beneath, "beneath_label": beneath_label}
 
 
-def navigation() -> list[dict[str, Any]]:
-    """The service navigation items for the signed-in user's roles."""
+def navigation() -> dict[str, Any]:
+    """The service navigation for the signed-in user's roles: ``items`` (the top row),
+    ``beneath`` and ``beneath_label`` (the pages of the area this page is in)."""
     hrefs = _hrefs(current_app, request.script_root)
     return _navigation_items(_navigation_state(hrefs, request.path, current_user))
 

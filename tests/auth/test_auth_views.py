@@ -549,3 +549,12 @@ def test_password_fields_tell_password_managers_what_they_are(client):
     assert re.search(r'<input[^>]*id="confirm"[^>]*autocomplete="new-password"', page)
     page = client.get("/sign-in").get_data(as_text=True)
     assert re.search(r'<input[^>]*id="password"[^>]*autocomplete="current-password"', page)
+
+
+def test_every_email_field_asks_the_browser_to_fill_it_once(client: FlaskClient) -> None:
+    for path in ("/sign-in", "/register", "/password/forgotten"):
+        page = client.get(path).get_data(as_text=True)
+        fields = re.findall(r"<input[^>]*type=\"email\"[^>]*>", page)
+        assert fields, path
+        for field in fields:
+            assert field.count("autocomplete=") == 1, (path, field)

@@ -45,7 +45,7 @@ from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from tests.conftest import COMPILED_TEMPLATES
-from trainhub import create_app
+from trainhub import create_app, templating
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import Completion, Course, local_today
 from trainhub.courses.signals import course_completed
@@ -360,8 +360,16 @@ class Visitor:
         return self.follow(self.main.get_by_role("link", name=name, exact=exact), status)
 
     def nav(self, name: str, status: int = 200) -> Response:
-        """Follow an item of the service navigation in the header."""
-        return self.follow(self.header.get_by_role("link", name=name, exact=True), status)
+        """Follow an item of the navigation in the header, as a person would: "Home" is the
+        service's name; a page listed beneath its area is reached through the area's item
+        in the top row first when the page is elsewhere."""
+        if name == "Home":
+            return self.follow(self.page.locator(".govuk-generic-header__homepage-link"), status)
+        link = self.header.get_by_role("link", name=name, exact=True)
+        area = templating.area_of(name)
+        if link.count() == 0 and area is not None:
+            self.follow(self.header.get_by_role("link", name=area, exact=True))
+        return self.follow(link.first, status)
 
     def submit(self, button: str, status: int = 200) -> Response:
         """Press a form's button: 200 after a redirect, 400 when the form comes back with errors."""

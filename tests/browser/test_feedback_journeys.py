@@ -195,7 +195,9 @@ def test_learner_gives_feedback_once(visitor: Visitor) -> None:
     expect(visitor.error_summary()).to_contain_text(
         "Choose a rating from 1 to 5 for “The trainers were knowledgeable”"
     )
-    expect(visitor.page).to_have_title("Error: Feedback on IFSS core training (autumn) – trainhub")
+    expect(visitor.page).to_have_title(
+        "Error: Feedback on IFSS core training (autumn) – IFSS training"
+    )
 
     # Each statement is the legend of its five ratings.
     statements = [item["text"] for item in STANDARD_ITEMS if item["kind"] == "rating"]

@@ -50,10 +50,22 @@ from trainhub.data_version import ROW_ID, DataVersion
 from trainhub.extensions import db
 
 
+def catalogue_order(courses: Any) -> tuple[ColumnElement[Any], ...]:
+    """The catalogue's order: the framework's programmes first, and among each kind the
+    programmes others build on (the core, which every other framework programme requires)
+    before those that build on them; then by title."""
+    required = (
+        select(course_prerequisites.c.prerequisite_id)
+        .where(course_prerequisites.c.prerequisite_id == courses.c.id)
+        .exists()
+    )
+    return (courses.c.kind, case((required, 0), else_=1), courses.c.title)
+
+
 def catalogue_query(
     audience: str = "", kind: str = "", include_unpublished: bool = False
 ) -> Select[tuple[Course]]:
-    query = select(Course).order_by(Course.kind, Course.title)
+    query = select(Course).order_by(*catalogue_order(Course.__table__))
     if not include_unpublished:
         query = query.where(Course.published.is_(True))
     if audience:
@@ -102,7 +114,7 @@ def _catalogue_statement(
         .select_from(version)
         .outerjoin(courses, and_(true(), *shown))
         .where(version.c.id == ROW_ID)
-        .order_by(courses.c.kind, courses.c.title)
+        .order_by(*catalogue_order(courses))
     )
 
 

@@ -3,7 +3,7 @@ and contact), open to everyone, and their administrators' editing."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -47,6 +47,33 @@ def accessibility() -> ResponseReturnValue:
 @public
 def cookies() -> ResponseReturnValue:
     return _show("cookies")
+
+
+#: What search engines may index: the public course list, calendar and levels, nothing of a
+#: person's (accounts, bookings, shared badges, certificates' checks).
+ROBOTS = """User-agent: *
+Allow: /$
+Allow: /courses
+Allow: /calendar
+Allow: /accreditation$
+Allow: /privacy
+Allow: /accessibility
+Allow: /help
+Disallow: /
+"""
+
+
+@bp.get("/robots.txt")
+@public
+def robots() -> ResponseReturnValue:
+    return Response(ROBOTS, mimetype="text/plain")
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon() -> ResponseReturnValue:
+    """Browsers ask for /favicon.ico whatever a page links to: the service's own icon."""
+    return redirect(url_for("static", filename="favicon.svg"))
 
 
 @bp.get("/help", endpoint="help")
