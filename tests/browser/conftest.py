@@ -275,6 +275,54 @@ def audit(page: Page) -> None:
     assert not violations, format_violations(page.url, violations)
 
 
+#: The narrowest screen every page must fit without scrolling sideways (WCAG 1.4.10 reflow:
+#: 320 CSS pixels, a 1280-pixel screen zoomed to 400 %).
+NARROW = 320
+#: What sticks out past the screen's right edge: the outermost such elements (a child of one
+#: is not listed again), each as tag#id.class and its width. A table inside a scrolling
+#: region (``.trainhub-table-scroll``) scrolls there, not the page.
+_STICKING_OUT = """() => {
+  const edge = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= edge) return [];
+  const found = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.right <= edge + 1 || box.width === 0) continue;
+    if (found.some((outer) => outer.contains(el))) continue;
+    if (el.closest(".trainhub-table-scroll") && !el.classList.contains("trainhub-table-scroll")) continue;
+    found.push(el);
+  }
+  return found.map((el) => {
+    const id = el.id ? "#" + el.id : "";
+    const cls = el.className && typeof el.className === "string"
+      ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+    return `${el.tagName.toLowerCase()}${id}${cls} (${Math.round(el.getBoundingClientRect().width)}px)`;
+  });
+}"""
+
+
+def sticking_out(page: Page) -> list[str]:
+    """What of the page as it is now scrolls sideways on a screen ``NARROW`` pixels wide."""
+    wide = page.viewport_size or {"width": 1280, "height": 900}
+    page.set_viewport_size({"width": NARROW, "height": wide["height"]})
+    try:
+        return list(page.evaluate(_STICKING_OUT))
+    finally:
+        page.set_viewport_size(wide)
+
+
+def check_reflow(page: Page) -> None:
+    """Fail when the page scrolls sideways at ``NARROW`` pixels (each page is drawn at the
+    journey's width, then at 320, then back)."""
+    found = sticking_out(page)
+    report = os.environ.get("TRAINHUB_REFLOW_REPORT")
+    if report and found:
+        with open(report, "a", encoding="utf-8") as out:
+            out.write(f"{page.url}\t{' | '.join(found)}\n")
+        return
+    assert not found, f"{page.url} scrolls sideways at {NARROW}px: {', '.join(found)}"
+
+
 # The visitor: a tab that checks and audits every page it loads ----------------------------------
 
 
@@ -386,6 +434,7 @@ class Visitor:
 
     def audit(self) -> None:
         audit(self.page)
+        check_reflow(self.page)
         self.audited.append(self.page.url)
 
     # What the person sees

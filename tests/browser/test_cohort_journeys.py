@@ -156,9 +156,14 @@ def test_trainer_schedules_a_split_core_books_a_learner_and_takes_the_register(
     visitor.submit("Book them")
     expect(visitor.success_banner()).to_contain_text(f"{DEMO['learner'].full_name} is booked.")
 
-    # A register opens on its day: take last term's, where the demo learner was present.
+    # A register opens on its day: before then it lists who is booked, read only.
     visitor.follow(page.get_by_role("link", name="Back to the cohort"))
     expect(visitor.main.get_by_role("link", name=re.compile("Take the register"))).to_have_count(4)
+    visitor.click_link("Take the register for day 1")
+    expect(visitor.main).to_contain_text("This register opens on")
+    expect(visitor.main.get_by_role("cell", name=DEMO["learner"].full_name)).to_be_visible()
+    expect(visitor.main.get_by_role("button", name="Save the register")).to_have_count(0)
+    # Take last term's, where the demo learner was present.
     visitor.nav("Cohorts")
     visitor.click_link("IFSS core training (autumn)")
     visitor.click_link("Take the register for day 1")
@@ -168,11 +173,14 @@ def test_trainer_schedules_a_split_core_books_a_learner_and_takes_the_register(
     visitor.submit("Mark everyone not yet marked as present")
     expect(visitor.success_banner()).to_contain_text("Register saved: 0 marks changed.")
 
-    # A late arrival needs the minutes; Enter in the minutes box saves, never marks all.
+    # A late arrival needs the minutes (the box shows for late or left early only); Enter in
+    # the minutes box saves, never marks all.
+    minutes = learner.get_by_label(re.compile("Minutes late or left early"))
+    expect(minutes).to_be_hidden()
     learner.get_by_role("radio", name="Late").check()
+    expect(minutes).to_be_visible()
     visitor.submit("Save the register", status=400)
     expect(visitor.error_summary()).to_contain_text("Enter how many minutes, like 15")
-    minutes = learner.get_by_label(re.compile("Minutes late or left early"))
     minutes.fill("20")
     visitor.navigate(lambda: minutes.press("Enter"))
     expect(visitor.success_banner()).to_contain_text("Register saved: 1 mark changed.")

@@ -76,6 +76,19 @@ def test_the_register_lists_everyone_booked_by_name(
     assert f"/cohorts/{two_day.id}/days/2/register" in text
 
 
+def test_a_register_before_its_day_lists_who_is_booked_read_only(
+    client: FlaskClient, trainer: User
+) -> None:
+    cohort = make_cohort(days=2, facilitators=[trainer], start=local_today() + timedelta(days=3))
+    people(cohort, "Amy First")
+    login(client, trainer)
+
+    text = page(client.get(f"/cohorts/{cohort.id}/days/1/register"))
+
+    assert "This register opens on" in text and "Amy First" in text
+    assert "Save the register" not in text and 'type="radio"' not in text
+
+
 def test_an_unknown_day_is_not_found(client: FlaskClient, trainer: User, two_day: Cohort) -> None:
     login(client, trainer)
 

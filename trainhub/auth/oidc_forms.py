@@ -71,7 +71,8 @@ class IdentityProviderForm(FlaskForm):
         _l("Issuer URL"),
         validators=[required(_l("Enter the issuer URL")), Length(max=500)],
         description=_l(
-            "For Microsoft Entra ID: https://login.microsoftonline.com/<tenant ID>/v2.0. "
+            "For Microsoft Entra ID: https://login.microsoftonline.com/TENANT-ID/v2.0, with your "
+            "tenant ID. "
             "trainhub reads its settings from /.well-known/openid-configuration under it."
         ),
         render_kw={"spellcheck": "false"},

@@ -1,9 +1,11 @@
 // Start GOV.UK Frontend's components (error summary focus, service navigation menu, …).
 import { initAll } from "/assets/govuk-frontend.min.js";
 import { initTimeoutWarning } from "./timeout.mjs";
+import { initRegister } from "./register.mjs";
 
 initAll();
 initTimeoutWarning(document.getElementById("timeout-warning"));
+initRegister(document.querySelector("form[data-trainhub-register]"));
 
 // "Print this page" buttons (the recovery codes): shown only where this script runs.
 for (const button of document.querySelectorAll("button[data-trainhub-print]")) {
