@@ -42,8 +42,11 @@ from trainhub.courses.models.cohorts import (
     LeadException,
     local_today,
 )
+from trainhub.courses.models.line_managers import APPROVAL_STATUSES, LineManagerApproval
 
 __all__ = [
+    "APPROVAL_STATUSES",
+    "LineManagerApproval",
     "ACTIVE_STATUSES",
     "ATTENDANCE_STATUSES",
     "ATTENDED",
