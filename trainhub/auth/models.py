@@ -158,6 +158,13 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
             self.__dict__["_has_supervisees"] = db.session.execute(query).first() is not None
         return bool(self.__dict__["_has_supervisees"])
 
+    def has_line_reports(self) -> bool:
+        """Whether anyone names this user (their account) as their line manager."""
+        if "_has_line_reports" not in self.__dict__:
+            query = select(LineManager.user_id).where(LineManager.manager_id == self.id).limit(1)
+            self.__dict__["_has_line_reports"] = db.session.execute(query).first() is not None
+        return bool(self.__dict__["_has_line_reports"])
+
     def credentials_fingerprint(self) -> str:
         """Changes when the password or email address does (sessions and links hold it)."""
         material = f"{self.password_hash or 'unset'}|{self.email}"

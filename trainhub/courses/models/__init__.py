@@ -45,9 +45,8 @@ from trainhub.courses.models.cohorts import (
 from trainhub.courses.models.line_managers import APPROVAL_STATUSES, LineManagerApproval
 
 __all__ = [
-    "APPROVAL_STATUSES",
-    "LineManagerApproval",
     "ACTIVE_STATUSES",
+    "APPROVAL_STATUSES",
     "ATTENDANCE_STATUSES",
     "ATTENDED",
     "AUDIENCES",
@@ -82,6 +81,7 @@ __all__ = [
     "CourseOutcome",
     "CourseUnit",
     "LeadException",
+    "LineManagerApproval",
     "Venue",
     "course_prerequisites",
     "local_today",
