@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from trainhub.auth.models import User
     from trainhub.courses.models.cohorts import Booking
 
-#: pending → approved or declined; withdrawn when the booking ended first (the learner
-#: cancelled, the cohort was cancelled) or the learner named someone else.
+#: pending → approved or declined; withdrawn when the learner cancelled the request first, or
+#: the line manager's account was erased. (A request whose cohort was cancelled is left
+#: pending: its booking is no longer ``requested``, so it is not shown or decided.)
 APPROVAL_STATUSES = ("pending", "approved", "declined", "withdrawn")
 
 
@@ -23,7 +24,8 @@ class LineManagerApproval(db.Model):  # type: ignore[name-defined]
     """One request to a line manager to let a learner attend a cohort, and its answer.
 
     The line manager is copied from the learner's ``LineManager`` when asked, so a later
-    change of line manager does not move a request already sent (it is withdrawn instead).
+    change of line manager does not move a request already sent: it stays with the person
+    asked.
     Someone without an account answers through a link with a random token, kept here only
     as its SHA-256 hash; it works until ``expires_at`` and only while the request waits.
     """

@@ -207,7 +207,9 @@ def book_place(
     """Book ``learner`` (by default the actor) onto ``cohort``, or waitlist them when full.
 
     Learners booking themselves must meet every rule of :func:`booking_problems`;
-    on a course for IFST members their booking is a request for a manager.
+    on a course for IFST members their booking is a request for a manager; on a course that
+    needs the line manager's approval, a request for their line manager first
+    (``line_managers``).
     Trainers and managers adding someone skip the window, the prerequisites and the
     approval, never the capacity or the learner's other bookings' days.
 
@@ -517,8 +519,9 @@ def decide_request(actor: User, booking: Booking, approve: bool, reason: str = "
     :raises PermissionDenied: when ``actor`` is not a manager, decides their own request,
         or is neither an administrator nor a manager of the learner's own organisation
         (``permissions.can_decide_request``).
-    :raises ConflictError: when the request was already decided, the cohort is no longer open,
-        or the learner's other bookings overlap it.
+    :raises ConflictError: when the request was already decided, still waits for the
+        learner's line manager (``line_managers``: they decide first), the cohort is no
+        longer open, or the learner's other bookings overlap it.
     """
     if not permissions.can_decide_requests(actor):
         raise PermissionDenied(_("Only managers decide on requests for places"))

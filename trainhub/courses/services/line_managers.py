@@ -201,8 +201,8 @@ def decide_by_link(
 ) -> LineManagerApproval:
     """A line manager without an account answers through the e-mailed link.
 
-    :raises NotFound: (as ConflictError) when the link is unknown.
-    :raises ConflictError: when the link has expired or was used, or see :func:`_decide`.
+    :raises ConflictError: when the link is unknown, has expired or was used, or see
+        :func:`_decide`.
     """
     approval = approval_for_token(token)
     if approval is None:
