@@ -24,7 +24,7 @@ from tests.helpers import (
 )
 from trainhub.auth.models import LineManager, User
 from trainhub.auth.services import name_line_manager
-from trainhub.courses.models import Booking, Cohort, LineManagerApproval
+from trainhub.courses.models import Booking, Cohort, Course, LineManagerApproval
 from trainhub.courses.queries import pending_requests
 from trainhub.courses.services.attendance import settle_bookings
 from trainhub.courses.services.booking import book_place, cancel_booking, decide_request
@@ -408,3 +408,27 @@ def test_admins_alone_set_the_organisations_copy_setting(app: Flask) -> None:
     as_user(app, admin).post(f"/admin/organisations/{organisation.id}", data=form)
     db.session.refresh(organisation)
     assert organisation.copy_line_managers is True
+
+
+def test_the_flag_is_edited_with_the_course(app: Flask) -> None:
+    client = as_user(app, trainer())
+    form = {
+        "code": "lm-only",
+        "title": "Needs the line manager",
+        "duration_days": "1",
+        "kind": "local",
+        "audience": "open",
+        "published": "y",
+        "line_manager_approval": "y",
+    }
+
+    assert client.post("/courses/new", data=form).status_code == 302
+    course = db.session.execute(select(Course).where(Course.code == "LM-ONLY")).scalar_one()
+    assert course.line_manager_approval is True
+    edit = page(client.get("/courses/LM-ONLY/edit"))
+    assert re.search(r'name="line_manager_approval"[^>]*checked', edit)
+
+    del form["line_manager_approval"]
+    assert client.post("/courses/LM-ONLY/edit", data=form).status_code == 302
+    db.session.refresh(course)
+    assert course.line_manager_approval is False
