@@ -707,7 +707,64 @@ MATRIX: dict[str, Route] = {
     ),
     "privacy.person_erase": Route(lambda w: f"/admin/users/{w.subject_id}/erase", only(("admin",))),
     "privacy.retention_schedule": Route(lambda w: "/admin/retention", only(("admin",))),
+    # Line managers (issue 21): one's own, on the account page; the requests sent to one's
+    # account (deciding one: only the line manager it went to, the supervisor here); the
+    # e-mailed link of a line manager without an account works for whoever holds it and
+    # only shows the request (deciding is a POST, tested in tests/courses).
+    "auth.line_manager": Route(lambda w: "/account/line-manager", SIGNED_IN),
+    "auth.line_manager_remove": Route(
+        lambda w: "/account/line-manager/remove",
+        {**everyone("away"), "anonymous": "login"},
+        "POST",
+    ),
+    "courses.line_manager_requests": Route(lambda w: "/line-manager/requests", SIGNED_IN),
+    "courses.line_manager_decide": Route(
+        lambda w: f"/line-manager/requests/{a_line_manager_request(w)}/decide",
+        only(("supervisor",), "away"),
+        "POST",
+        data={"approve": "y"},
+    ),
+    "courses.line_manager_link": Route(
+        lambda w: f"/line-manager/decide/{a_line_manager_link(w)}", everyone("ok")
+    ),
 }
+
+
+def a_line_manager_request(world: World) -> int:
+    """A new request for the supervisor's approval as someone's line manager."""
+    from trainhub.auth.services import name_line_manager
+    from trainhub.courses.services.booking import book_place
+    from trainhub.courses.services.line_managers import pending_approval
+
+    person = make_user(roles=["learner"])
+    name_line_manager(person, world.users["supervisor"].email)
+    booking = book_place(person, make_cohort(make_course(line_manager_approval=True))).booking
+    approval = pending_approval(booking)
+    assert approval is not None
+    db.session.commit()
+    return approval.id
+
+
+def a_line_manager_link(world: World) -> str:
+    """The token of a new request to a line manager without an account."""
+    import re
+
+    from trainhub.auth.services import name_line_manager
+    from trainhub.courses.services.booking import book_place
+    from trainhub.mail.models import OutboxMessage
+
+    person = make_user(roles=["learner"])
+    name_line_manager(person, "no.account.lm@example.org", "No Account")
+    book_place(person, make_cohort(make_course(line_manager_approval=True)))
+    db.session.commit()
+    body = db.session.execute(
+        db.select(OutboxMessage.body)
+        .where(OutboxMessage.to_address == "no.account.lm@example.org")
+        .order_by(OutboxMessage.id.desc())
+    ).scalar()
+    match = re.search(r"/line-manager/decide/([A-Za-z0-9_-]+)", body or "")
+    assert match is not None
+    return match.group(1)
 
 
 def an_identity_provider(world: World) -> int:

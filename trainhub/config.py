@@ -114,6 +114,9 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 60 * 60
     #: How long the link in a new account's invitation stays valid, in seconds.
     INVITATION_MAX_AGE = 7 * 24 * 60 * 60
+    #: How many days the link e-mailed to a line manager without an account (to approve a
+    #: booking) stays valid.
+    LINE_MANAGER_LINK_DAYS = 14
     #: A sign-in ends after this many seconds without a request. An hour, not the 20 to 30
     #: minutes of many public services: trainers keep a register open through a teaching
     #: block, and people write long workbook and feedback answers, which a shorter limit

@@ -192,6 +192,28 @@ class ConfirmForm(FlaskForm):
     submit = Submit(_l("Confirm"))
 
 
+class LineManagerForm(FlaskForm):
+    """The learner's line manager: an account's address, or a name and an address."""
+
+    email = Email(
+        _l("Your line manager's email address"),
+        description=_l("Their work email address. If they have an account here, it is linked."),
+        validators=[
+            required(_l("Enter your line manager's email address")),
+            EmailValidator(
+                message=_l("Enter an email address in the right format, like name@example.org")
+            ),
+            Length(max=254),
+        ],
+    )
+    name = Text(
+        _l("Your line manager's name"),
+        description=_l("Needed only if they do not have an account here."),
+        validators=[Optional(), Length(max=200)],
+    )
+    submit = Submit(_l("Save line manager"))
+
+
 class OrganisationForm(FlaskForm):
     name = Text(
         _l("Name"), validators=[required(_l("Enter the organisation's name")), Length(max=200)]
@@ -200,6 +222,11 @@ class OrganisationForm(FlaskForm):
         _l("Sector"), choices=choice_list(choices.SECTORS, NOT_SET), validators=[Optional()]
     )
     is_active = Checkbox(_l("Offer this organisation when people choose theirs"), default=True)
+    #: Shown to (and changed by) administrators only.
+    copy_line_managers = Checkbox(
+        _l("Copy line managers on their people's bookings, cancellations and no-shows"),
+        description=_l("Only people who have named their line manager."),
+    )
     submit = Submit(_l("Save organisation"))
 
 

@@ -40,6 +40,8 @@ class Organisation(db.Model):  # type: ignore[name-defined]
     sector: Mapped[str | None] = mapped_column(String(40))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Its people's line managers get a copy of their bookings, cancellations and no-shows.
+    copy_line_managers: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     members: Mapped[list[User]] = relationship(back_populates="organisation")
     #: Newest agreement first (the organisation's page lists them).
@@ -119,6 +121,13 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     sign_ins: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+    #: The line manager this person names (not their Level 6 ``supervisor``).
+    line_manager: Mapped[LineManager | None] = relationship(
+        foreign_keys="LineManager.user_id",
+        back_populates="user",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     def __repr__(self) -> str:
         return f"<User {self.email!r}>"
@@ -148,6 +157,13 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
             query = select(User.id).where(User.supervisor_id == self.id).limit(1)
             self.__dict__["_has_supervisees"] = db.session.execute(query).first() is not None
         return bool(self.__dict__["_has_supervisees"])
+
+    def has_line_reports(self) -> bool:
+        """Whether anyone names this user (their account) as their line manager."""
+        if "_has_line_reports" not in self.__dict__:
+            query = select(LineManager.user_id).where(LineManager.manager_id == self.id).limit(1)
+            self.__dict__["_has_line_reports"] = db.session.execute(query).first() is not None
+        return bool(self.__dict__["_has_line_reports"])
 
     def credentials_fingerprint(self) -> str:
         """Changes when the password or email address does (sessions and links hold it)."""
@@ -360,3 +376,42 @@ class ExternalIdentity(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<ExternalIdentity {self.provider_id}:{self.subject!r} of user {self.user_id}>"
+
+
+class LineManager(db.Model):  # type: ignore[name-defined]
+    """The line manager a learner names: someone with an account (found by e-mail address), or
+    only a name and an e-mail address. They approve training where a course asks for it and,
+    where the learner's organisation says so, are copied on bookings, cancellations and
+    no-shows. Not the Level 6 workplace supervisor (``User.supervisor_id``)."""
+
+    __tablename__ = "line_managers"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: Their account, when they have one: then ``name`` and ``email`` are left empty.
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    #: Without an account: who they are and where their e-mail goes.
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], back_populates="line_manager")
+    manager: Mapped[User | None] = relationship(foreign_keys=[manager_id])
+
+    @property
+    def display_name(self) -> str:
+        return self.manager.full_name if self.manager is not None else self.name
+
+    @property
+    def address(self) -> str:
+        return self.manager.email if self.manager is not None else self.email
+
+    @property
+    def preferred_language(self) -> str:
+        """Their language when they have an account; else the learner's (the best guess)."""
+        if self.manager is not None:
+            return self.manager.preferred_language
+        return self.user.preferred_language

@@ -27,6 +27,7 @@ from trainhub import ratelimit
 from trainhub.auth import queries, services, sign_ins
 from trainhub.auth.forms import (
     ConfirmForm,
+    LineManagerForm,
     LoginForm,
     OrganisationForm,
     PasswordChangeForm,
@@ -346,6 +347,34 @@ def account_edit() -> ResponseReturnValue:
     return form_page("auth/account_edit.html", form)
 
 
+@bp.route("/account/line-manager", methods=["GET", "POST"])
+@signed_in
+def line_manager() -> ResponseReturnValue:
+    form = LineManagerForm()
+    named = current_user.line_manager
+    if request.method == "GET" and named is not None:
+        form.email.data = named.address
+        form.name.data = named.name
+    if form.validate_on_submit() and act(
+        lambda: services.name_line_manager(current_user, form.email.data, form.name.data or ""),
+        form,
+        success=lambda entry: _("Your line manager is now %(name)s.", name=entry.display_name),
+    ):
+        return redirect(url_for("auth.account"))
+    return form_page("auth/line_manager.html", form, named=named, remove_form=ConfirmForm())
+
+
+@bp.post("/account/line-manager/remove")
+@signed_in
+def line_manager_remove() -> ResponseReturnValue:
+    if ConfirmForm().validate_on_submit():
+        act(
+            lambda: services.remove_line_manager(current_user),
+            success=lambda removed: _("You have removed your line manager.") if removed else None,
+        )
+    return redirect(url_for("auth.account"))
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @signed_in
 def password_change() -> ResponseReturnValue:
@@ -649,7 +678,13 @@ def admin_organisation_edit(organisation_id: int | None) -> ResponseReturnValue:
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit() and act(
         lambda: services.save_organisation(
-            current_user, organisation, form.name.data, form.sector.data, form.is_active.data
+            current_user,
+            organisation,
+            form.name.data,
+            form.sector.data,
+            form.is_active.data,
+            # Administrators only see (and change) it.
+            bool(form.copy_line_managers.data) if current_user.is_admin else None,
         ),
         form,
         success=_("Organisation saved."),

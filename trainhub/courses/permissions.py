@@ -12,7 +12,7 @@ from trainhub.auth.roles import EDITORS, MANAGERS, STAFF, Role
 
 if TYPE_CHECKING:
     from trainhub.auth.models import User
-    from trainhub.courses.models import Booking, Cohort, Course
+    from trainhub.courses.models import Booking, Cohort, Course, LineManagerApproval
 
 
 def can_edit_catalogue(user: User) -> bool:
@@ -146,3 +146,8 @@ def can_manage_booking(user: User, booking: Booking) -> bool:
 def can_answer_offer(user: User, booking: Booking) -> bool:
     """An offered place is accepted or declined by its learner alone."""
     return booking.user_id == user.id
+
+
+def can_decide_as_line_manager(user: User, approval: LineManagerApproval) -> bool:
+    """A request for a line manager's approval is decided by the account it was sent to."""
+    return approval.manager_id is not None and approval.manager_id == user.id

@@ -15,6 +15,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    exists,
     func,
     null,
     or_,
@@ -41,6 +42,7 @@ from trainhub.courses.models import (
     Course,
     CourseDay,
     CourseUnit,
+    LineManagerApproval,
     Venue,
     course_prerequisites,
     local_today,
@@ -332,7 +334,15 @@ def pending_requests(decider: User) -> Select[Booking]:
         select(Booking)
         .join(Cohort)
         .join(User, User.id == Booking.user_id)
-        .where(Booking.status == "requested", requests_decided_by(decider, User))
+        .where(
+            Booking.status == "requested",
+            requests_decided_by(decider, User),
+            # Asked of the learner's line manager first (``services.line_managers``).
+            ~exists().where(
+                LineManagerApproval.booking_id == Booking.id,
+                LineManagerApproval.status == "pending",
+            ),
+        )
         .options(
             selectinload(Booking.user).selectinload(User.organisation),
             selectinload(Booking.cohort).options(*_cohort_list_options()),

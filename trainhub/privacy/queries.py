@@ -29,6 +29,7 @@ from trainhub.audit import AuditEvent
 from trainhub.auth.models import (
     ExternalIdentity,
     IdentityProvider,
+    LineManager,
     Organisation,
     User,
     UserRole,
@@ -95,6 +96,7 @@ def person_data(person: User) -> PersonData:
     Never the anonymous feedback answers: nothing links them to a person."""
     data = PersonData()
     supervisor = aliased(User)
+    line_manager = aliased(User)
     profile = _rows(
         select(
             User.id,
@@ -109,6 +111,8 @@ def person_data(person: User) -> PersonData:
             User.supplies_family_support,
             User.preferred_language,
             supervisor.full_name.label("supervisor"),
+            func.coalesce(line_manager.full_name, LineManager.name).label("line_manager"),
+            func.coalesce(line_manager.email, LineManager.email).label("line_manager_email"),
             User.active,
             User.email_confirmed,
             User.created_at,
@@ -116,6 +120,8 @@ def person_data(person: User) -> PersonData:
         )
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .outerjoin(supervisor, supervisor.id == User.supervisor_id)
+        .outerjoin(LineManager, LineManager.user_id == User.id)
+        .outerjoin(line_manager, line_manager.id == LineManager.manager_id)
         .where(User.id == person.id)
     )
     roles = select(UserRole.role).where(UserRole.user_id == person.id).order_by(UserRole.role)

@@ -19,6 +19,7 @@ from trainhub.auth.services.accounts import (
 )
 from trainhub.auth.services.authentication import authenticate
 from trainhub.auth.services.emails import check_email, find_user_by_email, normalise_email
+from trainhub.auth.services.line_managers import name_line_manager, remove_line_manager
 from trainhub.auth.services.organisations import save_organisation, seed_organisations
 from trainhub.auth.services.passwords import (
     MAIL_AGAIN_AFTER,
@@ -72,9 +73,11 @@ __all__ = [
     "import_users",
     "invite_learner",
     "make_reset_token",
+    "name_line_manager",
     "normalise_email",
     "password_problem",
     "register_learner",
+    "remove_line_manager",
     "request_password_reset",
     "reset_password",
     "save_organisation",

@@ -14,15 +14,24 @@ from trainhub.extensions import db
 
 
 def save_organisation(
-    actor: User, organisation: Organisation | None, name: str, sector: str | None, active: bool
+    actor: User,
+    organisation: Organisation | None,
+    name: str,
+    sector: str | None,
+    active: bool,
+    copy_line_managers: bool | None = None,
 ) -> Organisation:
     """Create (``organisation`` None) or change an organisation in the managed list.
+    ``copy_line_managers`` None leaves that setting as it is.
 
-    :raises PermissionDenied: when ``actor`` is neither an administrator nor a manager.
+    :raises PermissionDenied: when ``actor`` is neither an administrator nor a manager, or
+        a manager changes whether line managers are copied (administrators only).
     :raises ValidationFailed: on ``name`` when another organisation has it (any case).
     """
     if not actor.has_role(Role.ADMIN, Role.MANAGER):
         raise PermissionDenied(_("Only an administrator or manager can change organisations"))
+    if copy_line_managers is not None and not actor.is_admin:
+        raise PermissionDenied(_("Only an administrator can change who is copied on bookings"))
     name = " ".join(name.split())
     query = select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
     if organisation is not None:
@@ -35,6 +44,8 @@ def save_organisation(
     organisation.name = name
     organisation.sector = sector or None
     organisation.is_active = active
+    if copy_line_managers is not None:
+        organisation.copy_line_managers = copy_line_managers
     db.session.flush()
     return organisation
 

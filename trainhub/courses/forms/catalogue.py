@@ -109,6 +109,13 @@ class CourseForm(CourseNotesForm):
     kind = Radios(_l("Kind of course"), choices=KIND_CHOICES, default="local")
     audience = Radios(_l("Who is it for?"), choices=AUDIENCE_CHOICES, default="open")
     audience_note = TextArea(_l("About the audience (optional)"), validators=[Optional()])
+    line_manager_approval = Checkbox(
+        _l("Learners need their line manager's approval to attend"),
+        description=_l(
+            "Each booking waits for the learner's line manager first, then for their "
+            "organisation's managers where the course also needs their approval."
+        ),
+    )
     aims_intro = Text(
         _l("Introduction to the aims (optional)"),
         description=_l("For example: At the end of the course staff will be able to:"),
@@ -172,6 +179,7 @@ class CourseForm(CourseNotesForm):
         values["completion_days"] = self.completion_days.data
         values["kind"] = self.kind.data
         values["audience"] = self.audience.data
+        values["line_manager_approval"] = bool(self.line_manager_approval.data)
         values["fidelity_controlled"] = bool(self.fidelity_controlled.data)
         values["prerequisite_ids"] = set(self.prerequisite_ids.data or [])
         values["agenda"] = self.parsed_agenda()
@@ -188,6 +196,7 @@ class CourseForm(CourseNotesForm):
             "completion_days",
             "kind",
             "audience",
+            "line_manager_approval",
             "fidelity_controlled",
             "cpd_hours",
             "credit_value",

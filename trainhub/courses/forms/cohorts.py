@@ -311,6 +311,23 @@ class DecisionForm(FlaskForm):
     decline = Submit(_l("Decline"))
 
 
+class LineManagerLinkForm(FlaskForm):
+    """A line manager's answer through the e-mailed link. No CSRF token: that lives in a
+    session, which someone without an account never gets; the link's own secret token,
+    in the address the form posts to, is what a forged request could not know."""
+
+    class Meta:
+        csrf = False
+
+    reason = Text(
+        _l("Reason (optional)"),
+        description=_l("It is sent to the learner with your decision."),
+        validators=[Optional(), Length(max=2000)],
+    )
+    approve = Submit(_l("Approve"))
+    decline = Submit(_l("Decline"))
+
+
 class WaitlistMoveForm(FlaskForm):
     reason = Text(
         _l("Reason for the move"),

@@ -42,9 +42,11 @@ from trainhub.courses.models.cohorts import (
     LeadException,
     local_today,
 )
+from trainhub.courses.models.line_managers import APPROVAL_STATUSES, LineManagerApproval
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "APPROVAL_STATUSES",
     "ATTENDANCE_STATUSES",
     "ATTENDED",
     "AUDIENCES",
@@ -79,6 +81,7 @@ __all__ = [
     "CourseOutcome",
     "CourseUnit",
     "LeadException",
+    "LineManagerApproval",
     "Venue",
     "course_prerequisites",
     "local_today",

@@ -37,6 +37,8 @@ class Course(db.Model):  # type: ignore[name-defined]
     audience: Mapped[str] = mapped_column(String(20), index=True)
     summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     audience_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: A learner's booking waits for their line manager's approval (before any manager's).
+    line_manager_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     aims_intro: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: One aim per line.
     aims: Mapped[str] = mapped_column(Text, default="", server_default="")

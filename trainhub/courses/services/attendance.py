@@ -34,6 +34,7 @@ from trainhub.courses.models import (
     local_today,
 )
 from trainhub.courses.services.booking import record_changes
+from trainhub.courses.services.line_manager_copies import copy_line_managers
 from trainhub.courses.signals import (
     course_completed,
     course_completion_withdrawn,
@@ -335,7 +336,9 @@ def settle_bookings(cohort: Cohort, actor: User | None, final: bool = False) -> 
             outcome = "no_show"
         if outcome != booking.status:
             changes.append((booking, outcome))
+    no_shows = [booking for booking, outcome in changes if outcome == "no_show"]
     record_changes(changes, actor, "register")
+    copy_line_managers(no_shows, "no_show")
     db.session.flush()
 
 

@@ -32,7 +32,8 @@ from trainhub.courses.queries import (
     waitlist,
     waitlist_position,
 )
-from trainhub.courses.services import notices
+from trainhub.courses.services import line_managers, notices
+from trainhub.courses.services.line_manager_copies import copy_line_manager
 from trainhub.courses.services.scheduling import lock_cohort
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
@@ -131,6 +132,9 @@ def booking_problems(cohort: Cohort, learner: User, now: datetime | None = None)
     if now >= booking_closes_at(cohort):
         return [_("Booking for this cohort has closed.")]
     problems = []
+    no_line_manager = line_managers.line_manager_problem(cohort, learner)
+    if no_line_manager:
+        problems.append(no_line_manager)
     missing = missing_prerequisites(cohort.course, learner)
     if missing:
         problems.append(
@@ -174,6 +178,10 @@ def _lock(booking: Booking) -> None:
     db.session.refresh(booking)
 
 
+#: For the line managers' decisions (``services.line_managers``).
+lock_booking = _lock
+
+
 def _seat_free(cohort: Cohort) -> bool:
     return cohort.places_left(places_held(cohort.id)) > 0
 
@@ -199,7 +207,9 @@ def book_place(
     """Book ``learner`` (by default the actor) onto ``cohort``, or waitlist them when full.
 
     Learners booking themselves must meet every rule of :func:`booking_problems`;
-    on a course for IFST members their booking is a request for a manager.
+    on a course for IFST members their booking is a request for a manager; on a course that
+    needs the line manager's approval, a request for their line manager first
+    (``line_managers``).
     Trainers and managers adding someone skip the window, the prerequisites and the
     approval, never the capacity or the learner's other bookings' days.
 
@@ -238,6 +248,13 @@ def book_place(
     booking.late_cancellation = False
     booking.offer_expires_at = None
     db.session.add(booking)
+    if not by_staff and cohort.course.line_manager_approval:
+        # The line manager first; the organisation's managers after them (IFST courses).
+        record_change(booking, actor, "requested", "requested")
+        db.session.flush()
+        line_managers.ask_line_manager(booking, now)
+        log.info("Booking %s requested (line manager's approval needed)", booking.id)
+        return BookingOutcome(booking, created=True)
     if not by_staff and cohort.course.audience == "ifst_only":
         record_change(booking, actor, "requested", "requested")
         db.session.flush()
@@ -271,6 +288,10 @@ def _place_or_queue(booking: Booking, actor: User | None, action: str) -> Bookin
     return BookingOutcome(booking, created=True, position=position)
 
 
+#: For the line managers' decisions (``services.line_managers``).
+place_or_queue = _place_or_queue
+
+
 def add_learner(actor: User, cohort: Cohort, learner: User) -> BookingOutcome:
     """A trainer or manager books someone by hand (still never beyond capacity).
 
@@ -302,6 +323,8 @@ def cancel_booking(
     if cohort.status != "published":
         raise ConflictError(_("This cohort is no longer open, so its bookings cannot change"))
     had_place = booking.frees_place_when_cancelled
+    if booking.status == "requested":
+        line_managers.withdraw(booking)
     late = inside_cutoff(cohort, now)
     if own and late and had_place and not permissions.can_manage_cohort(actor, cohort):
         raise ConflictError(
@@ -323,6 +346,8 @@ def cancel_booking(
         had_place=had_place and booking.calendar_sequence > 0,
         reason=reason,
     )
+    if had_place:
+        copy_line_manager(booking, "cancelled")
     db.session.flush()
     if had_place:
         fill_freed_places(cohort, actor=None, now=now)
@@ -494,8 +519,9 @@ def decide_request(actor: User, booking: Booking, approve: bool, reason: str = "
     :raises PermissionDenied: when ``actor`` is not a manager, decides their own request,
         or is neither an administrator nor a manager of the learner's own organisation
         (``permissions.can_decide_request``).
-    :raises ConflictError: when the request was already decided, the cohort is no longer open,
-        or the learner's other bookings overlap it.
+    :raises ConflictError: when the request was already decided, still waits for the
+        learner's line manager (``line_managers``: they decide first), the cohort is no
+        longer open, or the learner's other bookings overlap it.
     """
     if not permissions.can_decide_requests(actor):
         raise PermissionDenied(_("Only managers decide on requests for places"))
@@ -506,6 +532,8 @@ def decide_request(actor: User, booking: Booking, approve: bool, reason: str = "
     _lock(booking)
     if booking.status != "requested":
         raise ConflictError(_("This request has already been decided"))
+    if line_managers.pending_approval(booking) is not None:
+        raise ConflictError(_("This request is waiting for the learner's line manager first"))
     if not approve:
         record_change(booking, actor, "declined", "declined", reason=reason)
         notices.request_declined(booking, reason)

@@ -65,6 +65,8 @@ class CourseInput:
     completion_days: int | None = None
     kind: str = "local"
     audience: str = "open"
+    #: Each learner's booking waits for their line manager's approval.
+    line_manager_approval: bool = False
     summary: str = ""
     audience_note: str = ""
     aims_intro: str = ""
@@ -93,6 +95,7 @@ def course_input(course: Course) -> CourseInput:
         completion_days=course.completion_days,
         kind=course.kind,
         audience=course.audience,
+        line_manager_approval=course.line_manager_approval,
         summary=course.summary,
         audience_note=course.audience_note,
         aims_intro=course.aims_intro,

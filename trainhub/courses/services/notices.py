@@ -13,6 +13,7 @@ from trainhub.auth.models import User, UserRole
 from trainhub.auth.roles import Role
 from trainhub.courses.models import REGISTER_STATUSES, Booking, Cohort
 from trainhub.courses.services import calendars
+from trainhub.courses.services.line_manager_copies import copy_line_manager
 from trainhub.extensions import db
 from trainhub.mail.services import Attachment, external_url, queue_templated_mail
 
@@ -53,7 +54,8 @@ def _replace_per_day_events(booking: Booking, cancel: bool) -> None:
 
 
 def booking_confirmed(booking: Booking) -> None:
-    """Tell the learner they have a place, with the calendar invitation."""
+    """Tell the learner they have a place, with the calendar invitation (and their line
+    manager, where their organisation asks for that)."""
     queue_templated_mail(
         booking.user,
         "booking_confirmed",
@@ -61,6 +63,7 @@ def booking_confirmed(booking: Booking) -> None:
         _context(booking.cohort),
         [_invitation(booking)],
     )
+    copy_line_manager(booking, "booked")
 
 
 def waitlisted(booking: Booking, position: int) -> None:
@@ -105,6 +108,11 @@ def request_received(booking: Booking) -> None:
         lambda: _("Request received: %(title)s", title=booking.cohort.title),
         _context(booking.cohort),
     )
+    ask_approvers(booking)
+
+
+def ask_approvers(booking: Booking) -> None:
+    """Ask the learner's approvers (``approvers``) to decide their request."""
     for manager in approvers(booking.user):
         queue_templated_mail(
             manager,
@@ -148,6 +156,8 @@ def request_approved(booking: Booking, position: int | None) -> None:
         _context(booking.cohort, booking=booking, position=position or 0),
         attachments,
     )
+    if booking.status == "booked":
+        copy_line_manager(booking, "booked")
 
 
 def request_declined(booking: Booking, reason: str) -> None:

@@ -24,6 +24,7 @@ from trainhub.courses.forms.cohorts import (
 )
 from trainhub.courses.models import Booking, Cohort
 from trainhub.courses.services import booking as services
+from trainhub.courses.services import line_managers
 from trainhub.courses.views import bp
 from trainhub.courses.views.cohorts import bookings_page, managed_cohort, viewable_cohort
 from trainhub.extensions import db, utcnow
@@ -37,6 +38,11 @@ def _outcome_message(outcome: services.BookingOutcome) -> tuple[str, str]:
     booking = outcome.booking
     if not outcome.created:
         return _("You already have this booking: here it is."), "info"
+    if booking.status == "requested" and booking.cohort.course.line_manager_approval:
+        return (
+            _("Request sent to your line manager. We will email you when they decide."),
+            "success",
+        )
     if booking.status == "requested":
         return _("Request sent. A manager will decide, and we will email you."), "success"
     if booking.status == "waitlisted":
@@ -85,6 +91,9 @@ def booking_detail(booking: Booking) -> ResponseReturnValue:
         position=queries.waitlist_position(booking),
         inside_cutoff=services.inside_cutoff(booking.cohort),
         own=booking.user_id == current_user.id,
+        line_manager_approval=(
+            line_managers.pending_approval(booking) if booking.is_request else None
+        ),
     )
 
 

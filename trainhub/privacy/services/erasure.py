@@ -46,6 +46,7 @@ from trainhub.courses.models import (
     Cohort,
     local_today,
 )
+from trainhub.courses.services import line_managers
 from trainhub.courses.services.booking import fill_freed_places, record_change
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
@@ -188,6 +189,9 @@ def erase_person(
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == old_email))
     _unname_in_others_mail(person, old_email)
 
+    # Their line manager, the line manager details kept with their requests, and them as
+    # anyone's line manager.
+    line_managers.erase_for([person.id])
     # Supervision links name them: they go both ways.
     db.session.execute(
         update(User).where(User.supervisor_id == person.id).values(supervisor_id=None)
