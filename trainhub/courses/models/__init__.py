@@ -42,6 +42,12 @@ from trainhub.courses.models.cohorts import (
     LeadException,
     local_today,
 )
+from trainhub.courses.models.joining import (
+    REMINDER_KINDS,
+    CohortReminder,
+    JoiningFile,
+    JoiningInstructions,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -59,6 +65,7 @@ __all__ = [
     "LOCAL_TIME",
     "PLACE_STATUSES",
     "REGISTER_STATUSES",
+    "REMINDER_KINDS",
     "STANDING_STATUSES",
     "WAITLIST_POLICIES",
     "AgendaItem",
@@ -73,8 +80,11 @@ __all__ = [
     "CohortDay",
     "CohortFacilitator",
     "CohortPresenter",
+    "CohortReminder",
     "Completion",
     "Course",
+    "JoiningFile",
+    "JoiningInstructions",
     "CourseDay",
     "CourseOutcome",
     "CourseUnit",
