@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from trainhub.auth.models import User, UserRole
 from trainhub.auth.roles import Role
 from trainhub.courses.models import REGISTER_STATUSES, Booking, Cohort
-from trainhub.courses.services import calendars
+from trainhub.courses.services import calendars, joining
 from trainhub.extensions import db
 from trainhub.mail.services import Attachment, external_url, queue_templated_mail
 
@@ -52,13 +52,26 @@ def _replace_per_day_events(booking: Booking, cancel: bool) -> None:
     booking.calendar_per_day = False
 
 
+def joining_context(cohort: Cohort) -> dict[str, Any]:
+    """The cohort's joining instructions for a message (``mail/_joining.txt``)."""
+    found = joining.joining_of(cohort.id)
+    return {
+        "instructions": found.text,
+        "files": [
+            (f.filename, external_url("courses.joining_file", cohort_id=cohort.id, file_id=f.id))
+            for f in found.files
+        ],
+    }
+
+
 def booking_confirmed(booking: Booking) -> None:
-    """Tell the learner they have a place, with the calendar invitation."""
+    """Tell the learner they have a place, with the calendar invitation and the joining
+    instructions."""
     queue_templated_mail(
         booking.user,
         "booking_confirmed",
         lambda: _("Booked: %(title)s", title=booking.cohort.title),
-        _context(booking.cohort),
+        _context(booking.cohort, **joining_context(booking.cohort)),
         [_invitation(booking)],
     )
 

@@ -22,8 +22,9 @@ from trainhub.courses.forms.cohorts import (
     OfferForm,
     WaitlistMoveForm,
 )
-from trainhub.courses.models import Booking, Cohort
+from trainhub.courses.models import PLACE_STATUSES, Booking, Cohort
 from trainhub.courses.services import booking as services
+from trainhub.courses.services import joining
 from trainhub.courses.views import bp
 from trainhub.courses.views.cohorts import bookings_page, managed_cohort, viewable_cohort
 from trainhub.extensions import db, utcnow
@@ -85,6 +86,9 @@ def booking_detail(booking: Booking) -> ResponseReturnValue:
         position=queries.waitlist_position(booking),
         inside_cutoff=services.inside_cutoff(booking.cohort),
         own=booking.user_id == current_user.id,
+        joining=joining.joining_of(booking.cohort_id)
+        if booking.status in PLACE_STATUSES and not booking.cohort.is_cancelled
+        else None,
     )
 
 
