@@ -22,16 +22,12 @@ class JoiningForm(FlaskForm):
     )
     reminder_days = Integer(
         _l("Send the early reminder this many days before the first day (optional)"),
-        description=_l(
-            "Learners are also reminded the day before. Leave empty for the usual number; "
-            "0 sends only the day-before reminder."
-        ),
         validators=[
             Optional(),
             NumberRange(
                 min=0,
                 max=MAX_REMINDER_DAYS,
-                message=_l("Enter a number of days from 0 to 30"),
+                message=_l("Enter a number of days from 0 to %(num)d", num=MAX_REMINDER_DAYS),
             ),
         ],
     )
