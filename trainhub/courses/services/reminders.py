@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import format_date
+from flask import render_template
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, insert, select
+from sqlalchemy import and_, case, exists, insert, select
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -44,7 +45,9 @@ from trainhub.courses.models import (
 from trainhub.courses.services.joining import MAX_REMINDER_DAYS, reminder_days
 from trainhub.extensions import db, utcnow
 from trainhub.jobs import run_alone
+from trainhub.mail.models import OutboxMessage
 from trainhub.mail.services import Recipient, external_url, queue_templated_mails
+from trainhub.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -99,24 +102,28 @@ def send_reminders(now: dt.datetime | None = None) -> Summary:
     return summary
 
 
-def _sent(cohort_ids: Any, kinds: tuple[str, ...]) -> set[tuple[int, int, str, int]]:
-    query = select(
-        CohortReminder.cohort_id,
-        CohortReminder.user_id,
-        CohortReminder.kind,
-        CohortReminder.day_number,
-    ).where(CohortReminder.cohort_id.in_(cohort_ids), CohortReminder.kind.in_(kinds))
-    return {(c, u, k, d) for c, u, k, d in db.session.execute(query)}
+@dataclass(frozen=True)
+class _StandIn:
+    """The recipient a message is drawn for once, then copied for each learner: their name
+    goes where ``NAME`` is (their links where the link's ``MARK`` id is)."""
+
+    preferred_language: str
+    full_name: str = "\x1fNAME\x1f"
+    email: str = ""
 
 
-def _with_days(cohorts: Mapping[int, Cohort], cohort_ids: Any) -> None:
+#: The booking id drawn into the shared message, replaced by each learner's own.
+MARK = 987654321987
+
+
+def _with_days(cohorts: Mapping[int, Cohort]) -> None:
     """Give each cohort its days (and their venues), read in one query for all of them."""
     days: dict[int, list[CohortDay]] = defaultdict(list)
     query = (
         select(CohortDay)
         .join(CohortDay.venue)
         .options(contains_eager(CohortDay.venue))
-        .where(CohortDay.cohort_id.in_(cohort_ids))
+        .where(CohortDay.cohort_id.in_(list(cohorts)))
         .order_by(CohortDay.cohort_id, CohortDay.date, CohortDay.start_time)
     )
     for day in db.session.execute(query).scalars():
@@ -126,72 +133,119 @@ def _with_days(cohorts: Mapping[int, Cohort], cohort_ids: Any) -> None:
 
 
 def _learner_reminders(today: dt.date, records: list[dict[str, Any]]) -> tuple[int, int]:
-    """The learners' reminders due ``today``: (early, day-before) counts."""
-    due = select(Cohort.id).where(
-        Cohort.status == "published",
-        Cohort.first_day > today,
-        Cohort.first_day <= today + timedelta(days=MAX_REMINDER_DAYS),
-    )
+    """The learners' reminders due ``today``: (early, day-before) counts.
+
+    A message is drawn once per cohort, kind and language and copied for each learner
+    (their name and links put in): a week of Wales's cohorts is tens of thousands of them.
+    """
     rows = db.session.execute(
         select(Cohort, JoiningInstructions)
         .outerjoin(JoiningInstructions, JoiningInstructions.cohort_id == Cohort.id)
-        .where(Cohort.id.in_(due))
+        .where(
+            Cohort.status == "published",
+            Cohort.first_day > today,
+            Cohort.first_day <= today + timedelta(days=MAX_REMINDER_DAYS),
+        )
     ).all()
-    cohorts = {cohort.id: cohort for cohort, _i in rows}
-    instructions = {cohort.id: found for cohort, found in rows}
-    if not cohorts:
+    # Only the cohorts with a reminder due today (a day after a run missed, still due).
+    due = {
+        cohort.id: (cohort, found)
+        for cohort, found in rows
+        if learner_kind(cohort.first_day, reminder_days(found), dt.date.min, today)
+    }
+    if not due:
         return 0, 0
-    _with_days(cohorts, due)
+    cohorts = {cohort_id: cohort for cohort_id, (cohort, _found) in due.items()}
+    _with_days(cohorts)
     files: dict[int, list[JoiningFile]] = defaultdict(list)
     for joining_file in db.session.execute(
-        select(JoiningFile).where(JoiningFile.cohort_id.in_(due)).order_by(JoiningFile.id)
+        select(JoiningFile).where(JoiningFile.cohort_id.in_(list(cohorts))).order_by(JoiningFile.id)
     ).scalars():
         files[joining_file.cohort_id].append(joining_file)
-    sent = _sent(due, ("early", "day_before"))
+    # Each cohort is due one kind today; a learner who has had it is left out in SQL.
+    kind_due = case((Cohort.first_day == today + timedelta(days=1), "day_before"), else_="early")
+    had_it = exists().where(
+        CohortReminder.cohort_id == Booking.cohort_id,
+        CohortReminder.user_id == Booking.user_id,
+        CohortReminder.kind == kind_due,
+    )
     bookings = db.session.execute(
-        select(Booking, User)
+        select(
+            Booking.id,
+            Booking.cohort_id,
+            Booking.created_at,
+            User.id,
+            User.email,
+            User.full_name,
+            User.preferred_language,
+        )
         .join(User, User.id == Booking.user_id)
-        .where(Booking.cohort_id.in_(due), Booking.status == "booked", User.active.is_(True))
+        .join(Cohort, Cohort.id == Booking.cohort_id)
+        .where(
+            Booking.cohort_id.in_(list(cohorts)),
+            Booking.status == "booked",
+            User.active.is_(True),
+            ~had_it,
+        )
         .order_by(Booking.cohort_id, Booking.id)
     ).all()
-    messages: list[Message] = []
+    booking_link = external_url("courses.booking_detail", booking_id=MARK)
+    calendar_link = external_url("courses.booking_calendar", booking_id=MARK)
+    drawn: dict[tuple[int, str, str], tuple[str, str]] = {}
+    messages: list[dict[str, str]] = []
     counts = {"early": 0, "day_before": 0}
-    for booking, person in bookings:
-        cohort = cohorts[booking.cohort_id]
-        found = instructions[cohort.id]
-        booked_on = booking.created_at.astimezone(LOCAL_TIME).date()
+    for booking_id, cohort_id, created_at, user_id, email, name, language in bookings:
+        cohort, found = due[cohort_id]
+        booked_on = created_at.astimezone(LOCAL_TIME).date()
         kind = learner_kind(cohort.first_day, reminder_days(found), booked_on, today)
-        if kind is None or (cohort.id, person.id, kind, 0) in sent:
+        if kind is None:
             continue
+        language = language or "en"
+        key = (cohort_id, kind, language)
+        if key not in drawn:
+            drawn[key] = _draw(cohort, found, files[cohort_id], kind, language, today)
+        subject, body = drawn[key]
+        mark, own = str(MARK), str(booking_id)
+        body = body.replace(_StandIn.full_name, name)
+        body = body.replace(booking_link, booking_link.replace(mark, own))
+        body = body.replace(calendar_link, calendar_link.replace(mark, own))
+        messages.append({"to_address": email, "subject": subject, "body": body})
+        records.append({"cohort_id": cohort_id, "user_id": user_id, "kind": kind, "day_number": 0})
         counts[kind] += 1
-        records.append(
-            {"cohort_id": cohort.id, "user_id": person.id, "kind": kind, "day_number": 0}
-        )
-        messages.append(
-            (
-                person,
-                _subject(cohort),
-                {
-                    "cohort": cohort,
-                    "kind": kind,
-                    "until": (cohort.first_day - today).days,
-                    "instructions": found.text if found else "",
-                    "files": [
-                        (
-                            f.filename,
-                            external_url("courses.joining_file", cohort_id=cohort.id, file_id=f.id),
-                        )
-                        for f in files[cohort.id]
-                    ],
-                    "link": external_url("courses.booking_detail", booking_id=booking.id),
-                    "calendar_link": external_url(
-                        "courses.booking_calendar", booking_id=booking.id
-                    ),
-                },
-            )
-        )
-    queue_templated_mails("cohort_reminder", messages)
+    if messages:
+        db.session.execute(insert(OutboxMessage), messages)
+        log.info("Queued %d 'cohort_reminder' mails", len(messages))
     return counts["early"], counts["day_before"]
+
+
+def _draw(
+    cohort: Cohort,
+    found: JoiningInstructions | None,
+    files: list[JoiningFile],
+    kind: str,
+    language: str,
+    today: dt.date,
+) -> tuple[str, str]:
+    """The subject and body of a cohort's reminder of ``kind`` in ``language``."""
+    with force_locale(language):
+        body = render_template(
+            "mail/cohort_reminder.txt",
+            recipient=_StandIn(language),
+            cohort=cohort,
+            kind=kind,
+            until=(cohort.first_day - today).days,
+            instructions=found.text if found else "",
+            files=[
+                (
+                    f.filename,
+                    external_url("courses.joining_file", cohort_id=cohort.id, file_id=f.id),
+                )
+                for f in files
+            ],
+            link=external_url("courses.booking_detail", booking_id=MARK),
+            calendar_link=external_url("courses.booking_calendar", booking_id=MARK),
+        )
+        return one_line(_subject(cohort)()), body
 
 
 def _subject(cohort: Cohort) -> Callable[[], str]:
@@ -242,11 +296,18 @@ def _register_reminders(now: dt.datetime, today: dt.date, records: list[dict[str
         .order_by(CohortFacilitator.cohort_id, CohortFacilitator.position)
     ):
         facilitators[facilitator.cohort_id].append(person)
-    sent = _sent(cohort_ids, ("register",))
+    sent = {
+        (c, u, d)
+        for c, u, d in db.session.execute(
+            select(
+                CohortReminder.cohort_id, CohortReminder.user_id, CohortReminder.day_number
+            ).where(CohortReminder.cohort_id.in_(cohort_ids), CohortReminder.kind == "register")
+        )
+    }
     messages: list[Message] = []
     for day, cohort in ended:
         for person in facilitators[cohort.id]:
-            if (cohort.id, person.id, "register", day.day_number) in sent:
+            if (cohort.id, person.id, day.day_number) in sent:
                 continue
             records.append(
                 {
