@@ -270,7 +270,7 @@ def markdown(results: list[Result], label: str) -> str:
         "registers not taken on a tenth as many cohorts that ran yesterday. The second run "
         "finds everything sent.",
         "",
-        "| Backend | Cohorts | Learners | Synth scale | Run | Seconds | SQL statements "
+        "| Backend | Cohorts | Bookings | Synth scale | Run | Seconds | SQL statements "
         "| Early | Day before | Register | Under a minute |",
         "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
     ]
