@@ -332,3 +332,22 @@ def test_the_command_prints_a_summary(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["cohorts", "remind"])
     assert result.exit_code == 0, result.output
     assert "1 day-before reminder(s)" in result.output
+
+
+def test_each_learner_gets_their_own_name_and_links_in_their_language() -> None:
+    cohort = make_cohort(start=in_days(1))
+    english, welsh = learner(full_name="Alys English"), learner(full_name="Bryn Welsh")
+    welsh.preferred_language = "cy"
+    first = make_booking(cohort, english)
+    second = make_booking(cohort, welsh)
+    assert send_reminders(at(local_today())).day_before == 2
+    [to_english] = outbox(english)
+    [to_welsh] = outbox(welsh)
+    assert "Alys English" in to_english.body and "Bryn Welsh" not in to_english.body
+    assert f"/bookings/{first.id}/calendar.ics" in to_english.body
+    assert f"/bookings/{second.id}" not in to_english.body
+    assert f"/bookings/{second.id}/calendar.ics" in to_welsh.body
+    assert "Bryn Welsh" in to_welsh.body
+    assert to_welsh.body != to_english.body.replace("Alys English", "Bryn Welsh").replace(
+        f"/bookings/{first.id}", f"/bookings/{second.id}"
+    )  # drawn in Welsh (the shared parts at least: "Dydd" for the day)
