@@ -5,6 +5,7 @@ one only to those booked before it was due, registers chased, in a fixed number 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from datetime import timedelta
 from io import BytesIO
 
@@ -12,10 +13,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from tests.antivirus_server import MARKER, running_clamd
 from tests.courses.cohort_helpers import count, in_days, learner, many_learners, outbox, trainer
 from tests.factories import make_booking, make_cohort
 from tests.helpers import QueryCounter, as_user, field_error, page
 from tests.sample_files import pdf_bytes
+from trainhub import antivirus
 from trainhub.courses.models import (
     LOCAL_TIME,
     Attendance,
@@ -351,3 +354,28 @@ def test_each_learner_gets_their_own_name_and_links_in_their_language() -> None:
     assert to_welsh.body != to_english.body.replace("Alys English", "Bryn Welsh").replace(
         f"/bookings/{first.id}", f"/bookings/{second.id}"
     )  # drawn in Welsh (the shared parts at least: "Dydd" for the day)
+
+
+@pytest.fixture(scope="session")
+def clamd() -> Iterator[str]:
+    """This process's clamd (tests/antivirus_server.py): the path of its socket."""
+    with running_clamd() as socket_path:
+        yield socket_path
+
+
+def test_an_infected_file_is_refused_on_the_field_and_never_kept(app: Flask, clamd: str) -> None:
+    app.config.update(CLAMD_SOCKET=clamd, CLAMD_TIMEOUT=10)
+    antivirus.init_app(app)
+    lead = trainer()
+    cohort = make_cohort(facilitators=[lead])
+    db.session.commit()
+    refused = as_user(app, lead).post(
+        f"/cohorts/{cohort.id}/joining/files",
+        data={"file": (BytesIO(pdf_bytes(MARKER)), "map.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert "contains a virus" in (field_error(page(refused), "file") or "")
+    assert count(JoiningFile) == 0
+    clean = joining.add_file(lead, cohort, Upload("map.pdf", pdf_bytes(b"clean")))
+    assert clean.filename == "map.pdf"
