@@ -145,6 +145,22 @@ class World:
         db.session.commit()
         return presenter.id
 
+    def fresh_joining_file(self) -> int:
+        """A new joining file on the open cohort (its trainer uploaded it)."""
+        from trainhub.courses.models import JoiningFile
+
+        key = storage().save(b"%PDF-1.4 joining instructions")
+        found = JoiningFile(
+            cohort_id=self.cohort_id,
+            filename="map.pdf",
+            content_type="application/pdf",
+            size=29,
+            storage_key=key,
+        )
+        db.session.add(found)
+        db.session.commit()
+        return found.id
+
     def fresh_sign_in(self) -> int:
         """A new sign-in of the learner's, on another browser."""
         token = start_session(self.users["learner"], "Another browser", "192.0.2.1")
@@ -386,6 +402,23 @@ MATRIX: dict[str, Route] = {
     "courses.my_bookings": Route(lambda w: "/bookings", SIGNED_IN),
     "courses.booking_detail": Route(lambda w: f"/bookings/{w.booking_id}", BOOKING),
     "courses.booking_cancel": Route(lambda w: f"/bookings/{w.booking_id}/cancel", BOOKING),
+    # The booking's days as a calendar file: the learner, and the staff who run the cohort.
+    "courses.booking_calendar": Route(lambda w: f"/bookings/{w.booking_id}/calendar.ics", BOOKING),
+    # Joining instructions: those who run the cohort write them (an upload without a file
+    # comes back with an error on the field); files open for people with a place and staff.
+    "courses.joining_edit": Route(lambda w: f"/cohorts/{w.cohort_id}/joining", only(STAFF)),
+    "courses.joining_file_add": Route(
+        lambda w: f"/cohorts/{w.cohort_id}/joining/files", only(STAFF, "400"), "POST"
+    ),
+    "courses.joining_file_remove": Route(
+        lambda w: f"/cohorts/{w.cohort_id}/joining/files/{w.fresh_joining_file()}/remove",
+        only(STAFF, "away"),
+        "POST",
+    ),
+    "courses.joining_file": Route(
+        lambda w: f"/cohorts/{w.cohort_id}/joining/files/{w.fresh_joining_file()}",
+        only(("learner", *STAFF)),
+    ),
     # An offer is its learner's alone.
     "courses.offer_respond": Route(lambda w: f"/bookings/{w.offer_id}/offer", only(("learner",))),
     # Running cohorts: staff; the matrix's trainer facilitates the cohorts used here.

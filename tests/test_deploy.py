@@ -86,6 +86,8 @@ EXPECTED_UNITS = {
     "trainhub-backup.timer",
     "trainhub-retention-purge.service",
     "trainhub-retention-purge.timer",
+    "trainhub-cohorts-remind.service",
+    "trainhub-cohorts-remind.timer",
 }
 #: One nginx and one live app per module: keep its tests on one xdist worker.
 pytestmark = pytest.mark.xdist_group("deploy")
@@ -619,6 +621,7 @@ def test_every_flask_command_in_the_units_is_one_the_app_has(app: Flask) -> None
         commands.append(" ".join([*path, *args]))
     assert sorted(commands) == [
         "accreditation remind",
+        "cohorts remind",
         "cohorts sweep",
         "feedback remind",
         "mail worker --interval 30",

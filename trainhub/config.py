@@ -226,3 +226,6 @@ class Config:
     RETENTION_OUTBOX_DAYS = 30
     #: Audit entries are deleted this many years after they were written.
     RETENTION_AUDIT_YEARS = 7
+    #: Learners are reminded this many days before a cohort's first day (and again the day
+    #: before), unless the cohort sets its own number; 0: only the day-before reminder.
+    COHORT_REMINDER_DAYS = 7

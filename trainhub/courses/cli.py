@@ -1,4 +1,5 @@
-"""``flask cohorts sweep``: the time-driven part of booking (expired offers)."""
+"""``flask cohorts sweep`` and ``flask cohorts remind``: the time-driven part of booking
+(expired offers) and the reminders before a course."""
 
 from __future__ import annotations
 
@@ -26,6 +27,17 @@ def sweep(every: int) -> None:
         if not every:
             return
         time.sleep(every)
+
+
+@cohorts_cli.command("remind")
+def remind() -> None:
+    """Remind learners before their course (N days and 1 day before) and facilitators of
+    registers not taken. Runs alone; each reminder goes once. Daily."""
+    from trainhub.courses.services.reminders import send_reminders
+
+    summary = send_reminders()
+    db.session.commit()
+    click.echo(str(summary))
 
 
 def init_app(app: Flask) -> None:

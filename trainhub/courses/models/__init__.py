@@ -42,7 +42,16 @@ from trainhub.courses.models.cohorts import (
     LeadException,
     local_today,
 )
+<<<<<<< HEAD
 from trainhub.courses.models.line_managers import APPROVAL_STATUSES, LineManagerApproval
+=======
+from trainhub.courses.models.joining import (
+    REMINDER_KINDS,
+    CohortReminder,
+    JoiningFile,
+    JoiningInstructions,
+)
+>>>>>>> i21-remind
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -61,6 +70,7 @@ __all__ = [
     "LOCAL_TIME",
     "PLACE_STATUSES",
     "REGISTER_STATUSES",
+    "REMINDER_KINDS",
     "STANDING_STATUSES",
     "WAITLIST_POLICIES",
     "AgendaItem",
@@ -75,11 +85,14 @@ __all__ = [
     "CohortDay",
     "CohortFacilitator",
     "CohortPresenter",
+    "CohortReminder",
     "Completion",
     "Course",
     "CourseDay",
     "CourseOutcome",
     "CourseUnit",
+    "JoiningFile",
+    "JoiningInstructions",
     "LeadException",
     "LineManagerApproval",
     "Venue",

@@ -12,8 +12,12 @@ from sqlalchemy.orm import selectinload
 from trainhub.auth.models import User, UserRole
 from trainhub.auth.roles import Role
 from trainhub.courses.models import REGISTER_STATUSES, Booking, Cohort
+<<<<<<< HEAD
 from trainhub.courses.services import calendars
 from trainhub.courses.services.line_manager_copies import copy_line_manager
+=======
+from trainhub.courses.services import calendars, joining
+>>>>>>> i21-remind
 from trainhub.extensions import db
 from trainhub.mail.services import Attachment, external_url, queue_templated_mail
 
@@ -53,14 +57,31 @@ def _replace_per_day_events(booking: Booking, cancel: bool) -> None:
     booking.calendar_per_day = False
 
 
+def joining_context(cohort: Cohort) -> dict[str, Any]:
+    """The cohort's joining instructions for a message (``mail/_joining.txt``)."""
+    found = joining.joining_of(cohort.id)
+    return {
+        "instructions": found.text,
+        "files": [
+            (f.filename, external_url("courses.joining_file", cohort_id=cohort.id, file_id=f.id))
+            for f in found.files
+        ],
+    }
+
+
 def booking_confirmed(booking: Booking) -> None:
+<<<<<<< HEAD
     """Tell the learner they have a place, with the calendar invitation (and their line
     manager, where their organisation asks for that)."""
+=======
+    """Tell the learner they have a place, with the calendar invitation and the joining
+    instructions."""
+>>>>>>> i21-remind
     queue_templated_mail(
         booking.user,
         "booking_confirmed",
         lambda: _("Booked: %(title)s", title=booking.cohort.title),
-        _context(booking.cohort),
+        _context(booking.cohort, **joining_context(booking.cohort)),
         [_invitation(booking)],
     )
     copy_line_manager(booking, "booked")

@@ -22,9 +22,9 @@ from trainhub.courses.forms.cohorts import (
     OfferForm,
     WaitlistMoveForm,
 )
-from trainhub.courses.models import Booking, Cohort
+from trainhub.courses.models import PLACE_STATUSES, Booking, Cohort
 from trainhub.courses.services import booking as services
-from trainhub.courses.services import line_managers
+from trainhub.courses.services import joining, line_managers
 from trainhub.courses.views import bp
 from trainhub.courses.views.cohorts import bookings_page, managed_cohort, viewable_cohort
 from trainhub.extensions import db, utcnow
@@ -94,6 +94,9 @@ def booking_detail(booking: Booking) -> ResponseReturnValue:
         line_manager_approval=(
             line_managers.pending_approval(booking) if booking.is_request else None
         ),
+        joining=joining.joining_of(booking.cohort_id)
+        if booking.status in PLACE_STATUSES and not booking.cohort.is_cancelled
+        else None,
     )
 
 
