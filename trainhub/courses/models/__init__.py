@@ -42,16 +42,13 @@ from trainhub.courses.models.cohorts import (
     LeadException,
     local_today,
 )
-<<<<<<< HEAD
-from trainhub.courses.models.line_managers import APPROVAL_STATUSES, LineManagerApproval
-=======
 from trainhub.courses.models.joining import (
     REMINDER_KINDS,
     CohortReminder,
     JoiningFile,
     JoiningInstructions,
 )
->>>>>>> i21-remind
+from trainhub.courses.models.line_managers import APPROVAL_STATUSES, LineManagerApproval
 
 __all__ = [
     "ACTIVE_STATUSES",

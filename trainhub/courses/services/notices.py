@@ -12,12 +12,8 @@ from sqlalchemy.orm import selectinload
 from trainhub.auth.models import User, UserRole
 from trainhub.auth.roles import Role
 from trainhub.courses.models import REGISTER_STATUSES, Booking, Cohort
-<<<<<<< HEAD
-from trainhub.courses.services import calendars
-from trainhub.courses.services.line_manager_copies import copy_line_manager
-=======
 from trainhub.courses.services import calendars, joining
->>>>>>> i21-remind
+from trainhub.courses.services.line_manager_copies import copy_line_manager
 from trainhub.extensions import db
 from trainhub.mail.services import Attachment, external_url, queue_templated_mail
 
@@ -70,13 +66,8 @@ def joining_context(cohort: Cohort) -> dict[str, Any]:
 
 
 def booking_confirmed(booking: Booking) -> None:
-<<<<<<< HEAD
-    """Tell the learner they have a place, with the calendar invitation (and their line
-    manager, where their organisation asks for that)."""
-=======
     """Tell the learner they have a place, with the calendar invitation and the joining
-    instructions."""
->>>>>>> i21-remind
+    instructions (and their line manager, where their organisation asks for that)."""
     queue_templated_mail(
         booking.user,
         "booking_confirmed",
