@@ -37,7 +37,7 @@ from trainhub.feedback.reporting.delivery import (
     delivery,
     scheduled_tables,
 )
-from trainhub.feedback.reporting.impact import Impact, impact, impact_tables
+from trainhub.feedback.reporting.impact import Impact, impact_tables
 from trainhub.feedback.reporting.outcomes import CpdBanked, LevelOutcome, outcome_tables, outcomes
 from trainhub.feedback.reporting.periods import period_cohorts
 from trainhub.feedback.reporting.quotes import Quote, quotes
@@ -138,7 +138,7 @@ def compute(period: Period, today: dt.date | None = None) -> Figures:
         "feedback_by_trainer": rated["feedback_by_trainer"],
         "accreditation": better_off["accreditation"],
         "cpd": better_off["cpd"],
-        "impact": impact(period),
+        "impact": better_off["impact"],
         "workforce": workforce(as_at),
         "budget": budget(period),
         "planned": groups["planned"],

@@ -2,21 +2,23 @@
 asked, how many answered and, once the answers reach the anonymity floor, the share who
 said yes to each yes-or-no question and the mean of each rating statement.
 
-Below the floor only n and the reason are kept: the answers are not even read
-(``anonymity.hide_below_floor``). Written examples are never read here: the report counts
-them, nothing more.
+Its parts join the outcomes' one statement (``outcomes.outcomes``). The floor is applied in
+that statement: below it, the answers' part returns no row, so nothing but n reaches
+trainhub; :func:`impact_from` then passes n through ``anonymity.hide_below_floor`` like
+every breakdown. Written examples are never read here: the report counts them, nothing
+more.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypedDict
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 
-from trainhub.extensions import db
 from trainhub.feedback.models import RATING, YES_NO, ImpactAnswer, ImpactRequest, ImpactResponse
 from trainhub.feedback.reporting._sql import local_midnight, mean, rate
 from trainhub.feedback.reporting.anonymity import Floored, hide_below_floor
@@ -45,42 +47,45 @@ class Impact(TypedDict):
     items: list[ImpactItem]
 
 
-def impact(period: Period) -> Impact:
-    """The period's survey figures: the counts in one statement and, only when the
-    responses reach the floor, the answers added up by question in another."""
+def impact_parts(period: Period, floor: int) -> dict[str, Select[Any]]:
+    """The statement's parts: ``impact`` (asked, answered: ``n``, ``n2``) and
+    ``impact_answers`` (by question key in ``title``: values ``n``, their sum ``number``,
+    answers ``n2``), the latter empty below ``floor`` responses."""
     start, end = local_midnight(period.start), local_midnight(period.end + dt.timedelta(days=1))
     in_period = (ImpactResponse.submitted_on >= period.start) & (
         ImpactResponse.submitted_on <= period.end
     )
-    counts = db.session.execute(
-        select(
+    responses = select(func.count(ImpactResponse.id)).where(in_period).scalar_subquery()
+    return {
+        "impact": select(
             select(func.count(ImpactRequest.id))
             .where(ImpactRequest.created_at >= start, ImpactRequest.created_at < end)
             .scalar_subquery()
-            .label("asked"),
-            select(func.count(ImpactResponse.id)).where(in_period).scalar_subquery().label("n"),
+            .label("n"),
+            responses.label("n2"),
+        ),
+        "impact_answers": select(
+            ImpactAnswer.key.label("title"),
+            func.count(ImpactAnswer.value).label("n"),
+            func.sum(ImpactAnswer.value).label("number"),
+            func.count(ImpactAnswer.id).label("n2"),
         )
-    ).one()
+        .join(ImpactResponse, ImpactResponse.id == ImpactAnswer.response_id)
+        .where(in_period, responses >= floor)
+        .group_by(ImpactAnswer.key),
+    }
+
+
+def impact_from(found: Mapping[str, Sequence[Row[Any]]], floor: int) -> Impact:
+    """The figures from the rows of :func:`impact_parts`."""
+    (counts,) = found["impact"]
+    by_key = {row.title: row for row in found["impact_answers"]}
 
     def load() -> list[ImpactItem]:
-        found = {
-            row.key: row
-            for row in db.session.execute(
-                select(
-                    ImpactAnswer.key,
-                    func.count(ImpactAnswer.value).label("values"),
-                    func.sum(ImpactAnswer.value).label("total"),
-                    func.count(ImpactAnswer.id).label("answers"),
-                )
-                .join(ImpactResponse, ImpactResponse.id == ImpactAnswer.response_id)
-                .where(in_period)
-                .group_by(ImpactAnswer.key)
-            )
-        }
         items: list[ImpactItem] = []
         for question in QUESTIONS:
-            row = found.get(question.key)
-            values, total = (int(row.values), int(row.total or 0)) if row else (0, 0)
+            row = by_key.get(question.key)
+            values, total = (int(row.n), int(row.number or 0)) if row else (0, 0)
             if question.kind == YES_NO:
                 items.append(
                     {"key": question.key, "n": values, "yes": rate(total, values), "mean": None}
@@ -90,13 +95,13 @@ def impact(period: Period) -> Impact:
                 items.append({"key": question.key, "n": values, "yes": None, "mean": mean_rating})
             else:
                 # Written examples: how many, never what they say.
-                written = int(row.answers) if row else 0
+                written = int(row.n2) if row else 0
                 items.append({"key": question.key, "n": written, "yes": None, "mean": None})
         return items
 
-    shown: Floored[list[ImpactItem]] = hide_below_floor(int(counts.n), load)
+    shown: Floored[list[ImpactItem]] = hide_below_floor(int(counts.n2), load, floor)
     return {
-        "asked": int(counts.asked),
+        "asked": int(counts.n),
         "responses": shown.n,
         "floor": shown.floor,
         "items": shown.value or [],

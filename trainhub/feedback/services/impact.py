@@ -192,6 +192,7 @@ def requests_of(user_id: int) -> list[ImpactRequest]:
 
 
 def request_for_page(request_id: int) -> ImpactRequest | None:
+    """One survey request with its course, for its page (None when there is none)."""
     query = (
         select(ImpactRequest)
         .where(ImpactRequest.id == request_id)
