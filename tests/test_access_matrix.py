@@ -61,8 +61,9 @@ from trainhub.auth.sign_ins import start_session, token_hash
 from trainhub.courses.models import Cohort, CohortPresenter, local_today
 from trainhub.courses.services.calendars import feed_token
 from trainhub.extensions import db, utcnow
-from trainhub.feedback.models import TEXT, ReportSnapshot
+from trainhub.feedback.models import TEXT, ImpactRequest, ReportSnapshot
 from trainhub.feedback.services.budget import add_spend
+from trainhub.feedback.services.impact import after_days, send_impact_surveys
 from trainhub.feedback.services.questionnaire import current_questionnaire
 from trainhub.feedback.services.responses import request_feedback, submit_response
 from trainhub.financial_years import financial_year
@@ -135,6 +136,8 @@ class World:
     #: The learner's public link to their Level 2 badge.
     badge_token: str = ""
     badge_link_id: int = 0
+    #: The learner's follow-up impact survey on the core they completed (not answered yet).
+    impact_request_id: int = 0
 
     def fresh_presenter(self) -> int:
         """A new external presenter on the open cohort."""
@@ -602,6 +605,9 @@ MATRIX: dict[str, Route] = {
     # Feedback: the learner answers their own request; everyone signed in sees theirs.
     "feedback.my_feedback": Route(lambda w: "/my/feedback", SIGNED_IN),
     "feedback.give": Route(lambda w: f"/feedback/{w.feedback_request_id}", only(("learner",))),
+    "feedback.give_impact": Route(
+        lambda w: f"/feedback/impact/{w.impact_request_id}", only(("learner",))
+    ),
     # Results per cohort: its trainers (the matrix's trainer facilitates it), managers, admins.
     "feedback.cohorts": Route(lambda w: "/feedback/cohorts", only(STAFF)),
     "feedback.cohort_results": Route(lambda w: f"/feedback/cohorts/{w.cohort_id}", only(STAFF)),
@@ -969,7 +975,13 @@ def feedback_objects(users: dict[str, Any], cohort: Cohort) -> dict[str, Any]:
     response = submit_response(quoted_by, quoted_request, questionnaire, answers, True)
     quote = next(a for a in response.answers if a.text)
     line = add_spend(users["manager"], financial_year(local_today()), 1, "venue", "", Decimal(90))
+    # The learner's impact survey on the core they completed 30 days ago.
+    send_impact_surveys(today=local_today() + timedelta(days=after_days() - 30))
+    impact_request = db.session.execute(
+        db.select(ImpactRequest).where(ImpactRequest.user_id == users["learner"].id)
+    ).scalar_one()
     return {
+        "impact_request_id": impact_request.id,
         "feedback_request_id": request.id,
         "quote_id": quote.id,
         "spend_line_id": line.id,

@@ -70,6 +70,9 @@ class Config:
     CREDENTIALS_KEY_DIR: str | None = None
     #: Feedback breakdowns with fewer responses than this are not shown (anonymity floor).
     FEEDBACK_MIN_RESPONSES = 5
+    #: The follow-up impact survey (R34) is sent this many days after a course is completed
+    #: (by `flask feedback remind`); completions more than 28 days past that are not asked.
+    IMPACT_SURVEY_AFTER_DAYS = 91
     #: Feedback figures kept in memory per process, one entry a reporting period (0: none).
     #: trainhub/feedback/services/cache.py falls back to the same 32 when unset.
     STATISTICS_CACHE_SIZE = 32

@@ -166,3 +166,47 @@ class NarrativeForm(FlaskForm):
     developments = TextArea(_l("Developments and new collaborations"), validators=[Optional()])
     other = TextArea(_l("Anything else"), validators=[Optional()])
     submit = Submit(_l("Save the report's text"))
+
+
+def impact_form(**kwargs: Any) -> FlaskForm:
+    """The follow-up impact survey: one field per question (``q_<key>``)."""
+    from trainhub.feedback.models import YES_NO
+    from trainhub.feedback.services.impact import NO, NOT_APPLICABLE, QUESTIONS, YES
+
+    class ImpactSurveyForm(FlaskForm):
+        submit = Submit(_l("Send answers"))
+
+    for question in QUESTIONS:
+        field: Any
+        if question.kind == YES_NO:
+            choices = [(YES, _l("Yes")), (NO, _l("No"))]
+            if question.may_not_apply:
+                choices.append((NOT_APPLICABLE, _l("This does not apply to my work")))
+            field = Radios(
+                question.text,
+                choices=choices,
+                validators=[InputRequired(_l("Answer yes or no"))],
+            )
+        elif question.kind == RATING:
+            field = Radios(
+                question.text,
+                choices=list(SCALE.items()),
+                validators=[
+                    InputRequired(
+                        _l(
+                            "Choose a rating from 1 to 5 for “%(statement)s”",
+                            statement=str(question.text).rstrip("."),
+                        )
+                    )
+                ],
+            )
+        else:
+            field = TextArea(
+                question.text,
+                validators=[
+                    Optional(),
+                    Length(max=4000, message=_l("Answers must be 4000 characters or fewer")),
+                ],
+            )
+        setattr(ImpactSurveyForm, f"q_{question.key}", field)
+    return ImpactSurveyForm(**kwargs)

@@ -31,7 +31,7 @@ from trainhub.extensions import UTCDateTime, db, utcnow
 
 if TYPE_CHECKING:
     from trainhub.auth.models import User
-    from trainhub.courses.models import Cohort
+    from trainhub.courses.models import Cohort, Course
 
 RATING = "rating"
 TEXT = "text"
@@ -269,3 +269,65 @@ class ReportNarrative(db.Model):  # type: ignore[name-defined]
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     updated_by: Mapped[User | None] = relationship()
+
+
+#: The follow-up impact survey's kinds of question (R34): yes or no, a 1 to 5 scale, text.
+YES_NO = "yes_no"
+
+
+class ImpactRequest(db.Model):  # type: ignore[name-defined]
+    """A learner asked, some months after completing a course, whether their practice changed
+    (R34): sent, reminded, answered, not the answers. One per completion, ever."""
+
+    __tablename__ = "impact_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The completion asked about; unique, so a completion is asked once however often the
+    #: job runs. Removed with it (a withdrawn record asks nothing more).
+    completion_id: Mapped[int] = mapped_column(
+        ForeignKey("completions.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    #: Answered: the answers are in an unlinked ``ImpactResponse``; no date is kept here.
+    responded: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+
+
+class ImpactResponse(db.Model):  # type: ignore[name-defined]
+    """One learner's answers to the impact survey on one course, without their name."""
+
+    __tablename__ = "impact_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    #: The version of the survey's questions answered (``services.impact.VERSION``).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: The report's period counts a response by this day.
+    submitted_on: Mapped[dt.date] = mapped_column(Date, index=True)
+
+    answers: Mapped[list[ImpactAnswer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="ImpactAnswer.id"
+    )
+
+
+class ImpactAnswer(db.Model):  # type: ignore[name-defined]
+    """The answer to one question: 1 yes / 0 no, a rating from 1 to 5, or text."""
+
+    __tablename__ = "impact_answers"
+    __table_args__ = (Index("ix_impact_answers_response_id_key", "response_id", "key", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("impact_responses.id", ondelete="CASCADE"))
+    #: The question's stable key (``services.impact.QUESTIONS``).
+    key: Mapped[str] = mapped_column(String(40))
+    #: 1 yes and 0 no, or the rating; None for a written answer.
+    value: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    response: Mapped[ImpactResponse] = relationship(back_populates="answers")

@@ -6,10 +6,14 @@ from trainhub.auth.models import User
 from trainhub.auth.roles import MANAGERS, Role
 from trainhub.courses.models import Cohort
 from trainhub.courses.permissions import can_manage_cohort
-from trainhub.feedback.models import FeedbackRequest
+from trainhub.feedback.models import FeedbackRequest, ImpactRequest
 
 
 def can_give_feedback(user: User, request: FeedbackRequest) -> bool:
+    return request.user_id == user.id
+
+
+def can_answer_impact_survey(user: User, request: ImpactRequest) -> bool:
     return request.user_id == user.id
 
 

@@ -12,6 +12,7 @@ audiences      who came (background, sector, area, organisation), partners, faci
 ratings        how well: feedback means with n, by statement, course and trainer; a
                cohort's results as trainers read them
 outcomes       is anyone better off: applications and awards by level, CPD banked
+impact         the follow-up impact survey's answers (R34), joined to the outcomes' statement
 workforce      the IFST workforce and the Level 6 clock (in numbers, and by name)
 budget         the allocation, the spend by quarter and category, what remains
 quotes         the consented comments picked for the report

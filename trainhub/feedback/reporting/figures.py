@@ -37,6 +37,7 @@ from trainhub.feedback.reporting.delivery import (
     delivery,
     scheduled_tables,
 )
+from trainhub.feedback.reporting.impact import Impact, impact_tables
 from trainhub.feedback.reporting.outcomes import CpdBanked, LevelOutcome, outcome_tables, outcomes
 from trainhub.feedback.reporting.periods import period_cohorts
 from trainhub.feedback.reporting.quotes import Quote, quotes
@@ -91,6 +92,8 @@ class Figures(TypedDict):
     # Is anyone better off (outcomes)
     accreditation: list[LevelOutcome]
     cpd: CpdBanked
+    #: The follow-up impact survey (not in snapshots published before it existed).
+    impact: NotRequired[Impact]
     workforce: Workforce
     budget: Budget
     planned: list[Planned]
@@ -135,6 +138,7 @@ def compute(period: Period, today: dt.date | None = None) -> Figures:
         "feedback_by_trainer": rated["feedback_by_trainer"],
         "accreditation": better_off["accreditation"],
         "cpd": better_off["cpd"],
+        "impact": better_off["impact"],
         "workforce": workforce(as_at),
         "budget": budget(period),
         "planned": groups["planned"],
@@ -160,6 +164,7 @@ def build(figures: Figures, years: FiveYears | None = None) -> list[Table]:
         *ratings_tables(figures),
         *course_tables(figures),
         *outcome_tables(figures),
+        *impact_tables(figures.get("impact")),
         workforce_table(figures["workforce"]),
         *([pivot_table(years)] if years is not None else []),
         *budget_tables(figures["budget"], quarter),

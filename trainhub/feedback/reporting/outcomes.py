@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from flask_babel import gettext as _
 from sqlalchemy import Integer, Numeric, String, and_, case, distinct, func, select
 
 from trainhub.accreditation.models import ACHIEVED, AccreditationLevel, Application, CpdEntry
 from trainhub.feedback.reporting._sql import local_midnight, money, tagged_union
+from trainhub.feedback.reporting.anonymity import min_members
+from trainhub.feedback.reporting.impact import Impact, impact_from, impact_parts
 from trainhub.feedback.reporting.tables import Column, Table
 from trainhub.financial_years import Period
 
@@ -33,11 +35,15 @@ class CpdBanked(TypedDict):
 class Outcomes(TypedDict):
     accreditation: list[LevelOutcome]
     cpd: CpdBanked
+    #: Not in the figures of snapshots published before the survey existed.
+    impact: NotRequired[Impact]
 
 
 def outcomes(period: Period) -> Outcomes:
-    """Applications submitted and levels awarded by level, and the CPD hours and CQF
-    credits banked in the period (corrections included), in one statement."""
+    """Applications submitted and levels awarded by level, the CPD hours and CQF credits
+    banked in the period (corrections included) and the impact survey's answers (only from
+    the anonymity floor), in one statement."""
+    floor = min_members()
     submitted = func.sum(
         case(
             (
@@ -86,6 +92,7 @@ def outcomes(period: Period) -> Outcomes:
                 func.sum(CpdEntry.hours).label("hours"),
                 func.sum(CpdEntry.credits).label("credits"),
             ).where(CpdEntry.occurred_on >= period.start, CpdEntry.occurred_on <= period.end),
+            **impact_parts(period, floor),
         },
         order=("number",),
     )
@@ -102,6 +109,7 @@ def outcomes(period: Period) -> Outcomes:
             if r.n or r.n2
         ],
         "cpd": {"people": int(cpd.n), "hours": money(cpd.hours), "credits": money(cpd.credits)},
+        "impact": impact_from(found, floor),
     }
 
 

@@ -11,7 +11,7 @@ from trainhub.mail.services import external_url, queue_templated_mails
 
 if TYPE_CHECKING:
     from trainhub.courses.models import Cohort
-    from trainhub.feedback.models import FeedbackRequest
+    from trainhub.feedback.models import FeedbackRequest, ImpactRequest
 
 
 def feedback_requested(requests: Iterable[FeedbackRequest], cohort: Cohort) -> None:
@@ -45,6 +45,42 @@ def feedback_reminders(requests: Iterable[FeedbackRequest]) -> None:
                     "cohort": r.cohort,
                     "link": external_url("feedback.give", request_id=r.id),
                 },
+            )
+            for r in requests
+        ),
+    )
+
+
+def impact_survey_requested(requests: Iterable[ImpactRequest]) -> None:
+    """The follow-up impact survey, to each learner about their own course, in one INSERT."""
+    queue_templated_mails(
+        "impact_survey",
+        (
+            (
+                r.user,
+                _impact_subject(r.course.title),
+                {"course": r.course, "link": external_url("feedback.give_impact", request_id=r.id)},
+            )
+            for r in requests
+        ),
+    )
+
+
+def _impact_subject(title: str, reminder: bool = False) -> Callable[[], str]:
+    if reminder:
+        return lambda: _("Reminder: has %(title)s changed your practice?", title=title)
+    return lambda: _("Has %(title)s changed your practice?", title=title)
+
+
+def impact_survey_reminders(requests: Iterable[ImpactRequest]) -> None:
+    """The survey's one reminder, in one INSERT."""
+    queue_templated_mails(
+        "impact_reminder",
+        (
+            (
+                r.user,
+                _impact_subject(r.course.title, reminder=True),
+                {"course": r.course, "link": external_url("feedback.give_impact", request_id=r.id)},
             )
             for r in requests
         ),
