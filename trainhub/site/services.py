@@ -10,16 +10,12 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
 from markupsafe import Markup
 
-from trainhub import audit
+from trainhub import audit, markdown
 from trainhub.auth.models import User
 from trainhub.errors import NotFound, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
-from trainhub.feedback.services import narrative
 from trainhub.site import permissions, queries
 from trainhub.site.defaults import DEFAULTS
 from trainhub.site.models import PAGE_KEYS, SitePage
@@ -42,52 +38,20 @@ FIELDS = ("title_en", "body_en", "title_cy", "body_cy")
 
 # -- Markdown, GOV.UK-styled ---------------------------------------------------------------------
 
-#: GOV.UK Frontend's classes for what markdown-it writes.
-_CLASSES = {
-    "paragraph_open": "govuk-body",
-    "bullet_list_open": "govuk-list govuk-list--bullet",
-    "ordered_list_open": "govuk-list govuk-list--number",
-    "blockquote_open": "govuk-inset-text",
-    "hr": "govuk-section-break govuk-section-break--l govuk-section-break--visible",
-    "link_open": "govuk-link",
-}
 #: The page's own title is its only <h1>: a text's headings start at <h2>.
-_HEADINGS = {
-    "h1": ("h2", "govuk-heading-m"),
-    "h2": ("h2", "govuk-heading-m"),
-    "h3": ("h3", "govuk-heading-s"),
-}
-
-
-def _govuk_classes(state: StateCore) -> None:
-    tokens: list[Token] = []
-    for token in state.tokens:
-        tokens.append(token)
-        tokens.extend(token.children or ())
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag, heading_class = _HEADINGS.get(token.tag, ("h4", "govuk-heading-s"))
-            if token.type == "heading_open":
-                token.attrSet("class", heading_class)
-        elif token.type in _CLASSES:
-            token.attrSet("class", _CLASSES[token.type])
-
-
-def _markdown() -> MarkdownIt:
-    # The report narrative's Markdown (raw HTML shown as text, no images, safe links), with
-    # headings: one home for what a written text may hold.
-    md = narrative.markdown(headings=True)
-    md.core.ruler.push("govuk_classes", _govuk_classes)
-    return md
-
-
-_MD = _markdown()
+_MD = markdown.govuk(
+    {
+        "h1": ("h2", "govuk-heading-m"),
+        "h2": ("h2", "govuk-heading-m"),
+        "h3": ("h3", "govuk-heading-s"),
+    },
+    ("h4", "govuk-heading-s"),
+)
 
 
 def render(text: str) -> Markup:
     """A page's Markdown as safe HTML with GOV.UK Frontend's classes."""
-    # markdown-it's output: raw HTML is disabled, so only its own tags are in it.
-    return Markup(_MD.render(text))  # noqa: S704
+    return markdown.render(_MD, text)
 
 
 # -- what a reader sees ---------------------------------------------------------------------------

@@ -13,12 +13,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from trainhub import antivirus
+from trainhub import antivirus, markdown
 from trainhub.auth.models import User
 from trainhub.courses import permissions
 from trainhub.courses.models import (
@@ -45,47 +43,13 @@ MAX_REMINDER_DAYS = 30
 #: What a joining file may be: a document, or a picture (a map, a photo of the entrance).
 FILE_TYPES = EVIDENCE
 
-#: Where a link may lead: the web and e-mail (never javascript:, data: or file:).
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
-_CLASSES = {
-    "paragraph_open": "govuk-body",
-    "bullet_list_open": "govuk-list govuk-list--bullet",
-    "ordered_list_open": "govuk-list govuk-list--number",
-    "blockquote_open": "govuk-inset-text",
-    "link_open": "govuk-link",
-    "heading_open": "govuk-heading-s",
-}
-
-
-def _safe_link(url: str) -> bool:
-    target = url.strip().lower()
-    return target.startswith(_SAFE_SCHEMES) or target.startswith("#")
-
-
-def _govuk_classes(state: StateCore) -> None:
-    for token in state.tokens:
-        for each in (token, *(token.children or ())):
-            if each.type in ("heading_open", "heading_close"):
-                each.tag = "h3"  # under the page's own headings
-            if each.type in _CLASSES:
-                each.attrSet("class", _CLASSES[each.type])
-
-
-def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False})
-    md.disable(["image", "html_block", "html_inline"])
-    md.validateLink = _safe_link  # type: ignore[method-assign]
-    md.core.ruler.push("govuk_classes", _govuk_classes)
-    return md
-
-
-_MD = _markdown()
+#: Headings in the instructions sit under the booking page's own.
+_MD = markdown.govuk({}, ("h3", "govuk-heading-s"))
 
 
 def render(text: str) -> Markup:
     """The instructions as safe HTML with GOV.UK Frontend's classes."""
-    # markdown-it's output: raw HTML is disabled, so only its own tags are in it.
-    return Markup(_MD.render(text))  # noqa: S704
+    return markdown.render(_MD, text)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 from sqlalchemy import select
 
+from trainhub import markdown
 from trainhub.auth.models import User
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db
@@ -35,36 +35,13 @@ SECTION_TITLES = {
 assert tuple(SECTION_TITLES) == NARRATIVE_SECTIONS
 #: The longest text a section may hold (some four pages).
 MAX_LENGTH = 20_000
-#: Where a link may lead: the web and e-mail (never javascript:, data: or file:).
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
-
-
-def markdown(*, headings: bool = False) -> MarkdownIt:
-    """CommonMark with raw HTML shown as text, no images, and links only to the web or an
-    e-mail address. No headings unless asked: the report's own headings frame its text (the
-    site's pages, trainhub.site, ask for them), and the PDF fetches nothing."""
-    md = MarkdownIt("commonmark", {"html": False})
-    md.disable(
-        ["image", "html_block", "html_inline", *(() if headings else ("heading", "lheading"))]
-    )
-    md.validateLink = _safe_link  # type: ignore[method-assign]
-    return md
-
-
-def _safe_link(url: str) -> bool:
-    """A link to the web or an e-mail address, or within the page; nothing else."""
-    target = url.strip().lower()
-    return target.startswith(SAFE_SCHEMES) or target.startswith("#")
-
-
-_MD = markdown()
+_MD = markdown.markdown()
 
 
 def render(text: str) -> Markup:
     """Markdown as safe HTML: markdown-it escapes every character of the text it does not
     turn into markup itself, and links lead only to the web or an e-mail address."""
-    # markdown-it's output: raw HTML is disabled, so only its own tags are in it.
-    return Markup(_MD.render(text))  # noqa: S704
+    return markdown.render(_MD, text)
 
 
 def tokens(text: str) -> list[Token]:
