@@ -220,3 +220,9 @@ class Config:
     RETENTION_OUTBOX_DAYS = 30
     #: Audit entries are deleted this many years after they were written.
     RETENTION_AUDIT_YEARS = 7
+    #: Online and hybrid cohort days: learners booked on the cohort see its meeting link on
+    #: the cohort page from this many hours before each day starts (the default for a new
+    #: cohort; each cohort may change it). Facilitators and staff see it at any time.
+    ONLINE_LINK_SHOWN_HOURS_BEFORE = 24
+    #: The platform a new online day is on unless the trainer names another.
+    ONLINE_DEFAULT_PLATFORM = "Microsoft Teams"

@@ -85,6 +85,12 @@ def booking_detail(booking: Booking) -> ResponseReturnValue:
         position=queries.waitlist_position(booking),
         inside_cutoff=services.inside_cutoff(booking.cohort),
         own=booking.user_id == current_user.id,
+        links=permissions.meeting_links(
+            current_user,
+            booking.cohort,
+            booking if booking.user_id == current_user.id else None,
+            utcnow(),
+        ),
     )
 
 
