@@ -106,7 +106,7 @@ def cohort_form(
         ("waitlist_policy", "offer"),
         ("offer_hours", "48"),
         ("cutoff_days", "2"),
-        ("link_shown_hours", "24"),
+        ("link_shown_hours", fields.pop("link_shown_hours", "24")),
     ]
     for index, day in enumerate(days):
         name = f"days-{index}-date"
