@@ -279,7 +279,7 @@ def _demo_cohorts(users: dict[str, User]) -> None:
         day.venue_id = venue.id if venue else None
         day.platform = "Microsoft Teams"
         day.meeting_url = f"https://teams.microsoft.com/l/meetup-join/demo-{meeting}"
-        day.dial_in_phone, day.dial_in_code = "029 2000 0000", "123 456 789#"
+        day.dial_in_phone, day.dial_in_code = "029 2018 0000", "123 456 789#"
         return day
 
     core_days = days(CORE_OFFSETS, room)

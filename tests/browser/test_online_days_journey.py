@@ -78,7 +78,7 @@ def test_a_hybrid_core_is_scheduled_booked_and_its_link_shown_in_time(visitor: V
     day3.get_by_label("Online").check()
     expect(page.get_by_label("Platform of day 3")).to_have_value("Microsoft Teams")
     page.get_by_label("Meeting link of day 3").fill("http://teams.example/not-secure")
-    page.get_by_label("Dial-in number of day 3 (optional)").fill("029 2000 0000")
+    page.get_by_label("Dial-in number of day 3 (optional)").fill("029 2018 0000")
     page.get_by_label("Conference ID of day 3 (optional)").fill("555 123#")
     # Day 4 hybrid: both.
     page.get_by_role("group", name="Where is day 4?").get_by_label("Online").check()
@@ -102,7 +102,7 @@ def test_a_hybrid_core_is_scheduled_booked_and_its_link_shown_in_time(visitor: V
     expect(days.get_by_role("row")).to_have_count(5)
     expect(days.get_by_role("row").nth(1)).to_contain_text("In person")
     expect(days.get_by_role("row").nth(3)).to_contain_text("Online (Microsoft Teams)")
-    expect(days.get_by_role("row").nth(3)).to_contain_text("Dial in: 029 2000 0000")
+    expect(days.get_by_role("row").nth(3)).to_contain_text("Dial in: 029 2018 0000")
     expect(days.get_by_role("row").nth(4)).to_contain_text("Hybrid: in person and online")
     # Its facilitator sees the links at any time.
     expect(days.get_by_role("link", name=re.compile("Join the meeting"))).to_have_count(2)

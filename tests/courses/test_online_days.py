@@ -52,7 +52,7 @@ def go_online(cohort: Cohort, *numbers: int, mode: str = "online", url: str = TE
             day.mode = mode
             day.platform = "Microsoft Teams"
             day.meeting_url = url
-            day.dial_in_phone = "020 3443 2145"
+            day.dial_in_phone = "029 2018 0123"
             day.dial_in_code = "123 456 789#"
             if mode == "online":
                 day.venue_id = None
@@ -142,7 +142,7 @@ def test_an_online_day_given_a_venue_keeps_none_and_an_in_person_day_no_link(app
         (
             {"dial_in_phone": "call me"},
             "days-0-dial_in_phone",
-            "Enter the dial-in number of day 1 as a phone number, like 020 3443 2145",
+            "Enter the dial-in number of day 1 as a phone number, like 029 2018 0123",
         ),
         (
             {"dial_in_code": "123#"},
@@ -298,7 +298,7 @@ def test_the_cohort_page_shows_each_days_mode_and_the_link_as_allowed(
     assert TEAMS not in anonymous and ZOOM not in anonymous
     # Day 1 starts within 24 hours: its link shows; day 3 is weeks away: not yet.
     assert f'href="{TEAMS.replace("&", "&amp;")}"' in page_html_of(client, cohort)
-    assert "Dial in: 020 3443 2145, conference ID 123 456 789#" in booked
+    assert "Dial in: 029 2018 0123, conference ID 123 456 789#" in booked
     assert ZOOM not in booked
     assert "The joining link shows here from" in booked
 
@@ -345,7 +345,7 @@ def test_the_invitation_carries_the_link_the_location_and_the_dial_in(
     assert str(master["LOCATION"]) == "Canolfan, 1 Example Street and Online (Zoom)"
     assert str(master["URL"]) == ZOOM
     assert str(master["DESCRIPTION"]).startswith(
-        f"Join online: {ZOOM}\nDial in: 020 3443 2145, conference ID 123 456 789#\n"
+        f"Join online: {ZOOM}\nDial in: 029 2018 0123, conference ID 123 456 789#\n"
     )
     assert str(override["LOCATION"]) == "Online (Microsoft Teams)"
     assert str(override["URL"]) == TEAMS
@@ -447,7 +447,7 @@ def test_a_trainer_schedules_a_hybrid_day_and_an_online_day(
         (
             Day(None, where=("online",), meeting_url=TEAMS, dial_in_phone="ring ring"),
             "days-0-dial_in_phone",
-            "Enter the dial-in number of day 1 as a phone number, like 020 3443 2145",
+            "Enter the dial-in number of day 1 as a phone number, like 029 2018 0123",
         ),
     ],
 )

@@ -288,7 +288,7 @@ class CohortForm(FlaskForm):
         if phone and not DIAL_IN_PHONE.match(phone) and not day.dial_in_phone.errors:
             day.dial_in_phone.errors.append(
                 _(
-                    "Enter the dial-in number of day %(n)d as a phone number, like 020 3443 2145",
+                    "Enter the dial-in number of day %(n)d as a phone number, like 029 2018 0123",
                     n=n,
                 )
             )

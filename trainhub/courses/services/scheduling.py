@@ -249,7 +249,7 @@ def _check_mode(index: int, day: DayInput) -> None:
     if day.dial_in_phone and not DIAL_IN_PHONE.match(day.dial_in_phone):
         raise ValidationFailed(
             f"days-{index}-dial_in_phone",
-            _("Enter the dial-in number of day %(n)d as a phone number, like 020 3443 2145", n=n),
+            _("Enter the dial-in number of day %(n)d as a phone number, like 029 2018 0123", n=n),
         )
     day.dial_in_code = " ".join(day.dial_in_code.split())
     if len(day.dial_in_code) > MAX_CODE:
