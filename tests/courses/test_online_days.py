@@ -545,3 +545,22 @@ def test_the_cohort_page_with_online_days_takes_the_same_queries(
 def test_an_online_day_row_has_no_venue(app: Flask, online_cohort: Cohort) -> None:
     day = db.session.get_one(CohortDay, online_cohort.days[1].id)
     assert (day.venue, day.is_online, day.at_venue) == (None, True, False)
+
+
+def test_the_training_calendar_and_emails_name_the_platform_never_the_link(
+    app: Flask, client: FlaskClient, online_cohort: Cohort
+) -> None:
+    person = learner()
+
+    listing = page(client.get("/calendar"))
+    booking_services.book_place(person, online_cohort)
+
+    assert "Canolfan, online (Microsoft Teams)" in listing
+    [message] = outbox(person)
+    assert "Day 2: " in message.body
+    assert "online (Microsoft Teams)" in message.body
+    assert "teams.microsoft.com" not in message.body
+    # The invitation attached is the learner's: it carries the link.
+    [master, override] = events(calendar_of(message))
+    assert str(override["URL"]) == TEAMS
+    assert str(master["LOCATION"]) == "Canolfan, 1 Example Street"
