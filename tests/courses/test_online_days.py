@@ -564,3 +564,13 @@ def test_the_training_calendar_and_emails_name_the_platform_never_the_link(
     [master, override] = events(calendar_of(message))
     assert str(override["URL"]) == TEAMS
     assert str(master["LOCATION"]) == "Canolfan, 1 Example Street"
+
+
+def test_the_cohort_page_tells_its_facilitators_when_learners_see_the_links(
+    app: Flask, client: FlaskClient, online_cohort: Cohort
+) -> None:
+    text = _cohort_page(client, online_cohort, online_cohort.facilitators[0].user)
+
+    assert "Learners booked see them from 24 hours before each online or hybrid day." in text
+    assert "Join the meeting on Microsoft Teams" in text
+    assert "Meeting links" not in _cohort_page(app.test_client(), online_cohort, None)
