@@ -232,3 +232,9 @@ class Config:
     #: Learners are reminded this many days before a cohort's first day (and again the day
     #: before), unless the cohort sets its own number; 0: only the day-before reminder.
     COHORT_REMINDER_DAYS = 7
+    #: Online and hybrid cohort days: learners booked on the cohort see its meeting link on
+    #: the cohort page from this many hours before each day starts (the default for a new
+    #: cohort; each cohort may change it). Facilitators and staff see it at any time.
+    ONLINE_LINK_SHOWN_HOURS_BEFORE = 24
+    #: The platform a new online day is on unless the trainer names another.
+    ONLINE_DEFAULT_PLATFORM = "Microsoft Teams"

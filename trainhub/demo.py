@@ -273,12 +273,31 @@ def _demo_cohorts(users: dict[str, User]) -> None:
             for day in working_days(today, offsets)
         ]
 
+    def online(day: DayInput, meeting: str, venue: Venue | None = None) -> DayInput:
+        """The day online (hybrid when it keeps a venue), on a fictional Teams meeting."""
+        day.mode = "hybrid" if venue else "online"
+        day.venue_id = venue.id if venue else None
+        day.platform = "Microsoft Teams"
+        day.meeting_url = f"https://teams.microsoft.com/l/meetup-join/demo-{meeting}"
+        day.dial_in_phone, day.dial_in_code = "029 2018 0000", "123 456 789#"
+        return day
+
+    core_days = days(CORE_OFFSETS, room)
+    # The split core's second half is hybrid: in the room, and on Teams for those far away.
+    core_days[2:] = [online(day, "core-week-2", room) for day in core_days[2:]]
+
     university = db.session.execute(
         select(Organisation).where(Organisation.name == "Cardiff University")
     ).scalar_one_or_none()
     plans = [
-        ("IFSS-CORE", "IFSS core training (2 + 2 days)", 16, days(CORE_OFFSETS, room), None),
-        ("IFSS-CONSULT", "Consultation skills", 12, days([28], room), None),
+        ("IFSS-CORE", "IFSS core training (2 + 2 days)", 16, core_days, None),
+        (
+            "IFSS-CONSULT",
+            "Consultation skills",
+            12,
+            [online(day, "consultation") for day in days([28], room)],
+            None,
+        ),
         ("EM-LR-GS-1DAY", "Engaging men (small group)", 2, days([14], barry), None),
         (
             "FFI-3DAY",

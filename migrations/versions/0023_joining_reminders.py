@@ -2,7 +2,7 @@
 each recorded once (cohort, person, kind, day).
 
 Revision ID: 0023_joining_reminders
-Revises: 0021_five_year_totals
+Revises: 0022_online_days
 Create Date: 2026-12-07 04:36:45.169624
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0023_joining_reminders'
-down_revision = "0021_five_year_totals"
+down_revision = "0022_online_days"
 branch_labels = None
 depends_on = None
 

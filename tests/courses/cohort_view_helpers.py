@@ -80,6 +80,12 @@ class Day:
     start: str = "09:30"
     end: str = "16:30"
     venue_id: int | None = None
+    #: The ticked boxes of "Where is the day?": "venue", "online" or both (hybrid).
+    where: tuple[str, ...] = ("venue",)
+    platform: str = ""
+    meeting_url: str = ""
+    dial_in_phone: str = ""
+    dial_in_code: str = ""
 
 
 def cohort_form(
@@ -100,6 +106,7 @@ def cohort_form(
         ("waitlist_policy", "offer"),
         ("offer_hours", "48"),
         ("cutoff_days", "2"),
+        ("link_shown_hours", fields.pop("link_shown_hours", "24")),
     ]
     for index, day in enumerate(days):
         name = f"days-{index}-date"
@@ -112,6 +119,11 @@ def cohort_form(
             (f"days-{index}-start_time", day.start),
             (f"days-{index}-end_time", day.end),
             (f"days-{index}-venue_id", str(day.venue_id or 0)),
+            *((f"days-{index}-mode", where) for where in day.where),
+            (f"days-{index}-platform", day.platform),
+            (f"days-{index}-meeting_url", day.meeting_url),
+            (f"days-{index}-dial_in_phone", day.dial_in_phone),
+            (f"days-{index}-dial_in_code", day.dial_in_code),
         ]
     for index, person in enumerate(facilitators):
         data += [

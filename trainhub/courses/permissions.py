@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
@@ -12,7 +14,7 @@ from trainhub.auth.roles import EDITORS, MANAGERS, STAFF, Role
 
 if TYPE_CHECKING:
     from trainhub.auth.models import User
-    from trainhub.courses.models import Booking, Cohort, Course, LineManagerApproval
+    from trainhub.courses.models import Booking, Cohort, CohortDay, Course, LineManagerApproval
 
 
 def can_edit_catalogue(user: User) -> bool:
@@ -95,6 +97,44 @@ def can_view_cohort(user: Any, cohort: Cohort, booked: bool = False) -> bool:
     if not cohort.is_closed or (signed_in and booked):
         return True
     return bool(signed_in) and user.organisation_id == cohort.partner_organisation_id
+
+
+def can_always_see_meeting_links(user: Any, cohort: Cohort) -> bool:
+    """The cohort's facilitators (and whoever scheduled it) and staff who manage it see its
+    online days' meeting links at any time."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return runs_cohort(user, cohort) or can_manage_cohort(user, cohort)
+
+
+@dataclass(frozen=True)
+class MeetingLink:
+    """What a reader sees of an online or hybrid day's link: the link itself, or (a learner
+    booked, before the cohort's set time) when it will show."""
+
+    url: str | None = None
+    shown_from: dt.datetime | None = None
+
+
+def meeting_links(
+    user: Any, cohort: Cohort, booking: Booking | None, now: dt.datetime
+) -> dict[int, MeetingLink]:
+    """By day number, the online and hybrid days' links as ``user`` may see them: always for
+    ``can_always_see_meeting_links``; for a learner whose ``booking`` is booked, from
+    ``CohortDay.link_shown_from``; for anyone else, not at all (no entry)."""
+    online: list[CohortDay] = [day for day in cohort.days if day.is_online]
+    if not online:
+        return {}
+    if can_always_see_meeting_links(user, cohort):
+        return {day.day_number: MeetingLink(url=day.meeting_url) for day in online}
+    if booking is None or booking.status != "booked" or booking.cohort_id != cohort.id:
+        return {}
+    return {
+        day.day_number: MeetingLink(url=day.meeting_url)
+        if now >= day.link_shown_from
+        else MeetingLink(shown_from=day.link_shown_from)
+        for day in online
+    }
 
 
 def can_override_clashes(user: User) -> bool:

@@ -13,7 +13,14 @@ from wtforms import FieldList, FormField
 
 from trainhub.courses.models import ATTENDANCE_STATUSES
 from trainhub.courses.services.attendance import Mark
-from trainhub.courses.services.scheduling import CohortInput, DayInput, FacilitatorInput
+from trainhub.courses.services.scheduling import (
+    DIAL_IN_PHONE,
+    MAX_LINK_HOURS,
+    CohortInput,
+    DayInput,
+    FacilitatorInput,
+    valid_meeting_url,
+)
 from trainhub.forms import (
     Checkboxes,
     Date,
@@ -48,6 +55,13 @@ ATTENDANCE_LABELS = {
     "left_early": _l("Left early"),
     "absent": _l("Absent"),
 }
+#: Where a day is: tick one or both (both is a hybrid day, trainhub.courses.models.DAY_MODES).
+WHERE_CHOICES = [("venue", _l("At a venue")), ("online", _l("Online"))]
+WHERE_MODES = {
+    frozenset({"venue"}): "in_person",
+    frozenset({"online"}): "online",
+    frozenset({"venue", "online"}): "hybrid",
+}
 #: Rows offered for facilitators: a lead and up to this many co-facilitators minus one.
 FACILITATOR_ROWS = 4
 
@@ -59,7 +73,34 @@ class CohortDayForm(FlaskForm):
     date = Date(_l("Date"), validators=[Optional()])
     start_time = Time(_l("Starts"), validators=[Optional()])
     end_time = Time(_l("Ends"), validators=[Optional()])
+    #: "venue", "online" or both (hybrid); the venue and online details are revealed by them.
+    mode = Checkboxes(
+        _l("Where is the day?"),
+        description=_l("Select both for a hybrid day, with people in the room and online."),
+        choices=WHERE_CHOICES,
+        validate_choice=False,
+    )
     venue_id = Select(_l("Venue"), coerce=int, validators=[Optional()])
+    platform = Text(
+        _l("Platform"),
+        description=_l("For example, Microsoft Teams or Zoom."),
+        validators=[Optional(), Length(max=100)],
+    )
+    meeting_url = Text(
+        _l("Meeting link"),
+        description=_l(
+            "The full address, starting https://. Only people booked see it, from the time "
+            "set below."
+        ),
+        validators=[Optional(), Length(max=500)],
+    )
+    dial_in_phone = Text(_l("Dial-in number (optional)"), validators=[Optional(), Length(max=40)])
+    dial_in_code = Text(_l("Conference ID (optional)"), validators=[Optional(), Length(max=100)])
+
+    @property
+    def day_mode(self) -> str | None:
+        """The DAY_MODES value the ticked boxes make, or None."""
+        return WHERE_MODES.get(frozenset(self.mode.data or ()))
 
 
 class FacilitatorForm(FlaskForm):
@@ -121,6 +162,21 @@ class CohortForm(FlaskForm):
             NumberRange(min=0, max=60, message=_l("Enter a number of days from 0 to 60")),
         ],
     )
+    link_shown_hours = Integer(
+        _l("Show the meeting link to learners, in hours before each day"),
+        description=_l(
+            "Only for online and hybrid days. Learners booked see the link on the course page "
+            "from this many hours before the day starts; facilitators see it at any time."
+        ),
+        validators=[
+            InputRequired(_l("Enter a number of hours, like 24")),
+            NumberRange(
+                min=0,
+                max=MAX_LINK_HOURS,
+                message=_l("Enter a number of hours from 0 to 336"),
+            ),
+        ],
+    )
     override_reason = TextArea(
         _l("Reason for overriding a clash (managers only)"),
         description=_l("Only needed when a trainer or venue is already booked at that time."),
@@ -146,6 +202,13 @@ class CohortForm(FlaskForm):
             blank = _l("Choose the lead") if index == 0 else _l("No co-facilitator")
             entry.form.user_id.choices = [(0, blank), *trainers]
         self.partner_organisation_id.choices = [(0, _l("Open to everyone")), *partners]
+
+    def start(self, link_shown_hours: int, platform: str) -> None:
+        """A new cohort's defaults: each day at a venue, online days on ``platform``."""
+        self.link_shown_hours.data = link_shown_hours
+        for entry in self.days.entries:
+            entry.form.mode.data = ["venue"]
+            entry.form.platform.data = platform
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Each field's own checks, then the shape of the days and the facilitators, so every
@@ -173,8 +236,7 @@ class CohortForm(FlaskForm):
                 day.end_time.errors.append(_("Enter the time day %(n)d ends, like 16:30", n=n))
             elif start is not None and end is not None and end <= start:
                 day.end_time.errors.append(_("Day %(n)d must end after it starts", n=n))
-            if not day.venue_id.data and not day.venue_id.errors:
-                day.venue_id.errors.append(_("Choose a venue for day %(n)d", n=n))
+            self._check_where(n, day)
             if previous is not None and day.date.data is not None:
                 if day.date.data == previous:
                     day.date.errors.append(
@@ -200,6 +262,41 @@ class CohortForm(FlaskForm):
             valid = False
         return valid
 
+    @staticmethod
+    def _check_where(n: int, day: Any) -> None:
+        """The venue or online details the ticked boxes need (the service checks again)."""
+        mode = day.day_mode
+        if mode is None:
+            day.mode.errors.append(_("Choose where day %(n)d is: at a venue, online or both", n=n))
+            return
+        if mode != "online" and not day.venue_id.data and not day.venue_id.errors:
+            day.venue_id.errors.append(_("Choose a venue for day %(n)d", n=n))
+        if mode == "in_person":
+            return
+        url = (day.meeting_url.data or "").strip()
+        if not url and not day.meeting_url.errors:
+            day.meeting_url.errors.append(_("Enter the meeting link of day %(n)d", n=n))
+        elif url and not valid_meeting_url(url) and not day.meeting_url.errors:
+            day.meeting_url.errors.append(
+                _(
+                    "Enter the meeting link of day %(n)d as a full address starting https://, "
+                    "like https://teams.microsoft.com/…",
+                    n=n,
+                )
+            )
+        phone = " ".join((day.dial_in_phone.data or "").split())
+        if phone and not DIAL_IN_PHONE.match(phone) and not day.dial_in_phone.errors:
+            day.dial_in_phone.errors.append(
+                _(
+                    "Enter the dial-in number of day %(n)d as a phone number, like 029 2018 0123",
+                    n=n,
+                )
+            )
+        elif not phone and (day.dial_in_code.data or "").strip():
+            day.dial_in_phone.errors.append(
+                _("Enter the dial-in number of day %(n)d, or leave out the conference ID", n=n)
+            )
+
     def _check_facilitators(self) -> bool:
         entries = [entry.form for entry in self.facilitators.entries]
         if entries and not entries[0].user_id.data and not entries[0].user_id.errors:
@@ -223,6 +320,7 @@ class CohortForm(FlaskForm):
             "waitlist_policy",
             "offer_hours",
             "cutoff_days",
+            "link_shown_hours",
         ):
             self[name].data = getattr(data, name)
         self.partner_organisation_id.data = data.partner_organisation_id or 0
@@ -231,6 +329,15 @@ class CohortForm(FlaskForm):
             entry.form.start_time.data = day.start_time
             entry.form.end_time.data = day.end_time
             entry.form.venue_id.data = day.venue_id or 0
+            entry.form.mode.data = [
+                where
+                for where, wanted in (("venue", "in_person"), ("online", "online"))
+                if day.mode in (wanted, "hybrid")
+            ]
+            entry.form.platform.data = day.platform
+            entry.form.meeting_url.data = day.meeting_url
+            entry.form.dial_in_phone.data = day.dial_in_phone
+            entry.form.dial_in_code.data = day.dial_in_code
         for entry, facilitator in zip(self.facilitators.entries, data.facilitators, strict=False):
             entry.form.user_id.data = facilitator.user_id
             entry.form.professional_title.data = facilitator.professional_title
@@ -245,6 +352,11 @@ class CohortForm(FlaskForm):
                     e.form.start_time.data,
                     e.form.end_time.data,
                     e.form.venue_id.data or None,
+                    e.form.day_mode or "",
+                    e.form.platform.data or "",
+                    e.form.meeting_url.data or "",
+                    e.form.dial_in_phone.data or "",
+                    e.form.dial_in_code.data or "",
                 )
                 for e in self.days.entries
             ],
@@ -260,6 +372,7 @@ class CohortForm(FlaskForm):
             waitlist_policy=self.waitlist_policy.data or "",
             offer_hours=self.offer_hours.data or 0,
             cutoff_days=self.cutoff_days.data if self.cutoff_days.data is not None else 2,
+            link_shown_hours=self.link_shown_hours.data,
             override_reason=self.override_reason.data or "",
         )
 

@@ -61,6 +61,12 @@ FREEABLE_STATUSES = tuple(s for s in ACTIVE_STATUSES if s in PLACE_STATUSES)
 #: Who or what ended a booking.
 CANCEL_REASONS = ("learner", "cohort", "staff", "offer_declined", "offer_expired")
 
+#: How a cohort day is delivered: at its venue, online (a meeting link), or both.
+DAY_MODES = ("in_person", "online", "hybrid")
+#: Modes with a venue (required), and modes with a meeting link (required).
+VENUE_MODES = ("in_person", "hybrid")
+ONLINE_MODES = ("online", "hybrid")
+
 ATTENDANCE_STATUSES = ("present", "late", "left_early", "absent")
 #: Marks that count as having attended the day.
 ATTENDED = ("present", "late", "left_early")
@@ -91,6 +97,9 @@ class Cohort(db.Model):  # type: ignore[name-defined]
     offer_hours: Mapped[int] = mapped_column(Integer, default=48)
     #: No automatic promotion or learner cancellation this many days before the first day.
     cutoff_days: Mapped[int] = mapped_column(Integer, default=2)
+    #: Learners booked see an online or hybrid day's meeting link from this many hours before
+    #: the day starts (set from ONLINE_LINK_SHOWN_HOURS_BEFORE when the cohort is scheduled).
+    link_shown_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: Bumped on every change to a published cohort; the iCalendar SEQUENCE of its days.
@@ -184,10 +193,19 @@ class CohortDay(db.Model):  # type: ignore[name-defined]
     #: Local (Europe/London) wall-clock times.
     start_time: Mapped[dt.time] = mapped_column(Time)
     end_time: Mapped[dt.time] = mapped_column(Time)
-    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+    #: One of DAY_MODES: in person and hybrid days have a venue, online days have none.
+    mode: Mapped[str] = mapped_column(String(10), default="in_person", server_default="in_person")
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), index=True)
+    #: Online and hybrid days: the platform (e.g. Microsoft Teams), the https meeting link
+    #: (shown only to those booked, from ``Cohort.link_shown_hours`` before) and an optional
+    #: dial-in number and conference id.
+    platform: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    meeting_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    dial_in_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    dial_in_code: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     cohort: Mapped[Cohort] = relationship(back_populates="days")
-    venue: Mapped[Venue] = relationship()
+    venue: Mapped[Venue | None] = relationship()
 
     @property
     def starts_at(self) -> dt.datetime:
@@ -196,6 +214,21 @@ class CohortDay(db.Model):  # type: ignore[name-defined]
     @property
     def ends_at(self) -> dt.datetime:
         return dt.datetime.combine(self.date, self.end_time, LOCAL_TIME)
+
+    @property
+    def is_online(self) -> bool:
+        """Online or hybrid: it has a meeting link."""
+        return self.mode in ONLINE_MODES
+
+    @property
+    def at_venue(self) -> bool:
+        """In person or hybrid: it has a venue."""
+        return self.mode in VENUE_MODES
+
+    @property
+    def link_shown_from(self) -> dt.datetime:
+        """When learners booked start to see the meeting link."""
+        return self.starts_at - dt.timedelta(hours=self.cohort.link_shown_hours)
 
 
 class CohortFacilitator(db.Model):  # type: ignore[name-defined]

@@ -7,6 +7,12 @@ differ from the first day's. The shape Outlook, Google Calendar and Apple Calend
 import whole (several UIDs in one invitation: Outlook takes the first; RDATE without RRULE:
 Outlook ignores the event). Invitations and both feeds use the same UID, so a day is never
 shown twice, and a learner's cancellation is one CANCEL of the whole series.
+
+An online or hybrid day's LOCATION names its platform (and its venue, when hybrid). Only
+invitations, which go to the learner booked, carry the meeting link (URL, and in the
+description with the dial-in); the feeds, public or personal, never do: they say
+"Online (Microsoft Teams)" and link to the cohort's page, which shows the link to those
+booked from the cohort's set time before the day.
 """
 
 from __future__ import annotations
@@ -95,11 +101,52 @@ def london_timezone() -> Timezone:
     return timezone
 
 
+def online_place(day: CohortDay) -> str:
+    """ "Online (Microsoft Teams)": where an online day is, without its link."""
+    return _("Online (%(platform)s)", platform=day.platform or _("online meeting"))
+
+
+def place(day: CohortDay, address: bool = False) -> str:
+    """Where the day is: its venue (with its address), its platform, or both; never the
+    meeting link."""
+    found = []
+    if day.venue is not None:
+        venue = day.venue.name
+        if address and day.venue.address.strip():
+            venue += ", " + " ".join(day.venue.address.split())
+        found.append(venue)
+    if day.is_online:
+        found.append(online_place(day))
+    return (
+        _("%(venue)s and %(online)s", venue=found[0], online=found[1])
+        if len(found) == 2
+        else "".join(found)
+    )
+
+
+def joining(day: CohortDay) -> list[str]:
+    """The meeting link and dial-in of an online or hybrid day, for those booked."""
+    if not day.is_online:
+        return []
+    lines = [_("Join online: %(url)s", url=day.meeting_url)]
+    if day.dial_in_phone:
+        lines.append(
+            _(
+                "Dial in: %(phone)s, conference ID %(code)s",
+                phone=day.dial_in_phone,
+                code=day.dial_in_code,
+            )
+            if day.dial_in_code
+            else _("Dial in: %(phone)s", phone=day.dial_in_phone)
+        )
+    return lines
+
+
 def _schedule(cohort: Cohort) -> list[str]:
     """Every day of the cohort, one a line: the series' title does not number the days."""
     return [
         f"{_('Day %(n)d', n=day.day_number)}: {format_date(day.date, 'EEEE d MMMM yyyy')}, "
-        f"{day.start_time:%H:%M}\u2013{day.end_time:%H:%M}, {day.venue.name}"
+        f"{day.start_time:%H:%M}\u2013{day.end_time:%H:%M}, {place(day)}"
         for day in _days(cohort)
     ]
 
@@ -161,11 +208,22 @@ def _occurrence(on: date, first: CohortDay) -> datetime:
     return datetime.combine(on, first.start_time, LOCAL_TIME)
 
 
+def _where(day: CohortDay) -> tuple[object, ...]:
+    return (
+        day.venue_id,
+        day.mode,
+        day.platform,
+        day.meeting_url,
+        day.dial_in_phone,
+        day.dial_in_code,
+    )
+
+
 def _differs(day: CohortDay, first: CohortDay) -> bool:
-    return (day.start_time, day.end_time, day.venue_id) != (
+    return (day.start_time, day.end_time, _where(day)) != (
         first.start_time,
         first.end_time,
-        first.venue_id,
+        _where(first),
     )
 
 
@@ -179,12 +237,17 @@ def _event(
     event.add("dtstart", day.starts_at)
     event.add("dtend", day.ends_at)
     event.add("summary", cohort.title)
-    event.add("location", vText(f"{day.venue.name}, {' '.join(day.venue.address.split())}"))
-    event.add("description", description)
+    event.add("location", vText(place(day, address=True)))
+    # The link and dial-in go only to the learner invited, never into a feed.
+    joins = joining(day) if attendee is not None else []
+    event.add("description", "\n".join([*joins, ""]) + description if joins else description)
     event.add("sequence", sequence)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
-    event.add("url", external_url("courses.cohort_detail", cohort_id=cohort.id))
+    if joins:
+        event.add("url", day.meeting_url)
+    else:
+        event.add("url", external_url("courses.cohort_detail", cohort_id=cohort.id))
     if attendee is not None:
         event.add("organizer", organizer(cohort))
         event.add("attendee", _attendee(attendee))
@@ -413,6 +476,7 @@ CSV_COLUMNS = (
     "address",
     "language",
     "status",
+    "mode",
 )
 
 
@@ -428,10 +492,11 @@ def _csv_row(day: CohortDay) -> list[object]:
         day.date.isoformat(),
         day.start_time.strftime("%H:%M"),
         day.end_time.strftime("%H:%M"),
-        day.venue.name,
-        " ".join(day.venue.address.split()),
+        day.venue.name if day.venue is not None else online_place(day),
+        " ".join(day.venue.address.split()) if day.venue is not None else "",
         cohort.delivery_language,
         cohort.status,
+        day.mode,
     ]
 
 

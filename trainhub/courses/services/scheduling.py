@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
+from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -18,8 +21,11 @@ from trainhub.auth.roles import Role
 from trainhub.courses import permissions, queries
 from trainhub.courses.models import (
     ACTIVE_STATUSES,
+    DAY_MODES,
     DELIVERY_LANGUAGES,
+    ONLINE_MODES,
     PLACE_STATUSES,
+    VENUE_MODES,
     WAITLIST_POLICIES,
     Booking,
     ClashOverride,
@@ -42,12 +48,27 @@ log = logging.getLogger(__name__)
 DEFAULT_CAPACITY = 20
 
 
+#: A dial-in number as people write one: digits, spaces, +, brackets and hyphens.
+DIAL_IN_PHONE = re.compile(r"^\+?[0-9 ()-]{6,40}$")
+#: Longest link, dial-in number and conference id.
+MAX_URL, MAX_PHONE, MAX_CODE, MAX_PLATFORM = 500, 40, 100, 100
+#: The most hours before a day its meeting link may show (two weeks).
+MAX_LINK_HOURS = 24 * 14
+
+
 @dataclass
 class DayInput:
     date: date | None
     start_time: time | None
     end_time: time | None
     venue_id: int | None
+    #: One of DAY_MODES; the venue is for in person and hybrid days, the rest for online
+    #: and hybrid ones.
+    mode: str = "in_person"
+    platform: str = ""
+    meeting_url: str = ""
+    dial_in_phone: str = ""
+    dial_in_code: str = ""
 
 
 @dataclass
@@ -70,6 +91,9 @@ class CohortInput:
     waitlist_policy: str = "offer"
     offer_hours: int = 48
     cutoff_days: int = 2
+    #: Hours before each online or hybrid day from which learners booked see its link
+    #: (None: ONLINE_LINK_SHOWN_HOURS_BEFORE).
+    link_shown_hours: int | None = None
     #: A manager's reason for scheduling despite a trainer or venue clash.
     override_reason: str = ""
 
@@ -85,7 +109,20 @@ def cohort_input(cohort: Cohort) -> CohortInput:
     return CohortInput(
         title=cohort.title,
         capacity=cohort.capacity,
-        days=[DayInput(d.date, d.start_time, d.end_time, d.venue_id) for d in cohort.days],
+        days=[
+            DayInput(
+                d.date,
+                d.start_time,
+                d.end_time,
+                d.venue_id,
+                d.mode,
+                d.platform,
+                d.meeting_url,
+                d.dial_in_phone,
+                d.dial_in_code,
+            )
+            for d in cohort.days
+        ],
         facilitators=[
             FacilitatorInput(f.user_id, f.professional_title) for f in cohort.facilitators
         ],
@@ -96,6 +133,7 @@ def cohort_input(cohort: Cohort) -> CohortInput:
         waitlist_policy=cohort.waitlist_policy,
         offer_hours=cohort.offer_hours,
         cutoff_days=cohort.cutoff_days,
+        link_shown_hours=cohort.link_shown_hours,
     )
 
 
@@ -130,10 +168,7 @@ def _check_days(course: Course, days: Sequence[DayInput]) -> dict[int, Venue]:
                 f"days-{index}-end_time",
                 _("Day %(n)d must end after it starts", n=index + 1),
             )
-        if day.venue_id is None:
-            raise ValidationFailed(
-                f"days-{index}-venue_id", _("Choose a venue for day %(n)d", n=index + 1)
-            )
+        _check_mode(index, day)
         if index and days[index - 1].date is not None:
             previous = days[index - 1].date
             assert previous is not None
@@ -151,16 +186,82 @@ def _check_days(course: Course, days: Sequence[DayInput]) -> dict[int, Venue]:
                     f"days-{index}-date",
                     _("Day %(n)d must be after day %(p)d", n=index + 1, p=index),
                 )
-    venue_ids = {d.venue_id for d in days}
+    venue_ids = {d.venue_id for d in days if d.venue_id is not None}
     venues = {
         v.id: v for v in db.session.execute(select(Venue).where(Venue.id.in_(venue_ids))).scalars()
     }
     for index, day in enumerate(days):
-        if day.venue_id not in venues:
+        if day.venue_id is not None and day.venue_id not in venues:
             raise ValidationFailed(
                 f"days-{index}-venue_id", _("Choose a venue for day %(n)d", n=index + 1)
             )
     return venues
+
+
+def valid_meeting_url(url: str) -> bool:
+    """An https address with a host, no spaces, and not too long."""
+    if not url or len(url) > MAX_URL or any(c.isspace() or ord(c) < 32 for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.hostname) and "@" not in parts.netloc
+
+
+def _check_mode(index: int, day: DayInput) -> None:
+    """The venue or the online details a day's mode needs; tidies them (an online day has
+    no venue, an in person day no link)."""
+    n = index + 1
+    if day.mode not in DAY_MODES:
+        raise ValidationFailed(f"days-{index}-mode", _("Choose how day %(n)d is delivered", n=n))
+    if day.mode in VENUE_MODES:
+        if day.venue_id is None:
+            raise ValidationFailed(f"days-{index}-venue_id", _("Choose a venue for day %(n)d", n=n))
+    else:
+        day.venue_id = None
+    if day.mode not in ONLINE_MODES:
+        day.platform = day.meeting_url = day.dial_in_phone = day.dial_in_code = ""
+        return
+    day.platform = " ".join(day.platform.split()) or str(
+        current_app.config["ONLINE_DEFAULT_PLATFORM"]
+    )
+    if len(day.platform) > MAX_PLATFORM:
+        raise ValidationFailed(
+            f"days-{index}-platform",
+            _("The platform of day %(n)d must be 100 characters or fewer", n=n),
+        )
+    day.meeting_url = day.meeting_url.strip()
+    if not day.meeting_url:
+        raise ValidationFailed(
+            f"days-{index}-meeting_url", _("Enter the meeting link of day %(n)d", n=n)
+        )
+    if not valid_meeting_url(day.meeting_url):
+        raise ValidationFailed(
+            f"days-{index}-meeting_url",
+            _(
+                "Enter the meeting link of day %(n)d as a full address starting https://, "
+                "like https://teams.microsoft.com/…",
+                n=n,
+            ),
+        )
+    day.dial_in_phone = " ".join(day.dial_in_phone.split())
+    if day.dial_in_phone and not DIAL_IN_PHONE.match(day.dial_in_phone):
+        raise ValidationFailed(
+            f"days-{index}-dial_in_phone",
+            _("Enter the dial-in number of day %(n)d as a phone number, like 029 2018 0123", n=n),
+        )
+    day.dial_in_code = " ".join(day.dial_in_code.split())
+    if len(day.dial_in_code) > MAX_CODE:
+        raise ValidationFailed(
+            f"days-{index}-dial_in_code",
+            _("The conference ID of day %(n)d must be 100 characters or fewer", n=n),
+        )
+    if day.dial_in_code and not day.dial_in_phone:
+        raise ValidationFailed(
+            f"days-{index}-dial_in_phone",
+            _("Enter the dial-in number of day %(n)d, or leave out the conference ID", n=n),
+        )
 
 
 def _check(
@@ -186,9 +287,16 @@ def _check(
         and db.session.get(Organisation, data.partner_organisation_id) is None
     ):
         raise ValidationFailed("partner_organisation_id", _("Choose a partner organisation"))
+    if data.link_shown_hours is None:
+        data.link_shown_hours = int(current_app.config["ONLINE_LINK_SHOWN_HOURS_BEFORE"])
+    if not 0 <= data.link_shown_hours <= MAX_LINK_HOURS:
+        raise ValidationFailed(
+            "link_shown_hours",
+            _("Show the meeting link between 0 and 336 hours (14 days) before each day"),
+        )
     venues = _check_days(course, data.days)
-    smallest = min(venues.values(), key=lambda v: v.capacity)
-    if data.capacity > smallest.capacity:
+    smallest = min(venues.values(), key=lambda v: v.capacity) if venues else None
+    if smallest is not None and data.capacity > smallest.capacity:
         raise ValidationFailed(
             "capacity",
             _(
@@ -243,7 +351,8 @@ def _check_facilitators(facilitators: list[FacilitatorInput]) -> None:
 def find_clashes(
     days: Sequence[DayInput], trainer_ids: Sequence[int], exclude_cohort_id: int | None = None
 ) -> list[Clash]:
-    """Other live cohorts that use the same venue or trainer at overlapping times."""
+    """Other live cohorts that use the same venue or trainer at overlapping times; an online
+    day uses no venue, so only its trainers can clash."""
     dates = {d.date for d in days if d.date}
     if not dates:
         return []
@@ -263,7 +372,7 @@ def find_clashes(
                 start=other.start_time.strftime("%H:%M"),
                 end=other.end_time.strftime("%H:%M"),
             )
-            if other.venue_id == day.venue_id:
+            if day.venue_id is not None and other.venue and other.venue_id == day.venue_id:
                 clashes.append(
                     Clash(
                         "venue",
@@ -330,19 +439,23 @@ def _apply(cohort: Cohort, data: CohortInput) -> bool:
     cohort.waitlist_policy = data.waitlist_policy
     cohort.offer_hours = data.offer_hours
     cohort.cutoff_days = data.cutoff_days
+    if data.link_shown_hours is not None:
+        cohort.link_shown_hours = data.link_shown_hours
     existing = {d.day_number: d for d in cohort.days}
     for number, day in enumerate(data.days, start=1):
         row = existing.get(number)
         if row is None:
             row = CohortDay(day_number=number)
             cohort.days.append(row)
-        assert day.date and day.start_time and day.end_time and day.venue_id
+        assert day.date and day.start_time and day.end_time
         row.date, row.start_time, row.end_time, row.venue_id = (
             day.date,
             day.start_time,
             day.end_time,
             day.venue_id,
         )
+        row.mode, row.platform, row.meeting_url = day.mode, day.platform, day.meeting_url
+        row.dial_in_phone, row.dial_in_code = day.dial_in_phone, day.dial_in_code
     cohort.first_day = data.days[0].date  # type: ignore[assignment]
     cohort.last_day = data.days[-1].date  # type: ignore[assignment]
     current = {f.user_id: f for f in cohort.facilitators}
@@ -361,7 +474,21 @@ def _apply(cohort: Cohort, data: CohortInput) -> bool:
 def _calendar_shape(cohort: Cohort) -> tuple[object, ...]:
     return (
         cohort.title,
-        tuple((d.day_number, d.date, d.start_time, d.end_time, d.venue_id) for d in cohort.days),
+        tuple(
+            (
+                d.day_number,
+                d.date,
+                d.start_time,
+                d.end_time,
+                d.venue_id,
+                d.mode,
+                d.platform,
+                d.meeting_url,
+                d.dial_in_phone,
+                d.dial_in_code,
+            )
+            for d in cohort.days
+        ),
         tuple((f.user_id, f.role, f.professional_title) for f in cohort.facilitators),
     )
 

@@ -97,6 +97,12 @@ def booking_detail(booking: Booking) -> ResponseReturnValue:
         joining=joining.joining_of(booking.cohort_id)
         if booking.status in PLACE_STATUSES and not booking.cohort.is_cancelled
         else None,
+        links=permissions.meeting_links(
+            current_user,
+            booking.cohort,
+            booking if booking.user_id == current_user.id else None,
+            utcnow(),
+        ),
     )
 
 

@@ -26,7 +26,7 @@ from trainhub.courses.models import COHORT_STATUSES, Booking, Cohort, CohortPres
 from trainhub.courses.services import booking as booking_services
 from trainhub.courses.services import partners, scheduling, trainers
 from trainhub.courses.views import bp
-from trainhub.extensions import db
+from trainhub.extensions import db, utcnow
 from trainhub.forms import form_page
 
 
@@ -100,6 +100,10 @@ def cohort_new() -> ResponseReturnValue:
     if request.method == "GET":
         form.title.data = course.title
         form.capacity.data = scheduling.DEFAULT_CAPACITY
+        form.start(
+            current_app.config["ONLINE_LINK_SHOWN_HOURS_BEFORE"],
+            current_app.config["ONLINE_DEFAULT_PLATFORM"],
+        )
         if current_user.has_role(Role.TRAINER):
             form.facilitators.entries[0].form.user_id.data = current_user.id
             form.facilitators.entries[0].form.professional_title.data = current_user.job_title
@@ -154,6 +158,7 @@ def cohort_detail(cohort_id: int) -> ResponseReturnValue:
         presenter_form=_presenter_form(cohort),
         lead=trainers.lead_check(cohort) if manage else None,
         day_warnings=scheduling.day_warnings(cohort) if manage and cohort.is_live else [],
+        links=permissions.meeting_links(current_user, cohort, booking, utcnow()),
     )
 
 
