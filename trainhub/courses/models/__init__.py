@@ -42,8 +42,10 @@ from trainhub.courses.models.cohorts import (
     LeadException,
     local_today,
 )
+from trainhub.courses.models.needs import NEED_CATEGORIES, NEEDS_DETAILS, AccessNeeds
 
 __all__ = [
+    "AccessNeeds",
     "ACTIVE_STATUSES",
     "ATTENDANCE_STATUSES",
     "ATTENDED",
@@ -57,6 +59,8 @@ __all__ = [
     "KINDS",
     "LIVE_COHORT_STATUSES",
     "LOCAL_TIME",
+    "NEEDS_DETAILS",
+    "NEED_CATEGORIES",
     "PLACE_STATUSES",
     "REGISTER_STATUSES",
     "STANDING_STATUSES",
