@@ -220,3 +220,7 @@ class Config:
     RETENTION_OUTBOX_DAYS = 30
     #: Audit entries are deleted this many years after they were written.
     RETENTION_AUDIT_YEARS = 7
+    #: Learners' access and dietary needs (special category data) are deleted this many days
+    #: after the cohort's last day (or after the cohort was cancelled); a cancelled booking's
+    #: at once.
+    ACCESS_NEEDS_RETENTION_DAYS = 30

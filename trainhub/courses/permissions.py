@@ -146,3 +146,15 @@ def can_manage_booking(user: User, booking: Booking) -> bool:
 def can_answer_offer(user: User, booking: Booking) -> bool:
     """An offered place is accepted or declined by its learner alone."""
     return booking.user_id == user.id
+
+
+def can_view_access_needs(user: User, cohort: Cohort) -> bool:
+    """Learners' access and dietary needs (special category data, UK GDPR article 9): the
+    cohort's facilitators, who make the arrangements, and administrators; not managers,
+    other trainers, assessors or whoever scheduled it without facilitating."""
+    return user.is_admin or any(f.user_id == user.id for f in cohort.facilitators)
+
+
+def can_change_access_needs(user: User, booking: Booking) -> bool:
+    """Only the learner gives, changes or removes the needs of their booking."""
+    return booking.user_id == user.id

@@ -45,7 +45,6 @@ from trainhub.courses.models.cohorts import (
 from trainhub.courses.models.needs import NEED_CATEGORIES, NEEDS_DETAILS, AccessNeeds
 
 __all__ = [
-    "AccessNeeds",
     "ACTIVE_STATUSES",
     "ATTENDANCE_STATUSES",
     "ATTENDED",
@@ -65,6 +64,7 @@ __all__ = [
     "REGISTER_STATUSES",
     "STANDING_STATUSES",
     "WAITLIST_POLICIES",
+    "AccessNeeds",
     "AgendaItem",
     "AgendaTopic",
     "Attendance",
