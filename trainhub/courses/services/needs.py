@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -99,7 +100,19 @@ def forget_needs(booking_ids: Iterable[int]) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def read_cohort_needs(actor: User, cohort: Cohort) -> list[AccessNeeds]:
+@dataclass(frozen=True)
+class LearnerNeeds:
+    """One learner's needs as the needs page shows them: plain values, so the page reads
+    nothing more after the audit entry is committed."""
+
+    name: str
+    #: The booking's status (``booking_status`` shows it).
+    status: str
+    categories: list[str]
+    details: str
+
+
+def read_cohort_needs(actor: User, cohort: Cohort) -> list[LearnerNeeds]:
     """The details of every learner's needs on ``cohort``, for its facilitators and
     administrators; the reading is recorded in the audit log (who, which cohort, how many).
 
@@ -114,4 +127,7 @@ def read_cohort_needs(actor: User, cohort: Cohort) -> list[AccessNeeds]:
         NEEDS_VIEWED,
         f"Access and dietary needs of cohort {cohort.id} ({cohort.title}): {len(found)} learner(s)",
     )
-    return found
+    return [
+        LearnerNeeds(n.booking.user.full_name, n.booking.status, n.category_list, n.details)
+        for n in found
+    ]
