@@ -297,3 +297,14 @@ def test_the_needs_are_kept_apart_from_every_other_table() -> None:
             continue
         for column in table.columns:
             assert "need" not in column.name, (table.name, column.name)
+
+
+def test_the_cohort_page_links_to_them_for_those_who_may_read_them(
+    client: FlaskClient, trainer: User, cohort: Cohort
+) -> None:
+    link = f'href="/cohorts/{cohort.id}/needs"'
+    login(client, trainer)
+    assert link in client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    login(client, make_user(roles=["manager"]))
+    text = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert "Bookings and waiting list" in text and link not in text

@@ -153,6 +153,7 @@ def cohort_detail(cohort_id: int) -> ResponseReturnValue:
         problems=problems,
         action_form=ActionForm(),
         booking_form=BookingForm(formdata=None),
+        needs_visible=manage and permissions.can_view_access_needs(current_user, cohort),
         presenter_form=_presenter_form(cohort),
         lead=trainers.lead_check(cohort) if manage else None,
         day_warnings=scheduling.day_warnings(cohort) if manage and cohort.is_live else [],
