@@ -422,6 +422,15 @@ MATRIX: dict[str, Route] = {
         lambda w: f"/cohorts/{w.cohort_id}/joining/files/{w.fresh_joining_file()}",
         only(("learner", *STAFF)),
     ),
+    # Access and dietary needs (special category data): the learner changes their own; the
+    # cohort's facilitators and admins read them (not managers, other trainers, assessors).
+    "courses.booking_needs": Route(lambda w: f"/bookings/{w.booking_id}/needs", only(("learner",))),
+    "courses.booking_needs_remove": Route(
+        lambda w: f"/bookings/{w.booking_id}/needs/remove", only(("learner",))
+    ),
+    "courses.cohort_needs": Route(
+        lambda w: f"/cohorts/{w.cohort_id}/needs", only(("trainer", "admin"))
+    ),
     # An offer is its learner's alone.
     "courses.offer_respond": Route(lambda w: f"/bookings/{w.offer_id}/offer", only(("learner",))),
     # Running cohorts: staff; the matrix's trainer facilitates the cohorts used here.

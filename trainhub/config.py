@@ -238,3 +238,7 @@ class Config:
     ONLINE_LINK_SHOWN_HOURS_BEFORE = 24
     #: The platform a new online day is on unless the trainer names another.
     ONLINE_DEFAULT_PLATFORM = "Microsoft Teams"
+    #: Learners' access and dietary needs (special category data) are deleted this many days
+    #: after the cohort's last day (or after the cohort was cancelled); a cancelled booking's
+    #: at once.
+    ACCESS_NEEDS_RETENTION_DAYS = 30

@@ -4,7 +4,7 @@ them, the course's flag, and the organisation's choice to copy line managers on 
 cancellations and no-shows.
 
 Revision ID: 0025_line_managers
-Revises: 0023_joining_reminders
+Revises: 0024_access_needs
 Create Date: 2026-12-07 04:37:20.981718
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0025_line_managers"
-down_revision = "0023_joining_reminders"
+down_revision = "0024_access_needs"
 branch_labels = None
 depends_on = None
 

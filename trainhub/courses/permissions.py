@@ -191,3 +191,15 @@ def can_answer_offer(user: User, booking: Booking) -> bool:
 def can_decide_as_line_manager(user: User, approval: LineManagerApproval) -> bool:
     """A request for a line manager's approval is decided by the account it was sent to."""
     return approval.manager_id is not None and approval.manager_id == user.id
+
+
+def can_view_access_needs(user: User, cohort: Cohort) -> bool:
+    """Learners' access and dietary needs (special category data, UK GDPR article 9): the
+    cohort's facilitators, who make the arrangements, and administrators; not managers,
+    other trainers, assessors or whoever scheduled it without facilitating."""
+    return user.is_admin or any(f.user_id == user.id for f in cohort.facilitators)
+
+
+def can_change_access_needs(user: User, booking: Booking) -> bool:
+    """Only the learner gives, changes or removes the needs of their booking."""
+    return booking.user_id == user.id

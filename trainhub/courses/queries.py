@@ -31,6 +31,8 @@ from trainhub.courses.models import (
     ACTIVE_STATUSES,
     LIVE_COHORT_STATUSES,
     PLACE_STATUSES,
+    STANDING_STATUSES,
+    AccessNeeds,
     AgendaTopic,
     Booking,
     BookingEvent,
@@ -536,5 +538,37 @@ def missing_prerequisites(course: Course, learner: User) -> list[Course]:
         .join(course_prerequisites, course_prerequisites.c.prerequisite_id == Course.id)
         .where(course_prerequisites.c.course_id == course.id, Course.id.not_in(done))
         .order_by(Course.title)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def needs_of(booking_id: int) -> AccessNeeds | None:
+    """The access and dietary needs given for a booking, if any."""
+    return db.session.execute(
+        select(AccessNeeds).where(AccessNeeds.booking_id == booking_id)
+    ).scalar_one_or_none()
+
+
+def people_with_needs(cohort_id: int) -> set[int]:
+    """The ids of the learners of a cohort who gave needs (the register's marker): one
+    statement, no details read."""
+    query = (
+        select(Booking.user_id)
+        .join(AccessNeeds, AccessNeeds.booking_id == Booking.id)
+        .where(Booking.cohort_id == cohort_id, Booking.status.in_(STANDING_STATUSES))
+    )
+    return set(db.session.execute(query).scalars())
+
+
+def cohort_needs(cohort_id: int) -> list[AccessNeeds]:
+    """Every standing booking's needs on a cohort, by the learner's name, with the booking
+    and the learner loaded (one statement)."""
+    query = (
+        select(AccessNeeds)
+        .join(Booking, Booking.id == AccessNeeds.booking_id)
+        .join(User, User.id == Booking.user_id)
+        .where(Booking.cohort_id == cohort_id, Booking.status.in_(STANDING_STATUSES))
+        .options(joinedload(AccessNeeds.booking).joinedload(Booking.user))
+        .order_by(User.full_name, Booking.id)
     )
     return list(db.session.execute(query).scalars())

@@ -16,6 +16,7 @@ LABELS = {
     "inactive_accounts": "inactive account(s) erased",
     "outbox_bodies": "sent message bodies cleared",
     "audit_entries": "audit entries deleted",
+    "access_needs": "learners' access and dietary needs deleted",
 }
 
 

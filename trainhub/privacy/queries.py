@@ -36,6 +36,7 @@ from trainhub.auth.models import (
     UserSession,
 )
 from trainhub.courses.models import (
+    AccessNeeds,
     Attendance,
     Booking,
     BookingEvent,
@@ -184,6 +185,20 @@ def person_data(person: User) -> PersonData:
         .join(Booking, Booking.id == BookingEvent.booking_id)
         .where(Booking.user_id == person.id)
         .order_by(BookingEvent.id)
+    )
+    data.records["access_needs"] = _rows(
+        select(
+            AccessNeeds.booking_id,
+            Cohort.title.label("cohort"),
+            AccessNeeds.categories,
+            AccessNeeds.details,
+            AccessNeeds.created_at,
+            AccessNeeds.updated_at,
+        )
+        .join(Booking, Booking.id == AccessNeeds.booking_id)
+        .join(Cohort, Cohort.id == Booking.cohort_id)
+        .where(Booking.user_id == person.id)
+        .order_by(AccessNeeds.id)
     )
     data.records["attendance"] = _rows(
         select(
@@ -680,3 +695,45 @@ def next_audit(cutoff: dt.datetime) -> dt.datetime | None:
     query = select(func.min(AuditEvent.created_at)).where(AuditEvent.created_at >= cutoff)
     value: dt.datetime | None = db.session.execute(query).scalar()
     return value
+
+
+def _needs_due(cutoff: dt.datetime) -> Any:
+    """Access and dietary needs fall due ``ACCESS_NEEDS_RETENTION_DAYS`` after the cohort's
+    last day or its cancellation (``cutoff`` is now less those days); a cancelled or
+    declined booking's at once (they are deleted then: this catches any left)."""
+    return or_(
+        Cohort.last_day < cutoff.date(),
+        and_(Cohort.status == "cancelled", Cohort.cancelled_at < cutoff),
+        and_(Cohort.status != "cancelled", Booking.status.in_(("cancelled", "declined"))),
+    )
+
+
+def _needs_rows() -> Any:
+    return (
+        select(AccessNeeds.id)
+        .join(Booking, Booking.id == AccessNeeds.booking_id)
+        .join(Cohort, Cohort.id == Booking.cohort_id)
+    )
+
+
+def needs_due_ids(cutoff: dt.datetime) -> list[int]:
+    return list(db.session.execute(_needs_rows().where(_needs_due(cutoff))).scalars())
+
+
+def next_needs(cutoff: dt.datetime) -> dt.datetime | None:
+    """The moment the next needs not yet due start counting (the day after the cohort's last
+    day, or its cancellation), whichever is earliest."""
+    waiting = _needs_rows().where(~_needs_due(cutoff)).subquery()
+    ends = db.session.execute(
+        select(func.min(Cohort.last_day), func.min(Cohort.cancelled_at))
+        .join(Booking, Booking.cohort_id == Cohort.id)
+        .join(AccessNeeds, AccessNeeds.booking_id == Booking.id)
+        .where(AccessNeeds.id.in_(select(waiting.c.id)))
+    ).one()
+    last_day, cancelled_at = ends
+    found: list[dt.datetime] = []
+    if last_day is not None:
+        found.append(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), dt.UTC))
+    if cancelled_at is not None:
+        found.append(cancelled_at)
+    return min(found) if found else None

@@ -52,6 +52,7 @@ from trainhub.courses.models.joining import (
     JoiningInstructions,
 )
 from trainhub.courses.models.line_managers import APPROVAL_STATUSES, LineManagerApproval
+from trainhub.courses.models.needs import NEED_CATEGORIES, NEEDS_DETAILS, AccessNeeds
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -69,6 +70,8 @@ __all__ = [
     "KINDS",
     "LIVE_COHORT_STATUSES",
     "LOCAL_TIME",
+    "NEEDS_DETAILS",
+    "NEED_CATEGORIES",
     "ONLINE_MODES",
     "PLACE_STATUSES",
     "REGISTER_STATUSES",
@@ -76,6 +79,7 @@ __all__ = [
     "STANDING_STATUSES",
     "VENUE_MODES",
     "WAITLIST_POLICIES",
+    "AccessNeeds",
     "AgendaItem",
     "AgendaTopic",
     "Attendance",

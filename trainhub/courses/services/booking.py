@@ -34,11 +34,15 @@ from trainhub.courses.queries import (
 )
 from trainhub.courses.services import line_managers, notices
 from trainhub.courses.services.line_manager_copies import copy_line_manager
+from trainhub.courses.services.needs import forget_needs, save_needs
 from trainhub.courses.services.scheduling import lock_cohort
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 
 log = logging.getLogger(__name__)
+
+#: A booking that reaches one of these will not take the learner to the course.
+ENDED_STATUSES = ("cancelled", "declined")
 
 
 class OfferExpired(ConflictError):
@@ -70,6 +74,11 @@ def record_change(
         )
     )
     booking.status = to_status
+    # Needs are special category data: a booking that ends forgets them at once. A
+    # cancelled cohort's are kept for its learners' move to another cohort, until the
+    # retention schedule deletes them.
+    if to_status in ENDED_STATUSES and action != "cohort_cancelled" and booking.id is not None:
+        forget_needs([booking.id])
 
 
 def record_changes(changes: Sequence[tuple[Booking, str]], actor: User | None, action: str) -> None:
@@ -545,3 +554,18 @@ def decide_request(actor: User, booking: Booking, approve: bool, reason: str = "
         raise ConflictError(" ".join(problems))
     outcome = _place_or_queue(booking, actor, "approved")
     notices.request_approved(booking, outcome.position)
+
+
+def book_with_needs(
+    actor: User, cohort: Cohort, categories: Sequence[str], details: str
+) -> BookingOutcome:
+    """The learner books themselves (:func:`book_place`) and gives their access and dietary
+    needs in the same step; nothing is kept when the booking is refused.
+
+    :raises ConflictError: as :func:`book_place`.
+    :raises ValidationFailed: on ``categories`` or ``details`` as ``needs.save_needs``.
+    """
+    outcome = book_place(actor, cohort)
+    if (categories or details.strip()) and outcome.booking.is_active:
+        save_needs(actor, outcome.booking, categories, details)
+    return outcome

@@ -22,6 +22,7 @@ from trainhub.courses.forms.cohorts import (
     OfferForm,
     WaitlistMoveForm,
 )
+from trainhub.courses.forms.needs import NEED_LABELS, BookingForm
 from trainhub.courses.models import PLACE_STATUSES, Booking, Cohort
 from trainhub.courses.services import booking as services
 from trainhub.courses.services import joining, line_managers
@@ -61,9 +62,21 @@ def _outcome_message(outcome: services.BookingOutcome) -> tuple[str, str]:
 @checks(permissions.can_view_cohort)  # by viewable_cohort
 def cohort_book(cohort_id: int) -> ResponseReturnValue:
     cohort, _own = viewable_cohort(cohort_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    done = act(lambda: services.book_place(current_user, cohort), success=_outcome_message)
+    form = BookingForm()
+    if not form.validate_on_submit():
+        if set(form.errors) - {"categories", "details"}:
+            abort(400)
+        # Needs too long or not from the list: the same form again, on a page of its own.
+        return form_page("courses/book.html", form, cohort=cohort)
+    done = act(
+        lambda: services.book_with_needs(
+            current_user, cohort, form.categories.data or [], form.details.data or ""
+        ),
+        form,
+        success=_outcome_message,
+    )
+    if done.invalid:
+        return form_page("courses/book.html", form, cohort=cohort)
     if not done:
         return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
     return redirect(url_for("courses.booking_detail", booking_id=done.result.booking.id))
@@ -103,6 +116,9 @@ def booking_detail(booking: Booking) -> ResponseReturnValue:
             booking if booking.user_id == current_user.id else None,
             utcnow(),
         ),
+        # Special category data: on this page for the learner alone.
+        needs=queries.needs_of(booking.id) if booking.user_id == current_user.id else None,
+        need_labels=NEED_LABELS,
     )
 
 

@@ -22,6 +22,7 @@ from trainhub.courses.forms.cohorts import (
     PartnerListForm,
     PresenterForm,
 )
+from trainhub.courses.forms.needs import BookingForm
 from trainhub.courses.models import COHORT_STATUSES, Booking, Cohort, CohortPresenter, Course
 from trainhub.courses.services import booking as booking_services
 from trainhub.courses.services import partners, scheduling, trainers
@@ -155,6 +156,8 @@ def cohort_detail(cohort_id: int) -> ResponseReturnValue:
         position=queries.waitlist_position(booking) if booking else None,
         problems=problems,
         action_form=ActionForm(),
+        booking_form=BookingForm(formdata=None),
+        needs_visible=manage and permissions.can_view_access_needs(current_user, cohort),
         presenter_form=_presenter_form(cohort),
         lead=trainers.lead_check(cohort) if manage else None,
         day_warnings=scheduling.day_warnings(cohort) if manage and cohort.is_live else [],

@@ -12,7 +12,7 @@ from trainhub.auth.permissions import role_required
 from trainhub.auth.roles import STAFF
 from trainhub.auth.services import find_user_by_email
 from trainhub.boundary import act
-from trainhub.courses import permissions
+from trainhub.courses import permissions, queries
 from trainhub.courses.forms.cohorts import ATTENDANCE_LABELS, ActionForm, MakeupForm, parse_register
 from trainhub.courses.models import Cohort, CohortDay, local_today
 from trainhub.courses.services import attendance
@@ -20,6 +20,14 @@ from trainhub.courses.views import bp
 from trainhub.courses.views.cohorts import managed_cohort
 from trainhub.errors import ValidationFailed
 from trainhub.pdf import render_pdf
+
+
+def _with_needs(cohort: Cohort) -> set[int] | None:
+    """Who on the cohort gave access or dietary needs (a marker, no details), for those who
+    may read them; None for everyone else."""
+    if not permissions.can_view_access_needs(current_user, cohort):
+        return None
+    return queries.people_with_needs(cohort.id)
 
 
 def _day(cohort: Cohort, day_number: int) -> CohortDay:
@@ -43,6 +51,7 @@ def _render(
             day=day,
             rows=rows,
             named=permissions.named_attendees(current_user, cohort, (r.user for r in rows)),
+            with_needs=_with_needs(cohort),
             # Translated once here, not four hundred times (once per person) in the loop.
             labels={value: str(label) for value, label in ATTENDANCE_LABELS.items()},
             errors=errors,
@@ -145,6 +154,7 @@ def sign_in_sheet(cohort: Cohort, day_number: int) -> ResponseReturnValue:
         day=day,
         rows=rows,
         named=permissions.named_attendees(current_user, cohort, (r.user for r in rows)),
+        with_needs=_with_needs(cohort),
     )
     filename = f"sign-in-cohort-{cohort.id}-day-{day.day_number}.pdf"
     return (

@@ -40,6 +40,7 @@ from trainhub.auth.models import (
 )
 from trainhub.courses.models import (
     ACTIVE_STATUSES,
+    AccessNeeds,
     Booking,
     BookingEvent,
     CalendarFeed,
@@ -177,6 +178,12 @@ def erase_person(
         .values(user_agent="", ip_address="")
     )
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == person.id))
+    # Their access and dietary needs (special category data), on every booking.
+    db.session.execute(
+        delete(AccessNeeds).where(
+            AccessNeeds.booking_id.in_(select(Booking.id).where(Booking.user_id == person.id))
+        )
+    )
     # Their work accounts' links (the provider's subject and e-mail), their authenticator
     # app's secret and recovery codes.
     db.session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == person.id))

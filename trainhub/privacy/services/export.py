@@ -27,6 +27,7 @@ KINDS = (
     "work_accounts",
     "bookings",
     "booking_history",
+    "access_needs",
     "attendance",
     "completions",
     "applications",

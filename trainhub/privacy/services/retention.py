@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from trainhub import audit
 from trainhub.accreditation.models import Application, ExternalActivity, Workbook
 from trainhub.audit import AuditEvent
+from trainhub.courses.models import AccessNeeds
 from trainhub.errors import ValidationFailed
 from trainhub.extensions import db, utcnow
 from trainhub.jobs import run_alone
@@ -26,7 +27,7 @@ from trainhub.privacy.services.erasure import erase_person
 log = logging.getLogger(__name__)
 
 #: The kinds the purge reports, in its order.
-KINDS = ("evidence_files", "inactive_accounts", "outbox_bodies", "audit_entries")
+KINDS = ("evidence_files", "inactive_accounts", "outbox_bodies", "audit_entries", "access_needs")
 
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
@@ -55,6 +56,8 @@ class Schedule:
     inactive_account_years: int
     outbox_days: int
     audit_years: int
+    #: Days after a cohort's last day (or cancellation) its learners' needs are kept.
+    access_needs_days: int = 0
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Schedule:
@@ -63,6 +66,7 @@ class Schedule:
             inactive_account_years=int(config.get("RETENTION_INACTIVE_ACCOUNT_YEARS") or 0),
             outbox_days=int(config.get("RETENTION_OUTBOX_DAYS") or 0),
             audit_years=int(config.get("RETENTION_AUDIT_YEARS") or 0),
+            access_needs_days=int(config.get("ACCESS_NEEDS_RETENTION_DAYS") or 0),
         )
 
     def cutoffs(self, now: dt.datetime) -> dict[str, dt.datetime | None]:
@@ -80,6 +84,8 @@ class Schedule:
             "audit_entries": months_before(now, 12 * self.audit_years)
             if self.audit_years
             else None,
+            # Special category data is never kept for ever: 0 days is the day after.
+            "access_needs": now - dt.timedelta(days=self.access_needs_days),
         }
 
     def due_after(self, kind: str, moment: dt.datetime) -> dt.datetime:
@@ -90,6 +96,8 @@ class Schedule:
             return months_after(moment, 12 * self.inactive_account_years)
         if kind == "outbox_bodies":
             return moment + dt.timedelta(days=self.outbox_days)
+        if kind == "access_needs":
+            return moment + dt.timedelta(days=self.access_needs_days)
         return months_after(moment, 12 * self.audit_years)
 
 
@@ -124,6 +132,9 @@ def due_overview(schedule: Schedule, now: dt.datetime | None = None) -> list[Due
         elif kind == "outbox_bodies":
             count = queries.outbox_due(cutoff)
             first = queries.next_outbox(cutoff)
+        elif kind == "access_needs":
+            count = len(queries.needs_due_ids(cutoff))
+            first = queries.next_needs(cutoff)
         else:
             count = queries.audit_due(cutoff)
             first = queries.next_audit(cutoff)
@@ -223,6 +234,13 @@ def purge(
             db.session.execute(
                 update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(body="")
             )
+
+    cutoff = cutoffs["access_needs"]
+    if cutoff is not None:
+        ids = queries.needs_due_ids(cutoff)
+        report.removed["access_needs"] = len(ids)
+        if ids and not dry_run:
+            db.session.execute(delete(AccessNeeds).where(AccessNeeds.id.in_(ids)))
 
     if not dry_run and any(report.removed.values()):
         audit.record(
