@@ -42,6 +42,7 @@ from trainhub.courses.models.cohorts import (
     LeadException,
     local_today,
 )
+from trainhub.courses.models.interest import INTEREST_LANGUAGES, CourseInterest
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -61,6 +62,8 @@ __all__ = [
     "REGISTER_STATUSES",
     "STANDING_STATUSES",
     "WAITLIST_POLICIES",
+    "INTEREST_LANGUAGES",
+    "CourseInterest",
     "AgendaItem",
     "AgendaTopic",
     "Attendance",
