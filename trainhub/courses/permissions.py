@@ -146,3 +146,14 @@ def can_manage_booking(user: User, booking: Booking) -> bool:
 def can_answer_offer(user: User, booking: Booking) -> bool:
     """An offered place is accepted or declined by its learner alone."""
     return booking.user_id == user.id
+
+
+def can_plan_demand(user: User) -> bool:
+    """Trainers, managers and admins read the demand for courses (names only of the people
+    they may see: ``auth.permissions.people_visible_to``)."""
+    return user.has_role(*STAFF)
+
+
+def can_withdraw_interest(user: User, interest: Any) -> bool:
+    """A learner's interest in a course is theirs alone to see and withdraw."""
+    return bool(interest.user_id == user.id)

@@ -52,28 +52,29 @@ def _replace_per_day_events(booking: Booking, cancel: bool) -> None:
     booking.calendar_per_day = False
 
 
-def booking_confirmed(booking: Booking) -> None:
-    """Tell the learner they have a place, with the calendar invitation."""
+def booking_confirmed(booking: Booking, moved_from: Cohort | None = None) -> None:
+    """Tell the learner they have a place, with the calendar invitation (and, when they were
+    moved from a cancelled cohort, which one)."""
     queue_templated_mail(
         booking.user,
         "booking_confirmed",
         lambda: _("Booked: %(title)s", title=booking.cohort.title),
-        _context(booking.cohort),
+        _context(booking.cohort, moved_from=moved_from),
         [_invitation(booking)],
     )
 
 
-def waitlisted(booking: Booking, position: int) -> None:
+def waitlisted(booking: Booking, position: int, moved_from: Cohort | None = None) -> None:
     """Tell the learner they are on the waiting list, and where."""
     queue_templated_mail(
         booking.user,
         "booking_waitlisted",
         lambda: _("On the waiting list: %(title)s", title=booking.cohort.title),
-        _context(booking.cohort, position=position),
+        _context(booking.cohort, position=position, moved_from=moved_from),
     )
 
 
-def offer_made(booking: Booking) -> None:
+def offer_made(booking: Booking, moved_from: Cohort | None = None) -> None:
     """Tell the learner a place is offered to them, and until when."""
     queue_templated_mail(
         booking.user,
@@ -82,6 +83,7 @@ def offer_made(booking: Booking) -> None:
         _context(
             booking.cohort,
             booking=booking,
+            moved_from=moved_from,
             offer_link=external_url("courses.offer_respond", booking_id=booking.id),
         ),
     )

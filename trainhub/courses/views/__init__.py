@@ -9,6 +9,7 @@ from trainhub.courses.views import (  # noqa: E402, F401  (registers the routes)
     calendars,
     catalogue,
     cohorts,
+    moves,
     register,
 )
 
