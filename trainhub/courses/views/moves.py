@@ -48,7 +48,7 @@ def cohort_move(cohort: Cohort) -> ResponseReturnValue:
     if not cohort.is_cancelled:
         return redirect(url_for("courses.cohort_detail", cohort_id=cohort.id))
     targets = moves.move_targets(current_user, cohort)
-    counts = queries.place_counts(c.id for c in targets)
+    held = {c_id: n.held for c_id, n in queries.place_counts(c.id for c in targets).items()}
     form = CohortMoveForm()
     form.target.choices = [
         (
@@ -58,7 +58,7 @@ def cohort_move(cohort: Cohort) -> ResponseReturnValue:
                 title=c.title,
                 date=format_date(c.first_day, "d MMMM yyyy"),
                 free=ngettext(
-                    "%(num)d place left", "%(num)d places left", c.places_left(counts[c.id].held)
+                    "%(num)d place left", "%(num)d places left", c.places_left(held.get(c.id, 0))
                 ),
             ),
         )
