@@ -179,3 +179,12 @@ def test_the_lists_read_a_fixed_number_of_statements(
         assert client.get(page_path).status_code == 200
         found.append(count_queries.count - before)
     assert found[0] == found[1]
+
+
+def test_erasing_a_person_deletes_their_interests() -> None:
+    from trainhub.privacy.services.erasure import erase_person
+
+    person = learner()
+    register_interest(person, make_course(), "cardiff", None)
+    erase_person(make_user(roles=["admin"]), person, "Asked to be forgotten")
+    assert db.session.execute(db.select(CourseInterest)).first() is None

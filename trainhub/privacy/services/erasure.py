@@ -44,6 +44,7 @@ from trainhub.courses.models import (
     BookingEvent,
     CalendarFeed,
     Cohort,
+    CourseInterest,
     local_today,
 )
 from trainhub.courses.services.booking import fill_freed_places, record_change
@@ -176,6 +177,8 @@ def erase_person(
         .values(user_agent="", ip_address="")
     )
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == person.id))
+    # The courses they asked to hear about (issue 21): wishes, with no record to keep.
+    db.session.execute(delete(CourseInterest).where(CourseInterest.user_id == person.id))
     # Their work accounts' links (the provider's subject and e-mail), their authenticator
     # app's secret and recovery codes.
     db.session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == person.id))
