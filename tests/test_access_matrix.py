@@ -775,6 +775,16 @@ MATRIX: dict[str, Route] = {
     "courses.line_manager_link": Route(
         lambda w: f"/line-manager/decide/{a_line_manager_link(w)}", everyone("ok")
     ),
+    # Issue 21: moving a cancelled cohort's learners (those who manage it), interest in a
+    # course (anyone signed in; an interest is its learner's alone), demand (staff).
+    "courses.cohort_move": Route(lambda w: f"/cohorts/{a_cancelled_cohort(w)}/move", only(STAFF)),
+    "courses.interest_register": Route(lambda w: "/courses/IFSS-CORE/interest", SIGNED_IN),
+    "courses.my_interests": Route(lambda w: "/interests", SIGNED_IN),
+    "courses.interest_withdraw": Route(
+        lambda w: f"/interests/{an_interest(w)}/withdraw", only(("learner",), "away"), "POST"
+    ),
+    "courses.demand": Route(lambda w: "/demand", only(STAFF)),
+    "courses.demand_csv": Route(lambda w: "/demand.csv", only(STAFF)),
 }
 
 
@@ -813,6 +823,35 @@ def a_line_manager_link(world: World) -> str:
     match = re.search(r"/line-manager/decide/([A-Za-z0-9_-]+)", body or "")
     assert match is not None
     return match.group(1)
+
+
+def a_cancelled_cohort(world: World) -> int:
+    """A cancelled cohort of the open cohort's course, the matrix's trainer's (made once)."""
+    open_cohort = db.session.get_one(Cohort, world.cohort_id)
+    found = db.session.execute(
+        db.select(Cohort.id).where(
+            Cohort.course_id == open_cohort.course_id, Cohort.status == "cancelled"
+        )
+    ).scalar()
+    if found is not None:
+        return int(found)
+    trainer = world.users["trainer"]
+    cohort = make_cohort(
+        open_cohort.course, status="cancelled", facilitators=[trainer], created_by_id=trainer.id
+    )
+    db.session.commit()
+    return cohort.id
+
+
+def an_interest(world: World) -> int:
+    """A new interest of the learner's in the open cohort's course (each turn uses one up)."""
+    from trainhub.courses.models import CourseInterest
+
+    open_cohort = db.session.get_one(Cohort, world.cohort_id)
+    interest = CourseInterest(user_id=world.users["learner"].id, course_id=open_cohort.course_id)
+    db.session.add(interest)
+    db.session.commit()
+    return interest.id
 
 
 def an_identity_provider(world: World) -> int:

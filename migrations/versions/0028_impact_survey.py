@@ -2,7 +2,7 @@
 answered) and, unlinked from them, the anonymous answers.
 
 Revision ID: 0028_impact_survey
-Revises: 0025_line_managers
+Revises: 0026_moves_interest
 Create Date: 2026-12-07 04:37:54.566717
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0028_impact_survey'
-down_revision = "0025_line_managers"
+down_revision = "0026_moves_interest"
 branch_labels = None
 depends_on = None
 

@@ -203,3 +203,14 @@ def can_view_access_needs(user: User, cohort: Cohort) -> bool:
 def can_change_access_needs(user: User, booking: Booking) -> bool:
     """Only the learner gives, changes or removes the needs of their booking."""
     return booking.user_id == user.id
+
+
+def can_plan_demand(user: User) -> bool:
+    """Trainers, managers and admins read the demand for courses (names only of the people
+    they may see: ``auth.permissions.people_visible_to``)."""
+    return user.has_role(*STAFF)
+
+
+def can_withdraw_interest(user: User, interest: Any) -> bool:
+    """A learner's interest in a course is theirs alone to see and withdraw."""
+    return bool(interest.user_id == user.id)

@@ -45,6 +45,7 @@ from trainhub.courses.models.cohorts import (
     LeadException,
     local_today,
 )
+from trainhub.courses.models.interest import INTEREST_LANGUAGES, CourseInterest
 from trainhub.courses.models.joining import (
     REMINDER_KINDS,
     CohortReminder,
@@ -67,6 +68,7 @@ __all__ = [
     "DELIVERY_LANGUAGES",
     "FACILITATOR_ROLES",
     "FREEABLE_STATUSES",
+    "INTEREST_LANGUAGES",
     "KINDS",
     "LIVE_COHORT_STATUSES",
     "LOCAL_TIME",
@@ -96,6 +98,7 @@ __all__ = [
     "Completion",
     "Course",
     "CourseDay",
+    "CourseInterest",
     "CourseOutcome",
     "CourseUnit",
     "JoiningFile",

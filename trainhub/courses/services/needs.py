@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete
+from sqlalchemy import delete, exists, select, update
 
 from trainhub import audit
 from trainhub.auth.models import User
@@ -98,6 +98,23 @@ def forget_needs(booking_ids: Iterable[int]) -> int:
         .execution_options(synchronize_session="fetch")
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def carry_needs(old: Booking, new: Booking) -> None:
+    """A learner moved from a cancelled cohort keeps the needs they gave (unless the new
+    booking has its own already): the row moves to the new booking, so the cancelled one's
+    ending forgets nothing the learner still needs. Raises nothing."""
+    if old.id is None or new.id is None:
+        return
+    has_own = select(exists().where(AccessNeeds.booking_id == new.id))
+    if db.session.execute(has_own).scalar():
+        return
+    db.session.execute(
+        update(AccessNeeds)
+        .where(AccessNeeds.booking_id == old.id)
+        .values(booking_id=new.id)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 @dataclass(frozen=True)

@@ -65,30 +65,31 @@ def joining_context(cohort: Cohort) -> dict[str, Any]:
     }
 
 
-def booking_confirmed(booking: Booking) -> None:
+def booking_confirmed(booking: Booking, moved_from: Cohort | None = None) -> None:
     """Tell the learner they have a place, with the calendar invitation and the joining
-    instructions (and their line manager, where their organisation asks for that)."""
+    instructions (and their line manager, where their organisation asks for that; and, when
+    they were moved from a cancelled cohort, which one)."""
     queue_templated_mail(
         booking.user,
         "booking_confirmed",
         lambda: _("Booked: %(title)s", title=booking.cohort.title),
-        _context(booking.cohort, **joining_context(booking.cohort)),
+        _context(booking.cohort, moved_from=moved_from, **joining_context(booking.cohort)),
         [_invitation(booking)],
     )
     copy_line_manager(booking, "booked")
 
 
-def waitlisted(booking: Booking, position: int) -> None:
+def waitlisted(booking: Booking, position: int, moved_from: Cohort | None = None) -> None:
     """Tell the learner they are on the waiting list, and where."""
     queue_templated_mail(
         booking.user,
         "booking_waitlisted",
         lambda: _("On the waiting list: %(title)s", title=booking.cohort.title),
-        _context(booking.cohort, position=position),
+        _context(booking.cohort, position=position, moved_from=moved_from),
     )
 
 
-def offer_made(booking: Booking) -> None:
+def offer_made(booking: Booking, moved_from: Cohort | None = None) -> None:
     """Tell the learner a place is offered to them, and until when."""
     queue_templated_mail(
         booking.user,
@@ -97,6 +98,7 @@ def offer_made(booking: Booking) -> None:
         _context(
             booking.cohort,
             booking=booking,
+            moved_from=moved_from,
             offer_link=external_url("courses.offer_respond", booking_id=booking.id),
         ),
     )

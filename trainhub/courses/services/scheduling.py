@@ -607,6 +607,9 @@ def publish_cohort(actor: User, cohort: Cohort) -> None:
         raise ConflictError(_("This cohort starts in the past: change its dates first"))
     trainers.require_trained_lead(cohort)  # R13
     cohort.status = "published"
+    from trainhub.courses.services.interest import tell_interested
+
+    tell_interested(cohort)
     log.info("Cohort %s published by user %s", cohort.id, actor.id)
 
 
@@ -637,6 +640,9 @@ def cancel_cohort(actor: User, cohort: Cohort, reason: str) -> int:
         db.session.execute(
             select(Booking)
             .where(Booking.cohort_id == cohort.id, Booking.status.in_(ACTIVE_STATUSES))
+            # Places first, then the queue in its order: the cancellation events keep the
+            # order for moving these learners to another cohort (services.moves).
+            .order_by(Booking.queue_rank.is_not(None), Booking.queue_rank, Booking.id)
             .options(selectinload(Booking.user))
         )
         .scalars()

@@ -11,6 +11,7 @@ from trainhub.courses.views import (  # noqa: E402, F401  (registers the routes)
     cohorts,
     joining,
     line_managers,
+    moves,
     needs,
     register,
 )

@@ -45,6 +45,7 @@ from trainhub.courses.models import (
     BookingEvent,
     CalendarFeed,
     Cohort,
+    CourseInterest,
     local_today,
 )
 from trainhub.courses.services import line_managers
@@ -184,6 +185,8 @@ def erase_person(
             AccessNeeds.booking_id.in_(select(Booking.id).where(Booking.user_id == person.id))
         )
     )
+    # The courses they asked to hear about (issue 21): wishes, with no record to keep.
+    db.session.execute(delete(CourseInterest).where(CourseInterest.user_id == person.id))
     # Their work accounts' links (the provider's subject and e-mail), their authenticator
     # app's secret and recovery codes.
     db.session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == person.id))
