@@ -103,9 +103,7 @@ def forget_needs(booking_ids: Iterable[int]) -> int:
 def carry_needs(old: Booking, new: Booking) -> None:
     """A learner moved from a cancelled cohort keeps the needs they gave (unless the new
     booking has its own already): the row moves to the new booking, so the cancelled one's
-    ending forgets nothing the learner still needs. Raises nothing."""
-    if old.id is None or new.id is None:
-        return
+    ending forgets nothing the learner still needs. Both are flushed. Raises nothing."""
     has_own = select(exists().where(AccessNeeds.booking_id == new.id))
     if db.session.execute(has_own).scalar():
         return
