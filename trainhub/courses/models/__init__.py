@@ -2,6 +2,7 @@
 
 from trainhub.courses.models.catalogue import (
     AUDIENCES,
+    EVENT_TYPES,
     KINDS,
     AgendaItem,
     AgendaTopic,
@@ -18,6 +19,7 @@ from trainhub.courses.models.cohorts import (
     ATTENDED,
     BOOKING_STATUSES,
     CANCEL_REASONS,
+    COHORT_KINDS,
     COHORT_STATUSES,
     DELIVERY_LANGUAGES,
     FACILITATOR_ROLES,
@@ -42,6 +44,11 @@ from trainhub.courses.models.cohorts import (
     LeadException,
     local_today,
 )
+from trainhub.courses.models.sessions import (
+    FollowUpAttendance,
+    FollowUpFacilitator,
+    FollowUpSession,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -50,8 +57,10 @@ __all__ = [
     "AUDIENCES",
     "BOOKING_STATUSES",
     "CANCEL_REASONS",
+    "COHORT_KINDS",
     "COHORT_STATUSES",
     "DELIVERY_LANGUAGES",
+    "EVENT_TYPES",
     "FACILITATOR_ROLES",
     "FREEABLE_STATUSES",
     "KINDS",
@@ -78,6 +87,9 @@ __all__ = [
     "CourseDay",
     "CourseOutcome",
     "CourseUnit",
+    "FollowUpAttendance",
+    "FollowUpFacilitator",
+    "FollowUpSession",
     "LeadException",
     "Venue",
     "course_prerequisites",

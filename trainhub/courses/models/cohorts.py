@@ -26,6 +26,7 @@ from trainhub.localtime import local_today as local_today
 if TYPE_CHECKING:
     from trainhub.auth.models import Organisation, User
     from trainhub.courses.models.catalogue import Course, Venue
+    from trainhub.courses.models.sessions import FollowUpSession
 
 COHORT_STATUSES = ("draft", "published", "completed", "cancelled")
 #: A cohort in one of these is still to run: it may be edited or cancelled, and it counts
@@ -61,6 +62,10 @@ FREEABLE_STATUSES = tuple(s for s in ACTIVE_STATUSES if s in PLACE_STATUSES)
 #: Who or what ended a booking.
 CANCEL_REASONS = ("learner", "cohort", "staff", "offer_declined", "offer_expired")
 
+#: "course" (counts toward completion and every course figure) or "event" (R18: a cohort of
+#: an event type, registered but never completed; counted apart). Follows the course's type.
+COHORT_KINDS = ("course", "event")
+
 ATTENDANCE_STATUSES = ("present", "late", "left_early", "absent")
 #: Marks that count as having attended the day.
 ATTENDED = ("present", "late", "left_early")
@@ -74,6 +79,8 @@ class Cohort(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
+    #: One of COHORT_KINDS, set from the course's ``event_type`` when scheduled.
+    kind: Mapped[str] = mapped_column(String(10), default="course", server_default="course")
     #: draft → published → completed, or cancelled (with a reason).
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     capacity: Mapped[int] = mapped_column(Integer)
@@ -124,9 +131,19 @@ class Cohort(db.Model):  # type: ignore[name-defined]
     overrides: Mapped[list[ClashOverride]] = relationship(
         back_populates="cohort", cascade="all, delete-orphan", order_by="ClashOverride.id"
     )
+    follow_ups: Mapped[list[FollowUpSession]] = relationship(
+        back_populates="cohort",
+        cascade="all, delete-orphan",
+        order_by="(FollowUpSession.date, FollowUpSession.start_time, FollowUpSession.id)",
+    )
 
     def __repr__(self) -> str:
         return f"<Cohort {self.id} {self.title!r}>"
+
+    @property
+    def is_event(self) -> bool:
+        """A briefing, conference or other event (R18): no completion or certificates."""
+        return self.kind == "event"
 
     @property
     def is_closed(self) -> bool:
