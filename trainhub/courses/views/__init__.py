@@ -10,6 +10,7 @@ from trainhub.courses.views import (  # noqa: E402, F401  (registers the routes)
     catalogue,
     cohorts,
     register,
+    sessions,
 )
 
 __all__ = ["bp"]

@@ -22,9 +22,16 @@ from trainhub.courses.forms.cohorts import (
     PartnerListForm,
     PresenterForm,
 )
-from trainhub.courses.models import COHORT_STATUSES, Booking, Cohort, CohortPresenter, Course
+from trainhub.courses.models import (
+    COHORT_STATUSES,
+    REGISTER_STATUSES,
+    Booking,
+    Cohort,
+    CohortPresenter,
+    Course,
+)
 from trainhub.courses.services import booking as booking_services
-from trainhub.courses.services import partners, scheduling, trainers
+from trainhub.courses.services import follow_ups, partners, scheduling, trainers
 from trainhub.courses.views import bp
 from trainhub.extensions import db
 from trainhub.forms import form_page
@@ -154,6 +161,10 @@ def cohort_detail(cohort_id: int) -> ResponseReturnValue:
         presenter_form=_presenter_form(cohort),
         lead=trainers.lead_check(cohort) if manage else None,
         day_warnings=scheduling.day_warnings(cohort) if manage and cohort.is_live else [],
+        # R14: for those who run the cohort and the learners on it.
+        follow_ups=follow_ups.sessions_for(cohort.id)
+        if manage or (booking is not None and booking.status in REGISTER_STATUSES)
+        else None,
     )
 
 
