@@ -47,6 +47,14 @@ from trainhub.feedback.reporting.ratings import (
     ratings,
     ratings_tables,
 )
+from trainhub.feedback.reporting.sessions import (
+    EventFigures,
+    FollowUpFigures,
+    event_table,
+    events,
+    follow_up_table,
+    follow_ups,
+)
 from trainhub.feedback.reporting.tables import Table
 from trainhub.feedback.reporting.workforce import Workforce, workforce, workforce_table
 from trainhub.feedback.reporting.years import FiveYears, pivot_table
@@ -71,6 +79,9 @@ class Figures(TypedDict):
     totals: Totals
     # Not in the snapshots published before they were added.
     scheduled: NotRequired[list[Scheduled]]
+    # Counted apart (R14, R18); not in the snapshots published before they were added.
+    follow_ups: NotRequired[list[FollowUpFigures]]
+    events: NotRequired[list[EventFigures]]
     # How much (audiences)
     backgrounds: list[ByCode]
     sectors: list[ByCode]
@@ -120,6 +131,8 @@ def compute(period: Period, today: dt.date | None = None) -> Figures:
         "courses": how_much["courses"],
         "totals": how_much["totals"],
         "scheduled": how_much.get("scheduled", []),
+        "follow_ups": follow_ups(period, today),
+        "events": events(period, today),
         "backgrounds": groups["backgrounds"],
         "sectors": groups["sectors"],
         "local_authorities": groups["local_authorities"],
@@ -155,6 +168,8 @@ def build(figures: Figures, years: FiveYears | None = None) -> list[Table]:
     tables = [
         courses_table(figures),
         *scheduled_tables(figures),
+        *([follow_up_table(figures["follow_ups"])] if "follow_ups" in figures else []),
+        *([event_table(figures["events"])] if "events" in figures else []),
         *attendee_tables(figures),
         *panel_tables(figures),
         *ratings_tables(figures),
