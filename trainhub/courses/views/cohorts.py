@@ -149,6 +149,7 @@ def cohort_detail(cohort_id: int) -> ResponseReturnValue:
     problems = None
     if current_user.is_authenticated:
         problems = booking_services.booking_problems(cohort, current_user)
+    sessions = follow_ups.sessions_for(cohort.id)
     return render_template(
         "courses/cohort_detail.html",
         cohort=cohort,
@@ -161,8 +162,9 @@ def cohort_detail(cohort_id: int) -> ResponseReturnValue:
         presenter_form=_presenter_form(cohort),
         lead=trainers.lead_check(cohort) if manage else None,
         day_warnings=scheduling.day_warnings(cohort) if manage and cohort.is_live else [],
-        # R14: for those who run the cohort and the learners on it.
-        follow_ups=follow_ups.sessions_for(cohort.id)
+        # R14: for those who run the cohort and the learners on it. Read for everyone, so
+        # the page sends the same statements whoever looks.
+        follow_ups=sessions
         if manage or (booking is not None and booking.status in REGISTER_STATUSES)
         else None,
     )

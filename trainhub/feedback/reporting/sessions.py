@@ -6,11 +6,13 @@ completions or the five-year view (``periods.in_period`` is courses only)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypedDict
+from collections.abc import Mapping
+from typing import Any, TypedDict
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import Integer, Row, Select, String, and_, distinct, func, select
+from sqlalchemy.types import TypeEngine
 
 from trainhub.courses.models import (
     ATTENDED,
@@ -22,7 +24,7 @@ from trainhub.courses.models import (
     FollowUpAttendance,
     FollowUpSession,
 )
-from trainhub.feedback.reporting._sql import rows
+from trainhub.feedback.reporting._sql import tagged_union
 from trainhub.feedback.reporting.periods import DELIVERED_STATUSES
 from trainhub.feedback.reporting.tables import Column, Table
 from trainhub.financial_years import Period
@@ -55,19 +57,43 @@ class EventFigures(TypedDict):
     attendees: int
 
 
-def follow_ups(period: Period, as_at: dt.date) -> list[FollowUpFigures]:
-    """Follow-up sessions held in the period by ``as_at``, by course (one statement). A
-    session counts in the period of its own date: boosters often come months later."""
+class Apart(TypedDict):
+    follow_ups: list[FollowUpFigures]
+    events: list[EventFigures]
+
+
+#: The columns of the parts (``_sql.tagged_union``), besides those of ``outcomes.SLOTS``
+#: whose names and types they share ("title", "n", "n2"): ``figures.compute`` reads both
+#: sections in one statement.
+SLOTS: dict[str, TypeEngine[Any]] = {
+    "title": String(),
+    "n": Integer(),
+    "n2": Integer(),
+    "n3": Integer(),
+    "n4": Integer(),
+}
+
+
+def apart_parts(period: Period, as_at: dt.date) -> dict[str, Select[*tuple[Any, ...]]]:
+    """Two parts for ``tagged_union``:
+
+    - ``follow_ups``: follow-up sessions held in the period by ``as_at``, by course (title;
+      sessions, attendances, people). A session counts in the period of its own date:
+      boosters often come months after the cohort.
+    - ``events``: events delivered in the period (by their first day, ended by ``as_at``),
+      by type (title; events, places offered, places filled, attendees): the same rule as a
+      course's cohorts, for cohorts that are events.
+    """
     attended = and_(
         FollowUpAttendance.session_id == FollowUpSession.id,
         FollowUpAttendance.status.in_(ATTENDED),
     )
-    found = rows(
+    sessions = (
         select(
-            Course.title,
-            func.count(distinct(FollowUpSession.id)),
-            func.count(FollowUpAttendance.id),
-            func.count(distinct(FollowUpAttendance.user_id)),
+            Course.title.label("title"),
+            func.count(distinct(FollowUpSession.id)).label("n"),
+            func.count(FollowUpAttendance.id).label("n2"),
+            func.count(distinct(FollowUpAttendance.user_id)).label("n3"),
         )
         .select_from(FollowUpSession)
         .join(Cohort, Cohort.id == FollowUpSession.cohort_id)
@@ -79,23 +105,6 @@ def follow_ups(period: Period, as_at: dt.date) -> list[FollowUpFigures]:
             FollowUpSession.date <= min(period.end, as_at),
         )
         .group_by(Course.id, Course.title)
-        .order_by(Course.title, Course.id)
-    )
-    return [
-        {"course": title, "sessions": int(n), "attendances": int(marks), "people": int(people)}
-        for title, n, marks, people in found
-    ]
-
-
-def events(period: Period, as_at: dt.date) -> list[EventFigures]:
-    """Events delivered in the period (by their first day, ended by ``as_at``), by type, in
-    one statement: the same rule as a course's cohorts, for cohorts that are events."""
-    done = and_(
-        Cohort.kind == "event",
-        Cohort.status.in_(DELIVERED_STATUSES),
-        Cohort.first_day >= period.start,
-        Cohort.first_day <= period.end,
-        Cohort.last_day <= as_at,
     )
     filled = (
         select(Booking.cohort_id, func.count().label("filled"))
@@ -108,32 +117,58 @@ def events(period: Period, as_at: dt.date) -> list[EventFigures]:
         .group_by(CohortAttendee.cohort_id)
         .subquery()
     )
-    found = rows(
+    events = (
         select(
-            Course.event_type,
-            func.count(Cohort.id),
-            func.sum(Cohort.capacity),
-            func.sum(func.coalesce(filled.c.filled, 0)),
-            func.sum(func.coalesce(came.c.came, 0)),
+            Course.event_type.label("title"),
+            func.count(Cohort.id).label("n"),
+            func.sum(Cohort.capacity).label("n2"),
+            func.sum(func.coalesce(filled.c.filled, 0)).label("n3"),
+            func.sum(func.coalesce(came.c.came, 0)).label("n4"),
         )
         .select_from(Cohort)
         .join(Course, Course.id == Cohort.course_id)
         .outerjoin(filled, filled.c.cohort_id == Cohort.id)
         .outerjoin(came, came.c.cohort_id == Cohort.id)
-        .where(done)
+        .where(
+            Cohort.kind == "event",
+            Cohort.status.in_(DELIVERED_STATUSES),
+            Cohort.first_day >= period.start,
+            Cohort.first_day <= period.end,
+            Cohort.last_day <= as_at,
+        )
         .group_by(Course.event_type)
-        .order_by(Course.event_type)
     )
-    return [
-        {
-            "event_type": kind,
-            "events": int(n),
-            "places_offered": int(places or 0),
-            "places_filled": int(taken or 0),
-            "attendees": int(people or 0),
-        }
-        for kind, n, places, taken, people in found
-    ]
+    return {"follow_ups": sessions, "events": events}
+
+
+def read_apart(found: Mapping[str, list[Row[Any]]]) -> Apart:
+    """The figures from the rows of :func:`apart_parts`, by course title and event type."""
+    return {
+        "follow_ups": [
+            {
+                "course": r.title,
+                "sessions": int(r.n or 0),
+                "attendances": int(r.n2 or 0),
+                "people": int(r.n3 or 0),
+            }
+            for r in sorted(found["follow_ups"], key=lambda r: (r.title.casefold(), r.title))
+        ],
+        "events": [
+            {
+                "event_type": r.title,
+                "events": int(r.n or 0),
+                "places_offered": int(r.n2 or 0),
+                "places_filled": int(r.n3 or 0),
+                "attendees": int(r.n4 or 0),
+            }
+            for r in sorted(found["events"], key=lambda r: r.title)
+        ],
+    }
+
+
+def apart(period: Period, as_at: dt.date) -> Apart:
+    """Follow-up sessions and events of the period, in one statement."""
+    return read_apart(tagged_union(SLOTS, apart_parts(period, as_at)))
 
 
 def follow_up_table(figures: list[FollowUpFigures]) -> Table:
