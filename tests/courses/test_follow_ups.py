@@ -249,3 +249,16 @@ def test_learners_on_the_cohort_see_its_sessions_and_others_do_not(app: Flask) -
     assert as_user(app, trainer()).get(f"/follow-ups/{session_id}/register").status_code == 403
     assert as_user(app, ann).get(f"/follow-ups/{session_id}/register").status_code == 403
     assert as_user(app, lead).get("/follow-ups/999999/register").status_code == 404
+
+
+def test_a_persons_follow_up_marks_are_in_their_data_export() -> None:
+    from trainhub.privacy.queries import person_data
+
+    cohort, lead, venue = ran()
+    ann = learner()
+    make_booking(cohort, ann, "attended")
+    session = add_follow_up(lead, cohort, data(venue, lead, title="Booster for spring"))
+    record_follow_up(lead, session, {ann.id: "present"})
+
+    (row,) = person_data(ann).records["follow_up_attendance"]
+    assert (row["session"], row["status"]) == ("Booster for spring", "present")

@@ -28,6 +28,7 @@ KINDS = (
     "bookings",
     "booking_history",
     "attendance",
+    "follow_up_attendance",
     "completions",
     "applications",
     "judgements",
