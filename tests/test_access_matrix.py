@@ -138,6 +138,8 @@ class World:
     badge_link_id: int = 0
     #: The learner's follow-up impact survey on the core they completed (not answered yet).
     impact_request_id: int = 0
+    #: A follow-up session of the cohort running today (R14), its register open.
+    follow_up_id: int = 0
 
     def fresh_presenter(self) -> int:
         """A new external presenter on the open cohort."""
@@ -481,6 +483,10 @@ MATRIX: dict[str, Route] = {
     ),
     "courses.sign_in_sheet": Route(
         lambda w: f"/cohorts/{w.cohort_id}/days/1/sign-in-sheet.pdf", only(STAFF)
+    ),
+    "courses.follow_up_new": Route(lambda w: f"/cohorts/{w.cohort_id}/follow-ups/new", only(STAFF)),
+    "courses.follow_up_register": Route(
+        lambda w: f"/follow-ups/{w.follow_up_id}/register", only(STAFF)
     ),
     # Managers' oversight
     "courses.approvals": Route(lambda w: "/approvals", only(("manager", "admin"))),
@@ -958,8 +964,29 @@ def world(app: Flask, catalogue: None, oidc_provider: Provider) -> World:
     db.session.flush()
     world.message_id = message.id
     world.oidc_issuer = oidc_provider.issuer
+    world.follow_up_id = follow_up(world.today_id, users["trainer"])
     db.session.commit()
     return world
+
+
+def follow_up(cohort_id: int, trainer: Any) -> int:
+    """A follow-up session today of the cohort ``cohort_id`` (R14), led by ``trainer``."""
+    from trainhub.courses.models import Cohort, FollowUpFacilitator, FollowUpSession
+
+    cohort = db.session.get(Cohort, cohort_id)
+    assert cohort is not None
+    session = FollowUpSession(
+        cohort_id=cohort_id,
+        title="Booster",
+        date=local_today(),
+        start_time=cohort.days[0].start_time,
+        end_time=cohort.days[0].end_time,
+        venue_id=cohort.days[0].venue_id,
+        facilitators=[FollowUpFacilitator(user_id=trainer.id)],
+    )
+    db.session.add(session)
+    db.session.flush()
+    return session.id
 
 
 def accreditation_objects(users: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 answered) and, unlinked from them, the anonymous answers.
 
 Revision ID: 0028_impact_survey
-Revises: 0026_moves_interest
+Revises: 0027_sessions_events
 Create Date: 2026-12-07 04:37:54.566717
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0028_impact_survey'
-down_revision = "0026_moves_interest"
+down_revision = "0027_sessions_events"
 branch_labels = None
 depends_on = None
 

@@ -14,7 +14,14 @@ from trainhub.auth.roles import EDITORS, MANAGERS, STAFF, Role
 
 if TYPE_CHECKING:
     from trainhub.auth.models import User
-    from trainhub.courses.models import Booking, Cohort, CohortDay, Course, LineManagerApproval
+    from trainhub.courses.models import (
+        Booking,
+        Cohort,
+        CohortDay,
+        Course,
+        FollowUpSession,
+        LineManagerApproval,
+    )
 
 
 def can_edit_catalogue(user: User) -> bool:
@@ -52,6 +59,11 @@ def can_manage_cohort(user: User, cohort: Cohort) -> bool:
     if user.has_role(*MANAGERS):
         return True
     return user.has_role(Role.TRAINER) and runs_cohort(user, cohort)
+
+
+def can_manage_follow_up(user: User, session: FollowUpSession) -> bool:
+    """A follow-up session (R14) is run by those who manage its cohort."""
+    return can_manage_cohort(user, session.cohort)
 
 
 def can_see_attendee(user: User, cohort: Cohort, person: User) -> bool:

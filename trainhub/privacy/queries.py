@@ -44,6 +44,8 @@ from trainhub.courses.models import (
     CohortDay,
     Completion,
     Course,
+    FollowUpAttendance,
+    FollowUpSession,
 )
 from trainhub.extensions import db
 from trainhub.feedback.models import FeedbackRequest
@@ -216,6 +218,21 @@ def person_data(person: User) -> PersonData:
         .join(Course, Course.id == Cohort.course_id)
         .where(Attendance.user_id == person.id)
         .order_by(CohortDay.date, Attendance.id)
+    )
+    data.records["follow_up_attendance"] = _rows(
+        select(
+            Course.title.label("course"),
+            Cohort.title.label("cohort"),
+            FollowUpSession.title.label("session"),
+            FollowUpSession.date,
+            FollowUpAttendance.status,
+            FollowUpAttendance.recorded_at,
+        )
+        .join(FollowUpSession, FollowUpSession.id == FollowUpAttendance.session_id)
+        .join(Cohort, Cohort.id == FollowUpSession.cohort_id)
+        .join(Course, Course.id == Cohort.course_id)
+        .where(FollowUpAttendance.user_id == person.id)
+        .order_by(FollowUpSession.date, FollowUpAttendance.id)
     )
     data.records["completions"] = _rows(
         select(

@@ -36,6 +36,14 @@ AUDIENCE_CHOICES = [
     ("wider_workforce", _l("%(team)s members and the wider workforce", team=TEAM)),
     ("open", _l("Open to anyone")),
 ]
+EVENT_TYPE_LABELS = {
+    "": _l("Course"),
+    "briefing": _l("Briefing"),
+    "conference": _l("Conference"),
+    "peer_forum": _l("Peer forum"),
+    "drop_in": _l("Awareness or drop-in session"),
+}
+EVENT_TYPE_CHOICES = list(EVENT_TYPE_LABELS.items())
 AGENDA_HINT = _l(
     "Write “Day 1”, “Day 2” and so on on their own lines. Under each day, put one topic per "
     "line, and the topic's items under it on lines starting with “- ”."
@@ -108,6 +116,15 @@ class CourseForm(CourseNotesForm):
     )
     kind = Radios(_l("Kind of course"), choices=KIND_CHOICES, default="local")
     audience = Radios(_l("Who is it for?"), choices=AUDIENCE_CHOICES, default="open")
+    event_type = Radios(
+        _l("Course or event"),
+        description=_l(
+            "An event (a briefing, conference, peer forum or drop-in) is booked and registered "
+            "like a course, but nobody completes it and it gives no certificate."
+        ),
+        choices=EVENT_TYPE_CHOICES,
+        default="",
+    )
     audience_note = TextArea(_l("About the audience (optional)"), validators=[Optional()])
     line_manager_approval = Checkbox(
         _l("Learners need their line manager's approval to attend"),
@@ -180,6 +197,7 @@ class CourseForm(CourseNotesForm):
         values["kind"] = self.kind.data
         values["audience"] = self.audience.data
         values["line_manager_approval"] = bool(self.line_manager_approval.data)
+        values["event_type"] = self.event_type.data or ""
         values["fidelity_controlled"] = bool(self.fidelity_controlled.data)
         values["prerequisite_ids"] = set(self.prerequisite_ids.data or [])
         values["agenda"] = self.parsed_agenda()
@@ -197,6 +215,7 @@ class CourseForm(CourseNotesForm):
             "kind",
             "audience",
             "line_manager_approval",
+            "event_type",
             "fidelity_controlled",
             "cpd_hours",
             "credit_value",

@@ -13,6 +13,7 @@ from wtforms import FieldList, FormField
 
 from trainhub.courses.models import ATTENDANCE_STATUSES
 from trainhub.courses.services.attendance import Mark
+from trainhub.courses.services.follow_ups import FollowUpInput
 from trainhub.courses.services.scheduling import (
     DIAL_IN_PHONE,
     MAX_LINK_HOURS,
@@ -531,3 +532,40 @@ def parse_register(formdata: MultiDict[str, Any]) -> tuple[dict[int, Mark], dict
             continue
         marks[int(user)] = Mark(status, int(raw) if raw else None)
     return marks, errors
+
+
+class FollowUpForm(FlaskForm):
+    """A follow-up or booster session of a cohort (R14)."""
+
+    title = Text(
+        _l("Title"),
+        description=_l("For example, Safety Planning booster session."),
+        validators=[required(_l("Enter a title, like Safety Planning booster")), Length(max=300)],
+    )
+    # Missing dates and times are the service's to name (on the field), as for cohort days.
+    date = Date(_l("Date"), validators=[Optional()])
+    start_time = Time(_l("Starts"), description=_l("For example, 09:30"), validators=[Optional()])
+    end_time = Time(_l("Ends"), description=_l("For example, 12:30"), validators=[Optional()])
+    venue_id = Select(_l("Venue"), coerce=int)
+    facilitator_ids = Checkboxes(_l("Facilitators"), coerce=int, validators=[Optional()])
+    notes = TextArea(
+        _l("Notes for learners (optional)"),
+        description=_l("What the session covers, or what to bring."),
+        validators=[Optional(), Length(max=2000)],
+    )
+    submit = Submit(_l("Add session"))
+
+    def setup(self, venues: list[tuple[int, str]], trainers: list[tuple[int, str]]) -> None:
+        self.venue_id.choices = [(0, _("Choose a venue")), *venues]
+        self.facilitator_ids.choices = trainers
+
+    def to_input(self) -> FollowUpInput:
+        return FollowUpInput(
+            title=self.title.data or "",
+            date=self.date.data,
+            start_time=self.start_time.data,
+            end_time=self.end_time.data,
+            venue_id=self.venue_id.data or None,
+            facilitator_ids=list(self.facilitator_ids.data or []),
+            notes=self.notes.data or "",
+        )

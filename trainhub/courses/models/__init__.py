@@ -2,6 +2,7 @@
 
 from trainhub.courses.models.catalogue import (
     AUDIENCES,
+    EVENT_TYPES,
     KINDS,
     AgendaItem,
     AgendaTopic,
@@ -18,6 +19,7 @@ from trainhub.courses.models.cohorts import (
     ATTENDED,
     BOOKING_STATUSES,
     CANCEL_REASONS,
+    COHORT_KINDS,
     COHORT_STATUSES,
     DAY_MODES,
     DELIVERY_LANGUAGES,
@@ -54,6 +56,11 @@ from trainhub.courses.models.joining import (
 )
 from trainhub.courses.models.line_managers import APPROVAL_STATUSES, LineManagerApproval
 from trainhub.courses.models.needs import NEED_CATEGORIES, NEEDS_DETAILS, AccessNeeds
+from trainhub.courses.models.sessions import (
+    FollowUpAttendance,
+    FollowUpFacilitator,
+    FollowUpSession,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -63,9 +70,11 @@ __all__ = [
     "AUDIENCES",
     "BOOKING_STATUSES",
     "CANCEL_REASONS",
+    "COHORT_KINDS",
     "COHORT_STATUSES",
     "DAY_MODES",
     "DELIVERY_LANGUAGES",
+    "EVENT_TYPES",
     "FACILITATOR_ROLES",
     "FREEABLE_STATUSES",
     "INTEREST_LANGUAGES",
@@ -101,6 +110,9 @@ __all__ = [
     "CourseInterest",
     "CourseOutcome",
     "CourseUnit",
+    "FollowUpAttendance",
+    "FollowUpFacilitator",
+    "FollowUpSession",
     "JoiningFile",
     "JoiningInstructions",
     "LeadException",

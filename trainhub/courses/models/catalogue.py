@@ -19,6 +19,9 @@ course_prerequisites = Table(
 
 KINDS = ("framework", "local")
 AUDIENCES = ("ifst_only", "wider_workforce", "open")
+#: Things delivered like a course (scheduled, booked, registered) that are not one (R18): no
+#: completion, certificates, CPD or accreditation; counted apart in the report.
+EVENT_TYPES = ("briefing", "conference", "peer_forum", "drop_in")
 
 
 class Course(db.Model):  # type: ignore[name-defined]
@@ -35,6 +38,8 @@ class Course(db.Model):  # type: ignore[name-defined]
     kind: Mapped[str] = mapped_column(String(20), index=True)
     #: "ifst_only", "wider_workforce" or "open".
     audience: Mapped[str] = mapped_column(String(20), index=True)
+    #: "" for a course; else one of EVENT_TYPES (R18): its cohorts are events, never completed.
+    event_type: Mapped[str] = mapped_column(String(20), default="", server_default="")
     summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     audience_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: A learner's booking waits for their line manager's approval (before any manager's).
@@ -84,6 +89,11 @@ class Course(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<Course {self.code}>"
+
+    @property
+    def is_event(self) -> bool:
+        """A briefing, conference, peer forum or drop-in, not a course (R18)."""
+        return bool(self.event_type)
 
     @property
     def days_to_complete(self) -> int:

@@ -26,6 +26,7 @@ from trainhub.localtime import local_today as local_today
 if TYPE_CHECKING:
     from trainhub.auth.models import Organisation, User
     from trainhub.courses.models.catalogue import Course, Venue
+    from trainhub.courses.models.sessions import FollowUpSession
 
 COHORT_STATUSES = ("draft", "published", "completed", "cancelled")
 #: A cohort in one of these is still to run: it may be edited or cancelled, and it counts
@@ -66,6 +67,9 @@ DAY_MODES = ("in_person", "online", "hybrid")
 #: Modes with a venue (required), and modes with a meeting link (required).
 VENUE_MODES = ("in_person", "hybrid")
 ONLINE_MODES = ("online", "hybrid")
+#: "course" (counts toward completion and every course figure) or "event" (R18: a cohort of
+#: an event type, registered but never completed; counted apart). Follows the course's type.
+COHORT_KINDS = ("course", "event")
 
 ATTENDANCE_STATUSES = ("present", "late", "left_early", "absent")
 #: Marks that count as having attended the day.
@@ -80,6 +84,8 @@ class Cohort(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
+    #: One of COHORT_KINDS, set from the course's ``event_type`` when scheduled.
+    kind: Mapped[str] = mapped_column(String(10), default="course", server_default="course")
     #: draft → published → completed, or cancelled (with a reason).
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     capacity: Mapped[int] = mapped_column(Integer)
@@ -133,9 +139,19 @@ class Cohort(db.Model):  # type: ignore[name-defined]
     overrides: Mapped[list[ClashOverride]] = relationship(
         back_populates="cohort", cascade="all, delete-orphan", order_by="ClashOverride.id"
     )
+    follow_ups: Mapped[list[FollowUpSession]] = relationship(
+        back_populates="cohort",
+        cascade="all, delete-orphan",
+        order_by="(FollowUpSession.date, FollowUpSession.start_time, FollowUpSession.id)",
+    )
 
     def __repr__(self) -> str:
         return f"<Cohort {self.id} {self.title!r}>"
+
+    @property
+    def is_event(self) -> bool:
+        """A briefing, conference or other event (R18): no completion or certificates."""
+        return self.kind == "event"
 
     @property
     def is_closed(self) -> bool:

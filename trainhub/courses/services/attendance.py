@@ -345,9 +345,12 @@ def settle_bookings(cohort: Cohort, actor: User | None, final: bool = False) -> 
 def update_completions(
     course: Course, user_ids: Iterable[int], actor: User | None, cohort: Cohort | None = None
 ) -> list[Completion]:
-    """Record (or withdraw) completion of ``course`` for these learners; returns new ones."""
+    """Record (or withdraw) completion of ``course`` for these learners; returns new ones.
+
+    An event (a briefing, conference …, R18) is never completed: its registers say who came.
+    """
     ids = set(user_ids)
-    if not ids:
+    if not ids or course.is_event:
         return []
     required = course.days_to_complete
     days_done = func.count(func.distinct(CohortDay.day_number))

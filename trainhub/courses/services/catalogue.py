@@ -16,9 +16,11 @@ from trainhub.courses import permissions
 from trainhub.courses.catalogue_data import COURSES, CourseData, DayData, UnitData
 from trainhub.courses.models import (
     AUDIENCES,
+    EVENT_TYPES,
     KINDS,
     AgendaItem,
     AgendaTopic,
+    Cohort,
     Course,
     CourseDay,
     CourseOutcome,
@@ -67,6 +69,8 @@ class CourseInput:
     audience: str = "open"
     #: Each learner's booking waits for their line manager's approval.
     line_manager_approval: bool = False
+    #: "" for a course, else one of EVENT_TYPES (R18).
+    event_type: str = ""
     summary: str = ""
     audience_note: str = ""
     aims_intro: str = ""
@@ -96,6 +100,7 @@ def course_input(course: Course) -> CourseInput:
         kind=course.kind,
         audience=course.audience,
         line_manager_approval=course.line_manager_approval,
+        event_type=course.event_type,
         summary=course.summary,
         audience_note=course.audience_note,
         aims_intro=course.aims_intro,
@@ -155,6 +160,13 @@ def _check(data: CourseInput, course: Course | None) -> None:
         raise ValidationFailed("kind", _("Choose the kind of course"))
     if data.audience not in AUDIENCES:
         raise ValidationFailed("audience", _("Choose who the course is for"))
+    if data.event_type not in ("", *EVENT_TYPES):
+        raise ValidationFailed("event_type", _("Choose a course or a type of event"))
+    if data.event_type and data.kind == "framework":
+        raise ValidationFailed(
+            "event_type",
+            _("A framework programme is a course: choose Course, or make it a local one"),
+        )
     if data.agenda and len(data.agenda) != data.duration_days:
         raise ValidationFailed(
             "agenda",
@@ -309,6 +321,16 @@ def update_course(actor: User, course: Course, changes: dict[str, Any]) -> None:
         setattr(current, name, value)
     if changed & {"kind", "fidelity_controlled"}:
         _check_admin_only_flags(actor, current)
+    if (
+        "event_type" in changed
+        and db.session.execute(
+            select(Cohort.id).where(Cohort.course_id == course.id).limit(1)
+        ).first()
+    ):
+        raise ValidationFailed(
+            "event_type",
+            _("This has cohorts already: whether it is a course or an event cannot change"),
+        )
     _check(current, course)
     _write(course, current, changed)
     log.info("Course %s changed by %s: %s", course.code, actor.id, ", ".join(sorted(changed)))

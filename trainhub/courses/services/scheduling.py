@@ -503,7 +503,12 @@ def schedule_cohort(actor: User, course: Course, data: CohortInput) -> Cohort:
     if not permissions.can_schedule_cohorts(actor):
         raise PermissionDenied(_("Only trainers, managers and administrators schedule cohorts"))
     _check(actor, course, data, None)
-    cohort = Cohort(course=course, status="draft", created_by_id=actor.id)
+    cohort = Cohort(
+        course=course,
+        status="draft",
+        created_by_id=actor.id,
+        kind="event" if course.is_event else "course",
+    )
     _resolve_clashes(actor, cohort, data)
     db.session.add(cohort)
     _apply(cohort, data)

@@ -14,6 +14,7 @@ from trainhub.courses.views import (  # noqa: E402, F401  (registers the routes)
     moves,
     needs,
     register,
+    sessions,
 )
 
 __all__ = ["bp"]

@@ -23,9 +23,16 @@ from trainhub.courses.forms.cohorts import (
     PresenterForm,
 )
 from trainhub.courses.forms.needs import BookingForm
-from trainhub.courses.models import COHORT_STATUSES, Booking, Cohort, CohortPresenter, Course
+from trainhub.courses.models import (
+    COHORT_STATUSES,
+    REGISTER_STATUSES,
+    Booking,
+    Cohort,
+    CohortPresenter,
+    Course,
+)
 from trainhub.courses.services import booking as booking_services
-from trainhub.courses.services import partners, scheduling, trainers
+from trainhub.courses.services import follow_ups, partners, scheduling, trainers
 from trainhub.courses.views import bp
 from trainhub.extensions import db, utcnow
 from trainhub.forms import form_page
@@ -147,6 +154,7 @@ def cohort_detail(cohort_id: int) -> ResponseReturnValue:
     problems = None
     if current_user.is_authenticated:
         problems = booking_services.booking_problems(cohort, current_user)
+    sessions = follow_ups.sessions_for(cohort.id)
     return render_template(
         "courses/cohort_detail.html",
         cohort=cohort,
@@ -162,6 +170,11 @@ def cohort_detail(cohort_id: int) -> ResponseReturnValue:
         lead=trainers.lead_check(cohort) if manage else None,
         day_warnings=scheduling.day_warnings(cohort) if manage and cohort.is_live else [],
         links=permissions.meeting_links(current_user, cohort, booking, utcnow()),
+        # R14: for those who run the cohort and the learners on it. Read for everyone, so
+        # the page sends the same statements whoever looks.
+        follow_ups=sessions
+        if manage or (booking is not None and booking.status in REGISTER_STATUSES)
+        else None,
     )
 
 

@@ -255,6 +255,7 @@ def audiences(period: Period, as_at: dt.date | None = None) -> Audiences:
             )
             .join(Cohort, Cohort.course_id == Course.id)
             .where(
+                Cohort.kind == "course",
                 Cohort.status.in_(("draft", *DELIVERED_STATUSES)),
                 Cohort.first_day >= next_year.start,
                 Cohort.first_day <= next_year.end,

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any, NotRequired, TypedDict, cast
 
 from trainhub.courses.models import local_today
+from trainhub.feedback.reporting._sql import tagged_union
 from trainhub.feedback.reporting.audiences import (
     ByCode,
     ByCourse,
@@ -38,7 +39,15 @@ from trainhub.feedback.reporting.delivery import (
     scheduled_tables,
 )
 from trainhub.feedback.reporting.impact import Impact, impact_tables
-from trainhub.feedback.reporting.outcomes import CpdBanked, LevelOutcome, outcome_tables, outcomes
+from trainhub.feedback.reporting.outcomes import ORDER as OUTCOME_ORDER
+from trainhub.feedback.reporting.outcomes import SLOTS as OUTCOME_SLOTS
+from trainhub.feedback.reporting.outcomes import (
+    CpdBanked,
+    LevelOutcome,
+    outcome_parts,
+    outcome_tables,
+    read_outcomes,
+)
 from trainhub.feedback.reporting.periods import period_cohorts
 from trainhub.feedback.reporting.quotes import Quote, quotes
 from trainhub.feedback.reporting.ratings import (
@@ -47,6 +56,15 @@ from trainhub.feedback.reporting.ratings import (
     TrainerMean,
     ratings,
     ratings_tables,
+)
+from trainhub.feedback.reporting.sessions import SLOTS as APART_SLOTS
+from trainhub.feedback.reporting.sessions import (
+    EventFigures,
+    FollowUpFigures,
+    apart_parts,
+    event_table,
+    follow_up_table,
+    read_apart,
 )
 from trainhub.feedback.reporting.tables import Table
 from trainhub.feedback.reporting.workforce import Workforce, workforce, workforce_table
@@ -72,6 +90,9 @@ class Figures(TypedDict):
     totals: Totals
     # Not in the snapshots published before they were added.
     scheduled: NotRequired[list[Scheduled]]
+    # Counted apart (R14, R18); not in the snapshots published before they were added.
+    follow_ups: NotRequired[list[FollowUpFigures]]
+    events: NotRequired[list[EventFigures]]
     # How much (audiences)
     backgrounds: list[ByCode]
     sectors: list[ByCode]
@@ -110,7 +131,14 @@ def compute(period: Period, today: dt.date | None = None) -> Figures:
     as_at = min(today, period.end)
     groups = audiences(period, today)
     rated = ratings(period_cohorts(period))
-    better_off = outcomes(period)
+    # Better off and what is counted apart (R14, R18): one statement for both sections.
+    found = tagged_union(
+        OUTCOME_SLOTS | APART_SLOTS,
+        outcome_parts(period) | apart_parts(period, today),
+        order=OUTCOME_ORDER,
+    )
+    better_off = read_outcomes(found)
+    counted_apart = read_apart(found)
     how_much = delivery(period, today)
     return {
         "period": {
@@ -123,6 +151,8 @@ def compute(period: Period, today: dt.date | None = None) -> Figures:
         "courses": how_much["courses"],
         "totals": how_much["totals"],
         "scheduled": how_much.get("scheduled", []),
+        "follow_ups": counted_apart["follow_ups"],
+        "events": counted_apart["events"],
         "backgrounds": groups["backgrounds"],
         "sectors": groups["sectors"],
         "local_authorities": groups["local_authorities"],
@@ -159,6 +189,8 @@ def build(figures: Figures, years: FiveYears | None = None) -> list[Table]:
     tables = [
         courses_table(figures),
         *scheduled_tables(figures),
+        *([follow_up_table(figures["follow_ups"])] if "follow_ups" in figures else []),
+        *([event_table(figures["events"])] if "events" in figures else []),
         *attendee_tables(figures),
         *panel_tables(figures),
         *ratings_tables(figures),

@@ -1,14 +1,17 @@
 """Is anyone better off: accreditation applications submitted and levels awarded, by level,
-and the CPD hours and CQF credits banked in the period (R36, R38)."""
+the CPD hours and CQF credits banked in the period (R36, R38) and the follow-up impact
+survey's answers (R34)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Numeric, String, and_, case, distinct, func, select
+from sqlalchemy import Integer, Numeric, Row, Select, String, and_, case, distinct, func, select
+from sqlalchemy.types import TypeEngine
 
 from trainhub.accreditation.models import ACHIEVED, AccreditationLevel, Application, CpdEntry
 from trainhub.feedback.reporting._sql import local_midnight, money, tagged_union
@@ -39,11 +42,23 @@ class Outcomes(TypedDict):
     impact: NotRequired[Impact]
 
 
-def outcomes(period: Period) -> Outcomes:
-    """Applications submitted and levels awarded by level, the CPD hours and CQF credits
-    banked in the period (corrections included) and the impact survey's answers (only from
-    the anonymity floor), in one statement."""
-    floor = min_members()
+#: The columns of the statement's parts (``_sql.tagged_union``).
+SLOTS: dict[str, TypeEngine[Any]] = {
+    "number": Integer(),
+    "title": String(),
+    "n": Integer(),
+    "n2": Integer(),
+    "hours": Numeric(),
+    "credits": Numeric(),
+}
+#: How the rows of the parts come back.
+ORDER = ("number",)
+
+
+def outcome_parts(period: Period) -> dict[str, Select[*tuple[Any, ...]]]:
+    """The parts of :func:`outcomes`' statement, for ``tagged_union`` (``figures.compute``
+    reads them in one statement with the figures counted apart); the impact survey's
+    answers only from the anonymity floor."""
     submitted = func.sum(
         case(
             (
@@ -69,33 +84,26 @@ def outcomes(period: Period) -> Outcomes:
             else_=0,
         )
     )
-    found = tagged_union(
-        {
-            "number": Integer(),
-            "title": String(),
-            "n": Integer(),
-            "n2": Integer(),
-            "hours": Numeric(),
-            "credits": Numeric(),
-        },
-        {
-            "levels": select(
-                AccreditationLevel.number.label("number"),
-                AccreditationLevel.title.label("title"),
-                submitted.label("n"),
-                awarded.label("n2"),
-            )
-            .join(Application, Application.level_id == AccreditationLevel.id)
-            .group_by(AccreditationLevel.number, AccreditationLevel.title),
-            "cpd": select(
-                func.count(distinct(CpdEntry.user_id)).label("n"),
-                func.sum(CpdEntry.hours).label("hours"),
-                func.sum(CpdEntry.credits).label("credits"),
-            ).where(CpdEntry.occurred_on >= period.start, CpdEntry.occurred_on <= period.end),
-            **impact_parts(period, floor),
-        },
-        order=("number",),
-    )
+    return {
+        "levels": select(
+            AccreditationLevel.number.label("number"),
+            AccreditationLevel.title.label("title"),
+            submitted.label("n"),
+            awarded.label("n2"),
+        )
+        .join(Application, Application.level_id == AccreditationLevel.id)
+        .group_by(AccreditationLevel.number, AccreditationLevel.title),
+        "cpd": select(
+            func.count(distinct(CpdEntry.user_id)).label("n"),
+            func.sum(CpdEntry.hours).label("hours"),
+            func.sum(CpdEntry.credits).label("credits"),
+        ).where(CpdEntry.occurred_on >= period.start, CpdEntry.occurred_on <= period.end),
+        **impact_parts(period, min_members()),
+    }
+
+
+def read_outcomes(found: Mapping[str, list[Row[Any]]]) -> Outcomes:
+    """The figures from the rows of :func:`outcome_parts`."""
     (cpd,) = found["cpd"]
     return {
         "accreditation": [
@@ -109,8 +117,15 @@ def outcomes(period: Period) -> Outcomes:
             if r.n or r.n2
         ],
         "cpd": {"people": int(cpd.n), "hours": money(cpd.hours), "credits": money(cpd.credits)},
-        "impact": impact_from(found, floor),
+        "impact": impact_from(found, min_members()),
     }
+
+
+def outcomes(period: Period) -> Outcomes:
+    """Applications submitted and levels awarded by level, the CPD hours and CQF credits
+    banked in the period (corrections included) and the impact survey's answers (only from
+    the anonymity floor), in one statement."""
+    return read_outcomes(tagged_union(SLOTS, outcome_parts(period), order=ORDER))
 
 
 def outcome_tables(figures: Outcomes) -> list[Table]:

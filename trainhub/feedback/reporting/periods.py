@@ -70,8 +70,12 @@ def parse_period(fy: str | None, quarter: str | None, today: dt.date | None = No
 
 def in_period(period: Period) -> ColumnElement[bool]:
     """The cohorts that count in the period, as a condition on ``Cohort`` itself (cheaper than
-    ``Cohort.id.in_(period_cohorts(period))`` where the statement reads cohorts anyway)."""
+    ``Cohort.id.in_(period_cohorts(period))`` where the statement reads cohorts anyway).
+
+    Courses only: events (R18) are counted apart (``reporting.sessions``), and follow-up
+    sessions (R14) are not cohorts at all."""
     return and_(
+        Cohort.kind == "course",
         Cohort.status.in_(DELIVERED_STATUSES),
         Cohort.first_day >= period.start,
         Cohort.first_day <= period.end,

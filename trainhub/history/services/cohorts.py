@@ -330,6 +330,8 @@ def _write(
                 "title": " ".join(draft.title.split()),
                 "status": "completed",
                 "recorded": True,
+                # An event's recorded register says who came; it never completes (R18).
+                "kind": "event" if course.is_event else "course",
                 "capacity": max(len(draft.attendees), 1),
                 "first_day": days[0].date,
                 "last_day": days[-1].date,
@@ -480,6 +482,8 @@ def _complete(planned: list[Any], users: dict[str, User]) -> list[Completion]:
     already (one per person and course)."""
     wanted: dict[tuple[int, int], dict[str, Any]] = {}
     for _k, draft, course, completing, cohort in planned:
+        if course.is_event:
+            continue
         days = {d.day_number: d.date for d in draft.days}
         for attendee in completing:
             user = users[attendee.email.strip().lower()]

@@ -29,6 +29,7 @@ KINDS = (
     "booking_history",
     "access_needs",
     "attendance",
+    "follow_up_attendance",
     "completions",
     "applications",
     "judgements",
