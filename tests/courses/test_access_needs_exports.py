@@ -33,6 +33,8 @@ SEARCHED = {
     "courses.calendar_csv",
     "courses.calendar_feed",
     "courses.sign_in_sheet",
+    "courses.booking_calendar",
+    "courses.demand_csv",
     "accreditation.cpd_statement_pdf",
     "accreditation.cpd_statement_csv",
     "feedback.table_csv",
@@ -105,8 +107,10 @@ def test_no_staff_download_holds_a_learners_needs(
     learner = make_user(full_name="Lowri Learner", organisation=organisation)
     past = make_cohort(facilitators=[trainer], start=local_today() - timedelta(days=2))
     coming = make_cohort(facilitators=[trainer])
+    bookings = []
     for cohort in (past, coming):
         booking = make_booking(cohort, learner, "attended" if cohort is past else "booked")
+        bookings.append(booking)
         db.session.add(
             AccessNeeds(booking_id=booking.id, categories="allergy,halal", details=SECRET)
         )
@@ -123,8 +127,10 @@ def test_no_staff_download_holds_a_learners_needs(
     for cohort in (past, coming):
         texts.append(_fetch(client, f"/cohorts/{cohort.id}/days/1/sign-in-sheet.pdf"))
         texts.append(_fetch(client, f"/cohorts/{cohort.id}/bookings"))
+    texts.append(_fetch(client, "/demand.csv"))
 
     login(client, learner)
+    texts.append(_fetch(client, f"/bookings/{bookings[1].id}/calendar.ics"))
     texts.append(_fetch(client, f"/people/{learner.id}/cpd/statement.csv"))
     texts.append(_fetch(client, f"/people/{learner.id}/cpd/statement.pdf"))
 
