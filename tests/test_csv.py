@@ -81,9 +81,20 @@ def _workforce(app: Flask) -> Download:
     return Download(client, "/reports/named/workforce.csv?fy=2016-17", "Name")
 
 
+def _demand(app: Flask) -> Download:
+    from trainhub.courses.models import CourseInterest
+    from trainhub.extensions import db
+
+    course = make_course(title=WELSH)
+    db.session.add(CourseInterest(user_id=make_user().id, course_id=course.id))
+    db.session.flush()
+    return Download(as_user(app, make_user(roles=["trainer"])), "/demand.csv", "Course code")
+
+
 #: Every CSV route, by endpoint, with a download of it that holds Welsh text.
 DOWNLOADS: dict[str, list[Callable[[Flask], Download]]] = {
     "courses.calendar_csv": [_calendar],
+    "courses.demand_csv": [_demand],
     "accreditation.cpd_statement_csv": [_statement],
     "auth.admin_users_import_template": [_template],
     "history.import_template": [_history_template],

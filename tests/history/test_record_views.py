@@ -543,5 +543,6 @@ def test_an_admin_may_record(app: Flask) -> None:
 
 
 def test_history_is_in_the_navigation_of_managers_only(app: Flask) -> None:
-    assert 'href="/history"' in page(as_user(app, manager()).get("/account"))
+    # Beneath Administration in the navigation, shown on the area's pages.
+    assert 'href="/history"' in page(as_user(app, manager()).get("/admin"))
     assert 'href="/history"' not in page(as_user(app, make_user()).get("/account"))
