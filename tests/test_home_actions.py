@@ -9,6 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from flask import Flask
+from hypothesis import HealthCheck, given, settings
 
 from tests.accreditation.helpers import application, learner, level
 from tests.factories import (
@@ -17,6 +18,7 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
+from tests.feedback.test_clock_agreement import History, build, histories
 from tests.helpers import QueryCounter, as_user, page, page_html
 from trainhub.accreditation.models import (
     ACHIEVED,
@@ -27,6 +29,7 @@ from trainhub.accreditation.models import (
     ExternalActivity,
 )
 from trainhub.accreditation.queries import clock_starts
+from trainhub.accreditation.services.applications import level_clock
 from trainhub.accreditation.services.clock import people_on_the_clock
 from trainhub.auth.models import User
 from trainhub.courses.models import Attendance, Cohort, local_today
@@ -172,6 +175,37 @@ def test_clock_starts_follow_the_workforce_clock_rule(app: Flask, catalogue: Non
 
     assert found == expected
     assert {person for person, _lvl, _start in clock_starts(people)} == {member, applicant}
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=histories())
+def test_clock_starts_agree_with_the_workforce_clock_on_any_history(
+    app: Flask, catalogue: None, history: History
+) -> None:
+    """The clocks the home page shows for some people are those ``people_on_the_clock``
+    finds for everyone, on the histories of ``tests/feedback/test_clock_agreement.py``."""
+    savepoint = db.session.begin_nested()
+    try:
+        build(history)
+        people = list(db.session.execute(db.select(User)).scalars())
+        expected = {
+            (item.user.id, item.level.id, item.clock.started_on, item.clock.state)
+            for item in people_on_the_clock(today=history.as_at)
+        }
+        found = set()
+        for person, lvl, start in clock_starts(people):
+            clock = level_clock(lvl, start, today=history.as_at)
+            if clock is not None:
+                found.add((person.id, lvl.id, clock.started_on, clock.state))
+        assert found == expected
+    finally:
+        savepoint.rollback()
 
 
 # Trainers -----------------------------------------------------------------------------------
