@@ -2,23 +2,140 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from trainhub import database
+from trainhub.accreditation import queries as accreditation_queries
+from trainhub.accreditation.models import AccreditationLevel, Application
+from trainhub.accreditation.services.applications import Clock, level_clock
+from trainhub.auth import queries as auth_queries
+from trainhub.auth.models import User
 from trainhub.auth.permissions import public, role_required
-from trainhub.auth.roles import MANAGERS
+from trainhub.auth.roles import MANAGERS, STAFF, Role
+from trainhub.courses import queries as courses_queries
+from trainhub.courses.models import Booking, Cohort, CohortDay
+from trainhub.extensions import utcnow
+from trainhub.feedback import queries as feedback_queries
+from trainhub.feedback.models import FeedbackRequest
+from trainhub.feedback.services.report import ReportYear, report_years
+from trainhub.localtime import local_today
 from trainhub.urls import safe_next
 
 bp = Blueprint("home", __name__)
+
+
+#: Clock states that ask something of the person (or their supervisor).
+_CLOCK_ACTIONS = ("due", "overdue")
+
+
+@dataclass
+class NextActions:
+    """What a signed-in person needs to do next, by the part they play; each fact read by
+    its own area's query (this page only puts them together), in a fixed number of SQL
+    statements whatever the data."""
+
+    # Their own training (everyone signed in may book and learn).
+    feedback: list[FeedbackRequest] = field(default_factory=list)
+    offers: list[Booking] = field(default_factory=list)
+    resubmissions: list[Application] = field(default_factory=list)
+    clocks: list[tuple[AccreditationLevel, Clock]] = field(default_factory=list)
+    #: Their next day of training and its booking: shown beside the actions, not one.
+    next_day: tuple[Booking, CohortDay] | None = None
+    # The cohorts they facilitate.
+    registers: list[CohortDay] = field(default_factory=list)
+    short_of_cofacilitator: list[Cohort] = field(default_factory=list)
+    waitlists: list[courses_queries.WaitlistToOffer] = field(default_factory=list)
+    # Assessing: queue name → how many ("waiting", "mine", "verify").
+    queues: dict[str, int] = field(default_factory=dict)
+    # Deciding: requests for places and CPD activities (managers, admins, supervisors).
+    requests: int = 0
+    activities: int = 0
+    #: The annual report written about first, with what it still needs (managers).
+    report: ReportYear | None = None
+    narrative_missing: bool = False
+    # Supervising: supervisees due or overdue on a level's clock.
+    supervisee_clocks: list[tuple[User, AccreditationLevel, Clock]] = field(default_factory=list)
+
+    @property
+    def report_todo(self) -> list[str]:
+        if self.report is None:
+            return []
+        return [check["text"] for check in self.report.checks if not check["done"]]
+
+    @property
+    def empty(self) -> bool:
+        """Nothing needs the person now (their next course is not something to do)."""
+        return not (
+            self.feedback
+            or self.offers
+            or self.resubmissions
+            or self.clocks
+            or self.registers
+            or self.short_of_cofacilitator
+            or self.waitlists
+            or any(self.queues.values())
+            or self.requests
+            or self.activities
+            or self.report_todo
+            or self.narrative_missing
+            or self.supervisee_clocks
+        )
+
+
+def _clocks(people: list[User], today: dt.date) -> list[tuple[User, AccreditationLevel, Clock]]:
+    """Each of ``people``'s level clocks that is due or overdue (accreditation's rules)."""
+    found = []
+    for person, level, started in accreditation_queries.clock_starts(people):
+        clock = level_clock(level, started, today=today)
+        if clock is not None and clock.state in _CLOCK_ACTIONS:
+            found.append((person, level, clock))
+    return found
+
+
+def next_actions(user: User, today: dt.date, now: dt.datetime) -> NextActions:
+    """What ``user`` needs to do next, for every part they play."""
+    actions = NextActions(
+        feedback=feedback_queries.feedback_owed(user.id),
+        offers=courses_queries.offers_to(user.id, now),
+        resubmissions=accreditation_queries.resubmissions_of(user.id),
+        clocks=[(level, clock) for _user, level, clock in _clocks([user], today)],
+        next_day=courses_queries.next_course_day(user.id, today),
+    )
+    if user.has_role(*STAFF):
+        actions.registers = courses_queries.registers_due(user.id, today)
+        actions.short_of_cofacilitator = courses_queries.cohorts_short_of_cofacilitator(
+            user.id, today
+        )
+        actions.waitlists = courses_queries.waitlists_to_offer(user.id, today)
+    if user.has_role(Role.ASSESSOR):
+        actions.queues = accreditation_queries.queue_counts(user)
+    if user.has_role(*MANAGERS):
+        actions.requests = courses_queries.pending_request_count(user)
+    supervising = user.has_supervisees()
+    if supervising or user.has_role(*MANAGERS):
+        actions.activities = accreditation_queries.activities_to_decide_count(user)
+    if user.has_role(Role.MANAGER):
+        actions.report = report_years(today)[0]
+        year = actions.report.period.year
+        actions.narrative_missing = year not in feedback_queries.years_with_narrative([year])
+    if supervising:
+        actions.supervisee_clocks = _clocks(auth_queries.supervisees_of(user), today)
+    return actions
 
 
 @bp.get("/")
 @public
 def index() -> ResponseReturnValue:
     if current_user.is_authenticated:
-        return render_template("home/dashboard.html")
+        return render_template(
+            "home/dashboard.html",
+            actions=next_actions(current_user, local_today(), utcnow()),
+        )
     return render_template("home/start.html")
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from trainhub.accreditation.models import (
+    ACHIEVED,
     AWAITING_VERIFICATION,
+    OPEN_STATUSES,
+    RESUBMISSION_REQUESTED,
     SUBMITTED,
     AccreditationLevel,
     Application,
@@ -17,6 +23,7 @@ from trainhub.accreditation.models import (
     OutcomeJudgement,
     Workbook,
     level_courses,
+    level_entry_courses,
 )
 from trainhub.accreditation.models.cpd import PENDING
 from trainhub.auth.models import User, UserRole
@@ -211,3 +218,81 @@ def activities_to_decide(actor: User) -> Select[ExternalActivity]:
         .order_by(ExternalActivity.created_at, ExternalActivity.id)
     )
     return query.where(people_visible_to(actor))
+
+
+# The home page's next actions: each a fixed number of statements, whatever the data.
+
+
+def resubmissions_of(user_id: int) -> list[Application]:
+    """The learner's applications whose workbook an assessor sent back to be resubmitted."""
+    query = (
+        select(Application)
+        .where(Application.user_id == user_id, Application.status == RESUBMISSION_REQUESTED)
+        .options(joinedload(Application.level))
+        .order_by(Application.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def activities_to_decide_count(actor: User) -> int:
+    """How many CPD activities wait for ``actor``'s decision (``activities_to_decide``)."""
+    inner = activities_to_decide(actor).order_by(None).with_only_columns(ExternalActivity.id)
+    return int(db.session.execute(select(func.count()).select_from(inner.subquery())).scalar_one())
+
+
+def clock_starts(
+    people: Sequence[User],
+) -> list[tuple[User, AccreditationLevel, dt.date]]:
+    """Where the level clocks of ``people`` started, in three statements however many
+    people and levels: the rule of ``services.clock.people_on_the_clock`` for a few people
+    (an open application's start, else the first completion of an entry course for an IFST
+    member; none once the level is achieved; active accounts only). The caller turns each
+    start into a ``Clock`` with ``services.applications.level_clock``."""
+    ids = [person.id for person in people if person.active]
+    levels = {
+        level.id: level
+        for level in db.session.execute(
+            select(AccreditationLevel)
+            .where(
+                AccreditationLevel.is_active.is_(True),
+                (AccreditationLevel.due_after_months.is_not(None))
+                | (AccreditationLevel.overdue_after_months.is_not(None)),
+            )
+            .order_by(AccreditationLevel.number, AccreditationLevel.id)
+        ).scalars()
+    }
+    entry = (
+        select(
+            Completion.user_id, level_entry_courses.c.level_id, func.min(Completion.completed_on)
+        )
+        .join(level_entry_courses, level_entry_courses.c.course_id == Completion.course_id)
+        .where(Completion.user_id.in_(ids), level_entry_courses.c.level_id.in_(list(levels)))
+        .group_by(Completion.user_id, level_entry_courses.c.level_id)
+    )
+    started = {(uid, lid): day for uid, lid, day in db.session.execute(entry)}
+    open_starts: dict[tuple[int, int], dt.date | None] = {}
+    achieved: set[tuple[int, int]] = set()
+    for application in db.session.execute(
+        select(Application).where(
+            Application.user_id.in_(ids),
+            Application.level_id.in_(list(levels)),
+            Application.status.in_((*OPEN_STATUSES, ACHIEVED)),
+        )
+    ).scalars():
+        key = (application.user_id, application.level_id)
+        if application.status == ACHIEVED:
+            achieved.add(key)
+        else:
+            open_starts[key] = application.clock_started_on
+    found = []
+    for person in people:
+        if not person.active:
+            continue
+        for level in levels.values():
+            key = (person.id, level.id)
+            if key in achieved or (key not in open_starts and not person.ifst_member):
+                continue
+            start = open_starts.get(key) or started.get(key)
+            if start is not None:
+                found.append((person, level, start))
+    return found

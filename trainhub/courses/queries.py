@@ -34,6 +34,7 @@ from trainhub.courses.models import (
     STANDING_STATUSES,
     AccessNeeds,
     AgendaTopic,
+    Attendance,
     Booking,
     BookingEvent,
     ClashOverride,
@@ -572,3 +573,140 @@ def cohort_needs(cohort_id: int) -> list[AccessNeeds]:
         .order_by(User.full_name, Booking.id)
     )
     return list(db.session.execute(query).scalars())
+
+
+# The home page's next actions: each a fixed number of statements, whatever the data.
+
+
+def offers_to(user_id: int, now: dt.datetime) -> list[Booking]:
+    """The learner's offers of a place still open at ``now`` (an expired one not yet passed
+    on by the sweep is gone), the soonest to expire first."""
+    query = (
+        select(Booking)
+        .where(
+            Booking.user_id == user_id,
+            Booking.status == "offered",
+            or_(Booking.offer_expires_at.is_(None), Booking.offer_expires_at > now),
+        )
+        .options(joinedload(Booking.cohort).joinedload(Cohort.course))
+        .order_by(Booking.offer_expires_at, Booking.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def next_course_day(user_id: int, today: dt.date) -> tuple[Booking, CohortDay] | None:
+    """The learner's next day of training (from ``today``) on a cohort they are booked on,
+    with its booking: the cohort, course and venue loaded."""
+    query = (
+        select(Booking, CohortDay)
+        .join(Cohort, Cohort.id == Booking.cohort_id)
+        .join(CohortDay, CohortDay.cohort_id == Cohort.id)
+        .where(
+            Booking.user_id == user_id,
+            Booking.status == "booked",
+            Cohort.status == "published",
+            CohortDay.date >= today,
+        )
+        .options(joinedload(Booking.cohort).joinedload(Cohort.course), joinedload(CohortDay.venue))
+        .order_by(CohortDay.date, CohortDay.start_time, CohortDay.id)
+        .limit(1)
+    )
+    row = db.session.execute(query).first()
+    return (row[0], row[1]) if row else None
+
+
+def _facilitated_by(user_id: int) -> Select[Any]:
+    return select(CohortFacilitator.cohort_id).where(CohortFacilitator.user_id == user_id)
+
+
+def registers_due(user_id: int, today: dt.date) -> list[CohortDay]:
+    """Today's days of the published cohorts ``user_id`` facilitates whose register is not
+    taken yet (no mark on it: the annual report's readiness check counts the same way)."""
+    marked = select(Attendance.id).where(Attendance.cohort_day_id == CohortDay.id).exists()
+    query = (
+        select(CohortDay)
+        .join(Cohort, Cohort.id == CohortDay.cohort_id)
+        .where(
+            CohortDay.cohort_id.in_(_facilitated_by(user_id)),
+            CohortDay.date == today,
+            Cohort.status == "published",
+            ~marked,
+        )
+        .options(joinedload(CohortDay.cohort).joinedload(Cohort.course))
+        .order_by(CohortDay.start_time, CohortDay.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def cohorts_short_of_cofacilitator(user_id: int, today: dt.date) -> list[Cohort]:
+    """Cohorts ``user_id`` facilitates, still to run, with only one facilitator: the
+    cohort page's "Co-facilitation expected" warning (fewer than two facilitators)."""
+    others = aliased(CohortFacilitator)
+    facilitators = (
+        select(func.count())
+        .select_from(others)
+        .where(others.cohort_id == Cohort.id)
+        .correlate(Cohort)
+        .scalar_subquery()
+    )
+    query = (
+        select(Cohort)
+        .where(
+            Cohort.id.in_(_facilitated_by(user_id)),
+            Cohort.status.in_(LIVE_COHORT_STATUSES),
+            Cohort.last_day >= today,
+            facilitators < 2,
+        )
+        .options(joinedload(Cohort.course))
+        .order_by(Cohort.first_day, Cohort.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+@dataclass(frozen=True)
+class WaitlistToOffer:
+    cohort: Cohort
+    waiting: int
+    free: int
+
+
+def waitlists_to_offer(user_id: int, today: dt.date) -> list[WaitlistToOffer]:
+    """Published cohorts ``user_id`` facilitates, not started, with a free place and people
+    on the waiting list: places the trainer can give by hand (``booking.book_from_waitlist``;
+    inside the cut-off nothing moves the list automatically)."""
+
+    def count_of(statuses: tuple[str, ...]) -> Any:
+        return func.sum(case((Booking.status.in_(statuses), 1), else_=0))
+
+    counts = (
+        select(
+            Booking.cohort_id.label("cohort_id"),
+            count_of(PLACE_STATUSES).label("held"),
+            count_of(("waitlisted",)).label("waiting"),
+        )
+        .where(Booking.cohort_id.in_(_facilitated_by(user_id)))
+        .group_by(Booking.cohort_id)
+        .subquery()
+    )
+    query = (
+        select(Cohort, counts.c.held, counts.c.waiting)
+        .join(counts, counts.c.cohort_id == Cohort.id)
+        .where(
+            Cohort.status == "published",
+            Cohort.first_day >= today,
+            counts.c.waiting > 0,
+            counts.c.held < Cohort.capacity,
+        )
+        .options(joinedload(Cohort.course))
+        .order_by(Cohort.first_day, Cohort.id)
+    )
+    return [
+        WaitlistToOffer(cohort, int(waiting), cohort.places_left(int(held or 0)))
+        for cohort, held, waiting in db.session.execute(query)
+    ]
+
+
+def pending_request_count(decider: User) -> int:
+    """How many requests for places ``decider`` has to decide (``pending_requests``)."""
+    inner = pending_requests(decider).order_by(None).with_only_columns(Booking.id)
+    return int(db.session.execute(select(func.count()).select_from(inner.subquery())).scalar_one())

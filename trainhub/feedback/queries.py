@@ -17,6 +17,7 @@ from trainhub.feedback.models import (
     FeedbackRequest,
     FeedbackResponse,
     QuestionnaireItem,
+    ReportNarrative,
 )
 
 #: Booking statuses of people who attended a cohort (all its days or some).
@@ -151,3 +152,28 @@ def answer_for_quote(answer_id: int) -> FeedbackAnswer | None:
         .options(joinedload(FeedbackAnswer.response), joinedload(FeedbackAnswer.item))
     )
     return db.session.execute(query).scalar_one_or_none()
+
+
+# The home page's next actions: each a fixed number of statements, whatever the data.
+
+
+def feedback_owed(user_id: int) -> list[FeedbackRequest]:
+    """The cohorts the learner was asked about and has not answered for, oldest first."""
+    query = (
+        select(FeedbackRequest)
+        .join(Cohort, Cohort.id == FeedbackRequest.cohort_id)
+        .where(FeedbackRequest.user_id == user_id, FeedbackRequest.responded.is_(False))
+        .options(joinedload(FeedbackRequest.cohort).joinedload(Cohort.course))
+        .order_by(Cohort.last_day, FeedbackRequest.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def years_with_narrative(years: list[int]) -> set[int]:
+    """Which of these financial years have some of the report's narrative written."""
+    query = (
+        select(ReportNarrative.financial_year)
+        .where(ReportNarrative.financial_year.in_(years), func.trim(ReportNarrative.text) != "")
+        .distinct()
+    )
+    return set(db.session.execute(query).scalars())
