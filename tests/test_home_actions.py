@@ -15,6 +15,7 @@ from tests.accreditation.helpers import application, learner, level
 from tests.factories import (
     make_booking,
     make_cohort,
+    make_course,
     make_organisation,
     make_user,
 )
@@ -440,3 +441,41 @@ def test_the_home_page_sends_as_many_statements_for_one_item_as_for_many(
     # Learner 8, trainer 11, assessor 11, supervisor 13, manager 20 (the report checklist
     # reads each year still being written: at most three).
     assert max(one for one, _many in found.values()) <= 25
+
+
+def test_a_learner_is_asked_for_the_follow_up_survey_they_owe(app: Flask) -> None:
+    from trainhub.courses.models import Completion
+    from trainhub.feedback.models import ImpactRequest
+
+    person = learner()
+    course = make_course(title="Safety planning")
+    completion = Completion(user=person, course=course, completed_on=TODAY - dt.timedelta(days=91))
+    db.session.add(completion)
+    db.session.flush()
+    asked = ImpactRequest(completion_id=completion.id, user_id=person.id, course_id=course.id)
+    db.session.add(asked)
+    db.session.flush()
+
+    html = home_html(app, person)
+    assert "Tell us whether Safety planning changed your practice" in home(app, person)
+    assert f'href="/feedback/impact/{asked.id}"' in html
+
+    asked.responded = True
+    db.session.flush()
+    assert "changed your practice" not in home(app, person)
+
+
+def test_a_line_manager_sees_the_requests_waiting_for_them(app: Flask) -> None:
+    from trainhub.auth.services import name_line_manager
+    from trainhub.courses.services.booking import book_place
+
+    manager_account = learner()
+    person = learner()
+    name_line_manager(person, manager_account.email)
+    book_place(person, make_cohort(make_course(line_manager_approval=True)))
+    db.session.flush()
+
+    text = home(app, manager_account)
+    assert "1 request from someone you line manage is waiting for your decision" in text
+    assert 'href="/line-manager/requests"' in home_html(app, manager_account)
+    assert "line manage" not in home(app, person)

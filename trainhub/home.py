@@ -21,7 +21,7 @@ from trainhub.courses import queries as courses_queries
 from trainhub.courses.models import Booking, Cohort, CohortDay
 from trainhub.extensions import utcnow
 from trainhub.feedback import queries as feedback_queries
-from trainhub.feedback.models import FeedbackRequest
+from trainhub.feedback.models import FeedbackRequest, ImpactRequest
 from trainhub.feedback.services.report import ReportYear, report_years
 from trainhub.localtime import local_today
 from trainhub.urls import safe_next
@@ -41,6 +41,7 @@ class NextActions:
 
     # Their own training (everyone signed in may book and learn).
     feedback: list[FeedbackRequest] = field(default_factory=list)
+    impact: list[ImpactRequest] = field(default_factory=list)
     offers: list[Booking] = field(default_factory=list)
     resubmissions: list[Application] = field(default_factory=list)
     clocks: list[tuple[AccreditationLevel, Clock]] = field(default_factory=list)
@@ -55,6 +56,8 @@ class NextActions:
     # Deciding: requests for places and CPD activities (managers, admins, supervisors).
     requests: int = 0
     activities: int = 0
+    #: Requests for places waiting for them as someone's line manager.
+    line_requests: int = 0
     #: The annual report written about first, with what it still needs (managers).
     report: ReportYear | None = None
     narrative_missing: bool = False
@@ -72,6 +75,7 @@ class NextActions:
         """Nothing needs the person now (their next course is not something to do)."""
         return not (
             self.feedback
+            or self.impact
             or self.offers
             or self.resubmissions
             or self.clocks
@@ -81,6 +85,7 @@ class NextActions:
             or any(self.queues.values())
             or self.requests
             or self.activities
+            or self.line_requests
             or self.report_todo
             or self.narrative_missing
             or self.supervisee_clocks
@@ -101,6 +106,7 @@ def next_actions(user: User, today: dt.date, now: dt.datetime) -> NextActions:
     """What ``user`` needs to do next, for every part they play."""
     actions = NextActions(
         feedback=feedback_queries.feedback_owed(user.id),
+        impact=feedback_queries.impact_owed(user.id),
         offers=courses_queries.offers_to(user.id, now),
         resubmissions=accreditation_queries.resubmissions_of(user.id),
         clocks=[(level, clock) for _user, level, clock in _clocks([user], today)],
@@ -116,6 +122,8 @@ def next_actions(user: User, today: dt.date, now: dt.datetime) -> NextActions:
         actions.queues = accreditation_queries.queue_counts(user)
     if user.has_role(*MANAGERS):
         actions.requests = courses_queries.pending_request_count(user)
+    if user.has_line_reports():
+        actions.line_requests = courses_queries.line_manager_request_count(user.id)
     supervising = user.has_supervisees()
     if supervising or user.has_role(*MANAGERS):
         actions.activities = accreditation_queries.activities_to_decide_count(user)

@@ -706,6 +706,21 @@ def waitlists_to_offer(user_id: int, today: dt.date) -> list[WaitlistToOffer]:
     ]
 
 
+def line_manager_request_count(manager_id: int) -> int:
+    """How many requests for a place wait for this line manager's decision (their account)."""
+    query = (
+        select(func.count())
+        .select_from(LineManagerApproval)
+        .join(Booking, Booking.id == LineManagerApproval.booking_id)
+        .where(
+            LineManagerApproval.manager_id == manager_id,
+            LineManagerApproval.status == "pending",
+            Booking.status == "requested",
+        )
+    )
+    return int(db.session.execute(query).scalar_one())
+
+
 def pending_request_count(decider: User) -> int:
     """How many requests for places ``decider`` has to decide (``pending_requests``)."""
     inner = pending_requests(decider).order_by(None).with_only_columns(Booking.id)

@@ -16,6 +16,7 @@ from trainhub.feedback.models import (
     FeedbackAnswer,
     FeedbackRequest,
     FeedbackResponse,
+    ImpactRequest,
     QuestionnaireItem,
     ReportNarrative,
 )
@@ -165,6 +166,18 @@ def feedback_owed(user_id: int) -> list[FeedbackRequest]:
         .where(FeedbackRequest.user_id == user_id, FeedbackRequest.responded.is_(False))
         .options(joinedload(FeedbackRequest.cohort).joinedload(Cohort.course))
         .order_by(Cohort.last_day, FeedbackRequest.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def impact_owed(user_id: int) -> list[ImpactRequest]:
+    """The follow-up impact surveys the learner was asked and has not answered, oldest
+    first."""
+    query = (
+        select(ImpactRequest)
+        .where(ImpactRequest.user_id == user_id, ImpactRequest.responded.is_(False))
+        .options(joinedload(ImpactRequest.course))
+        .order_by(ImpactRequest.created_at, ImpactRequest.id)
     )
     return list(db.session.execute(query).scalars())
 
