@@ -104,7 +104,9 @@ def test_a_learner_answers_and_a_manager_sees_the_figures_from_five(
     ).fill("I write safety plans with families instead of agreements.")
     visitor.submit("Send answers")
     expect(visitor.success_banner()).to_contain_text("Thank you: your answers have been sent.")
-    expect(visitor.main.locator("#follow-up ~ table")).to_contain_text("Sent")
+    expect(
+        visitor.main.get_by_role("table", name="Follow-up surveys we asked you to answer")
+    ).to_contain_text("Sent")
     visitor.sign_out()
 
     # Four answers: the manager sees n and the reason, nothing else.

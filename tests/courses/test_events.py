@@ -23,6 +23,7 @@ from trainhub.courses.services.scheduling import schedule_cohort
 from trainhub.courses.signals import course_completed
 from trainhub.errors import ValidationFailed
 from trainhub.extensions import db
+from trainhub.feedback.models import FeedbackRequest
 from trainhub.feedback.reporting import build, compute, five_years
 from trainhub.financial_years import Period, financial_year
 
@@ -103,6 +104,8 @@ def test_an_event_is_booked_and_registered_but_never_completed() -> None:
     assert completed == []
     db.session.refresh(cohort)
     assert [b.status for b in cohort.bookings] == ["attended"]
+    # Nor is anyone asked the course questionnaire about it.
+    assert db.session.execute(select(FeedbackRequest)).first() is None
 
 
 def test_a_learner_books_an_event_like_a_cohort(app: Flask) -> None:

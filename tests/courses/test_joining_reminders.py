@@ -175,6 +175,19 @@ def test_learners_are_reminded_once_each_with_the_instructions() -> None:
     assert kinds(person) == ["day_before", "early"]
 
 
+def test_an_online_day_is_in_the_reminder() -> None:
+    from tests.courses.test_online_days import go_online
+
+    cohort = go_online(make_cohort(days=2, start=in_days(1)), 2)
+    booked_ago(cohort, 10)
+
+    assert send_reminders(at(local_today())).day_before == 1
+    body = outbox()[-1].body
+    assert "online (Microsoft Teams)" in body
+    assert cohort.days[0].venue.name in body  # the day at the venue, and the online one
+    assert "teams.microsoft.com" not in body  # the link is in the invitation, not the e-mail
+
+
 def test_a_late_booking_gets_only_the_day_before_reminder() -> None:
     cohort = make_cohort(start=in_days(3))
     person = booked_ago(cohort, 1)  # booked 4 days before the course, after the 7-day point

@@ -282,3 +282,19 @@ def test_the_move_page_reads_a_fixed_number_of_statements(
         assert client.get(f"/cohorts/{old.id}/move").status_code == 200
         found.append(count_queries.count - before)
     assert found[0] == found[1]
+
+
+def test_a_manager_sees_other_organisations_people_as_counts_only(client: FlaskClient) -> None:
+    from tests.factories import make_organisation, make_user
+
+    lead = trainer()
+    old, people = cancelled_with(booked=1, waiting=0, lead=lead)
+    new = target_of(old, lead)
+    manager = make_user(roles=["manager"], organisation=make_organisation())
+    db.session.commit()
+    login(client, manager)
+
+    text = page(client.post(f"/cohorts/{old.id}/move", data={"target": new.id, "mode": "book"}))
+
+    assert "1 will be booked" in text
+    assert people[0].full_name not in text and "Someone from another organisation" in text

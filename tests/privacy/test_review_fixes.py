@@ -321,3 +321,20 @@ def test_an_erased_persons_workbook_no_longer_falls_due(catalogue: None) -> None
     db.session.flush()
     [after] = [due for due in due_overview(schedule) if due.kind == "evidence_files"]
     assert after.next_due is None and after.due_now == 0
+
+
+def test_an_erasure_keeps_the_bytes_a_cohort_s_joining_file_shares(catalogue: None) -> None:
+    from trainhub.courses.services import joining
+    from trainhub.uploads import Upload
+
+    admin, person = make_admin(), make_user()
+    trainer = make_user(roles=["trainer"])
+    cohort = make_cohort(facilitators=[trainer])
+    data = pdf_bytes("pre-reading everyone has")
+    joining.add_file(trainer, cohort, Upload("pre-reading.pdf", data))
+    _application, key = _upload(person, data)
+
+    erase_person(admin, person, "Their request")
+    files.delete_pending()
+
+    assert stored(key)  # the cohort's learners still open it

@@ -1,7 +1,8 @@
 """What feedback does when the courses area announces something: ask attendees.
 
 A cohort recorded from records (``Cohort.recorded``) asks nobody: its feedback was given on
-paper long ago, and its attendees may have no way to sign in.
+paper long ago, and its attendees may have no way to sign in. Nor does an event (R18): the
+questionnaire asks about a course's trainers and outcomes, and the report counts events apart.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from trainhub.feedback.services.responses import request_feedback
 def ask_last_day_attendees(
     sender: Any, cohort: Cohort, user_ids: Sequence[int], actor: Any = None, **extra: Any
 ) -> None:
-    if cohort.recorded:
+    if cohort.recorded or cohort.is_event:
         return
     request_feedback(cohort, user_ids)
 

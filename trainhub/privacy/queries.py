@@ -46,6 +46,7 @@ from trainhub.courses.models import (
     Course,
     FollowUpAttendance,
     FollowUpSession,
+    JoiningFile,
 )
 from trainhub.extensions import db
 from trainhub.feedback.models import FeedbackRequest
@@ -535,6 +536,8 @@ def keys_kept_for_others(keys: set[str], owner_ids: set[int]) -> set[str]:
                 HistoryRecord.evidence_key.in_(keys),
                 or_(HistoryRecord.user_id.is_(None), HistoryRecord.user_id.not_in(owner_ids)),
             ),
+            # A cohort's joining file: the trainers', never a learner's.
+            select(JoiningFile.storage_key).where(JoiningFile.storage_key.in_(keys)),
         )
     )
     return set(db.session.execute(query).scalars())
@@ -603,7 +606,8 @@ def evidence_due(cutoff: dt.datetime) -> dict[str, dict[str, Any]]:
 
 
 def evidence_kept(keys: set[str], cutoff: dt.datetime) -> set[str]:
-    """Of ``keys``, those that a record not yet due also points at (the same bytes)."""
+    """Of ``keys``, those that a record not yet due, or a cohort's joining file, also points
+    at (the same bytes)."""
     if not keys:
         return set()
     workbooks = (
@@ -623,7 +627,8 @@ def evidence_kept(keys: set[str], cutoff: dt.datetime) -> set[str]:
         or_(ExternalActivity.decided_at.is_(None), ExternalActivity.decided_at >= cutoff),
     )
     history = select(HistoryRecord.evidence_key).where(HistoryRecord.evidence_key.in_(keys))
-    return set(db.session.execute(workbooks.union(activities, history)).scalars())
+    joining = select(JoiningFile.storage_key).where(JoiningFile.storage_key.in_(keys))
+    return set(db.session.execute(workbooks.union(activities, history, joining)).scalars())
 
 
 def next_evidence_decision(cutoff: dt.datetime) -> dt.datetime | None:

@@ -560,12 +560,14 @@ def book_with_needs(
     actor: User, cohort: Cohort, categories: Sequence[str], details: str
 ) -> BookingOutcome:
     """The learner books themselves (:func:`book_place`) and gives their access and dietary
-    needs in the same step; nothing is kept when the booking is refused.
+    needs in the same step; nothing is kept when the booking is refused, and a booking they
+    already had keeps its needs.
 
     :raises ConflictError: as :func:`book_place`.
     :raises ValidationFailed: on ``categories`` or ``details`` as ``needs.save_needs``.
     """
     outcome = book_place(actor, cohort)
-    if (categories or details.strip()) and outcome.booking.is_active:
+    # A booking they already had keeps the needs they gave (they change them on its page).
+    if outcome.created and (categories or details.strip()) and outcome.booking.is_active:
         save_needs(actor, outcome.booking, categories, details)
     return outcome

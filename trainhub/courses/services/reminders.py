@@ -121,7 +121,7 @@ def _with_days(cohorts: Mapping[int, Cohort]) -> None:
     days: dict[int, list[CohortDay]] = defaultdict(list)
     query = (
         select(CohortDay)
-        .join(CohortDay.venue)
+        .outerjoin(CohortDay.venue)  # an online day has none
         .options(contains_eager(CohortDay.venue))
         .where(CohortDay.cohort_id.in_(list(cohorts)))
         .order_by(CohortDay.cohort_id, CohortDay.date, CohortDay.start_time)

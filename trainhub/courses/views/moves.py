@@ -80,7 +80,14 @@ def cohort_move(cohort: Cohort) -> ResponseReturnValue:
             plan = act(lambda: moves.plan_move(current_user, cohort, target, mode), form)
             if plan:
                 return render_template(
-                    "courses/cohort_move_confirm.html", form=form, cohort=cohort, plan=plan.result
+                    "courses/cohort_move_confirm.html",
+                    form=form,
+                    cohort=cohort,
+                    plan=plan.result,
+                    # R49: others' people are counted, never named (nor where they are booked).
+                    named=permissions.named_attendees(
+                        current_user, cohort, (line.learner for line in plan.result.lines)
+                    ),
                 )
     return form_page(
         "courses/cohort_move.html",

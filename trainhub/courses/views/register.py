@@ -154,7 +154,8 @@ def sign_in_sheet(cohort: Cohort, day_number: int) -> ResponseReturnValue:
         day=day,
         rows=rows,
         named=permissions.named_attendees(current_user, cohort, (r.user for r in rows)),
-        with_needs=_with_needs(cohort),
+        # No needs marker: the sheet goes round the room, and the learners were promised
+        # that only the trainers would know (special category data).
     )
     filename = f"sign-in-cohort-{cohort.id}-day-{day.day_number}.pdf"
     return (
