@@ -148,6 +148,12 @@ def test_a_line_manager_without_an_account_decides_once_through_the_link() -> No
     assert booking.status == "declined"
     [declined] = [m for m in outbox(person) if m.subject.startswith("Request declined")]
     assert "Short-staffed that week" in declined.body
+    # Staff can see whose address decided: anyone holding the link could.
+    [event] = [e for e in booking.events if e.action == "line_manager_declined"]
+    assert event.reason == (
+        "By Gareth Manager (gareth.manager@council.example), through the e-mailed link. "
+        "Short-staffed that week"
+    )
     with pytest.raises(ConflictError, match="no longer waiting"):
         decide_by_link(token, approve=True)
     assert booking.status == "declined"
@@ -162,6 +168,25 @@ def test_the_link_expires() -> None:
     with pytest.raises(ConflictError, match="expired"):
         decide_by_link(token, approve=True, now=utcnow() + timedelta(days=15))
     assert booking.status == "requested"
+
+
+def test_a_request_whose_link_ran_out_ends_and_the_learner_may_ask_again() -> None:
+    from trainhub.courses.services.line_managers import expire_link_requests
+
+    cohort = needs_approval()
+    person = with_emailed_manager()
+    booking = book_place(person, cohort).booking
+    assert expire_link_requests(utcnow() + timedelta(days=13)) == 0  # not yet
+
+    assert expire_link_requests(utcnow() + timedelta(days=15)) == 1
+    assert booking.status == "declined"
+    assert actions(booking)[-1] == "line_manager_expired"
+    assert "did not answer within 14 days" in outbox(person)[-1].body
+    assert expire_link_requests(utcnow() + timedelta(days=16)) == 0  # once
+
+    again = book_place(person, cohort)  # a new request, and a new link
+    assert again.created and again.booking.status == "requested"
+    assert len([m for m in outbox("gareth.manager@council.example") if "approve" in m.subject]) == 2
 
 
 def test_on_an_ifst_course_the_line_manager_decides_first_then_the_managers() -> None:

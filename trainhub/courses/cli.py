@@ -17,13 +17,16 @@ cohorts_cli = AppGroup("cohorts", help="Cohorts and their waiting lists.")
 @cohorts_cli.command("sweep")
 @click.option("--every", type=int, default=0, help="Repeat every N seconds (0: run once).")
 def sweep(every: int) -> None:
-    """Pass expired waitlist offers to the next person. Run from cron every few minutes."""
+    """Pass expired waitlist offers to the next person, and end requests whose line
+    manager's link ran out unanswered. Run from cron every few minutes."""
     from trainhub.courses.services.booking import expire_offers
+    from trainhub.courses.services.line_managers import expire_link_requests
 
     while True:
         expired = expire_offers()
+        ended = expire_link_requests()
         db.session.commit()
-        click.echo(f"{expired} expired offer(s) passed on.")
+        click.echo(f"{expired} expired offer(s) passed on; {ended} unanswered request(s) ended.")
         if not every:
             return
         time.sleep(every)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 #: pending → approved or declined; withdrawn when the learner cancelled the request first, or
 #: the line manager's account was erased. (A request whose cohort was cancelled is left
 #: pending: its booking is no longer ``requested``, so it is not shown or decided.)
-APPROVAL_STATUSES = ("pending", "approved", "declined", "withdrawn")
+APPROVAL_STATUSES = ("pending", "approved", "declined", "withdrawn", "expired")
 
 
 class LineManagerApproval(db.Model):  # type: ignore[name-defined]

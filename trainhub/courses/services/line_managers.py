@@ -183,6 +183,47 @@ def link_state(approval: LineManagerApproval, now: datetime | None = None) -> st
     return "open"
 
 
+def expire_link_requests(now: datetime | None = None) -> int:
+    """Requests whose e-mailed link ran out unanswered end: the request is declined, and the
+    learner is told that they may book again (which sends their line manager a new link).
+    Part of ``flask cohorts sweep``; returns how many ended. Raises nothing."""
+    now = now or utcnow()
+    due = db.session.execute(
+        select(LineManagerApproval)
+        .join(Booking, Booking.id == LineManagerApproval.booking_id)
+        .where(
+            LineManagerApproval.status == "pending",
+            LineManagerApproval.expires_at.is_not(None),
+            LineManagerApproval.expires_at <= now,
+            Booking.status == "requested",
+        )
+        .options(
+            selectinload(LineManagerApproval.booking).options(
+                selectinload(Booking.user), selectinload(Booking.cohort)
+            )
+        )
+        .order_by(LineManagerApproval.id)
+    ).scalars()
+    ended = 0
+    for approval in due:
+        booking = approval.booking
+        booking_rules.lock_booking(booking)
+        db.session.refresh(approval)
+        if approval.status != "pending" or booking.status != "requested":
+            continue  # decided meanwhile
+        reason = _(
+            "Your line manager did not answer within %(days)d days. Book again to send them "
+            "a new request.",
+            days=current_app.config["LINE_MANAGER_LINK_DAYS"],
+        )
+        approval.status, approval.decided_at = "expired", now
+        booking_rules.record_change(booking, None, "line_manager_expired", "declined", reason)
+        notices.request_declined(booking, reason)
+        ended += 1
+    db.session.flush()
+    return ended
+
+
 def decide_as_line_manager(
     actor: User, approval: LineManagerApproval, approve: bool, reason: str = ""
 ) -> None:
@@ -237,11 +278,27 @@ def _decide(approval: LineManagerApproval, actor: User | None, approve: bool, re
     if approval.status != "pending" or booking.status != "requested":
         raise ConflictError(_("This request is no longer waiting for a decision"))
     now = utcnow()
+    # Whoever holds the e-mailed link decides: the booking's history says whose address it
+    # went to, so staff can see who approved a place (an account decides as itself).
+    said = (
+        reason
+        if actor is not None
+        else " ".join(
+            part
+            for part in (
+                _(
+                    "By %(name)s (%(email)s), through the e-mailed link.",
+                    name=approval.name,
+                    email=approval.email,
+                ),
+                reason,
+            )
+            if part
+        )
+    )
     if not approve:
         approval.status, approval.reason, approval.decided_at = "declined", reason, now
-        booking_rules.record_change(
-            booking, actor, "line_manager_declined", "declined", reason=reason
-        )
+        booking_rules.record_change(booking, actor, "line_manager_declined", "declined", said)
         notices.request_declined(booking, reason)
         db.session.flush()
         log.info("Booking %s: line manager declined", booking.id)
@@ -255,14 +312,12 @@ def _decide(approval: LineManagerApproval, actor: User | None, approve: bool, re
     approval.status, approval.reason, approval.decided_at = "approved", reason, now
     if cohort.course.audience == "ifst_only":
         # Still a request: now the organisation's managers decide it.
-        booking_rules.record_change(
-            booking, actor, "line_manager_approved", "requested", reason=reason
-        )
+        booking_rules.record_change(booking, actor, "line_manager_approved", "requested", said)
         db.session.flush()
         notices.ask_approvers(booking)
         log.info("Booking %s: line manager approved; on to the managers", booking.id)
         return
-    booking_rules.record_change(booking, actor, "line_manager_approved", "requested", reason=reason)
+    booking_rules.record_change(booking, actor, "line_manager_approved", "requested", said)
     outcome = booking_rules.place_or_queue(booking, actor, "approved")
     notices.request_approved(booking, outcome.position)
     log.info("Booking %s: line manager approved", booking.id)
