@@ -257,7 +257,7 @@ def _check(cleaned: dict[str, str], term: GlossaryTerm | None) -> None:
         raise ValidationFailed("term_en", _("Enter the term in English"))
     if not cleaned["definition_en"]:
         raise ValidationFailed("definition_en", _("Enter what the term means, in English"))
-    if (cleaned["term_cy"] or cleaned["abbreviation_cy"]) and not cleaned["term_cy"]:
+    if cleaned["abbreviation_cy"] and not cleaned["term_cy"]:
         raise ValidationFailed(
             "term_cy", _("Enter the term in Welsh, or leave its Welsh short form empty too")
         )

@@ -30,9 +30,10 @@ TERMS: list[TermData] = [
         "term_en": "Integrated Family Support Service",
         "term_cy": "Gwasanaeth Integredig Cymorth i Deuluoedd",
         "definition_en": (
-            "The Welsh Government's service for families where parents' substance misuse or "
-            "other problems put children at risk. A team works with the whole family for a "
-            "short, intensive period, and trains the wider workforce in the same model. The "
+            "The Welsh Government's service for families with complex needs, including where "
+            "a parent's substance misuse affects the children. A team works with the whole "
+            "family for a short, intensive period, and trains the wider workforce in the same "
+            "model. The "
             "IFSS Training Framework (Annex C of the statutory guidance) sets out its training."
         ),
     },
