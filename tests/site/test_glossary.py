@@ -322,3 +322,21 @@ def test_a_course_page_without_the_glossary_shows_the_plain_words(app: Flask) ->
     course = make_course(kind="framework", cpd_hours=7)
     text = page_html(as_user(app, None).get(f"/courses/{course.code}"))
     assert "<abbr" not in text and "CPD hours" in text
+
+
+def test_a_course_page_reads_the_glossary_once(app: Flask, count_queries: QueryCounter) -> None:
+    glossary.seed_glossary()
+    course = make_course(kind="framework", audience="ifst_only", cpd_hours=28, credit_value=5)
+    client = as_user(app, None)
+    client.get(f"/courses/{course.code}")
+    before = count_queries.count
+    client.get(f"/courses/{course.code}")
+    few = count_queries.count - before
+    for n in range(20):
+        add(f"term-{n}", f"Term {n}")
+    db.session.commit()
+    before = count_queries.count
+    assert "/glossary#cpd" in page_html(client.get(f"/courses/{course.code}"))
+    assert count_queries.count - before == few
+    glossary_reads = [s for s in count_queries.statements[before:] if "glossary_terms" in s]
+    assert len(glossary_reads) == 1
