@@ -340,3 +340,21 @@ def test_a_course_page_reads_the_glossary_once(app: Flask, count_queries: QueryC
     assert count_queries.count - before == few
     glossary_reads = [s for s in count_queries.statements[before:] if "glossary_terms" in s]
     assert len(glossary_reads) == 1
+
+
+def test_the_admin_list_sends_as_many_queries_however_many_terms(
+    app: Flask, count_queries: QueryCounter
+) -> None:
+    glossary.seed_glossary()
+    client = as_user(app, make_user(roles=["admin"]))
+    client.get("/admin/glossary")
+    before = count_queries.count
+    client.get("/admin/glossary")
+    few = count_queries.count - before
+    for n in range(20):
+        add(f"term-{n}", f"Term {n}")
+    db.session.commit()
+    before = count_queries.count
+    listing = page(client.get("/admin/glossary"))
+    assert "Term 19" in listing and "#term-19" in listing
+    assert count_queries.count - before == few
