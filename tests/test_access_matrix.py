@@ -791,7 +791,31 @@ MATRIX: dict[str, Route] = {
     ),
     "courses.demand": Route(lambda w: "/demand", only(STAFF)),
     "courses.demand_csv": Route(lambda w: "/demand.csv", only(STAFF)),
+    # Issue 20: the glossary of the framework's terms (R46): read by everyone, changed by
+    # administrators.
+    "site.glossary_page": Route(lambda w: "/glossary", everyone("ok")),
+    "site.admin_glossary": Route(lambda w: "/admin/glossary", only(("admin",))),
+    "site.admin_glossary_new": Route(lambda w: "/admin/glossary/new", only(("admin",))),
+    "site.admin_glossary_edit": Route(
+        lambda w: f"/admin/glossary/{a_glossary_term()}", only(("admin",))
+    ),
+    "site.admin_glossary_remove": Route(
+        lambda w: f"/admin/glossary/{a_glossary_term()}/remove", only(("admin",))
+    ),
 }
+
+
+def a_glossary_term() -> int:
+    """The matrix's glossary term (added once)."""
+    from trainhub.site.models import GlossaryTerm
+
+    query = db.select(GlossaryTerm).where(GlossaryTerm.slug == "matrix-term")
+    term = db.session.execute(query).scalar_one_or_none()
+    if term is None:
+        term = GlossaryTerm(slug="matrix-term", term_en="Matrix term", definition_en="A term.")
+        db.session.add(term)
+        db.session.commit()
+    return term.id
 
 
 def a_line_manager_request(world: World) -> int:

@@ -23,15 +23,18 @@ secrets_cli = AppGroup("secrets", help="The secrets trainhub keeps encrypted.")
 def _seed_catalogue() -> tuple[int, int]:
     from trainhub.accreditation.services import seed_levels
     from trainhub.courses.services.catalogue import seed_courses
+    from trainhub.site.glossary import seed_glossary
 
     courses = seed_courses()
     levels = seed_levels()
+    seed_glossary()
     return len(courses), len(levels)
 
 
 @catalogue_cli.command("seed")
 def catalogue_seed() -> None:
-    """Load the framework programmes, local courses and accreditation levels (idempotent)."""
+    """Load the framework programmes, local courses, accreditation levels and the glossary
+    of the framework's terms (idempotent)."""
     courses, levels = _seed_catalogue()
     db.session.commit()
     click.echo(f"Catalogue: {courses} course(s) and {levels} level(s) added; the rest were there.")

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from trainhub.forms import Length, Optional, Submit, Text, TextArea
+from trainhub.site.glossary import MAX_ABBREVIATION, MAX_DEFINITION, MAX_SLUG, MAX_TERM
 from trainhub.site.services import MAX_BODY, MAX_TITLE
 
 _WELSH = {"lang": "cy"}
@@ -27,3 +28,51 @@ class SitePageForm(FlaskForm):
 
 class SitePageResetForm(FlaskForm):
     submit = Submit(_l("Reset to the default text"))
+
+
+class GlossaryTermForm(FlaskForm):
+    """A glossary term in English and in Welsh, side by side (services check the rules)."""
+
+    term_en = Text(_l("Term in English"), validators=[Optional(), Length(max=MAX_TERM)])
+    abbreviation_en = Text(
+        _l("Short form in English (optional)"),
+        description=_l("For example, CPD"),
+        validators=[Optional(), Length(max=MAX_ABBREVIATION)],
+    )
+    definition_en = TextArea(
+        _l("Definition in English"), validators=[Optional(), Length(max=MAX_DEFINITION)]
+    )
+    term_cy = Text(
+        _l("Term in Welsh (optional)"),
+        validators=[Optional(), Length(max=MAX_TERM)],
+        render_kw=_WELSH,
+    )
+    abbreviation_cy = Text(
+        _l("Short form in Welsh (optional)"),
+        description=_l("For example, DPP. Leave empty to use the English short form."),
+        validators=[Optional(), Length(max=MAX_ABBREVIATION)],
+        render_kw=_WELSH,
+    )
+    definition_cy = TextArea(
+        _l("Definition in Welsh (optional)"),
+        description=_l(
+            "Leave empty until a translator has written it: Welsh pages then show the "
+            "English definition."
+        ),
+        validators=[Optional(), Length(max=MAX_DEFINITION)],
+        render_kw=_WELSH,
+    )
+    slug = Text(
+        _l("Link name (optional)"),
+        description=_l(
+            "Lower-case letters, numbers and hyphens: other pages link to the term as "
+            "/glossary#link-name. Left empty, it is made from the English short form or term. "
+            "Changing it breaks links to the old name."
+        ),
+        validators=[Optional(), Length(max=MAX_SLUG)],
+    )
+    submit = Submit(_l("Save the term"))
+
+
+class GlossaryTermRemoveForm(FlaskForm):
+    submit = Submit(_l("Remove the term"))

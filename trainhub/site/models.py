@@ -39,3 +39,34 @@ class SitePage(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<SitePage {self.key!r}>"
+
+
+class GlossaryTerm(db.Model):  # type: ignore[name-defined]
+    """One of the framework's terms, explained in English and (where someone has written it)
+    in Welsh, for the public glossary and the abbreviations explained on course pages (R46).
+
+    The Welsh fields stay empty until someone writes them: the framework's text is never
+    machine-translated (fidelity). An empty Welsh field shows the English, marked as English.
+    """
+
+    __tablename__ = "glossary_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The term's anchor on /glossary (``/glossary#cpd``) and its key for other pages'
+    #: links: lower-case letters, digits and hyphens.
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    term_en: Mapped[str] = mapped_column(String(200))
+    #: The short form a page shows ("CPD"), if the term has one.
+    abbreviation_en: Mapped[str | None] = mapped_column(String(20))
+    definition_en: Mapped[str] = mapped_column(Text)
+    term_cy: Mapped[str | None] = mapped_column(String(200))
+    #: The Welsh short form ("DPP"); empty: the English one.
+    abbreviation_cy: Mapped[str | None] = mapped_column(String(20))
+    definition_cy: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    updated_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<GlossaryTerm {self.slug!r}>"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from trainhub.auth.models import User
+from trainhub.auth.roles import Role
 
 
 def can_edit_site_pages(actor: User) -> bool:
@@ -16,3 +17,22 @@ def can_edit_site_pages(actor: User) -> bool:
 def can_edit_site_page(actor: User, _page: Any) -> bool:
     """``can_edit_site_pages`` for a page loaded by ``boundary.load``."""
     return can_edit_site_pages(actor)
+
+
+def can_edit_glossary(actor: User) -> bool:
+    """Administrators: the glossary explains the framework in the service's own voice."""
+    return can_edit_site_pages(actor)
+
+
+def can_edit_glossary_term(actor: User, _term: Any) -> bool:
+    """``can_edit_glossary`` for a term loaded by ``boundary.load``."""
+    return can_edit_glossary(actor)
+
+
+def sees_missing_welsh(actor: User) -> bool:
+    """Staff (trainers, assessors, managers, administrators) are shown what has no Welsh
+    yet, so that it gets written; learners and visitors just read the English."""
+    return bool(
+        actor.is_authenticated
+        and actor.has_role(Role.TRAINER, Role.ASSESSOR, Role.MANAGER, Role.ADMIN)
+    )

@@ -1,9 +1,12 @@
 """The pages every public service has (privacy notice, accessibility statement, cookies, help
-and contact), open to everyone, and their administrators' editing."""
+and contact) and the glossary of the framework's terms, open to everyone, and their
+administrators' editing."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, render_template, url_for
+from dataclasses import asdict
+
+from flask import Blueprint, Response, current_app, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -12,11 +15,22 @@ from flask_login import current_user
 from trainhub.auth.permissions import public, role_required
 from trainhub.auth.roles import Role
 from trainhub.boundary import act, form_page, load
-from trainhub.site import queries, services
+from trainhub.site import glossary, queries, services
 from trainhub.site.cookies import cookies_set
-from trainhub.site.forms import SitePageForm, SitePageResetForm
-from trainhub.site.models import PAGE_KEYS
-from trainhub.site.permissions import can_edit_site_page, can_edit_site_pages
+from trainhub.site.forms import (
+    GlossaryTermForm,
+    GlossaryTermRemoveForm,
+    SitePageForm,
+    SitePageResetForm,
+)
+from trainhub.site.models import PAGE_KEYS, GlossaryTerm
+from trainhub.site.permissions import (
+    can_edit_glossary,
+    can_edit_glossary_term,
+    can_edit_site_page,
+    can_edit_site_pages,
+    sees_missing_welsh,
+)
 
 bp = Blueprint("site", __name__)
 
@@ -59,6 +73,7 @@ Allow: /accreditation$
 Allow: /privacy
 Allow: /accessibility
 Allow: /help
+Allow: /glossary
 Disallow: /
 """
 
@@ -129,3 +144,80 @@ def admin_page_reset(key: str) -> ResponseReturnValue:
     ):
         return redirect(url_for("site.admin_page_edit", key=key))
     return form_page("site/admin_page_reset.html", form, page=page)
+
+
+# The glossary -----------------------------------------------------------------------------------
+
+
+@bp.app_template_global("glossary_term")
+def glossary_term(slug: str) -> glossary.ShownTerm | None:
+    """The term ``slug`` in the visitor's language, for pages that explain a short form
+    (``templates/site/_glossary.html``): every term is read once per request, in one query."""
+    lang = str(get_locale())
+    found: dict[str, glossary.ShownTerm] | None = g.get("glossary_terms")
+    if found is None or g.get("glossary_lang") != lang:
+        found = {term.slug: term for term in glossary.glossary(lang)}
+        g.glossary_terms, g.glossary_lang = found, lang
+    return found.get(slug)
+
+
+@bp.get("/glossary")
+@public
+def glossary_page() -> ResponseReturnValue:
+    return render_template(
+        "site/glossary.html",
+        terms=glossary.glossary(str(get_locale())),
+        staff=sees_missing_welsh(current_user),
+        can_edit=can_edit_glossary(current_user),
+    )
+
+
+@bp.get("/admin/glossary")
+@role_required(Role.ADMIN)
+def admin_glossary() -> ResponseReturnValue:
+    return render_template("site/admin_glossary.html", terms=glossary.glossary(str(get_locale())))
+
+
+@bp.route("/admin/glossary/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def admin_glossary_new() -> ResponseReturnValue:
+    form = GlossaryTermForm()
+    if form.validate_on_submit() and act(
+        lambda: glossary.save_term(current_user, None, _term_input(form)),
+        form,
+        success=lambda term: _("“%(term)s” added to the glossary.", term=term.term_en),
+    ):
+        return redirect(url_for("site.admin_glossary"))
+    return form_page("site/admin_glossary_edit.html", form, term=None)
+
+
+@bp.route("/admin/glossary/<int:term_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+@load("term", glossary.term_by_id, can=can_edit_glossary_term)
+def admin_glossary_edit(term: GlossaryTerm) -> ResponseReturnValue:
+    form = GlossaryTermForm(data=asdict(glossary.TermInput.of(term)))
+    if form.validate_on_submit() and act(
+        lambda: glossary.save_term(current_user, term, _term_input(form)),
+        form,
+        success=lambda saved: _("“%(term)s” saved.", term=saved.term_en),
+    ):
+        return redirect(url_for("site.admin_glossary"))
+    return form_page("site/admin_glossary_edit.html", form, term=term)
+
+
+@bp.route("/admin/glossary/<int:term_id>/remove", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+@load("term", glossary.term_by_id, can=can_edit_glossary_term)
+def admin_glossary_remove(term: GlossaryTerm) -> ResponseReturnValue:
+    form = GlossaryTermRemoveForm()
+    if form.validate_on_submit() and act(
+        lambda: glossary.remove_term(current_user, term),
+        form,
+        success=lambda name: _("“%(term)s” removed from the glossary.", term=name),
+    ):
+        return redirect(url_for("site.admin_glossary"))
+    return form_page("site/admin_glossary_remove.html", form, term=term)
+
+
+def _term_input(form: GlossaryTermForm) -> glossary.TermInput:
+    return glossary.TermInput(**{field: form[field].data or "" for field in glossary.FIELDS})
