@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0029_glossary'
-down_revision = '0028_impact_survey'
+down_revision = "0028_impact_survey"
 branch_labels = None
 depends_on = None
 
