@@ -128,6 +128,15 @@ def act(
     return Outcome(value=value)
 
 
+def flash_invalid(form: Any) -> None:
+    """A small form posted from a list page (Approve, Decline with a reason) came back
+    invalid: its first message is flashed, for the list page the view returns to."""
+    for messages in form.errors.values():
+        for message in messages if isinstance(messages, list) else [messages]:
+            flash(str(message), "error")
+            return
+
+
 def authorise(allowed: bool) -> None:
     """403 unless ``allowed``; a visitor who is not signed in is asked to sign in instead."""
     if not allowed:

@@ -457,3 +457,21 @@ def test_the_flag_is_edited_with_the_course(app: Flask) -> None:
     assert client.post("/courses/LM-ONLY/edit", data=form).status_code == 302
     db.session.refresh(course)
     assert course.line_manager_approval is False
+
+
+def test_a_refused_decision_on_the_page_says_why(app: Flask) -> None:
+    cohort = needs_approval()
+    person, boss = with_account_manager()
+    booking = book_place(person, cohort).booking
+    approval = pending_approval(booking)
+    assert approval is not None
+    db.session.commit()
+    client = as_user(app, boss)
+
+    response = client.post(
+        f"/line-manager/requests/{approval.id}/decide", data={"decline": "y", "reason": "x" * 2001}
+    )
+
+    [(level, message)] = banners(follow(client, response))
+    assert level == "important" and "2000" in message.replace(",", "")
+    assert booking.status == "requested"

@@ -12,7 +12,7 @@ from trainhub.auth.models import User
 from trainhub.auth.permissions import checks, role_required, signed_in
 from trainhub.auth.roles import MANAGERS, STAFF
 from trainhub.auth.services import find_user_by_email
-from trainhub.boundary import act, load
+from trainhub.boundary import act, flash_invalid, load
 from trainhub.courses import permissions, queries
 from trainhub.courses.forms.cohorts import (
     ActionForm,
@@ -304,4 +304,6 @@ def approval_decide(booking: Booking) -> ResponseReturnValue:
             if form.approve.data
             else _("Request from %(name)s declined.", name=name),
         )
+    else:
+        flash_invalid(form)
     return redirect(url_for("courses.approvals"))

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainhub.auth.permissions import public, signed_in
-from trainhub.boundary import act, by_id, load
+from trainhub.boundary import act, by_id, flash_invalid, load
 from trainhub.courses import permissions
 from trainhub.courses.forms.cohorts import DecisionForm, LineManagerLinkForm
 from trainhub.courses.models import LineManagerApproval
@@ -46,6 +46,8 @@ def line_manager_decide(approval: LineManagerApproval) -> ResponseReturnValue:
             if approve
             else _("You declined the request from %(name)s.", name=name),
         )
+    else:
+        flash_invalid(form)
     return redirect(url_for("courses.line_manager_requests"))
 
 
