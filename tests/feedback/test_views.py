@@ -555,6 +555,11 @@ def test_an_admin_rewords_the_questionnaire_as_a_new_version(app: Flask) -> None
     assert response.status_code == 400
     assert "Nothing has changed" in page(response)
     assert count(Questionnaire) == 2
+    # The standard version's note reads in the reader's language; an author's as written.
+    client.get("/language/cy")
+    welsh = page(client.get("/admin/feedback/questionnaire"))
+    assert "Holiadur safonol" in welsh and "Standard questionnaire" not in welsh
+    assert "Plainer wording" in welsh
 
 
 # Queries: the pages cost the same however much there is ----------------------------------------

@@ -28,6 +28,18 @@ class ItemDraft:
     text_cy: str = ""
 
 
+#: The note the first, standard version is saved with: shown in the reader's language.
+STANDARD_NOTE = "Standard questionnaire"
+
+
+def shown_note(questionnaire: Questionnaire) -> str:
+    """A version's note as the reader sees it: the standard version's in their language,
+    any other as its author wrote it."""
+    if questionnaire.note == STANDARD_NOTE:
+        return _("Standard questionnaire")
+    return questionnaire.note
+
+
 def current_questionnaire() -> Questionnaire:
     """The newest version, made from the standard items the first time it is needed."""
     query = (
@@ -38,7 +50,7 @@ def current_questionnaire() -> Questionnaire:
     )
     questionnaire = db.session.execute(query).scalar_one_or_none()
     if questionnaire is None:
-        questionnaire = Questionnaire(version=1, note="Standard questionnaire")
+        questionnaire = Questionnaire(version=1, note=STANDARD_NOTE)
         questionnaire.items = [
             QuestionnaireItem(position=i, **item) for i, item in enumerate(STANDARD_ITEMS, 1)
         ]

@@ -23,7 +23,10 @@ def questionnaire() -> ResponseReturnValue:
     current = services.current_questionnaire()
     db.session.commit()  # the standard questionnaire, the first time anyone looks
     return render_template(
-        "feedback/questionnaire.html", questionnaire=current, versions=services.versions()
+        "feedback/questionnaire.html",
+        questionnaire=current,
+        versions=services.versions(),
+        shown_note=services.shown_note,
     )
 
 
