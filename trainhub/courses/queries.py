@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
     Row,
@@ -27,11 +28,13 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.auth.roles import Role
+from trainhub.bilingual import Gap, own
 from trainhub.courses.models import (
     ACTIVE_STATUSES,
     LIVE_COHORT_STATUSES,
     PLACE_STATUSES,
     STANDING_STATUSES,
+    WELSH_FIELDS,
     AccessNeeds,
     AgendaTopic,
     Attendance,
@@ -95,7 +98,17 @@ def _read_in_one_statement(statement: Select[Any], values: dict[str, Any]) -> li
 
 
 #: What a catalogue card shows of a course.
-CATALOGUE_COLUMNS = ("code", "title", "kind", "audience", "duration_days", "published", "summary")
+CATALOGUE_COLUMNS = (
+    "code",
+    "title",
+    "kind",
+    "audience",
+    "duration_days",
+    "published",
+    "summary",
+    "title_cy",
+    "summary_cy",
+)
 
 
 @functools.cache
@@ -167,6 +180,40 @@ def course_by_code(code: str) -> Course | None:
         )
     )
     return db.session.execute(query).scalar_one_or_none()
+
+
+#: What the completeness page calls each text of a course that has Welsh.
+WELSH_FIELD_LABELS = {
+    "title": _l("Title"),
+    "summary": _l("Summary"),
+    "audience_note": _l("About the audience"),
+    "description": _l("Description"),
+    "context_note": _l("Context"),
+    "aims_intro": _l("Introduction to the aims"),
+    "aims": _l("Aims"),
+    "themes": _l("Themes"),
+}
+
+
+def course_welsh_gaps() -> list[Gap]:
+    """Every text of every course that has English but no Welsh yet, courses by title, in
+    one query (``trainhub.bilingual``'s completeness page)."""
+    names = [*WELSH_FIELDS, *(f"{name}_cy" for name in WELSH_FIELDS)]
+    query = select(Course.code, *(getattr(Course, name) for name in names)).order_by(
+        Course.title, Course.code
+    )
+    return [
+        Gap(
+            item=row.title,
+            field=str(WELSH_FIELD_LABELS[name]),
+            endpoint="courses.course_edit",
+            args=(("code", row.code),),
+            anchor=f"{name}_cy",
+        )
+        for row in db.session.execute(query)
+        for name in WELSH_FIELDS
+        if own(getattr(row, name)) and not own(getattr(row, f"{name}_cy"))
+    ]
 
 
 def prerequisite_choices(exclude_id: int | None = None) -> list[tuple[int, str]]:

@@ -67,9 +67,22 @@ class CourseNotesForm(FlaskForm):
         description=_l("Only trainers and administrators see these notes."),
         validators=[Optional(), Length(max=5000)],
     )
+    summary_cy = TextArea(
+        _l("Summary in Welsh (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+    context_note_cy = TextArea(
+        _l("Context in Welsh (optional)"), validators=[Optional(), Length(max=2000)]
+    )
     submit = Submit(_l("Save course"))
 
-    NOTE_FIELDS: tuple[str, ...] = ("summary", "cpel_alignment", "context_note", "delivery_notes")
+    NOTE_FIELDS: tuple[str, ...] = (
+        "summary",
+        "cpel_alignment",
+        "context_note",
+        "delivery_notes",
+        "summary_cy",
+        "context_note_cy",
+    )
 
     def changes(self, admin: bool = False) -> dict[str, Any]:
         return {name: (self[name].data or "").strip() for name in self.NOTE_FIELDS}
@@ -162,6 +175,15 @@ class CourseForm(CourseNotesForm):
     fidelity_controlled = Checkbox(
         _l("Fidelity-controlled: only an administrator can change the agenda and outcomes")
     )
+    title_cy = Text(_l("Title in Welsh (optional)"), validators=[Optional(), Length(max=300)])
+    audience_note_cy = TextArea(_l("About the audience in Welsh (optional)"))
+    aims_intro_cy = Text(
+        _l("Introduction to the aims in Welsh (optional)"),
+        validators=[Optional(), Length(max=500)],
+    )
+    aims_cy = TextArea(_l("Aims in Welsh (optional)"), description=_l("One aim per line."))
+    description_cy = TextArea(_l("Description in Welsh (optional)"))
+    themes_cy = TextArea(_l("Themes in Welsh (optional)"), description=_l("One theme per line."))
 
     TEXT_FIELDS = (
         "code",
@@ -172,6 +194,12 @@ class CourseForm(CourseNotesForm):
         "description",
         "themes",
         "accrediting_body",
+        "title_cy",
+        "audience_note_cy",
+        "aims_intro_cy",
+        "aims_cy",
+        "description_cy",
+        "themes_cy",
     )
 
     def parsed_agenda(self) -> list[DayData]:

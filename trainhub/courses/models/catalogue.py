@@ -22,6 +22,18 @@ AUDIENCES = ("ifst_only", "wider_workforce", "open")
 #: Things delivered like a course (scheduled, booked, registered) that are not one (R18): no
 #: completion, certificates, CPD or accreditation; counted apart in the report.
 EVENT_TYPES = ("briefing", "conference", "peer_forum", "drop_in")
+#: The texts a reader sees that have a Welsh value beside them (``<name>_cy``, see
+#: ``trainhub.bilingual``), in the order the course page shows them.
+WELSH_FIELDS = (
+    "title",
+    "summary",
+    "audience_note",
+    "description",
+    "context_note",
+    "aims_intro",
+    "aims",
+    "themes",
+)
 
 
 class Course(db.Model):  # type: ignore[name-defined]
@@ -63,6 +75,15 @@ class Course(db.Model):  # type: ignore[name-defined]
     fidelity_controlled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: Shown in the public catalogue; withdrawn courses keep their history.
     published: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # The Welsh of what readers see (trainhub.bilingual): None is "no Welsh yet".
+    title_cy: Mapped[str | None] = mapped_column(String(300))
+    summary_cy: Mapped[str | None] = mapped_column(Text)
+    audience_note_cy: Mapped[str | None] = mapped_column(Text)
+    aims_intro_cy: Mapped[str | None] = mapped_column(Text)
+    aims_cy: Mapped[str | None] = mapped_column(Text)
+    description_cy: Mapped[str | None] = mapped_column(Text)
+    themes_cy: Mapped[str | None] = mapped_column(Text)
+    context_note_cy: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

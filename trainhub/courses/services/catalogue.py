@@ -18,6 +18,7 @@ from trainhub.courses.models import (
     AUDIENCES,
     EVENT_TYPES,
     KINDS,
+    WELSH_FIELDS,
     AgendaItem,
     AgendaTopic,
     Cohort,
@@ -46,6 +47,10 @@ CANONICAL_FIELDS = frozenset(
         "audience",
         "aims_intro",
         "aims",
+        # Their Welsh is the same content: fidelity holds in both languages.
+        "title_cy",
+        "aims_intro_cy",
+        "aims_cy",
         "accrediting_body",
         "fidelity_controlled",
         "agenda",
@@ -57,6 +62,9 @@ CANONICAL_FIELDS = frozenset(
         "credit_value",
     }
 )
+
+#: The longest Welsh title, as the English.
+MAX_TITLE = 300
 
 
 @dataclass
@@ -88,6 +96,15 @@ class CourseInput:
     agenda: list[DayData] = field(default_factory=list)
     units: list[UnitData] = field(default_factory=list)
     prerequisite_ids: set[int] = field(default_factory=set)
+    # The Welsh beside the English ("" is no Welsh yet): see WELSH_FIELDS.
+    title_cy: str = ""
+    summary_cy: str = ""
+    audience_note_cy: str = ""
+    aims_intro_cy: str = ""
+    aims_cy: str = ""
+    description_cy: str = ""
+    themes_cy: str = ""
+    context_note_cy: str = ""
 
 
 def course_input(course: Course) -> CourseInput:
@@ -121,6 +138,7 @@ def course_input(course: Course) -> CourseInput:
         ],
         units=[{"title": u.title, "outcomes": [o.text for o in u.outcomes]} for u in course.units],
         prerequisite_ids={p.id for p in course.prerequisites},
+        **{f"{name}_cy": getattr(course, f"{name}_cy") or "" for name in WELSH_FIELDS},
     )
 
 
@@ -183,7 +201,12 @@ def _check(data: CourseInput, course: Course | None) -> None:
             "prerequisite_ids",
             _("That would make a circle: a chosen course already needs this one first"),
         )
-    for name in ("aims", "themes"):
+    data.title_cy = " ".join(data.title_cy.split())
+    if len(data.title_cy) > MAX_TITLE:
+        raise ValidationFailed(
+            "title_cy", _("Enter a Welsh title of 300 characters or fewer, or leave it empty")
+        )
+    for name in ("aims", "themes", "aims_cy", "themes_cy"):
         setattr(data, name, _normalise_text(getattr(data, name)))
 
 
@@ -211,7 +234,8 @@ def _write(course: Course, data: CourseInput, changed: set[str] | None = None) -
         if name not in ("agenda", "units", "prerequisite_ids") and (
             changed is None or name in changed
         ):
-            setattr(course, name, value)
+            # No Welsh is stored as None, never as an empty string.
+            setattr(course, name, (value.strip() or None) if name.endswith("_cy") else value)
     if changed is None or "agenda" in changed:
         _write_agenda(course, data.agenda)
     if changed is None or "units" in changed:

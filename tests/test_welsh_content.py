@@ -1,0 +1,247 @@
+"""Content in Welsh (Welsh Language Standards, issue 20): courses carry Welsh beside their
+English; pages show the visitor's language and fall back to the other marked with ``lang``
+(so screen readers pronounce it), staff see "No Welsh yet"; editors write both side by side;
+one page lists what still lacks Welsh."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from markupsafe import escape
+from sqlalchemy import select
+
+from tests.courses.helpers import course, full_form, notes_form, snapshot
+from tests.factories import make_cohort, make_course, make_user
+from tests.helpers import QueryCounter, as_user, field_error, follow, page, page_html
+from trainhub import bilingual
+from trainhub.courses.models import WELSH_FIELDS, Course
+from trainhub.extensions import db
+
+#: The glossary's "No Welsh yet" tag (in Welsh pages "Dim Cymraeg eto").
+MARKER = '<strong class="govuk-tag govuk-tag--yellow">'
+
+
+def welsh(client: FlaskClient) -> FlaskClient:
+    client.get("/language/cy")
+    return client
+
+
+# The mechanism (pure logic) ----------------------------------------------------------------------
+
+
+def test_each_language_falls_back_to_the_other_marked_with_its_code() -> None:
+    assert bilingual.pick("Core", "Craidd", "cy") == bilingual.Shown("Craidd", None, False)
+    assert bilingual.pick("Core", "Craidd", "en") == bilingual.Shown("Core", None, False)
+    assert bilingual.pick("Core", None, "cy") == bilingual.Shown("Core", "en", True)
+    assert bilingual.pick("Core", "  ", "cy") == bilingual.Shown("Core", "en", True)
+    assert bilingual.pick("Core", "", "en") == bilingual.Shown("Core", None, True)
+    assert bilingual.pick("", "Craidd", "en") == bilingual.Shown("Craidd", "cy", False)
+    # Nothing written in either language is no gap and no text.
+    assert bilingual.pick("", None, "cy") == bilingual.Shown("", None, False)
+    assert not bilingual.pick(None, None, "en")
+    assert bilingual.pick("One\n\nTwo\n", None, "en").lines == ["One", "Two"]
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+def test_a_welsh_reader_gets_the_welsh_and_the_english_marked_as_english(app: Flask) -> None:
+    make_course(
+        code="CY-1",
+        title="Working with families",
+        title_cy="Gweithio gyda theuluoedd",
+        summary="Two days on the model.",
+        aims="Listen\nPlan",
+        aims_cy="Gwrando\nCynllunio",
+        themes="Safety",
+    )
+    client = welsh(as_user(app, None))
+    text = page_html(client.get("/courses/CY-1"))
+    assert '<h1 class="govuk-heading-l">Gweithio gyda theuluoedd</h1>' in text
+    assert "<title>Gweithio gyda theuluoedd" in text
+    assert '<p class="govuk-body-l" lang="en">Two days on the model.</p>' in text
+    assert "<li>Gwrando</li><li>Cynllunio</li>" in text
+    assert re.search(r'<ul class="govuk-list govuk-list--bullet" lang="en"><li>Safety</li>', text)
+    assert MARKER not in text
+    # The catalogue card too.
+    listing = page_html(client.get("/courses"))
+    assert ">Gweithio gyda theuluoedd</a>" in listing
+    assert '<p class="govuk-body" lang="en">Two days on the model.</p>' in listing
+    # In English nothing is marked as foreign.
+    client.get("/language/en")
+    english = page_html(client.get("/courses/CY-1"))
+    assert '<h1 class="govuk-heading-l">Working with families</h1>' in english
+    assert 'lang="en"' not in english.split("<main", 1)[1]
+
+
+def test_the_cohort_page_names_the_course_in_the_readers_language(app: Flask) -> None:
+    cohort = make_cohort(course=make_course(title="Core", title_cy="Craidd"))
+    client = welsh(as_user(app, make_user(roles=["learner"])))
+    assert ">Craidd</a></span>" in page_html(client.get(f"/cohorts/{cohort.id}"))
+
+
+@pytest.mark.parametrize("role", ["trainer", "assessor", "manager", "admin"])
+def test_staff_see_no_welsh_yet_and_learners_do_not(app: Flask, role: str) -> None:
+    make_course(code="CY-2", title="Core", summary="About it.", summary_cy="Amdano.")
+    staff = page_html(welsh(as_user(app, make_user(roles=[role]))).get("/courses/CY-2"))
+    assert re.search(r'lang="en">Core</h1> <strong class="govuk-tag govuk-tag--yellow">Dim Cymraeg eto', staff)
+    assert staff.count(MARKER) == 1  # the summary has its Welsh
+    for reader in (None, make_user(roles=["learner"])):
+        assert MARKER not in page_html(welsh(as_user(app, reader)).get("/courses/CY-2"))
+
+
+def _visible(course: Course, name: str) -> bool:
+    """Whether the course page shows this text at all (aims' introduction only with aims)."""
+    english = getattr(course, name)
+    if name == "aims_intro":
+        return bool(bilingual.own(english)) and bool(course.aim_list)
+    return bool(bilingual.own(english))
+
+
+def test_every_seeded_text_without_welsh_is_marked_for_editors(catalogue: None, app: Flask) -> None:
+    """Walks the seeded catalogue: each text of each course, read in Welsh by an editor, is
+    either in Welsh or is the English marked as English and followed by "No Welsh yet"."""
+    client = welsh(as_user(app, make_user(roles=["admin"])))
+    courses = db.session.execute(select(Course).order_by(Course.code)).scalars().all()
+    assert courses
+    for each in courses:
+        text = page_html(client.get(f"/courses/{each.code}"))
+        for name in WELSH_FIELDS:
+            if not _visible(each, name):
+                continue
+            own_welsh = bilingual.own(getattr(each, f"{name}_cy"))
+            first = str(escape(getattr(each, name).strip().splitlines()[0].strip()))
+            if own_welsh:
+                assert str(escape(own_welsh.splitlines()[0])) in text, (each.code, name)
+                continue
+            start = text.find(f'lang="en">{first}')
+            if start < 0:
+                start = text.find(f'lang="en"><li>{first}')
+            assert start >= 0, f"{each.code} {name}: English not marked as English"
+            after = text.find(MARKER, start)
+            nearest_text_end = start + len(str(escape(getattr(each, name)))) + 600
+            assert 0 <= after < nearest_text_end, f"{each.code} {name}: no “No Welsh yet”"
+
+
+def test_a_course_with_all_its_welsh_shows_no_marker(catalogue: None, app: Flask) -> None:
+    core = course("IFSS-CORE")
+    for name in WELSH_FIELDS:
+        if getattr(core, name):
+            setattr(core, f"{name}_cy", f"Cymraeg {name}")
+    for prerequisite in core.prerequisites:
+        prerequisite.title_cy = "Rhagofyniad"
+    text = page_html(welsh(as_user(app, make_user(roles=["admin"]))).get("/courses/IFSS-CORE"))
+    assert MARKER not in text
+    assert "Cymraeg title" in text
+
+
+# Editing side by side -----------------------------------------------------------------------------
+
+
+def test_the_edit_form_puts_each_text_beside_its_welsh(catalogue: None, app: Flask) -> None:
+    client = as_user(app, make_user(roles=["admin"]))
+    text = page_html(client.get("/courses/FFI-3DAY/edit"))
+    for name in WELSH_FIELDS:
+        pair = re.search(
+            rf'<div class="govuk-grid-row trainhub-bilingual-pair">\s*'
+            rf'<div class="govuk-grid-column-one-half">.*?name="{name}".*?</div>\s*'
+            rf'<div class="govuk-grid-column-one-half">.*?name="{name}_cy"[^>]*lang="cy"',
+            text,
+            re.S,
+        ) or re.search(
+            rf'<div class="govuk-grid-column-one-half">.*?name="{name}".*?'
+            rf'<div class="govuk-grid-column-one-half">.*?id="{name}_cy"[^>]*',
+            text,
+            re.S,
+        )
+        assert pair, name
+        assert f'id="{name}_cy"' in text and 'lang="cy"' in text
+
+
+def test_an_editor_writes_the_welsh_and_readers_get_it(catalogue: None, app: Flask) -> None:
+    client = as_user(app, make_user(roles=["admin"]))
+    data = full_form(
+        course("FFI-3DAY"),
+        title_cy="  Ymyrraeth   deuluol  ",
+        summary_cy="Tri diwrnod.",
+        aims_cy="Gwrando\n\n  Cynllunio  ",
+    )
+    response = client.post("/courses/FFI-3DAY/edit", data=data)
+    assert response.status_code == 302, field_error(page_html(response), "title_cy")
+    saved = course("FFI-3DAY")
+    assert saved.title_cy == "Ymyrraeth deuluol"
+    assert saved.summary_cy == "Tri diwrnod."
+    assert saved.aims_cy == "Gwrando\nCynllunio"
+    assert saved.description_cy is None  # left empty: no Welsh, never ""
+    text = page(welsh(as_user(app, None)).get("/courses/FFI-3DAY"))
+    assert "Ymyrraeth deuluol" in text and "Tri diwrnod." in text
+    # Emptying the Welsh takes it away.
+    follow(client, client.post("/courses/FFI-3DAY/edit", data=full_form(saved, title_cy="")))
+    assert course("FFI-3DAY").title_cy is None
+
+
+def test_a_welsh_title_too_long_is_refused_on_its_field(catalogue: None, app: Flask) -> None:
+    client = as_user(app, make_user(roles=["admin"]))
+    before = snapshot()
+    response = client.post(
+        "/courses/FFI-3DAY/edit", data=full_form(course("FFI-3DAY"), title_cy="T" * 301)
+    )
+    assert response.status_code == 400
+    assert field_error(page_html(response), "title_cy")
+    assert 'href="#title_cy"' in page_html(response)
+    assert snapshot() == before
+
+
+def test_a_trainer_writes_the_welsh_summary_of_a_fidelity_course_not_its_title(
+    catalogue: None, app: Flask
+) -> None:
+    client = as_user(app, make_user(roles=["trainer"]))
+    form = page_html(client.get("/courses/IFSS-CORE/edit"))
+    assert 'name="summary_cy"' in form and 'name="title_cy"' not in form
+    data = notes_form(course("IFSS-CORE"), summary_cy="Crynodeb.", title_cy="Ceisio")
+    assert client.post("/courses/IFSS-CORE/edit", data=data).status_code == 302
+    saved = course("IFSS-CORE")
+    assert saved.summary_cy == "Crynodeb." and saved.title_cy is None
+
+
+# What lacks Welsh ---------------------------------------------------------------------------------
+
+
+def test_the_completeness_page_lists_what_lacks_welsh_with_links(app: Flask) -> None:
+    make_course(code="CY-3", title="Core", summary="About.", summary_cy="Amdano.", themes="A")
+    client = as_user(app, make_user(roles=["trainer"]))
+    text = page(client.get("/admin/welsh"))
+    courses = text.split('id="courses"', 1)[1].split("</table>", 1)[0]
+    assert "Core" in courses and "Title" in courses and "Themes" in courses
+    assert "Summary" not in courses
+    assert 'href="/courses/CY-3/edit#title_cy"' in courses
+    assert 'href="/courses/CY-3/edit#themes_cy"' in courses
+    assert "2 texts without Welsh" in text
+
+
+def test_the_completeness_page_says_when_everything_has_welsh(app: Flask) -> None:
+    make_course(code="CY-4", title="Core", title_cy="Craidd")
+    text = page(as_user(app, make_user(roles=["admin"])).get("/admin/welsh"))
+    assert "Everything has Welsh" in text and "<table" not in text
+
+
+def test_the_completeness_page_reads_in_a_fixed_number_of_queries(
+    app: Flask, count_queries: QueryCounter
+) -> None:
+    client = as_user(app, make_user(roles=["admin"]))
+    make_course(title="One")
+    db.session.commit()
+    client.get("/admin/welsh")
+    before = count_queries.count
+    client.get("/admin/welsh")
+    few = count_queries.count - before
+    for n in range(15):
+        make_course(title=f"More {n}", summary="Text", aims="A\nB")
+    db.session.commit()
+    before = count_queries.count
+    response = client.get("/admin/welsh")
+    assert response.status_code == 200 and "More 14" in page(response)
+    assert count_queries.count - before == few
