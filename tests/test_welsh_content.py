@@ -87,7 +87,9 @@ def test_the_cohort_page_names_the_course_in_the_readers_language(app: Flask) ->
 def test_staff_see_no_welsh_yet_and_learners_do_not(app: Flask, role: str) -> None:
     make_course(code="CY-2", title="Core", summary="About it.", summary_cy="Amdano.")
     staff = page_html(welsh(as_user(app, make_user(roles=[role]))).get("/courses/CY-2"))
-    assert re.search(r'lang="en">Core</h1> <strong class="govuk-tag govuk-tag--yellow">Dim Cymraeg eto', staff)
+    assert re.search(
+        r'lang="en">Core</h1> <strong class="govuk-tag govuk-tag--yellow">Dim Cymraeg eto', staff
+    )
     assert staff.count(MARKER) == 1  # the summary has its Welsh
     for reader in (None, make_user(roles=["learner"])):
         assert MARKER not in page_html(welsh(as_user(app, reader)).get("/courses/CY-2"))
