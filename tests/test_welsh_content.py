@@ -17,6 +17,7 @@ from tests.courses.helpers import course, full_form, notes_form, snapshot
 from tests.factories import make_cohort, make_course, make_user
 from tests.helpers import QueryCounter, as_user, field_error, follow, page, page_html
 from trainhub import bilingual
+from trainhub.accreditation.models import AccreditationLevel, LevelOutcome
 from trainhub.courses.models import WELSH_FIELDS, Course
 from trainhub.extensions import db
 
@@ -135,6 +136,11 @@ def test_a_course_with_all_its_welsh_shows_no_marker(catalogue: None, app: Flask
             setattr(core, f"{name}_cy", f"Cymraeg {name}")
     for prerequisite in core.prerequisites:
         prerequisite.title_cy = "Rhagofyniad"
+    # The levels the course teaches are shown on its page too.
+    for level in db.session.execute(select(AccreditationLevel)).scalars():
+        level.title_cy = "Lefel"
+        for outcome in level.all_outcomes:
+            outcome.text_cy = "Canlyniad"
     text = page_html(welsh(as_user(app, make_user(roles=["admin"]))).get("/courses/IFSS-CORE"))
     assert MARKER not in text
     assert "Cymraeg title" in text
@@ -247,3 +253,81 @@ def test_the_completeness_page_reads_in_a_fixed_number_of_queries(
     response = client.get("/admin/welsh")
     assert response.status_code == 200 and "More 14" in page(response)
     assert count_queries.count - before == few
+
+
+# Accreditation levels -----------------------------------------------------------------------------
+
+
+def add_level(number: int = 5, **welsh: str | None) -> AccreditationLevel:
+    level = AccreditationLevel(
+        number=number,
+        title="Supervising practice",
+        title_cy=welsh.get("title_cy"),
+        all_outcomes=[
+            LevelOutcome(position=1, text="Plan supervision", text_cy=welsh.get("first_cy")),
+            LevelOutcome(position=2, text="Reflect with the worker"),
+        ],
+    )
+    db.session.add(level)
+    db.session.flush()
+    return level
+
+
+def level_form(**overrides: str) -> dict[str, str]:
+    values = {
+        "number": "5",
+        "title": "Supervising practice",
+        "outcomes": "Plan supervision\nReflect with the worker",
+        "is_active": "y",
+    }
+    values.update(overrides)
+    return values
+
+
+def test_the_levels_page_reads_in_welsh_with_english_marked(app: Flask) -> None:
+    add_level(title_cy="Goruchwylio ymarfer", first_cy="Cynllunio goruchwyliaeth")
+    text = page_html(welsh(as_user(app, None)).get("/accreditation"))
+    assert "Lefel 5: Goruchwylio ymarfer</h2>" in text
+    assert "<li>Cynllunio goruchwyliaeth</li>" in text
+    assert '<li><span lang="en">Reflect with the worker</span></li>' in text
+    assert MARKER not in text
+    staff = page_html(welsh(as_user(app, make_user(roles=["assessor"]))).get("/accreditation"))
+    assert staff.count(MARKER) == 1
+
+
+def test_an_admin_writes_a_levels_welsh_side_by_side(app: Flask) -> None:
+    level = add_level()
+    client = as_user(app, make_user(roles=["admin"]))
+    form = page_html(client.get(f"/admin/levels/{level.id}"))
+    assert 'class="govuk-grid-column-one-half"' in form and 'name="outcomes_cy"' in form
+    data = level_form(title_cy="Goruchwylio ymarfer", outcomes_cy="\nMyfyrio gyda'r gweithiwr")
+    assert client.post(f"/admin/levels/{level.id}", data=data).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(AccreditationLevel, level.id)
+    assert saved is not None and saved.title_cy == "Goruchwylio ymarfer"
+    assert [o.text_cy for o in saved.outcomes] == [None, "Myfyrio gyda'r gweithiwr"]
+    again = page(client.get(f"/admin/levels/{level.id}"))
+    assert "\nMyfyrio gyda'r gweithiwr</textarea>" in again
+
+
+def test_more_welsh_outcomes_than_english_ones_are_refused_on_the_field(app: Flask) -> None:
+    level = add_level()
+    client = as_user(app, make_user(roles=["admin"]))
+    response = client.post(f"/admin/levels/{level.id}", data=level_form(outcomes_cy="Un\nDau\nTri"))
+    assert response.status_code == 400
+    assert "more Welsh lines than learning outcomes" in (
+        field_error(page_html(response), "outcomes_cy") or ""
+    )
+    db.session.expire_all()
+    assert all(o.text_cy is None for o in db.session.get(AccreditationLevel, level.id).outcomes)
+
+
+def test_the_completeness_page_lists_levels_with_links_for_admins_only(app: Flask) -> None:
+    level = add_level(first_cy="Cynllunio")
+    admin = page(as_user(app, make_user(roles=["admin"])).get("/admin/welsh"))
+    levels = admin.split('id="levels"', 1)[1].split("</table>", 1)[0]
+    assert "Level 5: Supervising practice" in levels
+    assert "Learning outcome 2" in levels and "Learning outcome 1" not in levels
+    assert f'href="/admin/levels/{level.id}#title_cy"' in levels
+    trainer = page(as_user(app, make_user(roles=["trainer"])).get("/admin/welsh"))
+    assert "Learning outcome 2" in trainer and f"/admin/levels/{level.id}" not in trainer
