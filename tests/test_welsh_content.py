@@ -331,3 +331,19 @@ def test_the_completeness_page_lists_levels_with_links_for_admins_only(app: Flas
     assert f'href="/admin/levels/{level.id}#title_cy"' in levels
     trainer = page(as_user(app, make_user(roles=["trainer"])).get("/admin/welsh"))
     assert "Learning outcome 2" in trainer and f"/admin/levels/{level.id}" not in trainer
+
+
+def test_catalogue_cards_tell_staff_what_lacks_welsh_outside_the_link(app: Flask) -> None:
+    make_course(code="CY-5", title="Core", summary="About.")
+    make_course(code="CY-6", title="Other", title_cy="Arall", summary="A.", summary_cy="B.")
+    staff = page_html(welsh(as_user(app, make_user(roles=["trainer"]))).get("/courses"))
+    assert staff.count(MARKER) == 1
+    assert '<a class="govuk-link" href="/courses/CY-5" lang="en">Core</a></h2>' in staff
+    assert 'href="/admin/welsh"' in staff  # editors are shown the way to the list
+    visitor = page_html(welsh(as_user(app, None)).get("/courses"))
+    assert MARKER not in visitor and 'href="/admin/welsh"' not in visitor
+
+
+def test_the_administration_page_links_to_what_lacks_welsh(app: Flask) -> None:
+    text = page_html(as_user(app, make_user(roles=["admin"])).get("/admin"))
+    assert 'href="/admin/welsh"' in text

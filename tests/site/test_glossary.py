@@ -136,8 +136,9 @@ def test_staff_see_which_terms_have_no_welsh_yet(app: Flask, role: str) -> None:
     client = as_user(app, make_user(roles=[role]))
     client.get("/language/cy")
     welsh = page(client.get("/glossary"))
-    assert "No Welsh yet" in entry(welsh, "fidelity")
-    assert "No Welsh yet" not in entry(welsh, "teulu")
+    # The tag is in the reader's language ("Dim Cymraeg eto" since the glossary's Welsh).
+    assert "govuk-tag--yellow" in entry(welsh, "fidelity")
+    assert "govuk-tag--yellow" not in entry(welsh, "teulu")
     learner = page(as_user(app, make_user(roles=["learner"])).get("/glossary"))
     assert "No Welsh yet" not in learner
 
