@@ -127,6 +127,16 @@ def test_every_seeded_text_without_welsh_is_marked_for_editors(catalogue: None, 
             after = text.find(MARKER, start)
             nearest_text_end = start + len(str(escape(getattr(each, name)))) + 600
             assert 0 <= after < nearest_text_end, f"{each.code} {name}: no “No Welsh yet”"
+        # The agenda and the units: each line marked as English, the tag by their heading.
+        outlines = [each.agenda_lacks_welsh and each.days, each.units_lack_welsh and each.units]
+        headed = re.findall(r'<h2 class="govuk-heading-m">[^<]+ ' + re.escape(MARKER), text)
+        assert len(headed) >= sum(bool(part) for part in outlines), each.code
+        if each.days:
+            topic = str(escape(each.days[0].topics[0].title))
+            assert f'<li><span lang="en">{topic}</span>' in text, each.code
+        if each.units:
+            unit = str(escape(each.units[0].title))
+            assert f'lang="en">{unit}</h3>' in text, each.code
 
 
 def test_a_course_with_all_its_welsh_shows_no_marker(catalogue: None, app: Flask) -> None:
@@ -136,6 +146,15 @@ def test_a_course_with_all_its_welsh_shows_no_marker(catalogue: None, app: Flask
             setattr(core, f"{name}_cy", f"Cymraeg {name}")
     for prerequisite in core.prerequisites:
         prerequisite.title_cy = "Rhagofyniad"
+    for day in core.days:
+        for topic in day.topics:
+            topic.title_cy = "Pwnc"
+            for item in topic.items:
+                item.text_cy = "Eitem"
+    for unit in core.units:
+        unit.title_cy = "Uned"
+        for outcome in unit.outcomes:
+            outcome.text_cy = "Deilliant"
     # The levels the course teaches are shown on its page too.
     for level in db.session.execute(select(AccreditationLevel)).scalars():
         level.title_cy = "Lefel"
@@ -347,3 +366,76 @@ def test_catalogue_cards_tell_staff_what_lacks_welsh_outside_the_link(app: Flask
 def test_the_administration_page_links_to_what_lacks_welsh(app: Flask) -> None:
     text = page_html(as_user(app, make_user(roles=["admin"])).get("/admin"))
     assert 'href="/admin/welsh"' in text
+
+
+# The agenda and the units ------------------------------------------------------------------------
+
+
+AGENDA = "Day 1\nMotivation\n- Change talk\nDay 2\nResistance\nDay 3\nSafety planning"
+AGENDA_CY = "Diwrnod 1\nCymhelliant\n- Sgwrs newid\nDiwrnod 2\nGwrthwynebiad\nDiwrnod 3\nDiogelwch"
+
+
+def test_an_editor_writes_the_agenda_and_units_in_welsh_beside_the_english(
+    catalogue: None, app: Flask
+) -> None:
+    client = as_user(app, make_user(roles=["admin"]))
+    units_cy = "Cy Uned 1\n- Cy Deilliant"
+    english = {"agenda": AGENDA, "units": "Unit 1\n- An outcome"}
+    data = full_form(course("FFI-3DAY"), **english, agenda_cy=AGENDA_CY, units_cy=units_cy)
+    response = client.post("/courses/FFI-3DAY/edit", data=data)
+    assert response.status_code == 302, page(response)
+    saved = course("FFI-3DAY")
+    assert [t.title_cy for day in saved.days for t in day.topics] == [
+        "Cymhelliant",
+        "Gwrthwynebiad",
+        "Diogelwch",
+    ]
+    assert saved.days[0].topics[0].items[0].text_cy == "Sgwrs newid"
+    assert saved.units[0].title_cy == "Cy Uned 1"
+    assert saved.units[0].outcomes[0].text_cy == "Cy Deilliant"
+    assert not saved.agenda_lacks_welsh and not saved.units_lack_welsh
+    form = page(client.get("/courses/FFI-3DAY/edit"))
+    assert AGENDA_CY + "</textarea>" in form
+    text = page_html(welsh(as_user(app, None)).get("/courses/FFI-3DAY"))
+    assert "<li>Cymhelliant" in text and "<li>Sgwrs newid</li>" in text
+    assert '<h3 class="govuk-heading-s" id="unit-1">Cy Uned 1</h3>' in text
+    # An English change that keeps the shape keeps the Welsh.
+    english["units"] = "Unit one\n- An outcome"
+    data = full_form(saved, **english, agenda_cy=AGENDA_CY, units_cy=units_cy)
+    assert client.post("/courses/FFI-3DAY/edit", data=data).status_code == 302
+    assert course("FFI-3DAY").units[0].title_cy == "Cy Uned 1"
+    admin_list = page(client.get("/admin/welsh"))
+    assert 'href="/courses/FFI-3DAY/edit#agenda_cy"' not in admin_list
+
+
+@pytest.mark.parametrize(
+    ("field", "welsh_text", "message"),
+    [
+        ("units_cy", "Cy Uned 1\n- Un\n- Dau", "same units and outcomes as the English"),
+        ("units_cy", "- Heb uned", "must come under a unit"),
+        ("agenda_cy", "Diwrnod 1\nPwnc", "The agenda has 1 days but the course lasts 3"),
+        ("agenda_cy", "Diwrnod 1\nA\nDiwrnod 2\nB\nDiwrnod 3\nC\nD", "same days, topics"),
+    ],
+)
+def test_a_welsh_outline_that_does_not_match_is_refused_on_its_field(
+    catalogue: None, app: Flask, field: str, welsh_text: str, message: str
+) -> None:
+    client = as_user(app, make_user(roles=["admin"]))
+    before = snapshot()
+    english = {"agenda": AGENDA, "units": "Unit 1\n- An outcome"}
+    data = full_form(course("FFI-3DAY"), **english, **{field: welsh_text})
+    response = client.post("/courses/FFI-3DAY/edit", data=data)
+    assert response.status_code == 400
+    assert message in (field_error(page(response), field) or ""), field_error(page(response), field)
+    assert snapshot() == before
+
+
+def test_the_completeness_page_lists_agendas_and_units_without_welsh(
+    catalogue: None, app: Flask
+) -> None:
+    text = page(as_user(app, make_user(roles=["admin"])).get("/admin/welsh"))
+    assert 'href="/courses/IFSS-CORE/edit#agenda_cy"' in text
+    with_units = db.session.execute(select(Course).where(Course.units.any())).scalars().all()
+    assert with_units
+    for each in with_units:
+        assert f'href="/courses/{each.code}/edit#units_cy"' in text

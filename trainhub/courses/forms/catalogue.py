@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from trainhub.courses.catalogue_data import DayData, UnitData
 from trainhub.courses.outline import format_agenda, format_units, parse_agenda, parse_units
 from trainhub.courses.services.catalogue import CourseInput
+from trainhub.errors import ValidationFailed
 from trainhub.forms import (
     Checkbox,
     Checkboxes,
@@ -184,6 +185,20 @@ class CourseForm(CourseNotesForm):
     aims_cy = TextArea(_l("Aims in Welsh (optional)"), description=_l("One aim per line."))
     description_cy = TextArea(_l("Description in Welsh (optional)"))
     themes_cy = TextArea(_l("Themes in Welsh (optional)"), description=_l("One theme per line."))
+    agenda_cy = TextArea(
+        _l("Agenda in Welsh (optional)"),
+        description=_l(
+            "The same days, topics and items as the English, in the same order: “Diwrnod 1”, "
+            "“Diwrnod 2” and so on on their own lines, items on lines starting with “- ”."
+        ),
+    )
+    units_cy = TextArea(
+        _l("Units and learning outcomes in Welsh (optional)"),
+        description=_l(
+            "The same units and outcomes as the English, in the same order, outcomes on lines "
+            "starting with “- ”."
+        ),
+    )
 
     TEXT_FIELDS = (
         "code",
@@ -208,6 +223,20 @@ class CourseForm(CourseNotesForm):
     def parsed_units(self) -> list[UnitData]:
         return parse_units(self.units.data or "")
 
+    def parsed_agenda_cy(self) -> list[DayData]:
+        """The Welsh agenda; a line it cannot read is an error on its own field."""
+        try:
+            return parse_agenda(self.agenda_cy.data or "", self.duration_days.data or 0)
+        except ValidationFailed as error:
+            raise ValidationFailed("agenda_cy", str(error)) from error
+
+    def parsed_units_cy(self) -> list[UnitData]:
+        """The Welsh units; a line it cannot read is an error on its own field."""
+        try:
+            return parse_units(self.units_cy.data or "")
+        except ValidationFailed as error:
+            raise ValidationFailed("units_cy", str(error)) from error
+
     def changes(self, admin: bool = False) -> dict[str, Any]:
         """Raises ``ValidationFailed`` when the agenda or units text cannot be read.
 
@@ -230,6 +259,8 @@ class CourseForm(CourseNotesForm):
         values["prerequisite_ids"] = set(self.prerequisite_ids.data or [])
         values["agenda"] = self.parsed_agenda()
         values["units"] = self.parsed_units()
+        values["agenda_cy"] = self.parsed_agenda_cy()
+        values["units_cy"] = self.parsed_units_cy()
         if not admin:
             del values["kind"], values["fidelity_controlled"]
         return values
@@ -253,6 +284,8 @@ class CourseForm(CourseNotesForm):
         self.prerequisite_ids.data = sorted(data.prerequisite_ids)
         self.agenda.data = format_agenda(data.agenda)
         self.units.data = format_units(data.units)
+        self.agenda_cy.data = format_agenda(data.agenda_cy, day="Diwrnod")
+        self.units_cy.data = format_units(data.units_cy)
 
 
 class VenueForm(FlaskForm):

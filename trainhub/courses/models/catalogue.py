@@ -129,6 +129,25 @@ class Course(db.Model):  # type: ignore[name-defined]
     def theme_list(self) -> list[str]:
         return [line for line in self.themes.splitlines() if line.strip()]
 
+    @property
+    def agenda_lacks_welsh(self) -> bool:
+        """Some topic or item of the agenda has no Welsh yet."""
+        return any(
+            not (topic.title_cy or "").strip()
+            or any(not (item.text_cy or "").strip() for item in topic.items)
+            for day in self.days
+            for topic in day.topics
+        )
+
+    @property
+    def units_lack_welsh(self) -> bool:
+        """Some unit or learning outcome has no Welsh yet."""
+        return any(
+            not (unit.title_cy or "").strip()
+            or any(not (outcome.text_cy or "").strip() for outcome in unit.outcomes)
+            for unit in self.units
+        )
+
 
 class CourseDay(db.Model):  # type: ignore[name-defined]
     __tablename__ = "course_days"
@@ -152,6 +171,8 @@ class AgendaTopic(db.Model):  # type: ignore[name-defined]
     )
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
+    #: The Welsh (trainhub.bilingual): None is "no Welsh yet".
+    title_cy: Mapped[str | None] = mapped_column(Text)
 
     day: Mapped[CourseDay] = relationship(back_populates="topics")
     items: Mapped[list[AgendaItem]] = relationship(
@@ -168,6 +189,8 @@ class AgendaItem(db.Model):  # type: ignore[name-defined]
     )
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    #: The Welsh (trainhub.bilingual): None is "no Welsh yet".
+    text_cy: Mapped[str | None] = mapped_column(Text)
 
     topic: Mapped[AgendaTopic] = relationship(back_populates="items")
 
@@ -179,6 +202,8 @@ class CourseUnit(db.Model):  # type: ignore[name-defined]
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
+    #: The Welsh (trainhub.bilingual): None is "no Welsh yet".
+    title_cy: Mapped[str | None] = mapped_column(Text)
 
     course: Mapped[Course] = relationship(back_populates="units")
     outcomes: Mapped[list[CourseOutcome]] = relationship(
@@ -195,6 +220,8 @@ class CourseOutcome(db.Model):  # type: ignore[name-defined]
     )
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    #: The Welsh (trainhub.bilingual): None is "no Welsh yet".
+    text_cy: Mapped[str | None] = mapped_column(Text)
 
     unit: Mapped[CourseUnit] = relationship(back_populates="outcomes")
 
