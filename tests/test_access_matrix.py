@@ -802,6 +802,8 @@ MATRIX: dict[str, Route] = {
     "site.admin_glossary_remove": Route(
         lambda w: f"/admin/glossary/{a_glossary_term()}/remove", only(("admin",))
     ),
+    # Issue 20: content in Welsh: what lacks Welsh, for those who write the content.
+    "site.welsh_completeness": Route(lambda w: "/admin/welsh", only(("trainer", "admin"))),
 }
 
 

@@ -336,7 +336,8 @@ def test_new_level_linked_to_a_course_appears_on_its_page(
     assert response.status_code == 302
     text = page_html(client.get("/courses/FFI-3DAY"))
     assert "Level 5: Supervising IFSS Practice" in text
-    assert f"<li>{LEVEL_5_OUTCOMES[0]}</li>" in text
+    # The administrator is also told the outcome has no Welsh yet (trainhub.bilingual).
+    assert f"<li>{LEVEL_5_OUTCOMES[0]} <strong" in text
 
 
 def test_duplicate_level_number_in_the_form_is_a_400_on_the_number_field(

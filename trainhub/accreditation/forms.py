@@ -45,6 +45,15 @@ class LevelForm(FlaskForm):
         validators=[required(_l("Enter at least one learning outcome"))],
         render_kw={"rows": 8},
     )
+    title_cy = Text(_l("Title in Welsh (optional)"), validators=[Optional(), Length(max=300)])
+    outcomes_cy = TextArea(
+        _l("Learning outcomes in Welsh (optional)"),
+        description=_l(
+            "One line for each learning outcome, in the same order. Leave a line empty where "
+            "the Welsh is not written yet."
+        ),
+        render_kw={"rows": 8},
+    )
     accrediting_body = Text(
         _l("Accrediting body (optional)"), validators=[Optional(), Length(max=200)]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -29,6 +30,7 @@ from trainhub.accreditation.models.cpd import PENDING
 from trainhub.auth.models import User, UserRole
 from trainhub.auth.permissions import people_visible_to
 from trainhub.auth.roles import Role
+from trainhub.bilingual import Gap, own
 from trainhub.courses.models import Completion
 from trainhub.extensions import db
 
@@ -44,6 +46,32 @@ def levels() -> list[AccreditationLevel]:
         )
     )
     return list(db.session.execute(query).scalars())
+
+
+def level_welsh_gaps() -> list[Gap]:
+    """Each level's title and current learning outcomes that have no Welsh yet, levels by
+    number, in two queries (``trainhub.bilingual``'s completeness page)."""
+    found: list[Gap] = []
+    query = select(AccreditationLevel).order_by(AccreditationLevel.number)
+    for level in db.session.execute(
+        query.options(selectinload(AccreditationLevel.outcomes))
+    ).scalars():
+        item = _("Level %(n)d: %(title)s", n=level.number, title=level.title)
+        where = (("level_id", level.id),)
+        if own(level.title) and not own(level.title_cy):
+            found.append(Gap(item, _("Title"), "accreditation.admin_level_edit", where, "title_cy"))
+        found.extend(
+            Gap(
+                item,
+                _("Learning outcome %(n)d", n=position),
+                "accreditation.admin_level_edit",
+                where,
+                "outcomes_cy",
+            )
+            for position, outcome in enumerate(level.outcomes, start=1)
+            if own(outcome.text) and not own(outcome.text_cy)
+        )
+    return found
 
 
 def levels_taught_by(course_id: int) -> list[AccreditationLevel]:

@@ -1,10 +1,18 @@
 """The catalogue (courses, agendas, outcomes) and venues; cohorts and booking come next."""
 
-from trainhub.courses import places
+from flask_babel import lazy_gettext as _l
+
+from trainhub import bilingual
+from trainhub.courses import permissions, places, queries
 from trainhub.courses.views import bp
 
 # Templates ask the same rules as the services instead of working places out themselves.
 bp.add_app_template_global(places.places_left)
 bp.add_app_template_global(places.places_taken)
+
+# The courses' texts are listed on the page of what lacks Welsh (trainhub.bilingual).
+bilingual.register_kind(
+    "courses", _l("Courses"), queries.course_welsh_gaps, permissions.can_edit_catalogue
+)
 
 __all__ = ["bp"]

@@ -78,11 +78,12 @@ def parse_agenda(text: str, duration_days: int) -> list[DayData]:
     return days
 
 
-def format_agenda(days: list[DayData]) -> str:
+def format_agenda(days: list[DayData], day: str = "Day") -> str:
+    """The agenda as its text; ``day`` heads each day ("Diwrnod" for the Welsh)."""
     lines: list[str] = []
-    for number, day in enumerate(days, start=1):
-        lines.append(f"Day {number}")
-        for topic in day["topics"]:
+    for number, each in enumerate(days, start=1):
+        lines.append(f"{day} {number}")
+        for topic in each["topics"]:
             lines.append(topic["title"])
             lines.extend(f"- {item}" for item in topic["items"])
     return "\n".join(lines)

@@ -8,31 +8,38 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
     Row,
     Select,
+    String,
     and_,
     bindparam,
     case,
     exists,
     func,
+    literal_column,
     null,
     or_,
     select,
     true,
+    union,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.auth.roles import Role
+from trainhub.bilingual import Gap, own
 from trainhub.courses.models import (
     ACTIVE_STATUSES,
     LIVE_COHORT_STATUSES,
     PLACE_STATUSES,
     STANDING_STATUSES,
+    WELSH_FIELDS,
     AccessNeeds,
+    AgendaItem,
     AgendaTopic,
     Attendance,
     Booking,
@@ -44,6 +51,7 @@ from trainhub.courses.models import (
     Completion,
     Course,
     CourseDay,
+    CourseOutcome,
     CourseUnit,
     LineManagerApproval,
     Venue,
@@ -95,7 +103,17 @@ def _read_in_one_statement(statement: Select[Any], values: dict[str, Any]) -> li
 
 
 #: What a catalogue card shows of a course.
-CATALOGUE_COLUMNS = ("code", "title", "kind", "audience", "duration_days", "published", "summary")
+CATALOGUE_COLUMNS = (
+    "code",
+    "title",
+    "kind",
+    "audience",
+    "duration_days",
+    "published",
+    "summary",
+    "title_cy",
+    "summary_cy",
+)
 
 
 @functools.cache
@@ -167,6 +185,85 @@ def course_by_code(code: str) -> Course | None:
         )
     )
     return db.session.execute(query).scalar_one_or_none()
+
+
+#: What the completeness page calls each text of a course that has Welsh.
+WELSH_FIELD_LABELS = {
+    "title": _l("Title"),
+    "summary": _l("Summary"),
+    "audience_note": _l("About the audience"),
+    "description": _l("Description"),
+    "context_note": _l("Context"),
+    "aims_intro": _l("Introduction to the aims"),
+    "aims": _l("Aims"),
+    "themes": _l("Themes"),
+    "agenda": _l("Agenda"),
+    "units": _l("Units and learning outcomes"),
+}
+
+
+def _blank(column: Any) -> ColumnElement[bool]:
+    """No Welsh: NULL or only spaces."""
+    return or_(column.is_(None), func.trim(column) == "")
+
+
+def _courses_lacking_welsh_outlines() -> tuple[set[int], set[int]]:
+    """The courses whose agenda, and those whose units, have a line without Welsh (one
+    statement)."""
+    agenda = (
+        select(CourseDay.course_id, literal_column("'agenda'", String).label("part"))
+        .join(AgendaTopic, AgendaTopic.day_id == CourseDay.id)
+        .outerjoin(AgendaItem, AgendaItem.topic_id == AgendaTopic.id)
+        .where(
+            or_(
+                _blank(AgendaTopic.title_cy),
+                and_(AgendaItem.id.is_not(None), _blank(AgendaItem.text_cy)),
+            )
+        )
+    )
+    units = (
+        select(CourseUnit.course_id, literal_column("'units'", String).label("part"))
+        .outerjoin(CourseOutcome, CourseOutcome.unit_id == CourseUnit.id)
+        .where(
+            or_(
+                _blank(CourseUnit.title_cy),
+                and_(CourseOutcome.id.is_not(None), _blank(CourseOutcome.text_cy)),
+            )
+        )
+    )
+    found: tuple[set[int], set[int]] = (set(), set())
+    for course_id, part in db.session.execute(union(agenda, units)):
+        found[0 if part == "agenda" else 1].add(course_id)
+    return found
+
+
+def course_welsh_gaps() -> list[Gap]:
+    """Every text of every course that has English but no Welsh yet, courses by title, in
+    two queries (``trainhub.bilingual``'s completeness page)."""
+    names = [*WELSH_FIELDS, *(f"{name}_cy" for name in WELSH_FIELDS)]
+    query = select(Course.id, Course.code, *(getattr(Course, name) for name in names)).order_by(
+        Course.title, Course.code
+    )
+    agendas, units = _courses_lacking_welsh_outlines()
+    found: list[Gap] = []
+    for row in db.session.execute(query):
+        missing = [
+            name
+            for name in WELSH_FIELDS
+            if own(getattr(row, name)) and not own(getattr(row, f"{name}_cy"))
+        ]
+        missing += [name for name, ids in (("agenda", agendas), ("units", units)) if row.id in ids]
+        found.extend(
+            Gap(
+                item=row.title,
+                field=str(WELSH_FIELD_LABELS[name]),
+                endpoint="courses.course_edit",
+                args=(("code", row.code),),
+                anchor=f"{name}_cy",
+            )
+            for name in missing
+        )
+    return found
 
 
 def prerequisite_choices(exclude_id: int | None = None) -> list[tuple[int, str]]:

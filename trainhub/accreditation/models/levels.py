@@ -35,6 +35,8 @@ class AccreditationLevel(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
     title: Mapped[str] = mapped_column(String(300))
+    #: The title in Welsh (trainhub.bilingual): None is "no Welsh yet".
+    title_cy: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     accrediting_body: Mapped[str] = mapped_column(String(200), default="", server_default="")
     credit_value: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
@@ -84,6 +86,8 @@ class LevelOutcome(db.Model):  # type: ignore[name-defined]
     )
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    #: The outcome in Welsh (trainhub.bilingual): None is "no Welsh yet".
+    text_cy: Mapped[str | None] = mapped_column(Text)
     #: An outcome removed from the level after learners were judged against it is retired,
     #: never deleted, so their sign-offs keep what they were about.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")

@@ -40,6 +40,10 @@ class LevelInput:
     requires_verification: bool = False
     due_after_months: int | None = None
     overdue_after_months: int | None = None
+    #: The Welsh beside the English (trainhub.bilingual): "" is no Welsh yet.
+    title_cy: str = ""
+    #: The Welsh of each outcome, by position: "" where it is not written yet.
+    outcomes_cy: list[str] = field(default_factory=list)
 
 
 def save_level(
@@ -68,6 +72,22 @@ def save_level(
         raise ValidationFailed("outcomes", _("Enter at least one learning outcome"))
     if len(set(outcomes)) != len(outcomes):
         raise ValidationFailed("outcomes", _("Each learning outcome must be different"))
+    title_cy = " ".join(data.title_cy.split())
+    if len(title_cy) > 300:
+        raise ValidationFailed(
+            "title_cy", _("Enter a Welsh title of 300 characters or fewer, or leave it empty")
+        )
+    outcomes_cy = [" ".join(text.split()) for text in data.outcomes_cy]
+    while outcomes_cy and not outcomes_cy[-1]:
+        outcomes_cy.pop()
+    if len(outcomes_cy) > len(outcomes):
+        raise ValidationFailed(
+            "outcomes_cy",
+            _(
+                "There are more Welsh lines than learning outcomes: write one line for each "
+                "outcome, in the same order"
+            ),
+        )
     due, overdue = data.due_after_months, data.overdue_after_months
     if overdue is not None and due is not None and overdue <= due:
         raise ValidationFailed(
@@ -87,7 +107,12 @@ def save_level(
     level.requires_verification = data.requires_verification
     level.due_after_months = due
     level.overdue_after_months = overdue
+    level.title_cy = title_cy or None
     level.all_outcomes = _match_outcomes(level.all_outcomes, outcomes)
+    for outcome in level.all_outcomes:
+        if outcome.is_active:
+            position = outcome.position - 1
+            outcome.text_cy = (outcomes_cy[position] if position < len(outcomes_cy) else "") or None
     level.courses = _courses(data.course_ids)
     level.entry_courses = _courses(data.entry_course_ids)
     db.session.flush()

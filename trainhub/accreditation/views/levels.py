@@ -43,6 +43,8 @@ def admin_level_edit(level_id: int | None) -> ResponseReturnValue:
     if request.method == "GET" and level is not None:
         form.process(obj=level)
         form.outcomes.data = "\n".join(o.text for o in level.outcomes)
+        form.title_cy.data = level.title_cy or ""
+        form.outcomes_cy.data = "\n".join(o.text_cy or "" for o in level.outcomes).rstrip("\n")
         form.course_ids.data = [c.id for c in level.courses]
         form.entry_course_ids.data = [c.id for c in level.entry_courses]
     if form.validate_on_submit():
@@ -60,6 +62,8 @@ def admin_level_edit(level_id: int | None) -> ResponseReturnValue:
             requires_verification=form.requires_verification.data,
             due_after_months=form.due_after_months.data,
             overdue_after_months=form.overdue_after_months.data,
+            title_cy=form.title_cy.data or "",
+            outcomes_cy=(form.outcomes_cy.data or "").splitlines(),
         )
         if act(
             lambda: services.save_level(current_user, level, data),

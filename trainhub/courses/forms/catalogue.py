@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from trainhub.courses.catalogue_data import DayData, UnitData
 from trainhub.courses.outline import format_agenda, format_units, parse_agenda, parse_units
 from trainhub.courses.services.catalogue import CourseInput
+from trainhub.errors import ValidationFailed
 from trainhub.forms import (
     Checkbox,
     Checkboxes,
@@ -67,9 +68,22 @@ class CourseNotesForm(FlaskForm):
         description=_l("Only trainers and administrators see these notes."),
         validators=[Optional(), Length(max=5000)],
     )
+    summary_cy = TextArea(
+        _l("Summary in Welsh (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+    context_note_cy = TextArea(
+        _l("Context in Welsh (optional)"), validators=[Optional(), Length(max=2000)]
+    )
     submit = Submit(_l("Save course"))
 
-    NOTE_FIELDS: tuple[str, ...] = ("summary", "cpel_alignment", "context_note", "delivery_notes")
+    NOTE_FIELDS: tuple[str, ...] = (
+        "summary",
+        "cpel_alignment",
+        "context_note",
+        "delivery_notes",
+        "summary_cy",
+        "context_note_cy",
+    )
 
     def changes(self, admin: bool = False) -> dict[str, Any]:
         return {name: (self[name].data or "").strip() for name in self.NOTE_FIELDS}
@@ -162,6 +176,29 @@ class CourseForm(CourseNotesForm):
     fidelity_controlled = Checkbox(
         _l("Fidelity-controlled: only an administrator can change the agenda and outcomes")
     )
+    title_cy = Text(_l("Title in Welsh (optional)"), validators=[Optional(), Length(max=300)])
+    audience_note_cy = TextArea(_l("About the audience in Welsh (optional)"))
+    aims_intro_cy = Text(
+        _l("Introduction to the aims in Welsh (optional)"),
+        validators=[Optional(), Length(max=500)],
+    )
+    aims_cy = TextArea(_l("Aims in Welsh (optional)"), description=_l("One aim per line."))
+    description_cy = TextArea(_l("Description in Welsh (optional)"))
+    themes_cy = TextArea(_l("Themes in Welsh (optional)"), description=_l("One theme per line."))
+    agenda_cy = TextArea(
+        _l("Agenda in Welsh (optional)"),
+        description=_l(
+            "The same days, topics and items as the English, in the same order: “Diwrnod 1”, "
+            "“Diwrnod 2” and so on on their own lines, items on lines starting with “- ”."
+        ),
+    )
+    units_cy = TextArea(
+        _l("Units and learning outcomes in Welsh (optional)"),
+        description=_l(
+            "The same units and outcomes as the English, in the same order, outcomes on lines "
+            "starting with “- ”."
+        ),
+    )
 
     TEXT_FIELDS = (
         "code",
@@ -172,6 +209,12 @@ class CourseForm(CourseNotesForm):
         "description",
         "themes",
         "accrediting_body",
+        "title_cy",
+        "audience_note_cy",
+        "aims_intro_cy",
+        "aims_cy",
+        "description_cy",
+        "themes_cy",
     )
 
     def parsed_agenda(self) -> list[DayData]:
@@ -179,6 +222,20 @@ class CourseForm(CourseNotesForm):
 
     def parsed_units(self) -> list[UnitData]:
         return parse_units(self.units.data or "")
+
+    def parsed_agenda_cy(self) -> list[DayData]:
+        """The Welsh agenda; a line it cannot read is an error on its own field."""
+        try:
+            return parse_agenda(self.agenda_cy.data or "", self.duration_days.data or 0)
+        except ValidationFailed as error:
+            raise ValidationFailed("agenda_cy", str(error)) from error
+
+    def parsed_units_cy(self) -> list[UnitData]:
+        """The Welsh units; a line it cannot read is an error on its own field."""
+        try:
+            return parse_units(self.units_cy.data or "")
+        except ValidationFailed as error:
+            raise ValidationFailed("units_cy", str(error)) from error
 
     def changes(self, admin: bool = False) -> dict[str, Any]:
         """Raises ``ValidationFailed`` when the agenda or units text cannot be read.
@@ -202,6 +259,8 @@ class CourseForm(CourseNotesForm):
         values["prerequisite_ids"] = set(self.prerequisite_ids.data or [])
         values["agenda"] = self.parsed_agenda()
         values["units"] = self.parsed_units()
+        values["agenda_cy"] = self.parsed_agenda_cy()
+        values["units_cy"] = self.parsed_units_cy()
         if not admin:
             del values["kind"], values["fidelity_controlled"]
         return values
@@ -225,6 +284,8 @@ class CourseForm(CourseNotesForm):
         self.prerequisite_ids.data = sorted(data.prerequisite_ids)
         self.agenda.data = format_agenda(data.agenda)
         self.units.data = format_units(data.units)
+        self.agenda_cy.data = format_agenda(data.agenda_cy, day="Diwrnod")
+        self.units_cy.data = format_units(data.units_cy)
 
 
 class VenueForm(FlaskForm):

@@ -22,6 +22,18 @@ AUDIENCES = ("ifst_only", "wider_workforce", "open")
 #: Things delivered like a course (scheduled, booked, registered) that are not one (R18): no
 #: completion, certificates, CPD or accreditation; counted apart in the report.
 EVENT_TYPES = ("briefing", "conference", "peer_forum", "drop_in")
+#: The texts a reader sees that have a Welsh value beside them (``<name>_cy``, see
+#: ``trainhub.bilingual``), in the order the course page shows them.
+WELSH_FIELDS = (
+    "title",
+    "summary",
+    "audience_note",
+    "description",
+    "context_note",
+    "aims_intro",
+    "aims",
+    "themes",
+)
 
 
 class Course(db.Model):  # type: ignore[name-defined]
@@ -63,6 +75,15 @@ class Course(db.Model):  # type: ignore[name-defined]
     fidelity_controlled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: Shown in the public catalogue; withdrawn courses keep their history.
     published: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # The Welsh of what readers see (trainhub.bilingual): None is "no Welsh yet".
+    title_cy: Mapped[str | None] = mapped_column(String(300))
+    summary_cy: Mapped[str | None] = mapped_column(Text)
+    audience_note_cy: Mapped[str | None] = mapped_column(Text)
+    aims_intro_cy: Mapped[str | None] = mapped_column(Text)
+    aims_cy: Mapped[str | None] = mapped_column(Text)
+    description_cy: Mapped[str | None] = mapped_column(Text)
+    themes_cy: Mapped[str | None] = mapped_column(Text)
+    context_note_cy: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -108,6 +129,25 @@ class Course(db.Model):  # type: ignore[name-defined]
     def theme_list(self) -> list[str]:
         return [line for line in self.themes.splitlines() if line.strip()]
 
+    @property
+    def agenda_lacks_welsh(self) -> bool:
+        """Some topic or item of the agenda has no Welsh yet."""
+        return any(
+            not (topic.title_cy or "").strip()
+            or any(not (item.text_cy or "").strip() for item in topic.items)
+            for day in self.days
+            for topic in day.topics
+        )
+
+    @property
+    def units_lack_welsh(self) -> bool:
+        """Some unit or learning outcome has no Welsh yet."""
+        return any(
+            not (unit.title_cy or "").strip()
+            or any(not (outcome.text_cy or "").strip() for outcome in unit.outcomes)
+            for unit in self.units
+        )
+
 
 class CourseDay(db.Model):  # type: ignore[name-defined]
     __tablename__ = "course_days"
@@ -131,6 +171,8 @@ class AgendaTopic(db.Model):  # type: ignore[name-defined]
     )
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
+    #: The Welsh (trainhub.bilingual): None is "no Welsh yet".
+    title_cy: Mapped[str | None] = mapped_column(Text)
 
     day: Mapped[CourseDay] = relationship(back_populates="topics")
     items: Mapped[list[AgendaItem]] = relationship(
@@ -147,6 +189,8 @@ class AgendaItem(db.Model):  # type: ignore[name-defined]
     )
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    #: The Welsh (trainhub.bilingual): None is "no Welsh yet".
+    text_cy: Mapped[str | None] = mapped_column(Text)
 
     topic: Mapped[AgendaTopic] = relationship(back_populates="items")
 
@@ -158,6 +202,8 @@ class CourseUnit(db.Model):  # type: ignore[name-defined]
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
+    #: The Welsh (trainhub.bilingual): None is "no Welsh yet".
+    title_cy: Mapped[str | None] = mapped_column(Text)
 
     course: Mapped[Course] = relationship(back_populates="units")
     outcomes: Mapped[list[CourseOutcome]] = relationship(
@@ -174,6 +220,8 @@ class CourseOutcome(db.Model):  # type: ignore[name-defined]
     )
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    #: The Welsh (trainhub.bilingual): None is "no Welsh yet".
+    text_cy: Mapped[str | None] = mapped_column(Text)
 
     unit: Mapped[CourseUnit] = relationship(back_populates="outcomes")
 

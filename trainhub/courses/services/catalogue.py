@@ -18,6 +18,7 @@ from trainhub.courses.models import (
     AUDIENCES,
     EVENT_TYPES,
     KINDS,
+    WELSH_FIELDS,
     AgendaItem,
     AgendaTopic,
     Cohort,
@@ -46,6 +47,12 @@ CANONICAL_FIELDS = frozenset(
         "audience",
         "aims_intro",
         "aims",
+        # Their Welsh is the same content: fidelity holds in both languages.
+        "title_cy",
+        "aims_intro_cy",
+        "aims_cy",
+        "agenda_cy",
+        "units_cy",
         "accrediting_body",
         "fidelity_controlled",
         "agenda",
@@ -57,6 +64,9 @@ CANONICAL_FIELDS = frozenset(
         "credit_value",
     }
 )
+
+#: The longest Welsh title, as the English.
+MAX_TITLE = 300
 
 
 @dataclass
@@ -88,6 +98,18 @@ class CourseInput:
     agenda: list[DayData] = field(default_factory=list)
     units: list[UnitData] = field(default_factory=list)
     prerequisite_ids: set[int] = field(default_factory=set)
+    # The Welsh beside the English ("" is no Welsh yet): see WELSH_FIELDS.
+    title_cy: str = ""
+    summary_cy: str = ""
+    audience_note_cy: str = ""
+    aims_intro_cy: str = ""
+    aims_cy: str = ""
+    description_cy: str = ""
+    themes_cy: str = ""
+    context_note_cy: str = ""
+    #: The agenda and units in Welsh, in the English's shape; empty when not written.
+    agenda_cy: list[DayData] = field(default_factory=list)
+    units_cy: list[UnitData] = field(default_factory=list)
 
 
 def course_input(course: Course) -> CourseInput:
@@ -121,7 +143,44 @@ def course_input(course: Course) -> CourseInput:
         ],
         units=[{"title": u.title, "outcomes": [o.text for o in u.outcomes]} for u in course.units],
         prerequisite_ids={p.id for p in course.prerequisites},
+        **{f"{name}_cy": getattr(course, f"{name}_cy") or "" for name in WELSH_FIELDS},
+        agenda_cy=_welsh_agenda(course),
+        units_cy=_welsh_units(course),
     )
+
+
+def _welsh_agenda(course: Course) -> list[DayData]:
+    """The agenda's Welsh in the agenda's shape: empty unless every line has its Welsh (the
+    form writes it whole, or not at all)."""
+    if course.agenda_lacks_welsh:
+        return []
+    return [
+        {
+            "topics": [
+                {"title": t.title_cy or "", "items": [i.text_cy or "" for i in t.items]}
+                for t in day.topics
+            ]
+        }
+        for day in course.days
+    ]
+
+
+def _welsh_units(course: Course) -> list[UnitData]:
+    """The units' Welsh in their shape: empty unless every line has its Welsh."""
+    if course.units_lack_welsh:
+        return []
+    return [
+        {"title": u.title_cy or "", "outcomes": [o.text_cy or "" for o in u.outcomes]}
+        for u in course.units
+    ]
+
+
+def _agenda_shape(agenda: list[DayData]) -> list[list[int]]:
+    return [[len(topic["items"]) for topic in day["topics"]] for day in agenda]
+
+
+def _units_shape(units: list[UnitData]) -> list[int]:
+    return [len(unit["outcomes"]) for unit in units]
 
 
 def _normalise_text(value: str) -> str:
@@ -176,6 +235,22 @@ def _check(data: CourseInput, course: Course | None) -> None:
                 days=data.duration_days,
             ),
         )
+    if data.agenda_cy and _agenda_shape(data.agenda_cy) != _agenda_shape(data.agenda):
+        raise ValidationFailed(
+            "agenda_cy",
+            _(
+                "Write the Welsh agenda with the same days, topics and items as the English, "
+                "in the same order"
+            ),
+        )
+    if data.units_cy and _units_shape(data.units_cy) != _units_shape(data.units):
+        raise ValidationFailed(
+            "units_cy",
+            _(
+                "Write the Welsh units with the same units and outcomes as the English, "
+                "in the same order"
+            ),
+        )
     if course is not None and course.id in data.prerequisite_ids:
         raise ValidationFailed("prerequisite_ids", _("A course cannot be its own prerequisite"))
     if course is not None and data.prerequisite_ids & _all_dependants(course.id):
@@ -183,7 +258,12 @@ def _check(data: CourseInput, course: Course | None) -> None:
             "prerequisite_ids",
             _("That would make a circle: a chosen course already needs this one first"),
         )
-    for name in ("aims", "themes"):
+    data.title_cy = " ".join(data.title_cy.split())
+    if len(data.title_cy) > MAX_TITLE:
+        raise ValidationFailed(
+            "title_cy", _("Enter a Welsh title of 300 characters or fewer, or leave it empty")
+        )
+    for name in ("aims", "themes", "aims_cy", "themes_cy"):
         setattr(data, name, _normalise_text(getattr(data, name)))
 
 
@@ -208,14 +288,15 @@ def _write(course: Course, data: CourseInput, changed: set[str] | None = None) -
     Agenda and unit rows are replaced only when they changed.
     """
     for name, value in asdict(data).items():
-        if name not in ("agenda", "units", "prerequisite_ids") and (
+        if name not in ("agenda", "units", "prerequisite_ids", "agenda_cy", "units_cy") and (
             changed is None or name in changed
         ):
-            setattr(course, name, value)
-    if changed is None or "agenda" in changed:
-        _write_agenda(course, data.agenda)
-    if changed is None or "units" in changed:
-        _write_units(course, data.units)
+            # No Welsh is stored as None, never as an empty string.
+            setattr(course, name, (value.strip() or None) if name.endswith("_cy") else value)
+    if changed is None or {"agenda", "agenda_cy"} & changed:
+        _write_agenda(course, data.agenda, data.agenda_cy)
+    if changed is None or {"units", "units_cy"} & changed:
+        _write_units(course, data.units, data.units_cy)
     if changed is None or "prerequisite_ids" in changed:
         course.prerequisites = (
             list(
@@ -228,7 +309,10 @@ def _write(course: Course, data: CourseInput, changed: set[str] | None = None) -
         )
 
 
-def _write_agenda(course: Course, agenda: list[DayData]) -> None:
+def _write_agenda(
+    course: Course, agenda: list[DayData], welsh: list[DayData] | None = None
+) -> None:
+    """The agenda's rows, each with its Welsh where ``welsh`` (the same shape) gives it."""
     course.days = [
         CourseDay(
             day_number=number,
@@ -236,8 +320,13 @@ def _write_agenda(course: Course, agenda: list[DayData]) -> None:
                 AgendaTopic(
                     position=t_pos,
                     title=topic["title"],
+                    title_cy=_welsh_at(welsh, number, t_pos) or None,
                     items=[
-                        AgendaItem(position=i_pos, text=item)
+                        AgendaItem(
+                            position=i_pos,
+                            text=item,
+                            text_cy=_welsh_at(welsh, number, t_pos, i_pos),
+                        )
                         for i_pos, item in enumerate(topic["items"], start=1)
                     ],
                 )
@@ -248,13 +337,34 @@ def _write_agenda(course: Course, agenda: list[DayData]) -> None:
     ]
 
 
-def _write_units(course: Course, units: list[UnitData]) -> None:
+def _welsh_at(
+    welsh: list[DayData] | None, day: int, topic: int, item: int | None = None
+) -> str | None:
+    """The Welsh of one topic (or of one of its items) of an agenda, by 1-based positions."""
+    if not welsh:
+        return None
+    found = welsh[day - 1]["topics"][topic - 1]
+    text = found["title"] if item is None else found["items"][item - 1]
+    return text.strip() or None
+
+
+def _write_units(
+    course: Course, units: list[UnitData], welsh: list[UnitData] | None = None
+) -> None:
+    """The units' rows, each with its Welsh where ``welsh`` (the same shape) gives it."""
     course.units = [
         CourseUnit(
             position=u_pos,
             title=unit["title"],
+            title_cy=(welsh[u_pos - 1]["title"].strip() or None) if welsh else None,
             outcomes=[
-                CourseOutcome(position=o_pos, text=text)
+                CourseOutcome(
+                    position=o_pos,
+                    text=text,
+                    text_cy=(welsh[u_pos - 1]["outcomes"][o_pos - 1].strip() or None)
+                    if welsh
+                    else None,
+                )
                 for o_pos, text in enumerate(unit["outcomes"], start=1)
             ],
         )

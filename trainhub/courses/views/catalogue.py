@@ -15,6 +15,7 @@ from markupsafe import Markup
 from trainhub import data_version
 from trainhub.auth.permissions import public, role_required
 from trainhub.auth.roles import EDITORS
+from trainhub.bilingual import sees_missing_welsh
 from trainhub.boundary import act
 from trainhub.courses import permissions, queries
 from trainhub.courses.forms.catalogue import (
@@ -50,8 +51,9 @@ def _listings() -> data_version.VersionedCache:
     is watched), and every reader asks the database for the version in the same statement
     that would load the courses (``queries.catalogue_listing``), so a change made through
     any worker is seen by all of them at once. What else the contents depend on is the key:
-    the language, the script root the links start with, the filters and whether the reader
-    edits the catalogue (unpublished courses and the "Add a course" button).
+    the language, the script root the links start with, the filters, whether the reader
+    edits the catalogue (unpublished courses and the "Add a course" button) and whether they
+    are shown the texts that lack Welsh.
     """
     return data_version.cache_of(_LISTINGS, "CATALOGUE_CACHE_SIZE", DEFAULT_LISTINGS)
 
@@ -65,7 +67,9 @@ def _translated(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Markup]]:
 def _listing(audience: str, kind: str, editor: bool) -> Markup:
     """The catalogue's contents: kept ones while no course has changed, in one query."""
     store = _listings()
-    key = (str(get_locale()), request.script_root, audience, kind, editor)
+    # Staff see which texts lack Welsh (trainhub.bilingual): that is drawn too.
+    gaps = sees_missing_welsh(current_user)
+    key = (str(get_locale()), request.script_root, audience, kind, editor, gaps)
     # What this transaction has changed itself is not in the version: never kept, nor kept
     # contents shown over it.
     usable = store.size > 0 and not data_version.changed_here()

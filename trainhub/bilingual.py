@@ -1,0 +1,143 @@
+"""Content in English and Welsh (Welsh Language Standards): what a reader of one language
+is shown of a text people wrote, and whether it is the other language standing in.
+
+Welsh is stored beside English, in a nullable ``<field>_cy`` column next to ``<field>``;
+None or blank is "no Welsh yet". Any area may import this module; it imports no area.
+Pages show a value with the ``show`` macro of ``templates/_bilingual.html``: fallback text
+carries ``lang`` (so screen readers pronounce it) and staff see "No Welsh yet".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_login import current_user
+
+from trainhub.auth.roles import Role
+
+WELSH = "cy"
+ENGLISH = "en"
+
+
+def own(value: str | None) -> str | None:
+    """``value`` when it says something, else None."""
+    return value if value and value.strip() else None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A text as one language's readers see it."""
+
+    text: str
+    #: The language of ``text`` when it is not the reader's (the fallback), else None.
+    lang: str | None
+    #: The Welsh is missing though the English says something: a gap for staff to see.
+    missing_welsh: bool
+
+    @property
+    def lines(self) -> list[str]:
+        """The non-blank lines of a one-item-per-line text (aims, themes)."""
+        return [line for line in self.text.splitlines() if line.strip()]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip())
+
+
+def pick(english: str | None, welsh: str | None, lang: str) -> Shown:
+    """What readers of ``lang`` are shown of a text written as ``english`` and ``welsh``.
+
+    Each language falls back to the other, marked with the other's code.
+    """
+    en, cy = own(english), own(welsh)
+    missing = en is not None and cy is None
+    if lang == WELSH:
+        if cy is not None:
+            return Shown(cy, None, missing)
+        return Shown(en or "", ENGLISH if en else None, missing)
+    if en is not None:
+        return Shown(en, None, missing)
+    return Shown(cy or "", WELSH if cy else None, missing)
+
+
+def current_language() -> str:
+    """The visitor's language: "cy" or "en"."""
+    return WELSH if str(get_locale()) == WELSH else ENGLISH
+
+
+def shown(english: str | None, welsh: str | None) -> Shown:
+    """``pick`` for the visitor's language (templates call it as ``bilingual``)."""
+    return pick(english, welsh, current_language())
+
+
+#: Those shown what has no Welsh yet, so that it gets written.
+GAP_READERS = (Role.TRAINER, Role.ASSESSOR, Role.MANAGER, Role.ADMIN)
+
+
+def sees_missing_welsh(actor: Any) -> bool:
+    """Staff (trainers, assessors, managers, administrators) are shown what has no Welsh
+    yet, so that it gets written; learners and visitors just read the other language."""
+    return bool(actor.is_authenticated and actor.has_role(*GAP_READERS))
+
+
+def _visitor_sees_missing_welsh() -> bool:
+    return sees_missing_welsh(current_user)
+
+
+# -- what lacks Welsh ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One text that has English but no Welsh yet."""
+
+    #: What the text belongs to, as its readers know it (a course's title, "Level 6").
+    item: str
+    #: Which of its texts (a field's label, "Summary").
+    field: str
+    #: The page where it is written: an endpoint and its arguments (``url_for``).
+    endpoint: str
+    args: tuple[tuple[str, Any], ...]
+    #: The id of the Welsh field on that page.
+    anchor: str
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    """A kind of content with Welsh beside its English (courses, levels), as an area
+    registers it for the completeness page."""
+
+    key: str
+    #: A plural heading, translated when read ("Courses").
+    label: Any
+    #: Every text of this kind that lacks Welsh, in the order its pages show them.
+    gaps: Callable[[], list[Gap]]
+    #: Whether someone may write this kind's Welsh (is linked to its edit pages).
+    can_edit: Callable[[Any], bool]
+
+
+_KINDS: dict[str, ContentKind] = {}
+
+
+def register_kind(
+    key: str, label: Any, gaps: Callable[[], list[Gap]], can_edit: Callable[[Any], bool]
+) -> None:
+    """Areas name their bilingual content here, so that one page lists what lacks Welsh
+    without importing them."""
+    _KINDS[key] = ContentKind(key, label, gaps, can_edit)
+
+
+def kinds() -> list[ContentKind]:
+    """The registered kinds, in the order they were registered."""
+    return list(_KINDS.values())
+
+
+def init_app(app: Flask) -> None:
+    """Templates' ``bilingual(english, welsh)`` and ``sees_missing_welsh()``."""
+    app.jinja_env.globals.update(bilingual=shown, sees_missing_welsh=_visitor_sees_missing_welsh)
