@@ -35,7 +35,7 @@ def test_manager_records_a_past_cohort_and_a_2014_completion_then_withdraws_it(
     visitor.main.get_by_label("Course").select_option("FFI-3DAY")
     visitor.submit("Continue")
     expect(visitor.main).to_contain_text("The course's 3 days")
-    visitor.main.get_by_label("Title").fill("FFI May 2016 (Bridgend)")
+    visitor.main.get_by_label("Title", exact=True).fill("FFI May 2016 (Bridgend)")
     fill_date(visitor, "Date of day 1", 10, 5, 2016)
     fill_date(visitor, "Date of day 2", 11, 5, 2016)
     fill_date(visitor, "Date of day 3", 9, 5, 2016)  # before day 2: an error

@@ -178,11 +178,11 @@ def test_trainer_adds_a_course_edits_the_core_and_adds_a_venue(visitor: Visitor)
     )
 
     page.get_by_label("Course code").fill("LOCAL-FATHERS")
-    page.get_by_label("Title").fill("Working with fathers")
+    page.get_by_label("Title", exact=True).fill("Working with fathers")
     page.get_by_label("Duration in days").fill("2")
     # Trainers add local courses only: the kind choice is for administrators.
     expect(page.get_by_role("radio", name="Local course")).to_have_count(0)
-    page.get_by_label("Agenda, day by day (optional)").fill(
+    page.get_by_label("Agenda, day by day (optional)", exact=True).fill(
         "Day 1\nEngaging fathers\n- Why fathers matter\n- First contact\nDay 2\nPlanning together"
     )
     visitor.submit("Save course")
@@ -350,8 +350,8 @@ def test_admin_manages_accounts_levels_and_imports(visitor: Visitor) -> None:
     visitor.click_link("Accreditation levels, the courses that open them and their equivalents")
     visitor.follow(visitor.main.get_by_role("button", name="Add a level"))
     page.get_by_label("Level number").fill("5")
-    page.get_by_label("Title").fill("Leading family support practice")
-    page.get_by_label("Learning outcomes").fill(
+    page.get_by_label("Title", exact=True).fill("Leading family support practice")
+    page.get_by_label("Learning outcomes", exact=True).fill(
         "Supervise practitioners in the model\nReview fidelity with the team"
     )
     visitor.submit("Save level")
@@ -466,7 +466,9 @@ def test_invited_colleague_sets_then_changes_a_password_and_admin_edits_records(
     # Existing records open for editing.
     visitor.goto("/admin/levels")
     visitor.click_link("Underpinning Knowledge & Skills for IFSS")
-    expect(page.get_by_label("Learning outcomes")).to_contain_text("Understand the philosophy")
+    expect(page.get_by_label("Learning outcomes", exact=True)).to_contain_text(
+        "Understand the philosophy"
+    )
     visitor.goto("/admin/organisations")
     visitor.click_link("Cardiff Council")
     expect(page.get_by_label("Name")).to_have_value("Cardiff Council")
