@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -15,9 +15,10 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import DEMO, Visitor
+from tests.factories import make_cohort
 from trainhub.audit import AuditEvent
 from trainhub.auth.models import User
-from trainhub.courses.models import Cohort, CohortDay, CohortFacilitator, Course, Venue, local_today
+from trainhub.courses.models import Course, Venue, local_today
 from trainhub.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -41,26 +42,15 @@ def cohort_id(live_app: Flask) -> Iterator[int]:
         day = local_today() + timedelta(days=21)
         while day.weekday() >= 5:
             day += timedelta(days=1)
-        cohort = Cohort(
-            course=course,
+        cohort = make_cohort(
+            course,
             title=TITLE,
-            status="published",
+            start=day,
             capacity=10,
-            first_day=day,
-            last_day=day,
+            venue=venue,
+            facilitators=[trainer],
             created_by_id=trainer.id,
         )
-        cohort.days = [
-            CohortDay(
-                day_number=1,
-                date=day,
-                start_time=time(9, 30),
-                end_time=time(16, 30),
-                venue_id=venue.id,
-            )
-        ]
-        cohort.facilitators = [CohortFacilitator(user_id=trainer.id, role="lead", position=0)]
-        db.session.add(cohort)
         db.session.commit()
         found = cohort.id
         db.session.remove()

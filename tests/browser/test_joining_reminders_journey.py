@@ -17,14 +17,13 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import DEMO, Person, Visitor
+from tests.factories import make_cohort
 from tests.sample_files import pdf_bytes
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import (
     LOCAL_TIME,
-    Cohort,
-    CohortDay,
-    CohortFacilitator,
     Course,
+    Venue,
     local_today,
 )
 from trainhub.courses.services.reminders import send_reminders
@@ -52,33 +51,23 @@ def joining_cohort(live_app: Flask) -> Iterator[int]:
         trainer = db.session.execute(
             select(User).where(User.email == DEMO["trainer"].email)
         ).scalar_one()
-        venue_id = db.session.execute(select(CohortDay.venue_id).limit(1)).scalar_one()
-        cohort = Cohort(
-            course=course,
+        venue = db.session.execute(select(Venue).order_by(Venue.id)).scalars().first()
+        cohort = make_cohort(
+            course,
             title=TITLE,
-            status="published",
+            start=START,
             capacity=10,
-            first_day=START,
-            last_day=START,
+            venue=venue,
+            facilitators=[trainer],
             created_by_id=trainer.id,
         )
-        cohort.days = [
-            CohortDay(
-                day_number=1,
-                date=START,
-                start_time=dt.time(9, 30),
-                end_time=dt.time(16, 30),
-                venue_id=venue_id,
-            )
-        ]
-        cohort.facilitators = [CohortFacilitator(user_id=trainer.id, role="lead", position=0)]
         cardiff = db.session.execute(
             select(Organisation).where(Organisation.name == "Cardiff Council")
         ).scalar_one()
         person = User(email=LEARNER.email, full_name=LEARNER.full_name, organisation=cardiff)
         person.role_rows = [UserRole(role="learner")]
         person.set_password(LEARNER.password)
-        db.session.add_all([cohort, person])
+        db.session.add(person)
         db.session.commit()
         cohort_id = cohort.id
         db.session.remove()
