@@ -109,6 +109,32 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class TextUnit:
+    """One text of one row, as a translator working outside trainhub sees it (export and
+    import)."""
+
+    #: A stable id, "<kind>:<row id>:<field>" ("venues:12:name", "courses:3:aims").
+    key: str
+    #: What the text belongs to, as its English readers know it ("Cardiff City Hall").
+    item: str
+    #: The field's label, translated when read ("Name").
+    field: str
+    #: The English text now.
+    english: str
+    #: The Welsh text now; None when there is none yet.
+    welsh: str | None
+
+
+#: Every text of a kind that has English, in page order, in a fixed number of queries.
+UnitsOf = Callable[[], list[TextUnit]]
+#: Writes ``{key: Welsh}`` of a kind for the acting user through its service ("" clears the
+#: Welsh): validates every change before writing any (an unknown key, a row gone, too long
+#: for its column raise ``ValidationFailed`` naming the key), never commits, returns how
+#: many texts changed.
+ApplyWelsh = Callable[[dict[str, str], Any], int]
+
+
+@dataclass(frozen=True)
 class ContentKind:
     """A kind of content with Welsh beside its English (courses, levels), as an area
     registers it for the completeness page."""
@@ -120,17 +146,26 @@ class ContentKind:
     gaps: Callable[[], list[Gap]]
     #: Whether someone may write this kind's Welsh (is linked to its edit pages).
     can_edit: Callable[[Any], bool]
+    #: Its texts for export, and how imported Welsh is written (None: not exported).
+    units: UnitsOf | None = None
+    apply: ApplyWelsh | None = None
 
 
 _KINDS: dict[str, ContentKind] = {}
 
 
 def register_kind(
-    key: str, label: Any, gaps: Callable[[], list[Gap]], can_edit: Callable[[Any], bool]
+    key: str,
+    label: Any,
+    gaps: Callable[[], list[Gap]],
+    can_edit: Callable[[Any], bool],
+    *,
+    units: UnitsOf | None = None,
+    apply: ApplyWelsh | None = None,
 ) -> None:
     """Areas name their bilingual content here, so that one page lists what lacks Welsh
-    without importing them."""
-    _KINDS[key] = ContentKind(key, label, gaps, can_edit)
+    (and one export carries it to a translator) without importing them."""
+    _KINDS[key] = ContentKind(key, label, gaps, can_edit, units, apply)
 
 
 def kinds() -> list[ContentKind]:
