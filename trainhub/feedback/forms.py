@@ -165,6 +165,12 @@ class NarrativeForm(FlaskForm):
     introduction = TextArea(_l("Introduction"), validators=[Optional()])
     developments = TextArea(_l("Developments and new collaborations"), validators=[Optional()])
     other = TextArea(_l("Anything else"), validators=[Optional()])
+    # The same sections in Welsh, written beside the English (trainhub.bilingual).
+    introduction_cy = TextArea(_l("Introduction in Welsh (optional)"), validators=[Optional()])
+    developments_cy = TextArea(
+        _l("Developments and new collaborations in Welsh (optional)"), validators=[Optional()]
+    )
+    other_cy = TextArea(_l("Anything else in Welsh (optional)"), validators=[Optional()])
     submit = Submit(_l("Save the report's text"))
 
 

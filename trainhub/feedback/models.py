@@ -244,6 +244,10 @@ class ReportSnapshot(db.Model):  # type: ignore[name-defined]
     #: The narrative as published (section → Markdown text), frozen with the figures; None
     #: for a year published before the narrative was written in trainhub.
     narrative: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    #: Its Welsh as published (section → Markdown text, only the sections that had Welsh);
+    #: None for a year published before the narrative had Welsh: Welsh readers see the
+    #: English.
+    narrative_cy: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     published_by: Mapped[User | None] = relationship()
 
@@ -263,8 +267,11 @@ class ReportNarrative(db.Model):  # type: ignore[name-defined]
     financial_year: Mapped[int] = mapped_column(Integer)
     #: One of ``NARRATIVE_SECTIONS``.
     section: Mapped[str] = mapped_column(String(20))
-    #: Markdown (CommonMark, raw HTML not rendered).
+    #: Markdown (CommonMark, raw HTML not rendered); empty when only the Welsh is written.
     text: Mapped[str] = mapped_column(Text)
+    #: The same section in Welsh (Markdown); None until someone writes it
+    #: (``trainhub.bilingual``).
+    text_cy: Mapped[str | None] = mapped_column(Text)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

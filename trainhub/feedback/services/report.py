@@ -81,11 +81,12 @@ def report_years(today: dt.date) -> list[ReportYear]:
 def context(
     data: Figures,
     snapshot: ReportSnapshot | None = None,
-    words: Mapping[str, str] | None = None,
+    words: narrative.Words | Mapping[str, str] | None = None,
     years: reporting.FiveYears | None = None,
 ) -> dict[str, Any]:
     """What the statistics page, the PDF and the Word file draw from one period's figures,
-    with a whole year's narrative (``words``) and five-year view (``years``)."""
+    with a whole year's narrative (``words``, in the visitor's language or the other
+    standing in) and five-year view (``years``)."""
     period = Period(data["period"]["year"], data["period"]["quarter"])
     return {
         "narrative": narrative.sections(words or {}),
@@ -128,8 +129,8 @@ def published_years() -> dict[int, ReportSnapshot]:
 
 
 def publish(actor: User, year: int, today: dt.date | None = None) -> ReportSnapshot:
-    """Freeze the year's figures, its narrative and the PDF made from them: they never
-    change afterwards.
+    """Freeze the year's figures, its narrative (both languages) and the PDF made from them
+    (in the publishing manager's language): they never change afterwards.
 
     :raises PermissionDenied: when ``actor`` is not a manager.
     :raises ConflictError: when the year has not started yet, or was already published.
@@ -143,7 +144,7 @@ def publish(actor: User, year: int, today: dt.date | None = None) -> ReportSnaps
     if snapshot_of(year) is not None:
         raise ConflictError(_("These figures were already published"))
     data = reporting.compute(Period(year), today)
-    words = narrative.texts_of(year)
+    words = narrative.words_of(year)
     shown = context(data, words=words, years=reporting.five_years(year))
     pdf = exports.annual_report_pdf(shown | {"published_on": today})
     snapshot = ReportSnapshot(
@@ -151,7 +152,8 @@ def publish(actor: User, year: int, today: dt.date | None = None) -> ReportSnaps
         data=data,
         pdf_key=storage().save(pdf),
         published_by_id=actor.id,
-        narrative=words,
+        narrative=words.english,
+        narrative_cy=words.welsh,
     )
     db.session.add(snapshot)
     db.session.flush()

@@ -30,6 +30,8 @@ from trainhub.feedback.services import narrative
 from trainhub.feedback.services.narrative import Section
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: Word's tags for the languages trainhub writes.
+LANGUAGE_TAGS = {"cy": "cy-GB", "en": "en-GB"}
 #: The width of a chart on an A4 page with the default margins.
 CHART_WIDTH = Cm(16)
 
@@ -107,7 +109,7 @@ def training_section(context: Mapping[str, Any]) -> bytes:
 
 def _language(document: DocumentObject, language: str) -> None:
     """Mark the text's language (spelling checks, screen readers) in the default style."""
-    tag = {"cy": "cy-GB", "en": "en-GB"}.get(language, language)
+    tag = LANGUAGE_TAGS.get(language, language)
     properties = document.styles["Normal"].element.get_or_add_rPr()
     lang = properties.find(qn("w:lang"))
     if lang is None:
@@ -179,7 +181,24 @@ def _narrative(document: DocumentObject, sections: list[Section], keys: tuple[st
     for section in sections:
         if section.key in keys:
             document.add_heading(section.title, level=2)
+            before = len(document.paragraphs)
             _markdown(document, section.text)
+            if section.lang:
+                # The other language standing in: marked, so that spelling checks and
+                # screen readers treat it as what it is.
+                for paragraph in document.paragraphs[before:]:
+                    for run in paragraph.runs:
+                        _run_language(run, section.lang)
+
+
+def _run_language(run: Any, language: str) -> None:
+    tag = LANGUAGE_TAGS.get(language, language)
+    properties = run._r.get_or_add_rPr()
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        properties.append(lang)
+    lang.set(qn("w:val"), tag)
 
 
 def _markdown(document: DocumentObject, text: str) -> None:

@@ -288,6 +288,15 @@ def publish() -> ResponseReturnValue:
     ), status
 
 
+#: The narrative form's fields: each section in English and in Welsh.
+_NARRATIVE_FIELDS = (*NARRATIVE_SECTIONS, *(f"{section}_cy" for section in NARRATIVE_SECTIONS))
+
+
+def _narrative_data(year: int) -> dict[str, str]:
+    words = narrative.words_of(year)
+    return words.english | {f"{key}_cy": text for key, text in words.welsh.items()}
+
+
 @bp.route("/reports/narrative", methods=["GET", "POST"])
 @role_required(MANAGER)
 def narrative_edit() -> ResponseReturnValue:
@@ -295,13 +304,15 @@ def narrative_edit() -> ResponseReturnValue:
     period, _form = _period(whole_year=True)
     snapshot = report.snapshot_of(period.year)
     # A section missing from a POST is emptied, not kept.
-    form = NarrativeForm(data=narrative.texts_of(period.year) if request.method == "GET" else {})
+    form = NarrativeForm(data=_narrative_data(period.year) if request.method == "GET" else {})
     if (
         snapshot is None
         and form.validate_on_submit()
         and act(
             lambda: narrative.save_narrative(
-                current_user, period.year, {name: form[name].data for name in NARRATIVE_SECTIONS}
+                current_user,
+                period.year,
+                {name: form[name].data for name in _NARRATIVE_FIELDS},
             ),
             form,
             success=_("The report's text for %(fy)s is saved.", fy=period.fy),
