@@ -310,7 +310,7 @@ def test_manager_reports_from_statistics_to_the_published_pdf(
     visitor.goto(f"/reports/statistics?fy={LAST_FY}")
     visitor.click_link("Write the report's text (introduction, developments, anything else)")
     expect(visitor.page.locator("h1")).to_have_text(f"The report's text for {LAST_FY}")
-    introduction = visitor.main.get_by_label("Introduction")
+    introduction = visitor.main.get_by_label("Introduction", exact=True)
     introduction.fill("x" * 20_001)
     visitor.submit("Save the report's text", status=400)
     expect(visitor.error_summary()).to_contain_text("Enter 20000 characters or fewer")
