@@ -318,7 +318,7 @@ def test_the_narrative_leaves_the_checklist_once_written(app: Flask) -> None:
     db.session.add(ReportNarrative(financial_year=year, section="introduction", text="Words."))
     db.session.flush()
 
-    assert "The report's narrative" not in home(app, manager)
+    assert "The report's narrative: none is written yet" not in home(app, manager)
 
 
 def test_an_admin_sees_approvals_but_not_the_report(app: Flask) -> None:

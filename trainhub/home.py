@@ -61,6 +61,8 @@ class NextActions:
     #: The annual report written about first, with what it still needs (managers).
     report: ReportYear | None = None
     narrative_missing: bool = False
+    #: Some of that year's narrative has English but no Welsh yet.
+    narrative_welsh_missing: bool = False
     # Supervising: supervisees due or overdue on a level's clock.
     supervisee_clocks: list[tuple[User, AccreditationLevel, Clock]] = field(default_factory=list)
 
@@ -88,6 +90,7 @@ class NextActions:
             or self.line_requests
             or self.report_todo
             or self.narrative_missing
+            or self.narrative_welsh_missing
             or self.supervisee_clocks
         )
 
@@ -131,6 +134,9 @@ def next_actions(user: User, today: dt.date, now: dt.datetime) -> NextActions:
         actions.report = report_years(today)[0]
         year = actions.report.period.year
         actions.narrative_missing = year not in feedback_queries.years_with_narrative([year])
+        actions.narrative_welsh_missing = bool(
+            feedback_queries.years_lacking_welsh_narrative([year])
+        )
     if supervising:
         actions.supervisee_clocks = _clocks(auth_queries.supervisees_of(user), today)
     return actions

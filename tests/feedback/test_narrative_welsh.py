@@ -329,3 +329,19 @@ def test_follow_to_the_statistics_after_saving(app: Flask, manager: User) -> Non
         f"/reports/narrative?fy={FY}", data={"introduction": INTRO_EN, "introduction_cy": INTRO_CY}
     )
     assert "<strong>naw deg</strong>" in follow(client, response)
+
+
+def test_the_managers_checklist_notes_the_missing_welsh(app: Flask, manager: User) -> None:
+    client = as_user(app, manager)
+    text = page(client.get("/"))
+    assert "some sections have no Welsh yet" not in text  # nothing written: nothing to translate
+    fy = text.split("Prepare the ", 1)[1].split(" annual report", 1)[0]
+    year = int(fy[:4])
+    write(manager, year, introduction="Words.", other="More.", other_cy="Mwy.")
+    text = page(client.get("/"))
+    assert "The report's narrative: some sections have no Welsh yet" in text
+    assert f'href="/reports/narrative?fy={fy}"' in text
+    write(manager, year, introduction="Words.", introduction_cy="Geiriau.", other="More.")
+    assert "some sections have no Welsh yet" in page(client.get("/"))  # "other" lost its Welsh
+    write(manager, year, introduction="Words.", introduction_cy="Geiriau.")
+    assert "some sections have no Welsh yet" not in page(client.get("/"))

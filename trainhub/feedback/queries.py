@@ -190,3 +190,19 @@ def years_with_narrative(years: list[int]) -> set[int]:
         .distinct()
     )
     return set(db.session.execute(query).scalars())
+
+
+def years_lacking_welsh_narrative(years: list[int]) -> set[int]:
+    """Which of these financial years have a section of the narrative in English with no
+    Welsh yet (``trainhub.bilingual``)."""
+    welsh = func.coalesce(func.trim(ReportNarrative.text_cy), "")
+    query = (
+        select(ReportNarrative.financial_year)
+        .where(
+            ReportNarrative.financial_year.in_(years),
+            func.trim(ReportNarrative.text) != "",
+            welsh == "",
+        )
+        .distinct()
+    )
+    return set(db.session.execute(query).scalars())
