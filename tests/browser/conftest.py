@@ -2,9 +2,9 @@
 
 * One Chromium per session (``/usr/bin/chromium``, never a downloaded browser), a fresh
   browser context (cookies, storage) per test.
-* One live server per test module: a migrated SQLite *file* database in a tmp dir,
-  seeded with the catalogue, the accreditation levels and the demo people, served by
-  werkzeug in a daemon thread. CSRF stays on: the forms are the real ones.
+* One live server per test module: a SQLite *file* database in a tmp dir, copied from one
+  migrated and seeded (the catalogue, the accreditation levels, the demo people) once per
+  process, served by werkzeug in a daemon thread. CSRF stays on: the forms are the real ones.
 * Every page a journey loads is audited with axe-core (``node_modules/axe-core``):
   ``Visitor`` checks the HTTP status and audits after each navigation and form submission.
 * Journeys wait on what the page shows, never on a clock: a navigation ends at the new
@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -174,32 +175,31 @@ def _serve(app: Flask) -> BaseWSGIServer:
     raise RuntimeError("could not get a port Chromium accepts")
 
 
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """The module's trainhub, its database migrated and seeded with the catalogue and demo data.
+def _live_config(folder: Path) -> dict[str, Any]:
+    """The live server's settings, its database and uploads in ``folder``."""
+    return {
+        "ENV": "development",  # plain http on loopback: no Secure cookies
+        "SECRET_KEY": "browser-tests-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'trainhub.sqlite'}",
+        "WTF_CSRF_ENABLED": True,
+        "SELF_REGISTRATION": True,
+        "OUTBOX_SHOW_BODIES": True,
+        "UPLOAD_FOLDER": str(folder / "uploads"),  # workbooks and evidence, not instance/
+        "TWO_FACTOR_REQUIRED_ROLES": "",  # journeys sign staff in with passwords alone
+    }
 
-    A journey module that needs records of its own adds them through this app (in an app
-    context, committed) before its first page loads.
-    """
+
+@pytest.fixture(scope="session")
+def seeded_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database seeded with the catalogue, the levels and the demo
+    (and the demo's uploaded files beside it), made once per process: each module's live
+    server starts from a copy of it instead of migrating and seeding again."""
     from trainhub.accreditation.services import seed_levels
     from trainhub.courses.services.catalogue import seed_courses
     from trainhub.demo import create_demo
 
-    folder = tmp_path_factory.mktemp("browser")
-    database = folder / "trainhub.sqlite"
-    app = create_app(
-        {
-            "ENV": "development",  # plain http on loopback: no Secure cookies
-            "SECRET_KEY": "browser-tests-secret-key-not-for-production",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "WTF_CSRF_ENABLED": True,
-            "SELF_REGISTRATION": True,
-            "OUTBOX_SHOW_BODIES": True,
-            "UPLOAD_FOLDER": str(folder / "uploads"),  # workbooks and evidence, not instance/
-            "TWO_FACTOR_REQUIRED_ROLES": "",  # journeys sign staff in with passwords alone
-        }
-    )
-    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    folder = tmp_path_factory.mktemp("browser-seeded")
+    app = create_app(_live_config(folder))
     with app.app_context():
         upgrade()
         seed_courses()
@@ -207,6 +207,21 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         create_demo()
         db.session.commit()
         db.session.remove()
+        db.engine.dispose()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def live_app(seeded_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The module's trainhub, on its own copy of the seeded database (catalogue and demo).
+
+    A journey module that needs records of its own adds them through this app (in an app
+    context, committed) before its first page loads.
+    """
+    folder = tmp_path_factory.mktemp("browser")
+    shutil.copytree(seeded_folder, folder, dirs_exist_ok=True)
+    app = create_app(_live_config(folder))
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     try:
         yield app
     finally:
