@@ -32,7 +32,7 @@ from trainhub.courses.models import (
 from trainhub.errors import ValidationFailed
 from trainhub.extensions import db
 from trainhub.feedback.models import Questionnaire
-from trainhub.feedback.services.questionnaire import current_questionnaire
+from trainhub.feedback.services.questionnaire import ItemDraft, current_questionnaire, save_version
 from trainhub.site.models import GlossaryTerm
 from trainhub.site.welsh_exchange import XLIFF_NS
 
@@ -315,12 +315,41 @@ def test_level_glossary_and_questionnaire_welsh_go_through_their_services(app: F
 
 
 def test_the_glossary_and_questionnaire_gaps_are_listed(app: Flask) -> None:
+    admin = make_user(roles=["admin"])
     db.session.add(
         GlossaryTerm(slug="fgc", term_en="Family group conference", definition_en="A meeting.")
     )
-    client = as_user(app, make_user(roles=["admin"]))
+    with app.test_request_context():
+        items = current_questionnaire().items
+        drafts = [ItemDraft(i.key, i.kind, i.text, i.text_cy) for i in items]
+        save_version(admin, [*drafts, ItemDraft("", "text", "Anything else?")], "One more")
+    client = as_user(app, admin)
     text = page(client.get("/admin/welsh"))
     assert 'id="glossary"' in text and "Family group conference" in text
+    anchor = f"items-{len(items) + 1}-text_cy"
+    assert f'/admin/feedback/questionnaire/edit#{anchor}"' in text
+    assert f'id="{anchor}"' in page(client.get("/admin/feedback/questionnaire/edit"))
+
+
+def test_the_check_page_takes_a_fixed_number_of_queries(
+    app: Flask, count_queries: QueryCounter
+) -> None:
+    courses = [a_course(title=f"Course {n}", code=f"Q-{n}") for n in range(6)]
+    client = as_user(app, make_user(roles=["trainer"]))
+
+    def check(many: int) -> int:
+        rows = []
+        for course in courses[:many]:
+            keys = keys_of(course)
+            rows.append([keys["summary"], "", "", "", "Two days on the model.", "Dau ddiwrnod."])
+            rows.append([keys["topic"], "", "", "", "Welcome", "Croeso"])
+            rows.append([keys["outcome"], "", "", "", "Explain the model", "Egluro"])
+        before = count_queries.count
+        response = upload(client, csv_file(rows), "x.csv")
+        assert response.status_code == 200
+        return count_queries.count - before
+
+    assert check(1) == check(6)
 
 
 # Export -------------------------------------------------------------------------------------
@@ -540,7 +569,7 @@ def _errors(app: Flask, course: Course) -> dict[str, tuple[bytes, str, str]]:
                 ]
             ),
             "x.csv",
-            "you cannot change accreditation levels",
+            "you cannot change this kind of content (Accreditation levels)",
         ),
         "billion laughs": (BILLION_LAUGHS, "x.xlf", "declares a document type"),
         "xxe": (XXE, "x.xlf", "declares a document type"),

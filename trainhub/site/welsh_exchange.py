@@ -282,7 +282,11 @@ def plan_import(actor: Any, rows: list[Row]) -> Plan:
         kind, unit = found
         if kind.key not in allowed:
             raise _problem(
-                _("%(key)s: you cannot change %(kind)s", key=row.key, kind=str(kind.label).lower())
+                _(
+                    "%(key)s: you cannot change this kind of content (%(kind)s)",
+                    key=row.key,
+                    kind=kind.label,
+                )
             )
         if not bilingual.own(row.welsh):
             plan.blank += 1
