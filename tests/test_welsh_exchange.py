@@ -632,3 +632,17 @@ def test_the_exported_csv_imports_as_downloaded_with_its_formula_escapes(app: Fl
     confirm(client, check)
     db.session.expire_all()
     assert db.session.get(Course, course.id).summary_cy == "-5 diwrnod"  # type: ignore[union-attr]
+
+
+def test_more_translations_than_the_page_can_keep_are_imported_in_parts(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainhub.site import welsh_views
+
+    monkeypatch.setattr(welsh_views, "CONFIRM_MAX_CHARS", 10)
+    keys = keys_of(a_course())
+    client = as_user(app, make_user(roles=["admin"]))
+    text = page(
+        upload(client, csv_file([[keys["topic"], "", "", "", "Welcome", "Croeso"]]), "x.csv")
+    )
+    assert "split the file in two" in text and "Import 1 translation" not in text

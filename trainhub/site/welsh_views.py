@@ -31,6 +31,9 @@ from trainhub.spreadsheets import csv_response
 
 #: How long a checked file's "Import" button keeps working, in seconds.
 CONFIRM_MAX_AGE = 3600
+#: The largest signed set of translations the check page keeps (below the form's memory
+#: limit); more is imported in parts.
+CONFIRM_MAX_CHARS = 400_000
 
 
 @bp.get("/admin/welsh")
@@ -116,7 +119,10 @@ def welsh_import() -> ResponseReturnValue:
     return render_template(
         "site/welsh_import_check.html",
         plan=plan,
-        confirm=WelshImportConfirmForm(payload=token) if plan.changes else None,
+        confirm=WelshImportConfirmForm(payload=token)
+        if plan.changes and len(token) <= CONFIRM_MAX_CHARS
+        else None,
+        too_many=len(token) > CONFIRM_MAX_CHARS,
         filename=form.file.data.filename or "",
     )
 
