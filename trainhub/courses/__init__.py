@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from trainhub import bilingual
 from trainhub.courses import permissions, places, queries
+from trainhub.courses.services import catalogue
 from trainhub.courses.views import bp
 
 # Templates ask the same rules as the services instead of working places out themselves.
@@ -12,7 +13,12 @@ bp.add_app_template_global(places.places_taken)
 
 # The courses' texts are listed on the page of what lacks Welsh (trainhub.bilingual).
 bilingual.register_kind(
-    "courses", _l("Courses"), queries.course_welsh_gaps, permissions.can_edit_catalogue
+    "courses",
+    _l("Courses"),
+    queries.course_welsh_gaps,
+    permissions.can_edit_catalogue,
+    units=queries.course_welsh_units,
+    apply=lambda changes, actor: catalogue.write_course_welsh(actor, changes),
 )
 
 __all__ = ["bp"]

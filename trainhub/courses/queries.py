@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
@@ -31,7 +32,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.auth.roles import Role
-from trainhub.bilingual import Gap, own
+from trainhub.bilingual import Gap, TextUnit, own
 from trainhub.courses.models import (
     ACTIVE_STATUSES,
     LIVE_COHORT_STATUSES,
@@ -263,6 +264,118 @@ def course_welsh_gaps() -> list[Gap]:
             )
             for name in missing
         )
+    return found
+
+
+def course_welsh_units() -> list[TextUnit]:
+    """Every text of every course that has English, with its Welsh, courses by title and
+    each in page order (its fields, agenda, units), in five queries: what a translator
+    exports (``trainhub.bilingual``). Keys: ``courses:<id>:<field>``,
+    ``agenda-topics:<id>:title``, ``agenda-items:<id>:text``, ``course-units:<id>:title``,
+    ``course-outcomes:<id>:text``."""
+    names = [*WELSH_FIELDS, *(f"{name}_cy" for name in WELSH_FIELDS)]
+    courses = db.session.execute(
+        select(Course.id, *(getattr(Course, name) for name in names)).order_by(
+            Course.title, Course.code
+        )
+    ).all()
+    lines: dict[int, list[TextUnit]] = {row.id: [] for row in courses}
+    topics = select(
+        CourseDay.course_id,
+        CourseDay.day_number,
+        AgendaTopic.id,
+        AgendaTopic.position,
+        AgendaTopic.title,
+        AgendaTopic.title_cy,
+    ).join(AgendaTopic, AgendaTopic.day_id == CourseDay.id)
+    agenda_items: dict[int, list[Any]] = {}
+    for entry in db.session.execute(
+        select(AgendaItem.id, AgendaItem.topic_id, AgendaItem.text, AgendaItem.text_cy).order_by(
+            AgendaItem.topic_id, AgendaItem.position
+        )
+    ):
+        agenda_items.setdefault(entry.topic_id, []).append(entry)
+    titles = {row.id: row.title for row in courses}
+    for row in db.session.execute(
+        topics.order_by(CourseDay.course_id, CourseDay.day_number, AgendaTopic.position)
+    ):
+        item = titles.get(row.course_id)
+        if item is None:
+            continue
+        where = {"day": row.day_number, "topic": row.position}
+        if own(row.title):
+            lines[row.course_id].append(
+                TextUnit(
+                    f"agenda-topics:{row.id}:title",
+                    item,
+                    _("Agenda, day %(day)d, topic %(topic)d", **where),
+                    row.title,
+                    own(row.title_cy),
+                )
+            )
+        lines[row.course_id].extend(
+            TextUnit(
+                f"agenda-items:{line.id}:text",
+                item,
+                _("Agenda, day %(day)d, topic %(topic)d, item %(item)d", item=n, **where),
+                line.text,
+                own(line.text_cy),
+            )
+            for n, line in enumerate(agenda_items.get(row.id, []), start=1)
+            if own(line.text)
+        )
+    outcomes: dict[int, list[Any]] = {}
+    for entry in db.session.execute(
+        select(
+            CourseOutcome.id, CourseOutcome.unit_id, CourseOutcome.text, CourseOutcome.text_cy
+        ).order_by(CourseOutcome.unit_id, CourseOutcome.position)
+    ):
+        outcomes.setdefault(entry.unit_id, []).append(entry)
+    unit_numbers: dict[int, int] = {}
+    for unit in db.session.execute(
+        select(CourseUnit.id, CourseUnit.course_id, CourseUnit.title, CourseUnit.title_cy).order_by(
+            CourseUnit.course_id, CourseUnit.position
+        )
+    ):
+        item = titles.get(unit.course_id)
+        if item is None:
+            continue
+        number = unit_numbers[unit.course_id] = unit_numbers.get(unit.course_id, 0) + 1
+        if own(unit.title):
+            lines[unit.course_id].append(
+                TextUnit(
+                    f"course-units:{unit.id}:title",
+                    item,
+                    _("Unit %(unit)d", unit=number),
+                    unit.title,
+                    own(unit.title_cy),
+                )
+            )
+        lines[unit.course_id].extend(
+            TextUnit(
+                f"course-outcomes:{line.id}:text",
+                item,
+                _("Unit %(unit)d, outcome %(outcome)d", unit=number, outcome=n),
+                line.text,
+                own(line.text_cy),
+            )
+            for n, line in enumerate(outcomes.get(unit.id, []), start=1)
+            if own(line.text)
+        )
+    found: list[TextUnit] = []
+    for row in courses:
+        found.extend(
+            TextUnit(
+                f"courses:{row.id}:{name}",
+                row.title,
+                str(WELSH_FIELD_LABELS[name]),
+                getattr(row, name),
+                own(getattr(row, f"{name}_cy")),
+            )
+            for name in WELSH_FIELDS
+            if own(getattr(row, name))
+        )
+        found.extend(lines[row.id])
     return found
 
 

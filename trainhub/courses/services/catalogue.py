@@ -30,6 +30,7 @@ from trainhub.courses.models import (
 )
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
+from trainhub.text import has_control_characters
 
 if TYPE_CHECKING:
     from trainhub.auth.models import User
@@ -444,6 +445,136 @@ def update_course(actor: User, course: Course, changes: dict[str, Any]) -> None:
     _check(current, course)
     _write(course, current, changed)
     log.info("Course %s changed by %s: %s", course.code, actor.id, ", ".join(sorted(changed)))
+
+
+# Welsh from a translator (trainhub.bilingual's export and import) -----------------------
+
+#: The longest Welsh of each course text, as the edit form allows (others: MAX_WELSH_TEXT).
+_WELSH_LIMITS = {"title": MAX_TITLE, "summary": 2000, "context_note": 2000, "aims_intro": 500}
+MAX_WELSH_TEXT = 10_000
+#: An agenda line, a unit's title or a learning outcome.
+MAX_WELSH_LINE = 2000
+#: Kinds of row a course's Welsh lives on, and the one text of each (courses: WELSH_FIELDS).
+_WELSH_LINES: dict[str, tuple[Any, str]] = {
+    "agenda-topics": (AgendaTopic, "title"),
+    "agenda-items": (AgendaItem, "text"),
+    "course-units": (CourseUnit, "title"),
+    "course-outcomes": (CourseOutcome, "text"),
+}
+#: Course texts whose Welsh is canonical content (fidelity): agenda and unit lines too.
+_CANONICAL_WELSH = frozenset({"title", "aims_intro", "aims"})
+
+
+def _welsh_key(key: str) -> tuple[str, int, str]:
+    """``key`` split into its kind of row, row id and field, when it names a course text."""
+    parts = key.split(":")
+    if len(parts) == 3 and parts[1].isdigit():
+        table, row_id, name = parts[0], int(parts[1]), parts[2]
+        if (table == "courses" and name in WELSH_FIELDS) or (
+            table in _WELSH_LINES and _WELSH_LINES[table][1] == name
+        ):
+            return table, row_id, name
+    raise ValidationFailed(key, _("%(key)s: trainhub has no such text", key=key))
+
+
+def _clean_welsh(key: str, name: str, line: bool, text: str) -> str:
+    """The Welsh as the edit form would store it; too long or hidden characters refused."""
+    if name == "title" or line:
+        text = " ".join(text.split())
+    elif name in ("aims", "themes"):
+        text = _normalise_text(text)
+    else:
+        text = text.replace("\r\n", "\n").strip()
+    if has_control_characters(text, multiline=True):
+        raise ValidationFailed(
+            key, _("%(key)s: remove the hidden control characters from this text", key=key)
+        )
+    limit = MAX_WELSH_LINE if line else _WELSH_LIMITS.get(name, MAX_WELSH_TEXT)
+    if len(text) > limit:
+        raise ValidationFailed(
+            key,
+            _(
+                "%(key)s: the Welsh is too long: %(max)d characters at most (it has %(length)d)",
+                key=key,
+                max=limit,
+                length=len(text),
+            ),
+        )
+    return text
+
+
+def write_course_welsh(actor: User, changes: dict[str, str]) -> int:
+    """Write a translator's Welsh of course texts (``{key: Welsh}``, "" clears it) in place:
+    every key is checked before any is written. Returns how many texts changed.
+
+    :raises ValidationFailed: naming the key: one trainhub does not have (or no longer has),
+        Welsh too long or with hidden characters, a course ``actor`` may not edit, or the
+        canonical Welsh of a fidelity-controlled course by someone other than an administrator.
+    """
+    parsed = {key: _welsh_key(key) for key in changes}
+    wanted: dict[str, set[int]] = {}
+    for table, row_id, _name in parsed.values():
+        wanted.setdefault(table, set()).add(row_id)
+    rows: dict[tuple[str, int], Any] = {}
+    course_of: dict[tuple[str, int], int] = {}
+    for table, ids in wanted.items():
+        if table == "courses":
+            found: list[Any] = list(
+                db.session.execute(select(Course).where(Course.id.in_(ids))).scalars()
+            )
+            rows.update((("courses", c.id), c) for c in found)
+            course_of.update((("courses", c.id), c.id) for c in found)
+            continue
+        model, _text = _WELSH_LINES[table]
+        if model in (AgendaTopic, AgendaItem):
+            query = select(model, CourseDay.course_id)
+            if model is AgendaItem:
+                query = query.join(AgendaTopic, AgendaTopic.id == AgendaItem.topic_id)
+            query = query.join(CourseDay, CourseDay.id == AgendaTopic.day_id)
+        elif model is CourseUnit:
+            query = select(model, CourseUnit.course_id)
+        else:
+            query = select(model, CourseUnit.course_id).join(
+                CourseUnit, CourseUnit.id == CourseOutcome.unit_id
+            )
+        for row, course_id in db.session.execute(query.where(model.id.in_(ids))):
+            rows[(table, row.id)] = row
+            course_of[(table, row.id)] = course_id
+    courses = {
+        c.id: c
+        for c in db.session.execute(
+            select(Course).where(Course.id.in_(set(course_of.values())))
+        ).scalars()
+    }
+    writes: list[tuple[Any, str, str]] = []
+    for key, (table, row_id, name) in parsed.items():
+        row = rows.get((table, row_id))
+        if row is None:
+            raise ValidationFailed(key, _("%(key)s: this text is no longer in trainhub", key=key))
+        course = courses[course_of[(table, row_id)]]
+        line = table != "courses"
+        if not permissions.can_edit_course(actor, course):
+            raise ValidationFailed(key, _("%(key)s: you cannot change this course", key=key))
+        if (line or name in _CANONICAL_WELSH) and not permissions.can_change_canonical_content(
+            actor, course
+        ):
+            raise ValidationFailed(
+                key,
+                _(
+                    "%(key)s: only an administrator can change the Welsh of the title, aims, "
+                    "agenda or learning outcomes of a fidelity-controlled course",
+                    key=key,
+                ),
+            )
+        writes.append((row, f"{name}_cy", _clean_welsh(key, name, line, changes[key])))
+    changed = 0
+    for row, column, text in writes:
+        if (getattr(row, column) or "") != text:
+            setattr(row, column, text or None)
+            changed += 1
+    db.session.flush()
+    log.info("Welsh of %d course texts written by %s", changed, actor.id)
+    return changed
 
 
 # Venues -----------------------------------------------------------------------
