@@ -115,8 +115,15 @@ def test_a_learner_books_a_course_on_a_phone(narrow_visitor: Visitor, lang: str)
     # Signed in, the navigation is folded away until "Menu" is pressed.
     expect(visitor.menu_button).to_be_visible()
     expect(visitor.menu_button).to_have_attribute("aria-expanded", "false")
-    expect(visitor.header.get_by_role("link", name=say("Courses"), exact=True)).to_be_hidden()
+    expect(visitor.menu_button).to_have_text(say("Menu"))
+    courses = visitor.header.get_by_role("link", name=say("Courses"), exact=True)
+    expect(courses).to_be_hidden()
     fits(visitor)
+    # Open, the menu lists the areas, the language and signing out, and still fits.
+    visitor.open_menu()
+    expect(courses).to_be_visible()
+    expect(visitor.header.get_by_role("button", name=say("Sign out"))).to_be_visible()
+    visitor.audit()
 
     visitor.nav("Courses")
     expect(page.get_by_role("heading", level=1)).to_have_text(say("Courses"))
@@ -125,11 +132,13 @@ def test_a_learner_books_a_course_on_a_phone(narrow_visitor: Visitor, lang: str)
     visitor.follow(visitor.main.get_by_role("link", name=re.compile(f"^{COHORT}: ")))
     expect(page.get_by_role("heading", level=1)).to_have_text(COHORT)
 
-    page.get_by_label(say("Vegetarian food")).check()
+    vegetarian = page.get_by_label(say("Vegetarian food"))
+    vegetarian.tap()
+    expect(vegetarian).to_be_checked()
     page.get_by_label(say("Anything else we should know (optional)")).fill(
         "A chair with arms, please."
     )
-    visitor.submit(say("Book a place"))
+    visitor.navigate(visitor.main.get_by_role("button", name=say("Book a place")).tap)
     expect(visitor.success_banner()).to_contain_text(
         say("Booked. We have emailed you a calendar invitation.")
     )
@@ -173,15 +182,15 @@ def test_a_trainer_takes_todays_register_on_a_phone(narrow_visitor: Visitor, lan
     expect(page.get_by_role("heading", level=1)).to_have_text(say("Register: day %(n)d") % {"n": 1})
 
     early, late = ATTENDEES[lang]
-    page.get_by_role("group", name=early).get_by_label(say("Present"), exact=True).check()
+    page.get_by_role("group", name=early).get_by_label(say("Present"), exact=True).tap()
     person = page.get_by_role("group", name=late)
     minutes = person.get_by_label(re.compile(re.escape(say("Minutes late or left early"))))
     expect(minutes).to_be_hidden()
-    person.get_by_label(say("Late"), exact=True).check()
+    person.get_by_label(say("Late"), exact=True).tap()
     expect(minutes).to_be_visible()
     minutes.fill("15")
     fits(visitor)
-    visitor.submit(say("Save the register"))
+    visitor.navigate(visitor.main.get_by_role("button", name=say("Save the register")).tap)
     saved = "Register saved: %(num)d mark changed.", "Register saved: %(num)d marks changed."
     expect(visitor.success_banner()).to_contain_text(
         cy_n(*saved, 2) if lang == "cy" else saved[1] % {"num": 2}
@@ -221,8 +230,14 @@ def test_a_manager_reads_the_reports_on_a_phone(narrow_visitor: Visitor, lang: s
     expect(page.get_by_role("heading", level=1)).to_have_text(say("Training reports"))
     fits(visitor)
 
-    # All cohorts: a wide table, through Courses and the row beneath it.
+    # All cohorts: a wide table, through Courses and the row beneath it, whose pages (in
+    # Welsh too) wrap onto the screen.
     visitor.nav("Cohorts")
+    beneath = page.locator(".trainhub-sub-navigation").get_by_role("link")
+    expect(beneath.get_by_text(say("Training calendar"))).to_be_visible()
+    for link in beneath.all():
+        box = link.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= NARROW
     page.get_by_label(say("Whose")).select_option("all")
     visitor.submit(say("Show cohorts"))
     scrolls_in_its_region(visitor, visitor.main.locator(".trainhub-table-scroll").first)
