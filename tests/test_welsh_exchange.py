@@ -483,6 +483,29 @@ def test_a_translation_of_english_that_changed_since_is_not_imported(app: Flask)
     assert course.summary_cy is None and course.days[0].topics[0].title_cy == "Croeso"
 
 
+def test_a_translation_of_a_row_gone_since_the_export_is_listed_not_imported(
+    app: Flask,
+) -> None:
+    course = a_course()
+    keys = keys_of(course)
+    client = as_user(app, make_user(roles=["admin"]))
+    exported = client.get("/admin/welsh/export.xlf").get_data()
+    filled = fill_xliff(exported, {keys["item"]: "Eitem", keys["topic"]: "Croeso"})
+    topic = course.days[0].topics[0]
+    db.session.delete(topic.items[1])
+    db.session.commit()
+
+    check = upload(client, filled)
+
+    assert check.status_code == 200
+    text = page(check)
+    assert "No longer in trainhub: not imported" in text and keys["item"] in text
+    assert "Import 1 translation" in text
+    confirm(client, check)
+    db.session.expire_all()
+    assert db.session.get(AgendaTopic, topic.id).title_cy == "Croeso"  # type: ignore[union-attr]
+
+
 def test_the_english_changing_between_check_and_import_is_caught_on_import(app: Flask) -> None:
     course = a_course()
     keys = keys_of(course)
@@ -542,7 +565,12 @@ def _errors(app: Flask, course: Course) -> dict[str, tuple[bytes, str, str]]:
         "empty": (b"", "x.csv", "The selected file is empty"),
         "header only": (csv_file([]), "x.csv", "no texts"),
         "unknown key": (
-            csv_file([["courses:999999:summary", "", "", "", "A", "B"]]),
+            csv_file([["timetables:1:summary", "", "", "", "A", "B"]]),
+            "x.csv",
+            "no such text",
+        ),
+        "unknown text of a row that is there": (
+            csv_file([[f"courses:{course.id}:delivery_notes", "", "", "", "A", "B"]]),
             "x.csv",
             "no such text",
         ),

@@ -249,6 +249,9 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     #: Translations of English that has changed since the file was exported: not imported.
     stale: list[tuple[ContentKind, TextUnit, Row]] = field(default_factory=list)
+    #: Translations of texts whose row has gone since the export (an agenda saved again,
+    #: an outcome removed): not imported.
+    gone: list[Row] = field(default_factory=list)
     #: Texts whose Welsh is already what the file says.
     unchanged: int = 0
     #: Texts the translator left without Welsh (ignored: an import never clears Welsh).
@@ -272,13 +275,33 @@ def plan_import(actor: Any, rows: list[Row]) -> Plan:
     for kind in bilingual.kinds():
         if kind.units is not None and kind.apply is not None:
             units.update((unit.key, (kind, unit)) for unit in kind.units())
+    # "<table>:<row id>" of every text, and the kind of each table.
+    rows_now = {key.rpartition(":")[0] for key in units}
+    tables = {key.partition(":")[0]: kind for key, (kind, _unit) in units.items()}
     plan = Plan()
     for row in rows:
         found = units.get(row.key)
         if found is None:
-            raise _problem(
-                _("%(key)s: trainhub has no such text (or no longer has it)", key=row.key)
-            )
+            table, _sep, rest = row.key.partition(":")
+            row_id, _sep, field_name = rest.partition(":")
+            gone_kind = tables.get(table)
+            if (
+                gone_kind is not None
+                and row_id.isdigit()
+                and field_name
+                and f"{table}:{row_id}" not in rows_now
+            ):
+                if gone_kind.key not in allowed:
+                    raise _problem(
+                        _(
+                            "%(key)s: you cannot change this kind of content (%(kind)s)",
+                            key=row.key,
+                            kind=gone_kind.label,
+                        )
+                    )
+                plan.gone.append(row)
+                continue
+            raise _problem(_("%(key)s: trainhub has no such text", key=row.key))
         kind, unit = found
         if kind.key not in allowed:
             raise _problem(
@@ -326,6 +349,6 @@ def import_welsh(actor: Any, rows: list[Row]) -> int:
     written = len(plan.changes)
     if written:
         detail = ", ".join(f"{kind.key}: {count}" for kind, count in plan.counts())
-        audit.record(actor, IMPORTED, f"{written} texts ({detail}); {len(plan.stale)} stale")
+        audit.record(actor, IMPORTED, f"{written} texts ({detail})")
     log.info("Welsh of %d texts imported by %s", written, getattr(actor, "id", None))
     return written
