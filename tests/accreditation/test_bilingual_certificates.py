@@ -397,3 +397,33 @@ def test_config_check_lists_the_issuer_and_the_languages(app: Flask) -> None:
     assert WELSH_ISSUER in rows["CERTIFICATE_ISSUER"].value
     assert rows["CERTIFICATE_LANGUAGES"].value == "'cy,en'"
     assert rows["CERTIFICATE_LANGUAGES"].source == "default"
+
+
+# The CPD statement ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "name"), [("cy", WELSH_NAME), ("en", ENGLISH_NAME)])
+def test_the_cpd_statement_names_courses_in_its_readers_language(
+    app: Flask, catalogue: None, language: str, name: str
+) -> None:
+    person = learner(full_name="Siân Ŵyn", preferred_language=language)
+    core_certificate(person)
+    reader = as_user(app, person)
+
+    response = reader.get(f"/people/{person.id}/cpd/statement.pdf")
+    assert response.status_code == 200, response.get_data()[:3000]
+    text = pdf_text(response.get_data())
+
+    assert name in text
+    other = ENGLISH_NAME if language == "cy" else WELSH_NAME
+    assert other not in text
+
+
+def test_a_level_line_is_named_in_welsh_on_a_welsh_statement(app: Flask, catalogue: None) -> None:
+    certificate = level_3_certificate()
+    person = certificate.user
+    person.preferred_language = "cy"
+
+    text = pdf_text(as_user(app, person).get(f"/people/{person.id}/cpd/statement.pdf").get_data())
+
+    assert "Lefel 3: Ymarferydd" in text
