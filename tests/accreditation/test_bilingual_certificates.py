@@ -427,3 +427,16 @@ def test_a_level_line_is_named_in_welsh_on_a_welsh_statement(app: Flask, catalog
     text = pdf_text(as_user(app, person).get(f"/people/{person.id}/cpd/statement.pdf").get_data())
 
     assert "Lefel 3: Ymarferydd" in text
+
+
+def test_welsh_badge_data_matches_our_record_when_checked(app: Flask, catalogue: None) -> None:
+    certificate = core_certificate()
+    data = json.dumps(open_badge_credential(certificate, "cy"), ensure_ascii=False)
+
+    shown = page(
+        as_user(app, None).post(
+            "/verify/badge", data={"badge": data}, content_type="multipart/form-data"
+        )
+    )
+
+    assert '<h1 class="govuk-heading-l">The badge data matches our record</h1>' in shown
