@@ -440,3 +440,16 @@ def test_welsh_badge_data_matches_our_record_when_checked(app: Flask, catalogue:
     )
 
     assert '<h1 class="govuk-heading-l">The badge data matches our record</h1>' in shown
+
+
+def test_a_certificate_printed_in_english_alone_is_checked_in_both_languages(
+    app: Flask, catalogue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "CERTIFICATE_LANGUAGES", "en")
+    certificate = core_certificate()
+
+    shown = page(as_user(app, None).get(f"/verify/{certificate.code}"))
+
+    english = shown.index(f'<span class="govuk-!-display-block" lang="en">{ENGLISH_NAME}</span>')
+    welsh = shown.index(f'<span class="govuk-!-display-block" lang="cy">{WELSH_NAME}</span>')
+    assert english < welsh

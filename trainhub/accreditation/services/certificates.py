@@ -85,22 +85,21 @@ class Side:
     issuer: Shown
 
 
-def sides(certificate: Certificate) -> list[Side]:
-    """What ``certificate`` says in each of ``certificate_languages()``, in order."""
-    return [in_language(certificate, language) for language in certificate_languages()]
-
-
 @dataclass(frozen=True)
 class Bilingual:
-    """A certificate's achievement and issuer in each language it prints, each text once,
-    as (language, text) pairs: what the verification and badge pages show."""
+    """A certificate's achievement and issuer in both languages, each text once, as
+    (language, text) pairs: what the verification and badge pages show."""
 
     achievements: list[tuple[str, str]]
     issuers: list[tuple[str, str]]
 
 
 def bilingual_texts(certificate: Certificate) -> Bilingual:
-    shown = sides(certificate)
+    """Both languages, in the order the certificate prints them (a certificate printed in
+    one language alone is still checked in both)."""
+    languages = certificate_languages()
+    languages += [language for language in DEFAULT_LANGUAGES if language not in languages]
+    shown = [in_language(certificate, language) for language in languages]
     return Bilingual(
         each_once([(s.achievement.lang or s.language, s.achievement.text) for s in shown]),
         each_once([(s.issuer.lang or s.language, s.issuer.text) for s in shown]),
