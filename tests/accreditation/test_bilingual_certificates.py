@@ -453,3 +453,18 @@ def test_a_certificate_printed_in_english_alone_is_checked_in_both_languages(
     english = shown.index(f'<span class="govuk-!-display-block" lang="en">{ENGLISH_NAME}</span>')
     welsh = shown.index(f'<span class="govuk-!-display-block" lang="cy">{WELSH_NAME}</span>')
     assert english < welsh
+
+
+def test_the_longest_names_still_fit_one_page_with_the_code(catalogue: None) -> None:
+    certificate = core_certificate()
+    certificate.learner_name = "Angharad Gwenllian Llywelyn-Fitzgerald ap Rhys Prydderch-Vaughan"
+    certificate.achievement = ("Leading integrated family support practice " * 7)[:300]
+    certificate.achievement_cy = ("Arwain ymarfer cymorth integredig i deuluoedd " * 7)[:300]
+    certificate.accrediting_body = "Social Care Wales (Credit and Qualifications Framework)"
+    certificate.status = "revoked"
+
+    data = certificate_pdf(certificate)
+
+    with pikepdf.open(io.BytesIO(data)) as document:
+        assert len(document.pages) == 1
+    assert certificate.display_code in pdf_text(data)
