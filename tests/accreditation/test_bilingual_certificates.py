@@ -23,7 +23,16 @@ from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import select
 
-from tests.accreditation.helpers import admin, claimed, complete, course, judge_all, learner, level
+from tests.accreditation.helpers import (
+    admin,
+    claimed,
+    complete,
+    course,
+    judge_all,
+    learner,
+    level,
+    outbox,
+)
 from tests.accreditation.test_badges import assert_valid_open_badge
 from tests.accreditation.view_helpers import as_user, field_error, follow, page
 from tests.pdf_text import pdf_text
@@ -118,13 +127,17 @@ def test_a_level_certificate_is_named_in_both_languages_whoever_decides_it(
 
 
 def test_a_reissue_carries_the_welsh_written_since(catalogue: None) -> None:
-    certificate = core_certificate(welsh=None)
+    person = learner(preferred_language="cy")
+    certificate = core_certificate(person, welsh=None)
     assert certificate.achievement_cy is None
     course("IFSS-CORE").title_cy = WELSH_NAME
 
     replacement = reissue_certificate(admin(), certificate)
 
     assert replacement.achievement_cy == WELSH_NAME
+    message = outbox(person)[-1]  # in the learner's language, naming the course in it
+    assert message.subject.endswith(WELSH_NAME)
+    assert WELSH_NAME in message.body
 
 
 # The PDF ----------------------------------------------------------------------------------------
