@@ -6,7 +6,7 @@ Certificates issued before keep no Welsh issuer (their Welsh side shows the Engl
 marked as English). Their Welsh achievement is filled from the course's or level's Welsh title
 where one is written and the English printed is still the course's or level's title.
 
-Revision ID: 0034_bilingual_certificates
+Revision ID: 0033_bilingual_certificates
 Revises: 0030_welsh_content
 Create Date: 2026-12-07 07:40:00
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0034_bilingual_certificates"
+revision = "0033_bilingual_certificates"
 down_revision = "0030_welsh_content"
 branch_labels = None
 depends_on = None
