@@ -234,5 +234,9 @@ class Venue(db.Model):  # type: ignore[name-defined]
     address: Mapped[str] = mapped_column(Text)
     capacity: Mapped[int] = mapped_column(Integer)
     accessibility_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The name and the access notes in Welsh (trainhub.bilingual): None is "no Welsh yet".
+    #: The address stays one: it is postal.
+    name_cy: Mapped[str | None] = mapped_column(String(200))
+    accessibility_notes_cy: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -84,6 +84,8 @@ class Cohort(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
+    #: The title in Welsh (trainhub.bilingual): None is "no Welsh yet".
+    title_cy: Mapped[str | None] = mapped_column(String(300))
     #: One of COHORT_KINDS, set from the course's ``event_type`` when scheduled.
     kind: Mapped[str] = mapped_column(String(10), default="course", server_default="course")
     #: draft → published → completed, or cancelled (with a reason).
