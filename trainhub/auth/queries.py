@@ -7,17 +7,23 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from trainhub import bilingual
 from trainhub.auth.models import DataSharingAgreement, Organisation, User, UserRole, UserSession
 from trainhub.extensions import db
 
 
 def organisation_choices(include_id: int | None = None) -> list[tuple[int, str]]:
-    """Active organisations (and the one already chosen), by name."""
-    query = select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    """Active organisations (and the one already chosen), named and sorted in the visitor's
+    language (``trainhub.bilingual``)."""
+    query = select(Organisation.id, Organisation.name, Organisation.name_cy)
     condition: ColumnElement[bool] = Organisation.is_active.is_(True)
     if include_id is not None:
         condition = or_(condition, Organisation.id == include_id)
-    return [(row.id, row.name) for row in db.session.execute(query.where(condition))]
+    named = [
+        (row.id, bilingual.shown(row.name, row.name_cy).text)
+        for row in db.session.execute(query.where(condition))
+    ]
+    return sorted(named, key=lambda choice: (choice[1].casefold(), choice[0]))
 
 
 def session_user(user_id: int, token_hash: str) -> tuple[User, UserSession] | None:

@@ -12,6 +12,19 @@ from trainhub.auth.roles import Role
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 
+#: The longest organisation name, in either language (the columns' length).
+MAX_NAME = 200
+
+
+def check_name_cy(name_cy: str, field: str = "name_cy") -> str:
+    """An organisation's Welsh name with its spaces tidied; too long is an error on ``field``."""
+    name_cy = " ".join(name_cy.split())
+    if len(name_cy) > MAX_NAME:
+        raise ValidationFailed(
+            field, _("Enter a Welsh name of 200 characters or fewer, or leave it empty")
+        )
+    return name_cy
+
 
 def save_organisation(
     actor: User,
@@ -20,9 +33,11 @@ def save_organisation(
     sector: str | None,
     active: bool,
     copy_line_managers: bool | None = None,
+    name_cy: str | None = None,
 ) -> Organisation:
     """Create (``organisation`` None) or change an organisation in the managed list.
-    ``copy_line_managers`` None leaves that setting as it is.
+    ``copy_line_managers`` None leaves that setting as it is; so does ``name_cy`` None
+    (the name in Welsh, ``trainhub.bilingual``: "" is no Welsh yet).
 
     :raises PermissionDenied: when ``actor`` is neither an administrator nor a manager, or
         a manager changes whether line managers are copied (administrators only).
@@ -38,6 +53,8 @@ def save_organisation(
         query = query.where(Organisation.id != organisation.id)
     if db.session.execute(query).first() is not None:
         raise ValidationFailed("name", _("There is already an organisation with this name"))
+    if name_cy is not None:
+        name_cy = check_name_cy(name_cy)
     if organisation is None:
         organisation = Organisation(name=name)
         db.session.add(organisation)
@@ -46,6 +63,8 @@ def save_organisation(
     organisation.is_active = active
     if copy_line_managers is not None:
         organisation.copy_line_managers = copy_line_managers
+    if name_cy is not None:
+        organisation.name_cy = name_cy or None
     db.session.flush()
     return organisation
 

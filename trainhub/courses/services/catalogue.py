@@ -456,6 +456,23 @@ class VenueInput:
     capacity: int
     accessibility_notes: str = ""
     is_active: bool = True
+    #: The Welsh beside the English (trainhub.bilingual): "" is no Welsh yet.
+    name_cy: str = ""
+    accessibility_notes_cy: str = ""
+
+
+#: The longest venue name, in either language (the columns' length).
+MAX_VENUE_NAME = 200
+
+
+def _check_venue_name_cy(name_cy: str, field: str = "name_cy") -> str:
+    """A venue's Welsh name with its spaces tidied; too long is an error on ``field``."""
+    name_cy = " ".join(name_cy.split())
+    if len(name_cy) > MAX_VENUE_NAME:
+        raise ValidationFailed(
+            field, _("Enter a Welsh name of 200 characters or fewer, or leave it empty")
+        )
+    return name_cy
 
 
 def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
@@ -474,6 +491,7 @@ def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
         raise ValidationFailed("name", _("There is already a venue with this name"))
     if data.capacity < 1:
         raise ValidationFailed("capacity", _("Capacity must be 1 or more"))
+    name_cy = _check_venue_name_cy(data.name_cy)
     if venue is None:
         venue = Venue(name=name)
         db.session.add(venue)
@@ -481,6 +499,8 @@ def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
     venue.address = _normalise_text(data.address)  # browsers send CRLF line breaks
     venue.capacity = data.capacity
     venue.accessibility_notes = data.accessibility_notes.strip()
+    venue.name_cy = name_cy or None
+    venue.accessibility_notes_cy = data.accessibility_notes_cy.strip() or None
     venue.is_active = data.is_active
     db.session.flush()
     return venue

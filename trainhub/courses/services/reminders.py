@@ -250,7 +250,7 @@ def _draw(
 
 def _subject(cohort: Cohort) -> Callable[[], str]:
     return lambda: _(
-        "Reminder: %(title)s starts on %(date)s", title=cohort.title, date=_date(cohort)
+        "Reminder: %(title)s starts on %(date)s", title=cohort.shown_title, date=_date(cohort)
     )
 
 
@@ -260,7 +260,7 @@ def _date(cohort: Cohort) -> str:
 
 def _register_subject(cohort: Cohort, day: CohortDay) -> Callable[[], str]:
     return lambda: _(
-        "Register not taken: %(title)s, day %(n)d", title=cohort.title, n=day.day_number
+        "Register not taken: %(title)s, day %(n)d", title=cohort.shown_title, n=day.day_number
     )
 
 

@@ -96,6 +96,8 @@ class CohortInput:
     link_shown_hours: int | None = None
     #: A manager's reason for scheduling despite a trainer or venue clash.
     override_reason: str = ""
+    #: The title in Welsh (trainhub.bilingual): "" is no Welsh yet.
+    title_cy: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ def cohort_input(cohort: Cohort) -> CohortInput:
     """The cohort as the input its edit form starts from."""
     return CohortInput(
         title=cohort.title,
+        title_cy=cohort.title_cy or "",
         capacity=cohort.capacity,
         days=[
             DayInput(
@@ -264,12 +267,23 @@ def _check_mode(index: int, day: DayInput) -> None:
         )
 
 
+def check_title_cy(title_cy: str, field: str = "title_cy") -> str:
+    """A cohort's Welsh title with its spaces tidied; too long is an error on ``field``."""
+    title_cy = " ".join(title_cy.split())
+    if len(title_cy) > 300:
+        raise ValidationFailed(
+            field, _("Enter a Welsh title of 300 characters or fewer, or leave it empty")
+        )
+    return title_cy
+
+
 def _check(
     actor: User, course: Course, data: CohortInput, cohort: Cohort | None
 ) -> dict[int, Venue]:
     data.title = " ".join(data.title.split())
     if not data.title or len(data.title) > 300:
         raise ValidationFailed("title", _("Enter a title of 300 characters or fewer"))
+    data.title_cy = check_title_cy(data.title_cy)
     if not 1 <= data.capacity <= 10000:
         raise ValidationFailed("capacity", _("Capacity must be between 1 and 10,000"))
     if data.delivery_language not in DELIVERY_LANGUAGES:
@@ -431,6 +445,7 @@ def _apply(cohort: Cohort, data: CohortInput) -> bool:
     """Write the input onto the cohort; whether anything a learner's calendar shows changed."""
     before = _calendar_shape(cohort) if cohort.id else None
     cohort.title = data.title
+    cohort.title_cy = data.title_cy or None
     cohort.capacity = data.capacity
     cohort.delivery_language = data.delivery_language
     cohort.partner_organisation_id = data.partner_organisation_id
