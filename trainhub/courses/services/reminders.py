@@ -26,7 +26,7 @@ from flask import render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, insert, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from trainhub.auth.models import User
@@ -141,6 +141,8 @@ def _learner_reminders(today: dt.date, records: list[dict[str, Any]]) -> tuple[i
     rows = db.session.execute(
         select(Cohort, JoiningInstructions)
         .outerjoin(JoiningInstructions, JoiningInstructions.cohort_id == Cohort.id)
+        # The message names the course too (in the learner's language): in this statement.
+        .options(joinedload(Cohort.course))
         .where(
             Cohort.status == "published",
             Cohort.first_day > today,

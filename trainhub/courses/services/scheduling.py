@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from trainhub import bilingual
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.auth.permissions import people_visible_to
 from trainhub.auth.roles import Role
@@ -267,12 +268,16 @@ def _check_mode(index: int, day: DayInput) -> None:
         )
 
 
-def check_title_cy(title_cy: str, field: str = "title_cy") -> str:
-    """A cohort's Welsh title with its spaces tidied; too long is an error on ``field``."""
+#: The longest cohort title, in either language (the columns' length).
+MAX_TITLE = 300
+
+
+def check_title_cy(title_cy: str) -> str:
+    """A cohort's Welsh title with its spaces tidied; too long is an error on its field."""
     title_cy = " ".join(title_cy.split())
-    if len(title_cy) > 300:
+    if len(title_cy) > MAX_TITLE:
         raise ValidationFailed(
-            field, _("Enter a Welsh title of 300 characters or fewer, or leave it empty")
+            "title_cy", _("Enter a Welsh title of 300 characters or fewer, or leave it empty")
         )
     return title_cy
 
@@ -775,3 +780,33 @@ def split_evenly(total: int, parts: int) -> list[int]:
         raise ValueError("parts must be at least 1")
     base, extra = divmod(total, parts)
     return [base + 1 if index < extra else base for index in range(parts)]
+
+
+def apply_cohort_welsh(changes: dict[str, str], actor: User) -> int:
+    """Write imported Welsh titles (``{"cohorts:<id>:title": Welsh}``, "" clears one) for
+    ``actor``: every change is checked before any is written; returns how many changed.
+
+    :raises ValidationFailed: naming the first key that is unknown, whose cohort is gone or
+        whose Welsh is too long.
+    :raises PermissionDenied: naming the first cohort ``actor`` cannot change.
+    """
+    keys = bilingual.split_keys("cohorts", queries.COHORT_WELSH_FIELDS, changes)
+    ids = {row_id for row_id, _field in keys.values()}
+    query = select(Cohort).where(Cohort.id.in_(ids)).options(selectinload(Cohort.facilitators))
+    found = {cohort.id: cohort for cohort in db.session.execute(query).scalars()}
+    wanted: list[tuple[Cohort, str]] = []
+    for key, (row_id, _field) in keys.items():
+        cohort = found.get(row_id)
+        if cohort is None:
+            raise ValidationFailed(key, _("%(key)s: that cohort no longer exists", key=key))
+        if not permissions.can_manage_cohort(actor, cohort):
+            raise PermissionDenied(_("%(key)s: you cannot change this cohort", key=key))
+        wanted.append((cohort, bilingual.fitted(key, changes[key], MAX_TITLE)))
+    changed = 0
+    for cohort, title_cy in wanted:
+        if (cohort.title_cy or "") != title_cy:
+            cohort.title_cy = title_cy or None
+            changed += 1
+            log.info("Cohort %s Welsh title changed by %s", cohort.id, actor.id)
+    db.session.flush()
+    return changed
