@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import TypeVar
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -36,16 +38,19 @@ from trainhub.courses.services.scheduling import apply_cohort_welsh
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 
+T = TypeVar("T")
+
 #: The glossary's "No Welsh yet" tag.
 MARKER = '<strong class="govuk-tag govuk-tag--yellow">'
 
 
-def welsh(client):  # type: ignore[no-untyped-def]
+def welsh(client: FlaskClient) -> FlaskClient:
     client.get("/language/cy")
     return client
 
 
-def reread(model, row_id):  # type: ignore[no-untyped-def]
+def reread(model: type[T], row_id: int) -> T:
+    """The row as the database has it now."""
     db.session.expire_all()
     return db.session.get_one(model, row_id)
 
