@@ -7,7 +7,7 @@ marked as English). Their Welsh achievement is filled from the course's or level
 where one is written and the English printed is still the course's or level's title.
 
 Revision ID: 0033_bilingual_certificates
-Revises: 0030_welsh_content
+Revises: 0031_welsh_places
 Create Date: 2026-12-07 07:40:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0033_bilingual_certificates"
-down_revision = "0030_welsh_content"
+down_revision = "0031_welsh_places"
 branch_labels = None
 depends_on = None
 

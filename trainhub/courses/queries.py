@@ -32,7 +32,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.auth.roles import Role
-from trainhub.bilingual import Gap, TextUnit, own
+from trainhub.bilingual import Gap, TextUnit, own, unit_key
 from trainhub.courses.models import (
     ACTIVE_STATUSES,
     LIVE_COHORT_STATUSES,
@@ -935,3 +935,101 @@ def pending_request_count(decider: User) -> int:
     """How many requests for places ``decider`` has to decide (``pending_requests``)."""
     inner = pending_requests(decider).order_by(None).with_only_columns(Booking.id)
     return int(db.session.execute(select(func.count()).select_from(inner.subquery())).scalar_one())
+
+
+# Cohorts' and venues' Welsh (trainhub.bilingual) ----------------------------------------------
+
+#: The field of a cohort, and those of a venue, that have Welsh beside them, with their labels.
+COHORT_WELSH_FIELDS = {"title": _l("Title")}
+VENUE_WELSH_FIELDS = {"name": _l("Name"), "accessibility_notes": _l("Accessibility")}
+
+
+def _cohorts_needing_welsh() -> Select[int, str, str | None, dt.date]:
+    """Cohorts not yet finished (a finished cohort's title needs no Welsh), soonest first."""
+    return (
+        select(Cohort.id, Cohort.title, Cohort.title_cy, Cohort.first_day)
+        .where(
+            Cohort.status.in_(LIVE_COHORT_STATUSES),
+            Cohort.recorded.is_(False),
+            Cohort.last_day >= local_today(),
+        )
+        .order_by(Cohort.first_day, Cohort.id)
+    )
+
+
+def cohort_welsh_gaps() -> list[Gap]:
+    """The titles of cohorts not yet finished that have no Welsh, soonest first, in one
+    query (``trainhub.bilingual``'s completeness page)."""
+    return [
+        Gap(
+            item=f"{row.title} ({row.first_day.isoformat()})",
+            field=str(COHORT_WELSH_FIELDS["title"]),
+            endpoint="courses.cohort_edit",
+            args=(("cohort_id", row.id),),
+            anchor="title_cy",
+        )
+        for row in db.session.execute(_cohorts_needing_welsh())
+        if own(row.title) and not own(row.title_cy)
+    ]
+
+
+def cohort_units() -> list[TextUnit]:
+    """The title of every cohort not yet finished, soonest first, in one query (export)."""
+    return [
+        TextUnit(
+            key=unit_key("cohorts", row.id, "title"),
+            item=row.title,
+            field=str(COHORT_WELSH_FIELDS["title"]),
+            english=row.title,
+            welsh=own(row.title_cy),
+        )
+        for row in db.session.execute(_cohorts_needing_welsh())
+        if own(row.title)
+    ]
+
+
+def _active_venues() -> Select[int, str, str | None, str, str | None]:
+    return (
+        select(
+            Venue.id,
+            Venue.name,
+            Venue.name_cy,
+            Venue.accessibility_notes,
+            Venue.accessibility_notes_cy,
+        )
+        .where(Venue.is_active.is_(True))
+        .order_by(Venue.name, Venue.id)
+    )
+
+
+def venue_welsh_gaps() -> list[Gap]:
+    """The names and access notes of active venues that have no Welsh, venues by name, in one
+    query (``trainhub.bilingual``'s completeness page)."""
+    return [
+        Gap(
+            item=row.name,
+            field=str(label),
+            endpoint="courses.venue_edit",
+            args=(("venue_id", row.id),),
+            anchor=f"{name}_cy",
+        )
+        for row in db.session.execute(_active_venues())
+        for name, label in VENUE_WELSH_FIELDS.items()
+        if own(getattr(row, name)) and not own(getattr(row, f"{name}_cy"))
+    ]
+
+
+def venue_units() -> list[TextUnit]:
+    """The name and access notes of every active venue, venues by name, in one query (export)."""
+    return [
+        TextUnit(
+            key=unit_key("venues", row.id, name),
+            item=row.name,
+            field=str(label),
+            english=getattr(row, name),
+            welsh=own(getattr(row, f"{name}_cy")),
+        )
+        for row in db.session.execute(_active_venues())
+        for name, label in VENUE_WELSH_FIELDS.items()
+        if own(getattr(row, name))
+    ]

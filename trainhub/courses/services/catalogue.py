@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from trainhub import bilingual
 from trainhub.courses import permissions
 from trainhub.courses.catalogue_data import COURSES, CourseData, DayData, UnitData
 from trainhub.courses.models import (
@@ -587,6 +588,23 @@ class VenueInput:
     capacity: int
     accessibility_notes: str = ""
     is_active: bool = True
+    #: The Welsh beside the English (trainhub.bilingual): "" is no Welsh yet.
+    name_cy: str = ""
+    accessibility_notes_cy: str = ""
+
+
+#: The longest venue name, in either language (the columns' length).
+MAX_VENUE_NAME = 200
+
+
+def _check_venue_name_cy(name_cy: str) -> str:
+    """A venue's Welsh name with its spaces tidied; too long is an error on its field."""
+    name_cy = " ".join(name_cy.split())
+    if len(name_cy) > MAX_VENUE_NAME:
+        raise ValidationFailed(
+            "name_cy", _("Enter a Welsh name of 200 characters or fewer, or leave it empty")
+        )
+    return name_cy
 
 
 def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
@@ -605,6 +623,7 @@ def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
         raise ValidationFailed("name", _("There is already a venue with this name"))
     if data.capacity < 1:
         raise ValidationFailed("capacity", _("Capacity must be 1 or more"))
+    name_cy = _check_venue_name_cy(data.name_cy)
     if venue is None:
         venue = Venue(name=name)
         db.session.add(venue)
@@ -612,6 +631,8 @@ def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
     venue.address = _normalise_text(data.address)  # browsers send CRLF line breaks
     venue.capacity = data.capacity
     venue.accessibility_notes = data.accessibility_notes.strip()
+    venue.name_cy = name_cy or None
+    venue.accessibility_notes_cy = data.accessibility_notes_cy.strip() or None
     venue.is_active = data.is_active
     db.session.flush()
     return venue
@@ -681,3 +702,40 @@ def seed_courses(entries: Iterable[CourseData] = COURSES) -> list[Course]:
             course.prerequisites = [existing[code] for code in entry["prerequisite_codes"]]
     db.session.flush()
     return added
+
+
+def apply_venue_welsh(changes: dict[str, str], actor: User) -> int:
+    """Write imported Welsh (``{"venues:<id>:name" or ":accessibility_notes": Welsh}``, ""
+    clears one) for ``actor``: every change is checked before any is written; returns how
+    many changed.
+
+    :raises PermissionDenied: when ``actor`` cannot manage venues.
+    :raises ValidationFailed: naming the first key that is unknown, whose venue is gone or
+        whose Welsh is too long.
+    """
+    if not permissions.can_manage_venues(actor):
+        raise PermissionDenied(_("Only trainers and administrators can change venues"))
+    keys = bilingual.split_keys("venues", ("name", "accessibility_notes"), changes)
+    ids = {row_id for row_id, _field in keys.values()}
+    found = {
+        venue.id: venue
+        for venue in db.session.execute(select(Venue).where(Venue.id.in_(ids))).scalars()
+    }
+    wanted: list[tuple[Venue, str, str]] = []
+    for key, (row_id, name) in keys.items():
+        venue = found.get(row_id)
+        if venue is None:
+            raise ValidationFailed(key, _("%(key)s: that venue no longer exists", key=key))
+        if name == "name":
+            wanted.append((venue, "name_cy", bilingual.fitted(key, changes[key], MAX_VENUE_NAME)))
+        else:
+            text = bilingual.fitted(key, changes[key], one_line=False)
+            wanted.append((venue, "accessibility_notes_cy", text))
+    changed = 0
+    for venue, column, text in wanted:
+        if (getattr(venue, column) or "") != text:
+            setattr(venue, column, text or None)
+            changed += 1
+            log.info("Venue %s %s changed by %s", venue.id, column, actor.id)
+    db.session.flush()
+    return changed
