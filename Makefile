@@ -86,7 +86,7 @@ typecheck:
 	$(BIN)/mypy
 
 pytest:
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 # Re-extract the strings to translate and merge them into the Welsh catalogue.
 translations-update: install

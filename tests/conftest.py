@@ -111,6 +111,24 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("database_url", backends, indirect=True, scope="session")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests first: the browser journeys and ``heavy`` tests, then the rest.
+
+    pytest-xdist hands out the collection in order (a journey module's tests together), one
+    unit at a time as each worker runs low; a long test handed out last would keep one
+    worker busy while the other has finished. The order within each part stays as pytest
+    made it (grouped by backend).
+    """
+    browser = Path(__file__).resolve().parent / "browser"
+
+    def later(item: pytest.Item) -> bool:
+        return not (
+            item.path.resolve().parent == browser or item.get_closest_marker("heavy") is not None
+        )
+
+    items.sort(key=later)
+
+
 #: PostgreSQL databases this process made beside its test database (dropped at the end).
 _MADE_ON_POSTGRESQL: list[str] = []
 

@@ -803,7 +803,25 @@ MATRIX: dict[str, Route] = {
         lambda w: f"/admin/glossary/{a_glossary_term()}/remove", only(("admin",))
     ),
     # Issue 20: content in Welsh: what lacks Welsh, for those who write the content.
-    "site.welsh_completeness": Route(lambda w: "/admin/welsh", only(("trainer", "admin"))),
+    "site.welsh_completeness": Route(
+        lambda w: "/admin/welsh", only(("trainer", "manager", "admin"))
+    ),
+    # Issue 20: Welsh to and from a translator, for those who write some kind of content.
+    "site.welsh_export_xliff": Route(
+        lambda w: "/admin/welsh/export.xlf", only(("trainer", "manager", "admin"))
+    ),
+    "site.welsh_export_csv": Route(
+        lambda w: "/admin/welsh/export.csv", only(("trainer", "manager", "admin"))
+    ),
+    "site.welsh_import": Route(
+        lambda w: "/admin/welsh/import", only(("trainer", "manager", "admin"))
+    ),
+    # Without a checked file's signed translations: the upload page, with its error (400).
+    "site.welsh_import_confirm": Route(
+        lambda w: "/admin/welsh/import/confirm",
+        only(("trainer", "manager", "admin"), "400"),
+        "POST",
+    ),
 }
 
 

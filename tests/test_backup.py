@@ -112,6 +112,7 @@ def cluster() -> Iterator[sa.URL]:
         yield admin_url
 
 
+@pytest.mark.heavy
 @pytest.mark.real_commits  # a database of its own: nothing is rolled back, all is dropped
 def test_the_restore_drill_loses_nothing(cluster: sa.URL, tmp_path: Path) -> None:
     # Options after "?" and "&", as a URL may have them: passed to pg_dump and pg_restore, and

@@ -91,6 +91,12 @@ def _demand(app: Flask) -> Download:
     return Download(as_user(app, make_user(roles=["trainer"])), "/demand.csv", "Course code")
 
 
+def _welsh_for_translation(app: Flask) -> Download:
+    make_course(title=WELSH)
+    client = as_user(app, make_user(roles=["trainer"]))
+    return Download(client, "/admin/welsh/export.csv", "key")
+
+
 #: Every CSV route, by endpoint, with a download of it that holds Welsh text.
 DOWNLOADS: dict[str, list[Callable[[Flask], Download]]] = {
     "courses.calendar_csv": [_calendar],
@@ -100,6 +106,7 @@ DOWNLOADS: dict[str, list[Callable[[Flask], Download]]] = {
     "history.import_template": [_history_template],
     "feedback.table_csv": [_table],
     "feedback.named_export": [_attendees, _workforce],
+    "site.welsh_export_csv": [_welsh_for_translation],
 }
 
 

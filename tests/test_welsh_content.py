@@ -439,3 +439,32 @@ def test_the_completeness_page_lists_agendas_and_units_without_welsh(
     assert with_units
     for each in with_units:
         assert f'href="/courses/{each.code}/edit#units_cy"' in text
+
+
+def test_every_seeded_cohort_title_and_venue_name_has_welsh_or_is_marked(
+    catalogue: None, app: Flask
+) -> None:
+    """The demo's cohorts and venues (``flask demo``), read in Welsh by an editor on each
+    cohort's page: the title and each venue's name are in Welsh, or are the English marked
+    as English and followed by "No Welsh yet" (second slice of issue 20)."""
+    from trainhub.courses.models import Cohort
+    from trainhub.demo import create_demo
+
+    create_demo()
+    db.session.commit()
+    client = welsh(as_user(app, make_user(roles=["admin"])))
+    cohorts = db.session.execute(select(Cohort).order_by(Cohort.id)).scalars().all()
+    assert cohorts
+    for each in cohorts:
+        text = page_html(client.get(f"/cohorts/{each.id}"))
+        marked = [(each.title, each.title_cy)]
+        marked += [(d.venue.name, d.venue.name_cy) for d in each.days if d.venue is not None]
+        for english, own_welsh in marked:
+            if bilingual.own(own_welsh):
+                assert str(escape(own_welsh)) in text, (each.id, english)
+                continue
+            start = text.find(f'<span lang="en">{escape(english)}</span>')
+            assert start >= 0, f"cohort {each.id}: “{english}” not marked as English"
+            assert text.find(MARKER, start) == start + len(
+                f'<span lang="en">{escape(english)}</span> '
+            ), f"cohort {each.id}: “{english}” has no “No Welsh yet”"

@@ -9,15 +9,16 @@ carries ``lang`` (so screen readers pronounce it) and staff see "No Welsh yet".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainhub.auth.roles import Role
+from trainhub.errors import ValidationFailed
 
 WELSH = "cy"
 ENGLISH = "en"
@@ -76,14 +77,14 @@ def shown(english: str | None, welsh: str | None) -> Shown:
     return pick(english, welsh, current_language())
 
 
-#: Those shown what has no Welsh yet, so that it gets written.
-GAP_READERS = (Role.TRAINER, Role.ASSESSOR, Role.MANAGER, Role.ADMIN)
-
-
 def sees_missing_welsh(actor: Any) -> bool:
     """Staff (trainers, assessors, managers, administrators) are shown what has no Welsh
     yet, so that it gets written; learners and visitors just read the other language."""
-    return bool(actor.is_authenticated and actor.has_role(*GAP_READERS))
+    # Imported here: importing trainhub.auth registers its own kind with this module.
+    from trainhub.auth.roles import Role
+
+    readers = (Role.TRAINER, Role.ASSESSOR, Role.MANAGER, Role.ADMIN)
+    return bool(actor.is_authenticated and actor.has_role(*readers))
 
 
 def _visitor_sees_missing_welsh() -> bool:
@@ -176,3 +177,43 @@ def kinds() -> list[ContentKind]:
 def init_app(app: Flask) -> None:
     """Templates' ``bilingual(english, welsh)`` and ``sees_missing_welsh()``."""
     app.jinja_env.globals.update(bilingual=shown, sees_missing_welsh=_visitor_sees_missing_welsh)
+
+
+def unit_key(kind: str, row_id: int, field: str) -> str:
+    """A ``TextUnit``'s key: "<kind>:<row id>:<field>"."""
+    return f"{kind}:{row_id}:{field}"
+
+
+def split_keys(kind: str, fields: Iterable[str], keys: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """Each of ``keys`` as (row id, field), checked to be one of ``kind``'s ``fields``.
+
+    :raises ValidationFailed: on the first key that is not, its message naming it.
+    """
+    allowed = set(fields)
+    found: dict[str, tuple[int, str]] = {}
+    for key in keys:
+        parts = key.split(":")
+        if len(parts) != 3 or parts[0] != kind or not parts[1].isdigit() or parts[2] not in allowed:
+            raise ValidationFailed(key, _("%(key)s is not a text trainhub knows", key=key))
+        found[key] = (int(parts[1]), parts[2])
+    return found
+
+
+def fitted(key: str, welsh: str, limit: int | None = None, one_line: bool = True) -> str:
+    """Imported Welsh as it is stored: a name or title on one line with single spaces,
+    other texts trimmed ("" is no Welsh).
+
+    :raises ValidationFailed: naming ``key`` when it is longer than ``limit`` characters.
+    """
+    text = " ".join(welsh.split()) if one_line else welsh.strip()
+    if limit is not None and len(text) > limit:
+        raise ValidationFailed(
+            key,
+            ngettext(
+                "%(key)s: the Welsh is longer than %(num)d character",
+                "%(key)s: the Welsh is longer than %(num)d characters",
+                limit,
+                key=key,
+            ),
+        )
+    return text

@@ -59,8 +59,17 @@ class Config:
     #: learner's other activities still waiting was logged in this many minutes before it,
     #: so a burst of uploads sends one message (0: one message for each activity).
     CPD_NOTICE_WINDOW_MINUTES = 60
-    #: Printed on certificates and in Open Badges credentials as the issuer.
-    CERTIFICATE_ISSUER = "Integrated Family Support Service training"
+    #: Printed on certificates and in Open Badges credentials as the issuer, in each language
+    #: (TRAINHUB_CERTIFICATE_ISSUER__en, TRAINHUB_CERTIFICATE_ISSUER__cy; a single string,
+    #: TRAINHUB_CERTIFICATE_ISSUER, is used for both). Each certificate keeps the names it was
+    #: issued with.
+    CERTIFICATE_ISSUER: dict[str, str] | str = {
+        "en": "Integrated Family Support Service training",
+        "cy": "Hyfforddiant y Gwasanaeth Integredig Cymorth i Deuluoedd",
+    }
+    #: The languages a certificate PDF carries, in order, comma-separated: "cy,en" (Welsh
+    #: first, the default), "en,cy", or one language alone ("cy" or "en").
+    CERTIFICATE_LANGUAGES = "cy,en"
     #: The issuer's contact address in its Open Badges profile (optional).
     CERTIFICATE_ISSUER_EMAIL: str | None = None
     #: The folder of the keys that sign Open Badges (`flask credentials keygen` makes one):

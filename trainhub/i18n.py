@@ -45,15 +45,35 @@ def _choose_language() -> str:
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _acronym(setting: str) -> str:
+def setting_in(setting: str, language: str) -> str:
+    """A per-language setting's value in ``language`` (``TEAM_ACRONYM``, ``CERTIFICATE_ISSUER``:
+    a dict by language code, or one string for every language)."""
     chosen: dict[str, str] | str = current_app.config[setting]
     if isinstance(chosen, str):  # one name for every language
         return chosen
-    locale = get_locale()
-    language = locale.language if locale is not None else "en"
     # A language left out (TRAINHUB_TEAM_ACRONYM__cy alone) falls back to English, then to
     # whatever is given: never an error on every page.
     return chosen.get(language) or chosen.get("en") or next(iter(chosen.values()), "")
+
+
+def language_list(value: Any, known: tuple[str, ...] = ("en", "cy")) -> tuple[list[str], list[str]]:
+    """A setting naming languages in order ("cy,en", or a list) read as the ``known`` codes it
+    names, each once, and what else it names (a mistake ``flask config check`` reports)."""
+    names = value.split(",") if isinstance(value, str) else list(value or ())
+    chosen: list[str] = []
+    unknown: list[str] = []
+    for name in (str(n).strip().lower() for n in names):
+        if name in known:
+            if name not in chosen:
+                chosen.append(name)
+        elif name:
+            unknown.append(name)
+    return chosen, unknown
+
+
+def _acronym(setting: str) -> str:
+    locale = get_locale()
+    return setting_in(setting, locale.language if locale is not None else "en")
 
 
 def team_acronym() -> str:

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from flask import Flask
 
 from trainhub.config import Config
+from trainhub.i18n import language_list
 
 #: The SECRET_KEY's shortest safe length.
 SECRET_KEY_MIN_LENGTH = 32
@@ -187,6 +188,17 @@ def problems(config: Mapping[str, Any]) -> list[Finding]:
             "TWO_FACTOR_REQUIRED_ROLES",
             f"names {', '.join(unknown)}, which is no role, so nobody in it would need two-step "
             f"verification: write roles from {', '.join(_ROLES)}, comma-separated.",
+        )
+
+    languages, unknown = language_list(
+        config.get("CERTIFICATE_LANGUAGES", Config.CERTIFICATE_LANGUAGES)
+    )
+    if unknown or not languages:
+        error(
+            "CERTIFICATE_LANGUAGES",
+            f"is {config.get('CERTIFICATE_LANGUAGES')!r}: write the languages a certificate "
+            "carries as cy and en, comma-separated, in the order they are printed (cy,en: "
+            "Welsh first; en,cy; or one alone).",
         )
 
     if config.get("WTF_CSRF_ENABLED", True) is False:

@@ -35,6 +35,14 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def read_cell(value: str) -> str:
+    """A text cell of a CSV this module wrote, as it was before :func:`safe_cell` (for files
+    that come back, filled in)."""
+    if value[:1] == "'" and value[1:2] in _FORMULA_START and value[1:2]:
+        return value[1:]
+    return value
+
+
 def _plain(value: Any) -> Any:
     if value is None:
         return ""

@@ -15,8 +15,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
-
 from benchmarks.synth.base import Synth, moment, scaled
 from trainhub.accreditation.models import (
     ACHIEVED,
@@ -34,7 +32,7 @@ from trainhub.accreditation.models import (
     Workbook,
 )
 from trainhub.accreditation.models.cpd import COURSE, LEVEL
-from trainhub.accreditation.services.certificates import level_achievement, random_code
+from trainhub.accreditation.services.certificates import issuer_in, level_achievement, random_code
 from trainhub.storage import storage
 
 
@@ -47,7 +45,8 @@ def _certificate(s: Synth, user_id: int, awarded_on: date, **fields: Any) -> dic
         "application_id": None,
         "learner_name": s.names[user_id],
         "awarded_on": awarded_on,
-        "issuer": current_app.config["CERTIFICATE_ISSUER"],
+        "issuer": issuer_in("en"),
+        "issuer_cy": issuer_in("cy"),
         "status": VALID,
         "revoked_at": None,
         "revoked_by_id": None,

@@ -3,7 +3,7 @@ text beside each section's English, and the Welsh frozen beside the English when
 published (None for years published before: their Welsh report shows the English).
 
 Revision ID: 0032_welsh_narrative
-Revises: 0030_welsh_content
+Revises: 0031_welsh_places
 Create Date: 2026-12-07 07:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0032_welsh_narrative"
-down_revision = "0030_welsh_content"
+down_revision = "0031_welsh_places"
 branch_labels = None
 depends_on = None
 

@@ -2,9 +2,9 @@
 
 * One Chromium per session (``/usr/bin/chromium``, never a downloaded browser), a fresh
   browser context (cookies, storage) per test.
-* One live server per test module: a migrated SQLite *file* database in a tmp dir,
-  seeded with the catalogue, the accreditation levels and the demo people, served by
-  werkzeug in a daemon thread. CSRF stays on: the forms are the real ones.
+* One live server per test module: a SQLite *file* database in a tmp dir, copied from one
+  migrated and seeded (the catalogue, the accreditation levels, the demo people) once per
+  process, served by werkzeug in a daemon thread. CSRF stays on: the forms are the real ones.
 * Every page a journey loads is audited with axe-core (``node_modules/axe-core``):
   ``Visitor`` checks the HTTP status and audits after each navigation and form submission.
 * Journeys wait on what the page shows, never on a clock: a navigation ends at the new
@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -133,7 +134,26 @@ def _failed(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A tab in a fresh browser context (no cookies), British English, desktop width."""
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    yield from _tab(browser, request, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def narrow_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A tab in a fresh browser context at a phone's size: ``NARROW`` (320) CSS pixels wide,
+    a touch screen, two device pixels to each CSS pixel. The service navigation is folded
+    behind its "Menu" button at this width (``Visitor.nav`` presses it)."""
+    yield from _tab(
+        browser,
+        request,
+        viewport={"width": NARROW, "height": 640},
+        has_touch=True,
+        device_scale_factor=2,
+    )
+
+
+def _tab(browser: Browser, request: pytest.FixtureRequest, **options: Any) -> Iterator[Page]:
+    """A tab in a fresh browser context with ``options``; a screenshot if the test failed."""
+    context = browser.new_context(locale="en-GB", **options)
     context.set_default_timeout(HANG_GUARD_MS)
     context.set_default_navigation_timeout(HANG_GUARD_MS)
     page = context.new_page()
@@ -174,32 +194,31 @@ def _serve(app: Flask) -> BaseWSGIServer:
     raise RuntimeError("could not get a port Chromium accepts")
 
 
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """The module's trainhub, its database migrated and seeded with the catalogue and demo data.
+def _live_config(folder: Path) -> dict[str, Any]:
+    """The live server's settings, its database and uploads in ``folder``."""
+    return {
+        "ENV": "development",  # plain http on loopback: no Secure cookies
+        "SECRET_KEY": "browser-tests-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'trainhub.sqlite'}",
+        "WTF_CSRF_ENABLED": True,
+        "SELF_REGISTRATION": True,
+        "OUTBOX_SHOW_BODIES": True,
+        "UPLOAD_FOLDER": str(folder / "uploads"),  # workbooks and evidence, not instance/
+        "TWO_FACTOR_REQUIRED_ROLES": "",  # journeys sign staff in with passwords alone
+    }
 
-    A journey module that needs records of its own adds them through this app (in an app
-    context, committed) before its first page loads.
-    """
+
+@pytest.fixture(scope="session")
+def seeded_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database seeded with the catalogue, the levels and the demo
+    (and the demo's uploaded files beside it), made once per process: each module's live
+    server starts from a copy of it instead of migrating and seeding again."""
     from trainhub.accreditation.services import seed_levels
     from trainhub.courses.services.catalogue import seed_courses
     from trainhub.demo import create_demo
 
-    folder = tmp_path_factory.mktemp("browser")
-    database = folder / "trainhub.sqlite"
-    app = create_app(
-        {
-            "ENV": "development",  # plain http on loopback: no Secure cookies
-            "SECRET_KEY": "browser-tests-secret-key-not-for-production",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "WTF_CSRF_ENABLED": True,
-            "SELF_REGISTRATION": True,
-            "OUTBOX_SHOW_BODIES": True,
-            "UPLOAD_FOLDER": str(folder / "uploads"),  # workbooks and evidence, not instance/
-            "TWO_FACTOR_REQUIRED_ROLES": "",  # journeys sign staff in with passwords alone
-        }
-    )
-    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    folder = tmp_path_factory.mktemp("browser-seeded")
+    app = create_app(_live_config(folder))
     with app.app_context():
         upgrade()
         seed_courses()
@@ -207,6 +226,21 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         create_demo()
         db.session.commit()
         db.session.remove()
+        db.engine.dispose()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def live_app(seeded_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The module's trainhub, on its own copy of the seeded database (catalogue and demo).
+
+    A journey module that needs records of its own adds them through this app (in an app
+    context, committed) before its first page loads.
+    """
+    folder = tmp_path_factory.mktemp("browser")
+    shutil.copytree(seeded_folder, folder, dirs_exist_ok=True)
+    app = create_app(_live_config(folder))
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     try:
         yield app
     finally:
@@ -293,6 +327,8 @@ _STICKING_OUT = """() => {
     if (el.closest(".trainhub-table-scroll") && !el.classList.contains("trainhub-table-scroll")) continue;
     found.push(el);
   }
+  // Wider, yet nothing outside a scrolling region sticks out: something inside one escapes it.
+  if (!found.length) return [`the page (${document.documentElement.scrollWidth}px)`];
   return found.map((el) => {
     const id = el.id ? "#" + el.id : "";
     const cls = el.className && typeof el.className === "string"
@@ -429,14 +465,35 @@ class Visitor:
     def nav(self, name: str, status: int = 200) -> Response:
         """Follow an item of the navigation in the header, as a person would: "Home" is the
         service's name; a page listed beneath its area is reached through the area's item
-        in the top row first when the page is elsewhere."""
+        in the top row first when the page is elsewhere. On a narrow screen the top row is
+        behind the "Menu" button, pressed first when what is wanted is not showing. The
+        navigation's pages and areas are named in English, also on a page in Welsh."""
         if name == "Home":
             return self.follow(self.page.locator(".govuk-generic-header__homepage-link"), status)
-        link = self.header.get_by_role("link", name=name, exact=True)
         area = templating.area_of(name)
+        if area is not None and self.page.locator("html").get_attribute("lang") == "cy":
+            name, area = cy(name), cy(area)  # the navigation's English label, shown in Welsh
+        link = self.header.get_by_role("link", name=name, exact=True)
+        if link.count() == 0:
+            self.open_menu()
         if link.count() == 0 and area is not None:
             self.follow(self.header.get_by_role("link", name=area, exact=True))
+            if link.count() == 0:
+                self.open_menu()
         return self.follow(link.first, status)
+
+    @property
+    def menu_button(self) -> Locator:
+        """The service navigation's "Menu" button, shown on a narrow screen only."""
+        return self.header.locator(".govuk-service-navigation__toggle")
+
+    def open_menu(self) -> None:
+        """On a narrow screen, press "Menu" to show the service navigation, unless it is
+        already showing; on a wide one the navigation always shows and there is no button."""
+        button = self.menu_button
+        if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+            button.click()
+            expect(button).to_have_attribute("aria-expanded", "true")
 
     def submit(self, button: str, status: int = 200) -> Response:
         """Press a form's button: 200 after a redirect, 400 when the form comes back with errors."""
@@ -489,11 +546,25 @@ class Visitor:
         self.submit(say("Sign in"))
 
     def sign_out(self) -> None:
+        self.open_menu()
         self.follow(self.page.locator("#sign-out-form button"))
 
 
 @pytest.fixture
 def visitor(page: Page, live_server: str, request: pytest.FixtureRequest) -> Iterator[Visitor]:
+    yield from _visit(page, live_server, request)
+
+
+@pytest.fixture
+def narrow_visitor(
+    narrow_page: Page, live_server: str, request: pytest.FixtureRequest
+) -> Iterator[Visitor]:
+    """A visitor on a phone's screen (``narrow_page``)."""
+    yield from _visit(narrow_page, live_server, request)
+
+
+def _visit(page: Page, live_server: str, request: pytest.FixtureRequest) -> Iterator[Visitor]:
+    """A visitor at ``page``; after a journey that passed, checks what it saw."""
     visitor = Visitor(page, live_server)
     yield visitor
     if _failed(request):

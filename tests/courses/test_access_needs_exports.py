@@ -54,6 +54,9 @@ NOT_ABOUT_BOOKINGS = {
     "accreditation.issuer_jwks",
     "privacy.my_data_download",
     "privacy.person_data_download",
+    # The content's English and Welsh for a translator (courses, levels, glossary).
+    "site.welsh_export_xliff",
+    "site.welsh_export_csv",
 }
 DOWNLOAD = re.compile(r"\.(csv|xlsx|ics|pdf|docx|json|zip)$")
 

@@ -208,6 +208,7 @@ def outbox() -> dict[int, OutboxMessage]:
     return {m.id: m for m in db.session.execute(select(OutboxMessage)).scalars()}
 
 
+@pytest.mark.heavy
 def test_four_worker_processes_send_each_message_exactly_once(
     postgres_app: Flask, tmp_path: Path
 ) -> None:
@@ -228,6 +229,7 @@ def test_four_worker_processes_send_each_message_exactly_once(
     assert len(per_worker) > 1, per_worker
 
 
+@pytest.mark.heavy
 def test_a_failed_message_waits_for_its_back_off_and_is_then_sent_once(
     postgres_app: Flask, tmp_path: Path
 ) -> None:

@@ -152,6 +152,7 @@ def test_a_zip_bomb_is_refused_without_unpacking_it_all(monkeypatch: pytest.Monk
     assert sum(unpacked) < 1 * MB
 
 
+@pytest.mark.heavy
 @settings(
     max_examples=300,
     deadline=None,

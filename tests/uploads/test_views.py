@@ -91,6 +91,7 @@ def _workbook_rows() -> int:
     return count(Workbook) + count(ApplicationEvent, ApplicationEvent.kind == "workbook_uploaded")
 
 
+@pytest.mark.heavy
 @pytest.mark.once
 def test_every_hostile_workbook_is_refused_on_the_form_and_nothing_is_stored(
     app: Flask, catalogue: None
@@ -108,6 +109,7 @@ def test_every_hostile_workbook_is_refused_on_the_form_and_nothing_is_stored(
     assert len(hostile()) >= 200
 
 
+@pytest.mark.heavy
 @pytest.mark.once
 def test_every_hostile_evidence_file_is_refused_on_the_form_and_nothing_is_stored(
     app: Flask,
@@ -128,6 +130,7 @@ def test_every_hostile_evidence_file_is_refused_on_the_form_and_nothing_is_store
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.heavy
 @pytest.mark.once
 def test_every_hostile_file_as_a_past_completions_evidence_is_refused_and_nothing_is_stored(
     app: Flask, catalogue: None

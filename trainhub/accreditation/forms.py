@@ -279,3 +279,20 @@ class BadgeCheckForm(FlaskForm):
         ),
     )
     check = Submit(_l("Check badge"))
+
+
+class BadgeLanguageForm(FlaskForm):
+    """The language of the learner's Open Badges (a GET choice: it changes nothing stored)."""
+
+    class Meta:
+        csrf = False
+
+    language = Radios(
+        _l("Language of your Open Badges"),
+        description=_l(
+            "A badge carries one language. Its public page and the verification page show both."
+        ),
+        choices=[("en", "English"), ("cy", "Cymraeg")],
+        validators=[InputRequired(_l("Choose the language of your Open Badges"))],
+    )
+    submit = Submit(_l("Use this language"))

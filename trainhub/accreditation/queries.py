@@ -30,7 +30,7 @@ from trainhub.accreditation.models.cpd import PENDING
 from trainhub.auth.models import User, UserRole
 from trainhub.auth.permissions import people_visible_to
 from trainhub.auth.roles import Role
-from trainhub.bilingual import Gap, own
+from trainhub.bilingual import Gap, TextUnit, own
 from trainhub.courses.models import Completion
 from trainhub.extensions import db
 
@@ -70,6 +70,36 @@ def level_welsh_gaps() -> list[Gap]:
             )
             for position, outcome in enumerate(level.outcomes, start=1)
             if own(outcome.text) and not own(outcome.text_cy)
+        )
+    return found
+
+
+def level_welsh_units() -> list[TextUnit]:
+    """Each level's title and current learning outcomes that have English, with their Welsh,
+    levels by number, in two queries: what a translator exports (``trainhub.bilingual``).
+    Keys: ``levels:<id>:title``, ``level-outcomes:<id>:text``."""
+    found: list[TextUnit] = []
+    query = select(AccreditationLevel).order_by(AccreditationLevel.number)
+    for level in db.session.execute(
+        query.options(selectinload(AccreditationLevel.outcomes))
+    ).scalars():
+        item = _("Level %(n)d: %(title)s", n=level.number, title=level.title)
+        if own(level.title):
+            found.append(
+                TextUnit(
+                    f"levels:{level.id}:title", item, _("Title"), level.title, own(level.title_cy)
+                )
+            )
+        found.extend(
+            TextUnit(
+                f"level-outcomes:{outcome.id}:text",
+                item,
+                _("Learning outcome %(n)d", n=position),
+                outcome.text,
+                own(outcome.text_cy),
+            )
+            for position, outcome in enumerate(level.outcomes, start=1)
+            if own(outcome.text)
         )
     return found
 

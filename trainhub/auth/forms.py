@@ -218,6 +218,7 @@ class OrganisationForm(FlaskForm):
     name = Text(
         _l("Name"), validators=[required(_l("Enter the organisation's name")), Length(max=200)]
     )
+    name_cy = Text(_l("Name in Welsh (optional)"), validators=[Optional(), Length(max=200)])
     sector = Select(
         _l("Sector"), choices=choice_list(choices.SECTORS, NOT_SET), validators=[Optional()]
     )

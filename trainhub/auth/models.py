@@ -36,6 +36,8 @@ class Organisation(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    #: The name in Welsh (trainhub.bilingual): None is "no Welsh yet".
+    name_cy: Mapped[str | None] = mapped_column(String(200))
     #: The sector most of its people work in; a person's own sector may differ.
     sector: Mapped[str | None] = mapped_column(String(40))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")

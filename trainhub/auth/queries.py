@@ -4,20 +4,70 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from trainhub import bilingual
 from trainhub.auth.models import DataSharingAgreement, Organisation, User, UserRole, UserSession
 from trainhub.extensions import db
 
 
 def organisation_choices(include_id: int | None = None) -> list[tuple[int, str]]:
-    """Active organisations (and the one already chosen), by name."""
-    query = select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    """Active organisations (and the one already chosen), named and sorted in the visitor's
+    language (``trainhub.bilingual``)."""
+    query = select(Organisation.id, Organisation.name, Organisation.name_cy)
     condition: ColumnElement[bool] = Organisation.is_active.is_(True)
     if include_id is not None:
         condition = or_(condition, Organisation.id == include_id)
-    return [(row.id, row.name) for row in db.session.execute(query.where(condition))]
+    named = [
+        (row.id, bilingual.shown(row.name, row.name_cy).text)
+        for row in db.session.execute(query.where(condition))
+    ]
+    return sorted(named, key=lambda choice: (choice[1].casefold(), choice[0]))
+
+
+#: An organisation's text that has Welsh beside it.
+ORGANISATION_WELSH_FIELDS = {"name": _l("Name")}
+
+
+def _active_organisations() -> Select[int, str, str | None]:
+    return (
+        select(Organisation.id, Organisation.name, Organisation.name_cy)
+        .where(Organisation.is_active.is_(True))
+        .order_by(Organisation.name, Organisation.id)
+    )
+
+
+def organisation_welsh_gaps() -> list[bilingual.Gap]:
+    """The names of active organisations that have no Welsh, by name, in one query
+    (``trainhub.bilingual``'s completeness page)."""
+    return [
+        bilingual.Gap(
+            item=row.name,
+            field=str(ORGANISATION_WELSH_FIELDS["name"]),
+            endpoint="auth.admin_organisation_edit",
+            args=(("organisation_id", row.id),),
+            anchor="name_cy",
+        )
+        for row in db.session.execute(_active_organisations())
+        if bilingual.own(row.name) and not bilingual.own(row.name_cy)
+    ]
+
+
+def organisation_units() -> list[bilingual.TextUnit]:
+    """The name of every active organisation, by name, in one query (export)."""
+    return [
+        bilingual.TextUnit(
+            key=bilingual.unit_key("organisations", row.id, "name"),
+            item=row.name,
+            field=str(ORGANISATION_WELSH_FIELDS["name"]),
+            english=row.name,
+            welsh=bilingual.own(row.name_cy),
+        )
+        for row in db.session.execute(_active_organisations())
+        if bilingual.own(row.name)
+    ]
 
 
 def session_user(user_id: int, token_hash: str) -> tuple[User, UserSession] | None:

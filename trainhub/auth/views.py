@@ -685,6 +685,7 @@ def admin_organisation_edit(organisation_id: int | None) -> ResponseReturnValue:
             form.is_active.data,
             # Administrators only see (and change) it.
             bool(form.copy_line_managers.data) if current_user.is_admin else None,
+            name_cy=form.name_cy.data or "",
         ),
         form,
         success=_("Organisation saved."),

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
@@ -31,7 +32,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.auth.roles import Role
-from trainhub.bilingual import Gap, own
+from trainhub.bilingual import Gap, TextUnit, own, unit_key
 from trainhub.courses.models import (
     ACTIVE_STATUSES,
     LIVE_COHORT_STATUSES,
@@ -263,6 +264,118 @@ def course_welsh_gaps() -> list[Gap]:
             )
             for name in missing
         )
+    return found
+
+
+def course_welsh_units() -> list[TextUnit]:
+    """Every text of every course that has English, with its Welsh, courses by title and
+    each in page order (its fields, agenda, units), in five queries: what a translator
+    exports (``trainhub.bilingual``). Keys: ``courses:<id>:<field>``,
+    ``agenda-topics:<id>:title``, ``agenda-items:<id>:text``, ``course-units:<id>:title``,
+    ``course-outcomes:<id>:text``."""
+    names = [*WELSH_FIELDS, *(f"{name}_cy" for name in WELSH_FIELDS)]
+    courses = db.session.execute(
+        select(Course.id, *(getattr(Course, name) for name in names)).order_by(
+            Course.title, Course.code
+        )
+    ).all()
+    lines: dict[int, list[TextUnit]] = {row.id: [] for row in courses}
+    topics = select(
+        CourseDay.course_id,
+        CourseDay.day_number,
+        AgendaTopic.id,
+        AgendaTopic.position,
+        AgendaTopic.title,
+        AgendaTopic.title_cy,
+    ).join(AgendaTopic, AgendaTopic.day_id == CourseDay.id)
+    agenda_items: dict[int, list[Any]] = {}
+    for entry in db.session.execute(
+        select(AgendaItem.id, AgendaItem.topic_id, AgendaItem.text, AgendaItem.text_cy).order_by(
+            AgendaItem.topic_id, AgendaItem.position
+        )
+    ):
+        agenda_items.setdefault(entry.topic_id, []).append(entry)
+    titles = {row.id: row.title for row in courses}
+    for row in db.session.execute(
+        topics.order_by(CourseDay.course_id, CourseDay.day_number, AgendaTopic.position)
+    ):
+        item = titles.get(row.course_id)
+        if item is None:
+            continue
+        where = {"day": row.day_number, "topic": row.position}
+        if own(row.title):
+            lines[row.course_id].append(
+                TextUnit(
+                    f"agenda-topics:{row.id}:title",
+                    item,
+                    _("Agenda, day %(day)d, topic %(topic)d", **where),
+                    row.title,
+                    own(row.title_cy),
+                )
+            )
+        lines[row.course_id].extend(
+            TextUnit(
+                f"agenda-items:{line.id}:text",
+                item,
+                _("Agenda, day %(day)d, topic %(topic)d, item %(item)d", item=n, **where),
+                line.text,
+                own(line.text_cy),
+            )
+            for n, line in enumerate(agenda_items.get(row.id, []), start=1)
+            if own(line.text)
+        )
+    outcomes: dict[int, list[Any]] = {}
+    for entry in db.session.execute(
+        select(
+            CourseOutcome.id, CourseOutcome.unit_id, CourseOutcome.text, CourseOutcome.text_cy
+        ).order_by(CourseOutcome.unit_id, CourseOutcome.position)
+    ):
+        outcomes.setdefault(entry.unit_id, []).append(entry)
+    unit_numbers: dict[int, int] = {}
+    for unit in db.session.execute(
+        select(CourseUnit.id, CourseUnit.course_id, CourseUnit.title, CourseUnit.title_cy).order_by(
+            CourseUnit.course_id, CourseUnit.position
+        )
+    ):
+        item = titles.get(unit.course_id)
+        if item is None:
+            continue
+        number = unit_numbers[unit.course_id] = unit_numbers.get(unit.course_id, 0) + 1
+        if own(unit.title):
+            lines[unit.course_id].append(
+                TextUnit(
+                    f"course-units:{unit.id}:title",
+                    item,
+                    _("Unit %(unit)d", unit=number),
+                    unit.title,
+                    own(unit.title_cy),
+                )
+            )
+        lines[unit.course_id].extend(
+            TextUnit(
+                f"course-outcomes:{line.id}:text",
+                item,
+                _("Unit %(unit)d, outcome %(outcome)d", unit=number, outcome=n),
+                line.text,
+                own(line.text_cy),
+            )
+            for n, line in enumerate(outcomes.get(unit.id, []), start=1)
+            if own(line.text)
+        )
+    found: list[TextUnit] = []
+    for row in courses:
+        found.extend(
+            TextUnit(
+                f"courses:{row.id}:{name}",
+                row.title,
+                str(WELSH_FIELD_LABELS[name]),
+                getattr(row, name),
+                own(getattr(row, f"{name}_cy")),
+            )
+            for name in WELSH_FIELDS
+            if own(getattr(row, name))
+        )
+        found.extend(lines[row.id])
     return found
 
 
@@ -822,3 +935,101 @@ def pending_request_count(decider: User) -> int:
     """How many requests for places ``decider`` has to decide (``pending_requests``)."""
     inner = pending_requests(decider).order_by(None).with_only_columns(Booking.id)
     return int(db.session.execute(select(func.count()).select_from(inner.subquery())).scalar_one())
+
+
+# Cohorts' and venues' Welsh (trainhub.bilingual) ----------------------------------------------
+
+#: The field of a cohort, and those of a venue, that have Welsh beside them, with their labels.
+COHORT_WELSH_FIELDS = {"title": _l("Title")}
+VENUE_WELSH_FIELDS = {"name": _l("Name"), "accessibility_notes": _l("Accessibility")}
+
+
+def _cohorts_needing_welsh() -> Select[int, str, str | None, dt.date]:
+    """Cohorts not yet finished (a finished cohort's title needs no Welsh), soonest first."""
+    return (
+        select(Cohort.id, Cohort.title, Cohort.title_cy, Cohort.first_day)
+        .where(
+            Cohort.status.in_(LIVE_COHORT_STATUSES),
+            Cohort.recorded.is_(False),
+            Cohort.last_day >= local_today(),
+        )
+        .order_by(Cohort.first_day, Cohort.id)
+    )
+
+
+def cohort_welsh_gaps() -> list[Gap]:
+    """The titles of cohorts not yet finished that have no Welsh, soonest first, in one
+    query (``trainhub.bilingual``'s completeness page)."""
+    return [
+        Gap(
+            item=f"{row.title} ({row.first_day.isoformat()})",
+            field=str(COHORT_WELSH_FIELDS["title"]),
+            endpoint="courses.cohort_edit",
+            args=(("cohort_id", row.id),),
+            anchor="title_cy",
+        )
+        for row in db.session.execute(_cohorts_needing_welsh())
+        if own(row.title) and not own(row.title_cy)
+    ]
+
+
+def cohort_units() -> list[TextUnit]:
+    """The title of every cohort not yet finished, soonest first, in one query (export)."""
+    return [
+        TextUnit(
+            key=unit_key("cohorts", row.id, "title"),
+            item=row.title,
+            field=str(COHORT_WELSH_FIELDS["title"]),
+            english=row.title,
+            welsh=own(row.title_cy),
+        )
+        for row in db.session.execute(_cohorts_needing_welsh())
+        if own(row.title)
+    ]
+
+
+def _active_venues() -> Select[int, str, str | None, str, str | None]:
+    return (
+        select(
+            Venue.id,
+            Venue.name,
+            Venue.name_cy,
+            Venue.accessibility_notes,
+            Venue.accessibility_notes_cy,
+        )
+        .where(Venue.is_active.is_(True))
+        .order_by(Venue.name, Venue.id)
+    )
+
+
+def venue_welsh_gaps() -> list[Gap]:
+    """The names and access notes of active venues that have no Welsh, venues by name, in one
+    query (``trainhub.bilingual``'s completeness page)."""
+    return [
+        Gap(
+            item=row.name,
+            field=str(label),
+            endpoint="courses.venue_edit",
+            args=(("venue_id", row.id),),
+            anchor=f"{name}_cy",
+        )
+        for row in db.session.execute(_active_venues())
+        for name, label in VENUE_WELSH_FIELDS.items()
+        if own(getattr(row, name)) and not own(getattr(row, f"{name}_cy"))
+    ]
+
+
+def venue_units() -> list[TextUnit]:
+    """The name and access notes of every active venue, venues by name, in one query (export)."""
+    return [
+        TextUnit(
+            key=unit_key("venues", row.id, name),
+            item=row.name,
+            field=str(label),
+            english=getattr(row, name),
+            welsh=own(getattr(row, f"{name}_cy")),
+        )
+        for row in db.session.execute(_active_venues())
+        for name, label in VENUE_WELSH_FIELDS.items()
+        if own(getattr(row, name))
+    ]

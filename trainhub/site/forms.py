@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileRequired
+from wtforms import HiddenField
 
-from trainhub.forms import Length, Optional, Submit, Text, TextArea
+from trainhub.forms import File, Length, Optional, Radios, Submit, Text, TextArea
 from trainhub.site.glossary import MAX_ABBREVIATION, MAX_DEFINITION, MAX_SLUG, MAX_TERM
 from trainhub.site.services import MAX_BODY, MAX_TITLE
 
@@ -76,3 +78,33 @@ class GlossaryTermForm(FlaskForm):
 
 class GlossaryTermRemoveForm(FlaskForm):
     submit = Submit(_l("Remove the term"))
+
+
+class WelshExportForm(FlaskForm):
+    """What goes to a translator (read from the address: a download changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    which = Radios(
+        _l("Which texts"),
+        choices=[
+            ("missing", _l("Only texts without Welsh")),
+            ("all", _l("Everything, with the Welsh written so far")),
+        ],
+        default="missing",
+    )
+
+
+class WelshImportForm(FlaskForm):
+    file = File(
+        _l("XLIFF or CSV file"),
+        validators=[FileRequired(message=_l("Choose the XLIFF or CSV file with the Welsh"))],
+    )
+    submit = Submit(_l("Upload and check"))
+
+
+class WelshImportConfirmForm(FlaskForm):
+    """Imports, for real, the file just checked (kept signed in ``payload``)."""
+
+    payload = HiddenField()

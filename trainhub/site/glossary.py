@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from trainhub import audit
 from trainhub.auth.models import User
+from trainhub.bilingual import Gap, TextUnit
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 from trainhub.site import permissions
@@ -320,6 +321,118 @@ def remove_term(actor: User, term: GlossaryTerm) -> str:
     db.session.flush()
     log.info("Glossary term %s removed by user %s", term.slug, actor.id)
     return name
+
+
+# -- Welsh gaps, export and import (trainhub.bilingual) -------------------------------------------
+
+#: The texts of a term with a Welsh beside them, as their labels read.
+WELSH_TEXTS = {
+    "term": _l("Term"),
+    "abbreviation": _l("Short form"),
+    "definition": _l("Definition"),
+}
+
+
+def _terms_in_english_order() -> list[GlossaryTerm]:
+    rows = db.session.execute(select(GlossaryTerm)).scalars()
+    return sorted(rows, key=lambda row: (sort_key(row.term_en, "en"), row.slug))
+
+
+def glossary_welsh_gaps() -> list[Gap]:
+    """Each term and definition that has no Welsh yet (a short form without one shows the
+    English's), in the English alphabet's order, in one query."""
+    return [
+        Gap(
+            row.term_en,
+            str(WELSH_TEXTS[name]),
+            "site.admin_glossary_edit",
+            (("term_id", row.id),),
+            f"{name}_cy",
+        )
+        for row in _terms_in_english_order()
+        for name in ("term", "definition")
+        if _own(getattr(row, f"{name}_en")) and not _own(getattr(row, f"{name}_cy"))
+    ]
+
+
+def glossary_welsh_units() -> list[TextUnit]:
+    """Every text of every term that has English, with its Welsh, in one query. Keys:
+    ``glossary:<id>:term``, ``glossary:<id>:abbreviation``, ``glossary:<id>:definition``."""
+    return [
+        TextUnit(
+            f"glossary:{row.id}:{name}",
+            row.term_en,
+            str(WELSH_TEXTS[name]),
+            getattr(row, f"{name}_en"),
+            _own(getattr(row, f"{name}_cy")),
+        )
+        for row in _terms_in_english_order()
+        for name in WELSH_TEXTS
+        if _own(getattr(row, f"{name}_en"))
+    ]
+
+
+def write_glossary_welsh(actor: User, changes: dict[str, str]) -> int:
+    """Write a translator's Welsh of terms (``{key: Welsh}``, "" clears it) through
+    ``save_term`` (audited), after checking every changed term against its rules. Returns
+    how many texts changed.
+
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    :raises ValidationFailed: naming the key: a term trainhub does not have (or no longer
+        has), or Welsh that breaks a rule of the term's edit form (too long, on more than
+        one line, a definition without a Welsh term).
+    """
+    if not permissions.can_edit_glossary(actor):
+        raise PermissionDenied(_("Only an administrator can change the glossary"))
+    parsed: dict[str, tuple[int, str]] = {}
+    for key in changes:
+        parts = key.split(":")
+        if (
+            len(parts) != 3
+            or parts[0] != "glossary"
+            or not parts[1].isdigit()
+            or parts[2] not in WELSH_TEXTS
+        ):
+            raise ValidationFailed(key, _("%(key)s: trainhub has no such text", key=key))
+        parsed[key] = (int(parts[1]), parts[2])
+    ids = {term_id for term_id, _name in parsed.values()}
+    terms = {
+        row.id: row
+        for row in db.session.execute(
+            select(GlossaryTerm).where(GlossaryTerm.id.in_(ids))
+        ).scalars()
+    }
+    inputs: dict[int, TermInput] = {}
+    keys_of: dict[int, list[str]] = {}
+    for key, (term_id, name) in parsed.items():
+        term = terms.get(term_id)
+        if term is None:
+            raise ValidationFailed(key, _("%(key)s: this text is no longer in trainhub", key=key))
+        data = inputs.setdefault(term_id, TermInput.of(term))
+        setattr(data, f"{name}_cy", changes[key])
+        keys_of.setdefault(term_id, []).append(key)
+    changed: list[tuple[GlossaryTerm, TermInput, int]] = []
+    for term_id, data in inputs.items():
+        term = terms[term_id]
+        try:
+            cleaned = _clean(data)
+            _check(cleaned, term)
+        except ValidationFailed as error:
+            key = next(
+                (k for k in keys_of[term_id] if k.endswith(error.field.removesuffix("_cy"))),
+                keys_of[term_id][0],
+            )
+            raise ValidationFailed(key, f"{key}: {error.message}") from error
+        count = sum(
+            1
+            for name in WELSH_TEXTS
+            if cleaned[f"{name}_cy"] != (getattr(term, f"{name}_cy") or "")
+        )
+        if count:
+            changed.append((term, data, count))
+    for term, data, _count in changed:
+        save_term(actor, term, data)
+    return sum(count for _term, _data, count in changed)
 
 
 def seed_glossary(entries: Iterable[TermData] = TERMS) -> list[GlossaryTerm]:

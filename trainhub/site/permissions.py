@@ -32,3 +32,15 @@ def can_edit_glossary_term(actor: User, _term: Any) -> bool:
 def sees_missing_welsh(actor: User) -> bool:
     """Staff are shown what has no Welsh yet (``trainhub.bilingual``: one rule for all content)."""
     return bilingual.sees_missing_welsh(actor)
+
+
+def can_exchange_welsh(actor: User) -> bool:
+    """Those who may write the Welsh of some kind of content that goes to translators
+    (``trainhub.site.welsh_exchange``): each gets and gives back only the kinds they edit."""
+    return bool(
+        actor.is_authenticated
+        and any(
+            kind.units is not None and kind.apply is not None and kind.can_edit(actor)
+            for kind in bilingual.kinds()
+        )
+    )

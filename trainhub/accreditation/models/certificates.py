@@ -56,6 +56,10 @@ class Certificate(db.Model):  # type: ignore[name-defined]
     revoked_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: The certificate this one was reissued in place of.
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    #: The achievement and the issuer in Welsh as printed (None: there was no Welsh at issue,
+    #: so the Welsh side shows the English, marked as English).
+    achievement_cy: Mapped[str | None] = mapped_column(String(300))
+    issuer_cy: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
@@ -112,6 +116,8 @@ class BadgeLink(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: When the learner withdrew it (or was erased): the address then answers "withdrawn".
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: The language the learner chose for the badge the link serves ("en" or "cy").
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
 
     certificate: Mapped[Certificate] = relationship()
 

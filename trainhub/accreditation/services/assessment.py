@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from trainhub.accreditation.models import (
@@ -243,11 +244,13 @@ def _award(actor: User, application: Application, note: str) -> Application:
     application.achieved_on = local_today()
     application.closed_at = utcnow()
     record_event(application, actor, "awarded", ACHIEVED, note)
+    with force_locale("en"):  # the ledger keeps the English, whatever the assessor reads
+        title = certificates.level_achievement(level)
     cpd.bank_entry(
         application.user,
         cpd.LEVEL,
         application.achieved_on,
-        certificates.level_achievement(level),
+        title,
         hours=level.cpd_hours,
         credits=level.credit_value,
         accrediting_body=level.accrediting_body,

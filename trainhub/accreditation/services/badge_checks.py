@@ -254,6 +254,11 @@ def _check_json(text: str) -> Verdict:
             reason=_("It does not name a certificate trainhub issued."),
             signed=False,
         )
-    ours = badges.open_badge_credential(certificate)
-    outcome = MATCHES if _comparable(credential) == _comparable(ours) else DIFFERS
+    # A badge is had in English or Welsh: it matches our record in either.
+    given = _comparable(credential)
+    matches = any(
+        given == _comparable(badges.open_badge_credential(certificate, language))
+        for language in badges.BADGE_LANGUAGES
+    )
+    outcome = MATCHES if matches else DIFFERS
     return Verdict(outcome, certificate, credential, signed=False)

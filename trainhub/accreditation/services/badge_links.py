@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from trainhub import audit
 from trainhub.accreditation.models import BadgeLink, Certificate
+from trainhub.accreditation.services.badges import BADGE_LANGUAGES
 from trainhub.auth.models import User
-from trainhub.errors import ConflictError, PermissionDenied
+from trainhub.bilingual import ENGLISH
+from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -40,19 +42,24 @@ def find_by_token(token: str) -> BadgeLink | None:
     ).scalar_one_or_none()
 
 
-def create_link(actor: User, certificate: Certificate) -> BadgeLink:
-    """A public link to the badge of ``actor``'s own, valid certificate.
+def create_link(actor: User, certificate: Certificate, language: str = ENGLISH) -> BadgeLink:
+    """A public link to the badge of ``actor``'s own, valid certificate, in ``language``.
 
     :raises PermissionDenied: when the certificate is someone else's.
+    :raises ValidationFailed: on ``language`` when it is no badge language.
     :raises ConflictError: when it is revoked, or already has a link.
     """
     if certificate.user_id != actor.id:
         raise PermissionDenied(_("Only the certificate's holder can share its badge"))
+    if language not in BADGE_LANGUAGES:
+        raise ValidationFailed("language", _("Choose the language of your Open Badges"))
     if not certificate.is_valid:
         raise ConflictError(_("A revoked certificate's badge cannot be shared"))
     if active_link(certificate) is not None:
         raise ConflictError(_("This badge already has a public link"))
-    link = BadgeLink(certificate_id=certificate.id, token=secrets.token_urlsafe(24))
+    link = BadgeLink(
+        certificate_id=certificate.id, token=secrets.token_urlsafe(24), language=language
+    )
     db.session.add(link)
     db.session.flush()
     audit.record(actor, LINK_CREATED, f"Certificate {certificate.code}, link {link.id}")

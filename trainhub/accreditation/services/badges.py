@@ -20,11 +20,13 @@ from xml.sax.saxutils import escape
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from joserfc import jwt
 from sqlalchemy import func, select
 
 from trainhub.accreditation.models import REVOKED, AccreditationLevel, Certificate
 from trainhub.accreditation.services import credential_keys
+from trainhub.bilingual import ENGLISH, WELSH, pick
 from trainhub.courses.models import Course
 from trainhub.extensions import db, utcnow
 from trainhub.mail.services import external_url
@@ -63,12 +65,19 @@ def _timestamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def issuer_profile() -> dict[str, Any]:
+#: The languages a badge can be had in (OB 3.0 types ``name`` and ``description`` as plain
+#: strings, so a credential carries one; the learner chooses which).
+BADGE_LANGUAGES: Final = (ENGLISH, WELSH)
+
+
+def issuer_profile(language: str = ENGLISH) -> dict[str, Any]:
     """The issuer as an OB 3.0 ``Profile`` (what ``issuer.id`` serves, and what is embedded)."""
+    from trainhub.accreditation.services.certificates import issuer_in
+
     profile: dict[str, Any] = {
         "id": issuer_id(),
         "type": ["Profile"],
-        "name": current_app.config["CERTIFICATE_ISSUER"],
+        "name": issuer_in(language),
         "url": f"{_base()}/",
     }
     email = current_app.config.get("CERTIFICATE_ISSUER_EMAIL")
@@ -111,31 +120,35 @@ def _image(slug: str, caption: str) -> dict[str, Any]:
     return {"id": f"{_base()}/achievements/{slug}/image.svg", "type": "Image", "caption": caption}
 
 
-def level_achievement_json(level: AccreditationLevel, name: str | None = None) -> dict[str, Any]:
-    """A level as an OB 3.0 ``Achievement``, aligned to its learning outcomes."""
-    from trainhub.accreditation.services.certificates import level_achievement
-
+def level_achievement_json(
+    level: AccreditationLevel, name: str | None = None, language: str = ENGLISH
+) -> dict[str, Any]:
+    """A level as an OB 3.0 ``Achievement`` in ``language`` (English where it has no Welsh),
+    aligned to its learning outcomes."""
     slug = f"level-{level.number}"
     url = external_url("accreditation.levels") + f"#{slug}"
-    with force_locale("en"):
-        name = name or level_achievement(level)
+    title = pick(level.title, level.title_cy, language)
+    with force_locale(language):
+        if name is None:
+            name = _("Level %(n)d: %(title)s", n=level.number, title=title.text)
+        narrative = _(
+            "An assessor signed off every learning outcome of the level against the "
+            "learner's workbook."
+        )
     achievement: dict[str, Any] = {
         "id": f"{_base()}/achievements/{slug}",
         "type": ["Achievement"],
         "achievementType": "Certificate",
         "name": name,
-        "description": level.description or level.title,
-        "criteria": {
-            "id": url,
-            "narrative": "An assessor signed off every learning outcome of the level "
-            "against the learner's workbook.",
-        },
+        "description": level.description or title.text,
+        "criteria": {"id": url, "narrative": narrative},
         "image": _image(slug, name),
+        "inLanguage": title.lang or language,
     }
     alignment = [
         {
             "type": ["Alignment"],
-            "targetName": outcome.text,
+            "targetName": pick(outcome.text, outcome.text_cy, language).text,
             "targetUrl": url,
             # An HTML page, not a CASE framework item: the schema's "ext:" extension form.
             "targetType": "ext:HTMLPage",
@@ -150,27 +163,31 @@ def level_achievement_json(level: AccreditationLevel, name: str | None = None) -
     return achievement
 
 
-def course_achievement_json(course: Course, name: str | None = None) -> dict[str, Any]:
-    """A course as an OB 3.0 ``Achievement``, aligned to its units."""
+def course_achievement_json(
+    course: Course, name: str | None = None, language: str = ENGLISH
+) -> dict[str, Any]:
+    """A course as an OB 3.0 ``Achievement`` in ``language`` (English where it has no
+    Welsh), aligned to its units."""
     slug = f"course-{course.code}"
     url = external_url("courses.course_detail", code=course.code)
-    name = name or course.title
+    title = pick(course.title, course.title_cy, language)
+    name = name or title.text
+    with force_locale(language):
+        narrative = _("Attended the course days its completion rule requires.")
     achievement: dict[str, Any] = {
         "id": f"{_base()}/achievements/{slug}",
         "type": ["Achievement"],
         "achievementType": "Course",
         "name": name,
-        "description": course.summary or name,
-        "criteria": {
-            "id": url,
-            "narrative": "Attended the course days its completion rule requires.",
-        },
+        "description": pick(course.summary, course.summary_cy, language).text or name,
+        "criteria": {"id": url, "narrative": narrative},
         "image": _image(slug, name),
+        "inLanguage": title.lang or language,
     }
     alignment = [
         {
             "type": ["Alignment"],
-            "targetName": unit.title,
+            "targetName": pick(unit.title, unit.title_cy, language).text,
             "targetUrl": f"{url}#unit-{unit.position}",
             "targetType": "ext:HTMLPage",
             "targetCode": f"{course.code}.{unit.position}",
@@ -182,37 +199,61 @@ def course_achievement_json(course: Course, name: str | None = None) -> dict[str
     return achievement
 
 
-def achievement_by_slug(slug: str) -> dict[str, Any] | None:
+def description_in(certificate: Certificate, language: str) -> tuple[str, str]:
+    """What the certificate's achievement means in ``language``, and the language it is in
+    (the English where there is no Welsh), as its badge's Achievement says it."""
+    if certificate.kind == "level" and certificate.level_id is not None:
+        level = db.session.get(AccreditationLevel, certificate.level_id)
+        assert level is not None
+        if level.description:  # written in English only
+            return ENGLISH, level.description
+        title = pick(level.title, level.title_cy, language)
+        return title.lang or language, title.text
+    course = db.session.get(Course, certificate.course_id)
+    assert course is not None
+    summary = pick(course.summary, course.summary_cy, language)
+    if summary:
+        return summary.lang or language, summary.text
+    title = pick(course.title, course.title_cy, language)
+    return title.lang or language, title.text
+
+
+def achievement_by_slug(slug: str, language: str = ENGLISH) -> dict[str, Any] | None:
     """The Achievement ``achievements/<slug>`` names (``level-3``, ``course-IFSS-CORE``)."""
     if slug.startswith("level-") and slug.removeprefix("level-").isdigit():
         number = int(slug.removeprefix("level-"))
         level = db.session.execute(
             select(AccreditationLevel).where(AccreditationLevel.number == number)
         ).scalar_one_or_none()
-        return level_achievement_json(level) if level is not None else None
+        return level_achievement_json(level, language=language) if level is not None else None
     if slug.startswith("course-"):
         course = db.session.execute(
             select(Course).where(Course.code == slug.removeprefix("course-"))
         ).scalar_one_or_none()
-        return course_achievement_json(course) if course is not None else None
+        return course_achievement_json(course, language=language) if course is not None else None
     return None
 
 
-def _achievement(certificate: Certificate) -> dict[str, Any]:
+def _achievement(certificate: Certificate, language: str) -> dict[str, Any]:
+    from trainhub.accreditation.services.certificates import in_language
+
+    shown = in_language(certificate, language).achievement
     if certificate.kind == "level" and certificate.level_id is not None:
         level = db.session.get(AccreditationLevel, certificate.level_id)
         assert level is not None
-        achievement = level_achievement_json(level, certificate.achievement)
+        achievement = level_achievement_json(level, shown.text, language)
     elif certificate.course_id is not None:
         course = db.session.get(Course, certificate.course_id)
         assert course is not None
-        achievement = course_achievement_json(course, certificate.achievement)
+        achievement = course_achievement_json(course, shown.text, language)
     else:  # pragma: no cover - every certificate names a level or a course
         raise ValueError(f"certificate {certificate.id} names neither a level nor a course")
     if certificate.credits is not None:
         achievement["creditsAvailable"] = float(certificate.credits)
     else:
         achievement.pop("creditsAvailable", None)
+    # The language of the name as printed: English when the certificate has no Welsh.
+    achievement["inLanguage"] = shown.lang or language
     return achievement
 
 
@@ -249,12 +290,17 @@ def credential_status(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def open_badge_credential(certificate: Certificate) -> dict[str, Any]:
-    """The certificate as an OB 3.0 credential (JSON-serialisable, unsigned)."""
+def open_badge_credential(certificate: Certificate, language: str = ENGLISH) -> dict[str, Any]:
+    """The certificate as an OB 3.0 credential (JSON-serialisable, unsigned) in ``language``
+    (``BADGE_LANGUAGES``): its name, the achievement's and the issuer's in that language,
+    the English where the certificate has no Welsh."""
+    from trainhub.accreditation.services.certificates import in_language
+
+    side = in_language(certificate, language)
     subject: dict[str, Any] = {
         "type": ["AchievementSubject"],
         "identifier": [_identity(certificate)],
-        "achievement": _achievement(certificate),
+        "achievement": _achievement(certificate, language),
     }
     if certificate.credits is not None:
         subject["creditsEarned"] = float(certificate.credits)
@@ -262,8 +308,8 @@ def open_badge_credential(certificate: Certificate) -> dict[str, Any]:
         "@context": CONTEXT,
         "id": external_url("accreditation.verify_certificate", code=certificate.code),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": certificate.achievement,
-        "issuer": {**issuer_profile(), "name": certificate.issuer},
+        "name": side.achievement.text,
+        "issuer": {**issuer_profile(language), "name": side.issuer.text},
         "validFrom": f"{certificate.awarded_on.isoformat()}T00:00:00Z",
         "credentialSubject": subject,
         "credentialStatus": credential_status(certificate),
@@ -297,8 +343,8 @@ def sign(credential: dict[str, Any]) -> str:
     return jwt.encode(header, claims, key, algorithms=[credential_keys.ALGORITHM])
 
 
-def signed_badge(certificate: Certificate) -> str:
-    return sign(open_badge_credential(certificate))
+def signed_badge(certificate: Certificate, language: str = ENGLISH) -> str:
+    return sign(open_badge_credential(certificate, language))
 
 
 # Revocation --------------------------------------------------------------------------------
@@ -483,11 +529,11 @@ def achievement_png(achievement: dict[str, Any], credential_jwt: str) -> bytes:
     return out.getvalue()
 
 
-def baked_png(certificate: Certificate) -> bytes:
-    credential = open_badge_credential(certificate)
+def baked_png(certificate: Certificate, language: str = ENGLISH) -> bytes:
+    credential = open_badge_credential(certificate, language)
     return achievement_png(credential["credentialSubject"]["achievement"], sign(credential))
 
 
-def baked_svg(certificate: Certificate) -> str:
-    credential = open_badge_credential(certificate)
+def baked_svg(certificate: Certificate, language: str = ENGLISH) -> str:
+    credential = open_badge_credential(certificate, language)
     return achievement_image(credential["credentialSubject"]["achievement"], sign(credential))

@@ -6,10 +6,13 @@ import logging
 import re
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import segno
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import insert, select
 
 from trainhub.accreditation.models import (
@@ -21,9 +24,11 @@ from trainhub.accreditation.models import (
 )
 from trainhub.accreditation.services import notices
 from trainhub.auth.models import User
+from trainhub.bilingual import ENGLISH, WELSH, Shown, own, pick
 from trainhub.courses.models import Completion, Course
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
+from trainhub.i18n import language_list, setting_in
 from trainhub.mail.services import external_url
 from trainhub.pdf import render_pdf
 
@@ -45,6 +50,81 @@ def random_code(choice: Callable[[str], str] | None = None) -> str:
 def level_achievement(level: AccreditationLevel) -> str:
     """What an awarded level's certificate and CPD line say it is."""
     return _("Level %(n)d: %(title)s", n=level.number, title=level.title)
+
+
+def level_achievement_cy(level: AccreditationLevel) -> str | None:
+    """What an awarded level's certificate says it is in Welsh; None without a Welsh title."""
+    title = own(level.title_cy)
+    if title is None:
+        return None
+    with force_locale(WELSH):
+        return _("Level %(n)d: %(title)s", n=level.number, title=title)
+
+
+def issuer_in(language: str) -> str:
+    """The issuer in ``language`` (``CERTIFICATE_ISSUER``), as a certificate issued now says."""
+    return setting_in("CERTIFICATE_ISSUER", language)
+
+
+#: What a certificate carries when CERTIFICATE_LANGUAGES names nothing it knows.
+DEFAULT_LANGUAGES = (WELSH, ENGLISH)
+
+
+def certificate_languages() -> list[str]:
+    """The languages a certificate carries, in order (``CERTIFICATE_LANGUAGES``)."""
+    chosen, _unknown = language_list(current_app.config.get("CERTIFICATE_LANGUAGES", ""))
+    return chosen or list(DEFAULT_LANGUAGES)
+
+
+@dataclass(frozen=True)
+class Side:
+    """A certificate's texts in one language, each the other language where it has none."""
+
+    language: str
+    achievement: Shown
+    issuer: Shown
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A certificate's achievement and issuer in both languages, each text once, as
+    (language, text) pairs: what the verification and badge pages show."""
+
+    achievements: list[tuple[str, str]]
+    issuers: list[tuple[str, str]]
+
+
+def bilingual_texts(certificate: Certificate) -> Bilingual:
+    """Both languages, in the order the certificate prints them (a certificate printed in
+    one language alone is still checked in both)."""
+    languages = certificate_languages()
+    languages += [language for language in DEFAULT_LANGUAGES if language not in languages]
+    shown = [in_language(certificate, language) for language in languages]
+    return Bilingual(
+        each_once([(s.achievement.lang or s.language, s.achievement.text) for s in shown]),
+        each_once([(s.issuer.lang or s.language, s.issuer.text) for s in shown]),
+    )
+
+
+def each_once(texts: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(language, text) pairs without a text already given (a fallback that repeats the
+    other language's text is said once)."""
+    seen: set[str] = set()
+    out = []
+    for language, text in texts:
+        if text and text not in seen:
+            seen.add(text)
+            out.append((language, text))
+    return out
+
+
+def in_language(certificate: Certificate, language: str) -> Side:
+    """What ``certificate`` says in ``language`` (Welsh falls back to the English printed)."""
+    return Side(
+        language,
+        pick(certificate.achievement, certificate.achievement_cy, language),
+        pick(certificate.issuer, certificate.issuer_cy, language),
+    )
 
 
 def normalise_code(text: str) -> str | None:
@@ -86,7 +166,8 @@ def _issue(user: User, code: str | None = None, **fields: object) -> Certificate
         code=code or _new_code(),
         user_id=user.id,
         learner_name=user.full_name,
-        issuer=current_app.config["CERTIFICATE_ISSUER"],
+        issuer=issuer_in(ENGLISH),
+        issuer_cy=issuer_in(WELSH),
         status=VALID,
         **fields,
     )
@@ -112,7 +193,8 @@ def issue_for_completions(completions: Sequence[Completion]) -> list[Certificate
             select(Course).where(Course.id.in_({c.course_id for c in completions}))
         ).scalars()
     }
-    rows = []
+    rows: list[dict[str, object]] = []
+    issuers = {ENGLISH: issuer_in(ENGLISH), WELSH: issuer_in(WELSH)}
     for completion, code in zip(completions, _new_codes(len(completions)), strict=True):
         course = courses[completion.course_id]
         rows.append(
@@ -120,11 +202,13 @@ def issue_for_completions(completions: Sequence[Completion]) -> list[Certificate
                 "code": code,
                 "user_id": completion.user_id,
                 "learner_name": users[completion.user_id].full_name,
-                "issuer": current_app.config["CERTIFICATE_ISSUER"],
+                "issuer": issuers[ENGLISH],
+                "issuer_cy": issuers[WELSH],
                 "status": VALID,
                 "kind": "course",
                 "course_id": course.id,
                 "achievement": course.title,
+                "achievement_cy": own(course.title_cy),
                 "awarded_on": completion.completed_on,
                 "hours": course.cpd_hours,
                 "credits": course.credit_value,
@@ -133,7 +217,7 @@ def issue_for_completions(completions: Sequence[Completion]) -> list[Certificate
         )
     # One INSERT for the lot (the ORM would write self-referencing rows one by one).
     db.session.execute(insert(Certificate), rows)
-    codes = [row["code"] for row in rows]
+    codes = [str(row["code"]) for row in rows]
     issued = {
         c.code: c
         for c in db.session.execute(
@@ -152,17 +236,37 @@ def issue_for_level(application: Application) -> Certificate:
     """The certificate of an awarded level."""
     level = application.level
     assert application.achieved_on is not None
+    with force_locale(ENGLISH):  # the English, whatever language the assessor reads
+        achievement = level_achievement(level)
     return _issue(
         application.user,
         kind="level",
         level_id=level.id,
         application_id=application.id,
-        achievement=level_achievement(level),
+        achievement=achievement,
+        achievement_cy=level_achievement_cy(level),
         awarded_on=application.achieved_on,
         hours=level.cpd_hours,
         credits=level.credit_value,
         accrediting_body=level.accrediting_body,
     )
+
+
+def _welsh_now(certificate: Certificate) -> str | None:
+    """The Welsh of a certificate issued without one, when its course or level has it now
+    and the English printed is still its name (a reissue then carries the Welsh)."""
+    if certificate.kind == "level" and certificate.level_id is not None:
+        level = db.session.get(AccreditationLevel, certificate.level_id)
+        if level is None:
+            return None
+        with force_locale(ENGLISH):
+            same = level_achievement(level) == certificate.achievement
+        return level_achievement_cy(level) if same else None
+    if certificate.course_id is not None:
+        course = db.session.get(Course, certificate.course_id)
+        if course is not None and course.title == certificate.achievement:
+            return own(course.title_cy)
+    return None
 
 
 def _revoke(certificate: Certificate, actor: User | None, reason: str) -> None:
@@ -218,6 +322,7 @@ def reissue_certificate(actor: User, certificate: Certificate) -> Certificate:
         level_id=certificate.level_id,
         application_id=certificate.application_id,
         achievement=certificate.achievement,
+        achievement_cy=certificate.achievement_cy or _welsh_now(certificate),
         awarded_on=certificate.awarded_on,
         hours=certificate.hours,
         credits=certificate.credits,
@@ -273,11 +378,30 @@ def qr_code_svg_uri(url: str) -> str:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
-    """The certificate as a PDF, with a QR code of its verification page."""
+    """The certificate as a PDF in each of ``certificate_languages()`` (the first is the
+    document's language), each side in its own wording and date format, with one QR code
+    of its verification page."""
     url = verification_url(certificate)
-    return render_pdf(
-        "accreditation/certificate_pdf.html",
-        certificate=certificate,
-        verify_url=url,
-        qr=qr_code_svg_uri(url),
-    )
+    languages = certificate_languages()
+    sides: list[tuple[str, Markup]] = []
+    labels: list[tuple[str, str, str]] = []
+    for position, language in enumerate(languages):
+        with force_locale(language):
+            html = render_template(
+                "accreditation/_certificate_side.html",
+                certificate=certificate,
+                side=in_language(certificate, language),
+                first=position == 0,
+            )
+            sides.append((language, Markup(html)))  # noqa: S704 (a template, autoescaped)
+            labels.append((language, _("Verification code"), _("Check this certificate at:")))
+    with force_locale(languages[0]):
+        return render_pdf(
+            "accreditation/certificate_pdf.html",
+            certificate=certificate,
+            languages=languages,
+            sides=sides,
+            labels=labels,
+            verify_url=url,
+            qr=qr_code_svg_uri(url),
+        )

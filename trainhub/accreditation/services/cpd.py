@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
@@ -29,10 +30,11 @@ from trainhub.accreditation.models.cpd import (
 from trainhub.accreditation.models.levels import AccreditationLevel
 from trainhub.accreditation.permissions import can_decide_activity
 from trainhub.accreditation.services import notices
-from trainhub.accreditation.services.certificates import level_achievement
+from trainhub.accreditation.services.certificates import level_achievement, level_achievement_cy
 from trainhub.accreditation.services.files import receive_upload, store_checked
 from trainhub.auth.models import User
 from trainhub.auth.roles import Role
+from trainhub.bilingual import ENGLISH, own
 from trainhub.courses.models import Completion, Course, local_today
 from trainhub.errors import ConflictError, PermissionDenied, ValidationFailed
 from trainhub.extensions import db, utcnow
@@ -403,3 +405,38 @@ def decide_activity(
     db.session.flush()
     notices.activity_decided(activity)
     return activity
+
+
+def welsh_titles(entries: Sequence[CpdEntry]) -> dict[int, str]:
+    """The Welsh names of the courses and levels the lines bank, by line id, for a statement
+    read in Welsh (two queries however many lines). A line keeps the English it was banked
+    with; only a line whose title is still its course's or level's English name is given
+    that course's or level's Welsh name, when one is written."""
+    course_ids = {e.course_id for e in entries if e.course_id is not None}
+    application_ids = {e.application_id for e in entries if e.application_id is not None}
+    courses = {
+        c.id: c
+        for c in db.session.execute(select(Course).where(Course.id.in_(course_ids))).scalars()
+    }
+    levels = {
+        application_id: level
+        for application_id, level in db.session.execute(
+            select(Application.id, AccreditationLevel)
+            .join(AccreditationLevel, AccreditationLevel.id == Application.level_id)
+            .where(Application.id.in_(application_ids))
+        )
+    }
+    titles: dict[int, str] = {}
+    for entry in entries:
+        welsh: str | None = None
+        if entry.course_id in courses:
+            course = courses[entry.course_id]
+            welsh = own(course.title_cy) if entry.title == course.title else None
+        elif entry.application_id in levels:
+            level = levels[entry.application_id]
+            with force_locale(ENGLISH):
+                same = entry.title == level_achievement(level)
+            welsh = level_achievement_cy(level) if same else None
+        if welsh is not None:
+            titles[entry.id] = welsh
+    return titles

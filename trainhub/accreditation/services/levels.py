@@ -121,6 +121,87 @@ def save_level(
     return level
 
 
+#: The longest Welsh level title (as the English) and learning outcome.
+MAX_WELSH_TITLE = 300
+MAX_WELSH_OUTCOME = 2000
+
+
+def write_level_welsh(actor: User, changes: dict[str, str]) -> int:
+    """Write a translator's Welsh of level titles and current learning outcomes
+    (``{key: Welsh}``, "" clears it; keys ``levels:<id>:title``, ``level-outcomes:<id>:text``)
+    in place, in two queries: every key is checked before any is written. Returns how many
+    texts changed.
+
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    :raises ValidationFailed: naming the key: one trainhub does not have (or no longer has:
+        a retired outcome), Welsh too long or on more than one line's worth of characters.
+    """
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only an administrator can change accreditation levels"))
+    parsed: dict[str, tuple[str, int]] = {}
+    for key in changes:
+        parts = key.split(":")
+        if (
+            len(parts) != 3
+            or not parts[1].isdigit()
+            or (parts[0], parts[2])
+            not in (
+                ("levels", "title"),
+                ("level-outcomes", "text"),
+            )
+        ):
+            raise ValidationFailed(key, _("%(key)s: trainhub has no such text", key=key))
+        parsed[key] = (parts[0], int(parts[1]))
+    ids = {
+        table: {i for t, i in parsed.values() if t == table}
+        for table in ("levels", "level-outcomes")
+    }
+    levels = {
+        level.id: level
+        for level in db.session.execute(
+            select(AccreditationLevel).where(AccreditationLevel.id.in_(ids["levels"]))
+        ).scalars()
+    }
+    outcomes = {
+        outcome.id: outcome
+        for outcome in db.session.execute(
+            select(LevelOutcome).where(
+                LevelOutcome.id.in_(ids["level-outcomes"]), LevelOutcome.is_active.is_(True)
+            )
+        ).scalars()
+    }
+    writes: list[tuple[AccreditationLevel | LevelOutcome, str]] = []
+    for key, (table, row_id) in parsed.items():
+        row: AccreditationLevel | LevelOutcome | None = (
+            levels.get(row_id) if table == "levels" else outcomes.get(row_id)
+        )
+        if row is None:
+            raise ValidationFailed(key, _("%(key)s: this text is no longer in trainhub", key=key))
+        text = " ".join(changes[key].split())
+        limit = MAX_WELSH_TITLE if table == "levels" else MAX_WELSH_OUTCOME
+        if len(text) > limit:
+            raise ValidationFailed(
+                key,
+                _(
+                    "%(key)s: the Welsh is too long: %(max)d characters at most (it has "
+                    "%(length)d)",
+                    key=key,
+                    max=limit,
+                    length=len(text),
+                ),
+            )
+        writes.append((row, text))
+    changed = 0
+    for row, text in writes:
+        column = "title_cy" if isinstance(row, AccreditationLevel) else "text_cy"
+        if (getattr(row, column) or "") != text:
+            setattr(row, column, text or None)
+            changed += 1
+    db.session.flush()
+    log.info("Welsh of %d level texts written by %s", changed, actor.id)
+    return changed
+
+
 def _courses(ids: set[int]) -> list[Course]:
     if not ids:
         return []

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from trainhub.accreditation.models.cpd import PENDING, ExternalActivity
 from trainhub.auth.models import User, UserRole
 from trainhub.auth.roles import Role
+from trainhub.bilingual import shown
 from trainhub.extensions import db
 from trainhub.mail.services import external_url, queue_templated_mail
 
@@ -237,11 +238,16 @@ def activity_decided(activity: ExternalActivity) -> None:
     )
 
 
+def _achievement_shown(certificate: Certificate) -> str:
+    """The certificate's achievement in the message's language (its Welsh when it has one)."""
+    return shown(certificate.achievement, certificate.achievement_cy).text
+
+
 def certificate_reissued(certificate: Certificate) -> None:
     """Tell the learner a new certificate replaces their old one."""
     queue_templated_mail(
         certificate.user,
         "certificate_reissued",
-        lambda: _("Your new certificate: %(title)s", title=certificate.achievement),
+        lambda: _("Your new certificate: %(title)s", title=_achievement_shown(certificate)),
         {"certificate": certificate, "link": external_url("accreditation.my_certificates")},
     )

@@ -17,8 +17,14 @@ from trainhub.accreditation.models import BadgeLink, Certificate
 from trainhub.accreditation.services import badge_checks, badge_links, badges, credential_keys
 from trainhub.accreditation.services import certificates as services
 from trainhub.accreditation.views import bp
-from trainhub.accreditation.views.certificates import own_certificate, verification_limit
+from trainhub.accreditation.views.certificates import (
+    badge_language,
+    own_certificate,
+    preferred_badge_language,
+    verification_limit,
+)
 from trainhub.auth.permissions import public, signed_in
+from trainhub.bilingual import current_language
 from trainhub.boundary import act, by_id, load
 from trainhub.forms import form_page
 
@@ -53,15 +59,17 @@ def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     )
 
 
-def _signed(certificate: Certificate, fmt: str) -> ResponseReturnValue:
-    """The certificate's badge, signed now: a VC-JWT, or baked into its SVG or PNG image."""
+def _signed(certificate: Certificate, fmt: str, language: str) -> ResponseReturnValue:
+    """The certificate's badge in ``language``, signed now: a VC-JWT, or baked into its SVG
+    or PNG image."""
     name = f"badge-{certificate.display_code}"
     try:
         if fmt == "svg":
-            return _download(badges.baked_svg(certificate), "image/svg+xml", f"{name}.svg")
+            svg = badges.baked_svg(certificate, language)
+            return _download(svg, "image/svg+xml", f"{name}.svg")
         if fmt == "png":
-            return _download(badges.baked_png(certificate), "image/png", f"{name}.png")
-        return _download(badges.signed_badge(certificate), JWT_TYPE, f"{name}.jwt")
+            return _download(badges.baked_png(certificate, language), "image/png", f"{name}.png")
+        return _download(badges.signed_badge(certificate, language), JWT_TYPE, f"{name}.jwt")
     except credential_keys.NoSigningKey:
         return _unavailable()
 
@@ -149,15 +157,16 @@ def status_list(number: int) -> ResponseReturnValue:
 @signed_in
 @own_certificate
 def certificate_badge_signed(certificate: Certificate, fmt: str) -> ResponseReturnValue:
-    return _signed(certificate, fmt)
+    return _signed(certificate, fmt, badge_language())
 
 
 @bp.post("/certificates/<code>/badge-link")
 @signed_in
 @load("certificate", services.find_by_code, can=permissions.can_share_badge, arg="code")
 def badge_link_create(certificate: Certificate) -> ResponseReturnValue:
+    language = request.form.get("language") or preferred_badge_language()
     act(
-        lambda: badge_links.create_link(current_user, certificate),
+        lambda: badge_links.create_link(current_user, certificate, language),
         success=_("Public link made. Anyone with the link can see this badge."),
     )
     return redirect(url_for(".my_certificates") + f"#certificate-{certificate.code}")
@@ -196,13 +205,18 @@ def badge_link(token: str) -> ResponseReturnValue:
     if not isinstance(found, BadgeLink):
         return found
     certificate = found.certificate
-    credential = badges.open_badge_credential(certificate)
+    credential = badges.open_badge_credential(certificate, current_language())
+    languages = services.certificate_languages()
     response = Response(
         render_template(
             "accreditation/badge_link.html",
             link=found,
             certificate=certificate,
             achievement=credential["credentialSubject"]["achievement"],
+            texts=services.bilingual_texts(certificate),
+            descriptions=services.each_once(
+                [badges.description_in(certificate, language) for language in languages]
+            ),
         )
     )
     response.headers["Cache-Control"] = "no-store"
@@ -218,9 +232,10 @@ def badge_link_download(token: str, fmt: str) -> ResponseReturnValue:
         return found
     certificate = found.certificate
     if fmt == "json":
-        body = json.dumps(badges.open_badge_credential(certificate), indent=2, ensure_ascii=False)
+        credential = badges.open_badge_credential(certificate, found.language)
+        body = json.dumps(credential, indent=2, ensure_ascii=False)
         return _download(body, "application/ld+json", f"badge-{certificate.display_code}.json")
-    return _signed(certificate, fmt)
+    return _signed(certificate, fmt, found.language)
 
 
 # Checking a badge ------------------------------------------------------------------------------

@@ -21,13 +21,20 @@ from flask_login import current_user
 
 from trainhub import ratelimit
 from trainhub.accreditation import permissions, queries
-from trainhub.accreditation.forms import BadgeCheckForm, CodeForm, ConfirmForm, ReasonForm
+from trainhub.accreditation.forms import (
+    BadgeCheckForm,
+    BadgeLanguageForm,
+    CodeForm,
+    ConfirmForm,
+    ReasonForm,
+)
 from trainhub.accreditation.models import Certificate
 from trainhub.accreditation.services import badges
 from trainhub.accreditation.services import certificates as services
 from trainhub.accreditation.views import bp
 from trainhub.auth.permissions import public, role_required, signed_in
 from trainhub.auth.roles import Role
+from trainhub.bilingual import ENGLISH
 from trainhub.boundary import act, by_id, load
 from trainhub.extensions import db
 from trainhub.forms import form_page
@@ -44,15 +51,44 @@ own_certificate = load(
 )
 
 
+def preferred_badge_language() -> str:
+    preferred = current_user.preferred_language
+    return preferred if preferred in badges.BADGE_LANGUAGES else ENGLISH
+
+
+def badge_language() -> str:
+    """The language of the signed-in learner's badge downloads: ``?language=`` (400 when it
+    is no badge language), else their preferred language."""
+    chosen = request.args.get("language")
+    if chosen is None:
+        return preferred_badge_language()
+    if chosen not in badges.BADGE_LANGUAGES:
+        abort(400)
+    return chosen
+
+
 @bp.get("/my/certificates")
 @signed_in
 def my_certificates() -> ResponseReturnValue:
+    """The learner's certificates, their downloads and their badges in the language chosen
+    here (English | Cymraeg; their preferred language until they choose)."""
     certificates = queries.certificates_of(current_user.id)
+    form = BadgeLanguageForm(request.args)
+    status, language = 200, preferred_badge_language()
+    if "language" in request.args or "submit" in request.args:
+        if form.validate():
+            language = str(form.language.data)
+        else:
+            status = 400
+    else:
+        form.language.data = language
     return render_template(
         "accreditation/my_certificates.html",
         certificates=certificates,
         links=queries.badge_links_of([c.id for c in certificates]),
-    )
+        form=form,
+        badge_language=language,
+    ), status
 
 
 @bp.get("/certificates/<code>.pdf")
@@ -73,7 +109,8 @@ def certificate_pdf(certificate: Certificate) -> ResponseReturnValue:
 @signed_in
 @own_certificate
 def certificate_badge(certificate: Certificate) -> ResponseReturnValue:
-    body = json.dumps(badges.open_badge_credential(certificate), indent=2, ensure_ascii=False)
+    credential = badges.open_badge_credential(certificate, badge_language())
+    body = json.dumps(credential, indent=2, ensure_ascii=False)
     return Response(
         body,
         mimetype="application/ld+json",
@@ -117,7 +154,10 @@ def verify_certificate(code: str) -> ResponseReturnValue:
         return redirect(url_for(".verify_certificate", code=certificate.code))
     replacement = certificate.replaced_by[0] if certificate.replaced_by else None
     return render_template(
-        "accreditation/verify.html", certificate=certificate, replacement=replacement
+        "accreditation/verify.html",
+        certificate=certificate,
+        replacement=replacement,
+        texts=services.bilingual_texts(certificate),
     )
 
 

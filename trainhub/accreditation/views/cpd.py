@@ -27,6 +27,7 @@ from trainhub.accreditation.views import bp
 from trainhub.auth.models import User
 from trainhub.auth.permissions import allowed, can_view_training_record, role_required, signed_in
 from trainhub.auth.roles import MANAGERS
+from trainhub.bilingual import WELSH, current_language
 from trainhub.boundary import act, by_id, load
 from trainhub.courses.models import local_today
 from trainhub.extensions import db
@@ -91,6 +92,8 @@ def cpd_statement_pdf(person: User) -> ResponseReturnValue:
         today=local_today(),
         person=person,
         entries=entries,
+        # Read in Welsh, courses and levels are named in Welsh where they have it.
+        welsh_titles=services.welsh_titles(entries) if current_language() == WELSH else {},
         totals=services.totals_by_year(entries),
         year=year,
         source_label=source_label,

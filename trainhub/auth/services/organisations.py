@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from trainhub import bilingual
 from trainhub.auth.models import Organisation, User
 from trainhub.auth.roles import Role
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
+
+log = logging.getLogger(__name__)
+
+#: The longest organisation name, in either language (the columns' length).
+MAX_NAME = 200
+
+
+def check_name_cy(name_cy: str) -> str:
+    """An organisation's Welsh name with its spaces tidied; too long is an error on its field."""
+    name_cy = " ".join(name_cy.split())
+    if len(name_cy) > MAX_NAME:
+        raise ValidationFailed(
+            "name_cy", _("Enter a Welsh name of 200 characters or fewer, or leave it empty")
+        )
+    return name_cy
 
 
 def save_organisation(
@@ -20,9 +37,11 @@ def save_organisation(
     sector: str | None,
     active: bool,
     copy_line_managers: bool | None = None,
+    name_cy: str | None = None,
 ) -> Organisation:
     """Create (``organisation`` None) or change an organisation in the managed list.
-    ``copy_line_managers`` None leaves that setting as it is.
+    ``copy_line_managers`` None leaves that setting as it is; so does ``name_cy`` None
+    (the name in Welsh, ``trainhub.bilingual``: "" is no Welsh yet).
 
     :raises PermissionDenied: when ``actor`` is neither an administrator nor a manager, or
         a manager changes whether line managers are copied (administrators only).
@@ -38,6 +57,8 @@ def save_organisation(
         query = query.where(Organisation.id != organisation.id)
     if db.session.execute(query).first() is not None:
         raise ValidationFailed("name", _("There is already an organisation with this name"))
+    if name_cy is not None:
+        name_cy = check_name_cy(name_cy)
     if organisation is None:
         organisation = Organisation(name=name)
         db.session.add(organisation)
@@ -46,8 +67,40 @@ def save_organisation(
     organisation.is_active = active
     if copy_line_managers is not None:
         organisation.copy_line_managers = copy_line_managers
+    if name_cy is not None:
+        organisation.name_cy = name_cy or None
     db.session.flush()
     return organisation
+
+
+def apply_organisation_welsh(changes: dict[str, str], actor: User) -> int:
+    """Write imported Welsh names (``{"organisations:<id>:name": Welsh}``, "" clears one) for
+    ``actor``: every change is checked before any is written; returns how many changed.
+
+    :raises PermissionDenied: when ``actor`` is neither an administrator nor a manager.
+    :raises ValidationFailed: naming the first key that is unknown, whose organisation is
+        gone or whose Welsh is too long.
+    """
+    if not actor.has_role(Role.ADMIN, Role.MANAGER):
+        raise PermissionDenied(_("Only an administrator or manager can change organisations"))
+    keys = bilingual.split_keys("organisations", ("name",), changes)
+    ids = {row_id for row_id, _field in keys.values()}
+    query = select(Organisation).where(Organisation.id.in_(ids))
+    found = {organisation.id: organisation for organisation in db.session.execute(query).scalars()}
+    wanted: list[tuple[Organisation, str]] = []
+    for key, (row_id, _field) in keys.items():
+        organisation = found.get(row_id)
+        if organisation is None:
+            raise ValidationFailed(key, _("%(key)s: that organisation no longer exists", key=key))
+        wanted.append((organisation, bilingual.fitted(key, changes[key], MAX_NAME)))
+    changed = 0
+    for organisation, name_cy in wanted:
+        if (organisation.name_cy or "") != name_cy:
+            organisation.name_cy = name_cy or None
+            changed += 1
+            log.info("Organisation %s Welsh name changed by %s", organisation.id, actor.id)
+    db.session.flush()
+    return changed
 
 
 def seed_organisations(entries: Iterable[tuple[str, str]] | None = None) -> list[Organisation]:

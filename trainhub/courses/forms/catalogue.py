@@ -304,5 +304,9 @@ class VenueForm(FlaskForm):
         description=_l("Step-free access, hearing loop, parking, quiet room and so on."),
         validators=[Optional()],
     )
+    name_cy = Text(_l("Name in Welsh (optional)"), validators=[Optional(), Length(max=200)])
+    accessibility_notes_cy = TextArea(
+        _l("Accessibility in Welsh (optional)"), validators=[Optional()]
+    )
     is_active = Checkbox(_l("Available for new cohorts"), default=True)
     submit = Submit(_l("Save venue"))

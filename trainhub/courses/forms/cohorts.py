@@ -118,6 +118,7 @@ class FacilitatorForm(FlaskForm):
 
 class CohortForm(FlaskForm):
     title = Text(_l("Title"), validators=[required(_l("Enter a title")), Length(max=300)])
+    title_cy = Text(_l("Title in Welsh (optional)"), validators=[Optional(), Length(max=300)])
     capacity = Integer(
         _l("Places"),
         description=_l("No more than the smallest venue holds."),
@@ -314,6 +315,7 @@ class CohortForm(FlaskForm):
     def fill(self, data: CohortInput) -> None:
         for name in (
             "title",
+            "title_cy",
             "capacity",
             "delivery_language",
             "bookings_open",
@@ -346,6 +348,7 @@ class CohortForm(FlaskForm):
     def to_input(self) -> CohortInput:
         return CohortInput(
             title=self.title.data or "",
+            title_cy=self.title_cy.data or "",
             capacity=self.capacity.data or 0,
             days=[
                 DayInput(

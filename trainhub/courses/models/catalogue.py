@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from trainhub import bilingual
 from trainhub.extensions import UTCDateTime, db, utcnow
 
 course_prerequisites = Table(
@@ -130,6 +131,12 @@ class Course(db.Model):  # type: ignore[name-defined]
         return [line for line in self.themes.splitlines() if line.strip()]
 
     @property
+    def shown_title(self) -> str:
+        """The title in the language being written (a page's visitor's, a message's
+        recipient's), else the other: plain text for subjects, messages and calendars."""
+        return bilingual.shown(self.title, self.title_cy).text
+
+    @property
     def agenda_lacks_welsh(self) -> bool:
         """Some topic or item of the agenda has no Welsh yet."""
         return any(
@@ -234,5 +241,14 @@ class Venue(db.Model):  # type: ignore[name-defined]
     address: Mapped[str] = mapped_column(Text)
     capacity: Mapped[int] = mapped_column(Integer)
     accessibility_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The name and the access notes in Welsh (trainhub.bilingual): None is "no Welsh yet".
+    #: The address stays one: it is postal.
+    name_cy: Mapped[str | None] = mapped_column(String(200))
+    accessibility_notes_cy: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the language being written, else the other: plain text."""
+        return bilingual.shown(self.name, self.name_cy).text

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from trainhub import bilingual
 from trainhub.extensions import UTCDateTime, db, utcnow
 from trainhub.localtime import LOCAL_TIME as LOCAL_TIME  # cohort days are in Welsh time
 from trainhub.localtime import local_today as local_today
@@ -84,6 +85,8 @@ class Cohort(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
+    #: The title in Welsh (trainhub.bilingual): None is "no Welsh yet".
+    title_cy: Mapped[str | None] = mapped_column(String(300))
     #: One of COHORT_KINDS, set from the course's ``event_type`` when scheduled.
     kind: Mapped[str] = mapped_column(String(10), default="course", server_default="course")
     #: draft → published → completed, or cancelled (with a reason).
@@ -147,6 +150,12 @@ class Cohort(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<Cohort {self.id} {self.title!r}>"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the language being written (a page's visitor's, a message's
+        recipient's), else the other: plain text for subjects, messages and calendars."""
+        return bilingual.shown(self.title, self.title_cy).text
 
     @property
     def is_event(self) -> bool:

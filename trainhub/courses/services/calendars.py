@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import format_date
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from icalendar import (
     Calendar,
@@ -41,6 +41,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from trainhub.auth.models import User
+from trainhub.bilingual import ENGLISH
 from trainhub.courses.models import (
     LOCAL_TIME,
     REGISTER_STATUSES,
@@ -111,7 +112,7 @@ def place(day: CohortDay, address: bool = False) -> str:
     meeting link."""
     found = []
     if day.venue is not None:
-        venue = day.venue.name
+        venue = day.venue.shown_name
         if address and day.venue.address.strip():
             venue += ", " + " ".join(day.venue.address.split())
         found.append(venue)
@@ -152,7 +153,7 @@ def _schedule(cohort: Cohort) -> list[str]:
 
 
 def _description(cohort: Cohort, invited: bool) -> str:
-    lines = [cohort.course.title]
+    lines = [cohort.course.shown_title]
     for facilitator in cohort.facilitators:
         role = _("Lead facilitator") if facilitator.role == "lead" else _("Co-facilitator")
         title = f", {facilitator.professional_title}" if facilitator.professional_title else ""
@@ -236,7 +237,7 @@ def _event(
     event.add("dtstamp", utcnow())
     event.add("dtstart", day.starts_at)
     event.add("dtend", day.ends_at)
-    event.add("summary", cohort.title)
+    event.add("summary", cohort.shown_title)
     event.add("location", vText(place(day, address=True)))
     # The link and dial-in go only to the learner invited, never into a feed.
     joins = joining(day) if attendee is not None else []
@@ -321,7 +322,9 @@ def invitation(cohort: Cohort, attendee: User, sequence: int, cancel: bool = Fal
     """METHOD:REQUEST of the cohort's series, or one METHOD:CANCEL of the whole series (its
     UID without a RECURRENCE-ID cancels every day, overrides included: RFC 5546 3.2.5)."""
     method = "CANCEL" if cancel else "REQUEST"
-    events = series(cohort, sequence, cancel, attendee, with_overrides=not cancel)
+    # In the attendee's language, as the message it goes with (trainhub.mail).
+    with force_locale(attendee.preferred_language or ENGLISH):
+        events = series(cohort, sequence, cancel, attendee, with_overrides=not cancel)
     return Attachment(
         filename="cancel.ics" if cancel else "invite.ics",
         content_type=f"text/calendar; charset=utf-8; method={method}",
@@ -338,10 +341,11 @@ def per_day_cancellation(cohort: Cohort, attendee: User, sequence: int) -> Attac
     """METHOD:CANCEL of the events a learner was sent for each day, one VEVENT per old UID:
     Outlook, which took only the first of them, cancels that one; other programs all."""
     events = []
-    for day in _days(cohort):
-        event = _event(day, sequence, True, attendee, _description(cohort, invited=True))
-        event["UID"] = per_day_uid(day)
-        events.append(event)
+    with force_locale(attendee.preferred_language or ENGLISH):
+        for day in _days(cohort):
+            event = _event(day, sequence, True, attendee, _description(cohort, invited=True))
+            event["UID"] = per_day_uid(day)
+            events.append(event)
     return Attachment(
         filename="cancel.ics",
         content_type="text/calendar; charset=utf-8; method=CANCEL",
@@ -349,17 +353,19 @@ def per_day_cancellation(cohort: Cohort, attendee: User, sequence: int) -> Attac
     )
 
 
-def feed(days: Iterable[CohortDay], name: str) -> bytes:
+def feed(days: Iterable[CohortDay], name: str, language: str = ENGLISH) -> bytes:
     """A published iCalendar of the cohorts of ``days`` (cancelled ones marked so), each as
-    its whole series, for a subscribed feed."""
+    its whole series, for a subscribed feed; its events in ``language`` (a person's feed in
+    theirs; the public one, the same for everyone, in English)."""
     cohorts: dict[int, Cohort] = {}
     for day in days:
         cohorts.setdefault(day.cohort_id, day.cohort)
-    events = [
-        event
-        for cohort in cohorts.values()
-        for event in series(cohort, cohort.sequence, cohort.status == "cancelled")
-    ]
+    with force_locale(language):
+        events = [
+            event
+            for cohort in cohorts.values()
+            for event in series(cohort, cohort.sequence, cohort.status == "cancelled")
+        ]
     return _with_timezone(_calendar("PUBLISH", name), events)
 
 

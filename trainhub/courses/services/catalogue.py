@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from trainhub import bilingual
 from trainhub.courses import permissions
 from trainhub.courses.catalogue_data import COURSES, CourseData, DayData, UnitData
 from trainhub.courses.models import (
@@ -30,6 +31,7 @@ from trainhub.courses.models import (
 )
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
+from trainhub.text import has_control_characters
 
 if TYPE_CHECKING:
     from trainhub.auth.models import User
@@ -446,6 +448,136 @@ def update_course(actor: User, course: Course, changes: dict[str, Any]) -> None:
     log.info("Course %s changed by %s: %s", course.code, actor.id, ", ".join(sorted(changed)))
 
 
+# Welsh from a translator (trainhub.bilingual's export and import) -----------------------
+
+#: The longest Welsh of each course text, as the edit form allows (others: MAX_WELSH_TEXT).
+_WELSH_LIMITS = {"title": MAX_TITLE, "summary": 2000, "context_note": 2000, "aims_intro": 500}
+MAX_WELSH_TEXT = 10_000
+#: An agenda line, a unit's title or a learning outcome.
+MAX_WELSH_LINE = 2000
+#: Kinds of row a course's Welsh lives on, and the one text of each (courses: WELSH_FIELDS).
+_WELSH_LINES: dict[str, tuple[Any, str]] = {
+    "agenda-topics": (AgendaTopic, "title"),
+    "agenda-items": (AgendaItem, "text"),
+    "course-units": (CourseUnit, "title"),
+    "course-outcomes": (CourseOutcome, "text"),
+}
+#: Course texts whose Welsh is canonical content (fidelity): agenda and unit lines too.
+_CANONICAL_WELSH = frozenset({"title", "aims_intro", "aims"})
+
+
+def _welsh_key(key: str) -> tuple[str, int, str]:
+    """``key`` split into its kind of row, row id and field, when it names a course text."""
+    parts = key.split(":")
+    if len(parts) == 3 and parts[1].isdigit():
+        table, row_id, name = parts[0], int(parts[1]), parts[2]
+        if (table == "courses" and name in WELSH_FIELDS) or (
+            table in _WELSH_LINES and _WELSH_LINES[table][1] == name
+        ):
+            return table, row_id, name
+    raise ValidationFailed(key, _("%(key)s: trainhub has no such text", key=key))
+
+
+def _clean_welsh(key: str, name: str, line: bool, text: str) -> str:
+    """The Welsh as the edit form would store it; too long or hidden characters refused."""
+    if name == "title" or line:
+        text = " ".join(text.split())
+    elif name in ("aims", "themes"):
+        text = _normalise_text(text)
+    else:
+        text = text.replace("\r\n", "\n").strip()
+    if has_control_characters(text, multiline=True):
+        raise ValidationFailed(
+            key, _("%(key)s: remove the hidden control characters from this text", key=key)
+        )
+    limit = MAX_WELSH_LINE if line else _WELSH_LIMITS.get(name, MAX_WELSH_TEXT)
+    if len(text) > limit:
+        raise ValidationFailed(
+            key,
+            _(
+                "%(key)s: the Welsh is too long: %(max)d characters at most (it has %(length)d)",
+                key=key,
+                max=limit,
+                length=len(text),
+            ),
+        )
+    return text
+
+
+def write_course_welsh(actor: User, changes: dict[str, str]) -> int:
+    """Write a translator's Welsh of course texts (``{key: Welsh}``, "" clears it) in place:
+    every key is checked before any is written. Returns how many texts changed.
+
+    :raises ValidationFailed: naming the key: one trainhub does not have (or no longer has),
+        Welsh too long or with hidden characters, a course ``actor`` may not edit, or the
+        canonical Welsh of a fidelity-controlled course by someone other than an administrator.
+    """
+    parsed = {key: _welsh_key(key) for key in changes}
+    wanted: dict[str, set[int]] = {}
+    for table, row_id, _name in parsed.values():
+        wanted.setdefault(table, set()).add(row_id)
+    rows: dict[tuple[str, int], Any] = {}
+    course_of: dict[tuple[str, int], int] = {}
+    for table, ids in wanted.items():
+        if table == "courses":
+            found: list[Any] = list(
+                db.session.execute(select(Course).where(Course.id.in_(ids))).scalars()
+            )
+            rows.update((("courses", c.id), c) for c in found)
+            course_of.update((("courses", c.id), c.id) for c in found)
+            continue
+        model, _text = _WELSH_LINES[table]
+        if model in (AgendaTopic, AgendaItem):
+            query = select(model, CourseDay.course_id)
+            if model is AgendaItem:
+                query = query.join(AgendaTopic, AgendaTopic.id == AgendaItem.topic_id)
+            query = query.join(CourseDay, CourseDay.id == AgendaTopic.day_id)
+        elif model is CourseUnit:
+            query = select(model, CourseUnit.course_id)
+        else:
+            query = select(model, CourseUnit.course_id).join(
+                CourseUnit, CourseUnit.id == CourseOutcome.unit_id
+            )
+        for row, course_id in db.session.execute(query.where(model.id.in_(ids))):
+            rows[(table, row.id)] = row
+            course_of[(table, row.id)] = course_id
+    courses = {
+        c.id: c
+        for c in db.session.execute(
+            select(Course).where(Course.id.in_(set(course_of.values())))
+        ).scalars()
+    }
+    writes: list[tuple[Any, str, str]] = []
+    for key, (table, row_id, name) in parsed.items():
+        row = rows.get((table, row_id))
+        if row is None:
+            raise ValidationFailed(key, _("%(key)s: this text is no longer in trainhub", key=key))
+        course = courses[course_of[(table, row_id)]]
+        line = table != "courses"
+        if not permissions.can_edit_course(actor, course):
+            raise ValidationFailed(key, _("%(key)s: you cannot change this course", key=key))
+        if (line or name in _CANONICAL_WELSH) and not permissions.can_change_canonical_content(
+            actor, course
+        ):
+            raise ValidationFailed(
+                key,
+                _(
+                    "%(key)s: only an administrator can change the Welsh of the title, aims, "
+                    "agenda or learning outcomes of a fidelity-controlled course",
+                    key=key,
+                ),
+            )
+        writes.append((row, f"{name}_cy", _clean_welsh(key, name, line, changes[key])))
+    changed = 0
+    for row, column, text in writes:
+        if (getattr(row, column) or "") != text:
+            setattr(row, column, text or None)
+            changed += 1
+    db.session.flush()
+    log.info("Welsh of %d course texts written by %s", changed, actor.id)
+    return changed
+
+
 # Venues -----------------------------------------------------------------------
 
 
@@ -456,6 +588,23 @@ class VenueInput:
     capacity: int
     accessibility_notes: str = ""
     is_active: bool = True
+    #: The Welsh beside the English (trainhub.bilingual): "" is no Welsh yet.
+    name_cy: str = ""
+    accessibility_notes_cy: str = ""
+
+
+#: The longest venue name, in either language (the columns' length).
+MAX_VENUE_NAME = 200
+
+
+def _check_venue_name_cy(name_cy: str) -> str:
+    """A venue's Welsh name with its spaces tidied; too long is an error on its field."""
+    name_cy = " ".join(name_cy.split())
+    if len(name_cy) > MAX_VENUE_NAME:
+        raise ValidationFailed(
+            "name_cy", _("Enter a Welsh name of 200 characters or fewer, or leave it empty")
+        )
+    return name_cy
 
 
 def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
@@ -474,6 +623,7 @@ def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
         raise ValidationFailed("name", _("There is already a venue with this name"))
     if data.capacity < 1:
         raise ValidationFailed("capacity", _("Capacity must be 1 or more"))
+    name_cy = _check_venue_name_cy(data.name_cy)
     if venue is None:
         venue = Venue(name=name)
         db.session.add(venue)
@@ -481,6 +631,8 @@ def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
     venue.address = _normalise_text(data.address)  # browsers send CRLF line breaks
     venue.capacity = data.capacity
     venue.accessibility_notes = data.accessibility_notes.strip()
+    venue.name_cy = name_cy or None
+    venue.accessibility_notes_cy = data.accessibility_notes_cy.strip() or None
     venue.is_active = data.is_active
     db.session.flush()
     return venue
@@ -550,3 +702,40 @@ def seed_courses(entries: Iterable[CourseData] = COURSES) -> list[Course]:
             course.prerequisites = [existing[code] for code in entry["prerequisite_codes"]]
     db.session.flush()
     return added
+
+
+def apply_venue_welsh(changes: dict[str, str], actor: User) -> int:
+    """Write imported Welsh (``{"venues:<id>:name" or ":accessibility_notes": Welsh}``, ""
+    clears one) for ``actor``: every change is checked before any is written; returns how
+    many changed.
+
+    :raises PermissionDenied: when ``actor`` cannot manage venues.
+    :raises ValidationFailed: naming the first key that is unknown, whose venue is gone or
+        whose Welsh is too long.
+    """
+    if not permissions.can_manage_venues(actor):
+        raise PermissionDenied(_("Only trainers and administrators can change venues"))
+    keys = bilingual.split_keys("venues", ("name", "accessibility_notes"), changes)
+    ids = {row_id for row_id, _field in keys.values()}
+    found = {
+        venue.id: venue
+        for venue in db.session.execute(select(Venue).where(Venue.id.in_(ids))).scalars()
+    }
+    wanted: list[tuple[Venue, str, str]] = []
+    for key, (row_id, name) in keys.items():
+        venue = found.get(row_id)
+        if venue is None:
+            raise ValidationFailed(key, _("%(key)s: that venue no longer exists", key=key))
+        if name == "name":
+            wanted.append((venue, "name_cy", bilingual.fitted(key, changes[key], MAX_VENUE_NAME)))
+        else:
+            text = bilingual.fitted(key, changes[key], one_line=False)
+            wanted.append((venue, "accessibility_notes_cy", text))
+    changed = 0
+    for venue, column, text in wanted:
+        if (getattr(venue, column) or "") != text:
+            setattr(venue, column, text or None)
+            changed += 1
+            log.info("Venue %s %s changed by %s", venue.id, column, actor.id)
+    db.session.flush()
+    return changed

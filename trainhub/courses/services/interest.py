@@ -129,7 +129,7 @@ def tell_interested(cohort: Cohort) -> int:
     told = queue_templated_mails(
         "interest_dates",
         [
-            (i.user, lambda: _("New dates: %(title)s", title=cohort.course.title), context)
+            (i.user, lambda: _("New dates: %(title)s", title=cohort.course.shown_title), context)
             for i in interests
         ],
     )

@@ -58,13 +58,15 @@ def copy_line_managers(bookings: Sequence[Booking], kind: str) -> int:
         )
         subjects = {
             "booked": lambda b=booking: _(
-                "Booked: %(name)s, %(title)s", name=b.user.full_name, title=b.cohort.title
+                "Booked: %(name)s, %(title)s", name=b.user.full_name, title=b.cohort.shown_title
             ),
             "cancelled": lambda b=booking: _(
-                "Cancelled: %(name)s, %(title)s", name=b.user.full_name, title=b.cohort.title
+                "Cancelled: %(name)s, %(title)s", name=b.user.full_name, title=b.cohort.shown_title
             ),
             "no_show": lambda b=booking: _(
-                "Did not attend: %(name)s, %(title)s", name=b.user.full_name, title=b.cohort.title
+                "Did not attend: %(name)s, %(title)s",
+                name=b.user.full_name,
+                title=b.cohort.shown_title,
             ),
         }
         queue_templated_mail(

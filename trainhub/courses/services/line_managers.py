@@ -88,7 +88,7 @@ def ask_line_manager(booking: Booking, now: datetime | None = None) -> LineManag
         lambda: _(
             "Training to approve: %(name)s, %(title)s",
             name=booking.user.full_name,
-            title=cohort.title,
+            title=cohort.shown_title,
         ),
         {
             "cohort": cohort,
@@ -102,7 +102,7 @@ def ask_line_manager(booking: Booking, now: datetime | None = None) -> LineManag
     queue_templated_mail(
         booking.user,
         "line_manager_asked",
-        lambda: _("Request sent to your line manager: %(title)s", title=cohort.title),
+        lambda: _("Request sent to your line manager: %(title)s", title=cohort.shown_title),
         {
             "cohort": cohort,
             "manager_name": named.display_name,

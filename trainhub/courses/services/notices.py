@@ -46,7 +46,7 @@ def _replace_per_day_events(booking: Booking, cancel: bool) -> None:
     queue_templated_mail(
         booking.user,
         "calendar_per_day_replaced",
-        lambda: _("Calendar update: %(title)s", title=booking.cohort.title),
+        lambda: _("Calendar update: %(title)s", title=booking.cohort.shown_title),
         _context(booking.cohort, cancel=cancel),
         [attachment],
     )
@@ -72,7 +72,7 @@ def booking_confirmed(booking: Booking, moved_from: Cohort | None = None) -> Non
     queue_templated_mail(
         booking.user,
         "booking_confirmed",
-        lambda: _("Booked: %(title)s", title=booking.cohort.title),
+        lambda: _("Booked: %(title)s", title=booking.cohort.shown_title),
         _context(booking.cohort, moved_from=moved_from, **joining_context(booking.cohort)),
         [_invitation(booking)],
     )
@@ -84,7 +84,7 @@ def waitlisted(booking: Booking, position: int, moved_from: Cohort | None = None
     queue_templated_mail(
         booking.user,
         "booking_waitlisted",
-        lambda: _("On the waiting list: %(title)s", title=booking.cohort.title),
+        lambda: _("On the waiting list: %(title)s", title=booking.cohort.shown_title),
         _context(booking.cohort, position=position, moved_from=moved_from),
     )
 
@@ -94,7 +94,7 @@ def offer_made(booking: Booking, moved_from: Cohort | None = None) -> None:
     queue_templated_mail(
         booking.user,
         "booking_offer",
-        lambda: _("A place for you: %(title)s", title=booking.cohort.title),
+        lambda: _("A place for you: %(title)s", title=booking.cohort.shown_title),
         _context(
             booking.cohort,
             booking=booking,
@@ -109,7 +109,7 @@ def offer_expired(booking: Booking) -> None:
     queue_templated_mail(
         booking.user,
         "offer_expired",
-        lambda: _("Offer expired: %(title)s", title=booking.cohort.title),
+        lambda: _("Offer expired: %(title)s", title=booking.cohort.shown_title),
         _context(booking.cohort),
     )
 
@@ -119,7 +119,7 @@ def request_received(booking: Booking) -> None:
     queue_templated_mail(
         booking.user,
         "booking_requested",
-        lambda: _("Request received: %(title)s", title=booking.cohort.title),
+        lambda: _("Request received: %(title)s", title=booking.cohort.shown_title),
         _context(booking.cohort),
     )
     ask_approvers(booking)
@@ -131,7 +131,7 @@ def ask_approvers(booking: Booking) -> None:
         queue_templated_mail(
             manager,
             "approval_needed",
-            lambda: _("A place to approve: %(title)s", title=booking.cohort.title),
+            lambda: _("A place to approve: %(title)s", title=booking.cohort.shown_title),
             _context(
                 booking.cohort,
                 booking=booking,
@@ -166,7 +166,7 @@ def request_approved(booking: Booking, position: int | None) -> None:
     queue_templated_mail(
         booking.user,
         "booking_approved",
-        lambda: _("Request approved: %(title)s", title=booking.cohort.title),
+        lambda: _("Request approved: %(title)s", title=booking.cohort.shown_title),
         _context(booking.cohort, booking=booking, position=position or 0),
         attachments,
     )
@@ -179,7 +179,7 @@ def request_declined(booking: Booking, reason: str) -> None:
     queue_templated_mail(
         booking.user,
         "request_declined",
-        lambda: _("Request declined: %(title)s", title=booking.cohort.title),
+        lambda: _("Request declined: %(title)s", title=booking.cohort.shown_title),
         _context(booking.cohort, reason=reason),
     )
 
@@ -190,7 +190,7 @@ def booking_cancelled(booking: Booking, by_staff: bool, had_place: bool, reason:
     queue_templated_mail(
         booking.user,
         "booking_cancelled",
-        lambda: _("Cancelled: %(title)s", title=booking.cohort.title),
+        lambda: _("Cancelled: %(title)s", title=booking.cohort.shown_title),
         _context(booking.cohort, by_staff=by_staff, reason=reason, with_calendar=had_place),
         attachments,
     )
@@ -208,7 +208,7 @@ def cohort_changed(cohort: Cohort) -> None:
         queue_templated_mail(
             booking.user,
             "cohort_changed",
-            lambda: _("Changed: %(title)s", title=cohort.title),
+            lambda: _("Changed: %(title)s", title=cohort.shown_title),
             _context(cohort),
             [_invitation(booking)],
         )
@@ -220,7 +220,7 @@ def cohort_cancelled(booking: Booking, with_calendar: bool) -> None:
     queue_templated_mail(
         booking.user,
         "cohort_cancelled",
-        lambda: _("Cancelled: %(title)s", title=booking.cohort.title),
+        lambda: _("Cancelled: %(title)s", title=booking.cohort.shown_title),
         _context(booking.cohort, with_calendar=with_calendar),
         attachments,
     )

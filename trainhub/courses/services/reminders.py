@@ -26,7 +26,7 @@ from flask import render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, insert, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from trainhub.auth.models import User
@@ -141,6 +141,8 @@ def _learner_reminders(today: dt.date, records: list[dict[str, Any]]) -> tuple[i
     rows = db.session.execute(
         select(Cohort, JoiningInstructions)
         .outerjoin(JoiningInstructions, JoiningInstructions.cohort_id == Cohort.id)
+        # The message names the course too (in the learner's language): in this statement.
+        .options(joinedload(Cohort.course))
         .where(
             Cohort.status == "published",
             Cohort.first_day > today,
@@ -250,7 +252,7 @@ def _draw(
 
 def _subject(cohort: Cohort) -> Callable[[], str]:
     return lambda: _(
-        "Reminder: %(title)s starts on %(date)s", title=cohort.title, date=_date(cohort)
+        "Reminder: %(title)s starts on %(date)s", title=cohort.shown_title, date=_date(cohort)
     )
 
 
@@ -260,7 +262,7 @@ def _date(cohort: Cohort) -> str:
 
 def _register_subject(cohort: Cohort, day: CohortDay) -> Callable[[], str]:
     return lambda: _(
-        "Register not taken: %(title)s, day %(n)d", title=cohort.title, n=day.day_number
+        "Register not taken: %(title)s, day %(n)d", title=cohort.shown_title, n=day.day_number
     )
 
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from trainhub import bilingual
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.auth.permissions import people_visible_to
 from trainhub.auth.roles import Role
@@ -96,6 +97,8 @@ class CohortInput:
     link_shown_hours: int | None = None
     #: A manager's reason for scheduling despite a trainer or venue clash.
     override_reason: str = ""
+    #: The title in Welsh (trainhub.bilingual): "" is no Welsh yet.
+    title_cy: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def cohort_input(cohort: Cohort) -> CohortInput:
     """The cohort as the input its edit form starts from."""
     return CohortInput(
         title=cohort.title,
+        title_cy=cohort.title_cy or "",
         capacity=cohort.capacity,
         days=[
             DayInput(
@@ -264,12 +268,27 @@ def _check_mode(index: int, day: DayInput) -> None:
         )
 
 
+#: The longest cohort title, in either language (the columns' length).
+MAX_TITLE = 300
+
+
+def check_title_cy(title_cy: str) -> str:
+    """A cohort's Welsh title with its spaces tidied; too long is an error on its field."""
+    title_cy = " ".join(title_cy.split())
+    if len(title_cy) > MAX_TITLE:
+        raise ValidationFailed(
+            "title_cy", _("Enter a Welsh title of 300 characters or fewer, or leave it empty")
+        )
+    return title_cy
+
+
 def _check(
     actor: User, course: Course, data: CohortInput, cohort: Cohort | None
 ) -> dict[int, Venue]:
     data.title = " ".join(data.title.split())
     if not data.title or len(data.title) > 300:
         raise ValidationFailed("title", _("Enter a title of 300 characters or fewer"))
+    data.title_cy = check_title_cy(data.title_cy)
     if not 1 <= data.capacity <= 10000:
         raise ValidationFailed("capacity", _("Capacity must be between 1 and 10,000"))
     if data.delivery_language not in DELIVERY_LANGUAGES:
@@ -431,6 +450,7 @@ def _apply(cohort: Cohort, data: CohortInput) -> bool:
     """Write the input onto the cohort; whether anything a learner's calendar shows changed."""
     before = _calendar_shape(cohort) if cohort.id else None
     cohort.title = data.title
+    cohort.title_cy = data.title_cy or None
     cohort.capacity = data.capacity
     cohort.delivery_language = data.delivery_language
     cohort.partner_organisation_id = data.partner_organisation_id
@@ -760,3 +780,33 @@ def split_evenly(total: int, parts: int) -> list[int]:
         raise ValueError("parts must be at least 1")
     base, extra = divmod(total, parts)
     return [base + 1 if index < extra else base for index in range(parts)]
+
+
+def apply_cohort_welsh(changes: dict[str, str], actor: User) -> int:
+    """Write imported Welsh titles (``{"cohorts:<id>:title": Welsh}``, "" clears one) for
+    ``actor``: every change is checked before any is written; returns how many changed.
+
+    :raises ValidationFailed: naming the first key that is unknown, whose cohort is gone or
+        whose Welsh is too long.
+    :raises PermissionDenied: naming the first cohort ``actor`` cannot change.
+    """
+    keys = bilingual.split_keys("cohorts", queries.COHORT_WELSH_FIELDS, changes)
+    ids = {row_id for row_id, _field in keys.values()}
+    query = select(Cohort).where(Cohort.id.in_(ids)).options(selectinload(Cohort.facilitators))
+    found = {cohort.id: cohort for cohort in db.session.execute(query).scalars()}
+    wanted: list[tuple[Cohort, str]] = []
+    for key, (row_id, _field) in keys.items():
+        cohort = found.get(row_id)
+        if cohort is None:
+            raise ValidationFailed(key, _("%(key)s: that cohort no longer exists", key=key))
+        if not permissions.can_manage_cohort(actor, cohort):
+            raise PermissionDenied(_("%(key)s: you cannot change this cohort", key=key))
+        wanted.append((cohort, bilingual.fitted(key, changes[key], MAX_TITLE)))
+    changed = 0
+    for cohort, title_cy in wanted:
+        if (cohort.title_cy or "") != title_cy:
+            cohort.title_cy = title_cy or None
+            changed += 1
+            log.info("Cohort %s Welsh title changed by %s", cohort.id, actor.id)
+    db.session.flush()
+    return changed

@@ -81,7 +81,9 @@ def calendar_feed(token: str) -> ResponseReturnValue:
     if user is None:
         abort(404)
     body = calendars.feed(
-        calendars.personal_days(user), _("My %(service)s training", service=service_acronym())
+        calendars.personal_days(user),
+        _("My %(service)s training", service=service_acronym()),
+        user.preferred_language or "en",
     )
     return body, 200, {"Content-Type": ICS, "Cache-Control": "private, max-age=900"}
 

@@ -195,6 +195,8 @@ def venue_edit(venue_id: int | None) -> ResponseReturnValue:
             capacity=form.capacity.data,
             accessibility_notes=form.accessibility_notes.data or "",
             is_active=form.is_active.data,
+            name_cy=form.name_cy.data or "",
+            accessibility_notes_cy=form.accessibility_notes_cy.data or "",
         )
         if act(
             lambda: services.save_venue(current_user, venue, data), form, success=_("Venue saved.")

@@ -107,6 +107,7 @@ def cohort_new() -> ResponseReturnValue:
     form = _cohort_form(course)
     if request.method == "GET":
         form.title.data = course.title
+        form.title_cy.data = course.title_cy or ""
         form.capacity.data = scheduling.DEFAULT_CAPACITY
         form.start(
             current_app.config["ONLINE_LINK_SHOWN_HOURS_BEFORE"],

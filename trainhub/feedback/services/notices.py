@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from trainhub.mail.services import external_url, queue_templated_mails
 
 if TYPE_CHECKING:
-    from trainhub.courses.models import Cohort
+    from trainhub.courses.models import Cohort, Course
     from trainhub.feedback.models import FeedbackRequest, ImpactRequest
 
 
@@ -21,7 +21,7 @@ def feedback_requested(requests: Iterable[FeedbackRequest], cohort: Cohort) -> N
         (
             (
                 r.user,
-                lambda: _("How was %(title)s?", title=cohort.title),
+                lambda: _("How was %(title)s?", title=cohort.shown_title),
                 {"cohort": cohort, "link": external_url("feedback.give", request_id=r.id)},
             )
             for r in requests
@@ -30,7 +30,7 @@ def feedback_requested(requests: Iterable[FeedbackRequest], cohort: Cohort) -> N
 
 
 def _reminder_subject(cohort: Cohort) -> Callable[[], str]:
-    return lambda: _("Reminder: how was %(title)s?", title=cohort.title)
+    return lambda: _("Reminder: how was %(title)s?", title=cohort.shown_title)
 
 
 def feedback_reminders(requests: Iterable[FeedbackRequest]) -> None:
@@ -58,7 +58,7 @@ def impact_survey_requested(requests: Iterable[ImpactRequest]) -> None:
         (
             (
                 r.user,
-                _impact_subject(r.course.title),
+                _impact_subject(r.course),
                 {"course": r.course, "link": external_url("feedback.give_impact", request_id=r.id)},
             )
             for r in requests
@@ -66,10 +66,11 @@ def impact_survey_requested(requests: Iterable[ImpactRequest]) -> None:
     )
 
 
-def _impact_subject(title: str, reminder: bool = False) -> Callable[[], str]:
+def _impact_subject(course: Course, reminder: bool = False) -> Callable[[], str]:
+    # The title is read in the recipient's language, when the subject is written.
     if reminder:
-        return lambda: _("Reminder: has %(title)s changed your practice?", title=title)
-    return lambda: _("Has %(title)s changed your practice?", title=title)
+        return lambda: _("Reminder: has %(title)s changed your practice?", title=course.shown_title)
+    return lambda: _("Has %(title)s changed your practice?", title=course.shown_title)
 
 
 def impact_survey_reminders(requests: Iterable[ImpactRequest]) -> None:
@@ -79,7 +80,7 @@ def impact_survey_reminders(requests: Iterable[ImpactRequest]) -> None:
         (
             (
                 r.user,
-                _impact_subject(r.course.title, reminder=True),
+                _impact_subject(r.course, reminder=True),
                 {"course": r.course, "link": external_url("feedback.give_impact", request_id=r.id)},
             )
             for r in requests

@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from trainhub.auth.models import User
+from trainhub.bilingual import Gap, TextUnit, own
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 from trainhub.feedback.models import ITEM_KINDS, RATING, Questionnaire, QuestionnaireItem
@@ -118,3 +120,103 @@ def save_version(actor: User, drafts: list[ItemDraft], note: str) -> Questionnai
     db.session.add(questionnaire)
     db.session.flush()
     return questionnaire
+
+
+# -- Welsh gaps, export and import (trainhub.bilingual) -------------------------------------------
+
+#: The longest Welsh wording, as the edit form allows.
+MAX_WELSH_WORDING = 500
+#: The field of an item a translator writes.
+WORDING = _l("Wording")
+
+
+def _newest() -> Questionnaire | None:
+    """The newest version with its items (two queries), without making the standard one."""
+    query = (
+        select(Questionnaire)
+        .order_by(Questionnaire.version.desc())
+        .limit(1)
+        .options(selectinload(Questionnaire.items))
+    )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def _item_name(item: QuestionnaireItem) -> str:
+    return _("Question %(n)d", n=item.position)
+
+
+def questionnaire_welsh_gaps() -> list[Gap]:
+    """The current version's items whose wording has no Welsh yet."""
+    current = _newest()
+    return [
+        Gap(
+            _item_name(item),
+            str(WORDING),
+            "feedback.questionnaire_edit",
+            (),
+            # The edit form's entries are numbered from 1 (entry 0 is its blank one).
+            f"items-{item.position}-text_cy",
+        )
+        for item in (current.items if current else [])
+        if own(item.text) and not own(item.text_cy)
+    ]
+
+
+def questionnaire_welsh_units() -> list[TextUnit]:
+    """The current version's items, with their Welsh. Keys ``questionnaire:<item key>:text``:
+    an item's key lasts across versions, its row does not."""
+    current = _newest()
+    return [
+        TextUnit(
+            f"questionnaire:{item.key}:text",
+            _item_name(item),
+            str(WORDING),
+            item.text,
+            own(item.text_cy),
+        )
+        for item in (current.items if current else [])
+        if own(item.text)
+    ]
+
+
+def write_questionnaire_welsh(actor: User, changes: dict[str, str]) -> int:
+    """Write a translator's Welsh of the current items (``{key: Welsh}``, "" clears it) as
+    a new version (``save_version``), after checking every key. Returns how many items
+    changed.
+
+    :raises PermissionDenied: when ``actor`` is not an administrator.
+    :raises ValidationFailed: naming the key: an item the current version does not have, or
+        Welsh too long.
+    """
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators can change the feedback questionnaire"))
+    current = current_questionnaire()
+    items = {item.key: item for item in current.items}
+    wording: dict[str, str] = {}
+    for key, text in changes.items():
+        parts = key.split(":")
+        if len(parts) != 3 or parts[0] != "questionnaire" or parts[2] != "text":
+            raise ValidationFailed(key, _("%(key)s: trainhub has no such text", key=key))
+        if parts[1] not in items:
+            raise ValidationFailed(key, _("%(key)s: this text is no longer in trainhub", key=key))
+        text = " ".join(text.split())
+        if len(text) > MAX_WELSH_WORDING:
+            raise ValidationFailed(
+                key,
+                _(
+                    "%(key)s: the Welsh is too long: %(max)d characters at most (it has "
+                    "%(length)d)",
+                    key=key,
+                    max=MAX_WELSH_WORDING,
+                    length=len(text),
+                ),
+            )
+        wording[parts[1]] = text
+    changed = sum(1 for key, text in wording.items() if items[key].text_cy != text)
+    if changed:
+        drafts = [
+            ItemDraft(item.key, item.kind, item.text, wording.get(item.key, item.text_cy))
+            for item in current.items
+        ]
+        save_version(actor, drafts, _("Welsh wording from a translator"))
+    return changed
