@@ -21,6 +21,7 @@ from tests.helpers import QueryCounter, as_user, banners, count, field_error, fo
 from trainhub import bilingual
 from trainhub.accreditation.models import AccreditationLevel, LevelOutcome
 from trainhub.audit import AuditEvent
+from trainhub.auth.models import Organisation
 from trainhub.courses.models import (
     AgendaItem,
     AgendaTopic,
@@ -406,7 +407,14 @@ def test_each_person_gets_only_the_kinds_they_edit(app: Flask) -> None:
     root = ET.fromstring(trainer.get("/admin/welsh/export.xlf?which=all").get_data())
     assert [f.get("original") for f in root.findall("x:file", NS)] == ["trainhub/courses"]
     assert "Work with a translator" in page(trainer.get("/admin/welsh"))
-    for role in ("learner", "manager", "assessor"):
+    # Managers write cohorts', organisations' and the report's Welsh, not the catalogue's.
+    db.session.add(Organisation(name="Bro Morgannwg Council"))
+    db.session.commit()
+    manager = as_user(app, make_user(roles=["manager"]))
+    root = ET.fromstring(manager.get("/admin/welsh/export.xlf?which=all").get_data())
+    files = {f.get("original") for f in root.findall("x:file", NS)}
+    assert files and files <= {"trainhub/cohorts", "trainhub/organisations", "trainhub/narrative"}
+    for role in ("learner", "assessor"):
         client = as_user(app, make_user(roles=[role]))
         assert client.get("/admin/welsh/export.xlf").status_code == 403
         assert client.get("/admin/welsh/import").status_code == 403
