@@ -40,6 +40,7 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Response,
+    ViewportSize,
     expect,
     sync_playwright,
 )
@@ -338,14 +339,27 @@ _STICKING_OUT = """() => {
 }"""
 
 
+#: Resolves once the page has drawn a frame after now: by then it has evaluated its media
+#: queries and told their listeners (GOV.UK's navigation shows or hides its "Menu" button).
+_NEXT_FRAME = (
+    "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+)
+
+
+def resize(page: Page, size: ViewportSize) -> None:
+    """Draw the page at ``size`` and wait until its scripts have answered the change."""
+    page.set_viewport_size(size)
+    page.evaluate(_NEXT_FRAME)
+
+
 def sticking_out(page: Page) -> list[str]:
     """What of the page as it is now scrolls sideways on a screen ``NARROW`` pixels wide."""
     wide = page.viewport_size or {"width": 1280, "height": 900}
-    page.set_viewport_size({"width": NARROW, "height": wide["height"]})
+    resize(page, {"width": NARROW, "height": wide["height"]})
     try:
         return list(page.evaluate(_STICKING_OUT))
     finally:
-        page.set_viewport_size(wide)
+        resize(page, wide)
 
 
 def check_reflow(page: Page) -> None:

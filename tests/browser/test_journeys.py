@@ -217,7 +217,7 @@ def test_trainer_adds_a_course_edits_the_core_and_adds_a_venue(visitor: Visitor)
     visitor.nav("Venues")
     expect(visitor.main.get_by_role("link", name="Barry learning room")).to_be_visible()
     visitor.follow(visitor.main.get_by_role("button", name="Add a venue"))
-    page.get_by_label("Name").fill("Newport family centre")
+    page.get_by_label("Name", exact=True).fill("Newport family centre")
     page.get_by_label("Address").fill("4 Example Lane\nNewport\nNP20 1AA")
     page.get_by_label("Capacity").fill("12")
     page.get_by_label("Accessibility (optional)").fill("Step-free access from the car park.")
@@ -239,7 +239,7 @@ def test_venue_address_is_listed_on_one_line(visitor: Visitor) -> None:
     page = visitor.page
     visitor.sign_in(DEMO["trainer"])
     visitor.goto("/venues/new")
-    page.get_by_label("Name").fill("Swansea family room")
+    page.get_by_label("Name", exact=True).fill("Swansea family room")
     page.get_by_label("Address").fill("5 Example Quay\nSwansea\nSA1 1AA")
     page.get_by_label("Capacity").fill("10")
     visitor.submit("Save venue")
@@ -271,7 +271,7 @@ def test_manager_adds_an_organisation_once(visitor: Visitor) -> None:
     expect(visitor.main.get_by_role("link", name="Cardiff Council", exact=True)).to_be_visible()
 
     visitor.follow(visitor.main.get_by_role("button", name="Add an organisation"))
-    page.get_by_label("Name").fill("Gwent Family Hub")
+    page.get_by_label("Name", exact=True).fill("Gwent Family Hub")
     page.get_by_label("Sector").select_option(label="Third sector")
     visitor.submit("Save organisation")
     expect(visitor.success_banner()).to_contain_text("Organisation saved.")
@@ -279,12 +279,12 @@ def test_manager_adds_an_organisation_once(visitor: Visitor) -> None:
     expect(row).to_contain_text("Third sector")
 
     visitor.follow(visitor.main.get_by_role("button", name="Add an organisation"))
-    page.get_by_label("Name").fill("gwent family hub")
+    page.get_by_label("Name", exact=True).fill("gwent family hub")
     visitor.submit("Save organisation", status=400)
     expect(visitor.error_summary()).to_contain_text(
         "There is already an organisation with this name"
     )
-    expect(page.get_by_label("Name")).to_have_value("gwent family hub")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("gwent family hub")
 
 
 def test_admin_manages_accounts_levels_and_imports(visitor: Visitor) -> None:
@@ -471,7 +471,7 @@ def test_invited_colleague_sets_then_changes_a_password_and_admin_edits_records(
     )
     visitor.goto("/admin/organisations")
     visitor.click_link("Cardiff Council")
-    expect(page.get_by_label("Name")).to_have_value("Cardiff Council")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Cardiff Council")
     visitor.goto("/venues")
     visitor.click_link("Barry learning room")
     expect(page.get_by_label("Capacity")).to_have_value("16")
