@@ -10,8 +10,10 @@ from datetime import timedelta
 from typing import TypeVar
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import downgrade, upgrade
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -150,6 +152,27 @@ def test_a_new_cohort_starts_with_its_courses_welsh_title(app: Flask) -> None:
     course = make_course(code="CY-P1", title="Core", title_cy="Craidd")
     client = as_user(app, make_user(roles=["trainer"]))
     assert 'value="Craidd"' in page_html(client.get(f"/cohorts/new?course={course.code}"))
+
+
+@pytest.mark.real_commits
+def test_the_migration_gives_cohorts_named_after_their_course_its_welsh(app: Flask) -> None:
+    """Cohorts scheduled before Welsh titles existed: one called by its course's English
+    title takes the course's Welsh; one with a title of its own, or of a course without
+    Welsh, waits for its own."""
+    welsh_course = make_course(code="CY-M1", title="Core", title_cy="Craidd")
+    blank_course = make_course(code="CY-M2", title="Blank", title_cy="  ")
+    english_course = make_course(code="CY-M3", title="Only English")
+    named = make_cohort(welsh_course, title="Core").id
+    own_title = make_cohort(welsh_course, title="Core, spring").id
+    blank = make_cohort(blank_course, title="Blank").id
+    english = make_cohort(english_course, title="Only English").id
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0030_welsh_content")
+    upgrade()
+    titles = dict(db.session.execute(sa.text("SELECT id, title_cy FROM cohorts")).all())
+    assert titles[named] == "Craidd"
+    assert titles[own_title] is None and titles[blank] is None and titles[english] is None
 
 
 # Reading ----------------------------------------------------------------------------------------
