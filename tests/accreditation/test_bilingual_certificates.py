@@ -91,14 +91,38 @@ def test_a_certificate_keeps_the_issuer_in_each_language(catalogue: None) -> Non
     assert (certificate.achievement, certificate.achievement_cy) == (ENGLISH_NAME, WELSH_NAME)
 
 
-def test_one_issuer_string_is_used_for_both_languages(
-    app: Flask, catalogue: None, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "Gwent IFSS",
+        {"en": "Gwent IFSS"},
+        {"en": "Gwent IFSS", "cy": " "},
+        {"en": "Gwent IFSS", "cy": "Gwent IFSS"},
+    ],
+)
+def test_an_issuer_without_welsh_is_kept_as_english_alone(
+    app: Flask, catalogue: None, monkeypatch: pytest.MonkeyPatch, setting: object
 ) -> None:
-    monkeypatch.setitem(app.config, "CERTIFICATE_ISSUER", "Gwent IFSS")
+    """One string for both languages (or no Welsh given) is the English name: the Welsh side
+    falls back to it marked as English, not passed off as Welsh."""
+    monkeypatch.setitem(app.config, "CERTIFICATE_ISSUER", setting)
 
     certificate = core_certificate()
 
-    assert (certificate.issuer, certificate.issuer_cy) == ("Gwent IFSS", "Gwent IFSS")
+    assert (certificate.issuer, certificate.issuer_cy) == ("Gwent IFSS", None)
+    assert certificates.in_language(certificate, "cy").issuer.lang == "en"
+
+
+def test_the_verify_page_marks_an_english_only_issuer_as_english(
+    app: Flask, catalogue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "CERTIFICATE_ISSUER", "Gwent IFSS")
+    certificate = core_certificate()
+
+    shown = page(as_user(app, None).get(f"/verify/{certificate.code}"))
+
+    assert shown.count('lang="en">Gwent IFSS</span>') == 1
+    assert 'lang="cy">Gwent IFSS' not in shown
 
 
 def test_a_deployment_sets_the_welsh_issuer_alone_from_the_environment(
