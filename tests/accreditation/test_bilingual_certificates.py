@@ -340,6 +340,24 @@ def test_the_learner_chooses_english_or_cymraeg(app: Flask, catalogue: None) -> 
     assert WELSH_NAME in svg.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("welsh", [WELSH_NAME, None])
+def test_the_welsh_pages_links_are_named_with_the_welsh_achievement(
+    app: Flask, catalogue: None, welsh: str | None
+) -> None:
+    """What a screen reader hears of each link and button says which certificate, in Welsh
+    (or the English, said as English, while the course has no Welsh title)."""
+    person = learner(preferred_language="cy")
+    core_certificate(person, welsh=welsh)
+
+    text = page(as_user(app, person).get("/my/certificates"))
+
+    hidden = re.findall(
+        r'<span class="govuk-visually-hidden"> (.*?)</span>(?:</a>|</button>)', text
+    )
+    named = WELSH_NAME if welsh else f'<span lang="en">{ENGLISH_NAME}</span>'
+    assert len(hidden) == 6 and all(h == named for h in hidden), hidden
+
+
 def test_a_language_that_is_not_offered_is_refused(app: Flask, catalogue: None) -> None:
     person = learner()
     certificate = core_certificate(person)
