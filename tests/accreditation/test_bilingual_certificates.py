@@ -32,6 +32,7 @@ from tests.accreditation.helpers import (
     learner,
     level,
     outbox,
+    submitted,
 )
 from tests.accreditation.test_badges import assert_valid_open_badge
 from tests.accreditation.view_helpers import as_user, field_error, follow, page
@@ -148,6 +149,21 @@ def test_a_level_certificate_is_named_in_both_languages_whoever_decides_it(
 
     assert certificate.achievement == f"Level 3: {level(3).title}"
     assert certificate.achievement_cy == "Lefel 3: Ymarferydd"
+
+
+def test_a_welsh_learners_level_mails_name_the_level_in_welsh(catalogue: None) -> None:
+    """The level's own title in the recipient's language, as the course's is in theirs."""
+    level(3).title_cy = "Ymarferydd"
+    welsh = learner(core_on=dt.date.today() - dt.timedelta(days=30), preferred_language="cy")
+    english = learner(core_on=dt.date.today() - dt.timedelta(days=30), preferred_language="en")
+    submitted(3, welsh)
+    submitted(3, english)
+
+    [to_welsh] = outbox(welsh)
+    [to_english] = outbox(english)
+
+    assert "Lefel 3: Ymarferydd" in to_welsh.body and level(3).title not in to_welsh.body
+    assert f"Level 3: {level(3).title}" in to_english.body and "Ymarferydd" not in to_english.body
 
 
 def test_a_reissue_carries_the_welsh_written_since(catalogue: None) -> None:

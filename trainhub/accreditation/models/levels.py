@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Table, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from trainhub import bilingual
 from trainhub.courses.models import Course
 from trainhub.extensions import UTCDateTime, db, utcnow
 
@@ -68,6 +69,12 @@ class AccreditationLevel(db.Model):  # type: ignore[name-defined]
     entry_courses: Mapped[list[Course]] = relationship(
         secondary=level_entry_courses, order_by=Course.title
     )
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the language being written (a page's visitor's, a message's
+        recipient's), else the other: plain text for subjects and messages."""
+        return bilingual.shown(self.title, self.title_cy).text
 
     @property
     def has_clock(self) -> bool:
