@@ -30,6 +30,11 @@ level_entry_courses = Table(
 )
 
 
+#: The longest level title, in either language: a certificate names the level as "Level 12: "
+#: or "Lefel 12: " and the title, in a column of 300 characters (certificates.achievement*).
+MAX_LEVEL_TITLE = 290
+
+
 class AccreditationLevel(db.Model):  # type: ignore[name-defined]
     __tablename__ = "accreditation_levels"
 
