@@ -154,6 +154,47 @@ def test_a_new_cohort_starts_with_its_courses_welsh_title(app: Flask) -> None:
     assert 'value="Craidd"' in page_html(client.get(f"/cohorts/new?course={course.code}"))
 
 
+@pytest.mark.parametrize(
+    ("title", "title_cy", "kept"),
+    [
+        ("Core", "Craidd", "Craidd"),  # as it was offered
+        ("Core, spring", "Craidd", None),  # the English renamed, the Welsh left behind
+        ("Core, spring", "Craidd, gwanwyn", "Craidd, gwanwyn"),  # both written
+        ("Core, spring", "", None),
+    ],
+)
+def test_a_new_cohorts_welsh_title_is_not_left_as_the_courses_when_renamed(
+    app: Flask, title: str, title_cy: str, kept: str | None
+) -> None:
+    course = make_course(code="CY-P9", title="Core", title_cy="Craidd")
+    trainer = make_user(roles=["trainer"])
+    venue = make_venue()
+    client = as_user(app, trainer)
+    days = [Day(local_today() + timedelta(40), venue_id=venue.id)]
+    data = cohort_form(days, [trainer], title=title, title_cy=title_cy)
+    response = client.post(f"/cohorts/new?course={course.code}", data=data)
+    assert response.status_code == 302, page_html(response)
+    cohort = db.session.execute(select(Cohort).where(Cohort.course_id == course.id)).scalar_one()
+    assert (cohort.title, cohort.title_cy) == (title, kept)
+
+
+def test_renaming_a_cohort_drops_the_courses_welsh_title_it_still_had(app: Flask) -> None:
+    course = make_course(code="CY-P10", title="Core", title_cy="Craidd")
+    trainer = make_user(roles=["trainer"])
+    venue = make_venue()
+    cohort = make_cohort(
+        course, title="Core", title_cy="Craidd", facilitators=[trainer], status="draft", venue=venue
+    )
+    client = as_user(app, trainer)
+    days = [Day(d.date, venue_id=venue.id) for d in cohort.days]
+    unchanged = cohort_form(days, [trainer], title="Core", title_cy="Craidd")
+    assert client.post(f"/cohorts/{cohort.id}/edit", data=unchanged).status_code == 302
+    assert reread(Cohort, cohort.id).title_cy == "Craidd"
+    renamed = cohort_form(days, [trainer], title="Core, autumn", title_cy="Craidd")
+    assert client.post(f"/cohorts/{cohort.id}/edit", data=renamed).status_code == 302
+    assert reread(Cohort, cohort.id).title_cy is None
+
+
 @pytest.mark.real_commits
 def test_the_migration_gives_cohorts_named_after_their_course_its_welsh(app: Flask) -> None:
     """Cohorts scheduled before Welsh titles existed: one called by its course's English
