@@ -18,7 +18,10 @@ from tests.factories import make_cohort, make_course, make_user
 from tests.helpers import QueryCounter, as_user, field_error, follow, page, page_html
 from trainhub import bilingual
 from trainhub.accreditation.models import AccreditationLevel, LevelOutcome
+from trainhub.accreditation.services.certificates import level_achievement, level_achievement_cy
+from trainhub.accreditation.services.levels import write_level_welsh
 from trainhub.courses.models import WELSH_FIELDS, Course
+from trainhub.errors import ValidationFailed
 from trainhub.extensions import db
 
 #: The glossary's "No Welsh yet" tag (in Welsh pages "Dim Cymraeg eto").
@@ -339,6 +342,41 @@ def test_more_welsh_outcomes_than_english_ones_are_refused_on_the_field(app: Fla
     )
     db.session.expire_all()
     assert all(o.text_cy is None for o in db.session.get(AccreditationLevel, level.id).outcomes)
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("title", "Enter a level title of 290 characters or fewer"),
+        ("title_cy", "Enter a Welsh level title of 290 characters or fewer, or leave it empty"),
+    ],
+)
+def test_a_level_title_leaves_room_for_its_number_on_a_certificate(
+    app: Flask, field: str, message: str
+) -> None:
+    """ "Level 12: " or "Lefel 12: " and the title must fit a certificate's 300 characters."""
+    level = add_level(number=12)
+    client = as_user(app, make_user(roles=["admin"]))
+    refused = client.post(
+        f"/admin/levels/{level.id}", data=level_form(number="12", **{field: "t" * 291})
+    )
+    assert refused.status_code == 400
+    assert field_error(page_html(refused), field) == message
+    longest = level_form(number="12", **{field: "t" * 290})
+    assert client.post(f"/admin/levels/{level.id}", data=longest).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get_one(AccreditationLevel, level.id)
+    assert len(level_achievement(saved)) <= 300
+    assert len(level_achievement_cy(saved) or "") <= 300
+
+
+def test_a_translators_welsh_level_title_leaves_room_for_its_number(app: Flask) -> None:
+    level = add_level(number=12)
+    admin = make_user(roles=["admin"])
+    with pytest.raises(ValidationFailed) as refused:
+        write_level_welsh(admin, {f"levels:{level.id}:title": "t" * 291})
+    assert refused.value.field == f"levels:{level.id}:title"
+    assert write_level_welsh(admin, {f"levels:{level.id}:title": "t" * 290}) == 1
 
 
 def test_the_completeness_page_lists_levels_with_links_for_admins_only(app: Flask) -> None:

@@ -10,8 +10,10 @@ from datetime import timedelta
 from typing import TypeVar
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import downgrade, upgrade
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -150,6 +152,68 @@ def test_a_new_cohort_starts_with_its_courses_welsh_title(app: Flask) -> None:
     course = make_course(code="CY-P1", title="Core", title_cy="Craidd")
     client = as_user(app, make_user(roles=["trainer"]))
     assert 'value="Craidd"' in page_html(client.get(f"/cohorts/new?course={course.code}"))
+
+
+@pytest.mark.parametrize(
+    ("title", "title_cy", "kept"),
+    [
+        ("Core", "Craidd", "Craidd"),  # as it was offered
+        ("Core, spring", "Craidd", None),  # the English renamed, the Welsh left behind
+        ("Core, spring", "Craidd, gwanwyn", "Craidd, gwanwyn"),  # both written
+        ("Core, spring", "", None),
+    ],
+)
+def test_a_new_cohorts_welsh_title_is_not_left_as_the_courses_when_renamed(
+    app: Flask, title: str, title_cy: str, kept: str | None
+) -> None:
+    course = make_course(code="CY-P9", title="Core", title_cy="Craidd")
+    trainer = make_user(roles=["trainer"])
+    venue = make_venue()
+    client = as_user(app, trainer)
+    days = [Day(local_today() + timedelta(40), venue_id=venue.id)]
+    data = cohort_form(days, [trainer], title=title, title_cy=title_cy)
+    response = client.post(f"/cohorts/new?course={course.code}", data=data)
+    assert response.status_code == 302, page_html(response)
+    cohort = db.session.execute(select(Cohort).where(Cohort.course_id == course.id)).scalar_one()
+    assert (cohort.title, cohort.title_cy) == (title, kept)
+
+
+def test_renaming_a_cohort_drops_the_courses_welsh_title_it_still_had(app: Flask) -> None:
+    course = make_course(code="CY-P10", title="Core", title_cy="Craidd")
+    trainer = make_user(roles=["trainer"])
+    venue = make_venue()
+    cohort = make_cohort(
+        course, title="Core", title_cy="Craidd", facilitators=[trainer], status="draft", venue=venue
+    )
+    client = as_user(app, trainer)
+    days = [Day(d.date, venue_id=venue.id) for d in cohort.days]
+    unchanged = cohort_form(days, [trainer], title="Core", title_cy="Craidd")
+    assert client.post(f"/cohorts/{cohort.id}/edit", data=unchanged).status_code == 302
+    assert reread(Cohort, cohort.id).title_cy == "Craidd"
+    renamed = cohort_form(days, [trainer], title="Core, autumn", title_cy="Craidd")
+    assert client.post(f"/cohorts/{cohort.id}/edit", data=renamed).status_code == 302
+    assert reread(Cohort, cohort.id).title_cy is None
+
+
+@pytest.mark.real_commits
+def test_the_migration_gives_cohorts_named_after_their_course_its_welsh(app: Flask) -> None:
+    """Cohorts scheduled before Welsh titles existed: one called by its course's English
+    title takes the course's Welsh; one with a title of its own, or of a course without
+    Welsh, waits for its own."""
+    welsh_course = make_course(code="CY-M1", title="Core", title_cy="Craidd")
+    blank_course = make_course(code="CY-M2", title="Blank", title_cy="  ")
+    english_course = make_course(code="CY-M3", title="Only English")
+    named = make_cohort(welsh_course, title="Core").id
+    own_title = make_cohort(welsh_course, title="Core, spring").id
+    blank = make_cohort(blank_course, title="Blank").id
+    english = make_cohort(english_course, title="Only English").id
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0030_welsh_content")
+    upgrade()
+    titles = dict(db.session.execute(sa.text("SELECT id, title_cy FROM cohorts")).all())
+    assert titles[named] == "Craidd"
+    assert titles[own_title] is None and titles[blank] is None and titles[english] is None
 
 
 # Reading ----------------------------------------------------------------------------------------

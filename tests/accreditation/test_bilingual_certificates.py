@@ -32,6 +32,7 @@ from tests.accreditation.helpers import (
     learner,
     level,
     outbox,
+    submitted,
 )
 from tests.accreditation.test_badges import assert_valid_open_badge
 from tests.accreditation.view_helpers import as_user, field_error, follow, page
@@ -91,14 +92,38 @@ def test_a_certificate_keeps_the_issuer_in_each_language(catalogue: None) -> Non
     assert (certificate.achievement, certificate.achievement_cy) == (ENGLISH_NAME, WELSH_NAME)
 
 
-def test_one_issuer_string_is_used_for_both_languages(
-    app: Flask, catalogue: None, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "Gwent IFSS",
+        {"en": "Gwent IFSS"},
+        {"en": "Gwent IFSS", "cy": " "},
+        {"en": "Gwent IFSS", "cy": "Gwent IFSS"},
+    ],
+)
+def test_an_issuer_without_welsh_is_kept_as_english_alone(
+    app: Flask, catalogue: None, monkeypatch: pytest.MonkeyPatch, setting: object
 ) -> None:
-    monkeypatch.setitem(app.config, "CERTIFICATE_ISSUER", "Gwent IFSS")
+    """One string for both languages (or no Welsh given) is the English name: the Welsh side
+    falls back to it marked as English, not passed off as Welsh."""
+    monkeypatch.setitem(app.config, "CERTIFICATE_ISSUER", setting)
 
     certificate = core_certificate()
 
-    assert (certificate.issuer, certificate.issuer_cy) == ("Gwent IFSS", "Gwent IFSS")
+    assert (certificate.issuer, certificate.issuer_cy) == ("Gwent IFSS", None)
+    assert certificates.in_language(certificate, "cy").issuer.lang == "en"
+
+
+def test_the_verify_page_marks_an_english_only_issuer_as_english(
+    app: Flask, catalogue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "CERTIFICATE_ISSUER", "Gwent IFSS")
+    certificate = core_certificate()
+
+    shown = page(as_user(app, None).get(f"/verify/{certificate.code}"))
+
+    assert shown.count('lang="en">Gwent IFSS</span>') == 1
+    assert 'lang="cy">Gwent IFSS' not in shown
 
 
 def test_a_deployment_sets_the_welsh_issuer_alone_from_the_environment(
@@ -124,6 +149,21 @@ def test_a_level_certificate_is_named_in_both_languages_whoever_decides_it(
 
     assert certificate.achievement == f"Level 3: {level(3).title}"
     assert certificate.achievement_cy == "Lefel 3: Ymarferydd"
+
+
+def test_a_welsh_learners_level_mails_name_the_level_in_welsh(catalogue: None) -> None:
+    """The level's own title in the recipient's language, as the course's is in theirs."""
+    level(3).title_cy = "Ymarferydd"
+    welsh = learner(core_on=dt.date.today() - dt.timedelta(days=30), preferred_language="cy")
+    english = learner(core_on=dt.date.today() - dt.timedelta(days=30), preferred_language="en")
+    submitted(3, welsh)
+    submitted(3, english)
+
+    [to_welsh] = outbox(welsh)
+    [to_english] = outbox(english)
+
+    assert "Lefel 3: Ymarferydd" in to_welsh.body and level(3).title not in to_welsh.body
+    assert f"Level 3: {level(3).title}" in to_english.body and "Ymarferydd" not in to_english.body
 
 
 def test_a_reissue_carries_the_welsh_written_since(catalogue: None) -> None:
@@ -314,6 +354,24 @@ def test_the_learner_chooses_english_or_cymraeg(app: Flask, catalogue: None) -> 
     assert payload(token.get_data(as_text=True))["name"] == ENGLISH_NAME
     svg = client.get(f"/certificates/{certificate.code}/badge.svg?language=cy")
     assert WELSH_NAME in svg.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("welsh", [WELSH_NAME, None])
+def test_the_welsh_pages_links_are_named_with_the_welsh_achievement(
+    app: Flask, catalogue: None, welsh: str | None
+) -> None:
+    """What a screen reader hears of each link and button says which certificate, in Welsh
+    (or the English, said as English, while the course has no Welsh title)."""
+    person = learner(preferred_language="cy")
+    core_certificate(person, welsh=welsh)
+
+    text = page(as_user(app, person).get("/my/certificates"))
+
+    hidden = re.findall(
+        r'<span class="govuk-visually-hidden"> (.*?)</span>(?:</a>|</button>)', text
+    )
+    named = WELSH_NAME if welsh else f'<span lang="en">{ENGLISH_NAME}</span>'
+    assert len(hidden) == 6 and all(h == named for h in hidden), hidden
 
 
 def test_a_language_that_is_not_offered_is_refused(app: Flask, catalogue: None) -> None:

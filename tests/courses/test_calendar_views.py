@@ -188,6 +188,37 @@ def test_a_feed_follows_a_cancellation(client: FlaskClient, split_core: Cohort) 
     assert {(e["STATUS"], e["SEQUENCE"]) for e in found} == {("CANCELLED", "2")}
 
 
+def calendar_name(body: bytes) -> str:
+    return str(Calendar.from_ical(body)["X-WR-CALNAME"])
+
+
+@pytest.mark.parametrize(
+    ("owner", "asker", "name"),
+    [("cy", "en", "Fy hyfforddiant IFSS"), ("en", "cy", "My IFSS training")],
+)
+def test_a_feed_is_named_in_its_owners_language_whoever_fetches_it(
+    client: FlaskClient, split_core: Cohort, owner: str, asker: str, name: str
+) -> None:
+    learner = make_user(preferred_language=owner)
+    make_booking(split_core, learner)
+    token = feed_token(learner)
+    db.session.commit()
+    client.get(f"/language/{asker}")  # the calendar app's language is not the owner's
+
+    assert calendar_name(client.get(f"/calendar/feed/{token}.ics").data) == name
+
+
+def test_the_public_feed_is_named_in_english_as_its_events_are(
+    client: FlaskClient, split_core: Cohort
+) -> None:
+    client.get("/language/cy")
+
+    response = client.get("/calendar.ics")
+
+    assert calendar_name(response.data) == "IFSS training calendar"
+    assert "public" in response.headers["Cache-Control"]
+
+
 @pytest.mark.parametrize("token", ["not-a-token", "x" * 65, "a.b", "%C5%B5"])
 def test_a_bad_calendar_token_is_not_found(client: FlaskClient, token: str) -> None:
     feed_token(make_user())

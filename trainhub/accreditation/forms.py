@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from trainhub.accreditation.models import LevelOutcome, OutcomeJudgement
+from trainhub.accreditation.models.levels import MAX_LEVEL_TITLE
 from trainhub.forms import (
     Checkbox,
     Checkboxes,
@@ -37,7 +38,18 @@ class LevelForm(FlaskForm):
             NumberRange(min=1, max=12, message=_l("The level number must be between 1 and 12")),
         ],
     )
-    title = Text(_l("Title"), validators=[required(_l("Enter the level's title")), Length(max=300)])
+    title = Text(
+        _l("Title"),
+        validators=[
+            required(_l("Enter the level's title")),
+            Length(
+                max=MAX_LEVEL_TITLE,
+                message=_l(
+                    "Enter a level title of %(max)d characters or fewer", max=MAX_LEVEL_TITLE
+                ),
+            ),
+        ],
+    )
     description = TextArea(_l("Who it is for (optional)"), validators=[Optional()])
     outcomes = TextArea(
         _l("Learning outcomes"),
@@ -45,7 +57,19 @@ class LevelForm(FlaskForm):
         validators=[required(_l("Enter at least one learning outcome"))],
         render_kw={"rows": 8},
     )
-    title_cy = Text(_l("Title in Welsh (optional)"), validators=[Optional(), Length(max=300)])
+    title_cy = Text(
+        _l("Title in Welsh (optional)"),
+        validators=[
+            Optional(),
+            Length(
+                max=MAX_LEVEL_TITLE,
+                message=_l(
+                    "Enter a Welsh level title of %(max)d characters or fewer, or leave it empty",
+                    max=MAX_LEVEL_TITLE,
+                ),
+            ),
+        ],
+    )
     outcomes_cy = TextArea(
         _l("Learning outcomes in Welsh (optional)"),
         description=_l(

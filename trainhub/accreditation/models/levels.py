@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Table, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from trainhub import bilingual
 from trainhub.courses.models import Course
 from trainhub.extensions import UTCDateTime, db, utcnow
 
@@ -27,6 +28,11 @@ level_entry_courses = Table(
     Column("level_id", ForeignKey("accreditation_levels.id", ondelete="CASCADE"), primary_key=True),
     Column("course_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+#: The longest level title, in either language: a certificate names the level as "Level 12: "
+#: or "Lefel 12: " and the title, in a column of 300 characters (certificates.achievement*).
+MAX_LEVEL_TITLE = 290
 
 
 class AccreditationLevel(db.Model):  # type: ignore[name-defined]
@@ -68,6 +74,12 @@ class AccreditationLevel(db.Model):  # type: ignore[name-defined]
     entry_courses: Mapped[list[Course]] = relationship(
         secondary=level_entry_courses, order_by=Course.title
     )
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the language being written (a page's visitor's, a message's
+        recipient's), else the other: plain text for subjects and messages."""
+        return bilingual.shown(self.title, self.title_cy).text
 
     @property
     def has_clock(self) -> bool:

@@ -66,6 +66,17 @@ def issuer_in(language: str) -> str:
     return setting_in("CERTIFICATE_ISSUER", language)
 
 
+def welsh_issuer() -> str | None:
+    """The issuer's Welsh name, or None when ``CERTIFICATE_ISSUER`` gives none of its own (one
+    string for both languages, no "cy", or the English again): a certificate then says it has
+    no Welsh, and its Welsh side marks the English as English rather than passing it as Welsh."""
+    chosen = current_app.config["CERTIFICATE_ISSUER"]
+    if isinstance(chosen, str):
+        return None
+    welsh = own(chosen.get(WELSH))
+    return welsh if welsh is not None and welsh != issuer_in(ENGLISH) else None
+
+
 #: What a certificate carries when CERTIFICATE_LANGUAGES names nothing it knows.
 DEFAULT_LANGUAGES = (WELSH, ENGLISH)
 
@@ -167,7 +178,7 @@ def _issue(user: User, code: str | None = None, **fields: object) -> Certificate
         user_id=user.id,
         learner_name=user.full_name,
         issuer=issuer_in(ENGLISH),
-        issuer_cy=issuer_in(WELSH),
+        issuer_cy=welsh_issuer(),
         status=VALID,
         **fields,
     )
@@ -194,7 +205,7 @@ def issue_for_completions(completions: Sequence[Completion]) -> list[Certificate
         ).scalars()
     }
     rows: list[dict[str, object]] = []
-    issuers = {ENGLISH: issuer_in(ENGLISH), WELSH: issuer_in(WELSH)}
+    issuers = {ENGLISH: issuer_in(ENGLISH), WELSH: welsh_issuer()}
     for completion, code in zip(completions, _new_codes(len(completions)), strict=True):
         course = courses[completion.course_id]
         rows.append(

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainhub.accreditation.models import AccreditationLevel, LevelOutcome
+from trainhub.accreditation.models.levels import MAX_LEVEL_TITLE
 from trainhub.accreditation.seed_data import LEVELS, LevelData
 from trainhub.courses.catalogue_data import COURSES, CourseData
 from trainhub.courses.models import Course
@@ -63,8 +64,11 @@ def save_level(
     if db.session.execute(query).first() is not None:
         raise ValidationFailed("number", _("There is already a level with this number"))
     title = " ".join(data.title.split())
-    if not title or len(title) > 300:
-        raise ValidationFailed("title", _("Enter a title of 300 characters or fewer"))
+    if not title or len(title) > MAX_LEVEL_TITLE:
+        raise ValidationFailed(
+            "title",
+            _("Enter a level title of %(max)d characters or fewer", max=MAX_LEVEL_TITLE),
+        )
     if not 1 <= data.number <= 12:
         raise ValidationFailed("number", _("The level number must be between 1 and 12"))
     outcomes = [" ".join(text.split()) for text in data.outcomes if text.strip()]
@@ -73,9 +77,13 @@ def save_level(
     if len(set(outcomes)) != len(outcomes):
         raise ValidationFailed("outcomes", _("Each learning outcome must be different"))
     title_cy = " ".join(data.title_cy.split())
-    if len(title_cy) > 300:
+    if len(title_cy) > MAX_LEVEL_TITLE:
         raise ValidationFailed(
-            "title_cy", _("Enter a Welsh title of 300 characters or fewer, or leave it empty")
+            "title_cy",
+            _(
+                "Enter a Welsh level title of %(max)d characters or fewer, or leave it empty",
+                max=MAX_LEVEL_TITLE,
+            ),
         )
     outcomes_cy = [" ".join(text.split()) for text in data.outcomes_cy]
     while outcomes_cy and not outcomes_cy[-1]:
@@ -121,8 +129,9 @@ def save_level(
     return level
 
 
-#: The longest Welsh level title (as the English) and learning outcome.
-MAX_WELSH_TITLE = 300
+#: The longest Welsh level title (as the English: room for "Lefel N: " on a certificate) and
+#: learning outcome.
+MAX_WELSH_TITLE = MAX_LEVEL_TITLE
 MAX_WELSH_OUTCOME = 2000
 
 

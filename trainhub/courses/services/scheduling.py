@@ -282,6 +282,19 @@ def check_title_cy(title_cy: str) -> str:
     return title_cy
 
 
+def _welsh_title_left_behind(course: Course, cohort: Cohort | None, data: CohortInput) -> bool:
+    """The Welsh title is still the course's (a new cohort starts with it) while the English
+    has been changed from what it was: it no longer says the same, so it is "no Welsh yet"
+    rather than a Welsh title for something else."""
+    course_welsh = bilingual.own(course.title_cy)
+    english_before = cohort.title if cohort is not None else course.title
+    return (
+        course_welsh is not None
+        and data.title != " ".join(english_before.split())
+        and data.title_cy == " ".join(course_welsh.split())
+    )
+
+
 def _check(
     actor: User, course: Course, data: CohortInput, cohort: Cohort | None
 ) -> dict[int, Venue]:
@@ -289,6 +302,8 @@ def _check(
     if not data.title or len(data.title) > 300:
         raise ValidationFailed("title", _("Enter a title of 300 characters or fewer"))
     data.title_cy = check_title_cy(data.title_cy)
+    if _welsh_title_left_behind(course, cohort, data):
+        data.title_cy = ""
     if not 1 <= data.capacity <= 10000:
         raise ValidationFailed("capacity", _("Capacity must be between 1 and 10,000"))
     if data.delivery_language not in DELIVERY_LANGUAGES:

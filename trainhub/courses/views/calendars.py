@@ -6,11 +6,13 @@ import re
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainhub import ratelimit
 from trainhub.auth.permissions import public, signed_in
+from trainhub.bilingual import ENGLISH
 from trainhub.boundary import act
 from trainhub.courses import queries
 from trainhub.courses.forms.cohorts import ActionForm
@@ -49,10 +51,11 @@ def calendar() -> ResponseReturnValue:
 @public
 def calendar_ics() -> ResponseReturnValue:
     """Every published open cohort as a subscribable calendar: the same for everyone, so
-    shared caches may keep it a while (subscribers fetch it hourly: ``calendars.FEED_REFRESH``)."""
-    body = calendars.feed(
-        calendars.public_days(), _("%(service)s training calendar", service=service_acronym())
-    )
+    shared caches may keep it a while (subscribers fetch it hourly: ``calendars.FEED_REFRESH``).
+    So it is named, as its events are written, in English whoever asks."""
+    with force_locale(ENGLISH):
+        name = _("%(service)s training calendar", service=service_acronym())
+    body = calendars.feed(calendars.public_days(), name, ENGLISH)
     return (
         body,
         200,
@@ -80,11 +83,11 @@ def calendar_feed(token: str) -> ResponseReturnValue:
     user = calendars.user_for_feed_token(token) if FEED_TOKEN.fullmatch(token) else None
     if user is None:
         abort(404)
-    body = calendars.feed(
-        calendars.personal_days(user),
-        _("My %(service)s training", service=service_acronym()),
-        user.preferred_language or "en",
-    )
+    # Named, as its events are written, in its owner's language, not the calendar app's.
+    language = user.preferred_language or ENGLISH
+    with force_locale(language):
+        name = _("My %(service)s training", service=service_acronym())
+    body = calendars.feed(calendars.personal_days(user), name, language)
     return body, 200, {"Content-Type": ICS, "Cache-Control": "private, max-age=900"}
 
 
