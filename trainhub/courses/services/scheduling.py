@@ -494,6 +494,7 @@ def _apply(cohort: Cohort, data: CohortInput) -> bool:
 def _calendar_shape(cohort: Cohort) -> tuple[object, ...]:
     return (
         cohort.title,
+        cohort.title_cy,
         tuple(
             (
                 d.day_number,
