@@ -514,6 +514,31 @@ def test_a_translation_of_a_row_gone_since_the_export_is_listed_not_imported(
     assert db.session.get(AgendaTopic, topic.id).title_cy == "Croeso"  # type: ignore[union-attr]
 
 
+def test_the_check_page_marks_only_english_texts_as_english(app: Flask) -> None:
+    course = a_course()
+    keys = keys_of(course)
+    client = as_user(app, make_user(roles=["admin"]))
+    client.get("/language/cy")
+    with app.test_request_context():
+        item = current_questionnaire().items[0]
+    db.session.commit()
+    filled = csv_file(
+        [
+            [keys["summary"], "", "", "", "Two days on the model.", "Dau ddiwrnod."],
+            [keys["topic"], "", "", "", "Hello", "Croeso"],  # stale: the English is "Welcome"
+            [f"questionnaire:{item.key}:text", "", "", "", item.text, "Cwestiwn newydd"],
+        ]
+    )
+
+    html = upload(client, filled, "x.csv").get_data(as_text=True)
+
+    cells = re.findall(r'<td class="govuk-table__cell"( lang="en")?>([^<]*)</td>', html)
+    items = [(lang, text) for lang, text in cells if text in ("Working with families",)]
+    assert items and all(lang == "" for lang, _text in items)
+    assert not re.search(r'lang="en">\s*(Cwestiwn|Question) \d', html)
+    assert '<td class="govuk-table__cell" lang="en">Welcome</td>' in html  # English now
+
+
 def test_the_english_changing_between_check_and_import_is_caught_on_import(app: Flask) -> None:
     course = a_course()
     keys = keys_of(course)
