@@ -9,6 +9,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.factories import make_course, make_user
+from tests.factories import make_cohort, make_course, make_user
 from tests.helpers import QueryCounter, as_user, banners, count, field_error, follow, page
 from trainhub import bilingual
 from trainhub.accreditation.models import AccreditationLevel, LevelOutcome
@@ -25,10 +26,12 @@ from trainhub.auth.models import Organisation
 from trainhub.courses.models import (
     AgendaItem,
     AgendaTopic,
+    Cohort,
     Course,
     CourseDay,
     CourseOutcome,
     CourseUnit,
+    local_today,
 )
 from trainhub.errors import ValidationFailed
 from trainhub.extensions import db
@@ -512,6 +515,45 @@ def test_a_translation_of_a_row_gone_since_the_export_is_listed_not_imported(
     confirm(client, check)
     db.session.expire_all()
     assert db.session.get(AgendaTopic, topic.id).title_cy == "Croeso"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("char", ["\x01", "\u202e"])
+@pytest.mark.parametrize("target", ["cohort", "level outcome", "questionnaire"])
+def test_imported_welsh_with_a_control_character_is_refused(
+    app: Flask, target: str, char: str
+) -> None:
+    course = a_course()
+    keys = keys_of(course)
+    admin = make_user(roles=["admin"])
+    cohort = make_cohort(title="Spring cohort", start=local_today() + timedelta(9))
+    level = a_level()
+    with app.test_request_context():
+        item = current_questionnaire().items[0]
+    db.session.commit()
+    key, english = {
+        "cohort": (f"cohorts:{cohort.id}:title", "Spring cohort"),
+        "level outcome": (f"level-outcomes:{level.outcomes[0].id}:text", "Lead a team"),
+        "questionnaire": (f"questionnaire:{item.key}:text", item.text),
+    }[target]
+    versions = count(Questionnaire)
+    client = as_user(app, admin)
+    filled = csv_file(
+        [
+            [keys["topic"], "", "", "", "Welcome", "Croeso"],
+            [key, "", "", "", english, f"Cymraeg{char}cudd"],
+        ]
+    )
+
+    response = upload(client, filled, "x.csv")
+
+    assert response.status_code == 400
+    error = field_error(response.get_data(as_text=True), "file") or ""
+    assert key in error and "hidden control characters" in error
+    db.session.expire_all()
+    assert db.session.get(AgendaTopic, course.days[0].topics[0].id).title_cy is None  # type: ignore[union-attr]
+    assert db.session.get_one(Cohort, cohort.id).title_cy is None
+    assert db.session.get_one(LevelOutcome, level.outcomes[0].id).text_cy is None
+    assert count(Questionnaire) == versions
 
 
 def test_the_check_page_marks_only_english_texts_as_english(app: Flask) -> None:

@@ -350,5 +350,11 @@ def import_welsh(actor: Any, rows: list[Row]) -> int:
     if written:
         detail = ", ".join(f"{kind.key}: {count}" for kind, count in plan.counts())
         audit.record(actor, IMPORTED, f"{written} texts ({detail})")
-    log.info("Welsh of %d texts imported by %s", written, getattr(actor, "id", None))
+    # Logged here, not by the kinds: their rules also run for a check that is rolled back.
+    log.info(
+        "Welsh of %d texts imported by %s: %s",
+        written,
+        getattr(actor, "id", None),
+        ", ".join(change.unit.key for change in plan.changes),
+    )
     return written

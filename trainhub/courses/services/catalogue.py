@@ -67,6 +67,7 @@ CANONICAL_FIELDS = frozenset(
     }
 )
 
+
 #: The longest Welsh title, as the English.
 MAX_TITLE = 300
 
@@ -574,7 +575,6 @@ def write_course_welsh(actor: User, changes: dict[str, str]) -> int:
             setattr(row, column, text or None)
             changed += 1
     db.session.flush()
-    log.info("Welsh of %d course texts written by %s", changed, actor.id)
     return changed
 
 
@@ -597,16 +597,6 @@ class VenueInput:
 MAX_VENUE_NAME = 200
 
 
-def _check_venue_name_cy(name_cy: str) -> str:
-    """A venue's Welsh name with its spaces tidied; too long is an error on its field."""
-    name_cy = " ".join(name_cy.split())
-    if len(name_cy) > MAX_VENUE_NAME:
-        raise ValidationFailed(
-            "name_cy", _("Enter a Welsh name of 200 characters or fewer, or leave it empty")
-        )
-    return name_cy
-
-
 def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
     """Create (``venue`` None) or change a venue.
 
@@ -623,7 +613,7 @@ def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
         raise ValidationFailed("name", _("There is already a venue with this name"))
     if data.capacity < 1:
         raise ValidationFailed("capacity", _("Capacity must be 1 or more"))
-    name_cy = _check_venue_name_cy(data.name_cy)
+    name_cy = bilingual.fitted(data.name_cy, MAX_VENUE_NAME, field="name_cy")
     if venue is None:
         venue = Venue(name=name)
         db.session.add(venue)
@@ -711,31 +701,11 @@ def apply_venue_welsh(changes: dict[str, str], actor: User) -> int:
 
     :raises PermissionDenied: when ``actor`` cannot manage venues.
     :raises ValidationFailed: naming the first key that is unknown, whose venue is gone or
-        whose Welsh is too long.
+        whose Welsh does not fit.
     """
     if not permissions.can_manage_venues(actor):
         raise PermissionDenied(_("Only trainers and administrators can change venues"))
-    keys = bilingual.split_keys("venues", ("name", "accessibility_notes"), changes)
-    ids = {row_id for row_id, _field in keys.values()}
-    found = {
-        venue.id: venue
-        for venue in db.session.execute(select(Venue).where(Venue.id.in_(ids))).scalars()
-    }
-    wanted: list[tuple[Venue, str, str]] = []
-    for key, (row_id, name) in keys.items():
-        venue = found.get(row_id)
-        if venue is None:
-            raise ValidationFailed(key, _("%(key)s: that venue no longer exists", key=key))
-        if name == "name":
-            wanted.append((venue, "name_cy", bilingual.fitted(key, changes[key], MAX_VENUE_NAME)))
-        else:
-            text = bilingual.fitted(key, changes[key], one_line=False)
-            wanted.append((venue, "accessibility_notes_cy", text))
-    changed = 0
-    for venue, column, text in wanted:
-        if (getattr(venue, column) or "") != text:
-            setattr(venue, column, text or None)
-            changed += 1
-            log.info("Venue %s %s changed by %s", venue.id, column, actor.id)
-    db.session.flush()
-    return changed
+    limits = {"name": MAX_VENUE_NAME, "accessibility_notes": None}
+    return bilingual.apply_columns(
+        Venue, "venues", limits, changes, multiline=("accessibility_notes",)
+    )
