@@ -517,6 +517,41 @@ def test_a_translation_of_a_row_gone_since_the_export_is_listed_not_imported(
     assert db.session.get(AgendaTopic, topic.id).title_cy == "Croeso"  # type: ignore[union-attr]
 
 
+def test_a_trainer_neither_exports_nor_imports_a_fidelity_courses_canonical_welsh(
+    app: Flask,
+) -> None:
+    course = a_course(fidelity_controlled=True, kind="framework")
+    keys = keys_of(course)
+    client = as_user(app, make_user(roles=["trainer"]))
+    exported = client.get("/admin/welsh/export.csv?which=all").get_data().decode("utf-8-sig")
+    exported_keys = {row[0] for row in csv.reader(io.StringIO(exported))}
+    assert keys["summary"] in exported_keys
+    for name in ("title", "topic", "item", "unit", "outcome"):
+        assert keys[name] not in exported_keys, name
+    assert f"courses:{course.id}:aims" not in exported_keys
+    # A file from an administrator's export, filled in, brought by a trainer.
+    filled = csv_file(
+        [
+            [keys["summary"], "", "", "", "Two days on the model.", "Dau ddiwrnod."],
+            [keys["title"], "", "", "", "Working with families", "Teitl newydd"],
+            [keys["topic"], "", "", "", "Welcome", "Croeso"],
+        ]
+    )
+
+    check = upload(client, filled, "x.csv")
+
+    assert check.status_code == 200, field_error(check.get_data(as_text=True), "file")
+    text = page(check)
+    assert "You cannot change these: not imported" in text and "Teitl newydd" in text
+    assert "Import 1 translation" in text
+    confirm(client, check)
+    db.session.expire_all()
+    fresh = db.session.get(Course, course.id)
+    assert fresh is not None and fresh.summary_cy == "Dau ddiwrnod."
+    assert fresh.title_cy == "Gweithio gyda theuluoedd"
+    assert fresh.days[0].topics[0].title_cy is None
+
+
 @pytest.mark.parametrize("char", ["\x01", "\u202e"])
 @pytest.mark.parametrize("target", ["cohort", "level outcome", "questionnaire"])
 def test_imported_welsh_with_a_control_character_is_refused(

@@ -127,6 +127,9 @@ class TextUnit:
     english: str
     #: The Welsh text now; None when there is none yet.
     welsh: str | None
+    #: Only some of those who write this kind's Welsh may write this text (the kind's
+    #: ``writable`` says who): a fidelity-controlled course's canonical content.
+    restricted: bool = False
 
 
 #: Every text of a kind that has English, in page order, in a fixed number of queries.
@@ -136,6 +139,12 @@ UnitsOf = Callable[[], list[TextUnit]]
 #: for its column raise ``ValidationFailed`` naming the key), never commits, returns how
 #: many texts changed.
 ApplyWelsh = Callable[[dict[str, str], Any], int]
+#: Whether someone who may write a kind's Welsh may write this one text of it.
+Writable = Callable[[Any, TextUnit], bool]
+
+
+def _all_writable(actor: Any, unit: TextUnit) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,9 @@ class ContentKind:
     #: Its texts for export, and how imported Welsh is written (None: not exported).
     units: UnitsOf | None = None
     apply: ApplyWelsh | None = None
+    #: Whether ``actor`` may write one text of it: an export leaves out the others, an
+    #: import lists them as not imported.
+    writable: Writable = _all_writable
 
 
 _KINDS: dict[str, ContentKind] = {}
@@ -166,10 +178,11 @@ def register_kind(
     *,
     units: UnitsOf | None = None,
     apply: ApplyWelsh | None = None,
+    writable: Writable | None = None,
 ) -> None:
     """Areas name their bilingual content here, so that one page lists what lacks Welsh
     (and one export carries it to a translator) without importing them."""
-    _KINDS[key] = ContentKind(key, label, gaps, can_edit, units, apply)
+    _KINDS[key] = ContentKind(key, label, gaps, can_edit, units, apply, writable or _all_writable)
 
 
 def kinds() -> list[ContentKind]:

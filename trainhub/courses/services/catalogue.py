@@ -17,6 +17,8 @@ from trainhub.courses import permissions
 from trainhub.courses.catalogue_data import COURSES, CourseData, DayData, UnitData
 from trainhub.courses.models import (
     AUDIENCES,
+    CANONICAL_FIELDS,
+    CANONICAL_WELSH_FIELDS,
     EVENT_TYPES,
     KINDS,
     WELSH_FIELDS,
@@ -37,35 +39,6 @@ if TYPE_CHECKING:
     from trainhub.auth.models import User
 
 log = logging.getLogger(__name__)
-
-#: On a fidelity-controlled course only an admin may change these.
-CANONICAL_FIELDS = frozenset(
-    {
-        "code",
-        "title",
-        "duration_days",
-        "completion_days",
-        "kind",
-        "audience",
-        "aims_intro",
-        "aims",
-        # Their Welsh is the same content: fidelity holds in both languages.
-        "title_cy",
-        "aims_intro_cy",
-        "aims_cy",
-        "agenda_cy",
-        "units_cy",
-        "accrediting_body",
-        "fidelity_controlled",
-        "agenda",
-        "units",
-        "prerequisite_ids",
-        # Whether a framework programme is offered, and what it is worth, are not a trainer's call.
-        "published",
-        "cpd_hours",
-        "credit_value",
-    }
-)
 
 
 #: The longest Welsh title, as the English.
@@ -463,8 +436,6 @@ _WELSH_LINES: dict[str, tuple[Any, str]] = {
     "course-units": (CourseUnit, "title"),
     "course-outcomes": (CourseOutcome, "text"),
 }
-#: Course texts whose Welsh is canonical content (fidelity): agenda and unit lines too.
-_CANONICAL_WELSH = frozenset({"title", "aims_intro", "aims"})
 
 
 def _welsh_key(key: str) -> tuple[str, int, str]:
@@ -557,9 +528,9 @@ def write_course_welsh(actor: User, changes: dict[str, str]) -> int:
         line = table != "courses"
         if not permissions.can_edit_course(actor, course):
             raise ValidationFailed(key, _("%(key)s: you cannot change this course", key=key))
-        if (line or name in _CANONICAL_WELSH) and not permissions.can_change_canonical_content(
-            actor, course
-        ):
+        if (
+            line or name in CANONICAL_WELSH_FIELDS
+        ) and not permissions.can_change_canonical_content(actor, course):
             raise ValidationFailed(
                 key,
                 _(
