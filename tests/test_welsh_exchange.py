@@ -517,6 +517,64 @@ def test_a_translation_of_a_row_gone_since_the_export_is_listed_not_imported(
     assert db.session.get(AgendaTopic, topic.id).title_cy == "Croeso"  # type: ignore[union-attr]
 
 
+def test_a_questionnaire_item_removed_since_the_export_is_listed_not_imported(
+    app: Flask,
+) -> None:
+    course = a_course()
+    keys = keys_of(course)
+    admin = make_user(roles=["admin"])
+    client = as_user(app, admin)
+    with app.test_request_context():
+        current = current_questionnaire()
+        removed = next(item for item in current.items[1:] if item.kind != "rating")
+        removed_key = f"questionnaire:{removed.key}:text"
+        filled = csv_file(
+            [
+                [keys["topic"], "", "", "", "Welcome", "Croeso"],
+                [removed_key, "", "", "", removed.text, "Cwestiwn"],
+            ]
+        )
+        drafts = [
+            ItemDraft(item.key, item.kind, item.text, item.text_cy or "")
+            for item in current.items
+            if item.key != removed.key
+        ]
+        save_version(admin, drafts, "One question fewer")
+    db.session.commit()
+
+    check = upload(client, filled, "x.csv")
+
+    assert check.status_code == 200, field_error(check.get_data(as_text=True), "file")
+    text = page(check)
+    assert "No longer in trainhub: not imported" in text and removed_key in text
+    assert "Import 1 translation" in text
+
+
+def test_a_text_whose_english_was_emptied_since_the_export_is_listed_not_imported(
+    app: Flask,
+) -> None:
+    course = a_course()
+    make_course(summary="Another course's summary.")  # summaries are texts trainhub has
+    keys = keys_of(course)
+    client = as_user(app, make_user(roles=["admin"]))
+    filled = fill_xliff(
+        client.get("/admin/welsh/export.xlf").get_data(),
+        {keys["summary"]: "Dau ddiwrnod.", keys["topic"]: "Croeso"},
+    )
+    course.summary = ""
+    db.session.commit()
+
+    check = upload(client, filled)
+
+    assert check.status_code == 200, field_error(check.get_data(as_text=True), "file")
+    text = page(check)
+    assert "No longer in trainhub: not imported" in text and keys["summary"] in text
+    assert "Import 1 translation" in text
+    confirm(client, check)
+    db.session.expire_all()
+    assert db.session.get(Course, course.id).summary_cy is None  # type: ignore[union-attr]
+
+
 def test_a_trainer_neither_exports_nor_imports_a_fidelity_courses_canonical_welsh(
     app: Flask,
 ) -> None:

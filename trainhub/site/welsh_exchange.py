@@ -253,8 +253,8 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     #: Translations of English that has changed since the file was exported: not imported.
     stale: list[tuple[ContentKind, TextUnit, Row]] = field(default_factory=list)
-    #: Translations of texts whose row has gone since the export (an agenda saved again,
-    #: an outcome removed): not imported.
+    #: Translations of texts gone since the export (an agenda saved again, an outcome or a
+    #: question removed, an English text emptied): not imported.
     gone: list[Row] = field(default_factory=list)
     #: Translations of texts the importer may not write (a fidelity-controlled course's
     #: canonical content, for a trainer): not imported.
@@ -283,9 +283,14 @@ def plan_import(actor: Any, rows: list[Row]) -> Plan:
     for kind in bilingual.kinds():
         if kind.units is not None and kind.apply is not None:
             units.update((unit.key, (kind, unit)) for unit in kind.units())
-    # "<table>:<row id>" of every text, and the kind of each table.
-    rows_now = {key.rpartition(":")[0] for key in units}
-    tables = {key.partition(":")[0]: kind for key, (kind, _unit) in units.items()}
+    # Each table's kind and the fields its texts have: a key of a known table and field that
+    # is not a text now is gone (its row removed, or its English emptied since the export).
+    tables: dict[str, ContentKind] = {}
+    fields: dict[str, set[str]] = {}
+    for key, (kind, _unit) in units.items():
+        table, _sep, rest = key.partition(":")
+        tables[table] = kind
+        fields.setdefault(table, set()).add(rest.rpartition(":")[2])
     plan = Plan()
     for row in rows:
         found = units.get(row.key)
@@ -293,12 +298,7 @@ def plan_import(actor: Any, rows: list[Row]) -> Plan:
             table, _sep, rest = row.key.partition(":")
             row_id, _sep, field_name = rest.partition(":")
             gone_kind = tables.get(table)
-            if (
-                gone_kind is None
-                or not row_id.isdigit()
-                or not field_name
-                or f"{table}:{row_id}" in rows_now
-            ):
+            if gone_kind is None or not row_id or field_name not in fields[table]:
                 raise _problem(_("%(key)s: trainhub has no such text", key=row.key))
             if gone_kind.key not in allowed:
                 raise _problem(_not_yours(row.key, gone_kind))
