@@ -243,8 +243,9 @@ def test_course_welsh_is_written_in_place_after_every_key_is_checked(app: Flask)
         for bad, message in (
             ({keys["summary"]: "Iawn", "courses:999999:summary": "x"}, "no longer in trainhub"),
             ({keys["summary"]: "Iawn", f"courses:{course.id}:delivery_notes": "x"}, "no such text"),
-            ({keys["summary"]: "Iawn", keys["title"]: "x" * 301}, "too long"),
-            ({keys["summary"]: "Iawn", keys["item"]: "x" * 2001}, "too long"),
+            ({keys["summary"]: "Iawn", keys["title"]: "x" * 301}, "longer than 300"),
+            ({keys["summary"]: "Iawn", keys["item"]: "x" * 2001}, "longer than 2000"),
+            ({keys["summary"]: "Iawn\u202e"}, "hidden control characters"),
         ):
             with pytest.raises(ValidationFailed, match=message) as raised:
                 apply(bad, admin)
@@ -755,7 +756,7 @@ def _errors(app: Flask, course: Course) -> dict[str, tuple[bytes, str, str]]:
                 ]
             ),
             "x.csv",
-            "too long",
+            "longer than 300 characters",
         ),
         "not my kind": (
             csv_file(

@@ -33,7 +33,6 @@ from trainhub.courses.models import (
 )
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
-from trainhub.text import has_control_characters
 
 if TYPE_CHECKING:
     from trainhub.auth.models import User
@@ -451,29 +450,12 @@ def _welsh_key(key: str) -> tuple[str, int, str]:
 
 
 def _clean_welsh(key: str, name: str, line: bool, text: str) -> str:
-    """The Welsh as the edit form would store it; too long or hidden characters refused."""
-    if name == "title" or line:
-        text = " ".join(text.split())
-    elif name in ("aims", "themes"):
-        text = _normalise_text(text)
-    else:
-        text = text.replace("\r\n", "\n").strip()
-    if has_control_characters(text, multiline=True):
-        raise ValidationFailed(
-            key, _("%(key)s: remove the hidden control characters from this text", key=key)
-        )
+    """The Welsh as the edit form would store it (``bilingual.fitted``): too long or hidden
+    characters refused."""
     limit = MAX_WELSH_LINE if line else _WELSH_LIMITS.get(name, MAX_WELSH_TEXT)
-    if len(text) > limit:
-        raise ValidationFailed(
-            key,
-            _(
-                "%(key)s: the Welsh is too long: %(max)d characters at most (it has %(length)d)",
-                key=key,
-                max=limit,
-                length=len(text),
-            ),
-        )
-    return text
+    if not line and name in ("aims", "themes"):
+        text = _normalise_text(text)
+    return bilingual.fitted(text, limit, key=key, one_line=line or name == "title")
 
 
 def write_course_welsh(actor: User, changes: dict[str, str]) -> int:
