@@ -17,8 +17,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.factories import make_cohort, make_course, make_user
-from tests.helpers import QueryCounter, as_user, banners, count, field_error, follow, page
+from tests.factories import make_booking, make_cohort, make_course, make_user
+from tests.helpers import (
+    QueryCounter,
+    as_user,
+    banners,
+    count,
+    field_error,
+    follow,
+    outbox,
+    page,
+)
 from trainhub import bilingual
 from trainhub.accreditation.models import AccreditationLevel, LevelOutcome
 from trainhub.audit import AuditEvent
@@ -574,6 +583,29 @@ def test_a_text_whose_english_was_emptied_since_the_export_is_listed_not_importe
     confirm(client, check)
     db.session.expire_all()
     assert db.session.get(Course, course.id).summary_cy is None  # type: ignore[union-attr]
+
+
+def test_an_imported_welsh_cohort_title_updates_calendars_on_import_not_on_the_check(
+    app: Flask,
+) -> None:
+    cohort = make_cohort(title="Spring cohort", start=local_today() + timedelta(9))
+    learner = make_user(roles=["learner"])
+    make_booking(cohort, learner, calendar_sequence=1)
+    sequence = cohort.sequence
+    db.session.commit()
+    client = as_user(app, make_user(roles=["admin"]))
+    filled = csv_file([[f"cohorts:{cohort.id}:title", "", "", "", "Spring cohort", "Carfan"]])
+
+    check = upload(client, filled, "x.csv")
+
+    assert "Import 1 translation" in page(check)
+    db.session.expire_all()
+    assert db.session.get_one(Cohort, cohort.id).sequence == sequence
+    assert outbox(learner) == []
+    confirm(client, check)
+    db.session.expire_all()
+    assert db.session.get_one(Cohort, cohort.id).sequence == sequence + 1
+    assert [m.subject for m in outbox(learner)] == ["Changed: Spring cohort"]
 
 
 def test_a_trainer_neither_exports_nor_imports_a_fidelity_courses_canonical_welsh(
