@@ -9,6 +9,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,8 +17,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.factories import make_course, make_user
-from tests.helpers import QueryCounter, as_user, banners, count, field_error, follow, page
+from tests.factories import make_booking, make_cohort, make_course, make_user
+from tests.helpers import (
+    QueryCounter,
+    as_user,
+    banners,
+    count,
+    field_error,
+    follow,
+    outbox,
+    page,
+)
 from trainhub import bilingual
 from trainhub.accreditation.models import AccreditationLevel, LevelOutcome
 from trainhub.audit import AuditEvent
@@ -25,10 +35,12 @@ from trainhub.auth.models import Organisation
 from trainhub.courses.models import (
     AgendaItem,
     AgendaTopic,
+    Cohort,
     Course,
     CourseDay,
     CourseOutcome,
     CourseUnit,
+    local_today,
 )
 from trainhub.errors import ValidationFailed
 from trainhub.extensions import db
@@ -240,8 +252,9 @@ def test_course_welsh_is_written_in_place_after_every_key_is_checked(app: Flask)
         for bad, message in (
             ({keys["summary"]: "Iawn", "courses:999999:summary": "x"}, "no longer in trainhub"),
             ({keys["summary"]: "Iawn", f"courses:{course.id}:delivery_notes": "x"}, "no such text"),
-            ({keys["summary"]: "Iawn", keys["title"]: "x" * 301}, "too long"),
-            ({keys["summary"]: "Iawn", keys["item"]: "x" * 2001}, "too long"),
+            ({keys["summary"]: "Iawn", keys["title"]: "x" * 301}, "longer than 300"),
+            ({keys["summary"]: "Iawn", keys["item"]: "x" * 2001}, "longer than 2000"),
+            ({keys["summary"]: "Iawn\u202e"}, "hidden control characters"),
         ):
             with pytest.raises(ValidationFailed, match=message) as raised:
                 apply(bad, admin)
@@ -514,6 +527,186 @@ def test_a_translation_of_a_row_gone_since_the_export_is_listed_not_imported(
     assert db.session.get(AgendaTopic, topic.id).title_cy == "Croeso"  # type: ignore[union-attr]
 
 
+def test_a_questionnaire_item_removed_since_the_export_is_listed_not_imported(
+    app: Flask,
+) -> None:
+    course = a_course()
+    keys = keys_of(course)
+    admin = make_user(roles=["admin"])
+    client = as_user(app, admin)
+    with app.test_request_context():
+        current = current_questionnaire()
+        removed = next(item for item in current.items[1:] if item.kind != "rating")
+        removed_key = f"questionnaire:{removed.key}:text"
+        filled = csv_file(
+            [
+                [keys["topic"], "", "", "", "Welcome", "Croeso"],
+                [removed_key, "", "", "", removed.text, "Cwestiwn"],
+            ]
+        )
+        drafts = [
+            ItemDraft(item.key, item.kind, item.text, item.text_cy or "")
+            for item in current.items
+            if item.key != removed.key
+        ]
+        save_version(admin, drafts, "One question fewer")
+    db.session.commit()
+
+    check = upload(client, filled, "x.csv")
+
+    assert check.status_code == 200, field_error(check.get_data(as_text=True), "file")
+    text = page(check)
+    assert "No longer in trainhub: not imported" in text and removed_key in text
+    assert "Import 1 translation" in text
+
+
+def test_a_text_whose_english_was_emptied_since_the_export_is_listed_not_imported(
+    app: Flask,
+) -> None:
+    course = a_course()
+    make_course(summary="Another course's summary.")  # summaries are texts trainhub has
+    keys = keys_of(course)
+    client = as_user(app, make_user(roles=["admin"]))
+    filled = fill_xliff(
+        client.get("/admin/welsh/export.xlf").get_data(),
+        {keys["summary"]: "Dau ddiwrnod.", keys["topic"]: "Croeso"},
+    )
+    course.summary = ""
+    db.session.commit()
+
+    check = upload(client, filled)
+
+    assert check.status_code == 200, field_error(check.get_data(as_text=True), "file")
+    text = page(check)
+    assert "No longer in trainhub: not imported" in text and keys["summary"] in text
+    assert "Import 1 translation" in text
+    confirm(client, check)
+    db.session.expire_all()
+    assert db.session.get(Course, course.id).summary_cy is None  # type: ignore[union-attr]
+
+
+def test_an_imported_welsh_cohort_title_updates_calendars_on_import_not_on_the_check(
+    app: Flask,
+) -> None:
+    cohort = make_cohort(title="Spring cohort", start=local_today() + timedelta(9))
+    learner = make_user(roles=["learner"])
+    make_booking(cohort, learner, calendar_sequence=1)
+    sequence = cohort.sequence
+    db.session.commit()
+    client = as_user(app, make_user(roles=["admin"]))
+    filled = csv_file([[f"cohorts:{cohort.id}:title", "", "", "", "Spring cohort", "Carfan"]])
+
+    check = upload(client, filled, "x.csv")
+
+    assert "Import 1 translation" in page(check)
+    db.session.expire_all()
+    assert db.session.get_one(Cohort, cohort.id).sequence == sequence
+    assert outbox(learner) == []
+    confirm(client, check)
+    db.session.expire_all()
+    assert db.session.get_one(Cohort, cohort.id).sequence == sequence + 1
+    assert [m.subject for m in outbox(learner)] == ["Changed: Spring cohort"]
+
+
+def test_a_trainer_neither_exports_nor_imports_a_fidelity_courses_canonical_welsh(
+    app: Flask,
+) -> None:
+    course = a_course(fidelity_controlled=True, kind="framework")
+    keys = keys_of(course)
+    client = as_user(app, make_user(roles=["trainer"]))
+    exported = client.get("/admin/welsh/export.csv?which=all").get_data().decode("utf-8-sig")
+    exported_keys = {row[0] for row in csv.reader(io.StringIO(exported))}
+    assert keys["summary"] in exported_keys
+    for name in ("title", "topic", "item", "unit", "outcome"):
+        assert keys[name] not in exported_keys, name
+    assert f"courses:{course.id}:aims" not in exported_keys
+    # A file from an administrator's export, filled in, brought by a trainer.
+    filled = csv_file(
+        [
+            [keys["summary"], "", "", "", "Two days on the model.", "Dau ddiwrnod."],
+            [keys["title"], "", "", "", "Working with families", "Teitl newydd"],
+            [keys["topic"], "", "", "", "Welcome", "Croeso"],
+        ]
+    )
+
+    check = upload(client, filled, "x.csv")
+
+    assert check.status_code == 200, field_error(check.get_data(as_text=True), "file")
+    text = page(check)
+    assert "You cannot change these: not imported" in text and "Teitl newydd" in text
+    assert "Import 1 translation" in text
+    confirm(client, check)
+    db.session.expire_all()
+    fresh = db.session.get(Course, course.id)
+    assert fresh is not None and fresh.summary_cy == "Dau ddiwrnod."
+    assert fresh.title_cy == "Gweithio gyda theuluoedd"
+    assert fresh.days[0].topics[0].title_cy is None
+
+
+@pytest.mark.parametrize("char", ["\x01", "\u202e"])
+@pytest.mark.parametrize("target", ["cohort", "level outcome", "questionnaire"])
+def test_imported_welsh_with_a_control_character_is_refused(
+    app: Flask, target: str, char: str
+) -> None:
+    course = a_course()
+    keys = keys_of(course)
+    admin = make_user(roles=["admin"])
+    cohort = make_cohort(title="Spring cohort", start=local_today() + timedelta(9))
+    level = a_level()
+    with app.test_request_context():
+        item = current_questionnaire().items[0]
+    db.session.commit()
+    key, english = {
+        "cohort": (f"cohorts:{cohort.id}:title", "Spring cohort"),
+        "level outcome": (f"level-outcomes:{level.outcomes[0].id}:text", "Lead a team"),
+        "questionnaire": (f"questionnaire:{item.key}:text", item.text),
+    }[target]
+    versions = count(Questionnaire)
+    client = as_user(app, admin)
+    filled = csv_file(
+        [
+            [keys["topic"], "", "", "", "Welcome", "Croeso"],
+            [key, "", "", "", english, f"Cymraeg{char}cudd"],
+        ]
+    )
+
+    response = upload(client, filled, "x.csv")
+
+    assert response.status_code == 400
+    error = field_error(response.get_data(as_text=True), "file") or ""
+    assert key in error and "hidden control characters" in error
+    db.session.expire_all()
+    assert db.session.get(AgendaTopic, course.days[0].topics[0].id).title_cy is None  # type: ignore[union-attr]
+    assert db.session.get_one(Cohort, cohort.id).title_cy is None
+    assert db.session.get_one(LevelOutcome, level.outcomes[0].id).text_cy is None
+    assert count(Questionnaire) == versions
+
+
+def test_the_check_page_marks_only_english_texts_as_english(app: Flask) -> None:
+    course = a_course()
+    keys = keys_of(course)
+    client = as_user(app, make_user(roles=["admin"]))
+    client.get("/language/cy")
+    with app.test_request_context():
+        item = current_questionnaire().items[0]
+    db.session.commit()
+    filled = csv_file(
+        [
+            [keys["summary"], "", "", "", "Two days on the model.", "Dau ddiwrnod."],
+            [keys["topic"], "", "", "", "Hello", "Croeso"],  # stale: the English is "Welcome"
+            [f"questionnaire:{item.key}:text", "", "", "", item.text, "Cwestiwn newydd"],
+        ]
+    )
+
+    html = upload(client, filled, "x.csv").get_data(as_text=True)
+
+    cells = re.findall(r'<td class="govuk-table__cell"( lang="en")?>([^<]*)</td>', html)
+    items = [(lang, text) for lang, text in cells if text in ("Working with families",)]
+    assert items and all(lang == "" for lang, _text in items)
+    assert not re.search(r'lang="en">\s*(Cwestiwn|Question) \d', html)
+    assert '<td class="govuk-table__cell" lang="en">Welcome</td>' in html  # English now
+
+
 def test_the_english_changing_between_check_and_import_is_caught_on_import(app: Flask) -> None:
     course = a_course()
     keys = keys_of(course)
@@ -595,7 +788,7 @@ def _errors(app: Flask, course: Course) -> dict[str, tuple[bytes, str, str]]:
                 ]
             ),
             "x.csv",
-            "too long",
+            "longer than 300 characters",
         ),
         "not my kind": (
             csv_file(

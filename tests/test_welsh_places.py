@@ -148,6 +148,66 @@ def test_a_trainer_writes_a_cohorts_welsh_title(app: Flask) -> None:
     assert reread(Cohort, cohort.id).title_cy == "Carfan y gwanwyn"
 
 
+def test_changing_only_a_published_cohorts_welsh_title_updates_calendars(app: Flask) -> None:
+    trainer = make_user(roles=["trainer"])
+    venue = make_venue()
+    cohort = make_cohort(facilitators=[trainer], venue=venue, title="Spring cohort")
+    learner = make_user(roles=["learner"])
+    make_booking(cohort, learner, calendar_sequence=1)
+    db.session.commit()
+    client = as_user(app, trainer)
+    days = [Day(d.date, venue_id=venue.id) for d in cohort.days]
+    # Saved once as the form has it, so that next only the Welsh title changes.
+    assert (
+        client.post(
+            f"/cohorts/{cohort.id}/edit", data=cohort_form(days, [trainer], title="Spring cohort")
+        ).status_code
+        == 302
+    )
+    sequence, mailed = reread(Cohort, cohort.id).sequence, len(outbox(learner))
+    data = cohort_form(days, [trainer], title="Spring cohort", title_cy="Carfan y gwanwyn")
+
+    response = client.post(f"/cohorts/{cohort.id}/edit", data=data)
+
+    assert response.status_code == 302, field_error(page_html(response), "title_cy")
+    assert reread(Cohort, cohort.id).sequence == sequence + 1
+    assert [m.subject for m in outbox(learner)[mailed:]] == ["Changed: Spring cohort"]
+
+
+@pytest.mark.parametrize("status", ["published", "draft"])
+def test_an_imported_welsh_title_updates_calendars_as_the_edit_form_does(
+    app: Flask, status: str
+) -> None:
+    trainer = make_user(roles=["trainer"])
+    cohort = make_cohort(facilitators=[trainer], status=status, start=local_today() + timedelta(9))
+    learner = make_user(roles=["learner"])
+    if status == "published":
+        make_booking(cohort, learner, calendar_sequence=1)
+    sequence = cohort.sequence
+
+    assert apply_cohort_welsh({f"cohorts:{cohort.id}:title": "Carfan"}, trainer) == 1
+    assert apply_cohort_welsh({f"cohorts:{cohort.id}:title": "Carfan"}, trainer) == 0
+
+    announced = status == "published"
+    assert reread(Cohort, cohort.id).sequence == sequence + announced
+    assert len(outbox(learner)) == announced
+
+
+@pytest.mark.parametrize("char", ["\x01", "\u202e"])
+def test_a_welsh_name_with_a_control_character_is_refused_as_the_form_field(
+    app: Flask, char: str
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        bilingual.fitted(f"Neuadd{char}", 200, field="name_cy")
+    assert caught.value.field == "name_cy"
+    with pytest.raises(ValidationFailed) as caught:
+        bilingual.fitted(
+            f"Lifft{char}\nGrisiau", key="venues:1:accessibility_notes", one_line=False
+        )
+    assert caught.value.field == "venues:1:accessibility_notes"
+    assert bilingual.fitted("Lifft\r\n\tGrisiau ", one_line=False, key="k") == "Lifft\n\tGrisiau"
+
+
 def test_a_new_cohort_starts_with_its_courses_welsh_title(app: Flask) -> None:
     course = make_course(code="CY-P1", title="Core", title_cy="Craidd")
     client = as_user(app, make_user(roles=["trainer"]))

@@ -9,7 +9,7 @@ carries ``lang`` (so screen readers pronounce it) and staff see "No Welsh yet".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +17,11 @@ from flask import Flask
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
-from trainhub.errors import ValidationFailed
+from trainhub.errors import PermissionDenied, ValidationFailed
+from trainhub.extensions import db
+from trainhub.text import has_control_characters
 
 WELSH = "cy"
 ENGLISH = "en"
@@ -124,6 +127,9 @@ class TextUnit:
     english: str
     #: The Welsh text now; None when there is none yet.
     welsh: str | None
+    #: Only some of those who write this kind's Welsh may write this text (the kind's
+    #: ``writable`` says who): a fidelity-controlled course's canonical content.
+    restricted: bool = False
 
 
 #: Every text of a kind that has English, in page order, in a fixed number of queries.
@@ -133,6 +139,12 @@ UnitsOf = Callable[[], list[TextUnit]]
 #: for its column raise ``ValidationFailed`` naming the key), never commits, returns how
 #: many texts changed.
 ApplyWelsh = Callable[[dict[str, str], Any], int]
+#: Whether someone who may write a kind's Welsh may write this one text of it.
+Writable = Callable[[Any, TextUnit], bool]
+
+
+def _all_writable(actor: Any, unit: TextUnit) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,9 @@ class ContentKind:
     #: Its texts for export, and how imported Welsh is written (None: not exported).
     units: UnitsOf | None = None
     apply: ApplyWelsh | None = None
+    #: Whether ``actor`` may write one text of it: an export leaves out the others, an
+    #: import lists them as not imported.
+    writable: Writable = _all_writable
 
 
 _KINDS: dict[str, ContentKind] = {}
@@ -163,10 +178,11 @@ def register_kind(
     *,
     units: UnitsOf | None = None,
     apply: ApplyWelsh | None = None,
+    writable: Writable | None = None,
 ) -> None:
     """Areas name their bilingual content here, so that one page lists what lacks Welsh
     (and one export carries it to a translator) without importing them."""
-    _KINDS[key] = ContentKind(key, label, gaps, can_edit, units, apply)
+    _KINDS[key] = ContentKind(key, label, gaps, can_edit, units, apply, writable or _all_writable)
 
 
 def kinds() -> list[ContentKind]:
@@ -199,21 +215,95 @@ def split_keys(kind: str, fields: Iterable[str], keys: Iterable[str]) -> dict[st
     return found
 
 
-def fitted(key: str, welsh: str, limit: int | None = None, one_line: bool = True) -> str:
-    """Imported Welsh as it is stored: a name or title on one line with single spaces,
-    other texts trimmed ("" is no Welsh).
+def fitted(
+    welsh: str,
+    limit: int | None = None,
+    *,
+    key: str | None = None,
+    field: str | None = None,
+    one_line: bool = True,
+) -> str:
+    """Welsh as it is stored: a name or title on one line with single spaces, other texts
+    trimmed ("" is no Welsh). Imported Welsh (``key``) and a form's (``field``) obey the same
+    rule as every form field: no hidden control characters.
 
-    :raises ValidationFailed: naming ``key`` when it is longer than ``limit`` characters.
+    :raises ValidationFailed: on ``key`` (its message naming it) or on ``field``, when the
+        Welsh is longer than ``limit`` characters or holds a control character (in a
+        multi-line text, line breaks and tabs are allowed).
     """
-    text = " ".join(welsh.split()) if one_line else welsh.strip()
+    text = " ".join(welsh.split()) if one_line else welsh.replace("\r\n", "\n").strip()
+    if has_control_characters(text, multiline=not one_line):
+        if key is not None:
+            message = _("%(key)s: remove the hidden control characters from this text", key=key)
+        else:
+            message = _("Remove the hidden control characters from this text")
+        raise ValidationFailed(key or field or "", message)
     if limit is not None and len(text) > limit:
-        raise ValidationFailed(
-            key,
-            ngettext(
+        if key is not None:
+            message = ngettext(
                 "%(key)s: the Welsh is longer than %(num)d character",
                 "%(key)s: the Welsh is longer than %(num)d characters",
                 limit,
                 key=key,
-            ),
-        )
+            )
+        else:
+            message = ngettext(
+                "Enter Welsh of %(num)d character or fewer, or leave it empty",
+                "Enter Welsh of %(num)d characters or fewer, or leave it empty",
+                limit,
+            )
+        raise ValidationFailed(key or field or "", message)
     return text
+
+
+def apply_columns(
+    model: Any,
+    kind: str,
+    limits: Mapping[str, int | None],
+    changes: dict[str, str],
+    *,
+    multiline: Collection[str] = (),
+    options: Iterable[Any] = (),
+    may: Callable[[Any], bool] | None = None,
+    changed: Callable[[Any], None] | None = None,
+) -> int:
+    """Write imported Welsh (``{"<kind>:<id>:<field>": Welsh}``, "" clears one) into the
+    ``<field>_cy`` columns of ``model``'s rows, in one query, every change checked before
+    any is written; returns how many texts changed. The caller checks who may write the
+    kind at all.
+
+    :param limits: each field's longest Welsh (None: no limit).
+    :param multiline: the fields whose Welsh keeps its lines (the others are one line).
+    :param options: loader options for the rows (what ``may`` and ``changed`` read).
+    :param may: whether the acting user may change a row (None: every row).
+    :param changed: told of each row whose Welsh changed, after it is written (an area's
+        own rule for a change: a calendar update).
+    :raises ValidationFailed: naming the first key that is unknown, whose row is gone or
+        whose Welsh does not fit.
+    :raises PermissionDenied: naming the first key whose row ``may`` refuses.
+    """
+    keys = split_keys(kind, limits, changes)
+    ids = {row_id for row_id, _field in keys.values()}
+    query = select(model).where(model.id.in_(ids)).options(*options)
+    found = {row.id: row for row in db.session.execute(query).scalars()}
+    wanted: list[tuple[Any, str, str]] = []
+    for key, (row_id, name) in keys.items():
+        row = found.get(row_id)
+        if row is None:
+            raise ValidationFailed(key, _("%(key)s: this text is no longer in trainhub", key=key))
+        if may is not None and not may(row):
+            raise PermissionDenied(_("%(key)s: you cannot change this text", key=key))
+        text = fitted(changes[key], limits[name], key=key, one_line=name not in multiline)
+        wanted.append((row, f"{name}_cy", text))
+    count = 0
+    touched: dict[int, Any] = {}
+    for row, column, text in wanted:
+        if (getattr(row, column) or "") != text:
+            setattr(row, column, text or None)
+            count += 1
+            touched[row.id] = row
+    db.session.flush()
+    if changed is not None:
+        for row in touched.values():
+            changed(row)
+    return count

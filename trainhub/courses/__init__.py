@@ -19,6 +19,7 @@ bilingual.register_kind(
     permissions.can_edit_catalogue,
     units=queries.course_welsh_units,
     apply=lambda changes, actor: catalogue.write_course_welsh(actor, changes),
+    writable=permissions.can_write_welsh_unit,
 )
 # Cohorts' titles and venues' names and access notes too, and exported with them.
 bilingual.register_kind(

@@ -14,6 +14,7 @@ from trainhub.auth.roles import EDITORS, MANAGERS, STAFF, Role
 
 if TYPE_CHECKING:
     from trainhub.auth.models import User
+    from trainhub.bilingual import TextUnit
     from trainhub.courses.models import (
         Booking,
         Cohort,
@@ -226,3 +227,10 @@ def can_plan_demand(user: User) -> bool:
 def can_withdraw_interest(user: User, interest: Any) -> bool:
     """A learner's interest in a course is theirs alone to see and withdraw."""
     return bool(interest.user_id == user.id)
+
+
+def can_write_welsh_unit(user: User, unit: TextUnit) -> bool:
+    """Whether ``user``, who edits the catalogue, may write the Welsh of one exported course
+    text: a fidelity-controlled course's canonical content only as an administrator (as
+    ``can_change_canonical_content``)."""
+    return user.is_admin or not unit.restricted

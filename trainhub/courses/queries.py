@@ -35,6 +35,7 @@ from trainhub.auth.roles import Role
 from trainhub.bilingual import Gap, TextUnit, own, unit_key
 from trainhub.courses.models import (
     ACTIVE_STATUSES,
+    CANONICAL_WELSH_FIELDS,
     LIVE_COHORT_STATUSES,
     PLACE_STATUSES,
     STANDING_STATUSES,
@@ -272,12 +273,13 @@ def course_welsh_units() -> list[TextUnit]:
     each in page order (its fields, agenda, units), in five queries: what a translator
     exports (``trainhub.bilingual``). Keys: ``courses:<id>:<field>``,
     ``agenda-topics:<id>:title``, ``agenda-items:<id>:text``, ``course-units:<id>:title``,
-    ``course-outcomes:<id>:text``."""
+    ``course-outcomes:<id>:text``. A fidelity-controlled course's canonical content (its
+    agenda, units and ``CANONICAL_WELSH_FIELDS``) is ``restricted``: administrators only."""
     names = [*WELSH_FIELDS, *(f"{name}_cy" for name in WELSH_FIELDS)]
     courses = db.session.execute(
-        select(Course.id, *(getattr(Course, name) for name in names)).order_by(
-            Course.title, Course.code
-        )
+        select(
+            Course.id, Course.fidelity_controlled, *(getattr(Course, name) for name in names)
+        ).order_by(Course.title, Course.code)
     ).all()
     lines: dict[int, list[TextUnit]] = {row.id: [] for row in courses}
     topics = select(
@@ -296,6 +298,7 @@ def course_welsh_units() -> list[TextUnit]:
     ):
         agenda_items.setdefault(entry.topic_id, []).append(entry)
     titles = {row.id: row.title for row in courses}
+    fidelity = {row.id for row in courses if row.fidelity_controlled}
     for row in db.session.execute(
         topics.order_by(CourseDay.course_id, CourseDay.day_number, AgendaTopic.position)
     ):
@@ -311,6 +314,7 @@ def course_welsh_units() -> list[TextUnit]:
                     _("Agenda, day %(day)d, topic %(topic)d", **where),
                     row.title,
                     own(row.title_cy),
+                    restricted=row.course_id in fidelity,
                 )
             )
         lines[row.course_id].extend(
@@ -320,6 +324,7 @@ def course_welsh_units() -> list[TextUnit]:
                 _("Agenda, day %(day)d, topic %(topic)d, item %(item)d", item=n, **where),
                 line.text,
                 own(line.text_cy),
+                restricted=row.course_id in fidelity,
             )
             for n, line in enumerate(agenda_items.get(row.id, []), start=1)
             if own(line.text)
@@ -349,6 +354,7 @@ def course_welsh_units() -> list[TextUnit]:
                     _("Unit %(unit)d", unit=number),
                     unit.title,
                     own(unit.title_cy),
+                    restricted=unit.course_id in fidelity,
                 )
             )
         lines[unit.course_id].extend(
@@ -358,6 +364,7 @@ def course_welsh_units() -> list[TextUnit]:
                 _("Unit %(unit)d, outcome %(outcome)d", unit=number, outcome=n),
                 line.text,
                 own(line.text_cy),
+                restricted=unit.course_id in fidelity,
             )
             for n, line in enumerate(outcomes.get(unit.id, []), start=1)
             if own(line.text)
@@ -371,6 +378,7 @@ def course_welsh_units() -> list[TextUnit]:
                 str(WELSH_FIELD_LABELS[name]),
                 getattr(row, name),
                 own(getattr(row, f"{name}_cy")),
+                restricted=row.id in fidelity and name in CANONICAL_WELSH_FIELDS,
             )
             for name in WELSH_FIELDS
             if own(getattr(row, name))

@@ -60,12 +60,16 @@ def kinds_for(actor: Any) -> list[ContentKind]:
 
 
 def export_units(actor: Any, *, only_missing: bool) -> list[tuple[ContentKind, list[TextUnit]]]:
-    """Each kind ``actor`` may edit with its texts (only those without Welsh when
-    ``only_missing``); kinds with nothing to translate are left out."""
+    """Each kind ``actor`` may edit with the texts of it they may write (only those without
+    Welsh when ``only_missing``); kinds with nothing to translate are left out."""
     found = []
     for kind in kinds_for(actor):
         assert kind.units is not None
-        units = [u for u in kind.units() if not (only_missing and bilingual.own(u.welsh))]
+        units = [
+            u
+            for u in kind.units()
+            if not (only_missing and bilingual.own(u.welsh)) and kind.writable(actor, u)
+        ]
         if units:
             found.append((kind, units))
     return found
@@ -249,9 +253,12 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     #: Translations of English that has changed since the file was exported: not imported.
     stale: list[tuple[ContentKind, TextUnit, Row]] = field(default_factory=list)
-    #: Translations of texts whose row has gone since the export (an agenda saved again,
-    #: an outcome removed): not imported.
+    #: Translations of texts gone since the export (an agenda saved again, an outcome or a
+    #: question removed, an English text emptied): not imported.
     gone: list[Row] = field(default_factory=list)
+    #: Translations of texts the importer may not write (a fidelity-controlled course's
+    #: canonical content, for a trainer): not imported.
+    refused: list[tuple[ContentKind, TextUnit, Row]] = field(default_factory=list)
     #: Texts whose Welsh is already what the file says.
     unchanged: int = 0
     #: Texts the translator left without Welsh (ignored: an import never clears Welsh).
@@ -266,7 +273,8 @@ class Plan:
 def plan_import(actor: Any, rows: list[Row]) -> Plan:
     """What importing ``rows`` would change, after every check: each key a text of a kind
     ``actor`` may edit, and every change accepted by its kind's rules (the kinds' ``apply``
-    runs: the caller rolls back to check only, or commits to import).
+    runs: the caller rolls back to check only, or commits to import). Texts gone since the
+    export and texts ``actor`` may not write are listed, not imported.
 
     :raises ValidationFailed: on ``file``, naming the first key at fault.
     """
@@ -275,9 +283,14 @@ def plan_import(actor: Any, rows: list[Row]) -> Plan:
     for kind in bilingual.kinds():
         if kind.units is not None and kind.apply is not None:
             units.update((unit.key, (kind, unit)) for unit in kind.units())
-    # "<table>:<row id>" of every text, and the kind of each table.
-    rows_now = {key.rpartition(":")[0] for key in units}
-    tables = {key.partition(":")[0]: kind for key, (kind, _unit) in units.items()}
+    # Each table's kind and the fields its texts have: a key of a known table and field that
+    # is not a text now is gone (its row removed, or its English emptied since the export).
+    tables: dict[str, ContentKind] = {}
+    fields: dict[str, set[str]] = {}
+    for key, (kind, _unit) in units.items():
+        table, _sep, rest = key.partition(":")
+        tables[table] = kind
+        fields.setdefault(table, set()).add(rest.rpartition(":")[2])
     plan = Plan()
     for row in rows:
         found = units.get(row.key)
@@ -285,34 +298,19 @@ def plan_import(actor: Any, rows: list[Row]) -> Plan:
             table, _sep, rest = row.key.partition(":")
             row_id, _sep, field_name = rest.partition(":")
             gone_kind = tables.get(table)
-            if (
-                gone_kind is not None
-                and row_id.isdigit()
-                and field_name
-                and f"{table}:{row_id}" not in rows_now
-            ):
-                if gone_kind.key not in allowed:
-                    raise _problem(
-                        _(
-                            "%(key)s: you cannot change this kind of content (%(kind)s)",
-                            key=row.key,
-                            kind=gone_kind.label,
-                        )
-                    )
-                plan.gone.append(row)
-                continue
-            raise _problem(_("%(key)s: trainhub has no such text", key=row.key))
+            if gone_kind is None or not row_id or field_name not in fields[table]:
+                raise _problem(_("%(key)s: trainhub has no such text", key=row.key))
+            if gone_kind.key not in allowed:
+                raise _problem(_not_yours(row.key, gone_kind))
+            plan.gone.append(row)
+            continue
         kind, unit = found
         if kind.key not in allowed:
-            raise _problem(
-                _(
-                    "%(key)s: you cannot change this kind of content (%(kind)s)",
-                    key=row.key,
-                    kind=kind.label,
-                )
-            )
+            raise _problem(_not_yours(row.key, kind))
         if not bilingual.own(row.welsh):
             plan.blank += 1
+        elif not kind.writable(actor, unit):
+            plan.refused.append((kind, unit, row))
         elif not _same(row.english, unit.english):
             plan.stale.append((kind, unit, row))
         elif _same(row.welsh, unit.welsh):
@@ -321,6 +319,10 @@ def plan_import(actor: Any, rows: list[Row]) -> Plan:
             plan.changes.append(Change(kind, unit, row.welsh.strip()))
     _apply(actor, plan)
     return plan
+
+
+def _not_yours(key: str, kind: ContentKind) -> str:
+    return _("%(key)s: you cannot change this kind of content (%(kind)s)", key=key, kind=kind.label)
 
 
 def _apply(actor: Any, plan: Plan) -> int:
@@ -350,5 +352,11 @@ def import_welsh(actor: Any, rows: list[Row]) -> int:
     if written:
         detail = ", ".join(f"{kind.key}: {count}" for kind, count in plan.counts())
         audit.record(actor, IMPORTED, f"{written} texts ({detail})")
-    log.info("Welsh of %d texts imported by %s", written, getattr(actor, "id", None))
+    # Logged here, not by the kinds: their rules also run for a check that is rolled back.
+    log.info(
+        "Welsh of %d texts imported by %s: %s",
+        written,
+        getattr(actor, "id", None),
+        ", ".join(change.unit.key for change in plan.changes),
+    )
     return written

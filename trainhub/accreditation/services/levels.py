@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from trainhub import bilingual
 from trainhub.accreditation.models import AccreditationLevel, LevelOutcome
 from trainhub.accreditation.models.levels import MAX_LEVEL_TITLE
 from trainhub.accreditation.seed_data import LEVELS, LevelData
@@ -186,20 +187,8 @@ def write_level_welsh(actor: User, changes: dict[str, str]) -> int:
         )
         if row is None:
             raise ValidationFailed(key, _("%(key)s: this text is no longer in trainhub", key=key))
-        text = " ".join(changes[key].split())
         limit = MAX_WELSH_TITLE if table == "levels" else MAX_WELSH_OUTCOME
-        if len(text) > limit:
-            raise ValidationFailed(
-                key,
-                _(
-                    "%(key)s: the Welsh is too long: %(max)d characters at most (it has "
-                    "%(length)d)",
-                    key=key,
-                    max=limit,
-                    length=len(text),
-                ),
-            )
-        writes.append((row, text))
+        writes.append((row, bilingual.fitted(changes[key], limit, key=key)))
     changed = 0
     for row, text in writes:
         column = "title_cy" if isinstance(row, AccreditationLevel) else "text_cy"

@@ -20,16 +20,6 @@ log = logging.getLogger(__name__)
 MAX_NAME = 200
 
 
-def check_name_cy(name_cy: str) -> str:
-    """An organisation's Welsh name with its spaces tidied; too long is an error on its field."""
-    name_cy = " ".join(name_cy.split())
-    if len(name_cy) > MAX_NAME:
-        raise ValidationFailed(
-            "name_cy", _("Enter a Welsh name of 200 characters or fewer, or leave it empty")
-        )
-    return name_cy
-
-
 def save_organisation(
     actor: User,
     organisation: Organisation | None,
@@ -58,7 +48,7 @@ def save_organisation(
     if db.session.execute(query).first() is not None:
         raise ValidationFailed("name", _("There is already an organisation with this name"))
     if name_cy is not None:
-        name_cy = check_name_cy(name_cy)
+        name_cy = bilingual.fitted(name_cy, MAX_NAME, field="name_cy")
     if organisation is None:
         organisation = Organisation(name=name)
         db.session.add(organisation)
@@ -79,28 +69,11 @@ def apply_organisation_welsh(changes: dict[str, str], actor: User) -> int:
 
     :raises PermissionDenied: when ``actor`` is neither an administrator nor a manager.
     :raises ValidationFailed: naming the first key that is unknown, whose organisation is
-        gone or whose Welsh is too long.
+        gone or whose Welsh does not fit.
     """
     if not actor.has_role(Role.ADMIN, Role.MANAGER):
         raise PermissionDenied(_("Only an administrator or manager can change organisations"))
-    keys = bilingual.split_keys("organisations", ("name",), changes)
-    ids = {row_id for row_id, _field in keys.values()}
-    query = select(Organisation).where(Organisation.id.in_(ids))
-    found = {organisation.id: organisation for organisation in db.session.execute(query).scalars()}
-    wanted: list[tuple[Organisation, str]] = []
-    for key, (row_id, _field) in keys.items():
-        organisation = found.get(row_id)
-        if organisation is None:
-            raise ValidationFailed(key, _("%(key)s: that organisation no longer exists", key=key))
-        wanted.append((organisation, bilingual.fitted(key, changes[key], MAX_NAME)))
-    changed = 0
-    for organisation, name_cy in wanted:
-        if (organisation.name_cy or "") != name_cy:
-            organisation.name_cy = name_cy or None
-            changed += 1
-            log.info("Organisation %s Welsh name changed by %s", organisation.id, actor.id)
-    db.session.flush()
-    return changed
+    return bilingual.apply_columns(Organisation, "organisations", {"name": MAX_NAME}, changes)
 
 
 def seed_organisations(entries: Iterable[tuple[str, str]] | None = None) -> list[Organisation]:

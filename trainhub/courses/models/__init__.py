@@ -2,6 +2,8 @@
 
 from trainhub.courses.models.catalogue import (
     AUDIENCES,
+    CANONICAL_FIELDS,
+    CANONICAL_WELSH_FIELDS,
     EVENT_TYPES,
     KINDS,
     WELSH_FIELDS,
@@ -71,6 +73,8 @@ __all__ = [
     "AUDIENCES",
     "BOOKING_STATUSES",
     "CANCEL_REASONS",
+    "CANONICAL_FIELDS",
+    "CANONICAL_WELSH_FIELDS",
     "COHORT_KINDS",
     "COHORT_STATUSES",
     "DAY_MODES",

@@ -37,6 +37,41 @@ WELSH_FIELDS = (
 )
 
 
+#: On a fidelity-controlled course only an admin may change these.
+CANONICAL_FIELDS = frozenset(
+    {
+        "code",
+        "title",
+        "duration_days",
+        "completion_days",
+        "kind",
+        "audience",
+        "aims_intro",
+        "aims",
+        # Their Welsh is the same content: fidelity holds in both languages.
+        "title_cy",
+        "aims_intro_cy",
+        "aims_cy",
+        "agenda_cy",
+        "units_cy",
+        "accrediting_body",
+        "fidelity_controlled",
+        "agenda",
+        "units",
+        "prerequisite_ids",
+        # Whether a framework programme is offered, and what it is worth, are not a trainer's call.
+        "published",
+        "cpd_hours",
+        "credit_value",
+    }
+)
+#: Course texts whose Welsh is canonical content (fidelity), of ``WELSH_FIELDS``: the
+#: agenda's and units' lines are too.
+CANONICAL_WELSH_FIELDS = frozenset(
+    name.removesuffix("_cy") for name in CANONICAL_FIELDS if name.endswith("_cy")
+) & frozenset(WELSH_FIELDS)
+
+
 class Course(db.Model):  # type: ignore[name-defined]
     __tablename__ = "courses"
 

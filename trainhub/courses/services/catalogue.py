@@ -17,6 +17,8 @@ from trainhub.courses import permissions
 from trainhub.courses.catalogue_data import COURSES, CourseData, DayData, UnitData
 from trainhub.courses.models import (
     AUDIENCES,
+    CANONICAL_FIELDS,
+    CANONICAL_WELSH_FIELDS,
     EVENT_TYPES,
     KINDS,
     WELSH_FIELDS,
@@ -31,41 +33,12 @@ from trainhub.courses.models import (
 )
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
-from trainhub.text import has_control_characters
 
 if TYPE_CHECKING:
     from trainhub.auth.models import User
 
 log = logging.getLogger(__name__)
 
-#: On a fidelity-controlled course only an admin may change these.
-CANONICAL_FIELDS = frozenset(
-    {
-        "code",
-        "title",
-        "duration_days",
-        "completion_days",
-        "kind",
-        "audience",
-        "aims_intro",
-        "aims",
-        # Their Welsh is the same content: fidelity holds in both languages.
-        "title_cy",
-        "aims_intro_cy",
-        "aims_cy",
-        "agenda_cy",
-        "units_cy",
-        "accrediting_body",
-        "fidelity_controlled",
-        "agenda",
-        "units",
-        "prerequisite_ids",
-        # Whether a framework programme is offered, and what it is worth, are not a trainer's call.
-        "published",
-        "cpd_hours",
-        "credit_value",
-    }
-)
 
 #: The longest Welsh title, as the English.
 MAX_TITLE = 300
@@ -462,8 +435,6 @@ _WELSH_LINES: dict[str, tuple[Any, str]] = {
     "course-units": (CourseUnit, "title"),
     "course-outcomes": (CourseOutcome, "text"),
 }
-#: Course texts whose Welsh is canonical content (fidelity): agenda and unit lines too.
-_CANONICAL_WELSH = frozenset({"title", "aims_intro", "aims"})
 
 
 def _welsh_key(key: str) -> tuple[str, int, str]:
@@ -479,29 +450,12 @@ def _welsh_key(key: str) -> tuple[str, int, str]:
 
 
 def _clean_welsh(key: str, name: str, line: bool, text: str) -> str:
-    """The Welsh as the edit form would store it; too long or hidden characters refused."""
-    if name == "title" or line:
-        text = " ".join(text.split())
-    elif name in ("aims", "themes"):
-        text = _normalise_text(text)
-    else:
-        text = text.replace("\r\n", "\n").strip()
-    if has_control_characters(text, multiline=True):
-        raise ValidationFailed(
-            key, _("%(key)s: remove the hidden control characters from this text", key=key)
-        )
+    """The Welsh as the edit form would store it (``bilingual.fitted``): too long or hidden
+    characters refused."""
     limit = MAX_WELSH_LINE if line else _WELSH_LIMITS.get(name, MAX_WELSH_TEXT)
-    if len(text) > limit:
-        raise ValidationFailed(
-            key,
-            _(
-                "%(key)s: the Welsh is too long: %(max)d characters at most (it has %(length)d)",
-                key=key,
-                max=limit,
-                length=len(text),
-            ),
-        )
-    return text
+    if not line and name in ("aims", "themes"):
+        text = _normalise_text(text)
+    return bilingual.fitted(text, limit, key=key, one_line=line or name == "title")
 
 
 def write_course_welsh(actor: User, changes: dict[str, str]) -> int:
@@ -556,9 +510,9 @@ def write_course_welsh(actor: User, changes: dict[str, str]) -> int:
         line = table != "courses"
         if not permissions.can_edit_course(actor, course):
             raise ValidationFailed(key, _("%(key)s: you cannot change this course", key=key))
-        if (line or name in _CANONICAL_WELSH) and not permissions.can_change_canonical_content(
-            actor, course
-        ):
+        if (
+            line or name in CANONICAL_WELSH_FIELDS
+        ) and not permissions.can_change_canonical_content(actor, course):
             raise ValidationFailed(
                 key,
                 _(
@@ -574,7 +528,6 @@ def write_course_welsh(actor: User, changes: dict[str, str]) -> int:
             setattr(row, column, text or None)
             changed += 1
     db.session.flush()
-    log.info("Welsh of %d course texts written by %s", changed, actor.id)
     return changed
 
 
@@ -597,16 +550,6 @@ class VenueInput:
 MAX_VENUE_NAME = 200
 
 
-def _check_venue_name_cy(name_cy: str) -> str:
-    """A venue's Welsh name with its spaces tidied; too long is an error on its field."""
-    name_cy = " ".join(name_cy.split())
-    if len(name_cy) > MAX_VENUE_NAME:
-        raise ValidationFailed(
-            "name_cy", _("Enter a Welsh name of 200 characters or fewer, or leave it empty")
-        )
-    return name_cy
-
-
 def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
     """Create (``venue`` None) or change a venue.
 
@@ -623,7 +566,7 @@ def save_venue(actor: User, venue: Venue | None, data: VenueInput) -> Venue:
         raise ValidationFailed("name", _("There is already a venue with this name"))
     if data.capacity < 1:
         raise ValidationFailed("capacity", _("Capacity must be 1 or more"))
-    name_cy = _check_venue_name_cy(data.name_cy)
+    name_cy = bilingual.fitted(data.name_cy, MAX_VENUE_NAME, field="name_cy")
     if venue is None:
         venue = Venue(name=name)
         db.session.add(venue)
@@ -711,31 +654,11 @@ def apply_venue_welsh(changes: dict[str, str], actor: User) -> int:
 
     :raises PermissionDenied: when ``actor`` cannot manage venues.
     :raises ValidationFailed: naming the first key that is unknown, whose venue is gone or
-        whose Welsh is too long.
+        whose Welsh does not fit.
     """
     if not permissions.can_manage_venues(actor):
         raise PermissionDenied(_("Only trainers and administrators can change venues"))
-    keys = bilingual.split_keys("venues", ("name", "accessibility_notes"), changes)
-    ids = {row_id for row_id, _field in keys.values()}
-    found = {
-        venue.id: venue
-        for venue in db.session.execute(select(Venue).where(Venue.id.in_(ids))).scalars()
-    }
-    wanted: list[tuple[Venue, str, str]] = []
-    for key, (row_id, name) in keys.items():
-        venue = found.get(row_id)
-        if venue is None:
-            raise ValidationFailed(key, _("%(key)s: that venue no longer exists", key=key))
-        if name == "name":
-            wanted.append((venue, "name_cy", bilingual.fitted(key, changes[key], MAX_VENUE_NAME)))
-        else:
-            text = bilingual.fitted(key, changes[key], one_line=False)
-            wanted.append((venue, "accessibility_notes_cy", text))
-    changed = 0
-    for venue, column, text in wanted:
-        if (getattr(venue, column) or "") != text:
-            setattr(venue, column, text or None)
-            changed += 1
-            log.info("Venue %s %s changed by %s", venue.id, column, actor.id)
-    db.session.flush()
-    return changed
+    limits = {"name": MAX_VENUE_NAME, "accessibility_notes": None}
+    return bilingual.apply_columns(
+        Venue, "venues", limits, changes, multiline=("accessibility_notes",)
+    )

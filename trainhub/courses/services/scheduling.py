@@ -272,16 +272,6 @@ def _check_mode(index: int, day: DayInput) -> None:
 MAX_TITLE = 300
 
 
-def check_title_cy(title_cy: str) -> str:
-    """A cohort's Welsh title with its spaces tidied; too long is an error on its field."""
-    title_cy = " ".join(title_cy.split())
-    if len(title_cy) > MAX_TITLE:
-        raise ValidationFailed(
-            "title_cy", _("Enter a Welsh title of 300 characters or fewer, or leave it empty")
-        )
-    return title_cy
-
-
 def _welsh_title_left_behind(course: Course, cohort: Cohort | None, data: CohortInput) -> bool:
     """The Welsh title is still the course's (a new cohort starts with it) while the English
     has been changed from what it was: it no longer says the same, so it is "no Welsh yet"
@@ -301,7 +291,7 @@ def _check(
     data.title = " ".join(data.title.split())
     if not data.title or len(data.title) > 300:
         raise ValidationFailed("title", _("Enter a title of 300 characters or fewer"))
-    data.title_cy = check_title_cy(data.title_cy)
+    data.title_cy = bilingual.fitted(data.title_cy, MAX_TITLE, field="title_cy")
     if _welsh_title_left_behind(course, cohort, data):
         data.title_cy = ""
     if not 1 <= data.capacity <= 10000:
@@ -509,6 +499,7 @@ def _apply(cohort: Cohort, data: CohortInput) -> bool:
 def _calendar_shape(cohort: Cohort) -> tuple[object, ...]:
     return (
         cohort.title,
+        cohort.title_cy,
         tuple(
             (
                 d.day_number,
@@ -580,8 +571,7 @@ def update_cohort(actor: User, cohort: Cohort, data: CohortInput) -> Cohort:
         _refuse_learner_overlaps(actor, cohort)
     if cohort.status == "published":
         if changed:
-            cohort.sequence += 1
-            notices.cohort_changed(cohort)
+            _announce_change(cohort)
         from trainhub.courses.services.booking import fill_freed_places
 
         fill_freed_places(cohort, actor=None)
@@ -797,31 +787,33 @@ def split_evenly(total: int, parts: int) -> list[int]:
     return [base + 1 if index < extra else base for index in range(parts)]
 
 
+def _announce_change(cohort: Cohort) -> None:
+    """What learners' calendars show of a published cohort changed: a new sequence, and an
+    updated invitation to everyone booked."""
+    cohort.sequence += 1
+    notices.cohort_changed(cohort)
+
+
 def apply_cohort_welsh(changes: dict[str, str], actor: User) -> int:
     """Write imported Welsh titles (``{"cohorts:<id>:title": Welsh}``, "" clears one) for
-    ``actor``: every change is checked before any is written; returns how many changed.
+    ``actor``: every change is checked before any is written; returns how many changed. A
+    published cohort whose title changed is announced as the edit form does.
 
     :raises ValidationFailed: naming the first key that is unknown, whose cohort is gone or
-        whose Welsh is too long.
+        whose Welsh does not fit.
     :raises PermissionDenied: naming the first cohort ``actor`` cannot change.
     """
-    keys = bilingual.split_keys("cohorts", queries.COHORT_WELSH_FIELDS, changes)
-    ids = {row_id for row_id, _field in keys.values()}
-    query = select(Cohort).where(Cohort.id.in_(ids)).options(selectinload(Cohort.facilitators))
-    found = {cohort.id: cohort for cohort in db.session.execute(query).scalars()}
-    wanted: list[tuple[Cohort, str]] = []
-    for key, (row_id, _field) in keys.items():
-        cohort = found.get(row_id)
-        if cohort is None:
-            raise ValidationFailed(key, _("%(key)s: that cohort no longer exists", key=key))
-        if not permissions.can_manage_cohort(actor, cohort):
-            raise PermissionDenied(_("%(key)s: you cannot change this cohort", key=key))
-        wanted.append((cohort, bilingual.fitted(key, changes[key], MAX_TITLE)))
-    changed = 0
-    for cohort, title_cy in wanted:
-        if (cohort.title_cy or "") != title_cy:
-            cohort.title_cy = title_cy or None
-            changed += 1
-            log.info("Cohort %s Welsh title changed by %s", cohort.id, actor.id)
-    db.session.flush()
-    return changed
+
+    def announce(cohort: Cohort) -> None:
+        if cohort.status == "published":
+            _announce_change(cohort)
+
+    return bilingual.apply_columns(
+        Cohort,
+        "cohorts",
+        dict.fromkeys(queries.COHORT_WELSH_FIELDS, MAX_TITLE),
+        changes,
+        options=[selectinload(Cohort.facilitators)],
+        may=lambda cohort: permissions.can_manage_cohort(actor, cohort),
+        changed=announce,
+    )

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from trainhub.auth.models import User
-from trainhub.bilingual import Gap, TextUnit, own
+from trainhub.bilingual import Gap, TextUnit, fitted, own
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 from trainhub.feedback.models import ITEM_KINDS, RATING, Questionnaire, QuestionnaireItem
@@ -199,19 +199,7 @@ def write_questionnaire_welsh(actor: User, changes: dict[str, str]) -> int:
             raise ValidationFailed(key, _("%(key)s: trainhub has no such text", key=key))
         if parts[1] not in items:
             raise ValidationFailed(key, _("%(key)s: this text is no longer in trainhub", key=key))
-        text = " ".join(text.split())
-        if len(text) > MAX_WELSH_WORDING:
-            raise ValidationFailed(
-                key,
-                _(
-                    "%(key)s: the Welsh is too long: %(max)d characters at most (it has "
-                    "%(length)d)",
-                    key=key,
-                    max=MAX_WELSH_WORDING,
-                    length=len(text),
-                ),
-            )
-        wording[parts[1]] = text
+        wording[parts[1]] = fitted(text, MAX_WELSH_WORDING, key=key)
     changed = sum(1 for key, text in wording.items() if items[key].text_cy != text)
     if changed:
         drafts = [
