@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from unittest import mock
 
 from werkzeug.security import generate_password_hash
 
@@ -18,7 +19,7 @@ from trainhub.courses.models import (
     Venue,
     local_today,
 )
-from trainhub.extensions import db
+from trainhub.extensions import db, utcnow
 
 PASSWORD = "correct-horse-battery"
 #: Hashed once: scrypt is slow on purpose, and most tests never sign in with a form.
@@ -135,3 +136,20 @@ def make_booking(
     db.session.add(booking)
     db.session.flush()
     return booking
+
+
+def turn_on_two_factor(user: User, now: datetime | None = None) -> tuple[str, list[str]]:
+    """Two-step verification on for ``user``, confirmed with the code of the step before
+    ``now`` (so now's code is still unused): its secret and recovery codes. The code is
+    checked as at ``now`` too: on a busy machine the clock could otherwise pass into the next
+    step in between, leaving that code two steps old."""
+    import pyotp
+
+    from trainhub.auth.services import two_factor
+
+    at = now or utcnow()
+    authenticator = two_factor.start_setup(user)
+    secret = authenticator.secret
+    with mock.patch.object(two_factor, "utcnow", lambda: at):
+        codes = two_factor.confirm_setup(user, pyotp.TOTP(secret).at(at - timedelta(seconds=30)))
+    return secret, codes

@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from tests.factories import PASSWORD, make_organisation, make_user
+from tests.factories import PASSWORD, make_organisation, make_user, turn_on_two_factor
 from tests.helpers import count, field_error, login, page, page_html, sign_in_with_form
 from tests.oidc_provider import (
     CLIENT_ID,
@@ -497,10 +497,7 @@ def assert_audit_names_no_address(person: User) -> None:
 def enrol(user: User, now: datetime | None = None) -> str:
     """Two-step verification on for ``user`` (the code 30 seconds before ``now`` took it):
     the secret."""
-    authenticator = two_factor.start_setup(user)
-    secret = authenticator.secret
-    at = (now or utcnow()).timestamp() - 30
-    two_factor.confirm_setup(user, pyotp.TOTP(secret).at(at))
+    secret, _codes = turn_on_two_factor(user, now)
     db.session.commit()
     return secret
 

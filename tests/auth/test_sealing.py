@@ -5,15 +5,13 @@ leaves a clear way back in (a recovery code), never a crash."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pyotp
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
-from tests.factories import make_user
+from tests.factories import make_user, turn_on_two_factor
 from trainhub import sealing
 from trainhub.auth.models import TOTP_SEALING, IdentityProvider, TwoFactorAuthenticator
 from trainhub.auth.services import two_factor
@@ -28,9 +26,7 @@ NEW_KEY = "a-new-key-that-is-also-long-enough-9876543210"
 
 def enrolled() -> tuple[int, str, list[str]]:
     user = make_user()
-    authenticator = two_factor.start_setup(user)
-    secret = authenticator.secret
-    codes = two_factor.confirm_setup(user, pyotp.TOTP(secret).at(utcnow() - timedelta(seconds=30)))
+    secret, codes = turn_on_two_factor(user)
     db.session.commit()
     return user.id, secret, codes
 

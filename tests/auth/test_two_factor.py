@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, turn_on_two_factor
 from tests.helpers import (
     banners,
     count,
@@ -48,12 +48,9 @@ def enrolled(
     """A person with two-step verification on: them, their secret and recovery codes. The
     code that confirmed it was the one 30 seconds ago, so now's code is still unused."""
     user = make_user(roles=roles, **overrides)
-    authenticator = two_factor.start_setup(user)
-    codes = two_factor.confirm_setup(
-        user, code_at(authenticator.secret, utcnow() - timedelta(seconds=30))
-    )
+    secret, codes = turn_on_two_factor(user)
     db.session.commit()
-    return user, authenticator.secret, codes
+    return user, secret, codes
 
 
 # The rules ----------------------------------------------------------------------------------------
