@@ -147,3 +147,20 @@ def test_requests_for_places_read_in_welsh(app: Flask) -> None:
     assert '<span lang="en">Autumn cohort</span></a>' in text
     assert ">Tîm</dd>" in text
     assert MARKER not in text
+
+
+def test_staff_pages_about_one_cohort_venue_or_organisation_name_it_in_welsh(app: Flask) -> None:
+    manager = make_user(roles=["manager", "admin"])
+    named, plain = two_cohorts(manager)
+    venue_id = named.days[0].venue_id
+    partner_id = named.partner_organisation_id
+    client = welsh(as_user(app, manager))
+    cancel = page_html(client.get(f"/cohorts/{named.id}/cancel"))
+    assert '<span class="govuk-caption-l">Carfan y gwanwyn</span>' in cancel
+    assert "Carfan y gwanwyn" in cancel.split("</title>", 1)[0]
+    cancel = page_html(client.get(f"/cohorts/{plain.id}/cancel"))
+    assert '<span class="govuk-caption-l"><span lang="en">Autumn cohort</span></span>' in cancel
+    venue = page_html(client.get(f"/venues/{venue_id}"))
+    assert '<h1 class="govuk-heading-l">Neuadd y Ddinas, Caerdydd</h1>' in venue
+    organisation = page_html(client.get(f"/admin/organisations/{partner_id}"))
+    assert '<h1 class="govuk-heading-l">Cyngor Caerdydd</h1>' in organisation
