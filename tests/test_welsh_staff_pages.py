@@ -164,3 +164,21 @@ def test_staff_pages_about_one_cohort_venue_or_organisation_name_it_in_welsh(app
     assert '<h1 class="govuk-heading-l">Neuadd y Ddinas, Caerdydd</h1>' in venue
     organisation = page_html(client.get(f"/admin/organisations/{partner_id}"))
     assert '<h1 class="govuk-heading-l">Cyngor Caerdydd</h1>' in organisation
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_a_history_record_names_its_cohort_in_the_visitors_language(app: Flask) -> None:
+    from tests.history.test_record_views import manager, recorded_cohort
+
+    actor = manager()
+    record = recorded_cohort(actor)
+    client = welsh(as_user(app, actor))
+    text = page_html(client.get(f"/history/records/{record.id}"))
+    assert f'/cohorts/{record.cohort_id}"><span lang="en">FFI May 2016</span></a>' in text
+    assert record.cohort is not None
+    record.cohort.title_cy = "FFI Mai 2016"
+    db.session.commit()
+    text = page_html(client.get(f"/history/records/{record.id}"))
+    assert f'/cohorts/{record.cohort_id}">FFI Mai 2016</a>' in text
+    # The link is a link (it was once escaped into visible markup).
+    assert "&lt;a" not in text
