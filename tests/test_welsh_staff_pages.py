@@ -20,7 +20,7 @@ from tests.factories import (
 from tests.helpers import as_user, page_html
 from tests.pdf_text import pdf_text
 from trainhub.auth.models import User
-from trainhub.courses.models import Cohort
+from trainhub.courses.models import Cohort, local_today
 from trainhub.extensions import db
 
 #: The glossary's "No Welsh yet" tag, as a Welsh reader sees it.
@@ -182,3 +182,19 @@ def test_a_history_record_names_its_cohort_in_the_visitors_language(app: Flask) 
     assert f'/cohorts/{record.cohort_id}">FFI Mai 2016</a>' in text
     # The link is a link (it was once escaped into visible markup).
     assert "&lt;a" not in text
+
+
+def test_a_trainers_home_names_their_cohorts_in_welsh(app: Flask) -> None:
+    trainer = make_user(roles=["trainer"])
+    make_cohort(
+        start=local_today(),
+        facilitators=[trainer, make_user(roles=["trainer"])],
+        title="Today's cohort",
+        title_cy="Carfan heddiw",
+    )
+    make_cohort(facilitators=[trainer], title="Solo cohort")
+    db.session.commit()
+    text = page_html(welsh(as_user(app, trainer)).get("/"))
+    assert "Carfan heddiw" in text and "Today's cohort" not in text
+    assert '<span lang="en">Solo cohort</span>' in text
+    assert MARKER not in text
