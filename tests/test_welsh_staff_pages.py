@@ -5,6 +5,8 @@ standing in marked ``lang="en"``, and no "No Welsh yet" tags in their tables."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -198,3 +200,42 @@ def test_a_trainers_home_names_their_cohorts_in_welsh(app: Flask) -> None:
     assert "Carfan heddiw" in text and "Today's cohort" not in text
     assert '<span lang="en">Solo cohort</span>' in text
     assert MARKER not in text
+
+
+def test_a_learner_reads_their_feedback_and_interest_pages_in_welsh(app: Flask) -> None:
+    from trainhub.feedback.models import FeedbackRequest
+
+    learner = make_user(roles=["learner"])
+    course = make_course(title="Core practice", title_cy="Ymarfer craidd")
+    named = make_cohort(
+        course,
+        title="Spring cohort",
+        title_cy="Carfan y gwanwyn",
+        start=local_today() - timedelta(days=20),
+        status="completed",
+    )
+    plain = make_cohort(
+        make_course(title="Engaging families"),
+        title="Autumn cohort",
+        start=local_today() - timedelta(days=20),
+        status="completed",
+    )
+    asked = {}
+    for cohort in (named, plain):
+        request = FeedbackRequest(cohort=cohort, user=learner)
+        db.session.add(request)
+        db.session.flush()
+        asked[cohort.title] = request.id
+    db.session.commit()
+    client = welsh(as_user(app, learner))
+
+    home = page_html(client.get("/"))
+    assert ">Carfan y gwanwyn</a>" in home or "Carfan y gwanwyn</" in home
+    assert '<span lang="en">Autumn cohort</span>' in home
+    give = page_html(client.get(f"/feedback/{asked['Spring cohort']}"))
+    assert "Carfan y gwanwyn" in give and "Spring cohort" not in give
+    give = page_html(client.get(f"/feedback/{asked['Autumn cohort']}"))
+    assert '<span lang="en">Autumn cohort</span>' in give
+    interest = page_html(client.get(f"/courses/{course.code}/interest"))
+    assert ">Ymarfer craidd</span>" in interest
+    assert MARKER not in home + give + interest
