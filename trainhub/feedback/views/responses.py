@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -31,44 +35,66 @@ def my_feedback() -> ResponseReturnValue:
     )
 
 
+def _answered_once(
+    asked: FeedbackRequest | ImpactRequest,
+    form: Any,
+    *,
+    answered: Callable[..., str],
+    submit: Callable[[], object],
+    success: str,
+    blank: Callable[[], ResponseReturnValue],
+) -> ResponseReturnValue:
+    """A questionnaire each person answers once (the cohort's feedback, the impact survey).
+
+    Answered already: the ``answered`` page (409 when it comes back submitted, with the
+    service's reason when the answer lost a race). Sent: to *My feedback*. Otherwise the
+    ``blank`` form page, its errors marked.
+    """
+    if asked.responded and not form.is_submitted():
+        return answered()
+    if form.validate_on_submit():
+        done = act(submit, form, success=success, conflict="form")
+        if done:
+            return redirect(url_for("feedback.my_feedback"))
+        if done.conflict:
+            assert done.error is not None
+            return answered(message=done.error.message), 409
+    elif asked.responded:
+        # A second, incomplete go (the back button): there is nothing left to correct.
+        return answered(), 409
+    return blank()
+
+
 @bp.route("/feedback/<int:request_id>", methods=["GET", "POST"])
 @signed_in
 @load("request", queries.request_for_page, can=permissions.can_give_feedback)
 def give(request: FeedbackRequest) -> ResponseReturnValue:
     questionnaire = current_questionnaire()
     form = feedback_form(questionnaire, str(get_locale()))
-    if request.responded and not form.is_submitted():
-        return render_template("feedback/given.html", feedback_request=request)
-    if form.validate_on_submit():
+
+    def submit() -> object:
         answers = {
             item.key: (int(value) if item.kind == RATING and value else value)
             for item in questionnaire.items
             for value in [form[f"item_{item.key}"].data]
         }
-        done = act(
-            lambda: services.submit_response(
-                current_user, request, questionnaire, answers, form.quote_consent.data
-            ),
-            form,
-            success=_("Thank you: your feedback has been sent."),
-            conflict="form",
+        return services.submit_response(
+            current_user, request, questionnaire, answers, form.quote_consent.data
         )
-        if done:
-            return redirect(url_for("feedback.my_feedback"))
-        if done.conflict:
-            assert done.error is not None
-            return render_template(
-                "feedback/given.html", feedback_request=request, message=done.error.message
-            ), 409
-    elif request.responded:
-        # A second, incomplete go (the back button): there is nothing left to correct.
-        return render_template("feedback/given.html", feedback_request=request), 409
-    return form_page(
-        "feedback/give.html",
+
+    return _answered_once(
+        request,
         form,
-        feedback_request=request,
-        questionnaire=questionnaire,
-        floor=min_members(),
+        answered=partial(render_template, "feedback/given.html", feedback_request=request),
+        submit=submit,
+        success=_("Thank you: your feedback has been sent."),
+        blank=lambda: form_page(
+            "feedback/give.html",
+            form,
+            feedback_request=request,
+            questionnaire=questionnaire,
+            floor=min_members(),
+        ),
     )
 
 
@@ -77,30 +103,23 @@ def give(request: FeedbackRequest) -> ResponseReturnValue:
 @load("request", impact.request_for_page, can=permissions.can_answer_impact_survey)
 def give_impact(request: ImpactRequest) -> ResponseReturnValue:
     form = impact_form()
-    if request.responded and not form.is_submitted():
-        return render_template("feedback/impact_given.html", survey=request)
-    if form.validate_on_submit():
+
+    def submit() -> object:
         answers = {q.key: form[f"q_{q.key}"].data for q in impact.QUESTIONS}
         answers.update({q.key: int(answers[q.key]) for q in impact.QUESTIONS if q.kind == RATING})
-        done = act(
-            lambda: impact.submit_impact_response(current_user, request, answers),
-            form,
-            success=_("Thank you: your answers have been sent."),
-            conflict="form",
-        )
-        if done:
-            return redirect(url_for("feedback.my_feedback"))
-        if done.conflict:
-            assert done.error is not None
-            return render_template(
-                "feedback/impact_given.html", survey=request, message=done.error.message
-            ), 409
-    elif request.responded:
-        return render_template("feedback/impact_given.html", survey=request), 409
-    return form_page(
-        "feedback/impact_give.html",
+        return impact.submit_impact_response(current_user, request, answers)
+
+    return _answered_once(
+        request,
         form,
-        survey=request,
-        questions=impact.QUESTIONS,
-        floor=min_members(),
+        answered=partial(render_template, "feedback/impact_given.html", survey=request),
+        submit=submit,
+        success=_("Thank you: your answers have been sent."),
+        blank=lambda: form_page(
+            "feedback/impact_give.html",
+            form,
+            survey=request,
+            questions=impact.QUESTIONS,
+            floor=min_members(),
+        ),
     )
