@@ -77,6 +77,12 @@ def routes(app: Flask) -> Flask:
         act(wrong_code, refusal_counts=True)
         return redirect("/courses")
 
+    @app.post("/boundary/check")
+    @role_required(Role.TRAINER)
+    def boundary_check() -> ResponseReturnValue:
+        checked = act(lambda: _half_written_venue("Checked"), check_only=True, success="Never")
+        return f"checked {checked.result.name}"
+
     @app.get("/boundary/venues/<int:venue_id>")
     @role_required(Role.TRAINER)
     @load("venue", by_id(Venue), can=_active)
@@ -124,6 +130,14 @@ def test_a_refusal_that_counts_is_committed(routes: Flask) -> None:
     shown = follow(client, client.post("/boundary/counted"))
     assert ("important", "Locked") in banners(shown)
     assert count(Venue, Venue.name == "Counted") == 1
+
+
+def test_a_check_runs_the_rules_and_keeps_nothing(routes: Flask) -> None:
+    client = as_user(routes, make_user(roles=["trainer"]))
+    response = client.post("/boundary/check")
+    assert page(response) == "checked Checked"
+    assert count(Venue, Venue.name == "Checked") == 0
+    assert not banners(page(client.get("/courses")))
 
 
 def test_a_missing_object_is_404_and_a_forbidden_one_403(routes: Flask) -> None:

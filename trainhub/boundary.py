@@ -81,6 +81,7 @@ def act(
     conflict: Literal["flash", "form"] = "flash",
     show_errors: bool = True,
     refusal_counts: bool = False,
+    check_only: bool = False,
 ) -> Outcome[T]:
     """Run one service call as the request's unit of work.
 
@@ -94,6 +95,8 @@ def act(
         whose errors belong to rows rather than to a form's fields).
     :param refusal_counts: the service wrote down its refusal before raising (a wrong code
         counted toward the sign-in lock): commit that instead of rolling it back.
+    :param check_only: a dry run (an import's check page): the call's rules run and its
+        errors are shown as above, but even a success is rolled back, and nothing is flashed.
     """
     settle = db.session.commit if refusal_counts else db.session.rollback
     try:
@@ -119,6 +122,9 @@ def act(
     except NotFound:
         db.session.rollback()
         abort(404)
+    if check_only:
+        db.session.rollback()
+        return Outcome(value=value)
     db.session.commit()
     message = success(value) if callable(success) else success
     if isinstance(message, tuple):

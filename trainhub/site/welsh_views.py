@@ -20,7 +20,6 @@ from trainhub.auth.permissions import allowed, role_required
 from trainhub.auth.roles import STAFF
 from trainhub.boundary import act
 from trainhub.errors import ValidationFailed
-from trainhub.extensions import db
 from trainhub.forms import add_field_error, form_page
 from trainhub.localtime import local_today
 from trainhub.site import welsh_exchange
@@ -107,13 +106,15 @@ def welsh_import() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _upload_page(form)
     data = form.file.data.read(welsh_exchange.MAX_FILE_BYTES + 1)
-    try:
-        plan = welsh_exchange.plan_import(current_user, welsh_exchange.read_file(data))
-    except ValidationFailed as error:
-        add_field_error(form, error)
+    # A check: the kinds' rules run, nothing they write is kept.
+    checked = act(
+        lambda: welsh_exchange.plan_import(current_user, welsh_exchange.read_file(data)),
+        form,
+        check_only=True,
+    )
+    if not checked:
         return _upload_page(form)
-    finally:
-        db.session.rollback()  # a check: the kinds' rules ran, nothing they wrote is kept
+    plan = checked.result
     rows = [[c.unit.key, c.unit.english, c.welsh] for c in plan.changes]
     token = _signer().dumps({"by": current_user.id, "rows": rows})
     return render_template(
