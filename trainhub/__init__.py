@@ -52,7 +52,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.install_template_gettext(app)
 
-    from trainhub import antivirus, bilingual, errors, ratelimit, security, storage, templating
+    from trainhub import (
+        antivirus,
+        asset_urls,
+        bilingual,
+        errors,
+        ratelimit,
+        security,
+        storage,
+        templating,
+    )
 
     storage.init_app(app)
     antivirus.init_app(app)
@@ -60,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.register_error_handlers(app)
     templating.init_app(app)
+    asset_urls.init_app(app)
     bilingual.init_app(app)
     security.init_app(app)
 

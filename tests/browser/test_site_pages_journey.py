@@ -24,6 +24,13 @@ FOOTER = {
 }
 
 
+#: The stylesheets and scripts the page loaded, each with the bytes it took from the network
+#: (0: from the browser's cache, not even revalidated).
+FILES_FETCHED = """() => performance.getEntriesByType("resource")
+  .filter((entry) => /^\\/(static|assets)\\//.test(new URL(entry.name).pathname))
+  .map((entry) => [new URL(entry.name).pathname.split("/").pop(), entry.transferSize])"""
+
+
 def fill_date(visitor: Visitor, legend: str, day: int, month: int, year: int) -> None:
     group = visitor.main.get_by_role("group", name=legend, exact=True)
     group.get_by_label("Day").fill(str(day))
@@ -54,6 +61,11 @@ def test_a_visitor_reads_each_footer_page_in_english_and_welsh(visitor: Visitor)
     expect(visitor.main).to_contain_text("Swyddfa'r Comisiynydd Gwybodaeth")
     # A visitor is not told about what administrators must fill in.
     expect(visitor.main).not_to_contain_text("must fill in")
+    # The stylesheet and scripts came with the first page: by their versioned addresses
+    # (trainhub.asset_urls), every later page takes them from the browser's cache.
+    files = dict(visitor.page.evaluate(FILES_FETCHED))
+    assert {"app.css", "init.mjs", "govuk-frontend.min.js", "timeout.mjs"} <= set(files)
+    assert set(files.values()) == {0}, f"bytes fetched from the server: {files}"
 
 
 def test_an_admin_changes_the_privacy_notice_and_records_an_overdue_agreement(
