@@ -7,6 +7,8 @@
   process, served by werkzeug in a daemon thread. CSRF stays on: the forms are the real ones.
 * Every page a journey loads is audited with axe-core (``node_modules/axe-core``):
   ``Visitor`` checks the HTTP status and audits after each navigation and form submission.
+  A page whose markup and size this process has already audited (the sign-in page, a home
+  page again) is not audited twice: the same markup gives axe the same answer.
 * Journeys wait on what the page shows, never on a clock: a navigation ends at the new
   document's ``load`` event, and ``expect(...)`` polls until the page shows what it asserts.
   ``HANG_GUARD_MS`` only stops a journey that would otherwise wait for ever (a bug), so a
@@ -339,11 +341,10 @@ _STICKING_OUT = """() => {
 }"""
 
 
-#: Resolves once the page has drawn a frame after now: by then it has evaluated its media
-#: queries and told their listeners (GOV.UK's navigation shows or hides its "Menu" button).
-_NEXT_FRAME = (
-    "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
-)
+#: Resolves in the page's next frame: a frame evaluates the media queries and tells their
+#: listeners (GOV.UK's navigation shows or hides its "Menu" button) before it runs its
+#: animation-frame callbacks (HTML's "update the rendering" steps).
+_NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => done()))"
 
 
 def resize(page: Page, size: ViewportSize) -> None:
@@ -393,6 +394,24 @@ def cy_n(singular: str, plural: str, num: int, **values: Any) -> str:
 
 
 # The visitor: a tab that checks and audits every page it loads ----------------------------------
+
+#: The pages this process has audited and checked at ``NARROW`` pixels, by ``_FINGERPRINT``.
+#: axe-core and the reflow check answer the same for the same markup drawn at the same
+#: size, with the same style sheets and scripts; so a page seen again as it was (the
+#: sign-in page, a home page, a list that did not change) is not checked again.
+_CHECKED: set[str] = set()
+
+#: The page as it is now: its markup (less what every response has its own of: CSRF tokens
+#: and CSP nonces) and the screen's size, hashed. Markup that scripts changed (a menu
+#: opened, a dialog shown) is different markup.
+_FINGERPRINT = """async () => {
+  const markup = document.documentElement.outerHTML
+    .replace(/ nonce="[^"]*"/g, "")
+    .replace(/(name="csrf_token"[^>]*? value=")[^"]*"/g, '$1"');
+  const seen = `${innerWidth}x${innerHeight} ${document.compatMode}\n${markup}`;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(seen));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}"""
 
 
 @dataclass(frozen=True)
@@ -523,8 +542,13 @@ class Visitor:
         return response
 
     def audit(self) -> None:
-        audit(self.page)
-        check_reflow(self.page)
+        """Audit the page as it is now with axe-core and check it at ``NARROW`` pixels,
+        unless this process has already checked the very same markup at this size."""
+        seen = self.page.evaluate(_FINGERPRINT)
+        if seen not in _CHECKED:
+            audit(self.page)
+            check_reflow(self.page)
+            _CHECKED.add(seen)
         self.audited.append(self.page.url)
 
     # What the person sees
