@@ -22,9 +22,18 @@ from trainhub.courses.models import (
 from trainhub.extensions import db, utcnow
 
 PASSWORD = "correct-horse-battery"
-#: Hashed once: scrypt is slow on purpose, and most tests never sign in with a form.
-PASSWORD_HASH = generate_password_hash(PASSWORD)
+#: How the tests' own accounts' passwords are hashed: PBKDF2 with few rounds. The app
+#: hashes with scrypt (``User.set_password``), slow on purpose (about 0.1 s a check), and
+#: hundreds of tests and journeys sign in through the form. The check is the app's own
+#: either way: werkzeug reads the method from the stored hash.
+TEST_HASH_METHOD = "pbkdf2:sha256:1000"
+PASSWORD_HASH = generate_password_hash(PASSWORD, method=TEST_HASH_METHOD)
 _counter = itertools.count(1)
+
+
+def set_test_password(user: User, password: str) -> None:
+    """Give a test's account ``password``, hashed the tests' quick way (``TEST_HASH_METHOD``)."""
+    user.password_hash = generate_password_hash(password, method=TEST_HASH_METHOD)
 
 
 def make_organisation(name: str | None = None, **overrides: Any) -> Organisation:
@@ -47,7 +56,7 @@ def make_user(
     if password == PASSWORD:
         user.password_hash = PASSWORD_HASH
     elif password is not None:
-        user.set_password(password)
+        set_test_password(user, password)
     db.session.add(user)
     db.session.flush()
     return user

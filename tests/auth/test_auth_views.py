@@ -341,6 +341,8 @@ def test_password_reset_round_trip(client):
     # The link works once.
     assert client.get(path).status_code == 404
     assert db.session.get(User, user.id).check_password("a brand new secret")
+    # The app hashes with scrypt (the tests' own accounts with a quicker method).
+    assert db.session.get(User, user.id).password_hash.startswith("scrypt:32768:8:1$")
 
 
 def test_password_reset_for_an_unknown_address_says_the_same_and_tells_the_address(client):

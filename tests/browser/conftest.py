@@ -50,6 +50,7 @@ from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from tests.conftest import COMPILED_TEMPLATES
+from tests.factories import set_test_password
 from trainhub import create_app, templating
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import Completion, Course, local_today
@@ -227,6 +228,11 @@ def seeded_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         seed_courses()
         seed_levels()
         create_demo()
+        # The demo people sign in on almost every journey: their passwords hashed the tests'
+        # quick way, not with the app's slow scrypt (tests.factories.TEST_HASH_METHOD).
+        for person in DEMO_PEOPLE:
+            user = db.session.execute(select(User).where(User.email == person.email))
+            set_test_password(user.scalar_one(), person.password)
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -433,7 +439,7 @@ def core_completer(who: Person, days_ago: int) -> User:
     core = db.session.execute(select(Course).where(Course.code == "IFSS-CORE")).scalar_one()
     user = User(email=who.email, full_name=who.full_name, organisation=cardiff)
     user.role_rows = [UserRole(role="learner")]
-    user.set_password(who.password)
+    set_test_password(user, who.password)
     db.session.add(user)
     completion = Completion(
         user=user, course=core, completed_on=local_today() - timedelta(days=days_ago)

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import DEMO, Person, Visitor
+from tests.factories import set_test_password
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import Completion, Course, local_today
 from trainhub.courses.signals import course_completed
@@ -53,7 +54,7 @@ def accreditation_people(live_app: Flask) -> Iterator[None]:
         def person(who: Person, *roles: str, **profile: object) -> User:
             user = User(email=who.email, full_name=who.full_name, organisation=cardiff, **profile)
             user.role_rows = [UserRole(role=role) for role in ("learner", *roles)]
-            user.set_password(who.password)
+            set_test_password(user, who.password)
             db.session.add(user)
             return user
 

@@ -24,6 +24,7 @@ from playwright.sync_api import Download, expect
 from sqlalchemy import select
 
 from tests.browser.conftest import DEMO, Visitor
+from tests.factories import set_test_password
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import Course, Venue, local_today
 from trainhub.extensions import db
@@ -95,7 +96,7 @@ def feedback_cohorts(live_app: Flask) -> Iterator[None]:
             email = name.lower().replace(" ", ".") + "@example.org"
             user = User(email=email, full_name=name, organisation=cardiff)
             user.role_rows = [UserRole(role="learner")]
-            user.set_password("feedback-browser-2026")
+            set_test_password(user, "feedback-browser-2026")
             db.session.add(user)
             return user
 

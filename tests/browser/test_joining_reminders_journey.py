@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import DEMO, Person, Visitor
-from tests.factories import make_cohort
+from tests.factories import make_cohort, set_test_password
 from tests.sample_files import pdf_bytes
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import (
@@ -66,7 +66,7 @@ def joining_cohort(live_app: Flask) -> Iterator[int]:
         ).scalar_one()
         person = User(email=LEARNER.email, full_name=LEARNER.full_name, organisation=cardiff)
         person.role_rows = [UserRole(role="learner")]
-        person.set_password(LEARNER.password)
+        set_test_password(person, LEARNER.password)
         db.session.add(person)
         db.session.commit()
         cohort_id = cohort.id

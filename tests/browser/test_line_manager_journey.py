@@ -34,7 +34,7 @@ COHORTS: dict[str, int] = {}
 
 @pytest.fixture(scope="module", autouse=True)
 def line_manager_world(live_app: Flask) -> Iterator[None]:
-    from tests.factories import make_cohort, make_course
+    from tests.factories import make_cohort, make_course, set_test_password
 
     with live_app.app_context():
         cardiff = db.session.execute(
@@ -43,7 +43,7 @@ def line_manager_world(live_app: Flask) -> Iterator[None]:
         for who in (CERI, DAFYDD, MARED):
             user = User(email=who.email, full_name=who.full_name, organisation=cardiff)
             user.role_rows = [UserRole(role="learner")]
-            user.set_password(who.password)
+            set_test_password(user, who.password)
             db.session.add(user)
         course: Course = make_course(
             title="Supervising practice safely", line_manager_approval=True

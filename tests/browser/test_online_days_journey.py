@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from tests.browser.conftest import DEMO, Person, Visitor
+from tests.factories import set_test_password
 from trainhub.auth.models import Organisation, User, UserRole
 from trainhub.courses.models import local_today
 from trainhub.extensions import db
@@ -36,7 +37,7 @@ def online_learner(live_app: Flask) -> Iterator[None]:
         ).scalar_one()
         user = User(email=LEARNER.email, full_name=LEARNER.full_name, organisation=cardiff)
         user.role_rows = [UserRole(role="learner")]
-        user.set_password(LEARNER.password)
+        set_test_password(user, LEARNER.password)
         db.session.add(user)
         db.session.commit()
         db.session.remove()
