@@ -6,7 +6,7 @@
 * The schema comes from the migrations (``flask db upgrade``), once per backend. Beside
   each test database is a second one with the framework catalogue and levels already in
   it (the ``catalogue`` fixture, wanted by half the tests), seeded once instead of for
-  every test.
+  every test; ``seeded_database`` makes others like it (the access matrix's world).
 * One app per database and process, built once. Each test gets it inside a transaction
   that is rolled back afterwards: the app's engine is swapped for one connection with an
   outer transaction, and every session (the test's and each request's) joins it with a
@@ -33,7 +33,7 @@ import contextvars
 import copy
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -144,20 +144,26 @@ def postgres_url() -> Iterator[str]:
         _drop_databases(url, _MADE_ON_POSTGRESQL)
 
 
-def _migrate(url: str, *, seed_catalogue: bool = False) -> None:
-    """Build the schema from the migrations (and load the catalogue, committed)."""
-    app = create_app(base_config(url))
+def _migrate(url: str, seed: Callable[[], None] | None = None, **config: Any) -> None:
+    """Build the schema from the migrations; then ``seed``, if given, adds to it (committed)
+    in an app context with the test settings and ``config``."""
+    app = create_app({**base_config(url), **config})
     with app.app_context():
         upgrade()
-        if seed_catalogue:
-            from trainhub.accreditation.services import seed_levels
-            from trainhub.courses.services.catalogue import seed_courses
-
-            seed_courses()
-            seed_levels()
+        if seed is not None:
+            seed()
             db.session.commit()
             db.session.remove()
         db.engine.dispose()
+
+
+def seed_catalogue() -> None:
+    """The framework catalogue and levels, as ``flask catalogue seed`` loads them."""
+    from trainhub.accreditation.services import seed_levels
+    from trainhub.courses.services.catalogue import seed_courses
+
+    seed_courses()
+    seed_levels()
 
 
 def _database_beside(url: str, name: str) -> str:
@@ -211,26 +217,28 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return _DATABASES[backend]
 
 
-#: The database beside each test database that has the catalogue, by the test database's URL.
-_CATALOGUE_DATABASES: dict[str, str | None] = {}
+#: The seeded databases beside each test database, by its URL and their name.
+_SEEDED_DATABASES: dict[tuple[str, str], str | None] = {}
 
 
-def _catalogue_database(database_url: str) -> str | None:
-    """The migrated database beside ``database_url`` with the catalogue loaded (made once),
-    or None where no database can be made (a TEST_DATABASE_URL role without CREATEDB):
-    the ``catalogue`` fixture then loads it for each test."""
-    if database_url not in _CATALOGUE_DATABASES:
+def seeded_database(
+    database_url: str, name: str, seed: Callable[[], None], **config: Any
+) -> str | None:
+    """The migrated database called ``name`` beside ``database_url``, with what ``seed``
+    adds in an app context (the test settings and ``config``) committed in it: made once
+    per process, its URL returned. None where no database can be made (a
+    TEST_DATABASE_URL role without CREATEDB): the caller then seeds for each test."""
+    key = (database_url, name)
+    if key not in _SEEDED_DATABASES:
         try:
-            url: str | None = _database_beside(database_url, "catalogue")
+            url: str | None = _database_beside(database_url, name)
         except sa.exc.DBAPIError as error:
-            warnings.warn(
-                f"No catalogue database ({error.orig}): seeding it per test", stacklevel=1
-            )
+            warnings.warn(f"No {name} database ({error.orig}): seeding it per test", stacklevel=1)
             url = None
         if url is not None:
-            _migrate(url, seed_catalogue=True)
-        _CATALOGUE_DATABASES[database_url] = url
-    return _CATALOGUE_DATABASES[database_url]
+            _migrate(url, seed, **config)
+        _SEEDED_DATABASES[key] = url
+    return _SEEDED_DATABASES[key]
 
 
 # The apps --------------------------------------------------------------------------------------
@@ -297,15 +305,15 @@ class SharedApp:
         self.config = copy.deepcopy(dict(self.app.config))
         self.extensions = dict(self.app.extensions)
 
-    def reset(self, tmp_path: Path) -> Flask:
+    def reset(self, uploads: Path) -> Flask:
         """The app as it was built: its config, its extensions (the storage, caches kept
-        there), fresh rate-limit counts, and uploads in this test's own folder."""
+        there), fresh rate-limit counts, and uploads in the folder ``uploads``."""
         from trainhub import ratelimit, storage
 
         app = self.app
         app.config.clear()
         app.config.update(copy.deepcopy(self.config))
-        app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+        app.config["UPLOAD_FOLDER"] = str(uploads)
         app.extensions.clear()
         app.extensions.update(self.extensions)
         storage.init_app(app)
@@ -426,13 +434,22 @@ def app(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> It
             finally:
                 db.engine.dispose()
         return
-    seeded = _catalogue_database(database_url) if "catalogue" in request.fixturenames else None
-    if seeded is not None:
-        database_url = seeded
-        request.node.stash[CATALOGUE_LOADED] = True
+    if "catalogue" in request.fixturenames:
+        seeded = seeded_database(database_url, "catalogue", seed_catalogue)
+        if seeded is not None:
+            database_url = seeded
+            request.node.stash[CATALOGUE_LOADED] = True
+    with rolled_back_app(database_url, tmp_path / "uploads") as shared:
+        yield shared
+
+
+@contextmanager
+def rolled_back_app(database_url: str, uploads: Path) -> Iterator[Flask]:
+    """The process's app on ``database_url`` (built once), as it was built, with its uploads
+    in ``uploads``: inside its app context, everything written rolled back at the end."""
     if database_url not in _SHARED_APPS:
         _SHARED_APPS[database_url] = SharedApp(database_url)
-    shared = _SHARED_APPS[database_url].reset(tmp_path)
+    shared = _SHARED_APPS[database_url].reset(uploads)
     with shared.app_context(), rolled_back():
         yield shared
 
@@ -466,11 +483,7 @@ def catalogue(request: pytest.FixtureRequest, app: Flask) -> None:
     there in a rolled-back test (its database was seeded once), loaded for the others."""
     if request.node.stash.get(CATALOGUE_LOADED, False):
         return
-    from trainhub.accreditation.services import seed_levels
-    from trainhub.courses.services.catalogue import seed_courses
-
-    seed_courses()
-    seed_levels()
+    seed_catalogue()
     db.session.commit()
 
 
