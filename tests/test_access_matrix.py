@@ -287,7 +287,7 @@ MATRIX: dict[str, Route] = {
     "home.index": Route(lambda w: "/", everyone("ok")),
     "home.health": Route(lambda w: "/healthz", everyone("ok")),
     "home.language": Route(lambda w: "/language/cy?next=/courses", everyone("away")),
-    "static": Route(lambda w: "/static/js/init.mjs", everyone("ok")),
+    "static": Route(lambda w: "/static/js/init.js", everyone("ok")),
     "assets.static": Route(lambda w: "/assets/govuk-frontend.min.js", everyone("ok")),
     "courses.catalogue": Route(lambda w: "/courses", everyone("ok")),
     "courses.course_detail": Route(lambda w: "/courses/IFSS-CORE", everyone("ok")),

@@ -240,7 +240,7 @@ def test_production_asks_browsers_for_https():
             "MAIL_FROM": "IFSS training <no-reply@training.example.gov.wales>",
         }
     )
-    response = app.test_client().get("/static/js/init.mjs")
+    response = app.test_client().get("/static/js/init.js")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -36,14 +37,14 @@ def test_the_layout_names_each_file_by_its_content(client: FlaskClient) -> None:
 
     assert f'href="/static/build/app.css?v={sha(STATIC / "build" / "app.css")}"' in page
     assert f'href="/static/favicon.svg?v={sha(STATIC / "favicon.svg")}"' in page
-    assert f'src="/static/js/init.mjs?v={sha(STATIC / "js" / "init.mjs")}"' in page
+    assert f'src="/static/js/init.js?v={sha(STATIC / "js" / "init.js")}"' in page
     # The modules import each other by plain addresses: the import map versions them all.
     assert import_map(page) == {
         "/assets/govuk-frontend.min.js": "/assets/govuk-frontend.min.js?v="
         + sha(STATIC / "govuk" / "govuk-frontend.min.js"),
         **{
             f"/static/js/{module.name}": f"/static/js/{module.name}?v={sha(module)}"
-            for module in sorted((STATIC / "js").glob("*.mjs"))
+            for module in sorted((STATIC / "js").glob("*.js"))
         },
     }
 
@@ -81,7 +82,7 @@ def test_a_file_asked_for_without_its_version_is_revalidated(client: FlaskClient
 
 
 def test_a_missing_file_is_still_a_404(client: FlaskClient) -> None:
-    answer = client.get("/static/js/nothing.mjs?v=0123456789ab")
+    answer = client.get("/static/js/nothing.js?v=0123456789ab")
     assert answer.status_code == 404
     assert "immutable" not in answer.headers.get("Cache-Control", "")
 
@@ -100,12 +101,32 @@ def test_a_changed_file_gets_a_new_address(app: Flask, tmp_path: Path) -> None:
     assert second == f"/static/style.css?v={sha(style)}" != first
 
 
+@pytest.mark.own_app
+def test_the_kept_layout_names_a_changed_file_by_its_new_address(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    folder = tmp_path / "static"
+    shutil.copytree(STATIC, folder, ignore=shutil.ignore_patterns("govuk", "scss"))
+    app.static_folder = str(folder)
+    style, module = folder / "build" / "app.css", folder / "js" / "timeout.js"
+    first = client.get("/sign-in").get_data(as_text=True)
+    assert f"/static/build/app.css?v={sha(style)}" in first
+
+    style.write_text(style.read_text() + "\n.new-rule { color: black; }")  # a new release
+    module.write_text(module.read_text() + "\n// changed")
+    second = client.get("/sign-in").get_data(as_text=True)
+
+    assert f"/static/build/app.css?v={sha(style)}" in second
+    assert import_map(second)["/static/js/timeout.js"] == f"/static/js/timeout.js?v={sha(module)}"
+    assert import_map(second) != import_map(first)
+
+
 def test_only_files_in_the_folder_get_a_version(app: Flask) -> None:
     with app.test_request_context():
         assert version_of("static", "build/app.css") == sha(STATIC / "build" / "app.css")
-        for name in ("", "js", "js/nothing.mjs", "../__init__.py", "/etc/passwd"):
+        for name in ("", "js", "js/nothing.js", "../__init__.py", "/etc/passwd"):
             assert version_of("static", name) is None, name
         assert version_of("nobody.static", "app.css") is None
         # GOV.UK Frontend's folder for its icons: a folder, so no version.
         assert url_for("assets.static", filename="") == "/assets/"
-        assert url_for("static", filename="js/nothing.mjs") == "/static/js/nothing.mjs"
+        assert url_for("static", filename="js/nothing.js") == "/static/js/nothing.js"

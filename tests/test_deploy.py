@@ -501,28 +501,47 @@ def test_an_upload_of_19_mb_reaches_the_app(proxy: Proxy) -> None:
         db.session.remove()
 
 
-def test_static_files_are_served_by_nginx_as_the_app_would(proxy: Proxy) -> None:
+def test_static_files_are_served_by_nginx_and_versioned_ones_by_the_app(proxy: Proxy) -> None:
     browser = Browser(proxy)
     page = browser.go("/sign-in").text
-    for path, file in (
-        ("/static/build/app.css", "trainhub/static/build/app.css"),
-        ("/assets/govuk-frontend.min.js", "trainhub/static/govuk/govuk-frontend.min.js"),
+    for path, file, kind in (
+        ("/static/build/app.css", "trainhub/static/build/app.css", "text/css"),
+        ("/static/js/init.js", "trainhub/static/js/init.js", "javascript"),
+        (
+            "/assets/govuk-frontend.min.js",
+            "trainhub/static/govuk/govuk-frontend.min.js",
+            "javascript",
+        ),
     ):
-        # The page names each file by its versioned address (the stylesheet in a link, the
-        # module in the import map), which browsers may keep; the plain one is revalidated.
+        content = (PROJECT_ROOT / file).read_text()
+        # The plain address: nginx's, revalidated each time.
+        answer = browser.go(path)
+        assert answer.status == 200
+        assert answer.text == content
+        assert kind in answer.headers["Content-Type"]  # a module script's type, too
+        assert "Content-Security-Policy" not in answer.headers  # nginx's, not the app's
+        assert answer.headers["Cache-Control"] == "no-cache"
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        # The page names it by its versioned address (a link, the script, the import map):
+        # the app's answer, kept for a year; an outdated version is revalidated.
         match = re.search(re.escape(path) + r"\?v=([0-9a-f]{12})", page)
         assert match is not None, path
         for address, caching in (
-            (path, "no-cache"),
             (match.group(0), "public, max-age=31536000, immutable"),
+            (f"{path}?v=000000000000", "no-cache"),
         ):
             answer = browser.go(address)
-
             assert answer.status == 200
-            assert answer.text == (PROJECT_ROOT / file).read_text()
-            assert "Content-Security-Policy" not in answer.headers  # nginx's, not the app's
+            assert answer.text == content
+            assert kind in answer.headers["Content-Type"]
+            assert "Content-Security-Policy" in answer.headers  # the app's
             assert answer.headers["Cache-Control"] == caching
             assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    # A file that is not there is never kept.
+    for address in ("/static/nothing.css", "/static/nothing.css?v=000000000000"):
+        answer = browser.go(address)
+        assert answer.status == 404
+        assert "immutable" not in answer.headers.get("Cache-Control", "")
 
 
 def test_plain_http_only_redirects_to_https(proxy: Proxy) -> None:

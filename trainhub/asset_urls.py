@@ -1,4 +1,4 @@
-"""Addresses of the stylesheet, scripts and images that name their content, so a browser
+"""Addresses of the stylesheet, scripts and icons that name their content, so a browser
 keeps them instead of asking again on every page.
 
 ``url_for('static', filename=...)`` (and ``'assets.static'``, GOV.UK Frontend's files) adds
@@ -6,10 +6,13 @@ keeps them instead of asking again on every page.
 it has now is sent ``Cache-Control: public, max-age=31536000, immutable``; without one, or
 with another (a page drawn before the file changed), it is sent as before: ``no-cache``,
 revalidated each time. A new release changes the addresses of the files it changes, so a
-browser never keeps an old one.
+browser never keeps an old one. Behind nginx, the versioned addresses are passed to the app,
+which alone knows each file's version (``deploy/nginx/trainhub.conf``).
 
-The JavaScript modules import each other by plain addresses (``./timeout.mjs``); the layout's
-import map (``module_versions``) points those at the versioned ones.
+The JavaScript modules import each other by plain addresses (``./timeout.js``); the layout's
+import map (``module_versions``) points those at the versioned ones. The layout is drawn
+once and kept (``trainhub.templating.layout``): ``stamp`` is part of what it is kept under,
+so a file changed on disk is named by its new address on the next page.
 """
 
 from __future__ import annotations
@@ -25,10 +28,13 @@ from flask import Flask, Response, current_app, request, url_for
 #: The endpoints that serve files, and where their files are: the app's own ``static``
 #: folder, and GOV.UK Frontend's compiled assets (the ``assets`` blueprint).
 FILE_ENDPOINTS = ("static", "assets.static")
-#: The JavaScript modules among each endpoint's files.
-MODULES = {"static": ".mjs", "assets.static": ".js"}
+#: Where each endpoint's JavaScript modules are, within its folder.
+MODULES = {"static": "js", "assets.static": ""}
 #: A year: "for ever" to a browser, as long as the address names the content.
 FOREVER = 365 * 24 * 60 * 60
+
+#: Every file this process has named by a version, so ``stamp`` can tell when one changes.
+_VERSIONED: set[str] = set()
 
 
 def init_app(app: Flask) -> None:
@@ -59,6 +65,7 @@ def version_of(endpoint: str, filename: str) -> str | None:
         return None
     if not path.is_file():
         return None
+    _VERSIONED.add(str(path))
     return _digest(str(path), stat.st_mtime_ns, stat.st_size)
 
 
@@ -67,6 +74,20 @@ def _digest(path: str, mtime_ns: int, size: int) -> str:
     """The file's version, worked out again only when its time or size changes."""
     with open(path, "rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()[:12]
+
+
+def stamp() -> tuple[tuple[str, int, int], ...]:
+    """The time and size of every file named by a version so far: a page drawn and kept
+    under another stamp names an old version of a file that has changed since."""
+    found = []
+    for path in sorted(_VERSIONED):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            found.append((path, 0, -1))
+        else:
+            found.append((path, stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
 
 
 def _add_version(endpoint: str, values: dict[str, Any]) -> None:
@@ -94,14 +115,13 @@ def module_versions() -> dict[str, dict[str, str]]:
     """The layout's import map: each JavaScript module's plain address, as the modules
     import one another, mapped to its versioned address."""
     imports: dict[str, str] = {}
-    for endpoint, suffix in MODULES.items():
+    for endpoint, within in MODULES.items():
         folder = _folder(current_app, endpoint)
-        if folder is None:
+        if folder is None or not os.path.isdir(os.path.join(folder, within)):
             continue
-        for dirpath, _dirs, files in os.walk(folder):
-            for name in sorted(files):
-                if name.endswith(suffix):
-                    filename = Path(dirpath, name).relative_to(folder).as_posix()
-                    plain = url_for(endpoint, filename=filename, v=None)
-                    imports[plain] = url_for(endpoint, filename=filename)
+        for name in sorted(os.listdir(os.path.join(folder, within))):
+            if name.endswith(".js"):
+                filename = f"{within}/{name}" if within else name
+                plain = url_for(endpoint, filename=filename, v=None)
+                imports[plain] = url_for(endpoint, filename=filename)
     return {"imports": imports}

@@ -25,6 +25,7 @@ from jinja2.utils import missing
 from markupsafe import Markup, escape
 from wtforms import DateField
 
+from trainhub import asset_urls
 from trainhub.auth.roles import Role, sections
 from trainhub.forms import find_field
 from trainhub.security import csp_nonce
@@ -231,9 +232,10 @@ def _language_href(hrefs: dict[str, str], code: str, full_path: str) -> str:
 
 def layout(title: str | Markup, before_content: str | Markup) -> Around:
     """The page around this request's content: GOV.UK Frontend's template with the header,
-    navigation and footer, drawn once per language, signed-in state and navigation (which
-    items, which one is current) and kept by the app; this request's title, back link,
-    CSP nonce, sign-out CSRF token and way back from the language link put in."""
+    navigation and footer, drawn once per language, signed-in state, navigation (which
+    items, which one is current) and versions of the files it names, and kept by the app;
+    this request's title, back link, CSP nonce, sign-out CSRF token and way back from the
+    language link put in."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     req = request._get_current_object()  # type: ignore[attr-defined]
     user = current_user._get_current_object()
@@ -241,7 +243,8 @@ def layout(title: str | Markup, before_content: str | Markup) -> Around:
     signed_in = bool(user.is_authenticated)
     hrefs = _hrefs(app, req.script_root)
     state = _navigation_state(hrefs, req.path, user)
-    key = (lang, req.script_root, signed_in, state)
+    # The files' stamp too: a stylesheet or script changed on disk gets its new address.
+    key = (lang, req.script_root, signed_in, state, asset_urls.stamp())
     kept: dict[Any, _Drawn] = app.extensions.setdefault(_LAYOUTS, {})
     drawn = kept.get(key)
     if drawn is None:

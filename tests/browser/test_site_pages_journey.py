@@ -64,7 +64,7 @@ def test_a_visitor_reads_each_footer_page_in_english_and_welsh(visitor: Visitor)
     # The stylesheet and scripts came with the first page: by their versioned addresses
     # (trainhub.asset_urls), every later page takes them from the browser's cache.
     files = dict(visitor.page.evaluate(FILES_FETCHED))
-    assert {"app.css", "init.mjs", "govuk-frontend.min.js", "timeout.mjs"} <= set(files)
+    assert {"app.css", "init.js", "govuk-frontend.min.js", "timeout.js"} <= set(files)
     assert set(files.values()) == {0}, f"bytes fetched from the server: {files}"
 
 

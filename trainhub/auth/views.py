@@ -452,7 +452,7 @@ def sessions_end_others() -> ResponseReturnValue:
 @bp.route("/account/session-time", methods=["GET", "POST"])
 @signed_in
 def session_time() -> ResponseReturnValue:
-    """For the timeout warning (static/js/timeout.mjs): how long this sign-in has left, as
+    """For the timeout warning (static/js/timeout.js): how long this sign-in has left, as
     JSON. GET only asks; POST (with the CSRF token) is "Stay signed in"."""
     sign_in = current_sign_in()
     now = utcnow()

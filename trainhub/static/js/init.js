@@ -1,7 +1,7 @@
 // Start GOV.UK Frontend's components (error summary focus, service navigation menu, …).
 import { initAll } from "/assets/govuk-frontend.min.js";
-import { initTimeoutWarning } from "./timeout.mjs";
-import { initRegister } from "./register.mjs";
+import { initTimeoutWarning } from "./timeout.js";
+import { initRegister } from "./register.js";
 
 initAll();
 initTimeoutWarning(document.getElementById("timeout-warning"));
