@@ -32,8 +32,10 @@ from trainhub.courses.services.line_managers import (
     approval_for_token,
     decide_as_line_manager,
     decide_by_link,
+    link_state,
     pending_approval,
 )
+from trainhub.courses.services.scheduling import cancel_cohort
 from trainhub.errors import ConflictError, PermissionDenied
 from trainhub.extensions import db, utcnow
 from trainhub.privacy.services.erasure import erase_person
@@ -230,6 +232,25 @@ def test_cancelling_the_request_withdraws_it_from_the_line_manager() -> None:
     assert approval.status == "withdrawn"
     with pytest.raises(ConflictError):
         decide_as_line_manager(boss, approval, approve=True)
+
+
+def test_cancelling_the_cohort_withdraws_the_requests_from_their_line_managers() -> None:
+    cohort = needs_approval()
+    person, boss = with_account_manager()
+    other = make_user()
+    name_line_manager(other, "gwen.price@council.example", "Gwen Price")
+    waiting = [book_place(who, cohort).booking for who in (person, other)]
+    approvals = [pending_approval_of(booking) for booking in waiting]
+    elsewhere = book_place(learner(), make_cohort()).booking
+
+    cancel_cohort(manager(), cohort, "The trainer is ill")
+
+    assert [approval.status for approval in approvals] == ["withdrawn", "withdrawn"]
+    assert all(approval.decided_at is not None for approval in approvals)
+    assert link_state(approvals[1]) == "withdrawn"
+    with pytest.raises(ConflictError):
+        decide_as_line_manager(boss, approvals[0], approve=True)
+    assert elsewhere.status == "booked"
 
 
 def test_staff_adding_someone_skip_the_line_manager() -> None:

@@ -660,6 +660,7 @@ def cancel_cohort(actor: User, cohort: Cohort, reason: str) -> int:
         raise ConflictError(
             _("This cohort is already %(status)s", status=_status_word(cohort.status))
         )
+    from trainhub.courses.services import line_managers
     from trainhub.courses.services.booking import record_change
 
     cohort.status = "cancelled"
@@ -678,6 +679,8 @@ def cancel_cohort(actor: User, cohort: Cohort, reason: str) -> int:
         .scalars()
         .all()
     )
+    # Requests still waiting for a line manager end with the booking: withdrawn from them.
+    line_managers.withdraw_all(bookings)
     for booking in bookings:
         # Only those who were sent an invitation get a calendar cancellation.
         had_place = booking.status in PLACE_STATUSES and booking.calendar_sequence > 0
