@@ -4,6 +4,7 @@ report; follow-up sessions (R14) are counted apart too."""
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from tests.courses.cohort_helpers import cohort_data, learner, trainer
 from tests.factories import make_booking, make_cohort, make_course, make_user, make_venue
 from tests.helpers import as_user, page
-from trainhub.courses.models import Completion, local_today
+from trainhub.courses.models import Completion, course_prerequisites, local_today
 from trainhub.courses.services.attendance import Mark, record_attendance
 from trainhub.courses.services.booking import book_place
 from trainhub.courses.services.catalogue import CourseInput, create_course, update_course
@@ -57,6 +58,55 @@ def test_a_course_can_be_an_event_but_a_framework_programme_cannot() -> None:
             admin, CourseInput(code="X-1", title="X", duration_days=1, event_type="party")
         )
     assert unknown.value.field == "event_type"
+
+
+def test_an_event_is_never_a_prerequisite() -> None:
+    admin = make_user(roles=["admin"])
+    briefing = make_course(title="Practice briefing", event_type="briefing")
+    course = make_course(title="Working with fathers")
+
+    # Nobody ever completes an event: a course that needed one could never be booked.
+    with pytest.raises(ValidationFailed) as refused:
+        update_course(admin, course, {"prerequisite_ids": {briefing.id}})
+    assert refused.value.field == "prerequisite_ids"
+    assert "An event is never completed" in refused.value.message
+    assert course.prerequisites == []
+    with pytest.raises(ValidationFailed):
+        create_course(
+            admin,
+            CourseInput(code="N-1", title="N", duration_days=1, prerequisite_ids={briefing.id}),
+        )
+
+    # Nor does a course that others need first become an event.
+    needed = make_course(title="Foundations")
+    update_course(admin, course, {"prerequisite_ids": {needed.id}})
+    with pytest.raises(ValidationFailed) as turned:
+        update_course(admin, needed, {"event_type": "drop_in"})
+    assert turned.value.field == "event_type"
+    assert needed.event_type == ""
+
+
+def test_the_course_form_offers_no_event_as_a_prerequisite(app: Flask) -> None:
+    admin = make_user(roles=["admin"])
+    briefing = make_course(title="Practice briefing", event_type="briefing")
+    course = make_course(title="Working with fathers")
+    other = make_course(title="Foundations")
+    client = as_user(app, admin)
+
+    def offered() -> set[int]:
+        form = page(client.get(f"/courses/{course.code}/edit"))
+        boxes = re.findall(r'<input[^>]*name="prerequisite_ids"[^>]*>', form)
+        return {int(re.search(r'value="(\d+)"', box).group(1)) for box in boxes}  # type: ignore[union-attr]
+
+    assert other.id in offered()
+    assert briefing.id not in offered()
+
+    # One chosen before this rule stays in the list, so the form can say why it must go.
+    db.session.execute(
+        course_prerequisites.insert().values(course_id=course.id, prerequisite_id=briefing.id)
+    )
+    db.session.commit()
+    assert briefing.id in offered()
 
 
 def test_an_event_is_scheduled_as_one_and_its_type_is_fixed_once_it_has_cohorts() -> None:

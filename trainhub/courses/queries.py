@@ -387,8 +387,16 @@ def course_welsh_units() -> list[TextUnit]:
     return found
 
 
-def prerequisite_choices(exclude_id: int | None = None) -> list[tuple[int, str]]:
-    query = select(Course.id, Course.title).order_by(Course.title)
+def prerequisite_choices(
+    exclude_id: int | None = None, chosen: Iterable[int] = ()
+) -> list[tuple[int, str]]:
+    """The courses a course may need first: never an event (none is ever completed), but
+    any already ``chosen``, so that the form can show them and say why they must go."""
+    query = (
+        select(Course.id, Course.title)
+        .where(or_(Course.event_type == "", Course.id.in_(list(chosen))))
+        .order_by(Course.title)
+    )
     if exclude_id is not None:
         query = query.where(Course.id != exclude_id)
     return [(row.id, row.title) for row in db.session.execute(query)]

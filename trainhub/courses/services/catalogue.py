@@ -30,6 +30,7 @@ from trainhub.courses.models import (
     CourseOutcome,
     CourseUnit,
     Venue,
+    course_prerequisites,
 )
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
@@ -228,6 +229,34 @@ def _check(data: CourseInput, course: Course | None) -> None:
         )
     if course is not None and course.id in data.prerequisite_ids:
         raise ValidationFailed("prerequisite_ids", _("A course cannot be its own prerequisite"))
+    if (
+        data.prerequisite_ids
+        and db.session.execute(
+            select(Course.id)
+            .where(Course.id.in_(data.prerequisite_ids), Course.event_type != "")
+            .limit(1)
+        ).first()
+    ):
+        raise ValidationFailed(
+            "prerequisite_ids",
+            _("An event is never completed, so it cannot be a prerequisite: choose courses only"),
+        )
+    if (
+        data.event_type
+        and course is not None
+        and db.session.execute(
+            select(course_prerequisites.c.course_id)
+            .where(course_prerequisites.c.prerequisite_id == course.id)
+            .limit(1)
+        ).first()
+    ):
+        raise ValidationFailed(
+            "event_type",
+            _(
+                "Other courses need this one completed first, and an event is never "
+                "completed: take it out of their prerequisites first"
+            ),
+        )
     if course is not None and data.prerequisite_ids & _all_dependants(course.id):
         raise ValidationFailed(
             "prerequisite_ids",

@@ -158,7 +158,9 @@ def course_edit(code: str) -> ResponseReturnValue:
     full = permissions.can_change_canonical_content(current_user, course)
     form = CourseForm() if full else CourseNotesForm()
     if isinstance(form, CourseForm):
-        form.prerequisite_ids.choices = queries.prerequisite_choices(exclude_id=course.id)
+        form.prerequisite_ids.choices = queries.prerequisite_choices(
+            exclude_id=course.id, chosen=[p.id for p in course.prerequisites]
+        )
     if request.method == "GET":
         form.fill(services.course_input(course))
     if form.validate_on_submit() and act(
