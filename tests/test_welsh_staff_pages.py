@@ -184,6 +184,10 @@ def test_a_history_record_names_its_cohort_in_the_visitors_language(app: Flask) 
     assert f'/cohorts/{record.cohort_id}">FFI Mai 2016</a>' in text
     # The link is a link (it was once escaped into visible markup).
     assert "&lt;a" not in text
+    # The record's own name (the heading, the page's title, the hub's list) too.
+    assert "“FFI Mai 2016”</h1>" in text
+    assert "“FFI Mai 2016”" in text.split("</title>")[0]
+    assert "“FFI Mai 2016”" in page_html(client.get("/history"))
 
 
 def test_a_trainers_home_names_their_cohorts_in_welsh(app: Flask) -> None:
