@@ -18,6 +18,7 @@ from tests.factories import make_cohort, make_course, make_user
 from tests.helpers import QueryCounter, as_user, field_error, follow, page, page_html
 from trainhub import bilingual
 from trainhub.accreditation.models import AccreditationLevel, LevelOutcome
+from trainhub.accreditation.queries import level_welsh_units
 from trainhub.accreditation.services.certificates import level_achievement, level_achievement_cy
 from trainhub.accreditation.services.levels import write_level_welsh
 from trainhub.courses.models import WELSH_FIELDS, Course
@@ -330,6 +331,52 @@ def test_an_admin_writes_a_levels_welsh_side_by_side(app: Flask) -> None:
     assert [o.text_cy for o in saved.outcomes] == [None, "Myfyrio gyda'r gweithiwr"]
     again = page(client.get(f"/admin/levels/{level.id}"))
     assert "\nMyfyrio gyda'r gweithiwr</textarea>" in again
+
+
+def test_who_a_level_is_for_is_written_and_read_in_welsh(app: Flask) -> None:
+    level = add_level()
+    level.description = "Practice supervisors and team managers."
+    admin = as_user(app, make_user(roles=["admin"]))
+    form = page_html(admin.get(f"/admin/levels/{level.id}"))
+    assert 'name="description_cy"' in form and 'lang="cy"' in form
+    # Not yet in Welsh: the English stands in, marked, and the checklist lists it.
+    text = page_html(welsh(as_user(app, None)).get("/accreditation"))
+    assert '<span lang="en">Practice supervisors and team managers.</span>' in text
+    checklist = page(admin.get("/admin/welsh")).split('id="levels"', 1)[1].split("</table>")[0]
+    assert "Who it is for" in checklist
+    assert f'href="/admin/levels/{level.id}#description_cy"' in checklist
+
+    data = level_form(
+        description="Practice supervisors and team managers.",
+        description_cy="Goruchwylwyr ymarfer a rheolwyr timau.\r\n",
+    )
+    assert admin.post(f"/admin/levels/{level.id}", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get_one(AccreditationLevel, level.id).description_cy == (
+        "Goruchwylwyr ymarfer a rheolwyr timau."
+    )
+    text = page_html(welsh(as_user(app, None)).get("/accreditation"))
+    assert '<p class="govuk-body">Goruchwylwyr ymarfer a rheolwyr timau.</p>' in text
+    assert "Goruchwylwyr ymarfer" in page(admin.get(f"/admin/levels/{level.id}"))
+    checklist = page(admin.get("/admin/welsh")).split('id="levels"', 1)[1].split("</table>")[0]
+    assert "Who it is for" not in checklist
+
+
+def test_a_translator_writes_who_a_level_is_for(app: Flask) -> None:
+    level = add_level()
+    level.description = "Practice supervisors."
+    admin = make_user(roles=["admin"])
+    key = f"levels:{level.id}:description"
+    units = {unit.key: unit for unit in level_welsh_units()}
+    assert units[key].english == "Practice supervisors." and units[key].welsh is None
+
+    assert write_level_welsh(admin, {key: "Goruchwylwyr ymarfer.\nA rheolwyr."}) == 1
+    assert level.description_cy == "Goruchwylwyr ymarfer.\nA rheolwyr."
+    with pytest.raises(ValidationFailed) as refused:
+        write_level_welsh(admin, {key: "Cudd\u202e"})
+    assert refused.value.field == key
+    assert write_level_welsh(admin, {key: ""}) == 1
+    assert level.description_cy is None
 
 
 def test_more_welsh_outcomes_than_english_ones_are_refused_on_the_field(app: Flask) -> None:

@@ -70,6 +70,7 @@ class LevelForm(FlaskForm):
             ),
         ],
     )
+    description_cy = TextArea(_l("Who it is for in Welsh (optional)"), validators=[Optional()])
     outcomes_cy = TextArea(
         _l("Learning outcomes in Welsh (optional)"),
         description=_l(

@@ -49,8 +49,8 @@ def levels() -> list[AccreditationLevel]:
 
 
 def level_welsh_gaps() -> list[Gap]:
-    """Each level's title and current learning outcomes that have no Welsh yet, levels by
-    number, in two queries (``trainhub.bilingual``'s completeness page)."""
+    """Each level's title, description and current learning outcomes that have no Welsh
+    yet, levels by number, in two queries (``trainhub.bilingual``'s completeness page)."""
     found: list[Gap] = []
     query = select(AccreditationLevel).order_by(AccreditationLevel.number)
     for level in db.session.execute(
@@ -60,6 +60,16 @@ def level_welsh_gaps() -> list[Gap]:
         where = (("level_id", level.id),)
         if own(level.title) and not own(level.title_cy):
             found.append(Gap(item, _("Title"), "accreditation.admin_level_edit", where, "title_cy"))
+        if own(level.description) and not own(level.description_cy):
+            found.append(
+                Gap(
+                    item,
+                    _("Who it is for"),
+                    "accreditation.admin_level_edit",
+                    where,
+                    "description_cy",
+                )
+            )
         found.extend(
             Gap(
                 item,
@@ -77,7 +87,7 @@ def level_welsh_gaps() -> list[Gap]:
 def level_welsh_units() -> list[TextUnit]:
     """Each level's title and current learning outcomes that have English, with their Welsh,
     levels by number, in two queries: what a translator exports (``trainhub.bilingual``).
-    Keys: ``levels:<id>:title``, ``level-outcomes:<id>:text``."""
+    Keys: ``levels:<id>:title``, ``levels:<id>:description``, ``level-outcomes:<id>:text``."""
     found: list[TextUnit] = []
     query = select(AccreditationLevel).order_by(AccreditationLevel.number)
     for level in db.session.execute(
@@ -88,6 +98,16 @@ def level_welsh_units() -> list[TextUnit]:
             found.append(
                 TextUnit(
                     f"levels:{level.id}:title", item, _("Title"), level.title, own(level.title_cy)
+                )
+            )
+        if own(level.description):
+            found.append(
+                TextUnit(
+                    f"levels:{level.id}:description",
+                    item,
+                    _("Who it is for"),
+                    level.description,
+                    own(level.description_cy),
                 )
             )
         found.extend(

@@ -44,6 +44,8 @@ class AccreditationLevel(db.Model):  # type: ignore[name-defined]
     #: The title in Welsh (trainhub.bilingual): None is "no Welsh yet".
     title_cy: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Who it is for, in Welsh: None is "no Welsh yet".
+    description_cy: Mapped[str | None] = mapped_column(Text)
     accrediting_body: Mapped[str] = mapped_column(String(200), default="", server_default="")
     credit_value: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     #: Learning hours banked as CPD with the award (optional, like the credits).

@@ -46,6 +46,7 @@ class LevelInput:
     title_cy: str = ""
     #: The Welsh of each outcome, by position: "" where it is not written yet.
     outcomes_cy: list[str] = field(default_factory=list)
+    description_cy: str = ""
 
 
 def save_level(
@@ -117,6 +118,9 @@ def save_level(
     level.due_after_months = due
     level.overdue_after_months = overdue
     level.title_cy = title_cy or None
+    level.description_cy = (
+        bilingual.fitted(data.description_cy, field="description_cy", one_line=False) or None
+    )
     level.all_outcomes = _match_outcomes(level.all_outcomes, outcomes)
     for outcome in level.all_outcomes:
         if outcome.is_active:
@@ -138,7 +142,8 @@ MAX_WELSH_OUTCOME = 2000
 
 def write_level_welsh(actor: User, changes: dict[str, str]) -> int:
     """Write a translator's Welsh of level titles and current learning outcomes
-    (``{key: Welsh}``, "" clears it; keys ``levels:<id>:title``, ``level-outcomes:<id>:text``)
+    (``{key: Welsh}``, "" clears it; keys ``levels:<id>:title``, ``levels:<id>:description``,
+    ``level-outcomes:<id>:text``)
     in place, in two queries: every key is checked before any is written. Returns how many
     texts changed.
 
@@ -148,7 +153,7 @@ def write_level_welsh(actor: User, changes: dict[str, str]) -> int:
     """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can change accreditation levels"))
-    parsed: dict[str, tuple[str, int]] = {}
+    parsed: dict[str, tuple[str, int, str]] = {}
     for key in changes:
         parts = key.split(":")
         if (
@@ -157,13 +162,14 @@ def write_level_welsh(actor: User, changes: dict[str, str]) -> int:
             or (parts[0], parts[2])
             not in (
                 ("levels", "title"),
+                ("levels", "description"),
                 ("level-outcomes", "text"),
             )
         ):
             raise ValidationFailed(key, _("%(key)s: trainhub has no such text", key=key))
-        parsed[key] = (parts[0], int(parts[1]))
+        parsed[key] = (parts[0], int(parts[1]), parts[2])
     ids = {
-        table: {i for t, i in parsed.values() if t == table}
+        table: {i for t, i, _name in parsed.values() if t == table}
         for table in ("levels", "level-outcomes")
     }
     levels = {
@@ -180,18 +186,21 @@ def write_level_welsh(actor: User, changes: dict[str, str]) -> int:
             )
         ).scalars()
     }
-    writes: list[tuple[AccreditationLevel | LevelOutcome, str]] = []
-    for key, (table, row_id) in parsed.items():
+    writes: list[tuple[AccreditationLevel | LevelOutcome, str, str]] = []
+    for key, (table, row_id, name) in parsed.items():
         row: AccreditationLevel | LevelOutcome | None = (
             levels.get(row_id) if table == "levels" else outcomes.get(row_id)
         )
         if row is None:
             raise ValidationFailed(key, _("%(key)s: this text is no longer in trainhub", key=key))
-        limit = MAX_WELSH_TITLE if table == "levels" else MAX_WELSH_OUTCOME
-        writes.append((row, bilingual.fitted(changes[key], limit, key=key)))
+        if name == "description":
+            text = bilingual.fitted(changes[key], key=key, one_line=False)
+        else:
+            limit = MAX_WELSH_TITLE if table == "levels" else MAX_WELSH_OUTCOME
+            text = bilingual.fitted(changes[key], limit, key=key)
+        writes.append((row, f"{name}_cy", text))
     changed = 0
-    for row, text in writes:
-        column = "title_cy" if isinstance(row, AccreditationLevel) else "text_cy"
+    for row, column, text in writes:
         if (getattr(row, column) or "") != text:
             setattr(row, column, text or None)
             changed += 1

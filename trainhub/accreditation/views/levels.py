@@ -38,12 +38,16 @@ def admin_levels() -> ResponseReturnValue:
 def admin_level_edit(level_id: int | None) -> ResponseReturnValue:
     level = db.get_or_404(AccreditationLevel, level_id) if level_id else None
     form = LevelForm()
-    form.course_ids.choices = prerequisite_choices()
+    # Never an event (nobody completes one), but any the level names already.
+    form.course_ids.choices = prerequisite_choices(
+        chosen=[c.id for c in (level.courses + level.entry_courses)] if level else ()
+    )
     form.entry_course_ids.choices = form.course_ids.choices
     if request.method == "GET" and level is not None:
         form.process(obj=level)
         form.outcomes.data = "\n".join(o.text for o in level.outcomes)
         form.title_cy.data = level.title_cy or ""
+        form.description_cy.data = level.description_cy or ""
         form.outcomes_cy.data = "\n".join(o.text_cy or "" for o in level.outcomes).rstrip("\n")
         form.course_ids.data = [c.id for c in level.courses]
         form.entry_course_ids.data = [c.id for c in level.entry_courses]
@@ -64,6 +68,7 @@ def admin_level_edit(level_id: int | None) -> ResponseReturnValue:
             overdue_after_months=form.overdue_after_months.data,
             title_cy=form.title_cy.data or "",
             outcomes_cy=(form.outcomes_cy.data or "").splitlines(),
+            description_cy=form.description_cy.data or "",
         )
         if act(
             lambda: services.save_level(current_user, level, data),
