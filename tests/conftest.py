@@ -6,7 +6,8 @@
 * The schema comes from the migrations (``flask db upgrade``), once per backend. Beside
   each test database is a second one with the framework catalogue and levels already in
   it (the ``catalogue`` fixture, wanted by half the tests), seeded once instead of for
-  every test; ``seeded_database`` makes others like it (the access matrix's world).
+  every test. A fixture made by ``seeded_fixture`` (the access matrix's world, the reports'
+  fixture year) has its records made once like that, in a database of their own.
 * One app per database and process, built once. Each test gets it inside a transaction
   that is rolled back afterwards: the app's engine is swapped for one connection with an
   outer transaction, and every session (the test's and each request's) joins it with a
@@ -31,12 +32,13 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import dataclasses
 import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import jinja2
 import pytest
@@ -55,6 +57,7 @@ from trainhub.extensions import db
 __all__ = ["QueryCounter", "login", "sign_in_with_form"]
 
 BACKENDS = ("sqlite", "postgresql")
+T = TypeVar("T")
 
 
 def base_config(database_url: str) -> dict[str, Any]:
@@ -434,13 +437,117 @@ def app(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> It
             finally:
                 db.engine.dispose()
         return
-    if "catalogue" in request.fixturenames:
+    uploads = tmp_path / "uploads"
+    wanted = [name for name in _SEEDS if name in request.fixturenames]
+    if wanted:
+        name = wanted[0]
+        backend = sa.make_url(database_url).get_backend_name()
+        folder = request.getfixturevalue("tmp_path_factory").getbasetemp() / f"{name}-{backend}"
+        seeded = seeded_database(
+            database_url, name, _seeding(request, database_url, name), UPLOAD_FOLDER=str(folder)
+        )
+        if seeded is not None:
+            database_url, uploads = seeded, folder
+            request.node.stash[CATALOGUE_LOADED] = True
+            request.node.stash[SEEDED_FOR] = name
+    elif "catalogue" in request.fixturenames:
         seeded = seeded_database(database_url, "catalogue", seed_catalogue)
         if seeded is not None:
             database_url = seeded
             request.node.stash[CATALOGUE_LOADED] = True
-    with rolled_back_app(database_url, tmp_path / "uploads") as shared:
+    with rolled_back_app(database_url, uploads) as shared:
         yield shared
+
+
+# Records made once for many tests --------------------------------------------------------------
+
+#: What the fixtures that ``seeded_fixture`` names make (the catalogue loaded first), by the
+#: fixture's name: made once per process and backend, in a database of their own beside the
+#: test database (and a folder for its uploads), instead of in each test.
+_SEEDS: dict[str, Callable[[pytest.FixtureRequest], Any]] = {}
+#: What each made, its rows as references (``_references``), by test database URL and name.
+_MADE: dict[tuple[str, str], Any] = {}
+#: Set on a test whose app is on a seeded fixture's database: that fixture's name.
+SEEDED_FOR = pytest.StashKey[str]()
+
+
+def seeded_fixture(name: str, make: Callable[[pytest.FixtureRequest], T]) -> Callable[..., T]:
+    """A fixture ``name`` whose records ``make`` adds (after the catalogue), made once per
+    process and backend in a database of its own (its uploads in a folder of its own): a
+    test that asks for it gets the app on that database, every write still rolled back, and
+    what ``make`` returned with its rows loaded in the test's session. Where that database
+    cannot be used (an ``own_app`` or ``real_commits`` test, a role that cannot create
+    databases), ``make`` runs in the test. ``make`` is given the test's request (for other
+    fixtures) and returns model rows, or lists, dicts or dataclasses of them."""
+    _SEEDS[name] = make
+
+    @pytest.fixture(name=name)
+    def made(request: pytest.FixtureRequest, database_url: str, catalogue: None) -> T:
+        if request.node.stash.get(SEEDED_FOR, None) == name:
+            return cast(T, _loaded(_MADE[(database_url, name)]))
+        made = make(request)
+        db.session.commit()
+        return made
+
+    return made
+
+
+def _seeding(request: pytest.FixtureRequest, database_url: str, name: str) -> Callable[[], None]:
+    def seed() -> None:
+        seed_catalogue()
+        made = _SEEDS[name](request)
+        db.session.flush()
+        _MADE[(database_url, name)] = _references(made)
+
+    return seed
+
+
+@dataclasses.dataclass(frozen=True)
+class _Row:
+    model: type
+    id: int
+
+
+def _walk(value: Any, row: Callable[[Any], Any], is_row: Callable[[Any], bool]) -> Any:
+    """``value`` rebuilt with ``row`` applied to each of its rows (``is_row``), through
+    lists, dicts and dataclasses."""
+    if is_row(value):
+        return row(value)
+    if isinstance(value, list):
+        return [_walk(item, row, is_row) for item in value]
+    if isinstance(value, dict):
+        return {key: _walk(item, row, is_row) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return dataclasses.replace(
+            value, **{f.name: _walk(getattr(value, f.name), row, is_row) for f in fields}
+        )
+    return value
+
+
+def _references(value: Any) -> Any:
+    """``value`` with each model row replaced by its class and id."""
+    return _walk(value, lambda r: _Row(type(r), r.id), lambda v: isinstance(v, db.Model))
+
+
+def _loaded(value: Any) -> Any:
+    """``value`` with its references loaded in the current session, one query per model."""
+    wanted: dict[type, set[int]] = {}
+
+    def note(ref: _Row) -> _Row:
+        wanted.setdefault(ref.model, set()).add(ref.id)
+        return ref
+
+    def is_ref(item: Any) -> bool:
+        return isinstance(item, _Row)
+
+    _walk(value, note, is_ref)
+    rows = {
+        (model, row.id): row
+        for model, ids in wanted.items()
+        for row in db.session.execute(sa.select(model).where(model.id.in_(ids))).scalars()
+    }
+    return _walk(value, lambda ref: rows[(ref.model, ref.id)], is_ref)
 
 
 @contextmanager

@@ -10,20 +10,19 @@ Outcomes: ``ok`` 200 · ``login`` 302 to the sign-in page · ``deny`` 403 ·
 The roles take their turns on one world, in the order of ``ROLES``; a route whose
 request uses its object up (removing a presenter) asks the world for a fresh one
 each turn, so every role meets the same situation. The world is built once per process
-and backend, in a database of its own (``app``); each test's requests are rolled back.
+and backend, in a database of its own (``matrix_world``: ``tests.conftest.seeded_fixture``);
+each test's requests are rolled back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
 from tests.accreditation.helpers import (
@@ -35,7 +34,7 @@ from tests.accreditation.helpers import (
     pdf,
     submitted,
 )
-from tests.conftest import rolled_back_app, seed_catalogue, seeded_database
+from tests.conftest import seeded_fixture
 from tests.factories import (
     make_booking,
     make_cohort,
@@ -45,7 +44,7 @@ from tests.factories import (
     make_venue,
 )
 from tests.helpers import login
-from tests.oidc_provider import Provider, make_identity_provider
+from tests.oidc_provider import make_identity_provider
 from trainhub.accreditation.models import Certificate, CpdEntry
 from trainhub.accreditation.services import LevelInput, save_level
 from trainhub.accreditation.services.applications import (
@@ -57,7 +56,7 @@ from trainhub.accreditation.services.assessment import claim_application, decide
 from trainhub.accreditation.services.badge_links import create_link
 from trainhub.accreditation.services.cpd import ActivityInput, log_activity
 from trainhub.accreditation.services.credential_keys import public_keys
-from trainhub.auth.models import User, UserSession
+from trainhub.auth.models import UserSession
 from trainhub.auth.permissions import Access, access_of
 from trainhub.auth.roles import Role
 from trainhub.auth.services import make_reset_token
@@ -952,52 +951,11 @@ def a_history_import(world: World) -> int:
     return source.id
 
 
-#: The world each backend's matrix database was seeded with (``app``), by the backend's test
-#: database URL: its people's ids, and everything else it holds (ids, tokens).
-_WORLDS: dict[str, tuple[dict[str, int], World]] = {}
-
-
-@pytest.fixture
-def app(
-    database_url: str,
-    tmp_path: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-    oidc_provider: Provider,
-) -> Iterator[Flask]:
-    """This module's app: on a database beside the backend's that has the catalogue and the
-    world in it, built once per process instead of for each of the module's hundreds of
-    tests (each still rolled back). Where no database can be made beside it, the test
-    database, and the world built for each test."""
-    uploads = (
-        tmp_path_factory.getbasetemp()
-        / f"matrix-uploads-{sa.make_url(database_url).get_backend_name()}"
-    )
-
-    def seed() -> None:
-        seed_catalogue()
-        built = build_world(oidc_provider.issuer)
-        people = {role: user.id for role, user in built.users.items()}
-        _WORLDS[database_url] = (people, replace(built, users={}))
-
-    seeded = seeded_database(database_url, "matrix", seed, UPLOAD_FOLDER=str(uploads))
-    if seeded is None:
-        with rolled_back_app(database_url, tmp_path / "uploads") as own:
-            seed_catalogue()
-            yield own
-        return
-    with rolled_back_app(seeded, uploads) as shared:
-        yield shared
-
-
-@pytest.fixture
-def world(app: Flask, database_url: str, oidc_provider: Provider) -> World:
-    """The world of the matrix's database, its people loaded in this test's session (or one
-    built now, where there is no matrix database)."""
-    seeded = _WORLDS.get(database_url)
-    if seeded is None:
-        return build_world(oidc_provider.issuer)
-    people, built = seeded
-    return replace(built, users={role: db.session.get_one(User, id) for role, id in people.items()})
+#: The world: built once per process and backend, in a database of its own (and a folder for
+#: its uploads), its rows loaded in each test's session.
+matrix_world = seeded_fixture(
+    "matrix_world", lambda request: build_world(request.getfixturevalue("oidc_provider").issuer)
+)
 
 
 def build_world(oidc_issuer: str) -> World:
@@ -1229,7 +1187,8 @@ def test_every_role_is_covered() -> None:
 
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_access(app: Flask, world: World, endpoint: str) -> None:
+def test_access(app: Flask, matrix_world: World, endpoint: str) -> None:
+    world = matrix_world
     route = MATRIX[endpoint]
     results = {}
     for role in ROLES:

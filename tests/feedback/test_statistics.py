@@ -45,8 +45,8 @@ def ffi(catalogue: None) -> Course:
 
 
 @pytest.fixture
-def year(ffi: Course) -> Year:
-    return build_year(ffi)
+def year(fixture_year: Year) -> Year:
+    return fixture_year
 
 
 # The fixture year --------------------------------------------------------------------------

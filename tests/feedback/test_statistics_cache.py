@@ -19,7 +19,7 @@ from tests.accreditation import helpers as accreditation
 from tests.accreditation.view_helpers import as_user, page
 from tests.conftest import QueryCounter
 from tests.factories import make_course, make_organisation
-from tests.feedback.helpers import AFTER, FY, Year, build_year, learner, manager, people, respond
+from tests.feedback.helpers import AFTER, FY, Year, learner, manager, people, respond
 from trainhub import data_version
 from trainhub.accreditation.services.assessment import decide_application
 from trainhub.accreditation.services.cpd import bank_entry
@@ -48,12 +48,9 @@ CLOSED = Period(FY)
 
 
 @pytest.fixture
-def year(catalogue: None) -> Year:
+def year(fixture_year: Year) -> Year:
     """The 2016-17 fixture year, committed."""
-    ffi = db.session.execute(select(Course).where(Course.code == "FFI-3DAY")).scalar_one()
-    built = build_year(ffi)
-    db.session.commit()
-    return built
+    return fixture_year
 
 
 def read(counter: QueryCounter, period: Period, today: dt.date) -> tuple[dict[str, Any], int]:
