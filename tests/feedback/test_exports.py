@@ -16,6 +16,7 @@ from flask_babel import force_locale, gettext
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from tests.conftest import seeded_fixture
 from tests.factories import make_organisation, make_user
 from tests.feedback.helpers import (
     AFTER,
@@ -63,8 +64,7 @@ def _answer(text: str) -> FeedbackAnswer:
     ).scalar_one()
 
 
-@pytest.fixture
-def feedback(catalogue: None) -> Feedback:
+def _feedback(request: pytest.FixtureRequest) -> Feedback:
     """The fixture year, with comments on its first cohort: one consented and picked for
     the report, two not consented (one of them shaped like a spreadsheet formula)."""
     ffi = db.session.execute(select(Course).where(Course.code == "FFI-3DAY")).scalar_one()
@@ -79,8 +79,16 @@ def feedback(catalogue: None) -> Feedback:
     boss = manager()
     quote = _answer(QUOTE)
     quotes.set_selected(boss, quote, True)
-    db.session.commit()
     return Feedback(year, boss, _answer(SECRET), quote)
+
+
+#: Made once per process and backend (``seeded_fixture``).
+export_feedback = seeded_fixture("export_feedback", _feedback)
+
+
+@pytest.fixture
+def feedback(export_feedback: Feedback) -> Feedback:
+    return export_feedback
 
 
 def workbook_text(content: bytes) -> str:
