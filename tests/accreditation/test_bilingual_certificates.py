@@ -41,7 +41,11 @@ from trainhub import settings_check
 from trainhub.accreditation.models import BadgeLink, Certificate
 from trainhub.accreditation.services import certificates
 from trainhub.accreditation.services.assessment import decide_application
-from trainhub.accreditation.services.badges import open_badge_credential, signed_badge
+from trainhub.accreditation.services.badges import (
+    description_in,
+    open_badge_credential,
+    signed_badge,
+)
 from trainhub.accreditation.services.certificates import certificate_pdf, reissue_certificate
 from trainhub.auth.models import User
 from trainhub.config import Config
@@ -320,6 +324,24 @@ def test_a_welsh_level_badge_is_valid(catalogue: None) -> None:
     assert_valid_open_badge(credential)
     assert credential["name"] == "Lefel 3: Ymarferydd"
     assert credential["credentialSubject"]["achievement"]["inLanguage"] == "cy"
+
+
+def test_a_level_badge_says_who_the_level_is_for_in_its_language(catalogue: None) -> None:
+    certificate = level_3_certificate()
+    level(3).description = "Practitioners putting IFSS into practice."
+
+    english_only = open_badge_credential(certificate, "cy")["credentialSubject"]["achievement"]
+    assert english_only["description"] == "Practitioners putting IFSS into practice."
+    assert description_in(certificate, "cy") == ("en", "Practitioners putting IFSS into practice.")
+
+    level(3).description_cy = "Ymarferwyr sy'n rhoi IFSS ar waith."
+    credential = open_badge_credential(certificate, "cy")
+    assert_valid_open_badge(credential)
+    assert credential["credentialSubject"]["achievement"]["description"] == (
+        "Ymarferwyr sy'n rhoi IFSS ar waith."
+    )
+    assert description_in(certificate, "cy") == ("cy", "Ymarferwyr sy'n rhoi IFSS ar waith.")
+    assert description_in(certificate, "en") == ("en", "Practitioners putting IFSS into practice.")
 
 
 # The learner's choice ---------------------------------------------------------------------------

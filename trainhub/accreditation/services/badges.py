@@ -140,7 +140,7 @@ def level_achievement_json(
         "type": ["Achievement"],
         "achievementType": "Certificate",
         "name": name,
-        "description": level.description or title.text,
+        "description": pick(level.description, level.description_cy, language).text or title.text,
         "criteria": {"id": url, "narrative": narrative},
         "image": _image(slug, name),
         "inLanguage": title.lang or language,
@@ -205,8 +205,9 @@ def description_in(certificate: Certificate, language: str) -> tuple[str, str]:
     if certificate.kind == "level" and certificate.level_id is not None:
         level = db.session.get(AccreditationLevel, certificate.level_id)
         assert level is not None
-        if level.description:  # written in English only
-            return ENGLISH, level.description
+        description = pick(level.description, level.description_cy, language)
+        if description:
+            return description.lang or language, description.text
         title = pick(level.title, level.title_cy, language)
         return title.lang or language, title.text
     course = db.session.get(Course, certificate.course_id)
