@@ -86,6 +86,43 @@ def test_an_event_is_never_a_prerequisite() -> None:
     assert needed.event_type == ""
 
 
+def test_a_course_set_up_before_the_rule_still_saves_what_does_not_touch_it() -> None:
+    admin = make_user(roles=["admin"])
+    briefing = make_course(title="Practice briefing", event_type="briefing")
+    course = make_course(title="Working with fathers")
+    db.session.execute(
+        course_prerequisites.insert().values(course_id=course.id, prerequisite_id=briefing.id)
+    )
+    db.session.expire(course)
+    update_course(admin, course, {"delivery_notes": "Bring the case studies."})
+    assert course.delivery_notes == "Bring the case studies."
+    # Its prerequisites changed: then the event must go.
+    other = make_course(title="Foundations")
+    with pytest.raises(ValidationFailed) as refused:
+        update_course(admin, course, {"prerequisite_ids": {briefing.id, other.id}})
+    assert refused.value.field == "prerequisite_ids"
+    update_course(admin, course, {"prerequisite_ids": {other.id}})
+    assert course.prerequisites == [other]
+
+
+def test_a_course_that_opens_a_level_never_becomes_an_event() -> None:
+    from trainhub.accreditation.services.levels import LevelInput, save_level
+
+    admin = make_user(roles=["admin"])
+    opener = make_course(title="Foundations")
+    briefing = make_course(title="Practice briefing", event_type="briefing")
+    save_level(admin, None, LevelInput(7, "Leading", ["Lead"], entry_course_ids={opener.id}))
+    with pytest.raises(ValidationFailed) as refused:
+        update_course(admin, opener, {"event_type": "briefing"})
+    assert refused.value.field == "event_type"
+    assert "accreditation level 7" in refused.value.message
+    assert opener.event_type == ""
+    # Nor does an event open a level.
+    with pytest.raises(ValidationFailed) as opens:
+        save_level(admin, None, LevelInput(8, "Other", ["One"], entry_course_ids={briefing.id}))
+    assert opens.value.field == "entry_course_ids"
+
+
 def test_the_course_form_offers_no_event_as_a_prerequisite(app: Flask) -> None:
     admin = make_user(roles=["admin"])
     briefing = make_course(title="Practice briefing", event_type="briefing")

@@ -124,6 +124,17 @@ def level_welsh_units() -> list[TextUnit]:
     return found
 
 
+def levels_opened_by_course(course_id: int) -> list[int]:
+    """The numbers of the levels that completing the course opens (an entry course)."""
+    query = (
+        select(AccreditationLevel.number)
+        .join(level_entry_courses, level_entry_courses.c.level_id == AccreditationLevel.id)
+        .where(level_entry_courses.c.course_id == course_id)
+        .order_by(AccreditationLevel.number)
+    )
+    return list(db.session.execute(query).scalars())
+
+
 def levels_taught_by(course_id: int) -> list[AccreditationLevel]:
     query = (
         select(AccreditationLevel)

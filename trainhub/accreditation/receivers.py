@@ -9,13 +9,14 @@ from flask import render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from trainhub.accreditation.queries import levels_taught_by
+from trainhub.accreditation.queries import levels_opened_by_course, levels_taught_by
 from trainhub.accreditation.services import certificates, cpd
 from trainhub.courses.models import Completion
 from trainhub.courses.signals import (
     course_completed,
     course_completion_withdrawn,
     course_detail_sections,
+    course_needed_completed,
 )
 
 
@@ -27,6 +28,19 @@ def show_levels_on_course_page(sender: Any, course: Any, **extra: Any) -> Markup
         return None
     # Our own autoescaped template: safe to insert into the course page as HTML.
     return Markup(render_template("accreditation/_course_levels.html", levels=levels))  # noqa: S704
+
+
+@course_needed_completed.connect
+def levels_opened_by(sender: Any, course: Any, **extra: Any) -> str | None:
+    """A course whose completion opens a level cannot become an event (never completed)."""
+    numbers = levels_opened_by_course(course.id)
+    if not numbers:
+        return None
+    return _(
+        "Completing this course opens accreditation level %(levels)s, and an event is never "
+        "completed: take it out of the level's entry courses first",
+        levels=", ".join(str(n) for n in numbers),
+    )
 
 
 @course_completed.connect

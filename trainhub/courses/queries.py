@@ -391,7 +391,8 @@ def prerequisite_choices(
     exclude_id: int | None = None, chosen: Iterable[int] = ()
 ) -> list[tuple[int, str]]:
     """The courses a course may need first: never an event (none is ever completed), but
-    any already ``chosen``, so that the form can show them and say why they must go."""
+    any already ``chosen`` (set up before that rule), so that the form shows them: changing
+    the prerequisites then says why they must go."""
     query = (
         select(Course.id, Course.title)
         .where(or_(Course.event_type == "", Course.id.in_(list(chosen))))

@@ -23,3 +23,8 @@ course_completion_withdrawn = _signals.signal("course-completion-withdrawn")
 #: Sent with ``cohort=``, ``user_ids=`` (a list) and ``actor=`` when the register of a cohort's
 #: last day marks learners as there (attended, late or left early): feedback asks them then.
 last_day_attended = _signals.signal("last-day-attended")
+
+#: Sent with ``course=`` before a course becomes an event (which nobody ever completes): a
+#: receiver returns why it may not (what in a higher area needs the course completed, e.g.
+#: an accreditation level it opens), as a message, or None.
+course_needed_completed = _signals.signal("course-needed-completed")

@@ -56,7 +56,8 @@ def save_level(
 
     :raises PermissionDenied: when ``actor`` is not an administrator.
     :raises ValidationFailed: on the field at fault (number taken or out of range, title,
-        outcomes empty or repeated, overdue months not after due months).
+        outcomes empty or repeated, overdue months not after due months, an event as an
+        entry course).
     """
     if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator can change accreditation levels"))
@@ -104,6 +105,15 @@ def save_level(
             "overdue_after_months",
             _("The months until overdue must be more than the months until due"),
         )
+    entry_courses = _courses(data.entry_course_ids)
+    if any(course.is_event for course in entry_courses):
+        raise ValidationFailed(
+            "entry_course_ids",
+            _(
+                "An event is never completed, so completing it cannot open a level: choose "
+                "courses only"
+            ),
+        )
     if level is None:
         level = AccreditationLevel(number=data.number)
         db.session.add(level)
@@ -127,7 +137,7 @@ def save_level(
             position = outcome.position - 1
             outcome.text_cy = (outcomes_cy[position] if position < len(outcomes_cy) else "") or None
     level.courses = _courses(data.course_ids)
-    level.entry_courses = _courses(data.entry_course_ids)
+    level.entry_courses = entry_courses
     db.session.flush()
     db.session.expire(level, ["outcomes"])
     log.info("Level %s saved by %s", level.number, actor.id)

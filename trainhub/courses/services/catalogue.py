@@ -32,6 +32,7 @@ from trainhub.courses.models import (
     Venue,
     course_prerequisites,
 )
+from trainhub.courses.signals import course_needed_completed
 from trainhub.errors import PermissionDenied, ValidationFailed
 from trainhub.extensions import db
 
@@ -163,7 +164,7 @@ def _normalise_text(value: str) -> str:
     return "\n".join(line.strip() for line in value.strip().splitlines() if line.strip())
 
 
-def _check(data: CourseInput, course: Course | None) -> None:
+def _check(data: CourseInput, course: Course | None, changed: set[str] | None = None) -> None:
     data.code = data.code.strip().upper()
     if not data.code or not all(c.isalnum() or c in "-_" for c in data.code):
         raise ValidationFailed("code", _("Use letters, numbers and hyphens only, like IFSS-CORE"))
@@ -229,8 +230,12 @@ def _check(data: CourseInput, course: Course | None) -> None:
         )
     if course is not None and course.id in data.prerequisite_ids:
         raise ValidationFailed("prerequisite_ids", _("A course cannot be its own prerequisite"))
+    # Nobody completes an event. Checked when the field is written (not on every save, so
+    # that a trainer's notes still save on a course set up before these rules).
+    writes = (lambda name: True) if changed is None else changed.__contains__
     if (
-        data.prerequisite_ids
+        writes("prerequisite_ids")
+        and data.prerequisite_ids
         and db.session.execute(
             select(Course.id)
             .where(Course.id.in_(data.prerequisite_ids), Course.event_type != "")
@@ -241,27 +246,8 @@ def _check(data: CourseInput, course: Course | None) -> None:
             "prerequisite_ids",
             _("An event is never completed, so it cannot be a prerequisite: choose courses only"),
         )
-    if (
-        data.event_type
-        and course is not None
-        and db.session.execute(
-            select(course_prerequisites.c.course_id)
-            .where(course_prerequisites.c.prerequisite_id == course.id)
-            .limit(1)
-        ).first()
-    ):
-        raise ValidationFailed(
-            "event_type",
-            _(
-                "Other courses need this one completed first, and an event is never "
-                "completed: take it out of their prerequisites first"
-            ),
-        )
-    if course is not None and data.prerequisite_ids & _all_dependants(course.id):
-        raise ValidationFailed(
-            "prerequisite_ids",
-            _("That would make a circle: a chosen course already needs this one first"),
-        )
+    if data.event_type and course is not None and writes("event_type"):
+        _check_not_needed_completed(course)
     data.title_cy = " ".join(data.title_cy.split())
     if len(data.title_cy) > MAX_TITLE:
         raise ValidationFailed(
@@ -269,6 +255,26 @@ def _check(data: CourseInput, course: Course | None) -> None:
         )
     for name in ("aims", "themes", "aims_cy", "themes_cy"):
         setattr(data, name, _normalise_text(getattr(data, name)))
+
+
+def _check_not_needed_completed(course: Course) -> None:
+    """Refuse to make ``course`` an event while something needs it completed: another
+    course's prerequisites, or what a higher area says (``course_needed_completed``)."""
+    if db.session.execute(
+        select(course_prerequisites.c.course_id)
+        .where(course_prerequisites.c.prerequisite_id == course.id)
+        .limit(1)
+    ).first():
+        raise ValidationFailed(
+            "event_type",
+            _(
+                "Other courses need this one completed first, and an event is never "
+                "completed: take it out of their prerequisites first"
+            ),
+        )
+    for _receiver, why in course_needed_completed.send(None, course=course):
+        if why:
+            raise ValidationFailed("event_type", why)
 
 
 def _all_dependants(course_id: int) -> set[int]:
@@ -445,7 +451,7 @@ def update_course(actor: User, course: Course, changes: dict[str, Any]) -> None:
             "event_type",
             _("This has cohorts already: whether it is a course or an event cannot change"),
         )
-    _check(current, course)
+    _check(current, course, changed)
     _write(course, current, changed)
     log.info("Course %s changed by %s: %s", course.code, actor.id, ", ".join(sorted(changed)))
 
