@@ -24,7 +24,7 @@ from tests.helpers import (
 )
 from trainhub.auth.models import LineManager, User
 from trainhub.auth.services import name_line_manager
-from trainhub.courses.models import Booking, Cohort, Course, LineManagerApproval
+from trainhub.courses.models import Booking, Cohort, Course, LineManagerApproval, local_today
 from trainhub.courses.queries import pending_requests
 from trainhub.courses.services.attendance import settle_bookings
 from trainhub.courses.services.booking import book_place, cancel_booking, decide_request
@@ -35,7 +35,7 @@ from trainhub.courses.services.line_managers import (
     link_state,
     pending_approval,
 )
-from trainhub.courses.services.scheduling import cancel_cohort
+from trainhub.courses.services.scheduling import cancel_cohort, complete_cohort
 from trainhub.errors import ConflictError, PermissionDenied
 from trainhub.extensions import db, utcnow
 from trainhub.privacy.services.erasure import erase_person
@@ -251,6 +251,21 @@ def test_cancelling_the_cohort_withdraws_the_requests_from_their_line_managers()
     with pytest.raises(ConflictError):
         decide_as_line_manager(boss, approvals[0], approve=True)
     assert elsewhere.status == "booked"
+
+
+def test_completing_the_cohort_or_erasing_the_learner_withdraws_the_request() -> None:
+    cohort = needs_approval()
+    person, _boss = with_account_manager()
+    approval = pending_approval_of(book_place(person, cohort).booking)
+    cohort.days[0].date = cohort.first_day = cohort.last_day = local_today() - timedelta(days=1)
+    complete_cohort(manager(), cohort)
+    assert approval.status == "withdrawn"
+
+    later = needs_approval()
+    other, _boss = with_account_manager()
+    waiting = pending_approval_of(book_place(other, later).booking)
+    erase_person(make_user(roles=["admin"]), other, "Asked to be forgotten")
+    assert waiting.status == "withdrawn"
 
 
 def test_staff_adding_someone_skip_the_line_manager() -> None:

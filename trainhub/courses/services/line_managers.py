@@ -325,15 +325,13 @@ def _decide(approval: LineManagerApproval, actor: User | None, approve: bool, re
 
 def withdraw(booking: Booking) -> None:
     """The booking ended before its line manager decided: their link and list forget it."""
-    pending = pending_approval(booking)
-    if pending is not None:
-        pending.status = "withdrawn"
-        pending.decided_at = utcnow()
+    withdraw_all([booking])
 
 
 def withdraw_all(bookings: Iterable[Booking]) -> None:
-    """Those of ``bookings`` still waiting for their line manager are ending (their cohort
-    is cancelled): the requests are withdrawn, in one statement."""
+    """Those of ``bookings`` still waiting for their line manager are ending (cancelled by
+    the learner or staff, their cohort cancelled or completed, the learner erased): the
+    requests are withdrawn, in one statement."""
     ids = [booking.id for booking in bookings if booking.status == "requested"]
     if ids:
         db.session.execute(

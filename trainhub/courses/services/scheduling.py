@@ -706,17 +706,21 @@ def complete_cohort(actor: User, cohort: Cohort) -> None:
         raise ConflictError(_("Only a published cohort can be marked as completed"))
     if cohort.last_day > local_today():
         raise ConflictError(_("A cohort can be completed after its last day"))
+    from trainhub.courses.services import line_managers
     from trainhub.courses.services.attendance import settle_bookings
     from trainhub.courses.services.booking import record_change
 
     cohort.status = "completed"
     settle_bookings(cohort, actor, final=True)
-    for booking in db.session.execute(
+    ending = db.session.execute(
         select(Booking).where(
             Booking.cohort_id == cohort.id,
             Booking.status.in_(("requested", "waitlisted", "offered")),
         )
-    ).scalars():
+    ).scalars()
+    bookings = list(ending)
+    line_managers.withdraw_all(bookings)
+    for booking in bookings:
         record_change(booking, actor, "cohort_completed", "cancelled")
         booking.cancel_reason = "cohort"
         booking.queue_rank = None

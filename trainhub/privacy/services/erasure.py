@@ -257,7 +257,9 @@ def _release_places(actor: User | None, person: User) -> None:
     (no notice: their address is going), and the places freed go to the waiting list by
     the booking service's own rule, in this transaction."""
     freed: dict[int, Cohort] = {}
-    for booking in _open_bookings(person):
+    bookings = _open_bookings(person)
+    line_managers.withdraw_all(bookings)
+    for booking in bookings:
         if booking.frees_place_when_cancelled:
             freed[booking.cohort_id] = booking.cohort
         record_change(booking, actor, "cancelled", "cancelled", reason=ERASED_TEXT)
