@@ -952,7 +952,9 @@ def a_history_import(world: World) -> int:
 
 
 #: The world: built once per process and backend, in a database of its own (and a folder for
-#: its uploads), its rows loaded in each test's session.
+#: its uploads), its rows loaded in each test's session. Its tokens and "today" are those of
+#: the moment it was built, which a run outlives by minutes (a password-reset link lasts an
+#: hour).
 matrix_world = seeded_fixture(
     "matrix_world", lambda request: build_world(request.getfixturevalue("oidc_provider").issuer)
 )

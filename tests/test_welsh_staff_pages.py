@@ -177,6 +177,9 @@ def test_a_history_record_names_its_cohort_in_the_visitors_language(app: Flask) 
     client = welsh(as_user(app, actor))
     text = page_html(client.get(f"/history/records/{record.id}"))
     assert f'/cohorts/{record.cohort_id}"><span lang="en">FFI May 2016</span></a>' in text
+    # Its name: the English standing in marked in the heading, plain in the page's title.
+    assert '“<span lang="en">FFI May 2016</span>”</h1>' in text
+    assert "“FFI May 2016”" in text.split("</title>")[0]
     assert record.cohort is not None
     record.cohort.title_cy = "FFI Mai 2016"
     db.session.commit()
