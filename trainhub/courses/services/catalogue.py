@@ -248,6 +248,11 @@ def _check(data: CourseInput, course: Course | None, changed: set[str] | None = 
         )
     if data.event_type and course is not None and writes("event_type"):
         _check_not_needed_completed(course)
+    if course is not None and data.prerequisite_ids & _all_dependants(course.id):
+        raise ValidationFailed(
+            "prerequisite_ids",
+            _("That would make a circle: a chosen course already needs this one first"),
+        )
     data.title_cy = " ".join(data.title_cy.split())
     if len(data.title_cy) > MAX_TITLE:
         raise ValidationFailed(
