@@ -477,8 +477,10 @@ def seeded_fixture(name: str, make: Callable[[pytest.FixtureRequest], T]) -> Cal
     test that asks for it gets the app on that database, every write still rolled back, and
     what ``make`` returned with its rows loaded in the test's session. Where that database
     cannot be used (an ``own_app`` or ``real_commits`` test, a role that cannot create
-    databases), ``make`` runs in the test. ``make`` is given the test's request (for other
-    fixtures) and returns model rows, or lists, dicts or dataclasses of them."""
+    databases), ``make`` runs in the test. ``make`` is given the test's request (for
+    session-scoped fixtures only: it runs while the first test's ``app`` is being set up)
+    and returns model rows, or lists, dicts or dataclasses (no ``init=False`` fields) of
+    them. One seeded fixture per test: a second one is made inside the test."""
     _SEEDS[name] = make
 
     @pytest.fixture(name=name)

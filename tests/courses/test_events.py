@@ -121,6 +121,17 @@ def test_a_course_that_opens_a_level_never_becomes_an_event() -> None:
     with pytest.raises(ValidationFailed) as opens:
         save_level(admin, None, LevelInput(8, "Other", ["One"], entry_course_ids={briefing.id}))
     assert opens.value.field == "entry_course_ids"
+    # A level set up before the rule still saves its other edits.
+    older = save_level(admin, None, LevelInput(9, "Older", ["One"]))
+    older.entry_courses = [briefing]
+    db.session.flush()
+    save_level(
+        admin, older, LevelInput(9, "Older, renamed", ["One"], entry_course_ids={briefing.id})
+    )
+    assert older.title == "Older, renamed"
+    # An event may change its type: it was never completed anyway.
+    update_course(admin, briefing, {"event_type": "conference"})
+    assert briefing.event_type == "conference"
 
 
 def test_the_course_form_offers_no_event_as_a_prerequisite(app: Flask) -> None:

@@ -106,7 +106,9 @@ def save_level(
             _("The months until overdue must be more than the months until due"),
         )
     entry_courses = _courses(data.entry_course_ids)
-    if any(course.is_event for course in entry_courses):
+    # Checked for those added (a level set up before this rule still saves other edits).
+    before = {course.id for course in level.entry_courses} if level is not None else set()
+    if any(course.is_event and course.id not in before for course in entry_courses):
         raise ValidationFailed(
             "entry_course_ids",
             _(

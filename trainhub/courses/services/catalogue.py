@@ -246,8 +246,8 @@ def _check(data: CourseInput, course: Course | None, changed: set[str] | None = 
             "prerequisite_ids",
             _("An event is never completed, so it cannot be a prerequisite: choose courses only"),
         )
-    if data.event_type and course is not None and writes("event_type"):
-        _check_not_needed_completed(course)
+    if data.event_type and course is not None and not course.event_type and writes("event_type"):
+        _check_not_needed_completed(course)  # a course becoming an event
     if course is not None and data.prerequisite_ids & _all_dependants(course.id):
         raise ValidationFailed(
             "prerequisite_ids",
