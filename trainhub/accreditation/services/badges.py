@@ -205,18 +205,16 @@ def description_in(certificate: Certificate, language: str) -> tuple[str, str]:
     if certificate.kind == "level" and certificate.level_id is not None:
         level = db.session.get(AccreditationLevel, certificate.level_id)
         assert level is not None
-        description = pick(level.description, level.description_cy, language)
-        if description:
-            return description.lang or language, description.text
-        title = pick(level.title, level.title_cy, language)
-        return title.lang or language, title.text
-    course = db.session.get(Course, certificate.course_id)
-    assert course is not None
-    summary = pick(course.summary, course.summary_cy, language)
-    if summary:
-        return summary.lang or language, summary.text
-    title = pick(course.title, course.title_cy, language)
-    return title.lang or language, title.text
+        shown = pick(level.description, level.description_cy, language) or pick(
+            level.title, level.title_cy, language
+        )
+    else:
+        course = db.session.get(Course, certificate.course_id)
+        assert course is not None
+        shown = pick(course.summary, course.summary_cy, language) or pick(
+            course.title, course.title_cy, language
+        )
+    return shown.lang or language, shown.text
 
 
 def achievement_by_slug(slug: str, language: str = ENGLISH) -> dict[str, Any] | None:

@@ -230,9 +230,12 @@ def _check(data: CourseInput, course: Course | None, changed: set[str] | None = 
         )
     if course is not None and course.id in data.prerequisite_ids:
         raise ValidationFailed("prerequisite_ids", _("A course cannot be its own prerequisite"))
+
+    def writes(name: str) -> bool:
+        return changed is None or name in changed
+
     # Nobody completes an event. Checked when the field is written (not on every save, so
     # that a trainer's notes still save on a course set up before these rules).
-    writes = (lambda name: True) if changed is None else changed.__contains__
     if (
         writes("prerequisite_ids")
         and data.prerequisite_ids

@@ -712,13 +712,16 @@ def complete_cohort(actor: User, cohort: Cohort) -> None:
 
     cohort.status = "completed"
     settle_bookings(cohort, actor, final=True)
-    ending = db.session.execute(
-        select(Booking).where(
-            Booking.cohort_id == cohort.id,
-            Booking.status.in_(("requested", "waitlisted", "offered")),
+    bookings = (
+        db.session.execute(
+            select(Booking).where(
+                Booking.cohort_id == cohort.id,
+                Booking.status.in_(("requested", "waitlisted", "offered")),
+            )
         )
-    ).scalars()
-    bookings = list(ending)
+        .scalars()
+        .all()
+    )
     line_managers.withdraw_all(bookings)
     for booking in bookings:
         record_change(booking, actor, "cohort_completed", "cancelled")
